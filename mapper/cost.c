@@ -1,0 +1,352 @@
+/* cost.c - legality and the analytic cost model of a row-stationary mapping.
+ *
+ * Every count below is a closed form of the schedule in docs/mapping.md: blocks of
+ * a dimension partition it, so a sum over passes of a product of block sizes is
+ * the product of the dimension totals. The formulas are derived there, term by
+ * term; the tests check them against hand-computed small cases. */
+#include <assert.h>
+#include <string.h>
+
+#include "mapper/mapper_int.h"
+
+const char *const ey_type_names[EY_NTYPES] = {"ifmap", "filter", "psum"};
+const char *const ey_level_names[EY_NLEVELS] = {"mac", "spad", "noc", "glb", "dram"};
+
+/* Length of the overlap of [a0, a1) and [b0, b1). */
+static uint64_t overlap(int64_t a0, int64_t a1, int64_t b0, int64_t b1) {
+  int64_t lo = a0 > b0 ? a0 : b0, hi = a1 < b1 ? a1 : b1;
+  return hi > lo ? (uint64_t)(hi - lo) : 0;
+}
+
+/* Real (unpadded) input positions used by outputs [o0, o0+count) along one axis
+ * with window k, stride u, padding p and input size n. Windows overlap when
+ * u <= k, so their union is one interval; otherwise they are disjoint. */
+static uint64_t real_span(int o0, int count, int k, int u, int p, int n) {
+  if (count <= 0) return 0;
+  if (u <= k) return overlap((int64_t)o0 * u, (int64_t)(o0 + count - 1) * u + k, p, p + n);
+  uint64_t sum = 0;
+  for (int o = o0; o < o0 + count; o++) sum += overlap((int64_t)o * u, (int64_t)o * u + k, p, p + n);
+  return sum;
+}
+
+/* Padded input positions used by `count` consecutive outputs along one axis. */
+static uint64_t padded_span(int count, int k, int u) {
+  if (count <= 0) return 0;
+  return u <= k ? (uint64_t)(count - 1) * (uint64_t)u + (uint64_t)k : (uint64_t)count * (uint64_t)k;
+}
+
+void ey__geom_init(ey__geom *g, const ey_layer *l) {
+  g->N = l->N;
+  g->G = l->groups;
+  g->Cg = l->C / l->groups;
+  g->Mg = l->M / l->groups;
+  g->E = l->E;
+  g->F = l->F;
+  g->R = l->R;
+  g->S = l->S;
+  g->U = l->stride;
+  g->P = l->pad;
+  g->H = l->H;
+  g->W = l->W;
+  g->wneed = padded_span(g->F, g->S, g->U);
+  g->real_cols = real_span(0, g->F, g->S, g->U, g->P, g->W);
+  /* Valid taps factor into rows × columns: a tap is real when both its row and
+   * its column fall inside the unpadded ifmap. */
+  uint64_t vr = 0, vs = 0;
+  for (int o = 0; o < g->E; o++) vr += real_span(o, 1, g->R, g->U, g->P, g->H);
+  for (int f = 0; f < g->F; f++) vs += real_span(f, 1, g->S, g->U, g->P, g->W);
+  g->gated = (uint64_t)g->R * g->S * g->E * g->F - vr * vs;
+}
+
+uint64_t ey__rows_needed(const ey__geom *g, int count) { return padded_span(count, g->R, g->U); }
+
+void ey__esums_init(const ey__geom *g, int e, ey__esums *out) {
+  out->rows_padded = out->rows_real = 0;
+  for (int o0 = 0; o0 < g->E; o0 += e) {
+    int c = EY_MIN(e, g->E - o0);
+    out->rows_padded += ey__rows_needed(g, c);
+    out->rows_real += real_span(o0, c, g->R, g->U, g->P, g->H);
+  }
+}
+
+void ey__gsums_init(const ey__geom *g, int eg, ey__gsums *out) {
+  out->rows_real = out->rows_max = 0;
+  for (int o0 = 0; o0 < g->E; o0 += eg) {
+    uint64_t rows = real_span(o0, EY_MIN(eg, g->E - o0), g->R, g->U, g->P, g->H);
+    out->rows_real += rows;
+    if (rows > out->rows_max) out->rows_max = rows;
+  }
+}
+
+/* A dimension of `total` cut into blocks of `blk`: up to two sizes. */
+typedef struct blocks {
+  int size[2];
+  uint64_t count[2];
+} blocks;
+
+static blocks cut(int total, int blk) {
+  blocks b = {{blk, total % blk}, {(uint64_t)(total / blk), total % blk ? 1u : 0u}};
+  return b;
+}
+
+/* Channel blocks of q·r, split into the first block (its psums start from zero,
+ * so no psum comes in from the GLB) and the rest: up to three sizes. */
+typedef struct cblocks {
+  int size[3];
+  uint64_t count[3];
+  int first[3];
+} cblocks;
+
+static cblocks cut_channels(int cg, int qr) {
+  cblocks c;
+  memset(&c, 0, sizeof c);
+  c.size[0] = EY_MIN(qr, cg);
+  c.count[0] = 1;
+  c.first[0] = 1;
+  if (cg > qr) {
+    blocks rest = cut(cg - qr, qr);
+    for (int i = 0; i < 2; i++) {
+      c.size[1 + i] = rest.size[i];
+      c.count[1 + i] = rest.count[i];
+    }
+  }
+  return c;
+}
+
+static uint64_t ceil_div(uint64_t a, uint64_t b) { return (a + b - 1) / b; }
+
+uint64_t ey__pass_cycles(const ey__geom *g, const ey_arch *a, const ey_mapping *m) {
+  blocks nb = cut(g->N, m->n), pb = cut(g->Mg, m->p * m->t), eb = cut(g->E, m->e);
+  cblocks cb = cut_channels(g->Cg, m->q * m->r);
+  uint64_t total = 0;
+  for (int i = 0; i < 2; i++)
+    for (int j = 0; j < 3; j++)
+      for (int k = 0; k < 2; k++)
+        for (int s = 0; s < 2; s++) {
+          uint64_t cnt = nb.count[i] * cb.count[j] * pb.count[k] * eb.count[s];
+          if (!cnt) continue;
+          uint64_t n_a = (uint64_t)nb.size[i], qr_a = (uint64_t)cb.size[j],
+                   pt_a = (uint64_t)pb.size[k], e_a = (uint64_t)eb.size[s];
+          /* The busiest PE does n·F·q·S·p MACs at one per cycle. */
+          uint64_t comp = n_a * g->F * EY_MIN(qr_a, (uint64_t)m->q) * g->S *
+                          EY_MIN(pt_a, (uint64_t)m->p);
+          uint64_t ifm = ceil_div(n_a * qr_a * ey__rows_needed(g, (int)e_a) * g->wneed,
+                                  (uint64_t)a->noc_ifmap_wpc);
+          uint64_t outs = n_a * pt_a * e_a * g->F;
+          uint64_t gon = ceil_div(outs, (uint64_t)a->noc_gon_wpc);
+          uint64_t gin = cb.first[j] ? 0 : ceil_div(outs, (uint64_t)a->noc_psum_wpc);
+          uint64_t busy = EY_MAX(EY_MAX(comp, ifm), EY_MAX(gon, gin));
+          /* Fill and drain: the MAC pipeline (fetch, multiplier, accumulate) and
+           * the psum chain of R PEs per active set. */
+          uint64_t fill = 2 + (uint64_t)a->mul_stages + (uint64_t)g->R * ceil_div(qr_a, (uint64_t)m->q);
+          total += cnt * (busy + fill);
+        }
+  return total;
+}
+
+uint64_t ey__load_cycles_unit(const ey__geom *g, const ey_arch *a, const ey_mapping *m) {
+  blocks pb = cut(g->Mg, m->p * m->t);
+  cblocks cb = cut_channels(g->Cg, m->q * m->r);
+  uint64_t total = 0;
+  for (int j = 0; j < 3; j++)
+    for (int k = 0; k < 2; k++) {
+      uint64_t cnt = cb.count[j] * pb.count[k];
+      if (!cnt) continue;
+      uint64_t words = (uint64_t)cb.size[j] * pb.size[k] * g->R * g->S;
+      total += cnt * ceil_div(words, (uint64_t)a->noc_filter_wpc);
+    }
+  return total;
+}
+
+uint64_t ey__glb_avail_bits(const ey_arch *a) {
+  return (uint64_t)(a->glb_kb - a->glb_filter_kb) * 1024u * 8u;
+}
+
+uint64_t ey__ifmap_tile_bits(const ey__geom *g, const ey_arch *a, const ey_mapping *m,
+                             const ey__gsums *gs) {
+  uint64_t chans = (uint64_t)EY_MIN(m->q * m->r, g->Cg);
+  return (uint64_t)m->n * chans * gs->rows_max * (uint64_t)g->W * (uint64_t)a->word_bits;
+}
+
+uint64_t ey__psum_tile_bits(const ey__geom *g, const ey_arch *a, const ey_mapping *m) {
+  uint64_t filters = (uint64_t)EY_MIN(m->m, g->Mg), rows = (uint64_t)EY_MIN(m->eg, g->E);
+  return (uint64_t)m->n * filters * rows * (uint64_t)g->F * (uint64_t)a->psum_bits;
+}
+
+void ey__cost_fill(const ey__geom *g, const ey_arch *a, const ey_mapping *m, const ey__esums *es,
+                   const ey__gsums *gs, uint64_t pass_cycles, uint64_t load_unit, ey_cost *out) {
+  memset(out, 0, sizeof *out);
+  ey_counts *c = &out->c;
+  const uint64_t N = (uint64_t)g->N, Cg = (uint64_t)g->Cg, Mg = (uint64_t)g->Mg, E = (uint64_t)g->E,
+                 F = (uint64_t)g->F, R = (uint64_t)g->R, S = (uint64_t)g->S;
+  const uint64_t nN = ceil_div(N, (uint64_t)m->n);         /* image blocks */
+  const uint64_t nG = ceil_div(E, (uint64_t)m->eg);        /* GLB row tiles */
+  const uint64_t nCB = ceil_div(Cg, (uint64_t)(m->q * m->r)); /* channel blocks */
+  const uint64_t nPB = ceil_div(Mg, (uint64_t)(m->p * m->t)); /* filter pass blocks */
+  const uint64_t nMB = ceil_div(Mg, (uint64_t)m->m);       /* GLB filter blocks */
+  const uint64_t nQ = ceil_div(Cg, (uint64_t)m->q);        /* q-channel groups: active sets */
+  const uint64_t nP = ceil_div(Mg, (uint64_t)m->p);        /* p-filter groups: active groups */
+  const uint64_t macs = N * Mg * Cg * E * F * R * S;
+  const uint64_t fw = Mg * Cg * R * S;                     /* filter words */
+  const uint64_t outs = N * Mg * E * F;                    /* ofmap words */
+  /* Filter columns: a filter word goes to every column of its set that computes
+   * a row of the GLB tile: e per tile, fewer in a last tile shorter than e. */
+  const uint64_t last = E - (nG - 1) * (uint64_t)m->eg;
+  const uint64_t cols_used = (nG - 1) * (uint64_t)m->e + EY_MIN(last, (uint64_t)m->e);
+
+  c->macs = macs;
+  c->macs_gated = a->zero_gating ? N * Mg * Cg * g->gated : 0;
+  const uint64_t done = macs - c->macs_gated;
+
+  c->spad_writes[EY_FILTER] = nN * fw * cols_used;
+  c->spad_reads[EY_FILTER] = done;
+  c->spad_writes[EY_IFMAP] = N * Cg * R * E * g->wneed * nP;
+  c->spad_reads[EY_IFMAP] = macs;
+  /* Each MAC reads and writes its psum; each PE reads every finished psum once
+   * to send it up the chain (the drain). */
+  c->spad_reads[EY_PSUM] = done + N * E * R * F * nQ * Mg;
+  c->spad_writes[EY_PSUM] = done;
+
+  c->noc_filter = nN * nG * fw;
+  c->noc_filter_delivered = c->spad_writes[EY_FILTER];
+  c->noc_ifmap = N * Cg * g->wneed * nPB * es->rows_padded;
+  c->noc_ifmap_delivered = c->spad_writes[EY_IFMAP];
+  c->noc_psum_in = outs * (nCB - 1);
+  c->noc_psum_local = outs * (R * nQ - nCB);
+  c->noc_psum_out = outs * nCB;
+
+  c->dram_reads[EY_IFMAP] = N * Cg * nMB * (uint64_t)g->W * gs->rows_real;
+  c->dram_reads[EY_FILTER] = nN * nG * fw;
+  c->dram_writes[EY_PSUM] = outs;
+  c->glb_writes[EY_IFMAP] = c->dram_reads[EY_IFMAP];
+  c->glb_reads[EY_IFMAP] = N * Cg * nPB * es->rows_real * g->real_cols;
+  c->glb_writes[EY_FILTER] = c->dram_reads[EY_FILTER];
+  c->glb_reads[EY_FILTER] = c->dram_reads[EY_FILTER];
+  c->glb_writes[EY_PSUM] = outs * nCB;
+  c->glb_reads[EY_PSUM] = outs * (nCB - 1) + outs; /* psums back in, then the ofmap out */
+
+  /* Everything above is per group; groups run one after another. */
+  const uint64_t G = (uint64_t)g->G;
+  uint64_t *all[] = {&c->macs, &c->macs_gated, &c->noc_ifmap, &c->noc_ifmap_delivered,
+                     &c->noc_filter, &c->noc_filter_delivered, &c->noc_psum_in,
+                     &c->noc_psum_local, &c->noc_psum_out};
+  for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) *all[i] *= G;
+  for (int t = 0; t < EY_NTYPES; t++) {
+    c->spad_reads[t] *= G;
+    c->spad_writes[t] *= G;
+    c->glb_reads[t] *= G;
+    c->glb_writes[t] *= G;
+    c->dram_reads[t] *= G;
+    c->dram_writes[t] *= G;
+  }
+
+  /* Cycles: on-chip work, bounded below by the DRAM link's transfer time (the
+   * GLB double-buffers tiles, so the two overlap). */
+  out->pass_cycles = pass_cycles * G;
+  out->load_cycles = nN * nG * load_unit * G;
+  uint64_t dram_words = 0;
+  for (int t = 0; t < EY_NTYPES; t++) dram_words += c->dram_reads[t] + c->dram_writes[t];
+  uint64_t link = ceil_div(dram_words * (uint64_t)a->word_bits, (uint64_t)a->dram_bus_bits);
+  out->dram_cycles = ceil_div(link * (uint64_t)a->core_mhz, (uint64_t)a->dram_mhz);
+  out->cycles = EY_MAX(out->pass_cycles + out->load_cycles, out->dram_cycles);
+  out->passes = nN * ceil_div(E, (uint64_t)m->e) * nCB * nPB * G;
+  out->active_pes = EY_MIN(m->t, (int)nP) * EY_MIN(m->r, (int)nQ) * g->R * EY_MIN(m->e, g->E);
+  out->glb_ifmap_bits = ey__ifmap_tile_bits(g, a, m, gs);
+  out->glb_psum_bits = ey__psum_tile_bits(g, a, m);
+
+  /* Energy: accesses × cost per access. MACs are booked under psum. */
+  double (*en)[EY_NTYPES] = out->energy;
+  en[EY_LV_MAC][EY_PSUM] = (double)(c->macs - c->macs_gated) * a->e_mac;
+  en[EY_LV_NOC][EY_IFMAP] = (double)c->noc_ifmap * a->e_noc;
+  en[EY_LV_NOC][EY_FILTER] = (double)c->noc_filter * a->e_noc;
+  en[EY_LV_NOC][EY_PSUM] = (double)(c->noc_psum_in + c->noc_psum_local + c->noc_psum_out) * a->e_noc;
+  for (int t = 0; t < EY_NTYPES; t++) {
+    en[EY_LV_SPAD][t] = (double)(c->spad_reads[t] + c->spad_writes[t]) * a->e_spad;
+    en[EY_LV_GLB][t] = (double)(c->glb_reads[t] + c->glb_writes[t]) * a->e_glb;
+    en[EY_LV_DRAM][t] = (double)(c->dram_reads[t] + c->dram_writes[t]) * a->e_dram;
+  }
+  out->energy_total = 0;
+  for (int lv = 0; lv < EY_NLEVELS; lv++)
+    for (int t = 0; t < EY_NTYPES; t++) out->energy_total += en[lv][t];
+}
+
+ey_rc ey_mapping_check(const ey_layer *l, const ey_arch *a, const ey_mapping *m, ey_err *err) {
+  ey__geom g;
+  ey__geom_init(&g, l);
+  const int vals[] = {m->n, m->p, m->q, m->r, m->t, m->e, m->eg, m->m};
+  const char *names[] = {"n", "p", "q", "r", "t", "e", "eg", "m"};
+  for (int i = 0; i < 8; i++)
+    if (vals[i] < 1)
+      return ey_err_set(err, EY_MISMATCH, "%s: must be at least 1 (got %d)", names[i], vals[i]);
+  if (g.R > a->rows)
+    return ey_err_set(err, EY_MISMATCH, "R: a filter of height %d needs %d PE rows (got %d rows)",
+                      g.R, g.R, a->rows);
+  if (m->n > g.N)
+    return ey_err_set(err, EY_MISMATCH, "n: must be at most the batch N = %d (got %d)", g.N, m->n);
+  if (m->p > g.Mg || m->p > a->psum_spad_words)
+    return ey_err_set(err, EY_MISMATCH,
+                      "p: must be at most M/groups = %d and pe.psum_spad_words = %d (got %d)", g.Mg,
+                      a->psum_spad_words, m->p);
+  if (m->q > g.Cg || m->q * g.S > a->ifmap_spad_words)
+    return ey_err_set(err, EY_MISMATCH,
+                      "q: must be at most C/groups = %d with q*S at most pe.ifmap_spad_words = %d (got q=%d, S=%d)",
+                      g.Cg, a->ifmap_spad_words, m->q, g.S);
+  if ((int64_t)m->p * m->q * g.S > a->filter_spad_words)
+    return ey_err_set(err, EY_MISMATCH,
+                      "p: p*q*S must be at most pe.filter_spad_words = %d (got p=%d, q=%d, S=%d)",
+                      a->filter_spad_words, m->p, m->q, g.S);
+  if (m->r > EY_CEIL_DIV(g.Cg, m->q))
+    return ey_err_set(err, EY_MISMATCH, "r: must be at most ceil(C/groups / q) = %d (got %d)",
+                      EY_CEIL_DIV(g.Cg, m->q), m->r);
+  if (m->t > EY_CEIL_DIV(g.Mg, m->p))
+    return ey_err_set(err, EY_MISMATCH, "t: must be at most ceil(M/groups / p) = %d (got %d)",
+                      EY_CEIL_DIV(g.Mg, m->p), m->t);
+  if (m->e > g.E)
+    return ey_err_set(err, EY_MISMATCH, "e: must be at most E = %d (got %d)", g.E, m->e);
+  int k = EY_CEIL_DIV(m->e, a->cols);
+  if ((int64_t)k * m->r * g.R > a->rows)
+    return ey_err_set(err, EY_MISMATCH,
+                      "r: a group of r sets of %d x %d PEs folded into %d segments needs %d PE rows (got r=%d, %d rows)",
+                      g.R, m->e, k, k * m->r * g.R, m->r, a->rows);
+  int slots = (a->rows / (k * m->r * g.R)) * (a->cols / EY_MIN(m->e, a->cols));
+  if (m->t > slots)
+    return ey_err_set(err, EY_MISMATCH, "t: only %d groups of r=%d sets of width e=%d fit the %dx%d array (got %d)",
+                      slots, m->r, m->e, a->rows, a->cols, m->t);
+  if (m->eg % m->e || m->eg > EY_CEIL_DIV(g.E, m->e) * m->e)
+    return ey_err_set(err, EY_MISMATCH, "eg: must be a multiple of e = %d, at most %d (got %d)", m->e,
+                      EY_CEIL_DIV(g.E, m->e) * m->e, m->eg);
+  int pt = m->p * m->t;
+  if (m->m % pt || m->m > EY_CEIL_DIV(g.Mg, pt) * pt)
+    return ey_err_set(err, EY_MISMATCH, "m: must be a multiple of p*t = %d, at most %d (got %d)", pt,
+                      EY_CEIL_DIV(g.Mg, pt) * pt, m->m);
+  ey__gsums gs;
+  ey__gsums_init(&g, m->eg, &gs);
+  uint64_t need = ey__ifmap_tile_bits(&g, a, m, &gs) + ey__psum_tile_bits(&g, a, m);
+  uint64_t avail = ey__glb_avail_bits(a);
+  if (need > avail)
+    return ey_err_set(err, EY_MISMATCH,
+                      "m: the ifmap and psum tiles need %llu bits of GLB, more than the %llu of glb.size_kb - glb.filter_kb (got m=%d, eg=%d, n=%d)",
+                      (unsigned long long)need, (unsigned long long)avail, m->m, m->eg, m->n);
+  return EY_OK;
+}
+
+void ey_mapping_cost(const ey_layer *l, const ey_arch *a, const ey_mapping *m, ey_cost *out) {
+  ey__geom g;
+  ey__esums es;
+  ey__gsums gs;
+  ey__geom_init(&g, l);
+  ey__esums_init(&g, m->e, &es);
+  ey__gsums_init(&g, m->eg, &gs);
+  ey__cost_fill(&g, a, m, &es, &gs, ey__pass_cycles(&g, a, m), ey__load_cycles_unit(&g, a, m), out);
+}
+
+double ey_objective_value(const ey_cost *c, int objective) {
+  switch (objective) {
+  case EY_OBJ_CYCLES:
+    return (double)c->cycles;
+  case EY_OBJ_EDP:
+    return c->energy_total * (double)c->cycles;
+  default:
+    return c->energy_total;
+  }
+}

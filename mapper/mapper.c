@@ -1,0 +1,119 @@
+/* mapper.c - the search over the whole legal row-stationary mapping space.
+ *
+ * Every (e, q, r, p, t, n, eg) that the spads, the array and the GLB allow is
+ * scored. m is not enumerated: given the others it only sets how many times the
+ * ifmap is fetched from DRAM, ceil(M'/m), and the GLB capacity it takes, so the
+ * best m is the largest multiple of p·t that fits, balanced to the smallest
+ * multiple with the same number of blocks (docs/mapping.md gives the argument;
+ * the tests check it against a brute force over m as well). */
+#include <stdlib.h>
+
+#include "mapper/mapper_int.h"
+
+/* Strictly better: a smaller objective, then fewer cycles, then less energy. */
+static int better(const ey_cost *c, double obj, const ey_cost *best, double best_obj) {
+  if (obj != best_obj) return obj < best_obj;
+  if (c->cycles != best->cycles) return c->cycles < best->cycles;
+  return c->energy_total < best->energy_total;
+}
+
+/* Why no mapping can exist, before searching (the message names the key). */
+static ey_rc hopeless(const ey__geom *g, const ey_arch *a, ey_err *err) {
+  if (g->R > a->rows)
+    return ey_err_set(err, EY_NOMAP,
+                      "R: a filter of height %d needs %d PE rows; the array has %d (got R=%d)", g->R,
+                      g->R, a->rows, g->R);
+  if (g->S > a->ifmap_spad_words)
+    return ey_err_set(err, EY_NOMAP,
+                      "S: a filter row of %d words must fit pe.ifmap_spad_words = %d (got S=%d)",
+                      g->S, a->ifmap_spad_words, g->S);
+  if (g->S > a->filter_spad_words)
+    return ey_err_set(err, EY_NOMAP,
+                      "S: a filter row of %d words must fit pe.filter_spad_words = %d (got S=%d)",
+                      g->S, a->filter_spad_words, g->S);
+  return EY_OK;
+}
+
+ey_rc ey_map_layer(const ey_layer *l, const ey_arch *a, int objective, ey_mapping *best,
+                   ey_cost *cost, ey_map_stats *st, ey_err *err) {
+  ey__geom g;
+  ey__geom_init(&g, l);
+  ey_rc rc = hopeless(&g, a, err);
+  if (rc) return rc;
+
+  /* Tile sums for every eg (eg >= E is one tile, the same as eg = E). */
+  ey__gsums *gs = malloc(sizeof *gs * ((size_t)g.E + 1));
+  if (!gs) return ey_err_set(err, EY_NOMEM, "mapper: out of memory");
+  for (int eg = 1; eg <= g.E; eg++) ey__gsums_init(&g, eg, &gs[eg]);
+
+  const uint64_t avail = ey__glb_avail_bits(a);
+  uint64_t scored = 0;
+  int found = 0;
+  double best_obj = 0;
+  ey_cost c, bc;
+  ey_mapping m;
+  for (m.e = 1; m.e <= g.E; m.e++) {
+    const int k = EY_CEIL_DIV(m.e, a->cols), ecol = EY_MIN(m.e, a->cols);
+    if (k * g.R > a->rows) break; /* k only grows with e */
+    ey__esums es;
+    ey__esums_init(&g, m.e, &es);
+    const int qmax = EY_MIN(g.Cg, a->ifmap_spad_words / g.S);
+    for (m.q = 1; m.q <= qmax; m.q++) {
+      const int rmax = EY_MIN(EY_CEIL_DIV(g.Cg, m.q), a->rows / (k * g.R));
+      for (m.r = 1; m.r <= rmax; m.r++) {
+        const int slots = (a->rows / (k * m.r * g.R)) * (a->cols / ecol);
+        const int pmax = EY_MIN(EY_MIN(g.Mg, a->psum_spad_words), a->filter_spad_words / (m.q * g.S));
+        for (m.p = 1; m.p <= pmax; m.p++) {
+          const int tmax = EY_MIN(EY_CEIL_DIV(g.Mg, m.p), slots);
+          for (m.t = 1; m.t <= tmax; m.t++) {
+            const int pt = m.p * m.t;
+            const int mcap = EY_CEIL_DIV(g.Mg, pt) * pt; /* no use holding more */
+            const uint64_t load = ey__load_cycles_unit(&g, a, &m);
+            for (m.n = 1; m.n <= g.N; m.n++) {
+              const uint64_t pass = ey__pass_cycles(&g, a, &m);
+              int fit_any = 0;
+              for (m.eg = m.e; m.eg < g.E + m.e; m.eg += m.e) {
+                const ey__gsums *t = &gs[EY_MIN(m.eg, g.E)];
+                m.m = pt;
+                const uint64_t ifb = ey__ifmap_tile_bits(&g, a, &m, t);
+                const uint64_t unit = ey__psum_tile_bits(&g, a, &m) / (uint64_t)EY_MIN(pt, g.Mg);
+                /* Both tiles grow with eg: once pt filters do not fit, no
+                 * larger eg will. */
+                if (ifb + unit * (uint64_t)EY_MIN(pt, g.Mg) > avail) break;
+                fit_any = 1;
+                uint64_t mfit = (avail - ifb) / unit;
+                /* The tile holds min(m, M') filters: room for M' is one block. */
+                int mmax = mfit >= (uint64_t)g.Mg ? mcap : (int)(mfit / (uint64_t)pt) * pt;
+                int blocks = EY_CEIL_DIV(g.Mg, mmax);
+                m.m = EY_CEIL_DIV(EY_CEIL_DIV(g.Mg, pt), blocks) * pt;
+                ey__cost_fill(&g, a, &m, &es, t, pass, load, &c);
+                scored++;
+                double obj = ey_objective_value(&c, objective);
+                if (!found || better(&c, obj, &bc, best_obj)) {
+                  found = 1;
+                  best_obj = obj;
+                  bc = c;
+                  *best = m;
+                }
+              }
+              if (!fit_any) break; /* a larger n needs more GLB still */
+            }
+          }
+        }
+      }
+    }
+  }
+  free(gs);
+  if (st) st->candidates = scored;
+  if (!found) {
+    ey_mapping tiny = {1, 1, 1, 1, 1, 1, 1, 1};
+    ey__gsums t1;
+    ey__gsums_init(&g, 1, &t1);
+    uint64_t need = ey__ifmap_tile_bits(&g, a, &tiny, &t1) + ey__psum_tile_bits(&g, a, &tiny);
+    return ey_err_set(err, EY_NOMAP,
+                      "glb.size_kb: the smallest tile (one image, channel, filter and output row) needs %llu bits of GLB; glb.size_kb - glb.filter_kb leaves %llu (got glb.size_kb=%d)",
+                      (unsigned long long)need, (unsigned long long)avail, a->glb_kb);
+  }
+  if (cost) *cost = bc;
+  return EY_OK;
+}

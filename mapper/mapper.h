@@ -1,0 +1,134 @@
+/* mapper.h - row-stationary (RS) mappings of a convolution onto a PE array, their
+ * analytic cost, the search over the whole legal space, and mapping files.
+ *
+ * The dataflow modelled here is written out in docs/mapping.md; the cycle engine
+ * executes the same schedule, so the analytic access counts are exact for it.
+ * In short, per group of a (grouped) convolution, with C' = C/groups channels and
+ * M' = M/groups filters, the loop nest from outside in is
+ *
+ *   images in blocks of n  >  filters in GLB blocks of m  >  output rows in GLB
+ *   tiles of eg  >  channels in blocks of q·r  >  filters in pass blocks of p·t  >
+ *   strips of e output rows  >  one processing pass.
+ *
+ * A pass runs t PE groups (different filters) of r PE sets (different channels)
+ * each; a set is R × e logical PEs (filter row × output row), folded into
+ * k = ceil(e/cols) segments stacked vertically when e exceeds the columns. The r
+ * sets of a group are stacked so that psums accumulate up one chain of r·R PEs.
+ * Each PE holds p filters × q channels of one filter row (p·q·S ≤ filter spad),
+ * a window of q·S ifmap values (≤ ifmap spad) and p psums (≤ psum spad). */
+#ifndef EY_MAPPER_H
+#define EY_MAPPER_H
+
+#include <stdio.h>
+
+#include "sim/ey_arch.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct ey_mapping {
+  int n;  /* images per pass (filters stay in the spads across them) */
+  int p;  /* filters per PE */
+  int q;  /* channels per PE */
+  int r;  /* PE sets per group, each on q other channels */
+  int t;  /* PE groups, each on p other filters */
+  int e;  /* output rows per set (set width; > cols folds the set) */
+  int eg; /* output rows per GLB tile, a multiple of e (eyesim's addition) */
+  int m;  /* filters whose psums the GLB holds, a multiple of p·t */
+} ey_mapping;
+
+enum { EY_IFMAP = 0, EY_FILTER = 1, EY_PSUM = 2, EY_NTYPES = 3 };
+extern const char *const ey_type_names[EY_NTYPES]; /* "ifmap", "filter", "psum" */
+
+enum { EY_LV_MAC = 0, EY_LV_SPAD, EY_LV_NOC, EY_LV_GLB, EY_LV_DRAM, EY_NLEVELS };
+extern const char *const ey_level_names[EY_NLEVELS]; /* "mac", "spad", ... */
+
+/* Access counts of one layer (all groups, all images), in words. The psum row of
+ * the DRAM counts holds the ofmap written back. */
+typedef struct ey_counts {
+  uint64_t macs;                  /* MACs of the layer, gated ones included */
+  uint64_t macs_gated;            /* skipped by zero gating (padding zeros) */
+  uint64_t spad_reads[EY_NTYPES];
+  uint64_t spad_writes[EY_NTYPES];
+  uint64_t noc_ifmap;             /* ifmap GIN transfers (a multicast is one) */
+  uint64_t noc_ifmap_delivered;   /* words received by PEs */
+  uint64_t noc_filter;            /* filter GIN transfers */
+  uint64_t noc_filter_delivered;
+  uint64_t noc_psum_in;           /* psum GIN: GLB to the first PE of a chain */
+  uint64_t noc_psum_local;        /* vertical PE-to-PE psum links */
+  uint64_t noc_psum_out;          /* GON: last PE of a chain to the GLB */
+  uint64_t glb_reads[EY_NTYPES];
+  uint64_t glb_writes[EY_NTYPES];
+  uint64_t dram_reads[EY_NTYPES];
+  uint64_t dram_writes[EY_NTYPES];
+} ey_counts;
+
+typedef struct ey_cost {
+  ey_counts c;
+  uint64_t cycles;         /* estimate: max(on-chip cycles, DRAM cycles) */
+  uint64_t pass_cycles;    /* of which spent in processing passes */
+  uint64_t load_cycles;    /* of which spent loading filter spads */
+  uint64_t dram_cycles;    /* DRAM transfer time at the link bandwidth, core cycles */
+  uint64_t passes;         /* processing passes */
+  int active_pes;          /* PEs the mapping uses */
+  uint64_t glb_ifmap_bits; /* GLB ifmap tile */
+  uint64_t glb_psum_bits;  /* GLB psum tile */
+  double energy[EY_NLEVELS][EY_NTYPES]; /* by level and data type; MAC energy is
+                                           booked under psum */
+  double energy_total;
+} ey_cost;
+
+typedef struct ey_map_stats {
+  uint64_t candidates; /* mappings scored */
+} ey_map_stats;
+
+/* Checks a mapping against the layer and the architecture. Returns EY_OK, or
+ * EY_MISMATCH with "KEY: what was expected (got WHAT)" in err, KEY being the
+ * mapping parameter at fault. */
+ey_rc ey_mapping_check(const ey_layer *l, const ey_arch *a, const ey_mapping *m, ey_err *err);
+
+/* The analytic cost of a mapping that passed ey_mapping_check(). */
+void ey_mapping_cost(const ey_layer *l, const ey_arch *a, const ey_mapping *m, ey_cost *out);
+
+/* The figure of merit of a cost under an objective (smaller is better). */
+double ey_objective_value(const ey_cost *c, int objective);
+
+/* Searches the whole legal space for the mapping that minimizes `objective`
+ * (ties go to fewer cycles, then to the first found). Returns EY_OK, or EY_NOMAP
+ * with the reason in err when no legal mapping exists. `st` may be NULL. */
+ey_rc ey_map_layer(const ey_layer *l, const ey_arch *a, int objective, ey_mapping *best,
+                   ey_cost *cost, ey_map_stats *st, ey_err *err);
+
+/* ---- mapping files (YAML) ---- */
+
+typedef struct ey_mapfile_entry {
+  char layer[EY_NAME_MAX];
+  ey_layer shape; /* the shape the mapping was made for (N..groups) */
+  ey_mapping map;
+  int line;
+} ey_mapfile_entry;
+
+typedef struct ey_mapfile {
+  char path[256];
+  int version; /* eyesim_mapping: 1 */
+  char arch[EY_NAME_MAX], net[EY_NAME_MAX];
+  int batch;
+  int n;
+  ey_mapfile_entry *entries; /* owned */
+} ey_mapfile;
+
+/* Writes one mapping per layer. `maps` is parallel to net->layers. */
+void ey_mapfile_write(FILE *f, const ey_arch *a, const ey_net *net, const ey_mapping *maps);
+/* Reads and checks the syntax of a mapping file. */
+ey_rc ey_mapfile_load(const char *path, ey_mapfile *mf, ey_err *err);
+void ey_mapfile_free(ey_mapfile *mf);
+/* Finds the entry for `l`, checks that it was made for the same shape and that it
+ * is legal on `a`. Returns EY_OK or EY_MISMATCH naming FILE:LINE and the key. */
+ey_rc ey_mapfile_lookup(const ey_mapfile *mf, const ey_layer *l, const ey_arch *a,
+                        ey_mapping *out, ey_err *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* EY_MAPPER_H */

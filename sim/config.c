@@ -1,0 +1,330 @@
+/* config.c - the tables of every architecture and network key, and the
+ * cross-field rules. Facts and open points come from ../shared/reference/eyeriss.md
+ * ("reference" below); an open point is a key with a documented default. */
+#include "sim/config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define A(field) offsetof(ey_arch, field)
+#define L(field) offsetof(ey_layer, field)
+#define N_(field) offsetof(ey_net, field)
+
+/* clang-format off */
+static const ey_param k_arch_params[] = {
+  /* key                          type       min  max      default          field */
+  { "name",                       EY_P_STR,  0,   0,       NULL,            A(name), NULL,
+    "Name of the architecture, echoed in every report." },
+  { "clock.core_mhz",             EY_P_INT,  1,   10000,   "200",           A(core_mhz), NULL,
+    "Core clock, MHz (reference: Eyeriss v1 runs at 200 MHz)." },
+  { "clock.dram_mhz",             EY_P_INT,  1,   10000,   "60",            A(dram_mhz), NULL,
+    "DRAM link clock, MHz (reference: 60 MHz, asynchronous to the core)." },
+  { "pe_array.rows",              EY_P_INT,  1,   1024,    NULL,            A(rows), NULL,
+    "PE rows (reference: 12)." },
+  { "pe_array.cols",              EY_P_INT,  1,   1024,    NULL,            A(cols), NULL,
+    "PE columns (reference: 14)." },
+  { "pe.ifmap_spad_words",        EY_P_INT,  1,   65535,   "12",            A(ifmap_spad_words), NULL,
+    "Ifmap scratchpad per PE, words (reference: 12 x 16 b)." },
+  { "pe.filter_spad_words",       EY_P_INT,  1,   65535,   "224",           A(filter_spad_words), NULL,
+    "Filter scratchpad per PE, words (reference: 224 x 16 b)." },
+  { "pe.psum_spad_words",         EY_P_INT,  1,   65535,   "24",            A(psum_spad_words), NULL,
+    "Psum scratchpad per PE, words (reference: 24 x 16 b)." },
+  { "pe.mul_stages",              EY_P_INT,  1,   16,      "2",             A(mul_stages), NULL,
+    "Multiplier pipeline stages; the MAC pipeline is fetch + these + accumulate (reference: 2)." },
+  { "pe.zero_gating",             EY_P_BOOL, 0,   1,       "true",          A(zero_gating), NULL,
+    "A zero ifmap skips the filter read and the multiply: energy saved, no cycle (reference)." },
+  { "data.word_bits",             EY_P_INT,  2,   16,      "16",            A(word_bits), NULL,
+    "Activation and weight width, bits (reference: 16-bit fixed point)." },
+  { "data.psum_bits",             EY_P_INT,  2,   64,      "32",            A(psum_bits), NULL,
+    "Partial-sum width in the GLB, bits. Open: the chip's psum spad is 16 b; eyesim accumulates in 32 b." },
+  { "noc.impl",                   EY_P_ENUM, 0,   0,       "multicast-bus", A(noc_impl), "multicast-bus",
+    "On-chip network: multicast-bus is Eyeriss v1 (Y bus + one X bus per row, ID tags)." },
+  { "noc.ifmap_words_per_cycle",  EY_P_INT,  1,   64,      "1",             A(noc_ifmap_wpc), NULL,
+    "Ifmap GIN width, words per core cycle. Open (reference: the ifmap path is 1 word)." },
+  { "noc.filter_words_per_cycle", EY_P_INT,  1,   64,      "4",             A(noc_filter_wpc), NULL,
+    "Filter GIN width, words per core cycle. Open (reference: commonly 4 words)." },
+  { "noc.psum_words_per_cycle",   EY_P_INT,  1,   64,      "4",             A(noc_psum_wpc), NULL,
+    "Psum GIN width (GLB to array), words per core cycle. Open (reference: commonly 4 words)." },
+  { "noc.gon_words_per_cycle",    EY_P_INT,  1,   64,      "4",             A(noc_gon_wpc), NULL,
+    "GON width (array to GLB), words per core cycle. Open; default as the psum GIN." },
+  { "glb.size_kb",                EY_P_INT,  1,   1048576, "108",           A(glb_kb), NULL,
+    "Global buffer, KiB, shared by ifmaps, psums and filters (reference: 108 KB)." },
+  { "glb.filter_kb",              EY_P_INT,  1,   1048576, "8",             A(glb_filter_kb), NULL,
+    "Filter staging region of the GLB, KiB; the rest holds ifmaps and psums. Open (reference: MIT's model gives ifmap+psum 100 KB)." },
+  { "dram.impl",                  EY_P_ENUM, 0,   0,       "fixed",         A(dram_impl), "fixed",
+    "Off-chip memory model: fixed bandwidth and latency." },
+  { "dram.bus_bits",              EY_P_INT,  8,   4096,    "64",            A(dram_bus_bits), NULL,
+    "Off-chip bus width, bits per link cycle (reference: 64 b at 60 MHz = 480 MB/s)." },
+  { "energy.unit",                EY_P_ENUM, 0,   0,       "normalized",    A(energy_unit), "normalized|pj",
+    "Unit of the energy table: normalized (MAC = 1) or pj." },
+  { "energy.mac",                 EY_P_REAL, 0,   1e9,     "1",             A(e_mac), NULL,
+    "Energy of one 16-bit MAC (reference: 1, normalized)." },
+  { "energy.spad",                EY_P_REAL, 0,   1e9,     "1",             A(e_spad), NULL,
+    "Energy of one scratchpad (RF) word access (reference: 1)." },
+  { "energy.noc",                 EY_P_REAL, 0,   1e9,     "2",             A(e_noc), NULL,
+    "Energy of one NoC word transfer; a multicast is one transfer (reference: inter-PE 2)." },
+  { "energy.glb",                 EY_P_REAL, 0,   1e9,     "6",             A(e_glb), NULL,
+    "Energy of one GLB word access (reference: 6)." },
+  { "energy.dram",                EY_P_REAL, 0,   1e9,     "200",           A(e_dram), NULL,
+    "Energy of one DRAM word access (reference: 200)." },
+  { "mapper.objective",           EY_P_ENUM, 0,   0,       "energy",        A(objective), "energy|cycles|edp",
+    "What the mapper minimizes: energy, cycles, or their product (edp)." },
+};
+
+static const ey_param k_net_params[] = {
+  { "name",   EY_P_STR, 0, 0,     NULL, N_(name),  NULL, "Name of the network, echoed in every report." },
+  { "batch",  EY_P_INT, 1, 65536, "1",  N_(batch), NULL, "Images per run (every layer's N); --batch overrides it." },
+};
+
+static const ey_param k_layer_params[] = {
+  { "name",   EY_P_STR,  0, 0,       NULL,   L(name),   NULL, "Layer name, unique in the network." },
+  { "type",   EY_P_ENUM, 0, 0,       "conv", L(type),   "conv|fc", "conv, or fc (a convolution with H = R, W = S, no padding)." },
+  { "C",      EY_P_INT,  1, 1048576, NULL,   L(C),      NULL, "Input channels (all groups)." },
+  { "M",      EY_P_INT,  1, 1048576, NULL,   L(M),      NULL, "Filters = output channels (all groups)." },
+  { "H",      EY_P_INT,  1, 65535,   NULL,   L(H),      NULL, "Input height before padding." },
+  { "W",      EY_P_INT,  1, 65535,   NULL,   L(W),      NULL, "Input width before padding." },
+  { "R",      EY_P_INT,  1, 1024,    NULL,   L(R),      NULL, "Filter height." },
+  { "S",      EY_P_INT,  1, 1024,    NULL,   L(S),      NULL, "Filter width." },
+  { "stride", EY_P_INT,  1, 64,      "1",    L(stride), NULL, "Stride, both directions." },
+  { "pad",    EY_P_INT,  0, 64,      "0",    L(pad),    NULL, "Zero padding on each side." },
+  { "groups", EY_P_INT,  1, 1048576, "1",    L(groups), NULL, "Groups; groups = C = M is depthwise." },
+  { "relu",   EY_P_BOOL, 0, 1,       "true", L(relu),   NULL, "ReLU after requantization." },
+};
+/* clang-format on */
+
+#define COUNT(a) ((int)(sizeof(a) / sizeof((a)[0])))
+_Static_assert(COUNT(k_arch_params) <= EY_ARCH_MAX_KEYS, "grow EY_ARCH_MAX_KEYS");
+static const ey_schema k_arch = {"architecture", k_arch_params, COUNT(k_arch_params)};
+static const ey_schema k_net = {"network", k_net_params, COUNT(k_net_params)};
+static const ey_schema k_layer = {"layer", k_layer_params, COUNT(k_layer_params)};
+
+const ey_schema *ey_arch_schema(void) { return &k_arch; }
+const ey_schema *ey_net_schema(void) { return &k_net; }
+const ey_schema *ey_layer_schema(void) { return &k_layer; }
+
+/* ---------------------------------------------------------------- architecture */
+
+/* Where key `key` of `a` was set, for messages: "FILE:LINE" or "--set". A key
+ * left at its default names the line of the document it would belong to. */
+static void arch_where(const ey_arch *a, const char *key, char *buf, size_t cap) {
+  int i = ey_schema_find(&k_arch, key);
+  int line = i >= 0 ? a->key_line[i] : 0;
+  if (line)
+    snprintf(buf, cap, "%s:%d", a->path, line > 0 ? line : -line);
+  else
+    snprintf(buf, cap, "--set");
+}
+
+/* Sanity checks: rules that involve more than one key. */
+ey_rc ey_arch_check(const ey_arch *a, ey_err *err) {
+  char w[300];
+  if (a->glb_filter_kb >= a->glb_kb) {
+    arch_where(a, "glb.filter_kb", w, sizeof w);
+    return ey_err_set(err, EY_CONFIG,
+                      "%s: glb.filter_kb: must be less than glb.size_kb (%d) (got %d)", w,
+                      a->glb_kb, a->glb_filter_kb);
+  }
+  if (a->psum_bits < a->word_bits) {
+    arch_where(a, "data.psum_bits", w, sizeof w);
+    return ey_err_set(err, EY_CONFIG,
+                      "%s: data.psum_bits: must be at least data.word_bits (%d) (got %d)", w,
+                      a->word_bits, a->psum_bits);
+  }
+  if (a->filter_spad_words < 1 || a->ifmap_spad_words < 1 || a->psum_spad_words < 1)
+    return ey_err_set(err, EY_MISUSE, "scratchpads must be positive");
+  return EY_OK;
+}
+
+static ey_rc arch_from_doc(ey_ydoc *d, ey_arch *a, ey_err *err) {
+  memset(a, 0, sizeof *a);
+  ey_rc rc = ey_schema_apply(&k_arch, d, ey_ydoc_root(d), "", NULL, a, a->key_line, err);
+  if (rc) return rc;
+  snprintf(a->path, sizeof a->path, "%s", d->path);
+  return ey_arch_check(a, err);
+}
+
+ey_rc ey_arch_load(const char *path, ey_arch *a, ey_err *err) {
+  ey_ydoc d;
+  ey_rc rc = ey_ydoc_load(&d, path, err);
+  if (!rc) rc = arch_from_doc(&d, a, err);
+  ey_ydoc_fini(&d);
+  return rc;
+}
+
+ey_rc ey_arch_load_string(const char *name, const char *text, ey_arch *a, ey_err *err) {
+  ey_ydoc d;
+  ey_rc rc = ey_ydoc_load_string(&d, name, text, err);
+  if (!rc) rc = arch_from_doc(&d, a, err);
+  ey_ydoc_fini(&d);
+  return rc;
+}
+
+ey_rc ey_arch_set(ey_arch *a, const char *assignment, ey_err *err) {
+  const char *eq = strchr(assignment, '=');
+  if (!eq || eq == assignment)
+    return ey_err_set(err, EY_USAGE, "--set: expected KEY=VALUE (got %s)", assignment);
+  char key[128];
+  snprintf(key, sizeof key, "%.*s", (int)(eq - assignment), assignment);
+  ey_rc rc = ey_schema_set(&k_arch, key, eq + 1, a, "--set", err);
+  if (rc) return rc;
+  a->key_line[ey_schema_find(&k_arch, key)] = 0;
+  return ey_arch_check(a, err);
+}
+
+/* ---------------------------------------------------------------- network */
+
+ey_rc ey_layer_finish(ey_layer *l, const char *where, ey_err *err) {
+  int cg = l->C / l->groups;
+  if (l->C % l->groups)
+    return ey_err_set(err, EY_CONFIG, "%s: %s.groups: must divide C (%d) (got %d)", where, l->name,
+                      l->C, l->groups);
+  if (l->M % l->groups)
+    return ey_err_set(err, EY_CONFIG, "%s: %s.groups: must divide M (%d) (got %d)", where, l->name,
+                      l->M, l->groups);
+  (void)cg;
+  if (l->pad >= l->R || l->pad >= l->S)
+    return ey_err_set(err, EY_CONFIG, "%s: %s.pad: must be less than R (%d) and S (%d) (got %d)",
+                      where, l->name, l->R, l->S, l->pad);
+  if (l->R > l->H + 2 * l->pad)
+    return ey_err_set(err, EY_CONFIG, "%s: %s.R: must be at most H + 2*pad = %d (got %d)", where,
+                      l->name, l->H + 2 * l->pad, l->R);
+  if (l->S > l->W + 2 * l->pad)
+    return ey_err_set(err, EY_CONFIG, "%s: %s.S: must be at most W + 2*pad = %d (got %d)", where,
+                      l->name, l->W + 2 * l->pad, l->S);
+  if (l->type == EY_LAYER_FC) {
+    if (l->H != l->R || l->W != l->S)
+      return ey_err_set(err, EY_CONFIG,
+                        "%s: %s.type: fc needs H = R and W = S (got H=%d R=%d W=%d S=%d)", where,
+                        l->name, l->H, l->R, l->W, l->S);
+    if (l->pad || l->stride != 1)
+      return ey_err_set(err, EY_CONFIG, "%s: %s.type: fc needs pad 0 and stride 1 (got pad %d, stride %d)",
+                        where, l->name, l->pad, l->stride);
+  }
+  l->E = (l->H + 2 * l->pad - l->R) / l->stride + 1;
+  l->F = (l->W + 2 * l->pad - l->S) / l->stride + 1;
+  return EY_OK;
+}
+
+static ey_rc net_from_doc(ey_ydoc *d, ey_net *net, ey_err *err) {
+  static const char *const skip[] = {"layers", NULL};
+  yaml_node_t *root = ey_ydoc_root(d);
+  memset(net, 0, sizeof *net);
+  ey_rc rc = ey_schema_apply(&k_net, d, root, "", skip, net, NULL, err);
+  if (rc) return rc;
+  snprintf(net->path, sizeof net->path, "%s", d->path);
+  yaml_node_t *seq = ey_ymap_get(d, root, "layers");
+  if (!seq)
+    return ey_err_set(err, EY_CONFIG, "%s:%d: layers: required but not given", d->path,
+                      ey_ynode_line(root));
+  if (seq->type != YAML_SEQUENCE_NODE || seq->data.sequence.items.top == seq->data.sequence.items.start)
+    return ey_err_set(err, EY_CONFIG, "%s:%d: layers: must be a non-empty list of layers (got %s)",
+                      d->path, ey_ynode_line(seq),
+                      seq->type == YAML_SEQUENCE_NODE ? "an empty list" : ey_ynode_kind(seq));
+  int n = (int)(seq->data.sequence.items.top - seq->data.sequence.items.start);
+  net->layers = calloc((size_t)n, sizeof *net->layers);
+  if (!net->layers) return ey_err_set(err, EY_NOMEM, "%s: out of memory", d->path);
+  for (int i = 0; i < n; i++) {
+    yaml_node_t *ln = ey_ydoc_node(d, seq->data.sequence.items.start[i]);
+    ey_layer *l = &net->layers[i];
+    /* Messages name the layer ("conv2.R") once its name is known. */
+    char prefix[EY_NAME_MAX + 24];
+    const char *nm = ey_ynode_scalar(ey_ymap_get(d, ln, "name"));
+    if (nm && strlen(nm) < EY_NAME_MAX)
+      snprintf(prefix, sizeof prefix, "%s.", nm);
+    else
+      snprintf(prefix, sizeof prefix, "layers[%d].", i);
+    rc = ey_schema_apply(&k_layer, d, ln, prefix, NULL, l, NULL, err);
+    if (rc) return rc;
+    l->N = net->batch;
+    l->line = ey_ynode_line(ln);
+    char where[300];
+    snprintf(where, sizeof where, "%s:%d", d->path, l->line);
+    rc = ey_layer_finish(l, where, err);
+    if (rc) return rc;
+    for (int j = 0; j < i; j++)
+      if (!strcmp(net->layers[j].name, l->name))
+        return ey_err_set(err, EY_CONFIG, "%s: %s.name: must be unique (got it again; first on line %d)",
+                          where, l->name, net->layers[j].line);
+    net->nlayers = i + 1;
+  }
+  return EY_OK;
+}
+
+ey_rc ey_net_load(const char *path, ey_net *net, ey_err *err) {
+  ey_ydoc d;
+  ey_rc rc = ey_ydoc_load(&d, path, err);
+  if (!rc) rc = net_from_doc(&d, net, err);
+  ey_ydoc_fini(&d);
+  return rc;
+}
+
+ey_rc ey_net_load_string(const char *name, const char *text, ey_net *net, ey_err *err) {
+  ey_ydoc d;
+  ey_rc rc = ey_ydoc_load_string(&d, name, text, err);
+  if (!rc) rc = net_from_doc(&d, net, err);
+  ey_ydoc_fini(&d);
+  return rc;
+}
+
+void ey_net_free(ey_net *net) {
+  free(net->layers);
+  net->layers = NULL;
+  net->nlayers = 0;
+}
+
+void ey_net_set_batch(ey_net *net, int batch) {
+  net->batch = batch;
+  for (int i = 0; i < net->nlayers; i++) net->layers[i].N = batch;
+}
+
+static int layer_index(const ey_net *net, const char *name, size_t len) {
+  for (int i = 0; i < net->nlayers; i++)
+    if (strlen(net->layers[i].name) == len && !strncmp(net->layers[i].name, name, len)) return i;
+  return -1;
+}
+
+ey_rc ey_net_select(ey_net *net, const char *list, ey_err *err) {
+  int n = net->nlayers;
+  unsigned char *keep = calloc((size_t)n + 1, 1);
+  if (!keep) return ey_err_set(err, EY_NOMEM, "--layers: out of memory");
+  ey_rc rc = EY_OK;
+  for (const char *p = list; *p;) {
+    const char *comma = strchr(p, ',');
+    size_t len = comma ? (size_t)(comma - p) : strlen(p);
+    const char *dots = NULL;
+    for (size_t k = 0; k + 1 < len; k++)
+      if (p[k] == '.' && p[k + 1] == '.') {
+        dots = p + k;
+        break;
+      }
+    int a, b;
+    if (dots) {
+      a = layer_index(net, p, (size_t)(dots - p));
+      b = layer_index(net, dots + 2, len - (size_t)(dots - p) - 2);
+    } else {
+      a = b = layer_index(net, p, len);
+    }
+    if (a < 0 || b < 0) {
+      const char *bad = (a < 0) ? p : dots + 2;
+      size_t blen = (a < 0) ? (dots ? (size_t)(dots - p) : len) : len - (size_t)(dots - p) - 2;
+      rc = ey_err_set(err, EY_USAGE, "--layers: %.*s: no such layer in %s (got %.*s)", (int)blen,
+                      bad, net->name, (int)len, p);
+      goto done;
+    }
+    if (a > b) {
+      rc = ey_err_set(err, EY_USAGE, "--layers: a range must run forward in file order (got %.*s)",
+                      (int)len, p);
+      goto done;
+    }
+    for (int i = a; i <= b; i++) keep[i] = 1;
+    p += len + (comma ? 1 : 0);
+  }
+  int out = 0;
+  for (int i = 0; i < n; i++)
+    if (keep[i]) net->layers[out++] = net->layers[i];
+  if (!out) rc = ey_err_set(err, EY_USAGE, "--layers: must name at least one layer (got nothing)");
+  net->nlayers = out;
+done:
+  free(keep);
+  return rc;
+}

@@ -1,0 +1,93 @@
+/* ey_arch.h - what an architecture and a network are, as plain data. sim/config.c
+ * fills these structs from YAML; mapper/ reads them and never sees the engine.
+ * Units are in every field's comment; defaults and sources are in sim/config.c and
+ * docs/config.md. */
+#ifndef EY_ARCH_H
+#define EY_ARCH_H
+
+#include "sim/ey_types.h"
+#include "sim/schema.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum ey_noc_impl { EY_NOC_MULTICAST_BUS = 0 } ey_noc_impl;
+typedef enum ey_dram_impl { EY_DRAM_FIXED = 0 } ey_dram_impl;
+typedef enum ey_objective { EY_OBJ_ENERGY = 0, EY_OBJ_CYCLES, EY_OBJ_EDP } ey_objective;
+typedef enum ey_energy_unit { EY_UNIT_NORMALIZED = 0, EY_UNIT_PJ } ey_energy_unit;
+
+#define EY_ARCH_MAX_KEYS 64 /* rows of the architecture table, with room to grow */
+
+typedef struct ey_arch {
+  char name[EY_NAME_MAX];
+  int core_mhz;          /* core clock, MHz */
+  int dram_mhz;          /* DRAM link clock, MHz */
+  int rows, cols;        /* physical PE array */
+  int ifmap_spad_words;  /* per PE, words of data.word_bits */
+  int filter_spad_words; /* per PE, words */
+  int psum_spad_words;   /* per PE, words */
+  int mul_stages;        /* multiplier pipeline depth, cycles */
+  int zero_gating;       /* 1: a zero ifmap skips the filter read and the multiply */
+  int word_bits;         /* activation and weight width, bits */
+  int psum_bits;         /* partial-sum width in storage (GLB capacity), bits */
+  int noc_impl;          /* ey_noc_impl */
+  int noc_ifmap_wpc;     /* ifmap GIN, words per core cycle */
+  int noc_filter_wpc;    /* filter GIN, words per core cycle */
+  int noc_psum_wpc;      /* psum GIN (GLB to array), words per core cycle */
+  int noc_gon_wpc;       /* GON (array to GLB), words per core cycle */
+  int glb_kb;            /* global buffer, KiB */
+  int glb_filter_kb;     /* of which the filter staging region, KiB */
+  int dram_impl;         /* ey_dram_impl */
+  int dram_bus_bits;     /* off-chip bus width, bits per link cycle */
+  int energy_unit;       /* ey_energy_unit: how to label energies */
+  double e_mac;          /* energy of one MAC */
+  double e_spad;         /* energy of one scratchpad word access */
+  double e_noc;          /* energy of one NoC word transfer */
+  double e_glb;          /* energy of one GLB word access */
+  double e_dram;         /* energy of one DRAM word access */
+  int objective;         /* ey_objective: what the mapper minimizes */
+
+  /* Not configuration: where each key came from, for messages. */
+  char path[256];               /* the file, or "" */
+  int key_line[EY_ARCH_MAX_KEYS]; /* line that set key i; -line of the file when
+                                    defaulted; 0 when set by --set */
+} ey_arch;
+
+typedef enum ey_layer_type { EY_LAYER_CONV = 0, EY_LAYER_FC } ey_layer_type;
+
+/* One convolution (FC is a convolution with H = R, W = S). C and M count all
+ * groups; each group convolves C/groups channels into M/groups filters. */
+typedef struct ey_layer {
+  char name[EY_NAME_MAX];
+  int type;   /* ey_layer_type */
+  int N;      /* images (the batch) */
+  int C, M;   /* input channels, filters (output channels) */
+  int H, W;   /* input height and width, before padding */
+  int R, S;   /* filter height and width */
+  int stride; /* vertical and horizontal stride */
+  int pad;    /* zero padding on each side */
+  int groups; /* grouped convolution; groups = C = M is depthwise */
+  int relu;   /* 1: ReLU after requantization */
+  int E, F;   /* output height and width (derived) */
+  int line;   /* line of the layer in its file */
+} ey_layer;
+
+typedef struct ey_net {
+  char name[EY_NAME_MAX];
+  int batch;       /* images; every layer's N */
+  int nlayers;
+  ey_layer *layers; /* owned */
+  char path[256];
+} ey_net;
+
+/* MACs of a layer for all N images: N·M·(C/groups)·E·F·R·S. */
+static inline uint64_t ey_layer_macs(const ey_layer *l) {
+  return (uint64_t)l->N * (uint64_t)l->M * (uint64_t)(l->C / l->groups) * (uint64_t)l->E *
+         (uint64_t)l->F * (uint64_t)l->R * (uint64_t)l->S;
+}
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* EY_ARCH_H */

@@ -1,0 +1,362 @@
+/* main.c - the eyesim command line. It parses options, loads the files, calls the
+ * library and chooses the exit status; it is the only place that prints errors.
+ *
+ * Exit status: 0 success; 1 bad input (a config, network, mapping or output
+ * file); 2 bad usage; 3 the run completed but some layer could not be mapped
+ * (the reports were written, with that layer marked). */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "sim/config.h"
+#include "sim/outfile.h"
+#include "sim/run.h"
+
+#ifndef EY_CONFIG_DIR
+#define EY_CONFIG_DIR "configs"
+#endif
+
+enum { EXIT_OK = 0, EXIT_INPUT = 1, EXIT_USAGE = 2, EXIT_NOMAP = 3 };
+
+static const char k_usage[] =
+    "usage: eyesim COMMAND [ARGS] [OPTIONS]\n"
+    "\n"
+    "eyesim simulates Eyeriss-style spatial DNN accelerators: it maps each layer of a\n"
+    "network onto a PE array with the row-stationary dataflow and reports cycles,\n"
+    "utilization, accesses per memory level and energy.\n"
+    "\n"
+    "commands:\n"
+    "  run ARCH NET     map every layer and report its cost (table on stdout)\n"
+    "  map ARCH NET     print the chosen mapping per layer; --out FILE saves it\n"
+    "  config ARCH      print the effective architecture, defaults filled in (YAML)\n"
+    "  keys             print every configuration key: type, range, default, meaning\n"
+    "  help [COMMAND]   this text, or a command's options\n"
+    "  --version        the version\n"
+    "\n"
+    "ARCH and NET are YAML files, or names of shipped ones: eyesim run eyeriss_v1 alexnet\n"
+    "looks in configs/arch/ and configs/nets/ (or $EYESIM_CONFIGS/arch, /nets).\n"
+    "Exit status: 0 ok, 1 bad input file, 2 bad usage, 3 some layer could not map.\n";
+
+static const char k_usage_run[] =
+    "usage: eyesim run ARCH NET [OPTIONS]\n"
+    "       eyesim map ARCH NET [OPTIONS]\n"
+    "\n"
+    "options (both):\n"
+    "  --batch N          images per run (default: the network file's batch)\n"
+    "  --layers LIST      layers to run: names and first..last ranges, e.g. conv1..conv5,fc8\n"
+    "  --objective OBJ    what the mapper minimizes: energy, cycles or edp\n"
+    "                     (default: the architecture's mapper.objective)\n"
+    "  --set KEY=VALUE    override one architecture key, e.g. --set pe_array.rows=16;\n"
+    "                     repeatable; `eyesim keys` lists the keys\n"
+    "options (run):\n"
+    "  --mapping FILE     use the mappings in FILE (from `eyesim map --out`) instead of\n"
+    "                     searching; a missing, mismatched or illegal entry is an error\n"
+    "  --json FILE        write the full report as JSON (docs/report.md); - is stdout\n"
+    "  --csv FILE         write one CSV row per layer; - is stdout\n"
+    "  -q, --quiet        no table on stdout\n"
+    "options (map):\n"
+    "  --out FILE         write the mappings as YAML; - is stdout\n"
+    "\n"
+    "The figures are the mapper's analytic estimates; every output says so.\n";
+
+typedef struct opts {
+  const char *cmd, *arch, *net;
+  int batch;             /* 0: the file's */
+  const char *layers;    /* NULL: all */
+  int objective;         /* -1: the arch's */
+  const char *sets[64];
+  int nsets;
+  const char *mapping, *json, *csv, *out;
+  int quiet;
+} opts;
+
+static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int usage_error(const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  fprintf(stderr, "eyesim: ");
+  vfprintf(stderr, fmt, ap);
+  fprintf(stderr, " (see `eyesim help`)\n");
+  va_end(ap);
+  return EXIT_USAGE;
+}
+
+static int parse_int(const char *s, int lo, int hi, int *out) {
+  char *end;
+  long v = strtol(s, &end, 10);
+  if (end == s || *end || v < lo || v > hi) return -1;
+  *out = (int)v;
+  return 0;
+}
+
+/* Parses argv[2..]. Returns -1 when fine, else an exit status. */
+static int parse_opts(int argc, char **argv, opts *o) {
+  const char *pos[2] = {NULL, NULL};
+  int npos = 0;
+  for (int i = 2; i < argc; i++) {
+    const char *a = argv[i], *val = NULL;
+    char name[32];
+    if (a[0] != '-' || !strcmp(a, "-")) {
+      if (npos >= 2) return usage_error("unexpected argument %s", a);
+      pos[npos++] = a;
+      continue;
+    }
+    if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
+      o->quiet = 1;
+      continue;
+    }
+    if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+      fputs(k_usage_run, stdout);
+      return EXIT_OK;
+    }
+    const char *eq = strchr(a, '=');
+    if (eq && a[1] == '-') {
+      snprintf(name, sizeof name, "%.*s", (int)(eq - a), a);
+      val = eq + 1;
+    } else {
+      snprintf(name, sizeof name, "%s", a);
+      if (i + 1 >= argc) return usage_error("%s needs a value", a);
+      val = argv[++i];
+    }
+    if (!strcmp(name, "--batch")) {
+      if (parse_int(val, 1, 65536, &o->batch))
+        return usage_error("--batch: must be an integer from 1 to 65536 (got %s)", val);
+    } else if (!strcmp(name, "--layers")) {
+      o->layers = val;
+    } else if (!strcmp(name, "--objective")) {
+      if (!strcmp(val, "energy"))
+        o->objective = EY_OBJ_ENERGY;
+      else if (!strcmp(val, "cycles"))
+        o->objective = EY_OBJ_CYCLES;
+      else if (!strcmp(val, "edp"))
+        o->objective = EY_OBJ_EDP;
+      else
+        return usage_error("--objective: must be one of energy, cycles, edp (got %s)", val);
+    } else if (!strcmp(name, "--set")) {
+      if (o->nsets >= (int)(sizeof o->sets / sizeof o->sets[0]))
+        return usage_error("%s: too many --set options", val);
+      o->sets[o->nsets++] = val;
+    } else if (!strcmp(name, "--mapping") && !strcmp(o->cmd, "run")) {
+      o->mapping = val;
+    } else if (!strcmp(name, "--json") && !strcmp(o->cmd, "run")) {
+      o->json = val;
+    } else if (!strcmp(name, "--csv") && !strcmp(o->cmd, "run")) {
+      o->csv = val;
+    } else if (!strcmp(name, "--out") && !strcmp(o->cmd, "map")) {
+      o->out = val;
+    } else {
+      return usage_error("%s: unknown option for `eyesim %s`", name, o->cmd);
+    }
+  }
+  if (npos < 2) {
+    return usage_error("`eyesim %s` needs ARCH and NET", o->cmd);
+  }
+  o->arch = pos[0];
+  o->net = pos[1];
+  return -1;
+}
+
+static int is_file(const char *p) {
+  struct stat st;
+  return stat(p, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/* A path as given, or a short name found under the configs directory. */
+static const char *resolve(const char *arg, const char *sub, char *buf, size_t cap) {
+  if (is_file(arg) || strchr(arg, '/') || strstr(arg, ".yaml") || strstr(arg, ".yml")) return arg;
+  const char *dir = getenv("EYESIM_CONFIGS");
+  if (!dir || !*dir) dir = EY_CONFIG_DIR;
+  snprintf(buf, cap, "%s/%s/%s.yaml", dir, sub, arg);
+  return is_file(buf) ? buf : arg;
+}
+
+static int fail(const ey_err *err, ey_rc rc) {
+  fprintf(stderr, "eyesim: %s\n", err->msg);
+  return rc == EY_USAGE ? EXIT_USAGE : EXIT_INPUT;
+}
+
+/* Writes with `emit` to path through a temporary file. */
+static int write_out(const char *path, void (*emit)(const void *, FILE *), const void *arg) {
+  ey_outfile o;
+  ey_err err;
+  if (ey_outfile_open(&o, path, &err)) return fail(&err, EY_IO);
+  emit(arg, o.f);
+  if (ey_outfile_commit(&o, &err)) return fail(&err, EY_IO);
+  return EXIT_OK;
+}
+
+static void emit_json(const void *r, FILE *f) { ey_report_json((const ey_report *)r, f); }
+static void emit_csv(const void *r, FILE *f) { ey_report_csv((const ey_report *)r, f); }
+
+typedef struct mapout {
+  const ey_report *r;
+  ey_mapping *maps;
+} mapout;
+
+static void emit_maps(const void *p, FILE *f) {
+  const mapout *mo = p;
+  ey_mapfile_write(f, mo->r->arch, mo->r->net, mo->maps);
+}
+
+static int write_mappings(const ey_report *r, const char *path) {
+  ey_mapping *maps = malloc(sizeof *maps * (size_t)(r->nlayers ? r->nlayers : 1));
+  if (!maps) {
+    fprintf(stderr, "eyesim: out of memory\n");
+    return EXIT_INPUT;
+  }
+  for (int i = 0; i < r->nlayers; i++) maps[i] = r->res[i].map;
+  mapout mo = {r, maps};
+  int status = write_out(path, emit_maps, &mo);
+  free(maps);
+  return status;
+}
+
+static void print_mappings(const ey_report *r, FILE *f) {
+  int w = 5;
+  for (int i = 0; i < r->nlayers; i++) w = EY_MAX(w, (int)strlen(r->res[i].layer->name));
+  fprintf(f, "%-*s  %4s %4s %4s %4s %4s %4s %5s %5s  %6s %5s\n", w, "layer", "n", "p", "q", "r", "t",
+          "e", "eg", "m", "PEs", "util%");
+  for (int i = 0; i < r->nlayers; i++) {
+    const ey_layer_result *x = &r->res[i];
+    if (!x->mapped) {
+      fprintf(f, "%-*s  cannot map: %s\n", w, x->layer->name, x->why);
+      continue;
+    }
+    const ey_mapping *m = &x->map;
+    const ey_cost *c = &x->cost;
+    double util = c->cycles ? (double)c->c.macs / ((double)c->cycles * r->arch->rows * r->arch->cols) : 0;
+    fprintf(f, "%-*s  %4d %4d %4d %4d %4d %4d %5d %5d  %6d %5.1f\n", w, x->layer->name, m->n, m->p,
+            m->q, m->r, m->t, m->e, m->eg, m->m, c->active_pes, 100 * util);
+  }
+}
+
+static int cmd_run_or_map(int argc, char **argv) {
+  opts o;
+  memset(&o, 0, sizeof o);
+  o.cmd = argv[1];
+  o.objective = -1;
+  int st = parse_opts(argc, argv, &o);
+  if (st >= 0) return st;
+
+  char abuf[512], nbuf[512];
+  const char *arch_path = resolve(o.arch, "arch", abuf, sizeof abuf);
+  const char *net_path = resolve(o.net, "nets", nbuf, sizeof nbuf);
+  ey_arch arch;
+  ey_net net;
+  ey_mapfile mf;
+  ey_report rep;
+  ey_err err;
+  memset(&net, 0, sizeof net);
+  memset(&mf, 0, sizeof mf);
+  memset(&rep, 0, sizeof rep);
+  ey_rc rc = ey_arch_load(arch_path, &arch, &err);
+  for (int i = 0; !rc && i < o.nsets; i++) rc = ey_arch_set(&arch, o.sets[i], &err);
+  if (!rc) rc = ey_net_load(net_path, &net, &err);
+  if (!rc && o.batch) ey_net_set_batch(&net, o.batch);
+  if (!rc && o.layers) rc = ey_net_select(&net, o.layers, &err);
+  if (!rc && o.mapping) rc = ey_mapfile_load(o.mapping, &mf, &err);
+  int objective = o.objective >= 0 ? o.objective : arch.objective;
+  if (!rc) rc = ey_report_build(&rep, &arch, &net, objective, o.mapping ? &mf : NULL, &err);
+  int status = EXIT_OK;
+  if (rc) {
+    status = fail(&err, rc);
+    goto done;
+  }
+  ey_totals t;
+  ey_report_totals(&rep, &t);
+  if (!strcmp(o.cmd, "map")) {
+    if (t.unmapped) {
+      /* A mapping file must cover every layer, so none is written. */
+      print_mappings(&rep, stdout);
+      fprintf(stderr, "eyesim: %d layer%s could not map; no mapping file written\n", t.unmapped,
+              t.unmapped == 1 ? "" : "s");
+      status = EXIT_NOMAP;
+      goto done;
+    }
+    /* With --out -, stdout carries the YAML alone so it can be piped. */
+    if (!(o.out && !strcmp(o.out, "-"))) print_mappings(&rep, stdout);
+    if (o.out) status = write_mappings(&rep, o.out);
+    goto done;
+  }
+  int to_stdout = (o.json && !strcmp(o.json, "-")) || (o.csv && !strcmp(o.csv, "-"));
+  if (!o.quiet && !to_stdout) ey_report_table(&rep, stdout);
+  if (o.json) status = write_out(o.json, emit_json, &rep);
+  if (!status && o.csv) status = write_out(o.csv, emit_csv, &rep);
+  if (!status && t.unmapped) {
+    for (int i = 0; i < rep.nlayers; i++)
+      if (!rep.res[i].mapped)
+        fprintf(stderr, "eyesim: %s: %s: cannot map on %s: %s\n", net.path, rep.res[i].layer->name,
+                arch.name, rep.res[i].why);
+    status = EXIT_NOMAP;
+  }
+done:
+  ey_report_free(&rep);
+  ey_mapfile_free(&mf);
+  ey_net_free(&net);
+  return status;
+}
+
+static int cmd_config(int argc, char **argv) {
+  const char *arch = NULL;
+  const char *sets[64];
+  int nsets = 0;
+  for (int i = 2; i < argc; i++) {
+    if (!strcmp(argv[i], "--set") && i + 1 < argc && nsets < 64)
+      sets[nsets++] = argv[++i];
+    else if (!strncmp(argv[i], "--set=", 6) && nsets < 64)
+      sets[nsets++] = argv[i] + 6;
+    else if (argv[i][0] == '-')
+      return usage_error("%s: unknown option for `eyesim config` (it takes --set KEY=VALUE)", argv[i]);
+    else if (arch)
+      return usage_error("unexpected argument %s", argv[i]);
+    else
+      arch = argv[i];
+  }
+  if (!arch) return usage_error("%s", "`eyesim config` needs ARCH");
+  char buf[512];
+  ey_arch a;
+  ey_err err;
+  ey_rc rc = ey_arch_load(resolve(arch, "arch", buf, sizeof buf), &a, &err);
+  for (int i = 0; !rc && i < nsets; i++) rc = ey_arch_set(&a, sets[i], &err);
+  if (rc) return fail(&err, rc);
+  printf("# effective architecture: %s, defaults filled in (eyesim " EY_VERSION_STRING ")\n",
+         a.path);
+  ey_schema_write_yaml(ey_arch_schema(), &a, stdout, 0);
+  return EXIT_OK;
+}
+
+static int cmd_keys(void) {
+  const ey_schema *s[] = {ey_arch_schema(), ey_net_schema(), ey_layer_schema()};
+  const char *title[] = {"Architecture file (configs/arch/*.yaml)", "Network file (configs/nets/*.yaml)",
+                         "Each entry of a network's `layers:` list"};
+  for (int i = 0; i < 3; i++) {
+    printf("%s## %s\n\n", i ? "\n" : "", title[i]);
+    ey_schema_write_markdown(s[i], stdout);
+  }
+  return EXIT_OK;
+}
+
+int main(int argc, char **argv) {
+  if (argc < 2) {
+    fputs(k_usage, stderr);
+    return EXIT_USAGE;
+  }
+  const char *cmd = argv[1];
+  if (!strcmp(cmd, "--version") || !strcmp(cmd, "version")) {
+    puts("eyesim " EY_VERSION_STRING);
+    return EXIT_OK;
+  }
+  if (!strcmp(cmd, "help") || !strcmp(cmd, "--help") || !strcmp(cmd, "-h")) {
+    if (argc > 2 && (!strcmp(argv[2], "run") || !strcmp(argv[2], "map")))
+      fputs(k_usage_run, stdout);
+    else
+      fputs(k_usage, stdout);
+    return EXIT_OK;
+  }
+  if (!strcmp(cmd, "run") || !strcmp(cmd, "map")) return cmd_run_or_map(argc, argv);
+  if (!strcmp(cmd, "config")) return cmd_config(argc, argv);
+  if (!strcmp(cmd, "keys")) return cmd_keys();
+  return usage_error("%s: unknown command", cmd);
+}

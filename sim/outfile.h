@@ -1,0 +1,32 @@
+/* outfile.h - output files that appear whole or not at all: the text is written
+ * to a temporary file beside the target and renamed over it on success, so a
+ * failed or interrupted run never leaves a half-written report. "-" is stdout. */
+#ifndef EY_OUTFILE_H
+#define EY_OUTFILE_H
+
+#include <stdio.h>
+
+#include "sim/ey_types.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct ey_outfile {
+  FILE *f;          /* public: write here */
+  char path[512];   /* private: the target */
+  char tmp[528];    /* private: the temporary name; "" for stdout */
+} ey_outfile;
+
+/* Opens a temporary file beside `path`. Returns EY_OK or EY_IO with a message. */
+ey_rc ey_outfile_open(ey_outfile *o, const char *path, ey_err *err);
+/* Flushes, closes and renames into place. Returns EY_OK or EY_IO (the temporary
+ * file is removed on failure). */
+ey_rc ey_outfile_commit(ey_outfile *o, ey_err *err);
+/* Closes and removes the temporary file; safe after commit and on a zeroed one. */
+void ey_outfile_abort(ey_outfile *o);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* EY_OUTFILE_H */

@@ -1,0 +1,55 @@
+/* report.h - what a run reports, per layer and in total, and its three forms: a
+ * table for people (stdout), JSON (one documented schema, docs/report.md, with
+ * the effective configuration echoed so a run can be repeated) and CSV (one row
+ * per layer, for sweeps). */
+#ifndef EY_REPORT_H
+#define EY_REPORT_H
+
+#include <stdio.h>
+
+#include "mapper/mapper.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define EY_REPORT_SCHEMA 1 /* bumped when a JSON or CSV field changes meaning */
+
+typedef struct ey_layer_result {
+  const ey_layer *layer;
+  int mapped;          /* 0: no legal mapping; `why` says why */
+  char why[EY_ERR_MAX];
+  ey_mapping map;
+  ey_cost cost;
+} ey_layer_result;
+
+typedef struct ey_report {
+  const ey_arch *arch;
+  const ey_net *net;
+  int objective;          /* ey_objective the mappings were chosen for */
+  const char *mapping_from; /* "search" or "file"; shown in the table only */
+  int nlayers;
+  ey_layer_result *res;   /* parallel to net->layers */
+} ey_report;
+
+/* Totals over the mapped layers. */
+typedef struct ey_totals {
+  int mapped, unmapped;
+  uint64_t cycles, macs, macs_gated, dram_bytes, glb_accesses, noc_transfers, spad_accesses;
+  double energy[EY_NLEVELS];
+  double energy_total;
+  double time_ms, fps, gops, utilization, dram_bytes_per_image;
+} ey_totals;
+
+void ey_report_totals(const ey_report *r, ey_totals *t);
+void ey_report_table(const ey_report *r, FILE *f);
+void ey_report_json(const ey_report *r, FILE *f);
+void ey_report_csv(const ey_report *r, FILE *f);
+
+/* Bytes moved to and from DRAM by one layer. */
+uint64_t ey_cost_dram_bytes(const ey_cost *c, const ey_arch *a);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* EY_REPORT_H */
