@@ -65,12 +65,40 @@ ey_rc ey_map_layer(const ey_layer *l, const ey_arch *a, int objective, ey_mappin
         const int pmax = EY_MIN(EY_MIN(g.Mg, a->psum_spad_words), a->filter_spad_words / (m.q * g.S));
         for (m.p = 1; m.p <= pmax; m.p++) {
           const int tmax = EY_MIN(EY_CEIL_DIV(g.Mg, m.p), slots);
-          for (m.t = 1; m.t <= tmax; m.t++) {
+          /* Energy depends on t only through ceil(M'/(p·t)), smallest at tmax:
+           * one bound (one tile, one filter block, every image in one block)
+           * covers every t and n. Cycles play no part in energy. */
+          if (found && objective == EY_OBJ_ENERGY) {
+            ey_mapping lb = m;
+            lb.t = tmax;
+            lb.n = g.N;
+            lb.eg = EY_CEIL_DIV(g.E, m.e) * m.e;
+            lb.m = EY_CEIL_DIV(g.Mg, m.p * tmax) * m.p * tmax;
+            ey__cost_fill(&g, a, &lb, &es, &gs[g.E], 0, 0, &c);
+            if (c.energy_total > best_obj) continue;
+          }
+          for (m.t = tmax; m.t >= 1; m.t--) {
             const int pt = m.p * m.t;
             const int mcap = EY_CEIL_DIV(g.Mg, pt) * pt; /* no use holding more */
             const uint64_t load = ey__load_cycles_unit(&g, a, &m);
             for (m.n = 1; m.n <= g.N; m.n++) {
+              if (found && objective == EY_OBJ_ENERGY) {
+                /* The same bound for this t and n, before any cycle count. */
+                m.eg = EY_CEIL_DIV(g.E, m.e) * m.e;
+                m.m = mcap;
+                ey__cost_fill(&g, a, &m, &es, &gs[g.E], 0, 0, &c);
+                if (c.energy_total > best_obj) continue;
+              }
               const uint64_t pass = ey__pass_cycles(&g, a, &m);
+              /* Lower bound over every eg and m: one GLB tile and one filter
+               * block minimize each term they touch (docs/mapping.md), so if
+               * even that loses, no eg can win. Capacity is ignored here. */
+              if (found) {
+                m.eg = EY_CEIL_DIV(g.E, m.e) * m.e;
+                m.m = mcap;
+                ey__cost_fill(&g, a, &m, &es, &gs[g.E], pass, load, &c);
+                if (ey_objective_value(&c, objective) > best_obj) continue;
+              }
               int fit_any = 0;
               for (m.eg = m.e; m.eg < g.E + m.e; m.eg += m.e) {
                 const ey__gsums *t = &gs[EY_MIN(m.eg, g.E)];
