@@ -163,15 +163,28 @@ static int edit_distance(const char *a, const char *b) {
   return prev[lb];
 }
 
-/* The closest known key to `key`, or NULL when none is near (a typo, not a guess). */
-static const char *suggest(const ey_schema *s, const char *key) {
+/* The closest known key or section to `key`, or NULL when none is near (a typo,
+ * not a guess). The answer points into the table or into `buf`. */
+static const char *suggest(const ey_schema *s, const char *key, char *buf, size_t cap) {
   const char *best = NULL;
   int best_d = 4; /* at most three edits away */
   for (int i = 0; i < s->n; i++) {
-    int d = edit_distance(key, s->params[i].key);
+    const char *k = s->params[i].key;
+    int d = edit_distance(key, k);
     if (d < best_d) {
       best_d = d;
-      best = s->params[i].key;
+      best = k;
+    }
+    const char *dot = strrchr(k, '.');
+    if (dot && (size_t)(dot - k) < cap) { /* the section "pe" of "pe.x" */
+      char section[PATH_MAX_LEN];
+      snprintf(section, sizeof section, "%.*s", (int)(dot - k), k);
+      d = edit_distance(key, section);
+      if (d < best_d) {
+        best_d = d;
+        snprintf(buf, cap, "%s", section);
+        best = buf;
+      }
     }
   }
   return best;
@@ -235,7 +248,15 @@ static ey_rc apply_map(const ey_schema *s, ey_ydoc *d, yaml_node_t *map, const c
       ey_rc rc = apply_map(s, d, val, full, prefix, skip, dst, lines, seen, err);
       if (rc) return rc;
     } else {
-      const char *near = suggest(s, full);
+      char nbuf[PATH_MAX_LEN];
+      const char *near = suggest(s, full, nbuf, sizeof nbuf);
+      /* Keys the caller reads itself ("layers") are candidates too. */
+      int near_d = near ? edit_distance(full, near) : 4;
+      for (const char *const *sk = skip; !*path && sk && *sk; sk++)
+        if (edit_distance(full, *sk) < near_d) {
+          near_d = edit_distance(full, *sk);
+          near = *sk;
+        }
       if (near)
         return ey_err_set(err, EY_CONFIG, "%s:%d: %s%s: unknown key (did you mean %s?)", d->path,
                           ey_ynode_line(kn), prefix, full, near);
@@ -246,17 +267,25 @@ static ey_rc apply_map(const ey_schema *s, ey_ydoc *d, yaml_node_t *map, const c
   return EY_OK;
 }
 
-/* The line of the deepest existing mapping along `key`'s dotted path from `map`,
- * which is where a missing key should have been written. */
+/* The line of the deepest existing section key along `key`'s dotted path from
+ * `map` ("pe:" for "pe.x"), which is where a missing key should have been
+ * written; the line of `map` itself when no section of the path exists. */
 static int missing_line(ey_ydoc *d, yaml_node_t *map, const char *key) {
-  char part[PATH_MAX_LEN];
   int line = ey_ynode_line(map);
   const char *dot;
-  while ((dot = strchr(key, '.')) != NULL) {
-    snprintf(part, sizeof part, "%.*s", (int)(dot - key), key);
-    map = ey_ymap_get(d, map, part);
-    if (!map || map->type != YAML_MAPPING_NODE) break;
-    line = ey_ynode_line(map);
+  while ((dot = strchr(key, '.')) != NULL && map && map->type == YAML_MAPPING_NODE) {
+    size_t len = (size_t)(dot - key);
+    yaml_node_t *next = NULL;
+    for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top; p++) {
+      yaml_node_t *kn = ey_ydoc_node(d, p->key);
+      const char *k = ey_ynode_scalar(kn);
+      if (k && strlen(k) == len && !strncmp(k, key, len)) {
+        line = ey_ynode_line(kn);
+        next = ey_ydoc_node(d, p->value);
+        break;
+      }
+    }
+    map = next;
     key = dot + 1;
   }
   return line;
@@ -294,7 +323,8 @@ ey_rc ey_schema_set(const ey_schema *s, const char *key, const char *text, void 
                     const char *where, ey_err *err) {
   int i = ey_schema_find(s, key);
   if (i < 0) {
-    const char *near = suggest(s, key);
+    char nbuf[PATH_MAX_LEN];
+    const char *near = suggest(s, key, nbuf, sizeof nbuf);
     if (near)
       return ey_err_set(err, EY_CONFIG, "%s: %s: unknown key (did you mean %s?)", where, key, near);
     return ey_err_set(err, EY_CONFIG, "%s: %s: unknown key", where, key);

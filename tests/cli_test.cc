@@ -1,0 +1,183 @@
+// cli_test.cc - the eyesim command line, end to end: the two flows of the README,
+// mapping files round-tripping, exit statuses, errors on one line, outputs that
+// appear whole or not at all, determinism, and documentation that matches.
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "test_util.h"
+
+using eytest::Eyesim;
+using eytest::FileExists;
+using eytest::ReadFile;
+using eytest::TempDir;
+using eytest::WriteFile;
+
+namespace {
+
+const char *kAlexConv = "eyeriss_v1 alexnet --layers conv1..conv5";
+
+TEST(Cli, RunPrintsTheAlexNetTable) {
+  auto r = Eyesim(std::string("run ") + kAlexConv);
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.err, "");
+  EXPECT_NE(r.out.find("analytic estimate"), std::string::npos);
+  for (const char *l : {"\nconv1 ", "\nconv2 ", "\nconv3 ", "\nconv4 ", "\nconv5 ", "\ntotal "})
+    EXPECT_NE(r.out.find(l), std::string::npos) << l;
+  EXPECT_NE(r.out.find("net   alexnet, batch 4, 5 layers"), std::string::npos) << r.out;
+}
+
+TEST(Cli, MappingFileRoundTripGivesIdenticalReports) {
+  TempDir t;
+  auto m = Eyesim(std::string("map ") + kAlexConv + " --out " + t.File("m.yaml"));
+  ASSERT_EQ(m.status, 0) << m.err;
+  ASSERT_TRUE(FileExists(t.File("m.yaml")));
+  auto a = Eyesim(std::string("run ") + kAlexConv + " --json " + t.File("a.json") + " --csv " + t.File("a.csv"));
+  auto b = Eyesim(std::string("run ") + kAlexConv + " --mapping " + t.File("m.yaml") + " --json " +
+                  t.File("b.json") + " --csv " + t.File("b.csv"));
+  ASSERT_EQ(a.status, 0) << a.err;
+  ASSERT_EQ(b.status, 0) << b.err;
+  EXPECT_EQ(ReadFile(t.File("a.json")), ReadFile(t.File("b.json")));
+  EXPECT_EQ(ReadFile(t.File("a.csv")), ReadFile(t.File("b.csv")));
+  // The tables differ only where they say where the mappings came from.
+  std::string ta = a.out, tb = b.out;
+  ASSERT_NE(ta.find("mappings from search"), std::string::npos);
+  ta.replace(ta.find("mappings from search"), 20, "mappings from file");
+  EXPECT_EQ(ta, tb);
+  // --out - writes the YAML alone to stdout.
+  auto s = Eyesim(std::string("map ") + kAlexConv + " --out -");
+  EXPECT_EQ(s.out, ReadFile(t.File("m.yaml")));
+}
+
+TEST(Cli, HandEditedMappingIsCheckedWithFileAndLine) {
+  TempDir t;
+  ASSERT_EQ(Eyesim(std::string("map ") + kAlexConv + " --out " + t.File("m.yaml")).status, 0);
+  std::string y = ReadFile(t.File("m.yaml"));
+  // Make conv2's q illegal: q*S = 3*5 = 15 > 12 ifmap spad words.
+  size_t at = y.find("layer: \"conv2\"");
+  ASSERT_NE(at, std::string::npos);
+  size_t q = y.find("    q: ", at);
+  size_t eol = y.find('\n', q);
+  y.replace(q, eol - q, "    q: 3");
+  WriteFile(t.File("bad.yaml"), y);
+  int line = 1;
+  for (size_t i = 0; i < at; i++) line += y[i] == '\n';
+  auto r = Eyesim(std::string("run ") + kAlexConv + " --mapping " + t.File("bad.yaml") + " --json " + t.File("o.json"));
+  EXPECT_EQ(r.status, 1);
+  EXPECT_EQ(r.err, "eyesim: " + t.File("bad.yaml") + ":" + std::to_string(line) +
+                       ": conv2.q: must be at most C/groups = 48 with q*S at most "
+                       "pe.ifmap_spad_words = 12 (got q=3, S=5)\n");
+  EXPECT_FALSE(FileExists(t.File("o.json")));  // no half-written output
+}
+
+TEST(Cli, MappingForAnotherShapeOrMissingLayerIsRefused) {
+  TempDir t;
+  ASSERT_EQ(Eyesim(std::string("map ") + kAlexConv + " --out " + t.File("m.yaml")).status, 0);
+  auto r = Eyesim(std::string("run ") + kAlexConv + " --batch 2 --mapping " + t.File("m.yaml"));
+  EXPECT_EQ(r.status, 1);
+  EXPECT_NE(r.err.find(": conv1.shape.N: must match the layer being run, 2 (got 4)"), std::string::npos) << r.err;
+  r = Eyesim("run eyeriss_v1 alexnet --layers conv1..fc6 --mapping " + t.File("m.yaml"));
+  EXPECT_EQ(r.status, 1);
+  EXPECT_EQ(r.err, "eyesim: " + t.File("m.yaml") +
+                       ": fc6: no mapping for this layer (the file maps conv1, conv2, conv3, conv4, conv5)\n");
+}
+
+TEST(Cli, UnmappableLayerExitsThreeWithReportsWritten) {
+  TempDir t;
+  auto r = Eyesim("run eyeriss_v1_8x8 alexnet --layers conv1..conv2 --json " + t.File("o.json"));
+  EXPECT_EQ(r.status, 3);
+  EXPECT_NE(r.err.find("conv1: cannot map on eyeriss_v1_8x8: R: a filter of height 11 needs 11 PE rows"),
+            std::string::npos)
+      << r.err;
+  EXPECT_TRUE(FileExists(t.File("o.json")));
+  auto m = Eyesim("map eyeriss_v1_8x8 alexnet --out " + t.File("m.yaml"));
+  EXPECT_EQ(m.status, 3);
+  EXPECT_FALSE(FileExists(t.File("m.yaml")));
+}
+
+TEST(Cli, BadInputIsOneLineAndExitOne) {
+  TempDir t;
+  WriteFile(t.File("a.yaml"), "name: x\npe_array:\n  rows: 12\n  cols: 0\n");
+  auto r = Eyesim(t.File("a.yaml").insert(0, "run ") + " alexnet");
+  EXPECT_EQ(r.status, 1);
+  EXPECT_EQ(r.err, "eyesim: " + t.File("a.yaml") + ":4: pe_array.cols: must be an integer from 1 to 1024 (got 0)\n");
+  r = Eyesim("run eyeriss_v1 no_such_net");
+  EXPECT_EQ(r.status, 1);
+  EXPECT_EQ(r.err, "eyesim: no_such_net: cannot open (No such file or directory)\n");
+  r = Eyesim("run eyeriss_v1 alexnet --set pe.ifmap_spad_words=0");
+  EXPECT_EQ(r.status, 1);
+  EXPECT_EQ(r.err, "eyesim: --set: pe.ifmap_spad_words: must be an integer from 1 to 65535 (got 0)\n");
+}
+
+TEST(Cli, BadUsageExitsTwo) {
+  for (const char *args : {"", "frobnicate", "run eyeriss_v1", "run eyeriss_v1 alexnet --batch 0",
+                           "run eyeriss_v1 alexnet --objective speed", "run eyeriss_v1 alexnet --out x",
+                           "run eyeriss_v1 alexnet --layers conv9", "map eyeriss_v1 alexnet --json x",
+                           "run eyeriss_v1 alexnet --batch"}) {
+    auto r = Eyesim(args);
+    EXPECT_EQ(r.status, 2) << args << ": " << r.err;
+    EXPECT_FALSE(r.err.empty()) << args;
+  }
+}
+
+TEST(Cli, HelpAndVersionTellTheTruth) {
+  auto h = Eyesim("help");
+  EXPECT_EQ(h.status, 0);
+  for (const char *cmd : {"run ARCH NET", "map ARCH NET", "config ARCH", "keys"})
+    EXPECT_NE(h.out.find(cmd), std::string::npos) << cmd;
+  auto hr = Eyesim("help run");
+  for (const char *opt : {"--batch", "--layers", "--objective", "--set", "--mapping", "--json", "--csv", "--out", "--quiet"})
+    EXPECT_NE(hr.out.find(opt), std::string::npos) << opt;
+  EXPECT_EQ(Eyesim("run --help").out, hr.out);
+  auto v = Eyesim("--version");
+  EXPECT_EQ(v.status, 0);
+  EXPECT_EQ(v.out, "eyesim " EY_VERSION_STRING "\n");
+}
+
+TEST(Cli, SetChangesTheArchitecture) {
+  auto r = Eyesim("run eyeriss_v1 alexnet --layers conv3 --set pe_array.rows=16 --set pe_array.cols=16 --csv -");
+  ASSERT_EQ(r.status, 0) << r.err;
+  auto c = Eyesim("config eyeriss_v1 --set pe_array.rows=16");
+  EXPECT_NE(c.out.find("pe_array:\n  rows: 16\n  cols: 14\n"), std::string::npos) << c.out;
+}
+
+TEST(Cli, RunsAreDeterministic) {
+  TempDir t;
+  auto a = Eyesim("run eyeriss_v1 mobilenet_v1 --json " + t.File("a.json") + " -q");
+  auto b = Eyesim("run eyeriss_v1 mobilenet_v1 --json " + t.File("b.json") + " -q");
+  ASSERT_EQ(a.status, 0);
+  ASSERT_EQ(b.status, 0);
+  EXPECT_EQ(a.out, "");
+  std::string ja = ReadFile(t.File("a.json"));
+  EXPECT_GT(ja.size(), 1000u);
+  EXPECT_EQ(ja, ReadFile(t.File("b.json")));
+}
+
+TEST(Cli, UnwritableOutputLeavesNothingBehind) {
+  TempDir t;
+  auto r = Eyesim("run eyeriss_v1 alexnet --layers conv1 --json " + t.File("no/such/dir/o.json"));
+  EXPECT_EQ(r.status, 1);
+  EXPECT_NE(r.err.find("no/such/dir/o.json: cannot create (No such file or directory)"), std::string::npos) << r.err;
+  // An existing report is replaced whole, never truncated in place.
+  WriteFile(t.File("o.csv"), "old");
+  ASSERT_EQ(Eyesim("run eyeriss_v1 alexnet --layers conv1 -q --csv " + t.File("o.csv")).status, 0);
+  EXPECT_EQ(ReadFile(t.File("o.csv")).rfind("arch,net,batch,layer,", 0), 0u);
+  std::string cmd = "ls '" + t.path + "' | grep -c tmp > '" + t.File("count") + "'";
+  (void)!system(cmd.c_str());
+  EXPECT_EQ(ReadFile(t.File("count")), "0\n");
+}
+
+// docs/config.md embeds `eyesim keys`, so the documented schema cannot drift.
+TEST(Cli, ConfigDocsMatchTheKeyTables) {
+  auto k = Eyesim("keys");
+  ASSERT_EQ(k.status, 0);
+  std::string doc = ReadFile(std::string(EY_SRC_DIR) + "/docs/config.md");
+  const std::string begin = "<!-- eyesim keys: begin -->\n", end = "<!-- eyesim keys: end -->";
+  size_t b = doc.find(begin), e = doc.find(end);
+  ASSERT_NE(b, std::string::npos);
+  ASSERT_NE(e, std::string::npos);
+  EXPECT_EQ(doc.substr(b + begin.size(), e - b - begin.size()), k.out)
+      << "regenerate with: scripts/gen-docs";
+}
+
+}  // namespace

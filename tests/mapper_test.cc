@@ -1,0 +1,543 @@
+// mapper_test.cc - the row-stationary mapper and its analytic cost model.
+//
+// Three independent oracles:
+//  1. four small cases whose access counts were worked out by hand from the
+//     schedule in docs/mapping.md (the derivations are in the comments);
+//  2. RefCounts(), a walker written here that executes the loop nest pass by
+//     pass and PE by PE and counts every access, compared with the closed forms
+//     of mapper/cost.c on many random layers and mappings;
+//  3. a brute-force enumeration of the whole mapping space (every m and eg
+//     included), whose optimum the search must reach for every objective.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <random>
+#include <set>
+#include <string>
+
+#include "test_util.h"
+
+extern "C" {
+#include "mapper/mapper.h"
+}
+
+namespace {
+
+ey_arch TinyArch(int rows, int cols, int glb_kb = 64, int filter_kb = 1, const std::string &extra = "") {
+  std::string y = "name: tiny\npe_array:\n  rows: " + std::to_string(rows) +
+                  "\n  cols: " + std::to_string(cols) + "\nglb:\n  size_kb: " +
+                  std::to_string(glb_kb) + "\n  filter_kb: " + std::to_string(filter_kb) + "\n" + extra;
+  ey_arch a;
+  ey_err err;
+  EXPECT_EQ(ey_arch_load_string("tiny.yaml", y.c_str(), &a, &err), EY_OK) << err.msg;
+  return a;
+}
+
+ey_layer Layer(int N, int C, int M, int H, int W, int R, int S, int stride = 1, int pad = 0,
+               int groups = 1) {
+  ey_layer l{};
+  snprintf(l.name, sizeof l.name, "L");
+  l.N = N;
+  l.C = C;
+  l.M = M;
+  l.H = H;
+  l.W = W;
+  l.R = R;
+  l.S = S;
+  l.stride = stride;
+  l.pad = pad;
+  l.groups = groups;
+  l.relu = 1;
+  ey_err err;
+  EXPECT_EQ(ey_layer_finish(&l, "test", &err), EY_OK) << err.msg;
+  return l;
+}
+
+ey_counts Cost(const ey_layer &l, const ey_arch &a, const ey_mapping &m) {
+  ey_err err;
+  EXPECT_EQ(ey_mapping_check(&l, &a, &m, &err), EY_OK) << err.msg;
+  ey_cost c;
+  ey_mapping_cost(&l, &a, &m, &c);
+  return c.c;
+}
+
+// Every counter, by name, so that a mismatch says which.
+void ExpectSameCounts(const ey_counts &want, const ey_counts &got) {
+#define EQ(f) EXPECT_EQ(want.f, got.f) << #f
+  EQ(macs);
+  EQ(macs_gated);
+  for (int t = 0; t < EY_NTYPES; t++) {
+    SCOPED_TRACE(ey_type_names[t]);
+    EQ(spad_reads[t]);
+    EQ(spad_writes[t]);
+    EQ(glb_reads[t]);
+    EQ(glb_writes[t]);
+    EQ(dram_reads[t]);
+    EQ(dram_writes[t]);
+  }
+  EQ(noc_ifmap);
+  EQ(noc_ifmap_delivered);
+  EQ(noc_filter);
+  EQ(noc_filter_delivered);
+  EQ(noc_psum_in);
+  EQ(noc_psum_local);
+  EQ(noc_psum_out);
+#undef EQ
+}
+
+// ---------------------------------------------------------------- walker
+
+// Executes the schedule of docs/mapping.md literally and counts each access.
+ey_counts RefCounts(const ey_layer &l, const ey_arch &a, const ey_mapping &m) {
+  ey_counts c{};
+  const int G = l.groups, Cg = l.C / G, Mg = l.M / G, N = l.N, E = l.E, F = l.F, R = l.R, S = l.S,
+            U = l.stride, P = l.pad, H = l.H, W = l.W;
+  auto real_row = [&](int y) { return y >= P && y < P + H; };
+  auto real_col = [&](int x) { return x >= P && x < P + W; };
+  std::set<int> cols;  // padded columns a PE row consumes
+  for (int f = 0; f < F; f++)
+    for (int s = 0; s < S; s++) cols.insert(f * U + s);
+  const uint64_t wneed = cols.size();
+  for (int g = 0; g < G; g++)
+    for (int i0 = 0; i0 < N; i0 += m.n) {
+      const int na = std::min(m.n, N - i0);
+      for (int f0 = 0; f0 < Mg; f0 += m.m) {
+        const int ma = std::min(m.m, Mg - f0);
+        for (int o0 = 0; o0 < E; o0 += m.eg) {
+          const int ta = std::min(m.eg, E - o0);
+          std::set<int> trows;
+          for (int o = o0; o < o0 + ta; o++)
+            for (int i = 0; i < R; i++) trows.insert(o * U + i);
+          for (int c0 = 0; c0 < Cg; c0 += m.q * m.r) {
+            const int ca = std::min(m.q * m.r, Cg - c0);
+            // The ifmap tile of these channels comes from DRAM into the GLB.
+            for (int im = 0; im < na; im++)
+              for (int ch = 0; ch < ca; ch++)
+                for (int y : trows)
+                  if (real_row(y)) {
+                    c.dram_reads[EY_IFMAP] += W;
+                    c.glb_writes[EY_IFMAP] += W;
+                  }
+            for (int fp = f0; fp < f0 + ma; fp += m.p * m.t) {
+              const int pa = std::min(m.p * m.t, f0 + ma - fp);
+              const int ng = (pa + m.p - 1) / m.p, ns = (ca + m.q - 1) / m.q;
+              // Filters of the block, once, to every column of their set that
+              // computes a row of this GLB tile.
+              const int cols_used = std::min(m.e, ta);
+              for (int w = 0; w < pa * ca * R * S; w++) {
+                c.dram_reads[EY_FILTER]++;
+                c.glb_writes[EY_FILTER]++;
+                c.glb_reads[EY_FILTER]++;
+                c.noc_filter++;
+                c.noc_filter_delivered += cols_used;
+                c.spad_writes[EY_FILTER] += cols_used;
+              }
+              for (int os = o0; os < o0 + ta; os += m.e) {
+                const int ea = std::min(m.e, o0 + ta - os);
+                std::set<int> srows;
+                for (int o = os; o < os + ea; o++)
+                  for (int i = 0; i < R; i++) srows.insert(o * U + i);
+                for (int im = 0; im < na; im++)
+                  for (int ch = 0; ch < ca; ch++)
+                    for (int y : srows)
+                      for (int x : cols) {
+                        c.noc_ifmap++;
+                        if (real_row(y) && real_col(x)) c.glb_reads[EY_IFMAP]++;
+                      }
+                for (int ti = 0; ti < ng; ti++) {
+                  const int pf = std::min(m.p, pa - ti * m.p);
+                  for (int ri = 0; ri < ns; ri++) {
+                    const int qc = std::min(m.q, ca - ri * m.q);
+                    for (int i = 0; i < R; i++)
+                      for (int j = 0; j < ea; j++) {
+                        const int o = os + j;
+                        for (int im = 0; im < na; im++) {
+                          for (int ch = 0; ch < qc; ch++) {
+                            c.noc_ifmap_delivered += wneed;
+                            c.spad_writes[EY_IFMAP] += wneed;
+                            for (int ff = 0; ff < pf; ff++)
+                              for (int fc = 0; fc < F; fc++)
+                                for (int s = 0; s < S; s++) {
+                                  c.macs++;
+                                  c.spad_reads[EY_IFMAP]++;
+                                  bool pad = !(real_row(o * U + i) && real_col(fc * U + s));
+                                  if (pad && a.zero_gating) {
+                                    c.macs_gated++;
+                                  } else {
+                                    c.spad_reads[EY_FILTER]++;
+                                    c.spad_reads[EY_PSUM]++;
+                                    c.spad_writes[EY_PSUM]++;
+                                  }
+                                }
+                          }
+                          c.spad_reads[EY_PSUM] += (uint64_t)pf * F;  // drains
+                        }
+                      }
+                  }
+                }
+                // One chain of R PEs per active set carries each output up.
+                const uint64_t outs = (uint64_t)na * pa * ea * F;
+                c.noc_psum_local += outs * (uint64_t)(R * ns - 1);
+                c.noc_psum_out += outs;
+                c.glb_writes[EY_PSUM] += outs;
+                if (c0 > 0) {
+                  c.noc_psum_in += outs;
+                  c.glb_reads[EY_PSUM] += outs;
+                }
+              }
+            }
+          }
+          const uint64_t outs = (uint64_t)na * ma * ta * F;  // the ofmap leaves
+          c.glb_reads[EY_PSUM] += outs;
+          c.dram_writes[EY_PSUM] += outs;
+        }
+      }
+    }
+  return c;
+}
+
+// ---------------------------------------------------------------- by hand
+
+// Case A, stride 1, no padding: 1 image, 1 channel, 1 filter, 4x4 ifmap, 3x3
+// filter -> 2x2 outputs, on a 3x2 array; one set of 3 x 2 PEs (e = 2).
+TEST(MapperCounts, HandComputedStrideOne) {
+  ey_arch a = TinyArch(3, 2);
+  ey_layer l = Layer(1, 1, 1, 4, 4, 3, 3);
+  ey_counts c = Cost(l, a, {1, 1, 1, 1, 1, 2, 2, 1});
+  EXPECT_EQ(c.macs, 36u);  // 2x2 outputs x 9 taps
+  EXPECT_EQ(c.macs_gated, 0u);
+  // Filters: 9 words, each multicast to the 2 PEs of its row.
+  EXPECT_EQ(c.noc_filter, 9u);
+  EXPECT_EQ(c.spad_writes[EY_FILTER], 18u);
+  EXPECT_EQ(c.dram_reads[EY_FILTER], 9u);
+  EXPECT_EQ(c.spad_reads[EY_FILTER], 36u);
+  // Ifmap: the whole 4x4 ifmap crosses the NoC once (multicast); each of the 6
+  // PEs takes one row of the 4 columns its two windows span.
+  EXPECT_EQ(c.noc_ifmap, 16u);
+  EXPECT_EQ(c.glb_reads[EY_IFMAP], 16u);
+  EXPECT_EQ(c.dram_reads[EY_IFMAP], 16u);
+  EXPECT_EQ(c.spad_writes[EY_IFMAP], 24u);
+  EXPECT_EQ(c.spad_reads[EY_IFMAP], 36u);
+  // Psums: a read and a write per MAC; each PE drains its 2 outputs once.
+  EXPECT_EQ(c.spad_reads[EY_PSUM], 36u + 6 * 2);
+  EXPECT_EQ(c.spad_writes[EY_PSUM], 36u);
+  // 4 outputs, each up a chain of 3 PEs (2 local hops) and out on the GON.
+  EXPECT_EQ(c.noc_psum_local, 8u);
+  EXPECT_EQ(c.noc_psum_out, 4u);
+  EXPECT_EQ(c.noc_psum_in, 0u);
+  EXPECT_EQ(c.glb_writes[EY_PSUM], 4u);
+  EXPECT_EQ(c.glb_reads[EY_PSUM], 4u);  // read once to go to DRAM
+  EXPECT_EQ(c.dram_writes[EY_PSUM], 4u);
+}
+
+// Case B, stride 2 with padding 1: 5x5 ifmap, 3x3 filter -> 3x3 outputs
+// ((5 + 2 - 3)/2 + 1 = 3). Padded ifmap 7x7.
+TEST(MapperCounts, HandComputedStrideTwoWithPadding) {
+  ey_arch a = TinyArch(3, 3);
+  ey_layer l = Layer(1, 1, 1, 5, 5, 3, 3, 2, 1);
+  ey_counts c = Cost(l, a, {1, 1, 1, 1, 1, 3, 3, 1});
+  EXPECT_EQ(c.macs, 81u);
+  // Real taps per axis: output 0 sees rows 1-2 of padded 0-2 (2), output 1 rows
+  // 2-4 (3), output 2 rows 4-5 of 4-6 (2): 7 per axis, 7 x 7 = 49 real taps.
+  EXPECT_EQ(c.macs_gated, 81u - 49u);
+  EXPECT_EQ(c.spad_reads[EY_FILTER], 49u);
+  EXPECT_EQ(c.spad_writes[EY_PSUM], 49u);
+  EXPECT_EQ(c.spad_reads[EY_PSUM], 49u + 9 * 3);  // 9 PEs drain 3 outputs each
+  EXPECT_EQ(c.spad_reads[EY_IFMAP], 81u);
+  // The padded 7x7 crosses the NoC; only the 5x5 real part is read from the GLB.
+  EXPECT_EQ(c.noc_ifmap, 49u);
+  EXPECT_EQ(c.glb_reads[EY_IFMAP], 25u);
+  EXPECT_EQ(c.dram_reads[EY_IFMAP], 25u);
+  EXPECT_EQ(c.spad_writes[EY_IFMAP], 9u * 7);  // 9 PEs x one padded row of 7
+  EXPECT_EQ(c.spad_writes[EY_FILTER], 27u);    // 9 words x 3 columns
+  EXPECT_EQ(c.noc_psum_local, 18u);            // 9 outputs x 2 hops
+  EXPECT_EQ(c.noc_psum_out, 9u);
+  EXPECT_EQ(c.dram_writes[EY_PSUM], 9u);
+}
+
+// Case C, a folded set: R = 2, E = 4 on a 4x2 array. The 2 x 4 logical set is cut
+// into two 2 x 2 segments stacked vertically (k = 2).
+TEST(MapperCounts, HandComputedFoldedSet) {
+  ey_arch a = TinyArch(4, 2);
+  ey_layer l = Layer(1, 1, 1, 5, 2, 2, 1);  // E = 4, F = 2
+  ey_mapping m = {1, 1, 1, 1, 1, 4, 4, 1};
+  ey_cost cost;
+  ey_counts c = Cost(l, a, m);
+  ey_mapping_cost(&l, &a, &m, &cost);
+  EXPECT_EQ(cost.active_pes, 8);  // the whole 4x2 array
+  EXPECT_EQ(c.macs, 16u);         // 4 x 2 outputs x 2 taps
+  EXPECT_EQ(c.spad_writes[EY_FILTER], 8u);   // 2 words x 4 columns
+  EXPECT_EQ(c.noc_filter, 2u);
+  EXPECT_EQ(c.noc_ifmap, 10u);               // rows 0-4, 2 columns each
+  EXPECT_EQ(c.spad_writes[EY_IFMAP], 16u);   // 8 PEs x 2 words
+  EXPECT_EQ(c.noc_psum_local, 8u);           // 8 outputs x 1 hop
+  EXPECT_EQ(c.noc_psum_out, 8u);
+  EXPECT_EQ(c.spad_reads[EY_PSUM], 16u + 16);  // MACs + 8 PEs x 2 drains
+}
+
+// Case D, replicated sets and every kind of block: N = 2, C = 4, M = 4, 3x3
+// ifmap, 2x2 filter -> 2x2 outputs, on a 4x2 array with n=1 p=1 q=1 r=2 t=2 e=1
+// eg=1 m=2: 2 image blocks, 2 GLB filter blocks, 2 tiles, 2 channel blocks, 2
+// filter pass blocks, 16 passes of 8 PEs.
+TEST(MapperCounts, HandComputedReplicatedSets) {
+  ey_arch a = TinyArch(4, 2);
+  ey_layer l = Layer(2, 4, 4, 3, 3, 2, 2);
+  ey_mapping m = {1, 1, 1, 2, 2, 1, 1, 2};
+  ey_cost cost;
+  ey_counts c = Cost(l, a, m);
+  ey_mapping_cost(&l, &a, &m, &cost);
+  EXPECT_EQ(cost.passes, 16u);
+  EXPECT_EQ(cost.active_pes, 8);
+  EXPECT_EQ(c.macs, 512u);  // 2 x 4 x 4 x 2 x 2 x 2 x 2
+  // 64 filter words, fetched once per (image block, tile) = 4 times, each to
+  // the single column of its set.
+  EXPECT_EQ(c.dram_reads[EY_FILTER], 256u);
+  EXPECT_EQ(c.noc_filter, 256u);
+  EXPECT_EQ(c.spad_writes[EY_FILTER], 256u);
+  // Per pass 2 channels x 2 rows x 3 columns cross the NoC once, to both
+  // groups: 12 x 16 passes.
+  EXPECT_EQ(c.noc_ifmap, 192u);
+  EXPECT_EQ(c.glb_reads[EY_IFMAP], 192u);
+  // Per pass 8 PEs take 3 words each.
+  EXPECT_EQ(c.spad_writes[EY_IFMAP], 384u);
+  // Per (image block, filter block, tile, channel block) 2 channels x 2 rows x
+  // 3 words come from DRAM: 12 x 16.
+  EXPECT_EQ(c.dram_reads[EY_IFMAP], 192u);
+  // 32 outputs; each pass's 4 outputs climb a chain of 2 sets x 2 rows = 4 PEs
+  // (3 hops); the second channel block brings the first one's psums back in.
+  EXPECT_EQ(c.noc_psum_local, 192u);
+  EXPECT_EQ(c.noc_psum_out, 64u);
+  EXPECT_EQ(c.noc_psum_in, 32u);
+  EXPECT_EQ(c.glb_writes[EY_PSUM], 64u);
+  EXPECT_EQ(c.glb_reads[EY_PSUM], 64u);  // 32 back in + 32 out to DRAM
+  EXPECT_EQ(c.dram_writes[EY_PSUM], 32u);
+  EXPECT_EQ(c.spad_reads[EY_PSUM], 512u + 256);  // 8 PEs x 2 drains x 16 passes
+}
+
+TEST(MapperCounts, HandCasesAgreeWithTheWalker) {
+  struct Case {
+    ey_arch a;
+    ey_layer l;
+    ey_mapping m;
+  } cases[] = {
+      {TinyArch(3, 2), Layer(1, 1, 1, 4, 4, 3, 3), {1, 1, 1, 1, 1, 2, 2, 1}},
+      {TinyArch(3, 3), Layer(1, 1, 1, 5, 5, 3, 3, 2, 1), {1, 1, 1, 1, 1, 3, 3, 1}},
+      {TinyArch(4, 2), Layer(1, 1, 1, 5, 2, 2, 1), {1, 1, 1, 1, 1, 4, 4, 1}},
+      {TinyArch(4, 2), Layer(2, 4, 4, 3, 3, 2, 2), {1, 1, 1, 2, 2, 1, 1, 2}},
+  };
+  for (auto &k : cases) ExpectSameCounts(RefCounts(k.l, k.a, k.m), Cost(k.l, k.a, k.m));
+}
+
+// ---------------------------------------------------------------- walker vs closed forms
+
+// All legal mappings of a small layer, every parameter over its whole range.
+std::vector<ey_mapping> AllLegal(const ey_layer &l, const ey_arch &a) {
+  std::vector<ey_mapping> out;
+  const int Cg = l.C / l.groups, Mg = l.M / l.groups;
+  ey_mapping m;
+  for (m.n = 1; m.n <= l.N; m.n++)
+    for (m.p = 1; m.p <= Mg; m.p++)
+      for (m.q = 1; m.q <= Cg; m.q++)
+        for (m.r = 1; m.r <= Cg; m.r++)
+          for (m.t = 1; m.t <= Mg; m.t++)
+            for (m.e = 1; m.e <= l.E; m.e++)
+              for (m.eg = m.e; m.eg < l.E + m.e; m.eg += m.e)
+                for (m.m = m.p * m.t; m.m < Mg + m.p * m.t; m.m += m.p * m.t)
+                  if (ey_mapping_check(&l, &a, &m, nullptr) == EY_OK) out.push_back(m);
+  return out;
+}
+
+TEST(MapperCounts, ClosedFormsEqualTheWalkerOnRandomLayers) {
+  std::mt19937 rng(12345);
+  auto pick = [&](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); };
+  int compared = 0;
+  for (int trial = 0; trial < 40; trial++) {
+    int R = pick(1, 3), S = pick(1, 3), U = pick(1, 3), P = pick(0, std::min(R, S) - 1);
+    int G = pick(1, 2);
+    ey_layer l = Layer(pick(1, 2), G * pick(1, 3), G * pick(1, 3), pick(R, 7), pick(S, 7), R, S, U,
+                       P, G);
+    ey_arch a = TinyArch(pick(R, 6), pick(1, 4), 64, 1,
+                         trial % 3 ? "" : "pe:\n  zero_gating: false\n");
+    std::vector<ey_mapping> all = AllLegal(l, a);
+    ASSERT_FALSE(all.empty());
+    // A handful of mappings per layer, spread over the space.
+    for (size_t i = 0; i < all.size(); i += std::max<size_t>(1, all.size() / 7)) {
+      SCOPED_TRACE(testing::Message() << "trial " << trial << " mapping " << i);
+      ExpectSameCounts(RefCounts(l, a, all[i]), Cost(l, a, all[i]));
+      compared++;
+    }
+  }
+  EXPECT_GT(compared, 200);
+}
+
+// ---------------------------------------------------------------- search vs brute force
+
+struct SearchCase {
+  const char *what;
+  ey_layer l;
+  ey_arch a;
+};
+
+std::vector<SearchCase> SearchCases() {
+  return {
+      {"stride 1", Layer(2, 3, 4, 6, 6, 3, 3), TinyArch(6, 4)},
+      {"stride 2 padded", Layer(1, 2, 3, 7, 7, 3, 3, 2, 1), TinyArch(5, 3)},
+      {"grouped", Layer(2, 4, 4, 5, 5, 2, 2, 1, 0, 2), TinyArch(4, 4)},
+      {"fc", Layer(2, 6, 5, 2, 2, 2, 2), TinyArch(4, 3)},
+      {"depthwise", Layer(1, 3, 3, 6, 6, 3, 3, 1, 1, 3), TinyArch(6, 3)},
+      {"1x1 stride 2", Layer(2, 4, 6, 6, 6, 1, 1, 2), TinyArch(3, 3)},
+      // A GLB so small that capacity decides n, eg and m.
+      {"tight GLB", Layer(2, 4, 6, 8, 8, 3, 3, 1, 1), TinyArch(6, 4, 2, 1, "data:\n  psum_bits: 64\n")},
+  };
+}
+
+TEST(MapperSearch, FindsTheBruteForceOptimumForEveryObjective) {
+  for (auto &k : SearchCases()) {
+    std::vector<ey_mapping> all = AllLegal(k.l, k.a);
+    ASSERT_FALSE(all.empty()) << k.what;
+    for (int obj : {EY_OBJ_ENERGY, EY_OBJ_CYCLES, EY_OBJ_EDP}) {
+      SCOPED_TRACE(testing::Message() << k.what << ", objective " << obj);
+      double best = 1e300;
+      for (const ey_mapping &m : all) {
+        ey_cost c;
+        ey_mapping_cost(&k.l, &k.a, &m, &c);
+        best = std::min(best, ey_objective_value(&c, obj));
+      }
+      ey_mapping got;
+      ey_cost cost;
+      ey_err err;
+      ey_map_stats st;
+      ASSERT_EQ(ey_map_layer(&k.l, &k.a, obj, &got, &cost, &st, &err), EY_OK) << err.msg;
+      EXPECT_EQ(ey_mapping_check(&k.l, &k.a, &got, &err), EY_OK) << err.msg;
+      EXPECT_DOUBLE_EQ(ey_objective_value(&cost, obj), best);
+      // The cost it reports is the cost of the mapping it returns.
+      ey_cost again;
+      ey_mapping_cost(&k.l, &k.a, &got, &again);
+      EXPECT_DOUBLE_EQ(again.energy_total, cost.energy_total);
+      EXPECT_EQ(again.cycles, cost.cycles);
+    }
+  }
+}
+
+TEST(MapperSearch, GlbCapacityBindsInTheTightCase) {
+  // The tight case must actually exclude mappings, or it tests nothing.
+  SearchCase k = SearchCases().back();
+  ey_arch roomy = TinyArch(6, 4, 64, 1, "data:\n  psum_bits: 64\n");
+  EXPECT_LT(AllLegal(k.l, k.a).size(), AllLegal(k.l, roomy).size());
+}
+
+// ---------------------------------------------------------------- legality
+
+TEST(MapperCheck, IllegalMappingsAreNamed) {
+  ey_arch a = eytest::LoadArch("eyeriss_v1");
+  ey_layer l = Layer(4, 48, 128, 27, 27, 5, 5, 1, 2);  // AlexNet CONV2, one group
+  ey_err err;
+  ey_mapping ok = {1, 16, 2, 1, 1, 27, 27, 32};
+  EXPECT_EQ(ey_mapping_check(&l, &a, &ok, &err), EY_OK) << err.msg;
+  auto msg = [&](ey_mapping m) {
+    err.msg[0] = '\0';
+    EXPECT_EQ(ey_mapping_check(&l, &a, &m, &err), EY_MISMATCH);
+    return std::string(err.msg);
+  };
+  ey_mapping m = ok;
+  m.q = 3;
+  EXPECT_EQ(msg(m), "q: must be at most C/groups = 48 with q*S at most pe.ifmap_spad_words = 12 (got q=3, S=5)");
+  m = ok;
+  m.p = 24;
+  m.q = 2;
+  m.m = 48;
+  EXPECT_EQ(msg(m), "p: p*q*S must be at most pe.filter_spad_words = 224 (got p=24, q=2, S=5)");
+  m = ok;
+  m.eg = 30;
+  EXPECT_EQ(msg(m), "eg: must be a multiple of e = 27, at most 27 (got 30)");
+  m = ok;
+  m.m = 40;
+  EXPECT_EQ(msg(m), "m: must be a multiple of p*t = 16, at most 128 (got 40)");
+  m = ok;
+  m.r = 2;
+  m.e = 27;
+  EXPECT_EQ(msg(m), "r: a group of r sets of 5 x 27 PEs folded into 2 segments needs 20 PE rows (got r=2, 12 rows)");
+  m = ok;
+  m.n = 5;
+  EXPECT_EQ(msg(m), "n: must be at most the batch N = 4 (got 5)");
+  m = ok;
+  m.n = 4;
+  m.m = 128;
+  std::string big = msg(m);
+  EXPECT_EQ(big.rfind("m: the ifmap and psum tiles need ", 0), 0u) << big;
+}
+
+TEST(MapperCheck, UnmappableLayersSayWhy) {
+  ey_arch small = eytest::LoadArch("eyeriss_v1_8x8");
+  ey_layer conv1 = Layer(1, 3, 96, 227, 227, 11, 11, 4);
+  ey_mapping m;
+  ey_err err;
+  EXPECT_EQ(ey_map_layer(&conv1, &small, EY_OBJ_ENERGY, &m, nullptr, nullptr, &err), EY_NOMAP);
+  EXPECT_STREQ(err.msg, "R: a filter of height 11 needs 11 PE rows; the array has 8 (got R=11)");
+
+  ey_arch v1 = eytest::LoadArch("eyeriss_v1");
+  ey_layer wide = Layer(1, 1, 1, 13, 13, 1, 13);
+  EXPECT_EQ(ey_map_layer(&wide, &v1, EY_OBJ_ENERGY, &m, nullptr, nullptr, &err), EY_NOMAP);
+  EXPECT_STREQ(err.msg, "S: a filter row of 13 words must fit pe.ifmap_spad_words = 12 (got S=13)");
+
+  ey_arch tiny = TinyArch(12, 14, 2, 1);  // 1 KiB = 8192 bits for tiles
+  ey_layer huge = Layer(1, 1, 1, 3, 4000, 3, 3);
+  EXPECT_EQ(ey_map_layer(&huge, &tiny, EY_OBJ_ENERGY, &m, nullptr, nullptr, &err), EY_NOMAP);
+  // Smallest tile: 3 rows x 4000 words x 16 b + one output row of 3998 x 32 b.
+  EXPECT_EQ(std::string(err.msg),
+            "glb.size_kb: the smallest tile (one image, channel, filter and output row) needs "
+            "319936 bits of GLB; glb.size_kb - glb.filter_kb leaves 8192 (got glb.size_kb=2)");
+}
+
+// ---------------------------------------------------------------- shipped networks
+
+// Every layer of every shipped network maps legally (or is reported unmappable
+// with its reason), and the analytic figures respect the bounds of rung 4.
+void CheckShipped(const std::string &arch_name) {
+  ey_arch a = eytest::LoadArch(arch_name);
+  for (const auto &net_name : eytest::ShippedNets()) {
+    ey_net net = eytest::LoadNet(net_name);
+    for (int i = 0; i < net.nlayers; i++) {
+      const ey_layer &l = net.layers[i];
+      SCOPED_TRACE(arch_name + " " + net_name + " " + l.name);
+      ey_mapping m;
+      ey_cost c;
+      ey_err err;
+      ey_rc rc = ey_map_layer(&l, &a, a.objective, &m, &c, nullptr, &err);
+      if (rc == EY_NOMAP) {
+        // The only shipped case: an 11-row filter on an 8-row array.
+        EXPECT_EQ(arch_name, "eyeriss_v1_8x8");
+        EXPECT_GT(l.R, a.rows) << err.msg;
+        continue;
+      }
+      ASSERT_EQ(rc, EY_OK) << err.msg;
+      EXPECT_EQ(ey_mapping_check(&l, &a, &m, &err), EY_OK) << err.msg;
+      EXPECT_EQ(c.c.macs, ey_layer_macs(&l));
+      EXPECT_LE(c.active_pes, a.rows * a.cols);
+      // Cycles are at least MACs / active PEs (one MAC per PE per cycle).
+      EXPECT_GE((double)c.cycles, (double)c.c.macs / c.active_pes);
+      // DRAM traffic is at least the compulsory: every input some output
+      // uses, every weight and every output, once.
+      std::set<int> rows, cols;
+      for (int o = 0; o < l.E; o++)
+        for (int k = 0; k < l.R; k++)
+          if (o * l.stride + k >= l.pad && o * l.stride + k < l.pad + l.H) rows.insert(o * l.stride + k);
+      for (int o = 0; o < l.F; o++)
+        for (int k = 0; k < l.S; k++)
+          if (o * l.stride + k >= l.pad && o * l.stride + k < l.pad + l.W) cols.insert(o * l.stride + k);
+      uint64_t compulsory = (uint64_t)l.N * l.C * rows.size() * cols.size() +
+                            (uint64_t)l.M * (l.C / l.groups) * l.R * l.S + (uint64_t)l.N * l.M * l.E * l.F;
+      uint64_t dram = 0;
+      for (int t = 0; t < EY_NTYPES; t++) dram += c.c.dram_reads[t] + c.c.dram_writes[t];
+      EXPECT_GE(dram, compulsory);
+    }
+    ey_net_free(&net);
+  }
+}
+
+TEST(MapperShipped, EyerissV1) { CheckShipped("eyeriss_v1"); }
+TEST(MapperShipped, EyerissV1_8x8) { CheckShipped("eyeriss_v1_8x8"); }
+TEST(MapperShipped, EyerissV1_16x16) { CheckShipped("eyeriss_v1_16x16"); }
+TEST(MapperShipped, EyerissV1_32x32) { CheckShipped("eyeriss_v1_32x32"); }
+
+}  // namespace

@@ -1,0 +1,45 @@
+// test_util.h - helpers shared by the test files: loading the shipped configs,
+// running the eyesim binary, temporary directories.
+#ifndef EY_TEST_UTIL_H
+#define EY_TEST_UTIL_H
+
+#include <string>
+#include <vector>
+
+extern "C" {
+#include "sim/config.h"
+}
+
+namespace eytest {
+
+// "EY_SRC_DIR/configs/arch/NAME.yaml" loaded, or the test fails.
+ey_arch LoadArch(const std::string &name);
+// The shipped network NAME; the caller owns it (ey_net_free).
+ey_net LoadNet(const std::string &name);
+
+const std::vector<std::string> &ShippedArchs();
+const std::vector<std::string> &ShippedNets();
+
+struct CmdResult {
+  int status;       // exit status, or -1 when the process did not exit normally
+  std::string out;  // stdout
+  std::string err;  // stderr
+};
+// Runs the eyesim binary with `args` (a shell-quoted string) from the source dir.
+CmdResult Eyesim(const std::string &args);
+
+// A fresh temporary directory, removed by the destructor.
+struct TempDir {
+  TempDir();
+  ~TempDir();
+  std::string path;
+  std::string File(const std::string &name) const { return path + "/" + name; }
+};
+
+std::string ReadFile(const std::string &path);
+void WriteFile(const std::string &path, const std::string &text);
+bool FileExists(const std::string &path);
+
+}  // namespace eytest
+
+#endif
