@@ -79,7 +79,8 @@ void ey_mapfile_write(FILE *f, const ey_arch *a, const ey_net *net, const ey_map
   }
 }
 
-static ey_rc mapfile_from_doc(ey_ydoc *d, ey_mapfile *mf, ey_err *err) {
+static ey_rc mapfile_from_doc(ey_ydoc *d, void *obj, ey_err *err) {
+  ey_mapfile *mf = obj;
   static const char *const skip[] = {"layers", NULL};
   yaml_node_t *root = ey_ydoc_root(d);
   ey_rc rc = ey_schema_apply(&k_file, d, root, "", skip, mf, NULL, err);
@@ -95,11 +96,7 @@ static ey_rc mapfile_from_doc(ey_ydoc *d, ey_mapfile *mf, ey_err *err) {
     yaml_node_t *en = ey_ydoc_node(d, seq->data.sequence.items.start[i]);
     ey_mapfile_entry *e = &mf->entries[i];
     char prefix[EY_NAME_MAX + 24];
-    const char *nm = ey_ynode_scalar(ey_ymap_get(d, en, "layer"));
-    if (nm && strlen(nm) < EY_NAME_MAX)
-      snprintf(prefix, sizeof prefix, "%s.", nm);
-    else
-      snprintf(prefix, sizeof prefix, "layers[%d].", i);
+    ey_schema_item_prefix(d, en, "layer", "layers", i, prefix, sizeof prefix);
     rc = ey_schema_apply(&k_entry, d, en, prefix, NULL, e, NULL, err);
     if (rc) return rc;
     e->line = ey_ynode_line(en);
@@ -111,11 +108,7 @@ static ey_rc mapfile_from_doc(ey_ydoc *d, ey_mapfile *mf, ey_err *err) {
 ey_rc ey_mapfile_load(const char *path, ey_mapfile *mf, ey_err *err) {
   memset(mf, 0, sizeof *mf);
   snprintf(mf->path, sizeof mf->path, "%s", path);
-  ey_ydoc d;
-  ey_rc rc = ey_ydoc_load(&d, path, err);
-  if (!rc) rc = mapfile_from_doc(&d, mf, err);
-  ey_ydoc_fini(&d);
-  return rc;
+  return ey_ydoc_with(path, NULL, mapfile_from_doc, mf, err);
 }
 
 void ey_mapfile_free(ey_mapfile *mf) {

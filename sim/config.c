@@ -135,8 +135,8 @@ ey_rc ey_arch_check(const ey_arch *a, ey_err *err) {
   return EY_OK;
 }
 
-static ey_rc arch_from_doc(ey_ydoc *d, ey_arch *a, ey_err *err) {
-  memset(a, 0, sizeof *a);
+static ey_rc arch_from_doc(ey_ydoc *d, void *obj, ey_err *err) {
+  ey_arch *a = obj;
   ey_rc rc = ey_schema_apply(&k_arch, d, ey_ydoc_root(d), "", NULL, a, a->key_line, err);
   if (rc) return rc;
   snprintf(a->path, sizeof a->path, "%s", d->path);
@@ -144,19 +144,13 @@ static ey_rc arch_from_doc(ey_ydoc *d, ey_arch *a, ey_err *err) {
 }
 
 ey_rc ey_arch_load(const char *path, ey_arch *a, ey_err *err) {
-  ey_ydoc d;
-  ey_rc rc = ey_ydoc_load(&d, path, err);
-  if (!rc) rc = arch_from_doc(&d, a, err);
-  ey_ydoc_fini(&d);
-  return rc;
+  memset(a, 0, sizeof *a);
+  return ey_ydoc_with(path, NULL, arch_from_doc, a, err);
 }
 
 ey_rc ey_arch_load_string(const char *name, const char *text, ey_arch *a, ey_err *err) {
-  ey_ydoc d;
-  ey_rc rc = ey_ydoc_load_string(&d, name, text, err);
-  if (!rc) rc = arch_from_doc(&d, a, err);
-  ey_ydoc_fini(&d);
-  return rc;
+  memset(a, 0, sizeof *a);
+  return ey_ydoc_with(name, text, arch_from_doc, a, err);
 }
 
 ey_rc ey_arch_set(ey_arch *a, const char *assignment, ey_err *err) {
@@ -205,10 +199,10 @@ ey_rc ey_layer_finish(ey_layer *l, const char *where, ey_err *err) {
   return EY_OK;
 }
 
-static ey_rc net_from_doc(ey_ydoc *d, ey_net *net, ey_err *err) {
+static ey_rc net_from_doc(ey_ydoc *d, void *obj, ey_err *err) {
+  ey_net *net = obj;
   static const char *const skip[] = {"layers", NULL};
   yaml_node_t *root = ey_ydoc_root(d);
-  memset(net, 0, sizeof *net);
   ey_rc rc = ey_schema_apply(&k_net, d, root, "", skip, net, NULL, err);
   if (rc) return rc;
   snprintf(net->path, sizeof net->path, "%s", d->path);
@@ -226,13 +220,8 @@ static ey_rc net_from_doc(ey_ydoc *d, ey_net *net, ey_err *err) {
   for (int i = 0; i < n; i++) {
     yaml_node_t *ln = ey_ydoc_node(d, seq->data.sequence.items.start[i]);
     ey_layer *l = &net->layers[i];
-    /* Messages name the layer ("conv2.R") once its name is known. */
     char prefix[EY_NAME_MAX + 24];
-    const char *nm = ey_ynode_scalar(ey_ymap_get(d, ln, "name"));
-    if (nm && strlen(nm) < EY_NAME_MAX)
-      snprintf(prefix, sizeof prefix, "%s.", nm);
-    else
-      snprintf(prefix, sizeof prefix, "layers[%d].", i);
+    ey_schema_item_prefix(d, ln, "name", "layers", i, prefix, sizeof prefix);
     rc = ey_schema_apply(&k_layer, d, ln, prefix, NULL, l, NULL, err);
     if (rc) return rc;
     l->N = net->batch;
@@ -251,19 +240,13 @@ static ey_rc net_from_doc(ey_ydoc *d, ey_net *net, ey_err *err) {
 }
 
 ey_rc ey_net_load(const char *path, ey_net *net, ey_err *err) {
-  ey_ydoc d;
-  ey_rc rc = ey_ydoc_load(&d, path, err);
-  if (!rc) rc = net_from_doc(&d, net, err);
-  ey_ydoc_fini(&d);
-  return rc;
+  memset(net, 0, sizeof *net); /* so that ey_net_free() is safe whatever happens */
+  return ey_ydoc_with(path, NULL, net_from_doc, net, err);
 }
 
 ey_rc ey_net_load_string(const char *name, const char *text, ey_net *net, ey_err *err) {
-  ey_ydoc d;
-  ey_rc rc = ey_ydoc_load_string(&d, name, text, err);
-  if (!rc) rc = net_from_doc(&d, net, err);
-  ey_ydoc_fini(&d);
-  return rc;
+  memset(net, 0, sizeof *net);
+  return ey_ydoc_with(name, text, net_from_doc, net, err);
 }
 
 void ey_net_free(ey_net *net) {

@@ -291,6 +291,15 @@ static int missing_line(ey_ydoc *d, yaml_node_t *map, const char *key) {
   return line;
 }
 
+void ey_schema_item_prefix(ey_ydoc *d, yaml_node_t *item, const char *name_key, const char *list,
+                           int index, char *buf, size_t cap) {
+  const char *nm = ey_ynode_scalar(ey_ymap_get(d, item, name_key));
+  if (nm && *nm && strlen(nm) < EY_NAME_MAX)
+    snprintf(buf, cap, "%s.", nm);
+  else
+    snprintf(buf, cap, "%s[%d].", list, index);
+}
+
 void ey_schema_defaults(const ey_schema *s, void *dst) {
   for (int i = 0; i < s->n; i++)
     if (s->params[i].def) {

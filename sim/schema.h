@@ -58,6 +58,11 @@ typedef struct ey_schema {
 ey_rc ey_schema_apply(const ey_schema *s, ey_ydoc *d, yaml_node_t *map, const char *prefix,
                       const char *const *skip, void *dst, int *lines, ey_err *err);
 
+/* The message prefix of item `index` of list `list`: "conv2." when its `name_key`
+ * is a usable name, else "layers[2].". */
+void ey_schema_item_prefix(ey_ydoc *d, yaml_node_t *item, const char *name_key, const char *list,
+                           int index, char *buf, size_t cap);
+
 /* Fills every field of dst from the defaults (required ones are left zero). */
 void ey_schema_defaults(const ey_schema *s, void *dst);
 

@@ -53,6 +53,14 @@ ey_rc ey_ydoc_load_string(ey_ydoc *d, const char *path, const char *text, ey_err
   return rc;
 }
 
+ey_rc ey_ydoc_with(const char *path, const char *text, ey_ydoc_fn fn, void *obj, ey_err *err) {
+  ey_ydoc d;
+  ey_rc rc = text ? ey_ydoc_load_string(&d, path, text, err) : ey_ydoc_load(&d, path, err);
+  if (!rc) rc = fn(&d, obj, err);
+  ey_ydoc_fini(&d);
+  return rc;
+}
+
 void ey_ydoc_fini(ey_ydoc *d) {
   if (d->loaded) yaml_document_delete(&d->doc);
   d->loaded = 0;

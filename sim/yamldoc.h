@@ -25,6 +25,11 @@ ey_rc ey_ydoc_load(ey_ydoc *d, const char *path, ey_err *err);
 ey_rc ey_ydoc_load_string(ey_ydoc *d, const char *path, const char *text, ey_err *err);
 void ey_ydoc_fini(ey_ydoc *d); /* safe on a zeroed or failed ey_ydoc */
 
+/* Loads `path` (or, when text is not NULL, the string `text` named `path`), calls
+ * fn(d, obj, err) on the document and frees it: the one shape of every loader. */
+typedef ey_rc (*ey_ydoc_fn)(ey_ydoc *d, void *obj, ey_err *err);
+ey_rc ey_ydoc_with(const char *path, const char *text, ey_ydoc_fn fn, void *obj, ey_err *err);
+
 yaml_node_t *ey_ydoc_root(ey_ydoc *d);
 yaml_node_t *ey_ydoc_node(ey_ydoc *d, int id); /* id from a pair or item */
 int ey_ynode_line(const yaml_node_t *n);       /* 1-based */
