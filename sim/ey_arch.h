@@ -29,6 +29,8 @@ typedef struct ey_arch {
   int psum_spad_words;   /* per PE, words */
   int mul_stages;        /* multiplier pipeline depth, cycles */
   int zero_gating;       /* 1: a zero ifmap skips the filter read and the multiply */
+  int ifmap_fifo_words;  /* ifmap input FIFO per PE, words */
+  int psum_fifo_words;   /* psum input FIFO per PE, words */
   int word_bits;         /* activation and weight width, bits */
   int psum_bits;         /* partial-sum width in storage (GLB capacity), bits */
   int noc_impl;          /* ey_noc_impl */
@@ -40,6 +42,7 @@ typedef struct ey_arch {
   int glb_filter_kb;     /* of which the filter staging region, KiB */
   int dram_impl;         /* ey_dram_impl */
   int dram_bus_bits;     /* off-chip bus width, bits per link cycle */
+  int dram_latency;      /* link cycles added to each DRAM transfer */
   int energy_unit;       /* ey_energy_unit: how to label energies */
   double e_mac;          /* energy of one MAC */
   double e_spad;         /* energy of one scratchpad word access */

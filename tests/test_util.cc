@@ -83,4 +83,65 @@ CmdResult Eyesim(const std::string &args) {
   return r;
 }
 
+ey_arch TinyArch(int rows, int cols, int glb_kb, int filter_kb, const std::string &extra) {
+  std::string y = "name: tiny\npe_array:\n  rows: " + std::to_string(rows) +
+                  "\n  cols: " + std::to_string(cols) + "\nglb:\n  size_kb: " +
+                  std::to_string(glb_kb) + "\n  filter_kb: " + std::to_string(filter_kb) + "\n" + extra;
+  ey_arch a;
+  ey_err err;
+  EXPECT_EQ(ey_arch_load_string("tiny.yaml", y.c_str(), &a, &err), EY_OK) << err.msg;
+  return a;
+}
+
+ey_layer Layer(int N, int C, int M, int H, int W, int R, int S, int stride, int pad, int groups) {
+  ey_layer l{};
+  snprintf(l.name, sizeof l.name, "L");
+  l.N = N;
+  l.C = C;
+  l.M = M;
+  l.H = H;
+  l.W = W;
+  l.R = R;
+  l.S = S;
+  l.stride = stride;
+  l.pad = pad;
+  l.groups = groups;
+  l.relu = 1;
+  ey_err err;
+  EXPECT_EQ(ey_layer_finish(&l, "test", &err), EY_OK) << err.msg;
+  return l;
+}
+
+ey_counts Cost(const ey_layer &l, const ey_arch &a, const ey_mapping &m) {
+  ey_err err;
+  EXPECT_EQ(ey_mapping_check(&l, &a, &m, &err), EY_OK) << err.msg;
+  ey_cost c;
+  ey_mapping_cost(&l, &a, &m, &c);
+  return c.c;
+}
+
+// Every counter, by name, so that a mismatch says which.
+void ExpectSameCounts(const ey_counts &want, const ey_counts &got) {
+#define EQ(f) EXPECT_EQ(want.f, got.f) << #f
+  EQ(macs);
+  EQ(macs_gated);
+  for (int t = 0; t < EY_NTYPES; t++) {
+    SCOPED_TRACE(ey_type_names[t]);
+    EQ(spad_reads[t]);
+    EQ(spad_writes[t]);
+    EQ(glb_reads[t]);
+    EQ(glb_writes[t]);
+    EQ(dram_reads[t]);
+    EQ(dram_writes[t]);
+  }
+  EQ(noc_ifmap);
+  EQ(noc_ifmap_delivered);
+  EQ(noc_filter);
+  EQ(noc_filter_delivered);
+  EQ(noc_psum_in);
+  EQ(noc_psum_local);
+  EQ(noc_psum_out);
+#undef EQ
+}
+
 }  // namespace eytest

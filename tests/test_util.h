@@ -7,6 +7,7 @@
 #include <vector>
 
 extern "C" {
+#include "mapper/mapper.h"
 #include "sim/config.h"
 }
 
@@ -35,6 +36,17 @@ struct TempDir {
   std::string path;
   std::string File(const std::string &name) const { return path + "/" + name; }
 };
+
+// A small architecture from YAML: rows x cols PEs, a GLB of glb_kb KiB of which
+// filter_kb stage filters, and any `extra` YAML appended.
+ey_arch TinyArch(int rows, int cols, int glb_kb = 64, int filter_kb = 1, const std::string &extra = "");
+// A layer named "L", checked and with E, F derived.
+ey_layer Layer(int N, int C, int M, int H, int W, int R, int S, int stride = 1, int pad = 0,
+               int groups = 1);
+// The analytic counts of a legal mapping (the check is an expectation).
+ey_counts Cost(const ey_layer &l, const ey_arch &a, const ey_mapping &m);
+// Every counter equal, by name.
+void ExpectSameCounts(const ey_counts &want, const ey_counts &got);
 
 std::string ReadFile(const std::string &path);
 void WriteFile(const std::string &path, const std::string &text);

@@ -1,0 +1,126 @@
+/* pe.c - the PE's scratchpads and MAC sequencer. */
+#include "pe/pe.h"
+
+#include <assert.h>
+#include <stdlib.h>
+#include <string.h>
+
+ey_rc ey_pe_init(ey_pe *pe, int filt_words, int ifm_words, int fifo_words, int psum_words) {
+  memset(pe, 0, sizeof *pe);
+  pe->filt_words = filt_words;
+  pe->ifm_words = ifm_words;
+  pe->fifo_words = fifo_words;
+  pe->psum_words = psum_words;
+  pe->filt = calloc((size_t)filt_words, sizeof *pe->filt);
+  pe->ifm = calloc((size_t)(ifm_words + fifo_words), sizeof *pe->ifm);
+  pe->pend = calloc((size_t)psum_words, sizeof *pe->pend);
+  pe->acc = calloc((size_t)psum_words, sizeof *pe->acc);
+  if (!pe->filt || !pe->ifm || !pe->pend || !pe->acc) {
+    ey_pe_fini(pe);
+    return EY_NOMEM;
+  }
+  return EY_OK;
+}
+
+void ey_pe_fini(ey_pe *pe) {
+  free(pe->filt);
+  free(pe->ifm);
+  free(pe->pend);
+  free(pe->acc);
+  pe->filt = pe->ifm = NULL;
+  pe->pend = pe->acc = NULL;
+}
+
+void ey_pe_program(ey_pe *pe, const ey_pe_prog *prog) {
+  assert(prog->p * prog->q * prog->S <= pe->filt_words);
+  assert(prog->q * prog->S <= pe->ifm_words);
+  assert(prog->p <= pe->psum_words);
+  pe->prog = *prog;
+  pe->cap = prog->q * prog->S + pe->fifo_words;
+  pe->arrived = pe->retired = 0;
+  pe->im = pe->f = 0;
+  pe->run_left = pe->mac_idx = 0;
+  pe->pend_head = pe->pend_n = 0;
+  pe->cols_done = 0;
+}
+
+void ey_pe_load_filter(ey_pe *pe, int i, ey_word v) {
+  assert(i >= 0 && i < pe->filt_words);
+  pe->filt[i] = v;
+  pe->stats.spad_writes[EY_PE_FILTER]++;
+}
+
+void ey_pe_put_ifmap(ey_pe *pe, int k, ey_word v) {
+  assert(k < ey_pe_ifmap_room(pe));
+  pe->ifm[(pe->arrived + (uint64_t)k) % (uint64_t)pe->cap] = v;
+  pe->stats.spad_writes[EY_PE_IFMAP]++;
+}
+
+/* Words of image im that come before needed-column index x (all q channels). */
+static uint64_t seq(const ey_pe *pe, int im, int x) {
+  const ey_pe_prog *g = &pe->prog;
+  return ((uint64_t)im * (uint64_t)g->wneed + (uint64_t)x) * (uint64_t)g->q;
+}
+
+int ey_pe_window_ready(const ey_pe *pe) {
+  int last = pe->f * pe->prog.astep + pe->prog.S; /* one past the window */
+  return pe->arrived >= seq(pe, pe->im, last);
+}
+
+/* The MAC with index k of the running column: channel, weight, filter order. */
+static inline void do_mac(ey_pe *pe, int k) {
+  const ey_pe_prog *g = &pe->prog;
+  int pp = k % g->p, s = (k / g->p) % g->S, c = k / (g->p * g->S);
+  uint64_t at = seq(pe, pe->im, pe->f * g->astep + s) + (uint64_t)c;
+  ey_word v = pe->ifm[at % (uint64_t)pe->cap];
+  pe->stats.macs++;
+  pe->stats.spad_reads[EY_PE_IFMAP]++;
+  if (v == 0 && g->zero_gating) {
+    pe->stats.macs_gated++;
+    return;
+  }
+  ey_word w = pe->filt[(pp * g->q + c) * g->S + s];
+  pe->stats.spad_reads[EY_PE_FILTER]++;
+  pe->stats.spad_reads[EY_PE_PSUM]++;
+  pe->stats.spad_writes[EY_PE_PSUM]++;
+  /* Products of two words fit 32 bits; sums wrap as 32-bit psums do. */
+  pe->acc[pp] += (uint32_t)((int32_t)v * (int32_t)w);
+}
+
+void ey_pe_start_column(ey_pe *pe, int batch) {
+  const ey_pe_prog *g = &pe->prog;
+  assert(pe->run_left == 0 && ey_pe_window_ready(pe) && ey_pe_psum_room(pe));
+  memset(pe->acc, 0, sizeof *pe->acc * (size_t)g->p);
+  pe->run_left = g->q * g->S * g->p;
+  pe->mac_idx = 0;
+  if (batch)
+    for (int k = 0; k < pe->run_left; k++) do_mac(pe, k);
+}
+
+int ey_pe_mac(ey_pe *pe, int batch) {
+  assert(pe->run_left > 0);
+  if (!batch) do_mac(pe, pe->mac_idx++);
+  if (--pe->run_left) return 0;
+  /* The column ends: its psums wait in the spad to be forwarded. */
+  const ey_pe_prog *g = &pe->prog;
+  for (int pp = 0; pp < g->p; pp++) {
+    pe->pend[(pe->pend_head + pe->pend_n) % pe->psum_words] = pe->acc[pp];
+    pe->pend_n++;
+  }
+  pe->cols_done++;
+  if (++pe->f == g->F) {
+    pe->f = 0;
+    pe->im++;
+  }
+  /* Values left of the next column's window are no longer needed: their slots
+   * take new words from the next cycle on. */
+  pe->retired = seq(pe, pe->im, pe->f * g->astep);
+  return 1;
+}
+
+void ey_pe_pend_pop(ey_pe *pe) {
+  assert(pe->pend_n > 0);
+  pe->pend_head = (pe->pend_head + 1) % pe->psum_words;
+  pe->pend_n--;
+  pe->stats.spad_reads[EY_PE_PSUM]++;
+}

@@ -1,0 +1,756 @@
+/* engine.c - the cycle-level engine: the loop nest of docs/mapping.md executed with
+ * real data through pe/, noc/, glb/ and dram/, one core cycle at a time inside a
+ * pass. Timing rules (docs/engine.md):
+ *
+ *  - Every port is registered: what a component sends in cycle t is seen in t+1.
+ *    Each cycle first decides from the state at its start (FIFO fill levels are
+ *    snapshotted), then commits deliveries, so the order in which PEs are visited
+ *    cannot change a result.
+ *  - The ifmap GIN multicasts one word per packet to every PE whose (row, col) IDs
+ *    match its tag, only when all of them have room; words go in the order
+ *    image, column, channel, row, so that each PE sees its own in the order it
+ *    uses them.
+ *  - Psums run up a chain of r*R PEs per output row: the first PE of a chain takes
+ *    the psum of earlier channel blocks from the GLB on the psum GIN, every PE adds
+ *    its own, the last sends the sum to the GLB on the GON.
+ *  - DRAM transfers are in order at the link bandwidth; the next ifmap tile and the
+ *    next filter block are fetched while the current ones are in use when their
+ *    GLB regions have room for two.
+ *
+ * Fast stepping differs from exact stepping in two ways only, neither visible
+ * outside a PE: a PE does a column's MACs when the column starts and then counts
+ * its cycles down, and a cycle in which nothing but such countdowns happens is
+ * repeated in bulk up to the next column end. */
+#include "sim/engine.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dram/dram.h"
+#include "glb/glb.h"
+#include "noc/noc.h"
+#include "pe/pe.h"
+#include "sim/data.h"
+
+const char *const ey_class_names[EY_NCLASSES] = {"mac",         "wait_ifmap", "wait_filter",
+                                                 "wait_psum",   "blocked_out", "load",
+                                                 "idle"};
+
+#define PIN_MAX 16 /* pe.psum_fifo_words at most */
+
+typedef struct pfifo { /* a PE's psum input FIFO */
+  uint32_t v[PIN_MAX];
+  int head, n, n0;     /* n0: fill at the start of the cycle */
+  int pushed;          /* a push decided this cycle, applied at commit */
+  uint32_t pushv;
+} pfifo;
+
+typedef struct tile { /* one ifmap tile: the channels of a block, rows of a GLB tile */
+  int g, i0, na, f0, ma, o0, ta, c0, ca;
+  ey_cycle ready; /* when its DRAM load completes; 0 until submitted */
+  int submitted, buf;
+} tile;
+
+typedef struct eng {
+  const ey_arch *a;
+  const ey_layer *l;
+  const ey_mapping *m;
+  const ey_engine_opts *o;
+  ey_meas *ms;
+  int rows, cols, npe, batch; /* batch: fast stepping */
+  int G, Cg, Mg, N, E, F, R, S, U, P, H, W, Hp;
+  int k, ecol, Hg, wneed, astep;
+  int *xcol;           /* needed column index -> padded x */
+  ey_pe *pe;
+  ey_noc inoc, fnoc;
+  ey_glb glb;
+  ey_dram dram;
+  ey_tensors T;
+  uint32_t *raw;       /* [N][M][E][F] final psums */
+  int16_t *out;        /* [N][M][E][F] outputs */
+  int *rowmap[2];      /* per ifmap buffer: padded row -> local row, or -1 */
+  ey_cycle now;
+  ey_cycle writes_done;
+  uint64_t psum_in, psum_local, psum_out;
+  /* per-pass scratch, per physical PE */
+  int *act, nact;
+  int *up;
+  unsigned char *has_in, *granted, *cls;
+  int *inc;            /* ifmap words delivered this cycle, per PE */
+  int *room;           /* ifmap slots free, per PE, from the start of the cycle */
+  pfifo *pin;
+  uint64_t *gin_seq;   /* psums the psum GIN brought to a chain's first PE */
+  uint64_t *gon_seq;   /* psums a chain's last PE sent on the GON (a one-PE chain
+                          has both) */
+  int *chain_pos;
+  int *grp, *lcol;     /* the PE's group and logical column in this pass */
+  int *targets;        /* scratch for ey_noc_match */
+  int *tg, *tg_off;    /* ifmap targets per (set, row), packed: each active PE is in one */
+  int *srows;          /* the strip's padded ifmap rows */
+} eng;
+
+/* The physical PE of group ti, set ri, filter row i, logical column j. */
+static int place(const eng *E, int ti, int ri, int i, int j) {
+  int v = ti / E->Hg, h = ti % E->Hg, kk = j / E->ecol, jj = j % E->ecol;
+  int row = v * (E->k * E->m->r * E->R) + kk * (E->m->r * E->R) + ri * E->R + i;
+  return row * E->cols + h * E->ecol + jj;
+}
+
+/* Adds `cycles` to the classes: `busy` PEs as `cls`, the rest idle. In exact
+ * stepping the cycles are walked one by one, as the array would be ticked. */
+static void wait_cycles(eng *E, uint64_t cycles, int busy, int cls) {
+  if (!cycles) return;
+  if (E->batch) {
+    E->ms->classes[cls] += cycles * (uint64_t)busy;
+    E->ms->classes[EY_CL_IDLE] += cycles * (uint64_t)(E->npe - busy);
+  } else {
+    for (uint64_t c = 0; c < cycles; c++) {
+      E->ms->classes[cls] += (uint64_t)busy;
+      E->ms->classes[EY_CL_IDLE] += (uint64_t)(E->npe - busy);
+    }
+  }
+  E->now += cycles;
+}
+
+/* ------------------------------------------------------------------ tiles */
+
+static int tile_words(const eng *E, const tile *t, int *nrows) {
+  int rows = 0;
+  for (int y = 0; y < E->Hp; y++) {
+    int used = 0;
+    for (int o = t->o0; o < t->o0 + t->ta && !used; o++) used = y >= o * E->U && y < o * E->U + E->R;
+    if (used && y >= E->P && y < E->P + E->H) rows++;
+  }
+  if (nrows) *nrows = rows;
+  return t->na * t->ca * rows * E->W;
+}
+
+/* Submits the DRAM read of tile t and fills its GLB buffer (the data is used only
+ * once t->ready has passed). */
+static void tile_submit(eng *E, tile *t, int buf) {
+  int nrows, words = tile_words(E, t, &nrows);
+  int *map = E->rowmap[buf], local = 0;
+  for (int y = 0; y < E->Hp; y++) {
+    int used = 0;
+    for (int o = t->o0; o < t->o0 + t->ta && !used; o++) used = y >= o * E->U && y < o * E->U + E->R;
+    map[y] = (used && y >= E->P && y < E->P + E->H) ? local++ : -1;
+  }
+  int16_t *dst = E->glb.ifm[buf];
+  for (int im = 0; im < t->na; im++)
+    for (int c = 0; c < t->ca; c++)
+      for (int y = 0; y < E->Hp; y++) {
+        if (map[y] < 0) continue;
+        const int16_t *src = E->T.ifmap + (((size_t)(t->i0 + im) * E->l->C + (size_t)t->g * E->Cg + t->c0 + c) * E->H + (size_t)(y - E->P)) * E->W;
+        memcpy(dst + (((size_t)im * t->ca + c) * nrows + map[y]) * E->W, src, sizeof *src * (size_t)E->W);
+      }
+  ey_glb_count_write(&E->glb, EY_GLB_IFMAP, (uint64_t)words);
+  t->ready = ey_dram_submit(&E->dram, E->now, (uint64_t)words, EY_IFMAP, 0);
+  t->submitted = 1;
+  t->buf = buf;
+}
+
+/* ------------------------------------------------------------------ filters */
+
+/* Loads the filters of pass block (fp, pa) of tile t into the spads: cycles at the
+ * filter GIN's width, every word multicast by tag to the columns of its set that
+ * compute a row of the tile. */
+static void load_filters(eng *E, const tile *t, int fp, int pa, int busy) {
+  const ey_mapping *m = E->m;
+  const int ng = EY_CEIL_DIV(pa, m->p), ns = EY_CEIL_DIV(t->ca, m->q);
+  const int cols_used = EY_MIN(m->e, t->ta);
+  ey_noc_clear_ids(&E->fnoc);
+  for (int ti = 0; ti < ng; ti++)
+    for (int ri = 0; ri < ns; ri++)
+      for (int i = 0; i < E->R; i++)
+        for (int j = 0; j < cols_used; j++) {
+          int x = place(E, ti, ri, i, j), row = x / E->cols;
+          /* Filter-network IDs: the row tag names (vertical slot, set, filter row),
+           * the column tag the horizontal slot of the group. */
+          ey_noc_set_row_id(&E->fnoc, row, (uint16_t)((ti / E->Hg) * m->r * E->R + ri * E->R + i));
+          ey_noc_set_col_id(&E->fnoc, row, x % E->cols, (uint16_t)(ti % E->Hg));
+        }
+  uint64_t words = 0;
+  for (int ti = 0; ti < ng; ti++) {
+    const int pf = EY_MIN(m->p, pa - ti * m->p);
+    for (int ri = 0; ri < ns; ri++) {
+      const int qc = EY_MIN(m->q, t->ca - ri * m->q);
+      for (int i = 0; i < E->R; i++) {
+        int n = ey_noc_match(&E->fnoc, (uint16_t)((ti / E->Hg) * m->r * E->R + ri * E->R + i),
+                             (uint16_t)(ti % E->Hg), E->targets);
+        for (int pp = 0; pp < pf; pp++)
+          for (int c = 0; c < qc; c++)
+            for (int s = 0; s < E->S; s++) {
+              int filt = t->g * E->Mg + fp + ti * m->p + pp, ch = t->c0 + ri * m->q + c;
+              ey_word w = E->T.weights[(((size_t)filt * E->Cg + ch) * E->R + i) * E->S + s];
+              for (int k = 0; k < n; k++) ey_pe_load_filter(&E->pe[E->targets[k]], (pp * qc + c) * E->S + s, w);
+              ey_noc_deliver(&E->fnoc, n);
+              words++;
+            }
+      }
+    }
+  }
+  ey_glb_count_read(&E->glb, EY_GLB_FILTER, words);
+  wait_cycles(E, (words + (uint64_t)E->a->noc_filter_wpc - 1) / (uint64_t)E->a->noc_filter_wpc, busy, EY_CL_LOAD);
+}
+
+/* ------------------------------------------------------------------ a pass */
+
+static size_t psum_index(const eng *E, const tile *t, int im, int mf, int ol, int f) {
+  return (((size_t)im * (size_t)t->ma + (size_t)mf) * (size_t)t->ta + (size_t)ol) * (size_t)E->F + (size_t)f;
+}
+
+/* The psum a chain's first PE (GIN) or last PE (GON) moves as its k-th: image,
+ * column, filter order, as the PEs finish them. */
+static size_t chain_psum(const eng *E, const tile *t, int fp, int ti, int pf, int o, uint64_t k) {
+  int pp = (int)(k % (uint64_t)pf), f = (int)((k / (uint64_t)pf) % (uint64_t)E->F);
+  int im = (int)(k / ((uint64_t)pf * (uint64_t)E->F));
+  return psum_index(E, t, im, fp - t->f0 + ti * E->m->p + pp, o - t->o0, f);
+}
+
+static ey_rc run_pass(eng *E, const tile *t, int fp, int pa, int os, int ea, ey_err *err) {
+  const ey_mapping *m = E->m;
+  const ey_arch *a = E->a;
+  const int ng = EY_CEIL_DIV(pa, m->p), ns = EY_CEIL_DIV(t->ca, m->q), chain = ns * E->R;
+  const int first_cb = t->c0 == 0;
+  const int16_t *buf = E->glb.ifm[t->buf];
+  const int *rowmap = E->rowmap[t->buf];
+  int nrows_tile;
+  tile_words(E, t, &nrows_tile);
+
+  /* Program the PEs, wire the chains and load the ifmap network's IDs. */
+  ey_noc_clear_ids(&E->inoc);
+  E->nact = 0;
+  for (int ti = 0; ti < ng; ti++)
+    for (int ri = 0; ri < ns; ri++)
+      for (int i = 0; i < E->R; i++)
+        for (int j = 0; j < ea; j++) {
+          int x = place(E, ti, ri, i, j), pos = ri * E->R + i;
+          ey_pe_prog pg = {t->na, E->F, EY_MIN(m->q, t->ca - ri * m->q), EY_MIN(m->p, pa - ti * m->p),
+                           E->S, E->astep, E->wneed, a->zero_gating};
+          ey_pe_program(&E->pe[x], &pg);
+          E->act[E->nact++] = x;
+          E->chain_pos[x] = pos;
+          E->grp[x] = ti;
+          E->lcol[x] = j;
+          E->up[x] = pos + 1 < chain ? place(E, ti, (pos + 1) / E->R, (pos + 1) % E->R, j) : -1;
+          E->has_in[x] = pos > 0 || !first_cb;
+          memset(&E->pin[x], 0, sizeof E->pin[x]);
+          E->gin_seq[x] = E->gon_seq[x] = 0;
+          E->inc[x] = 0;
+          int y = (os + j) * E->U + i;
+          ey_noc_set_row_id(&E->inoc, x / E->cols, (uint16_t)ri); /* X bus: the channel set */
+          ey_noc_set_col_id(&E->inoc, x / E->cols, x % E->cols, (uint16_t)y); /* PE: its row */
+        }
+  /* The strip's ifmap rows, and who takes each: the IDs decide. Every active PE
+   * takes exactly one (set, row), so the lists pack into nact entries. */
+  int *srows = E->srows, nr = 0;
+  for (int y = os * E->U; y < (os + ea - 1) * E->U + E->R; y++) {
+    int used = 0;
+    for (int o = os; o < os + ea && !used; o++) used = y >= o * E->U && y < o * E->U + E->R;
+    if (used) srows[nr++] = y;
+  }
+  E->tg_off[0] = 0;
+  for (int ri = 0; ri < ns; ri++)
+    for (int yi = 0; yi < nr; yi++) {
+      int slot = ri * nr + yi;
+      int n = ey_noc_match(&E->inoc, (uint16_t)ri, (uint16_t)srows[yi], E->targets);
+      memcpy(E->tg + E->tg_off[slot], E->targets, sizeof *E->targets * (size_t)n);
+      E->tg_off[slot + 1] = E->tg_off[slot] + n;
+    }
+
+  /* The ifmap stream: image, needed column, channel, row. */
+  int s_im = 0, s_xi = 0, s_c = 0, s_yi = 0;
+  const uint64_t stream_len = (uint64_t)t->na * E->wneed * t->ca * nr;
+  uint64_t sent = 0;
+  int gon_rr = 0, gin_rr = 0;
+  uint64_t done_pes = 0;
+  const uint64_t per_chain = (uint64_t)t->na * E->F; /* columns; × pf psums */
+  ey_cycle start = E->now;
+
+  for (;;) {
+    int changed = 0, bus_blocked = 0;
+    for (int k = 0; k < E->nact; k++) {
+      int x = E->act[k];
+      E->pin[x].n0 = E->pin[x].n;
+      E->granted[x] = 0;
+      E->room[x] = ey_pe_ifmap_room(&E->pe[x]);
+    }
+    /* 1. Ifmap GIN: up to its width of packets, in order; a packet goes only
+     *    when every PE it reaches has room. */
+    for (int w = 0; w < a->noc_ifmap_wpc && sent < stream_len; w++) {
+      int set = s_c / m->q, slot = set * nr + s_yi;
+      const int *tg = E->tg + E->tg_off[slot];
+      int n = E->tg_off[slot + 1] - E->tg_off[slot];
+      if (!ey_noc_try(&E->inoc, tg, n, E->room)) {
+        bus_blocked = 1;
+        break;
+      }
+      int y = srows[s_yi], x = E->xcol[s_xi];
+      ey_word v = 0;
+      if (y >= E->P && y < E->P + E->H && x >= E->P && x < E->P + E->W) {
+        v = buf[(((size_t)s_im * t->ca + s_c) * nrows_tile + rowmap[y]) * E->W + (x - E->P)];
+        ey_glb_count_read(&E->glb, EY_GLB_IFMAP, 1);
+      } /* else a padding zero, made at the GLB port without an SRAM read */
+      for (int q = 0; q < n; q++) ey_pe_put_ifmap(&E->pe[tg[q]], E->inc[tg[q]]++, v);
+      sent++;
+      changed = 1;
+      if (++s_yi == nr) {
+        s_yi = 0;
+        if (++s_c == t->ca) {
+          s_c = 0;
+          if (++s_xi == E->wneed) {
+            s_xi = 0;
+            s_im++;
+          }
+        }
+      }
+    }
+    if (bus_blocked) ey_noc_block(&E->inoc, 1);
+    /* 2. Psum GIN: earlier channel blocks' psums to the chains' first PEs. */
+    if (!first_cb) {
+      int granted = 0;
+      for (int k = 0; k < E->nact && granted < a->noc_psum_wpc; k++) {
+        int x = E->act[(gin_rr + k) % E->nact];
+        if (E->chain_pos[x] != 0) continue;
+        pfifo *f = &E->pin[x];
+        int pf = E->pe[x].prog.p;
+        if (E->gin_seq[x] >= per_chain * (uint64_t)pf || f->n0 + f->pushed >= a->psum_fifo_words) continue;
+        f->pushv = E->glb.psum[chain_psum(E, t, fp, E->grp[x], pf, os + E->lcol[x], E->gin_seq[x]++)];
+        f->pushed = 1;
+        ey_glb_count_read(&E->glb, EY_GLB_PSUM, 1);
+        E->psum_in++;
+        granted++;
+        changed = 1;
+      }
+      gin_rr = E->nact ? (gin_rr + 1) % E->nact : 0;
+    }
+    /* 3. GON: grants for the chains' last PEs that can send. */
+    {
+      int granted = 0;
+      for (int k = 0; k < E->nact && granted < a->noc_gon_wpc; k++) {
+        int x = E->act[(gon_rr + k) % E->nact];
+        if (E->up[x] >= 0 || !E->pe[x].pend_n) continue;
+        if (E->has_in[x] && !E->pin[x].n0) continue;
+        E->granted[x] = 1;
+        granted++;
+      }
+      gon_rr = E->nact ? (gon_rr + 1) % E->nact : 0;
+    }
+    /* 4. PEs: forward one finished psum, and run the MAC sequencer. */
+    int running = 0;
+    for (int k = 0; k < E->nact; k++) {
+      int x = E->act[k];
+      ey_pe *pe = &E->pe[x];
+      int stuck = 0; /* why the oldest psum could not move: a class */
+      if (pe->pend_n) {
+        pfifo *in = &E->pin[x];
+        int in_ok = !E->has_in[x] || in->n0 > 0;
+        int up = E->up[x];
+        int out_ok = up >= 0 ? E->pin[up].n0 + E->pin[up].pushed < a->psum_fifo_words : E->granted[x];
+        if (in_ok && out_ok) {
+          uint32_t v = ey_pe_pend_front(pe);
+          ey_pe_pend_pop(pe);
+          if (E->has_in[x]) {
+            v += in->v[in->head];
+            in->head = (in->head + 1) % PIN_MAX;
+            in->n--;
+          }
+          if (up >= 0) {
+            E->pin[up].pushv = v;
+            E->pin[up].pushed = 1;
+            E->psum_local++;
+          } else {
+            E->glb.psum[chain_psum(E, t, fp, E->grp[x], pe->prog.p, os + E->lcol[x], E->gon_seq[x]++)] = v;
+            ey_glb_count_write(&E->glb, EY_GLB_PSUM, 1);
+            E->psum_out++;
+          }
+          changed = 1;
+        } else {
+          stuck = in_ok ? EY_CL_BLOCKED_OUT : EY_CL_WAIT_PSUM;
+        }
+      }
+      int cls;
+      if (pe->run_left) {
+        changed |= ey_pe_mac(pe, E->batch);
+        cls = EY_CL_MAC;
+      } else if (pe->cols_done < ey_pe_columns(pe)) {
+        if (!ey_pe_window_ready(pe)) {
+          cls = EY_CL_WAIT_IFMAP;
+        } else if (!ey_pe_psum_room(pe)) {
+          cls = stuck ? stuck : EY_CL_WAIT_PSUM;
+        } else {
+          ey_pe_start_column(pe, E->batch);
+          ey_pe_mac(pe, E->batch);
+          cls = EY_CL_MAC;
+          changed = 1;
+        }
+      } else if (pe->pend_n) {
+        cls = stuck ? stuck : EY_CL_WAIT_PSUM;
+      } else {
+        cls = EY_CL_IDLE;
+      }
+      if (pe->run_left) running = 1;
+      E->cls[x] = (unsigned char)cls;
+      E->ms->classes[cls]++;
+    }
+    E->ms->classes[EY_CL_IDLE] += (uint64_t)(E->npe - E->nact);
+    /* 5. Commit: deliveries become visible next cycle. */
+    done_pes = 0;
+    for (int k = 0; k < E->nact; k++) {
+      int x = E->act[k];
+      if (E->inc[x]) {
+        ey_pe_commit_ifmap(&E->pe[x], E->inc[x]);
+        E->inc[x] = 0;
+      }
+      pfifo *f = &E->pin[x];
+      if (f->pushed) {
+        f->v[(f->head + f->n) % PIN_MAX] = f->pushv;
+        f->n++;
+        f->pushed = 0;
+      }
+      done_pes += E->pe[x].cols_done == ey_pe_columns(&E->pe[x]) && !E->pe[x].pend_n;
+    }
+    E->now++;
+    if (done_pes == (uint64_t)E->nact) break;
+    if (!changed) {
+      if (!running) {
+#ifdef EY_DEBUG /* the state of every active PE, to debug the engine */
+        for (int k = 0; k < E->nact; k++) {
+            int x = E->act[k];
+            ey_pe *pe = &E->pe[x];
+            fprintf(stderr, "pe %d pos %d up %d in %d: arrived %llu retired %llu cap %d im %d f %d cols %llu/%llu pend %d p %d q %d room %d pin %d win %d\n", x, E->chain_pos[x], E->up[x], E->has_in[x],
+                    (unsigned long long)pe->arrived, (unsigned long long)pe->retired, pe->cap, pe->im, pe->f, (unsigned long long)pe->cols_done, (unsigned long long)ey_pe_columns(pe), pe->pend_n, pe->prog.p, pe->prog.q, ey_pe_ifmap_room(pe), E->pin[x].n, ey_pe_window_ready(pe));
+          }
+        fprintf(stderr, "stream %llu/%llu at im %d xi %d c %d yi %d\n", (unsigned long long)sent, (unsigned long long)stream_len, s_im, s_xi, s_c, s_yi);
+#endif
+        return ey_err_set(err, EY_MISUSE, "%s: engine deadlock at cycle %llu of a pass (a bug in eyesim)",
+                          E->l->name, (unsigned long long)(E->now - start));
+      }
+      if (E->batch) {
+        /* Nothing but MAC countdowns happened: the same cycle repeats until the
+         * first running column is one cycle from its end. */
+        int left = 0;
+        for (int k = 0; k < E->nact; k++) {
+          int r = E->pe[E->act[k]].run_left;
+          if (r && (!left || r < left)) left = r;
+        }
+        uint64_t skip = (uint64_t)left - 1;
+        if (skip) {
+          for (int k = 0; k < E->nact; k++) {
+            int x = E->act[k];
+            if (E->pe[x].run_left) ey_pe_skip(&E->pe[x], (int)skip);
+            E->ms->classes[E->cls[x]] += skip;
+          }
+          E->ms->classes[EY_CL_IDLE] += skip * (uint64_t)(E->npe - E->nact);
+          if (bus_blocked) ey_noc_block(&E->inoc, skip);
+          /* The arbiters' round-robin pointers move every cycle, skipped or not. */
+          gin_rr = (int)(((uint64_t)gin_rr + skip) % (uint64_t)E->nact);
+          gon_rr = (int)(((uint64_t)gon_rr + skip) % (uint64_t)E->nact);
+          E->now += skip;
+        }
+      }
+    }
+  }
+  E->ms->passes++;
+  return EY_OK;
+}
+
+/* ------------------------------------------------------------------ a layer */
+
+static ey_rc setup(eng *E, ey_err *err) {
+  const ey_arch *a = E->a;
+  const ey_layer *l = E->l;
+  const ey_mapping *m = E->m;
+  E->rows = a->rows;
+  E->cols = a->cols;
+  E->npe = a->rows * a->cols;
+  E->G = l->groups;
+  E->Cg = l->C / l->groups;
+  E->Mg = l->M / l->groups;
+  E->N = l->N;
+  E->E = l->E;
+  E->F = l->F;
+  E->R = l->R;
+  E->S = l->S;
+  E->U = l->stride;
+  E->P = l->pad;
+  E->H = l->H;
+  E->W = l->W;
+  E->Hp = l->H + 2 * l->pad;
+  E->k = EY_CEIL_DIV(m->e, a->cols);
+  E->ecol = EY_MIN(m->e, a->cols);
+  E->Hg = a->cols / E->ecol;
+  E->astep = E->U <= E->S ? E->U : E->S;
+  E->wneed = E->U <= E->S ? (E->F - 1) * E->U + E->S : E->F * E->S;
+  E->xcol = malloc(sizeof *E->xcol * (size_t)E->wneed);
+  if (!E->xcol) return ey_err_set(err, EY_NOMEM, "out of memory");
+  for (int xi = 0; xi < E->wneed; xi++)
+    E->xcol[xi] = E->U <= E->S ? xi : (xi / E->S) * E->U + xi % E->S;
+
+  E->pe = calloc((size_t)E->npe, sizeof *E->pe);
+  E->act = calloc((size_t)E->npe, sizeof *E->act);
+  E->up = calloc((size_t)E->npe, sizeof *E->up);
+  E->has_in = calloc((size_t)E->npe, 1);
+  E->granted = calloc((size_t)E->npe, 1);
+  E->cls = calloc((size_t)E->npe, 1);
+  E->inc = calloc((size_t)E->npe, sizeof *E->inc);
+  E->room = calloc((size_t)E->npe, sizeof *E->room);
+  E->pin = calloc((size_t)E->npe, sizeof *E->pin);
+  E->gin_seq = calloc((size_t)E->npe, sizeof *E->gin_seq);
+  E->gon_seq = calloc((size_t)E->npe, sizeof *E->gon_seq);
+  E->chain_pos = calloc((size_t)E->npe, sizeof *E->chain_pos);
+  E->targets = calloc((size_t)E->npe, sizeof *E->targets);
+  E->rowmap[0] = calloc((size_t)E->Hp, sizeof(int));
+  E->rowmap[1] = calloc((size_t)E->Hp, sizeof(int));
+  E->tg = calloc((size_t)E->npe, sizeof *E->tg);
+  E->tg_off = calloc((size_t)m->r * (size_t)E->Hp + 1, sizeof *E->tg_off);
+  E->srows = calloc((size_t)E->Hp, sizeof *E->srows);
+  E->grp = calloc((size_t)E->npe, sizeof *E->grp);
+  E->lcol = calloc((size_t)E->npe, sizeof *E->lcol);
+  if (!E->pe || !E->act || !E->up || !E->has_in || !E->granted || !E->cls || !E->inc || !E->room || !E->pin ||
+      !E->gin_seq || !E->gon_seq || !E->chain_pos || !E->targets || !E->rowmap[0] || !E->rowmap[1] || !E->tg || !E->tg_off ||
+      !E->srows || !E->grp || !E->lcol)
+    return ey_err_set(err, EY_NOMEM, "out of memory");
+  for (int x = 0; x < E->npe; x++)
+    if (ey_pe_init(&E->pe[x], a->filter_spad_words, a->ifmap_spad_words, a->ifmap_fifo_words,
+                   a->psum_spad_words))
+      return ey_err_set(err, EY_NOMEM, "out of memory");
+  if (ey_noc_init(&E->inoc, a->rows, a->cols, a->noc_ifmap_wpc) ||
+      ey_noc_init(&E->fnoc, a->rows, a->cols, a->noc_filter_wpc))
+    return ey_err_set(err, EY_NOMEM, "out of memory");
+  ey_dram_cfg dc = {(uint32_t)a->core_mhz, (uint32_t)a->dram_mhz, (uint32_t)a->dram_bus_bits,
+                    (uint32_t)a->word_bits, (uint32_t)a->dram_latency};
+  ey_dram_init(&E->dram, &dc);
+
+  /* The largest tiles of the mapping size the GLB regions. */
+  size_t max_ifm = 0;
+  for (int o0 = 0; o0 < E->E; o0 += m->eg) {
+    tile t = {0, 0, EY_MIN(m->n, E->N), 0, 0, o0, EY_MIN(m->eg, E->E - o0), 0, EY_MIN(m->q * m->r, E->Cg), 0, 0, 0};
+    size_t w = (size_t)tile_words(E, &t, NULL);
+    if (w > max_ifm) max_ifm = w;
+  }
+  size_t psum_words = (size_t)EY_MIN(m->n, E->N) * EY_MIN(m->m, E->Mg) * EY_MIN(m->eg, E->E) * E->F;
+  ey_rc rc = ey_glb_init(&E->glb, (uint64_t)(a->glb_kb - a->glb_filter_kb) * 8192u,
+                         (uint64_t)a->glb_filter_kb * 8192u, max_ifm, a->word_bits, psum_words, a->psum_bits);
+  if (rc) return ey_err_set(err, rc, "%s: the mapping's tiles do not fit the GLB", l->name);
+  size_t nout = (size_t)E->N * l->M * E->E * E->F;
+  E->raw = malloc(sizeof *E->raw * nout);
+  E->out = malloc(sizeof *E->out * nout);
+  if (!E->raw || !E->out) return ey_err_set(err, EY_NOMEM, "out of memory");
+  return ey_tensors_make(&E->T, l, a->word_bits, E->o->seed, E->o->zeros)
+             ? ey_err_set(err, EY_NOMEM, "out of memory")
+             : EY_OK;
+}
+
+static void teardown(eng *E) {
+  if (E->pe)
+    for (int x = 0; x < E->npe; x++) ey_pe_fini(&E->pe[x]);
+  free(E->pe);
+  free(E->act);
+  free(E->up);
+  free(E->has_in);
+  free(E->granted);
+  free(E->cls);
+  free(E->inc);
+  free(E->room);
+  free(E->pin);
+  free(E->gin_seq);
+  free(E->gon_seq);
+  free(E->chain_pos);
+  free(E->targets);
+  free(E->rowmap[0]);
+  free(E->rowmap[1]);
+  free(E->tg);
+  free(E->tg_off);
+  free(E->srows);
+  free(E->grp);
+  free(E->lcol);
+  free(E->xcol);
+  free(E->raw);
+  free(E->out);
+  ey_noc_fini(&E->inoc);
+  ey_noc_fini(&E->fnoc);
+  ey_glb_fini(&E->glb);
+  ey_tensors_free(&E->T);
+}
+
+/* Every tile load of the layer, in loop-nest order. */
+static tile *make_tiles(const eng *E, int *count) {
+  const ey_mapping *m = E->m;
+  int n = 0, cap = 64;
+  tile *v = malloc(sizeof *v * (size_t)cap);
+  for (int g = 0; v && g < E->G; g++)
+    for (int i0 = 0; i0 < E->N; i0 += m->n)
+      for (int f0 = 0; f0 < E->Mg; f0 += m->m)
+        for (int o0 = 0; o0 < E->E; o0 += m->eg)
+          for (int c0 = 0; c0 < E->Cg; c0 += m->q * m->r) {
+            if (n == cap) {
+              tile *nv = realloc(v, sizeof *v * (size_t)(cap *= 2));
+              if (!nv) {
+                free(v);
+                return NULL;
+              }
+              v = nv;
+            }
+            tile t = {g, i0, EY_MIN(m->n, E->N - i0), f0, EY_MIN(m->m, E->Mg - f0), o0,
+                      EY_MIN(m->eg, E->E - o0), c0, EY_MIN(m->q * m->r, E->Cg - c0), 0, 0, 0};
+            v[n++] = t;
+          }
+  *count = n;
+  return v;
+}
+
+static ey_rc run_layer(eng *E, ey_err *err) {
+  const ey_mapping *m = E->m;
+  int ntiles;
+  tile *tiles = make_tiles(E, &ntiles);
+  if (!tiles) return ey_err_set(err, EY_NOMEM, "out of memory");
+  const uint64_t block_bits_max = (uint64_t)m->p * m->t * EY_MIN(m->q * m->r, E->Cg) * E->R * E->S * (uint64_t)E->a->word_bits;
+  const int filter_prefetch = 2 * block_bits_max <= E->glb.staging_bits;
+  ey_cycle filt_ready = 0;
+  int filt_prefetched = 0;
+  ey_rc rc = EY_OK;
+  for (int ti = 0; ti < ntiles && !rc; ti++) {
+    tile *t = &tiles[ti];
+    if (t->c0 == 0) /* a new psum tile */
+      memset(E->glb.psum, 0, sizeof *E->glb.psum * E->glb.psum_words);
+    if (!t->submitted) tile_submit(E, t, E->glb.double_buffered ? ti % 2 : 0);
+    const int first_busy = EY_MIN(m->t, EY_CEIL_DIV(t->ma, m->p)) * EY_MIN(m->r, EY_CEIL_DIV(t->ca, m->q)) * E->R *
+                           EY_MIN(m->e, t->ta);
+    if (t->ready > E->now) {
+      E->ms->dram_wait_cycles += t->ready - E->now;
+      wait_cycles(E, t->ready - E->now, first_busy, EY_CL_WAIT_IFMAP);
+    }
+    /* Double buffering: fetch the next tile while this one is in use. */
+    if (E->glb.double_buffered && ti + 1 < ntiles) tile_submit(E, &tiles[ti + 1], (ti + 1) % 2);
+    for (int fp = t->f0; fp < t->f0 + t->ma && !rc; fp += m->p * m->t) {
+      const int pa = EY_MIN(m->p * m->t, t->f0 + t->ma - fp);
+      const uint64_t words = (uint64_t)pa * t->ca * E->R * E->S;
+      const int busy = EY_CEIL_DIV(pa, m->p) * EY_CEIL_DIV(t->ca, m->q) * E->R * EY_MIN(m->e, t->ta);
+      if (!filt_prefetched) filt_ready = ey_dram_submit(&E->dram, E->now, words, EY_FILTER, 0);
+      ey_glb_count_write(&E->glb, EY_GLB_FILTER, words);
+      if (filt_ready > E->now) {
+        E->ms->dram_wait_cycles += filt_ready - E->now;
+        wait_cycles(E, filt_ready - E->now, busy, EY_CL_WAIT_FILTER);
+      }
+      load_filters(E, t, fp, pa, busy);
+      /* The next block's filters come into the staging region while this block
+       * runs, when it has room for two. */
+      filt_prefetched = 0;
+      if (filter_prefetch) {
+        int nfp = fp + m->p * m->t, nti = ti;
+        if (nfp >= t->f0 + t->ma) nti = ti + 1;
+        if (nti < ntiles) {
+          const tile *nt = &tiles[nti];
+          int npa = nti == ti ? EY_MIN(m->p * m->t, t->f0 + t->ma - nfp) : EY_MIN(m->p * m->t, nt->ma);
+          filt_ready = ey_dram_submit(&E->dram, E->now, (uint64_t)npa * nt->ca * E->R * E->S, EY_FILTER, 0);
+          filt_prefetched = 1;
+        }
+      }
+      for (int os = t->o0; os < t->o0 + t->ta && !rc; os += m->e)
+        rc = run_pass(E, t, fp, pa, os, EY_MIN(m->e, t->o0 + t->ta - os), err);
+    }
+    if (rc) break;
+    if (t->c0 + t->ca == E->Cg) {
+      /* The psum tile is final: requantize it to the ofmap and write it out. */
+      for (int im = 0; im < t->na; im++)
+        for (int mf = 0; mf < t->ma; mf++)
+          for (int ol = 0; ol < t->ta; ol++)
+            for (int f = 0; f < E->F; f++) {
+              uint32_t v = E->glb.psum[psum_index(E, t, im, mf, ol, f)];
+              size_t o = (((size_t)(t->i0 + im) * E->l->M + (size_t)t->g * E->Mg + t->f0 + mf) * E->E + t->o0 + ol) * E->F + f;
+              E->raw[o] = v;
+              E->out[o] = ey_requant(v, E->T.shift, E->a->word_bits, E->l->relu);
+            }
+      uint64_t outs = (uint64_t)t->na * t->ma * t->ta * E->F;
+      ey_glb_count_read(&E->glb, EY_GLB_PSUM, outs);
+      ey_cycle done = ey_dram_submit(&E->dram, E->now, outs, EY_PSUM, 1);
+      if (done > E->writes_done) E->writes_done = done;
+    }
+  }
+  free(tiles);
+  if (!rc && E->writes_done > E->now) {
+    E->ms->dram_wait_cycles += E->writes_done - E->now;
+    wait_cycles(E, E->writes_done - E->now, 0, EY_CL_IDLE);
+  }
+  return rc;
+}
+
+static ey_rc check_outputs(eng *E, ey_err *err) {
+  const ey_layer *l = E->l;
+  size_t nout = (size_t)E->N * l->M * E->E * E->F;
+  uint32_t *raw = malloc(sizeof *raw * nout);
+  int16_t *out = malloc(sizeof *out * nout);
+  if (!raw || !out) {
+    free(raw);
+    free(out);
+    return ey_err_set(err, EY_NOMEM, "out of memory");
+  }
+  ey_golden_conv(l, &E->T, E->a->word_bits, raw, out);
+  ey_rc rc = EY_OK;
+  for (size_t i = 0; i < nout && !rc; i++)
+    if (raw[i] != E->raw[i] || out[i] != E->out[i]) {
+      size_t f = i % (size_t)E->F, e = i / (size_t)E->F % (size_t)E->E;
+      size_t mm = i / ((size_t)E->F * E->E) % (size_t)l->M, n = i / ((size_t)E->F * E->E * l->M);
+      rc = ey_err_set(err, EY_MISMATCH,
+                      "%s: output [n=%zu][m=%zu][e=%zu][f=%zu] differs from the golden convolution: "
+                      "expected psum %d (output %d), got psum %d (output %d)",
+                      l->name, n, mm, e, f, (int32_t)raw[i], out[i], (int32_t)E->raw[i], E->out[i]);
+    }
+  free(raw);
+  free(out);
+  if (!rc) E->ms->checked = 1;
+  return rc;
+}
+
+ey_rc ey_engine_run_layer(const ey_arch *a, const ey_layer *l, const ey_mapping *m,
+                          const ey_engine_opts *o, ey_meas *out, ey_err *err) {
+  ey_err why;
+  if (ey_mapping_check(l, a, m, &why))
+    return ey_err_set(err, EY_MISUSE, "%s: illegal mapping: %s", l->name, why.msg);
+  eng E;
+  memset(&E, 0, sizeof E);
+  memset(out, 0, sizeof *out);
+  E.a = a;
+  E.l = l;
+  E.m = m;
+  E.o = o;
+  E.ms = out;
+  E.batch = o->step != EY_STEP_EXACT;
+  ey_rc rc = setup(&E, err);
+  if (!rc) rc = run_layer(&E, err);
+  if (!rc && o->check) rc = check_outputs(&E, err);
+  if (!rc) {
+    ey_counts *c = &out->c;
+    for (int x = 0; x < E.npe; x++) {
+      const ey_pe_stats *s = &E.pe[x].stats;
+      c->macs += s->macs;
+      c->macs_gated += s->macs_gated;
+      for (int ty = 0; ty < 3; ty++) {
+        c->spad_reads[ty] += s->spad_reads[ty];
+        c->spad_writes[ty] += s->spad_writes[ty];
+      }
+    }
+    c->noc_ifmap = E.inoc.stats.transfers;
+    c->noc_ifmap_delivered = E.inoc.stats.delivered;
+    c->noc_filter = E.fnoc.stats.transfers;
+    c->noc_filter_delivered = E.fnoc.stats.delivered;
+    c->noc_psum_in = E.psum_in;
+    c->noc_psum_local = E.psum_local;
+    c->noc_psum_out = E.psum_out;
+    for (int ty = 0; ty < 3; ty++) {
+      c->glb_reads[ty] = E.glb.stats.reads[ty];
+      c->glb_writes[ty] = E.glb.stats.writes[ty];
+      c->dram_reads[ty] = E.dram.stats.read_words[ty];
+      c->dram_writes[ty] = E.dram.stats.write_words[ty];
+    }
+    out->cycles = E.now;
+    out->pes = (uint64_t)E.npe;
+    out->ifmap_bus_blocked = E.inoc.stats.blocked_cycles;
+    out->noc_multicasts = E.inoc.stats.multicasts + E.fnoc.stats.multicasts;
+    out->noc_unicasts = E.inoc.stats.unicasts + E.fnoc.stats.unicasts + E.psum_in + E.psum_local + E.psum_out;
+  }
+  teardown(&E);
+  return rc;
+}

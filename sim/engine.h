@@ -1,0 +1,62 @@
+/* engine.h - the cycle-level engine: it builds the PEs, the multicast buses, the
+ * GLB and the DRAM from an architecture, and executes a layer's mapping pass by
+ * pass, cycle by cycle, moving real data, so that a wrong schedule is a wrong
+ * answer. The schedule is the one of docs/mapping.md; the timing rules are in
+ * docs/engine.md. */
+#ifndef EY_ENGINE_H
+#define EY_ENGINE_H
+
+#include "mapper/mapper.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Where every PE-cycle goes; the classes sum to cycles × PEs. */
+enum {
+  EY_CL_MAC = 0,     /* a MAC slot, zero-gated ones included */
+  EY_CL_WAIT_IFMAP,  /* the next column's ifmap window has not arrived (GLB or DRAM) */
+  EY_CL_WAIT_FILTER, /* the pass block's filters are not yet out of DRAM */
+  EY_CL_WAIT_PSUM,   /* the psum spad is full and its oldest psum waits for the
+                        psum from below (or from the GLB) */
+  EY_CL_BLOCKED_OUT, /* the psum spad is full and the PE above (or the GON) is full */
+  EY_CL_LOAD,        /* filter spads being loaded between passes */
+  EY_CL_IDLE,        /* not used by the mapping, or done with its share of the pass */
+  EY_NCLASSES
+};
+extern const char *const ey_class_names[EY_NCLASSES];
+
+typedef enum ey_step { EY_STEP_FAST = 0, EY_STEP_EXACT } ey_step;
+
+typedef struct ey_engine_opts {
+  int step;        /* ey_step: fast (default) or exact; both give the same results */
+  uint64_t seed;   /* data generator seed */
+  double zeros;    /* fraction of ifmap values that are zero */
+  int check;       /* 1: compare every output with the golden convolution */
+} ey_engine_opts;
+
+/* What the engine measured on one layer. */
+typedef struct ey_meas {
+  ey_counts c;                   /* the same counts as the analytic model */
+  uint64_t cycles;               /* core cycles, first DRAM request to last write */
+  uint64_t classes[EY_NCLASSES]; /* PE-cycles by class */
+  uint64_t pes;                  /* PEs of the array */
+  uint64_t ifmap_bus_blocked;    /* cycles a ready ifmap packet waited for a full PE */
+  uint64_t noc_multicasts;       /* ifmap and filter packets to more than one PE */
+  uint64_t noc_unicasts;         /* ... to exactly one PE */
+  uint64_t dram_wait_cycles;     /* cycles the array waited for DRAM */
+  uint64_t passes;
+  int checked;                   /* 1: every output equals the golden one */
+} ey_meas;
+
+/* Runs one layer. Returns EY_OK; EY_MISMATCH when --check finds an output that
+ * differs from the golden convolution (err names the layer, the index, the
+ * expected and the got); EY_NOMEM; EY_MISUSE for a mapping that fails
+ * ey_mapping_check(). */
+ey_rc ey_engine_run_layer(const ey_arch *a, const ey_layer *l, const ey_mapping *m,
+                          const ey_engine_opts *o, ey_meas *out, ey_err *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* EY_ENGINE_H */

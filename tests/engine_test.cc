@@ -1,0 +1,250 @@
+// engine_test.cc - the cycle-level engine against its oracles: the golden
+// convolution (every output, bit for bit), the mapper's analytic access counts
+// (every level, every data type), exact stepping against fast stepping (every
+// counter), and the bounds of the validation ladder.
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "test_util.h"
+
+extern "C" {
+#include "noc/noc.h"
+#include "sim/data.h"
+#include "sim/engine.h"
+}
+
+using eytest::Cost;
+using eytest::ExpectSameCounts;
+using eytest::Layer;
+using eytest::TinyArch;
+
+namespace {
+
+struct Case {
+  const char *what;
+  ey_layer l;
+  ey_arch a;
+};
+
+// Small layers covering the shapes a network has.
+std::vector<Case> Cases() {
+  return {
+      {"stride 1", Layer(1, 3, 4, 8, 8, 3, 3), TinyArch(6, 4)},
+      {"stride 2 padded", Layer(1, 2, 3, 9, 9, 3, 3, 2, 1), TinyArch(5, 3)},
+      {"stride 4, 11x11 as CONV1", Layer(1, 3, 4, 23, 23, 11, 11, 4), TinyArch(12, 4)},
+      {"grouped", Layer(2, 4, 6, 7, 7, 3, 3, 1, 1, 2), TinyArch(6, 4)},
+      {"depthwise", Layer(1, 4, 4, 8, 8, 3, 3, 1, 1, 4), TinyArch(6, 4)},
+      {"1x1", Layer(2, 8, 6, 5, 5, 1, 1), TinyArch(4, 4)},
+      {"1x1 stride 2", Layer(1, 6, 4, 8, 8, 1, 1, 2), TinyArch(4, 4)},
+      {"fc", Layer(3, 6, 5, 3, 3, 3, 3), TinyArch(6, 3)},
+      // Folded sets (E wider than the array), many channel blocks with psums
+      // brought back from the GLB, and small FIFOs for back-pressure.
+      {"folded, many channel blocks", Layer(1, 12, 4, 12, 6, 2, 2), TinyArch(8, 3, 64, 1, "pe:\n  ifmap_fifo_words: 1\n  psum_fifo_words: 1\n")},
+      // A GLB so small that tiles, m-blocks and filter blocks multiply.
+      {"tight GLB", Layer(2, 6, 8, 10, 10, 3, 3, 1, 1), TinyArch(6, 4, 2, 1)},
+  };
+}
+
+ey_meas Simulate(const Case &k, const ey_mapping &m, int step, double zeros, uint64_t seed = 7) {
+  ey_engine_opts o = {step, seed, zeros, 1};
+  ey_meas meas;
+  ey_err err;
+  EXPECT_EQ(ey_engine_run_layer(&k.a, &k.l, &m, &o, &meas, &err), EY_OK) << k.what << ": " << err.msg;
+  EXPECT_EQ(meas.checked, 1) << k.what;
+  return meas;
+}
+
+ey_mapping Best(const Case &k, int objective = EY_OBJ_ENERGY) {
+  ey_mapping m;
+  ey_err err;
+  EXPECT_EQ(ey_map_layer(&k.l, &k.a, objective, &m, nullptr, nullptr, &err), EY_OK) << err.msg;
+  return m;
+}
+
+void ExpectSameMeas(const ey_meas &x, const ey_meas &y) {
+  ExpectSameCounts(x.c, y.c);
+  EXPECT_EQ(x.cycles, y.cycles);
+  for (int c = 0; c < EY_NCLASSES; c++) EXPECT_EQ(x.classes[c], y.classes[c]) << ey_class_names[c];
+  EXPECT_EQ(x.ifmap_bus_blocked, y.ifmap_bus_blocked);
+  EXPECT_EQ(x.dram_wait_cycles, y.dram_wait_cycles);
+  EXPECT_EQ(x.passes, y.passes);
+  EXPECT_EQ(x.noc_multicasts, y.noc_multicasts);
+}
+
+// Rung 1: every output equals the golden convolution, bit for bit, for every
+// objective's mapping and zero fractions 0, 0.5 and 1 (check = 1 fails the run
+// on the first mismatch).
+TEST(EngineGolden, EveryOutputEqualsTheGoldenConvolution) {
+  for (const Case &k : Cases())
+    for (int obj : {EY_OBJ_ENERGY, EY_OBJ_CYCLES})
+      for (double z : {0.0, 0.5, 1.0}) {
+        SCOPED_TRACE(testing::Message() << k.what << " objective " << obj << " zeros " << z);
+        Simulate(k, Best(k, obj), EY_STEP_FAST, z);
+      }
+}
+
+// Many legal mappings per layer, not only the best ones.
+TEST(EngineGolden, ArbitraryLegalMappingsComputeTheSameConvolution) {
+  int runs = 0;
+  for (const Case &k : Cases()) {
+    const int Cg = k.l.C / k.l.groups, Mg = k.l.M / k.l.groups;
+    int seen = 0;
+    ey_mapping m;
+    for (m.n = 1; m.n <= k.l.N; m.n++)
+      for (m.p = 1; m.p <= Mg; m.p += 2)
+        for (m.q = 1; m.q <= Cg; m.q += 2)
+          for (m.r = 1; m.r <= 2; m.r++)
+            for (m.t = 1; m.t <= 2; m.t++)
+              for (m.e = 1; m.e <= k.l.E; m.e += 3) {
+                m.eg = m.e;
+                m.m = m.p * m.t;
+                if (ey_mapping_check(&k.l, &k.a, &m, nullptr) != EY_OK || seen++ % 5) continue;
+                SCOPED_TRACE(testing::Message() << k.what << " n" << m.n << " p" << m.p << " q" << m.q
+                                                << " r" << m.r << " t" << m.t << " e" << m.e);
+                Simulate(k, m, EY_STEP_FAST, 0.3);
+                runs++;
+              }
+  }
+  EXPECT_GT(runs, 40);
+}
+
+// The check catches a wrong answer: the golden convolution of other data differs.
+TEST(EngineGolden, CheckIsNotVacuous) {
+  Case k = Cases()[0];
+  ey_tensors a, b;
+  ASSERT_EQ(ey_tensors_make(&a, &k.l, 16, 1, 0.0), EY_OK);
+  ASSERT_EQ(ey_tensors_make(&b, &k.l, 16, 2, 0.0), EY_OK);
+  size_t n = (size_t)k.l.N * k.l.M * k.l.E * k.l.F;
+  std::vector<uint32_t> ra(n), rb(n);
+  ey_golden_conv(&k.l, &a, 16, ra.data(), nullptr);
+  ey_golden_conv(&k.l, &b, 16, rb.data(), nullptr);
+  EXPECT_NE(ra, rb);
+  ey_tensors_free(&a);
+  ey_tensors_free(&b);
+}
+
+// Rung 2: with no zero data (only padding zeros, which the model predicts), the
+// engine's measured accesses equal the analytic ones at every level.
+TEST(EngineCounts, MeasuredEqualsAnalytic) {
+  int layers = 0;
+  for (const Case &k : Cases()) {
+    SCOPED_TRACE(k.what);
+    ey_mapping m = Best(k);
+    ey_meas meas = Simulate(k, m, EY_STEP_FAST, 0.0);
+    ExpectSameCounts(Cost(k.l, k.a, m), meas.c);
+    layers++;
+  }
+  EXPECT_GE(layers, 5);
+}
+
+// With zero data, gated MACs save reads, never cycles or MAC slots.
+TEST(EngineCounts, ZeroDataIsGatedNotSkipped) {
+  Case k = Cases()[0];
+  ey_mapping m = Best(k);
+  ey_meas dense = Simulate(k, m, EY_STEP_FAST, 0.0), half = Simulate(k, m, EY_STEP_FAST, 0.5), none = Simulate(k, m, EY_STEP_FAST, 1.0);
+  EXPECT_EQ(dense.c.macs, half.c.macs);
+  EXPECT_EQ(none.c.macs_gated, none.c.macs);  // all-zero ifmaps gate every MAC
+  EXPECT_EQ(none.c.spad_reads[EY_FILTER], 0u);
+  EXPECT_GT(half.c.macs_gated, dense.c.macs_gated);
+  EXPECT_LT(half.c.macs_gated, half.c.macs);
+  EXPECT_EQ(dense.cycles, none.cycles);
+}
+
+// Rung 3: exact and fast stepping agree on every counter.
+TEST(EngineStepping, ExactAndFastAgree) {
+  int layers = 0;
+  for (const Case &k : Cases()) {
+    SCOPED_TRACE(k.what);
+    ey_mapping m = Best(k, EY_OBJ_CYCLES);
+    ExpectSameMeas(Simulate(k, m, EY_STEP_EXACT, 0.5), Simulate(k, m, EY_STEP_FAST, 0.5));
+    layers++;
+  }
+  EXPECT_GE(layers, 5);
+}
+
+// Rung 4: cycles >= MACs / active PEs, and the PE-cycle classes sum to cycles x PEs.
+TEST(EngineBounds, CyclesAndClasses) {
+  for (const Case &k : Cases()) {
+    SCOPED_TRACE(k.what);
+    ey_mapping m = Best(k);
+    ey_cost c;
+    ey_mapping_cost(&k.l, &k.a, &m, &c);
+    ey_meas meas = Simulate(k, m, EY_STEP_FAST, 0.0);
+    EXPECT_GE((double)meas.cycles, (double)meas.c.macs / c.active_pes);
+    uint64_t sum = 0;
+    for (int cl = 0; cl < EY_NCLASSES; cl++) sum += meas.classes[cl];
+    EXPECT_EQ(sum, meas.cycles * (uint64_t)(k.a.rows * k.a.cols));
+    EXPECT_EQ(meas.classes[EY_CL_MAC], meas.c.macs);  // one MAC slot per PE-cycle
+  }
+}
+
+TEST(EngineBounds, SmallFifosCauseCountedBackPressureNotErrors) {
+  Case k = Cases()[8];  // ifmap FIFO of 1 word
+  ey_mapping m = Best(k);
+  ey_meas tight = Simulate(k, m, EY_STEP_FAST, 0.0);
+  EXPECT_GT(tight.ifmap_bus_blocked, 0u);
+  ey_arch roomy = TinyArch(8, 3, 64, 1, "pe:\n  ifmap_fifo_words: 32\n  psum_fifo_words: 8\n");
+  Case r = {"roomy", k.l, roomy};
+  ey_meas loose = Simulate(r, m, EY_STEP_FAST, 0.0);
+  EXPECT_LE(loose.cycles, tight.cycles);
+  ExpectSameCounts(tight.c, loose.c);  // timing changes, accesses do not
+}
+
+TEST(EngineDeterminism, SameInputsSameMeasurements) {
+  Case k = Cases()[3];
+  ey_mapping m = Best(k);
+  ExpectSameMeas(Simulate(k, m, EY_STEP_FAST, 0.5, 99), Simulate(k, m, EY_STEP_FAST, 0.5, 99));
+}
+
+// ---------------------------------------------------------------- NoC unit tests
+
+TEST(Noc, MulticastReachesExactlyTheMatchingPes) {
+  ey_noc n;
+  ASSERT_EQ(ey_noc_init(&n, 3, 4, 1), EY_OK);
+  // Rows 0 and 2 are X buses with ID 5; row 1 has ID 6.
+  ey_noc_set_row_id(&n, 0, 5);
+  ey_noc_set_row_id(&n, 1, 6);
+  ey_noc_set_row_id(&n, 2, 5);
+  ey_noc_set_col_id(&n, 0, 1, 9);
+  ey_noc_set_col_id(&n, 0, 3, 9);
+  ey_noc_set_col_id(&n, 1, 1, 9);  // right column ID, wrong row ID
+  ey_noc_set_col_id(&n, 2, 0, 9);
+  ey_noc_set_col_id(&n, 2, 2, 8);
+  int out[12];
+  ASSERT_EQ(ey_noc_match(&n, 5, 9, out), 3);
+  EXPECT_EQ(out[0], 1);   // (0, 1)
+  EXPECT_EQ(out[1], 3);   // (0, 3)
+  EXPECT_EQ(out[2], 8);   // (2, 0)
+  EXPECT_EQ(ey_noc_match(&n, 6, 9, out), 1);
+  EXPECT_EQ(ey_noc_match(&n, 7, 9, out), 0);
+  EXPECT_EQ(ey_noc_match(&n, 5, EY_NOC_NO_ID, out), 0);  // unset PEs never match
+  ey_noc_fini(&n);
+}
+
+TEST(Noc, NothingIsDeliveredWhileOneTargetIsFull) {
+  ey_noc n;
+  ASSERT_EQ(ey_noc_init(&n, 1, 4, 1), EY_OK);
+  int targets[] = {0, 2, 3};
+  int room[] = {1, 5, 0, 2};
+  EXPECT_EQ(ey_noc_try(&n, targets, 3, room), 0);
+  EXPECT_EQ(room[0], 1);  // untouched
+  EXPECT_EQ(room[3], 2);
+  EXPECT_EQ(n.stats.transfers, 0u);
+  ey_noc_block(&n, 1);
+  room[2] = 1;  // the full PE drains a word
+  EXPECT_EQ(ey_noc_try(&n, targets, 3, room), 1);
+  EXPECT_EQ(room[0], 0);
+  EXPECT_EQ(room[2], 0);
+  EXPECT_EQ(room[3], 1);
+  EXPECT_EQ(n.stats.transfers, 1u);
+  EXPECT_EQ(n.stats.multicasts, 1u);
+  EXPECT_EQ(n.stats.delivered, 3u);
+  EXPECT_EQ(n.stats.blocked_cycles, 1u);
+  int one[] = {1};
+  EXPECT_EQ(ey_noc_try(&n, one, 1, room), 1);
+  EXPECT_EQ(n.stats.unicasts, 1u);
+  ey_noc_fini(&n);
+}
+
+}  // namespace
