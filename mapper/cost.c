@@ -254,8 +254,12 @@ void ey__cost_fill(const ey__geom *g, const ey_arch *a, const ey_mapping *m, con
   out->glb_ifmap_bits = ey__ifmap_tile_bits(g, a, m, gs);
   out->glb_psum_bits = ey__psum_tile_bits(g, a, m);
 
-  /* Energy: accesses × cost per access. MACs are booked under psum. */
-  double (*en)[EY_NTYPES] = out->energy;
+  out->energy_total = ey_energy_of(c, a, out->energy);
+}
+
+double ey_energy_of(const ey_counts *c, const ey_arch *a, double en[EY_NLEVELS][EY_NTYPES]) {
+  /* Accesses × cost per access. MACs are booked under psum; gated ones are free. */
+  memset(en, 0, sizeof(double) * EY_NLEVELS * EY_NTYPES);
   en[EY_LV_MAC][EY_PSUM] = (double)(c->macs - c->macs_gated) * a->e_mac;
   en[EY_LV_NOC][EY_IFMAP] = (double)c->noc_ifmap * a->e_noc;
   en[EY_LV_NOC][EY_FILTER] = (double)c->noc_filter * a->e_noc;
@@ -265,9 +269,10 @@ void ey__cost_fill(const ey__geom *g, const ey_arch *a, const ey_mapping *m, con
     en[EY_LV_GLB][t] = (double)(c->glb_reads[t] + c->glb_writes[t]) * a->e_glb;
     en[EY_LV_DRAM][t] = (double)(c->dram_reads[t] + c->dram_writes[t]) * a->e_dram;
   }
-  out->energy_total = 0;
+  double total = 0;
   for (int lv = 0; lv < EY_NLEVELS; lv++)
-    for (int t = 0; t < EY_NTYPES; t++) out->energy_total += en[lv][t];
+    for (int t = 0; t < EY_NTYPES; t++) total += en[lv][t];
+  return total;
 }
 
 ey_rc ey_mapping_check(const ey_layer *l, const ey_arch *a, const ey_mapping *m, ey_err *err) {

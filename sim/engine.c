@@ -453,6 +453,7 @@ static ey_rc run_pass(eng *E, const tile *t, int fp, int pa, int os, int ea, ey_
     }
   }
   E->ms->passes++;
+  if (E->o->progress) E->o->progress(E->o->progress_ctx, E->l, E->ms->passes);
   return EY_OK;
 }
 

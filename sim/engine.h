@@ -33,6 +33,9 @@ typedef struct ey_engine_opts {
   uint64_t seed;   /* data generator seed */
   double zeros;    /* fraction of ifmap values that are zero */
   int check;       /* 1: compare every output with the golden convolution */
+  /* Called after every pass with the passes done in this layer (may be NULL). */
+  void (*progress)(void *ctx, const ey_layer *l, uint64_t passes_done);
+  void *progress_ctx;
 } ey_engine_opts;
 
 /* What the engine measured on one layer. */

@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "sim/config.h"
 #include "sim/outfile.h"
@@ -51,6 +53,13 @@ static const char k_usage_run[] =
     "  --set KEY=VALUE    override one architecture key, e.g. --set pe_array.rows=16;\n"
     "                     repeatable; `eyesim keys` lists the keys\n"
     "options (run):\n"
+    "  --check            compare every output with the golden convolution; a mismatch\n"
+    "                     fails the run naming the layer, the index, expected and got\n"
+    "  --step MODE        fast (default) or exact: exact ticks every PE every cycle; both\n"
+    "                     give the same figures, fast in less time\n"
+    "  --seed S           seed of the synthetic data (default 1)\n"
+    "  --zeros FRACTION   fraction of ifmap values that are zero, 0 to 1 (default 0)\n"
+    "  --analytic         skip the cycle-level simulation: the mapper's estimates only\n"
     "  --mapping FILE     use the mappings in FILE (from `eyesim map --out`) instead of\n"
     "                     searching; a missing, mismatched or illegal entry is an error\n"
     "  --json FILE        write the full report as JSON (docs/report.md); - is stdout\n"
@@ -59,7 +68,9 @@ static const char k_usage_run[] =
     "options (map):\n"
     "  --out FILE         write the mappings as YAML; - is stdout\n"
     "\n"
-    "The figures are the mapper's analytic estimates; every output says so.\n";
+    "`run` simulates every layer cycle by cycle, moving real data, and reports the\n"
+    "measured figures with the mapper's analytic estimate beside them. A progress bar\n"
+    "goes to stderr when it is a terminal.\n";
 
 typedef struct opts {
   const char *cmd, *arch, *net;
@@ -70,6 +81,9 @@ typedef struct opts {
   int nsets;
   const char *mapping, *json, *csv, *out;
   int quiet;
+  int check, analytic, step;
+  uint64_t seed;
+  double zeros;
 } opts;
 
 static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -107,6 +121,10 @@ static int parse_opts(int argc, char **argv, opts *o) {
       o->quiet = 1;
       continue;
     }
+    if (!strcmp(o->cmd, "run") && (!strcmp(a, "--check") || !strcmp(a, "--analytic"))) {
+      *(a[2] == 'c' ? &o->check : &o->analytic) = 1;
+      continue;
+    }
     if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
       fputs(k_usage_run, stdout);
       return EXIT_OK;
@@ -138,6 +156,25 @@ static int parse_opts(int argc, char **argv, opts *o) {
       if (o->nsets >= (int)(sizeof o->sets / sizeof o->sets[0]))
         return usage_error("%s: too many --set options", val);
       o->sets[o->nsets++] = val;
+    } else if (!strcmp(name, "--step") && !strcmp(o->cmd, "run")) {
+      if (!strcmp(val, "fast"))
+        o->step = EY_STEP_FAST;
+      else if (!strcmp(val, "exact"))
+        o->step = EY_STEP_EXACT;
+      else
+        return usage_error("--step: must be fast or exact (got %s)", val);
+    } else if (!strcmp(name, "--seed") && !strcmp(o->cmd, "run")) {
+      char *end;
+      unsigned long long v = strtoull(val, &end, 10);
+      if (end == val || *end || *val == '-')
+        return usage_error("--seed: must be a non-negative integer (got %s)", val);
+      o->seed = (uint64_t)v;
+    } else if (!strcmp(name, "--zeros") && !strcmp(o->cmd, "run")) {
+      char *end;
+      double v = strtod(val, &end);
+      if (end == val || *end || !(v >= 0 && v <= 1))
+        return usage_error("--zeros: must be a number from 0 to 1 (got %s)", val);
+      o->zeros = v;
     } else if (!strcmp(name, "--mapping") && !strcmp(o->cmd, "run")) {
       o->mapping = val;
     } else if (!strcmp(name, "--json") && !strcmp(o->cmd, "run")) {
@@ -232,11 +269,46 @@ static void print_mappings(const ey_report *r, FILE *f) {
   }
 }
 
+/* A progress line on stderr: layer, pass, share of the run's estimated cycles
+ * done, and the time left at the rate so far. Wall time is read only for it. */
+typedef struct progress {
+  const ey_report *r;
+  double total, before; /* estimated cycles: all layers; layers already done */
+  int layer;
+  struct timespec start, last;
+} progress;
+
+static double secs_between(const struct timespec *a, const struct timespec *b) {
+  return (double)(b->tv_sec - a->tv_sec) + (double)(b->tv_nsec - a->tv_nsec) / 1e9;
+}
+
+static void on_pass(void *ctx, const ey_layer *l, uint64_t passes) {
+  progress *p = ctx;
+  const ey_report *r = p->r;
+  while (p->layer < r->nlayers && r->res[p->layer].layer != l) {
+    if (r->res[p->layer].mapped) p->before += (double)r->res[p->layer].cost.cycles;
+    p->layer++;
+  }
+  if (p->layer >= r->nlayers) return;
+  struct timespec now;
+  clock_gettime(CLOCK_MONOTONIC, &now);
+  const ey_cost *c = &r->res[p->layer].cost;
+  if (secs_between(&p->last, &now) < 0.2 && passes < c->passes) return;
+  p->last = now;
+  double frac = (p->before + (double)c->cycles * (double)passes / (double)(c->passes ? c->passes : 1)) /
+                (p->total > 0 ? p->total : 1);
+  double el = secs_between(&p->start, &now), eta = frac > 0 ? el * (1 - frac) / frac : 0;
+  fprintf(stderr, "\r\033[K%s (%d/%d)  pass %llu/%llu  %3.0f%%  ETA %d:%02d", l->name, p->layer + 1,
+          r->nlayers, (unsigned long long)passes, (unsigned long long)c->passes, 100 * frac,
+          (int)eta / 60, (int)eta % 60);
+}
+
 static int cmd_run_or_map(int argc, char **argv) {
   opts o;
   memset(&o, 0, sizeof o);
   o.cmd = argv[1];
   o.objective = -1;
+  o.seed = 1;
   int st = parse_opts(argc, argv, &o);
   if (st >= 0) return st;
 
@@ -258,7 +330,24 @@ static int cmd_run_or_map(int argc, char **argv) {
   if (!rc && o.layers) rc = ey_net_select(&net, o.layers, &err);
   if (!rc && o.mapping) rc = ey_mapfile_load(o.mapping, &mf, &err);
   int objective = o.objective >= 0 ? o.objective : arch.objective;
-  if (!rc) rc = ey_report_build(&rep, &arch, &net, objective, o.mapping ? &mf : NULL, &err);
+  ey_engine_opts eng = {o.step, o.seed, o.zeros, o.check, NULL, NULL};
+  progress prog;
+  memset(&prog, 0, sizeof prog);
+  const int simulate = !strcmp(o.cmd, "run") && !o.analytic;
+  if (!rc && simulate && isatty(STDERR_FILENO)) {
+    /* The progress line needs the estimates first: map, then simulate. */
+    ey_report pre;
+    rc = ey_report_build(&pre, &arch, &net, objective, o.mapping ? &mf : NULL, NULL, &err);
+    for (int i = 0; !rc && i < pre.nlayers; i++)
+      if (pre.res[i].mapped) prog.total += (double)pre.res[i].cost.cycles;
+    ey_report_free(&pre);
+    prog.r = &rep;
+    clock_gettime(CLOCK_MONOTONIC, &prog.start);
+    eng.progress = on_pass;
+    eng.progress_ctx = &prog;
+  }
+  if (!rc) rc = ey_report_build(&rep, &arch, &net, objective, o.mapping ? &mf : NULL, simulate ? &eng : NULL, &err);
+  if (eng.progress) fprintf(stderr, "\r\033[K");
   int status = EXIT_OK;
   if (rc) {
     status = fail(&err, rc);

@@ -1,5 +1,6 @@
-/* report.c - table, JSON and CSV forms of a run's results. The figures are the
- * mapper's analytic ones, and every form says so ("source": "analytic"). */
+/* report.c - table, JSON and CSV forms of a run's results. A layer's headline
+ * figures are the cycle-level engine's when it ran and the mapper's analytic
+ * estimate otherwise ("source" says which); the estimate is always given beside. */
 #include "sim/report.h"
 
 #include <string.h>
@@ -7,59 +8,80 @@
 #include "sim/config.h"
 #include "sim/json.h"
 
-#define SOURCE "analytic" /* where the figures come from */
-
 static const char *objective_name(int o) {
   return o == EY_OBJ_CYCLES ? "cycles" : o == EY_OBJ_EDP ? "edp" : "energy";
 }
 
-uint64_t ey_cost_dram_bytes(const ey_cost *c, const ey_arch *a) {
+static const char *source_name(const ey_report *r) { return r->engine ? "cycle-level" : "analytic"; }
+
+void ey_layer_figures(const ey_layer_result *x, ey_figures *out) {
+  if (x->simulated) {
+    out->cycles = x->meas.cycles;
+    out->c = &x->meas.c;
+    out->energy = (const double(*)[EY_NTYPES])x->meas_energy;
+    out->energy_total = x->meas_energy_total;
+  } else {
+    out->cycles = x->cost.cycles;
+    out->c = &x->cost.c;
+    out->energy = (const double(*)[EY_NTYPES])x->cost.energy;
+    out->energy_total = x->cost.energy_total;
+  }
+}
+
+static uint64_t dram_bytes(const ey_counts *c, const ey_arch *a) {
   uint64_t words = 0;
-  for (int t = 0; t < EY_NTYPES; t++) words += c->c.dram_reads[t] + c->c.dram_writes[t];
+  for (int t = 0; t < EY_NTYPES; t++) words += c->dram_reads[t] + c->dram_writes[t];
   return words * (uint64_t)a->word_bits / 8u;
 }
 
-static uint64_t sum3(const uint64_t *v) { return v[0] + v[1] + v[2]; }
+uint64_t ey_cost_dram_bytes(const ey_cost *c, const ey_arch *a) { return dram_bytes(&c->c, a); }
 
+static uint64_t sum3(const uint64_t *v) { return v[0] + v[1] + v[2]; }
 static uint64_t glb_accesses(const ey_counts *c) { return sum3(c->glb_reads) + sum3(c->glb_writes); }
 static uint64_t spad_accesses(const ey_counts *c) { return sum3(c->spad_reads) + sum3(c->spad_writes); }
 static uint64_t noc_transfers(const ey_counts *c) {
   return c->noc_ifmap + c->noc_filter + c->noc_psum_in + c->noc_psum_local + c->noc_psum_out;
 }
-
-static double level_energy(const ey_cost *c, int lv) {
-  return c->energy[lv][0] + c->energy[lv][1] + c->energy[lv][2];
-}
-
-static double ms_of(uint64_t cycles, const ey_arch *a) {
-  return (double)cycles / ((double)a->core_mhz * 1e3);
+static double level_energy(const double (*en)[EY_NTYPES], int lv) { return en[lv][0] + en[lv][1] + en[lv][2]; }
+static double ms_of(uint64_t cycles, const ey_arch *a) { return (double)cycles / ((double)a->core_mhz * 1e3); }
+static double util_of(uint64_t macs, uint64_t cycles, uint64_t pes) {
+  return cycles && pes ? (double)macs / ((double)cycles * (double)pes) : 0;
 }
 
 void ey_report_totals(const ey_report *r, ey_totals *t) {
   memset(t, 0, sizeof *t);
+  const ey_arch *a = r->arch;
   for (int i = 0; i < r->nlayers; i++) {
     const ey_layer_result *x = &r->res[i];
     if (!x->mapped) {
       t->unmapped++;
       continue;
     }
+    ey_figures f;
+    ey_layer_figures(x, &f);
     t->mapped++;
-    t->cycles += x->cost.cycles;
-    t->macs += x->cost.c.macs;
-    t->macs_gated += x->cost.c.macs_gated;
-    t->dram_bytes += ey_cost_dram_bytes(&x->cost, r->arch);
-    t->glb_accesses += glb_accesses(&x->cost.c);
-    t->noc_transfers += noc_transfers(&x->cost.c);
-    t->spad_accesses += spad_accesses(&x->cost.c);
-    for (int lv = 0; lv < EY_NLEVELS; lv++) t->energy[lv] += level_energy(&x->cost, lv);
-    t->energy_total += x->cost.energy_total;
+    t->cycles += f.cycles;
+    t->analytic_cycles += x->cost.cycles;
+    t->macs += f.c->macs;
+    t->macs_gated += f.c->macs_gated;
+    t->dram_bytes += dram_bytes(f.c, a);
+    t->glb_accesses += glb_accesses(f.c);
+    t->noc_transfers += noc_transfers(f.c);
+    t->spad_accesses += spad_accesses(f.c);
+    for (int lv = 0; lv < EY_NLEVELS; lv++) t->energy[lv] += level_energy(f.energy, lv);
+    t->energy_total += f.energy_total;
+    if (x->simulated) {
+      for (int c = 0; c < EY_NCLASSES; c++) t->classes[c] += x->meas.classes[c];
+      t->ifmap_bus_blocked += x->meas.ifmap_bus_blocked;
+      t->dram_wait_cycles += x->meas.dram_wait_cycles;
+      t->checked += x->meas.checked;
+    }
   }
-  const ey_arch *a = r->arch;
   t->time_ms = ms_of(t->cycles, a);
   double secs = t->time_ms / 1e3;
   t->fps = secs > 0 ? (double)r->net->batch / secs : 0;
   t->gops = secs > 0 ? 2.0 * (double)t->macs / secs / 1e9 : 0;
-  t->utilization = t->cycles ? (double)t->macs / ((double)t->cycles * a->rows * a->cols) : 0;
+  t->utilization = util_of(t->macs, t->cycles, (uint64_t)a->rows * (uint64_t)a->cols);
   t->dram_bytes_per_image = (double)t->dram_bytes / r->net->batch;
 }
 
@@ -72,47 +94,64 @@ static const char *energy_unit_label(const ey_arch *a) {
 void ey_report_table(const ey_report *r, FILE *f) {
   const ey_arch *a = r->arch;
   const ey_net *net = r->net;
+  const uint64_t pes = (uint64_t)a->rows * (uint64_t)a->cols;
   int w = 5;
   for (int i = 0; i < r->nlayers; i++) w = EY_MAX(w, (int)strlen(r->res[i].layer->name));
-  fprintf(f, "eyesim " EY_VERSION_STRING " - analytic estimate from the mapper's cost model "
-             "(no cycle-level simulation yet)\n");
+  if (r->engine)
+    fprintf(f, "eyesim " EY_VERSION_STRING " - cycle-level simulation (%s stepping, seed %llu, %.2f zeros)%s\n",
+            r->engine->step == EY_STEP_EXACT ? "exact" : "fast", (unsigned long long)r->engine->seed,
+            r->engine->zeros, r->engine->check ? ", outputs checked against the golden convolution" : "");
+  else
+    fprintf(f, "eyesim " EY_VERSION_STRING " - analytic estimate from the mapper's cost model (no cycle-level simulation)\n");
   fprintf(f, "arch  %s: %dx%d PEs at %d MHz, GLB %d KiB, DRAM %d b at %d MHz\n", a->name, a->rows,
           a->cols, a->core_mhz, a->glb_kb, a->dram_bus_bits, a->dram_mhz);
   fprintf(f, "net   %s, batch %d, %d layer%s; mappings from %s, objective %s\n\n", net->name,
           net->batch, r->nlayers, r->nlayers == 1 ? "" : "s", r->mapping_from,
           objective_name(r->objective));
-  fprintf(f, "%-*s  %9s %5s %6s %11s %9s %9s %10s %10s %10s %11s  %s\n", w, "layer", "MACs(M)",
-          "PEs", "util%", "cycles", "ms", "DRAM KB", "GLB Kacc", "NoC Kxfer", "spad Macc",
-          "energy(M)", "mapping n p q r t e eg m");
+  fprintf(f, "%-*s  %9s %5s %6s %11s %11s %9s %9s %10s %10s %10s %11s  %s\n", w, "layer", "MACs(M)",
+          "PEs", "util%", "cycles", "est.cycles", "ms", "DRAM KB", "GLB Kacc", "NoC Kxfer",
+          "spad Macc", "energy(M)", "mapping n p q r t e eg m");
   for (int i = 0; i < r->nlayers; i++) {
     const ey_layer_result *x = &r->res[i];
     if (!x->mapped) {
       fprintf(f, "%-*s  cannot map: %s\n", w, x->layer->name, x->why);
       continue;
     }
-    const ey_cost *c = &x->cost;
-    double util = c->cycles ? (double)c->c.macs / ((double)c->cycles * a->rows * a->cols) : 0;
+    ey_figures g;
+    ey_layer_figures(x, &g);
     const ey_mapping *m = &x->map;
-    fprintf(f, "%-*s  %9.2f %5d %6.1f %11llu %9.3f %9.1f %10.1f %10.1f %10.2f %11.2f  %d %d %d %d %d %d %d %d\n",
-            w, x->layer->name, (double)c->c.macs / 1e6, c->active_pes, 100.0 * util,
-            (unsigned long long)c->cycles, ms_of(c->cycles, a),
-            (double)ey_cost_dram_bytes(c, a) / 1e3, (double)glb_accesses(&c->c) / 1e3,
-            (double)noc_transfers(&c->c) / 1e3, (double)spad_accesses(&c->c) / 1e6,
-            c->energy_total / 1e6, m->n, m->p, m->q, m->r, m->t, m->e, m->eg, m->m);
+    fprintf(f, "%-*s  %9.2f %5d %6.1f %11llu %11llu %9.3f %9.1f %10.1f %10.1f %10.2f %11.2f  %d %d %d %d %d %d %d %d\n",
+            w, x->layer->name, (double)g.c->macs / 1e6, x->cost.active_pes,
+            100.0 * util_of(g.c->macs, g.cycles, pes), (unsigned long long)g.cycles,
+            (unsigned long long)x->cost.cycles, ms_of(g.cycles, a), (double)dram_bytes(g.c, a) / 1e3,
+            (double)glb_accesses(g.c) / 1e3, (double)noc_transfers(g.c) / 1e3,
+            (double)spad_accesses(g.c) / 1e6, g.energy_total / 1e6, m->n, m->p, m->q, m->r, m->t,
+            m->e, m->eg, m->m);
   }
   ey_totals t;
   ey_report_totals(r, &t);
-  fprintf(f, "%-*s  %9.2f %5s %6.1f %11llu %9.3f %9.1f %10.1f %10.1f %10.2f %11.2f\n\n", w, "total",
-          (double)t.macs / 1e6, "", 100.0 * t.utilization, (unsigned long long)t.cycles, t.time_ms,
-          (double)t.dram_bytes / 1e3, (double)t.glb_accesses / 1e3,
-          (double)t.noc_transfers / 1e3, (double)t.spad_accesses / 1e6, t.energy_total / 1e6);
+  fprintf(f, "%-*s  %9.2f %5s %6.1f %11llu %11llu %9.3f %9.1f %10.1f %10.1f %10.2f %11.2f\n\n", w,
+          "total", (double)t.macs / 1e6, "", 100.0 * t.utilization, (unsigned long long)t.cycles,
+          (unsigned long long)t.analytic_cycles, t.time_ms, (double)t.dram_bytes / 1e3,
+          (double)t.glb_accesses / 1e3, (double)t.noc_transfers / 1e3, (double)t.spad_accesses / 1e6,
+          t.energy_total / 1e6);
   fprintf(f, "per batch of %d: %.3f ms, %.1f frames/s, %.1f GOPS, %.3f MB of DRAM traffic per image\n",
           net->batch, t.time_ms, t.fps, t.gops, t.dram_bytes_per_image / 1e6);
   fprintf(f, "energy %.4g %s:", t.energy_total / 1e6, energy_unit_label(a));
   for (int lv = 0; lv < EY_NLEVELS; lv++)
-    fprintf(f, " %s %.1f%%", ey_level_names[lv],
-            t.energy_total > 0 ? 100.0 * t.energy[lv] / t.energy_total : 0.0);
+    fprintf(f, " %s %.1f%%", ey_level_names[lv], t.energy_total > 0 ? 100.0 * t.energy[lv] / t.energy_total : 0.0);
   fputc('\n', f);
+  if (r->engine && t.cycles) {
+    uint64_t all = 0;
+    for (int c = 0; c < EY_NCLASSES; c++) all += t.classes[c];
+    fprintf(f, "PE-cycles:");
+    for (int c = 0; c < EY_NCLASSES; c++)
+      fprintf(f, " %s %.1f%%", ey_class_names[c], all ? 100.0 * (double)t.classes[c] / (double)all : 0.0);
+    fprintf(f, "\nstalls: ifmap bus blocked %llu cycles, waiting for DRAM %llu cycles\n",
+            (unsigned long long)t.ifmap_bus_blocked, (unsigned long long)t.dram_wait_cycles);
+    if (r->engine->check)
+      fprintf(f, "check: %d of %d layers equal the golden convolution in every output\n", t.checked, t.mapped);
+  }
   if (t.unmapped)
     fprintf(f, "%d of %d layers could not map; the totals cover the other %d.\n", t.unmapped,
             r->nlayers, t.mapped);
@@ -140,6 +179,49 @@ static void json_shape(ey_json *j, const ey_layer *l) {
   ey_json_obj_end(j);
 }
 
+/* cycles, time, MACs, utilization, accesses and energy of one set of figures */
+static void json_figures(ey_json *j, const ey_arch *a, uint64_t cycles, const ey_counts *c,
+                         const double (*en)[EY_NTYPES], double total, int active_pes) {
+  ey_json_uint(j, "cycles", cycles);
+  ey_json_real(j, "time_ms", ms_of(cycles, a));
+  ey_json_uint(j, "macs", c->macs);
+  ey_json_uint(j, "macs_gated", c->macs_gated);
+  ey_json_real(j, "utilization", util_of(c->macs, cycles, (uint64_t)a->rows * (uint64_t)a->cols));
+  ey_json_real(j, "active_pe_utilization", util_of(c->macs, cycles, (uint64_t)active_pes));
+  ey_json_obj_begin(j, "accesses");
+  ey_json_obj_begin(j, "spad");
+  json_types(j, "reads", c->spad_reads);
+  json_types(j, "writes", c->spad_writes);
+  ey_json_obj_end(j);
+  ey_json_obj_begin(j, "noc");
+  ey_json_uint(j, "ifmap_transfers", c->noc_ifmap);
+  ey_json_uint(j, "ifmap_delivered", c->noc_ifmap_delivered);
+  ey_json_uint(j, "filter_transfers", c->noc_filter);
+  ey_json_uint(j, "filter_delivered", c->noc_filter_delivered);
+  ey_json_uint(j, "psum_in_transfers", c->noc_psum_in);
+  ey_json_uint(j, "psum_local_transfers", c->noc_psum_local);
+  ey_json_uint(j, "psum_out_transfers", c->noc_psum_out);
+  ey_json_obj_end(j);
+  ey_json_obj_begin(j, "glb");
+  json_types(j, "reads", c->glb_reads);
+  json_types(j, "writes", c->glb_writes);
+  ey_json_obj_end(j);
+  ey_json_obj_begin(j, "dram");
+  json_types(j, "reads", c->dram_reads);
+  json_types(j, "writes", c->dram_writes);
+  ey_json_uint(j, "bytes", dram_bytes(c, a));
+  ey_json_obj_end(j);
+  ey_json_obj_end(j);
+  ey_json_obj_begin(j, "energy");
+  ey_json_real(j, "total", total);
+  for (int lv = 0; lv < EY_NLEVELS; lv++) {
+    ey_json_obj_begin(j, ey_level_names[lv]);
+    for (int t = 0; t < EY_NTYPES; t++) ey_json_real(j, ey_type_names[t], en[lv][t]);
+    ey_json_obj_end(j);
+  }
+  ey_json_obj_end(j);
+}
+
 static void json_layer(ey_json *j, const ey_report *r, const ey_layer_result *x) {
   const ey_arch *a = r->arch;
   ey_json_obj_begin(j, NULL);
@@ -161,56 +243,37 @@ static void json_layer(ey_json *j, const ey_report *r, const ey_layer_result *x)
             {"t", m->t}, {"e", m->e}, {"eg", m->eg}, {"m", m->m}};
   for (size_t i = 0; i < sizeof mp / sizeof mp[0]; i++) ey_json_int(j, mp[i].k, mp[i].v);
   ey_json_obj_end(j);
-  ey_json_uint(j, "cycles", c->cycles);
-  ey_json_real(j, "time_ms", ms_of(c->cycles, a));
-  ey_json_uint(j, "macs", c->c.macs);
-  ey_json_uint(j, "macs_gated", c->c.macs_gated);
   ey_json_int(j, "active_pes", c->active_pes);
-  ey_json_real(j, "utilization",
-               c->cycles ? (double)c->c.macs / ((double)c->cycles * a->rows * a->cols) : 0);
-  ey_json_real(j, "active_pe_utilization",
-               c->cycles && c->active_pes ? (double)c->c.macs / ((double)c->cycles * c->active_pes) : 0);
   ey_json_uint(j, "passes", c->passes);
+  ey_json_obj_begin(j, "glb_tiles_bits");
+  ey_json_uint(j, "ifmap", c->glb_ifmap_bits);
+  ey_json_uint(j, "psum", c->glb_psum_bits);
+  ey_json_obj_end(j);
+  ey_figures g;
+  ey_layer_figures(x, &g);
+  json_figures(j, a, g.cycles, g.c, g.energy, g.energy_total, c->active_pes);
+  if (x->simulated) {
+    const ey_meas *ms = &x->meas;
+    ey_json_obj_begin(j, "pe_cycles");
+    for (int k = 0; k < EY_NCLASSES; k++) ey_json_uint(j, ey_class_names[k], ms->classes[k]);
+    ey_json_obj_end(j);
+    ey_json_obj_begin(j, "stalls");
+    ey_json_uint(j, "ifmap_bus_blocked_cycles", ms->ifmap_bus_blocked);
+    ey_json_uint(j, "dram_wait_cycles", ms->dram_wait_cycles);
+    ey_json_obj_end(j);
+    ey_json_obj_begin(j, "noc_casts");
+    ey_json_uint(j, "multicasts", ms->noc_multicasts);
+    ey_json_uint(j, "unicasts", ms->noc_unicasts);
+    ey_json_obj_end(j);
+    ey_json_bool(j, "checked", ms->checked);
+  }
+  ey_json_obj_begin(j, "analytic");
+  json_figures(j, a, c->cycles, &c->c, (const double(*)[EY_NTYPES])c->energy, c->energy_total, c->active_pes);
   ey_json_obj_begin(j, "cycle_parts");
   ey_json_uint(j, "pass_cycles", c->pass_cycles);
   ey_json_uint(j, "load_cycles", c->load_cycles);
   ey_json_uint(j, "dram_cycles", c->dram_cycles);
   ey_json_obj_end(j);
-  ey_json_obj_begin(j, "glb_tiles_bits");
-  ey_json_uint(j, "ifmap", c->glb_ifmap_bits);
-  ey_json_uint(j, "psum", c->glb_psum_bits);
-  ey_json_obj_end(j);
-  ey_json_obj_begin(j, "accesses");
-  ey_json_obj_begin(j, "spad");
-  json_types(j, "reads", c->c.spad_reads);
-  json_types(j, "writes", c->c.spad_writes);
-  ey_json_obj_end(j);
-  ey_json_obj_begin(j, "noc");
-  ey_json_uint(j, "ifmap_transfers", c->c.noc_ifmap);
-  ey_json_uint(j, "ifmap_delivered", c->c.noc_ifmap_delivered);
-  ey_json_uint(j, "filter_transfers", c->c.noc_filter);
-  ey_json_uint(j, "filter_delivered", c->c.noc_filter_delivered);
-  ey_json_uint(j, "psum_in_transfers", c->c.noc_psum_in);
-  ey_json_uint(j, "psum_local_transfers", c->c.noc_psum_local);
-  ey_json_uint(j, "psum_out_transfers", c->c.noc_psum_out);
-  ey_json_obj_end(j);
-  ey_json_obj_begin(j, "glb");
-  json_types(j, "reads", c->c.glb_reads);
-  json_types(j, "writes", c->c.glb_writes);
-  ey_json_obj_end(j);
-  ey_json_obj_begin(j, "dram");
-  json_types(j, "reads", c->c.dram_reads);
-  json_types(j, "writes", c->c.dram_writes);
-  ey_json_uint(j, "bytes", ey_cost_dram_bytes(c, a));
-  ey_json_obj_end(j);
-  ey_json_obj_end(j);
-  ey_json_obj_begin(j, "energy");
-  ey_json_real(j, "total", c->energy_total);
-  for (int lv = 0; lv < EY_NLEVELS; lv++) {
-    ey_json_obj_begin(j, ey_level_names[lv]);
-    for (int t = 0; t < EY_NTYPES; t++) ey_json_real(j, ey_type_names[t], c->energy[lv][t]);
-    ey_json_obj_end(j);
-  }
   ey_json_obj_end(j);
   ey_json_obj_end(j);
 }
@@ -223,8 +286,16 @@ void ey_report_json(const ey_report *r, FILE *f) {
   ey_json_str(&j, "version", EY_VERSION_STRING);
   ey_json_int(&j, "report_schema", EY_REPORT_SCHEMA);
   ey_json_obj_end(&j);
-  ey_json_str(&j, "source", SOURCE);
+  ey_json_str(&j, "source", source_name(r));
   ey_json_str(&j, "objective", objective_name(r->objective));
+  if (r->engine) {
+    ey_json_obj_begin(&j, "simulation");
+    ey_json_str(&j, "stepping", r->engine->step == EY_STEP_EXACT ? "exact" : "fast");
+    ey_json_uint(&j, "seed", r->engine->seed);
+    ey_json_real(&j, "zeros", r->engine->zeros);
+    ey_json_bool(&j, "check", r->engine->check);
+    ey_json_obj_end(&j);
+  }
   ey_json_obj_begin(&j, "arch");
   ey_schema_write_json(ey_arch_schema(), r->arch, &j);
   ey_json_obj_end(&j);
@@ -241,6 +312,7 @@ void ey_report_json(const ey_report *r, FILE *f) {
   ey_json_int(&j, "layers_mapped", t.mapped);
   ey_json_int(&j, "layers_unmapped", t.unmapped);
   ey_json_uint(&j, "cycles", t.cycles);
+  ey_json_uint(&j, "analytic_cycles", t.analytic_cycles);
   ey_json_real(&j, "time_ms", t.time_ms);
   ey_json_uint(&j, "macs", t.macs);
   ey_json_uint(&j, "macs_gated", t.macs_gated);
@@ -256,6 +328,14 @@ void ey_report_json(const ey_report *r, FILE *f) {
   ey_json_real(&j, "total", t.energy_total);
   for (int lv = 0; lv < EY_NLEVELS; lv++) ey_json_real(&j, ey_level_names[lv], t.energy[lv]);
   ey_json_obj_end(&j);
+  if (r->engine) {
+    ey_json_obj_begin(&j, "pe_cycles");
+    for (int k = 0; k < EY_NCLASSES; k++) ey_json_uint(&j, ey_class_names[k], t.classes[k]);
+    ey_json_obj_end(&j);
+    ey_json_uint(&j, "ifmap_bus_blocked_cycles", t.ifmap_bus_blocked);
+    ey_json_uint(&j, "dram_wait_cycles", t.dram_wait_cycles);
+    ey_json_int(&j, "layers_checked", t.checked);
+  }
   ey_json_obj_end(&j);
   ey_json_obj_end(&j);
   ey_json_finish(&j);
@@ -277,18 +357,24 @@ static void csv_field(FILE *f, const char *s) {
   fputc('"', f);
 }
 
+/* Measurement columns after the shape, in order; an unmapped row leaves them all
+ * empty. The header and the rows are written from the same list. */
+#define EY_CSV_MEASURES 56
+
 void ey_report_csv(const ey_report *r, FILE *f) {
   const ey_arch *a = r->arch;
+  const uint64_t pes = (uint64_t)a->rows * (uint64_t)a->cols;
   fputs("arch,net,batch,layer,mapped,source,N,C,M,H,W,R,S,stride,pad,groups,E,F,"
-        "n,p,q,r,t,e,eg,m,active_pes,utilization,cycles,time_ms,macs,macs_gated,",
+        "n,p,q,r,t,e,eg,m,active_pes,utilization,cycles,analytic_cycles,time_ms,macs,macs_gated,",
         f);
   for (int t = 0; t < EY_NTYPES; t++) fprintf(f, "spad_%s_reads,spad_%s_writes,", ey_type_names[t], ey_type_names[t]);
   fputs("noc_ifmap,noc_filter,noc_psum_in,noc_psum_local,noc_psum_out,", f);
   for (int t = 0; t < EY_NTYPES; t++) fprintf(f, "glb_%s_reads,glb_%s_writes,", ey_type_names[t], ey_type_names[t]);
   for (int t = 0; t < EY_NTYPES; t++) fprintf(f, "dram_%s_reads,dram_%s_writes,", ey_type_names[t], ey_type_names[t]);
-  fputs("dram_bytes,energy_total", f);
+  fputs("dram_bytes,energy_total,analytic_energy_total", f);
   for (int lv = 0; lv < EY_NLEVELS; lv++) fprintf(f, ",energy_%s", ey_level_names[lv]);
-  fputs(",error\n", f);
+  for (int c = 0; c < EY_NCLASSES; c++) fprintf(f, ",pe_%s", ey_class_names[c]);
+  fputs(",ifmap_bus_blocked,dram_wait_cycles,checked,error\n", f);
   for (int i = 0; i < r->nlayers; i++) {
     const ey_layer_result *x = &r->res[i];
     const ey_layer *l = x->layer;
@@ -297,35 +383,41 @@ void ey_report_csv(const ey_report *r, FILE *f) {
     csv_field(f, r->net->name);
     fprintf(f, ",%d,", r->net->batch);
     csv_field(f, l->name);
-    fprintf(f, ",%d," SOURCE ",%d,%d,%d,%d,%d,%d,%d,%d,%d,%d,%d,%d", x->mapped, l->N, l->C, l->M,
-            l->H, l->W, l->R, l->S, l->stride, l->pad, l->groups, l->E, l->F);
+    fprintf(f, ",%d,%s,%d,%d,%d,%d,%d,%d,%d,%d,%d,%d,%d,%d", x->mapped, source_name(r), l->N, l->C,
+            l->M, l->H, l->W, l->R, l->S, l->stride, l->pad, l->groups, l->E, l->F);
     if (!x->mapped) {
-      /* Every measurement column empty, then the reason. */
-      int empty = 8 + 4 + 2 + 6 + 5 + 6 + 6 + 2 + EY_NLEVELS;
-      for (int k = 0; k < empty; k++) fputc(',', f);
+      for (int k = 0; k < EY_CSV_MEASURES; k++) fputc(',', f);
       fputc(',', f);
       csv_field(f, x->why);
       fputc('\n', f);
       continue;
     }
     const ey_mapping *m = &x->map;
-    const ey_cost *c = &x->cost;
-    fprintf(f, ",%d,%d,%d,%d,%d,%d,%d,%d,%d,%.6f,%llu,%.6f,%llu,%llu", m->n, m->p, m->q, m->r, m->t,
-            m->e, m->eg, m->m, c->active_pes,
-            c->cycles ? (double)c->c.macs / ((double)c->cycles * a->rows * a->cols) : 0,
-            (unsigned long long)c->cycles, ms_of(c->cycles, a), (unsigned long long)c->c.macs,
-            (unsigned long long)c->c.macs_gated);
+    ey_figures g;
+    ey_layer_figures(x, &g);
+    const ey_counts *c = g.c;
+    fprintf(f, ",%d,%d,%d,%d,%d,%d,%d,%d,%d,%.6f,%llu,%llu,%.6f,%llu,%llu", m->n, m->p, m->q, m->r,
+            m->t, m->e, m->eg, m->m, x->cost.active_pes, util_of(c->macs, g.cycles, pes),
+            (unsigned long long)g.cycles, (unsigned long long)x->cost.cycles, ms_of(g.cycles, a),
+            (unsigned long long)c->macs, (unsigned long long)c->macs_gated);
     for (int t = 0; t < EY_NTYPES; t++)
-      fprintf(f, ",%llu,%llu", (unsigned long long)c->c.spad_reads[t], (unsigned long long)c->c.spad_writes[t]);
-    fprintf(f, ",%llu,%llu,%llu,%llu,%llu", (unsigned long long)c->c.noc_ifmap,
-            (unsigned long long)c->c.noc_filter, (unsigned long long)c->c.noc_psum_in,
-            (unsigned long long)c->c.noc_psum_local, (unsigned long long)c->c.noc_psum_out);
+      fprintf(f, ",%llu,%llu", (unsigned long long)c->spad_reads[t], (unsigned long long)c->spad_writes[t]);
+    fprintf(f, ",%llu,%llu,%llu,%llu,%llu", (unsigned long long)c->noc_ifmap,
+            (unsigned long long)c->noc_filter, (unsigned long long)c->noc_psum_in,
+            (unsigned long long)c->noc_psum_local, (unsigned long long)c->noc_psum_out);
     for (int t = 0; t < EY_NTYPES; t++)
-      fprintf(f, ",%llu,%llu", (unsigned long long)c->c.glb_reads[t], (unsigned long long)c->c.glb_writes[t]);
+      fprintf(f, ",%llu,%llu", (unsigned long long)c->glb_reads[t], (unsigned long long)c->glb_writes[t]);
     for (int t = 0; t < EY_NTYPES; t++)
-      fprintf(f, ",%llu,%llu", (unsigned long long)c->c.dram_reads[t], (unsigned long long)c->c.dram_writes[t]);
-    fprintf(f, ",%llu,%.6f", (unsigned long long)ey_cost_dram_bytes(c, a), c->energy_total);
-    for (int lv = 0; lv < EY_NLEVELS; lv++) fprintf(f, ",%.6f", level_energy(c, lv));
-    fputs(",\n", f);
+      fprintf(f, ",%llu,%llu", (unsigned long long)c->dram_reads[t], (unsigned long long)c->dram_writes[t]);
+    fprintf(f, ",%llu,%.6f,%.6f", (unsigned long long)dram_bytes(c, a), g.energy_total, x->cost.energy_total);
+    for (int lv = 0; lv < EY_NLEVELS; lv++) fprintf(f, ",%.6f", level_energy(g.energy, lv));
+    if (x->simulated) {
+      for (int k = 0; k < EY_NCLASSES; k++) fprintf(f, ",%llu", (unsigned long long)x->meas.classes[k]);
+      fprintf(f, ",%llu,%llu,%d,\n", (unsigned long long)x->meas.ifmap_bus_blocked,
+              (unsigned long long)x->meas.dram_wait_cycles, x->meas.checked);
+    } else {
+      for (int k = 0; k < EY_NCLASSES + 3; k++) fputc(',', f);
+      fputs(",\n", f);
+    }
   }
 }

@@ -8,6 +8,7 @@
 #include <stdio.h>
 
 #include "mapper/mapper.h"
+#include "sim/engine.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -20,22 +21,41 @@ typedef struct ey_layer_result {
   int mapped;          /* 0: no legal mapping; `why` says why */
   char why[EY_ERR_MAX];
   ey_mapping map;
-  ey_cost cost;
+  ey_cost cost;        /* the mapper's analytic figures */
+  int simulated;       /* 1: `meas` holds the cycle-level engine's figures */
+  ey_meas meas;
+  double meas_energy[EY_NLEVELS][EY_NTYPES]; /* energy of the measured accesses */
+  double meas_energy_total;
 } ey_layer_result;
+
+/* The figures a report leads with for a layer: measured when it was simulated,
+ * analytic otherwise. Pointers into the result. */
+typedef struct ey_figures {
+  uint64_t cycles;
+  const ey_counts *c;
+  const double (*energy)[EY_NTYPES];
+  double energy_total;
+} ey_figures;
+void ey_layer_figures(const ey_layer_result *x, ey_figures *out);
 
 typedef struct ey_report {
   const ey_arch *arch;
   const ey_net *net;
-  int objective;          /* ey_objective the mappings were chosen for */
+  int objective;            /* ey_objective the mappings were chosen for */
   const char *mapping_from; /* "search" or "file"; shown in the table only */
+  const ey_engine_opts *engine; /* NULL: analytic only */
   int nlayers;
-  ey_layer_result *res;   /* parallel to net->layers */
+  ey_layer_result *res;     /* parallel to net->layers */
 } ey_report;
 
 /* Totals over the mapped layers. */
 typedef struct ey_totals {
   int mapped, unmapped;
   uint64_t cycles, macs, macs_gated, dram_bytes, glb_accesses, noc_transfers, spad_accesses;
+  uint64_t analytic_cycles;             /* the estimate, beside the measurement */
+  uint64_t classes[EY_NCLASSES];        /* simulated layers' PE-cycles */
+  uint64_t ifmap_bus_blocked, dram_wait_cycles;
+  int checked;                          /* layers whose outputs matched the golden */
   double energy[EY_NLEVELS];
   double energy_total;
   double time_ms, fps, gops, utilization, dram_bytes_per_image;

@@ -4,34 +4,52 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Maps and costs one layer; returns EY_OK with x->mapped = 0 when it cannot map. */
+static ey_rc map_layer(ey_layer_result *x, const ey_arch *a, int objective, const ey_mapfile *mf,
+                       ey_err *err) {
+  if (mf) {
+    ey_rc rc = ey_mapfile_lookup(mf, x->layer, a, &x->map, err);
+    if (rc) return rc;
+    ey_mapping_cost(x->layer, a, &x->map, &x->cost);
+    x->mapped = 1;
+    return EY_OK;
+  }
+  ey_err why;
+  ey_rc rc = ey_map_layer(x->layer, a, objective, &x->map, &x->cost, NULL, &why);
+  if (rc == EY_NOMAP) {
+    snprintf(x->why, sizeof x->why, "%s", why.msg);
+    return EY_OK;
+  }
+  if (rc) return ey_err_set(err, rc, "%s", why.msg);
+  x->mapped = 1;
+  return EY_OK;
+}
+
 ey_rc ey_report_build(ey_report *r, const ey_arch *a, const ey_net *net, int objective,
-                      const ey_mapfile *mf, ey_err *err) {
+                      const ey_mapfile *mf, const ey_engine_opts *engine, ey_err *err) {
   memset(r, 0, sizeof *r);
   r->arch = a;
   r->net = net;
   r->objective = objective;
   r->mapping_from = mf ? "file" : "search";
+  r->engine = engine;
   r->res = calloc((size_t)(net->nlayers ? net->nlayers : 1), sizeof *r->res);
   if (!r->res) return ey_err_set(err, EY_NOMEM, "out of memory");
   r->nlayers = net->nlayers;
   for (int i = 0; i < net->nlayers; i++) {
     ey_layer_result *x = &r->res[i];
     x->layer = &net->layers[i];
-    if (mf) {
-      ey_rc rc = ey_mapfile_lookup(mf, x->layer, a, &x->map, err);
-      if (rc) return rc;
-      ey_mapping_cost(x->layer, a, &x->map, &x->cost);
-      x->mapped = 1;
-      continue;
-    }
-    ey_err why;
-    ey_rc rc = ey_map_layer(x->layer, a, objective, &x->map, &x->cost, NULL, &why);
-    if (rc == EY_NOMAP) {
-      snprintf(x->why, sizeof x->why, "%s", why.msg);
-      continue;
-    }
-    if (rc) return ey_err_set(err, rc, "%s", why.msg);
-    x->mapped = 1;
+    ey_rc rc = map_layer(x, a, objective, mf, err);
+    if (rc) return rc;
+  }
+  /* Every layer is mapped before any is simulated: a bad mapping file fails fast. */
+  for (int i = 0; engine && i < net->nlayers; i++) {
+    ey_layer_result *x = &r->res[i];
+    if (!x->mapped) continue;
+    ey_rc rc = ey_engine_run_layer(a, x->layer, &x->map, engine, &x->meas, err);
+    if (rc) return rc;
+    x->simulated = 1;
+    x->meas_energy_total = ey_energy_of(&x->meas.c, a, x->meas_energy);
   }
   return EY_OK;
 }

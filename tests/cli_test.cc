@@ -16,9 +16,10 @@ using eytest::WriteFile;
 namespace {
 
 const char *kAlexConv = "eyeriss_v1 alexnet --layers conv1..conv5";
+const char *kTiny = "eyeriss_v1 tests/data/tiny.yaml";
 
-TEST(Cli, RunPrintsTheAlexNetTable) {
-  auto r = Eyesim(std::string("run ") + kAlexConv);
+TEST(Cli, AnalyticRunPrintsTheAlexNetTable) {
+  auto r = Eyesim(std::string("run ") + kAlexConv + " --analytic");
   ASSERT_EQ(r.status, 0) << r.err;
   EXPECT_EQ(r.err, "");
   EXPECT_NE(r.out.find("analytic estimate"), std::string::npos);
@@ -27,26 +28,60 @@ TEST(Cli, RunPrintsTheAlexNetTable) {
   EXPECT_NE(r.out.find("net   alexnet, batch 4, 5 layers"), std::string::npos) << r.out;
 }
 
-TEST(Cli, MappingFileRoundTripGivesIdenticalReports) {
+TEST(Cli, RunSimulatesAndChecksEveryLayer) {
   TempDir t;
-  auto m = Eyesim(std::string("map ") + kAlexConv + " --out " + t.File("m.yaml"));
-  ASSERT_EQ(m.status, 0) << m.err;
-  ASSERT_TRUE(FileExists(t.File("m.yaml")));
-  auto a = Eyesim(std::string("run ") + kAlexConv + " --json " + t.File("a.json") + " --csv " + t.File("a.csv"));
-  auto b = Eyesim(std::string("run ") + kAlexConv + " --mapping " + t.File("m.yaml") + " --json " +
-                  t.File("b.json") + " --csv " + t.File("b.csv"));
-  ASSERT_EQ(a.status, 0) << a.err;
-  ASSERT_EQ(b.status, 0) << b.err;
-  EXPECT_EQ(ReadFile(t.File("a.json")), ReadFile(t.File("b.json")));
-  EXPECT_EQ(ReadFile(t.File("a.csv")), ReadFile(t.File("b.csv")));
-  // The tables differ only where they say where the mappings came from.
-  std::string ta = a.out, tb = b.out;
-  ASSERT_NE(ta.find("mappings from search"), std::string::npos);
-  ta.replace(ta.find("mappings from search"), 20, "mappings from file");
-  EXPECT_EQ(ta, tb);
-  // --out - writes the YAML alone to stdout.
-  auto s = Eyesim(std::string("map ") + kAlexConv + " --out -");
-  EXPECT_EQ(s.out, ReadFile(t.File("m.yaml")));
+  auto r = Eyesim(std::string("run ") + kTiny + " --check --json " + t.File("o.json"));
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.out.find("cycle-level simulation (fast stepping"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("check: 4 of 4 layers equal the golden convolution"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("PE-cycles: mac "), std::string::npos);
+  std::string js = ReadFile(t.File("o.json"));
+  EXPECT_NE(js.find("\"source\": \"cycle-level\""), std::string::npos);
+  EXPECT_NE(js.find("\"checked\": true"), std::string::npos);
+  EXPECT_NE(js.find("\"analytic\": {"), std::string::npos);
+  // Exact stepping gives the same report.
+  auto x = Eyesim(std::string("run ") + kTiny + " --check --step exact --json " + t.File("x.json"));
+  ASSERT_EQ(x.status, 0) << x.err;
+  std::string jx = ReadFile(t.File("x.json"));
+  jx.replace(jx.find("\"stepping\": \"exact\""), 19, "\"stepping\": \"fast\"");
+  EXPECT_EQ(js, jx);
+}
+
+TEST(Cli, ZerosAndSeedChangeTheDataNotTheSchedule) {
+  TempDir t;
+  ASSERT_EQ(Eyesim(std::string("run ") + kTiny + " -q --csv " + t.File("a.csv")).status, 0);
+  ASSERT_EQ(Eyesim(std::string("run ") + kTiny + " -q --zeros 0.6 --seed 5 --check --csv " + t.File("b.csv")).status, 0);
+  std::string a = ReadFile(t.File("a.csv")), b = ReadFile(t.File("b.csv"));
+  EXPECT_NE(a, b);  // gated MACs and energy differ
+  auto bad = Eyesim(std::string("run ") + kTiny + " --zeros 1.5");
+  EXPECT_EQ(bad.status, 2);
+  EXPECT_EQ(bad.err, "eyesim: --zeros: must be a number from 0 to 1 (got 1.5) (see `eyesim help`)\n");
+}
+
+TEST(Cli, MappingFileRoundTripGivesIdenticalReports) {
+  for (std::string net : {std::string(kAlexConv) + " --analytic", std::string(kTiny)}) {
+    SCOPED_TRACE(net);
+    TempDir t;
+    std::string base = net.substr(0, net.find(" --analytic"));
+    auto m = Eyesim("map " + base + " --out " + t.File("m.yaml"));
+    ASSERT_EQ(m.status, 0) << m.err;
+    ASSERT_TRUE(FileExists(t.File("m.yaml")));
+    auto a = Eyesim("run " + net + " --json " + t.File("a.json") + " --csv " + t.File("a.csv"));
+    auto b = Eyesim("run " + net + " --mapping " + t.File("m.yaml") + " --json " + t.File("b.json") +
+                    " --csv " + t.File("b.csv"));
+    ASSERT_EQ(a.status, 0) << a.err;
+    ASSERT_EQ(b.status, 0) << b.err;
+    EXPECT_EQ(ReadFile(t.File("a.json")), ReadFile(t.File("b.json")));
+    EXPECT_EQ(ReadFile(t.File("a.csv")), ReadFile(t.File("b.csv")));
+    // The tables differ only where they say where the mappings came from.
+    std::string ta = a.out, tb = b.out;
+    ASSERT_NE(ta.find("mappings from search"), std::string::npos);
+    ta.replace(ta.find("mappings from search"), 20, "mappings from file");
+    EXPECT_EQ(ta, tb);
+    // --out - writes the YAML alone to stdout.
+    auto s = Eyesim("map " + base + " --out -");
+    EXPECT_EQ(s.out, ReadFile(t.File("m.yaml")));
+  }
 }
 
 TEST(Cli, HandEditedMappingIsCheckedWithFileAndLine) {
@@ -84,7 +119,7 @@ TEST(Cli, MappingForAnotherShapeOrMissingLayerIsRefused) {
 
 TEST(Cli, UnmappableLayerExitsThreeWithReportsWritten) {
   TempDir t;
-  auto r = Eyesim("run eyeriss_v1_8x8 alexnet --layers conv1..conv2 --json " + t.File("o.json"));
+  auto r = Eyesim("run eyeriss_v1_8x8 alexnet --layers conv1..conv2 --analytic --json " + t.File("o.json"));
   EXPECT_EQ(r.status, 3);
   EXPECT_NE(r.err.find("conv1: cannot map on eyeriss_v1_8x8: R: a filter of height 11 needs 11 PE rows"),
             std::string::npos)
@@ -126,7 +161,8 @@ TEST(Cli, HelpAndVersionTellTheTruth) {
   for (const char *cmd : {"run ARCH NET", "map ARCH NET", "config ARCH", "keys"})
     EXPECT_NE(h.out.find(cmd), std::string::npos) << cmd;
   auto hr = Eyesim("help run");
-  for (const char *opt : {"--batch", "--layers", "--objective", "--set", "--mapping", "--json", "--csv", "--out", "--quiet"})
+  for (const char *opt : {"--batch", "--layers", "--objective", "--set", "--check", "--step", "--seed",
+                          "--zeros", "--analytic", "--mapping", "--json", "--csv", "--out", "--quiet"})
     EXPECT_NE(hr.out.find(opt), std::string::npos) << opt;
   EXPECT_EQ(Eyesim("run --help").out, hr.out);
   auto v = Eyesim("--version");
@@ -135,32 +171,35 @@ TEST(Cli, HelpAndVersionTellTheTruth) {
 }
 
 TEST(Cli, SetChangesTheArchitecture) {
-  auto r = Eyesim("run eyeriss_v1 alexnet --layers conv3 --set pe_array.rows=16 --set pe_array.cols=16 --csv -");
+  auto r = Eyesim("run eyeriss_v1 alexnet --layers conv3 --set pe_array.rows=16 --set pe_array.cols=16 --analytic --csv -");
   ASSERT_EQ(r.status, 0) << r.err;
   auto c = Eyesim("config eyeriss_v1 --set pe_array.rows=16");
   EXPECT_NE(c.out.find("pe_array:\n  rows: 16\n  cols: 14\n"), std::string::npos) << c.out;
 }
 
 TEST(Cli, RunsAreDeterministic) {
-  TempDir t;
-  auto a = Eyesim("run eyeriss_v1 mobilenet_v1 --json " + t.File("a.json") + " -q");
-  auto b = Eyesim("run eyeriss_v1 mobilenet_v1 --json " + t.File("b.json") + " -q");
-  ASSERT_EQ(a.status, 0);
-  ASSERT_EQ(b.status, 0);
-  EXPECT_EQ(a.out, "");
-  std::string ja = ReadFile(t.File("a.json"));
-  EXPECT_GT(ja.size(), 1000u);
-  EXPECT_EQ(ja, ReadFile(t.File("b.json")));
+  for (std::string args : {std::string("eyeriss_v1 mobilenet_v1 --analytic"), std::string(kTiny) + " --zeros 0.3"}) {
+    SCOPED_TRACE(args);
+    TempDir t;
+    auto a = Eyesim("run " + args + " --json " + t.File("a.json") + " -q");
+    auto b = Eyesim("run " + args + " --json " + t.File("b.json") + " -q");
+    ASSERT_EQ(a.status, 0) << a.err;
+    ASSERT_EQ(b.status, 0) << b.err;
+    EXPECT_EQ(a.out, "");
+    std::string ja = ReadFile(t.File("a.json"));
+    EXPECT_GT(ja.size(), 1000u);
+    EXPECT_EQ(ja, ReadFile(t.File("b.json")));
+  }
 }
 
 TEST(Cli, UnwritableOutputLeavesNothingBehind) {
   TempDir t;
-  auto r = Eyesim("run eyeriss_v1 alexnet --layers conv1 --json " + t.File("no/such/dir/o.json"));
+  auto r = Eyesim("run eyeriss_v1 alexnet --layers conv1 --analytic --json " + t.File("no/such/dir/o.json"));
   EXPECT_EQ(r.status, 1);
   EXPECT_NE(r.err.find("no/such/dir/o.json: cannot create (No such file or directory)"), std::string::npos) << r.err;
   // An existing report is replaced whole, never truncated in place.
   WriteFile(t.File("o.csv"), "old");
-  ASSERT_EQ(Eyesim("run eyeriss_v1 alexnet --layers conv1 -q --csv " + t.File("o.csv")).status, 0);
+  ASSERT_EQ(Eyesim("run eyeriss_v1 alexnet --layers conv1 --analytic -q --csv " + t.File("o.csv")).status, 0);
   EXPECT_EQ(ReadFile(t.File("o.csv")).rfind("arch,net,batch,layer,", 0), 0u);
   std::string cmd = "ls '" + t.path + "' | grep -c tmp > '" + t.File("count") + "'";
   (void)!system(cmd.c_str());
