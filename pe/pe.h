@@ -40,7 +40,7 @@ typedef struct ey_pe_prog { /* one pass's work */
 typedef struct ey_pe {
   ey_pe_prog prog;     /* read-only: set by ey_pe_program() */
   /* private storage, sized by ey_pe_init() */
-  ey_word *filt;       /* filter spad, [p][q][S] */
+  ey_word *filt;       /* filter spad, [q][S][p]: a value meets its p weights in a row */
   ey_word *ifm;        /* ifmap spad + FIFO as one ring of `cap` words */
   uint32_t *pend;      /* psum spad: finished psums waiting to be forwarded (ring) */
   uint32_t *acc;       /* psum spad: the running column's p accumulators */
@@ -62,7 +62,8 @@ ey_rc ey_pe_init(ey_pe *pe, int filt_words, int ifm_words, int fifo_words, int p
 void ey_pe_fini(ey_pe *pe);
 /* Starts a pass. The program must fit the spads (the mapper guarantees it). */
 void ey_pe_program(ey_pe *pe, const ey_pe_prog *prog);
-/* Writes filter spad word i (0 .. p*q*S-1). */
+/* Writes filter spad word i = (channel * S + weight) * p + filter, for the p and q
+ * of the passes that follow. */
 void ey_pe_load_filter(ey_pe *pe, int i, ey_word v);
 
 /* Free ifmap slots, from the start-of-cycle state. */

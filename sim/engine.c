@@ -41,7 +41,8 @@ const char *const ey_class_names[EY_NCLASSES] = {"mac",         "wait_ifmap", "w
 
 typedef struct pfifo { /* a PE's psum input FIFO */
   uint32_t v[PIN_MAX];
-  int head, n, n0;     /* n0: fill at the start of the cycle */
+  int head, n;
+  int popped;          /* its consumer popped a word this cycle */
   int pushed;          /* a push decided this cycle, applied at commit */
   uint32_t pushv;
 } pfifo;
@@ -85,6 +86,9 @@ typedef struct eng {
                           has both) */
   int *chain_pos;
   int *grp, *lcol;     /* the PE's group and logical column in this pass */
+  int *bots, *tops;    /* the chains' first PEs (fed by the psum GIN) and last */
+  int *dirty;          /* PEs with a delivery or FIFO change to commit */
+  unsigned char *is_dirty, *is_done;
   int *targets;        /* scratch for ey_noc_match */
   int *tg, *tg_off;    /* ifmap targets per (set, row), packed: each active PE is in one */
   int *srows;          /* the strip's padded ifmap rows */
@@ -183,7 +187,7 @@ static void load_filters(eng *E, const tile *t, int fp, int pa, int busy) {
             for (int s = 0; s < E->S; s++) {
               int filt = t->g * E->Mg + fp + ti * m->p + pp, ch = t->c0 + ri * m->q + c;
               ey_word w = E->T.weights[(((size_t)filt * E->Cg + ch) * E->R + i) * E->S + s];
-              for (int k = 0; k < n; k++) ey_pe_load_filter(&E->pe[E->targets[k]], (pp * qc + c) * E->S + s, w);
+              for (int k = 0; k < n; k++) ey_pe_load_filter(&E->pe[E->targets[k]], (c * E->S + s) * pf + pp, w);
               ey_noc_deliver(&E->fnoc, n);
               words++;
             }
@@ -259,29 +263,46 @@ static ey_rc run_pass(eng *E, const tile *t, int fp, int pa, int os, int ea, ey_
       E->tg_off[slot + 1] = E->tg_off[slot] + n;
     }
 
+  /* The chains' ends: first PEs fed by the psum GIN, last PEs on the GON. */
+  int nbot = 0, ntop = 0;
+  for (int k = 0; k < E->nact; k++) {
+    int x = E->act[k];
+    if (E->chain_pos[x] == 0 && !first_cb) E->bots[nbot++] = x;
+    if (E->up[x] < 0) E->tops[ntop++] = x;
+    E->is_done[x] = 0;
+    E->is_dirty[x] = 0;
+  }
+
   /* The ifmap stream: image, needed column, channel, row. */
   int s_im = 0, s_xi = 0, s_c = 0, s_yi = 0;
   const uint64_t stream_len = (uint64_t)t->na * E->wneed * t->ca * nr;
   uint64_t sent = 0;
-  int gon_rr = 0, gin_rr = 0;
-  uint64_t done_pes = 0;
+  int gon_rr = 0, gin_rr = 0, ndone = 0, ndirty = 0;
   const uint64_t per_chain = (uint64_t)t->na * E->F; /* columns; × pf psums */
+  const int D = a->psum_fifo_words;
+  uint64_t cl[EY_NCLASSES] = {0};
   ey_cycle start = E->now;
+#define DIRTY(x)                 \
+  do {                           \
+    if (!E->is_dirty[x]) {       \
+      E->is_dirty[x] = 1;        \
+      E->dirty[ndirty++] = (x);  \
+    }                            \
+  } while (0)
 
   for (;;) {
     int changed = 0, bus_blocked = 0;
-    for (int k = 0; k < E->nact; k++) {
-      int x = E->act[k];
-      E->pin[x].n0 = E->pin[x].n;
-      E->granted[x] = 0;
-      E->room[x] = ey_pe_ifmap_room(&E->pe[x]);
-    }
+    /* Every decision below reads the state at the start of the cycle: ifmap
+     * deliveries and psum pushes wait in inc/pushed until the commit, and a
+     * FIFO popped this cycle still counts the popped word as occupied. */
+
     /* 1. Ifmap GIN: up to its width of packets, in order; a packet goes only
      *    when every PE it reaches has room. */
     for (int w = 0; w < a->noc_ifmap_wpc && sent < stream_len; w++) {
-      int set = s_c / m->q, slot = set * nr + s_yi;
+      int slot = (s_c / m->q) * nr + s_yi;
       const int *tg = E->tg + E->tg_off[slot];
       int n = E->tg_off[slot + 1] - E->tg_off[slot];
+      for (int q = 0; q < n; q++) E->room[tg[q]] = ey_pe_ifmap_room(&E->pe[tg[q]]) - E->inc[tg[q]];
       if (!ey_noc_try(&E->inoc, tg, n, E->room)) {
         bus_blocked = 1;
         break;
@@ -292,7 +313,10 @@ static ey_rc run_pass(eng *E, const tile *t, int fp, int pa, int os, int ea, ey_
         v = buf[(((size_t)s_im * t->ca + s_c) * nrows_tile + rowmap[y]) * E->W + (x - E->P)];
         ey_glb_count_read(&E->glb, EY_GLB_IFMAP, 1);
       } /* else a padding zero, made at the GLB port without an SRAM read */
-      for (int q = 0; q < n; q++) ey_pe_put_ifmap(&E->pe[tg[q]], E->inc[tg[q]]++, v);
+      for (int q = 0; q < n; q++) {
+        ey_pe_put_ifmap(&E->pe[tg[q]], E->inc[tg[q]]++, v);
+        DIRTY(tg[q]);
+      }
       sent++;
       changed = 1;
       if (++s_yi == nr) {
@@ -307,47 +331,48 @@ static ey_rc run_pass(eng *E, const tile *t, int fp, int pa, int os, int ea, ey_
       }
     }
     if (bus_blocked) ey_noc_block(&E->inoc, 1);
-    /* 2. Psum GIN: earlier channel blocks' psums to the chains' first PEs. */
-    if (!first_cb) {
-      int granted = 0;
-      for (int k = 0; k < E->nact && granted < a->noc_psum_wpc; k++) {
-        int x = E->act[(gin_rr + k) % E->nact];
-        if (E->chain_pos[x] != 0) continue;
-        pfifo *f = &E->pin[x];
-        int pf = E->pe[x].prog.p;
-        if (E->gin_seq[x] >= per_chain * (uint64_t)pf || f->n0 + f->pushed >= a->psum_fifo_words) continue;
-        f->pushv = E->glb.psum[chain_psum(E, t, fp, E->grp[x], pf, os + E->lcol[x], E->gin_seq[x]++)];
-        f->pushed = 1;
-        ey_glb_count_read(&E->glb, EY_GLB_PSUM, 1);
-        E->psum_in++;
-        granted++;
-        changed = 1;
-      }
-      gin_rr = E->nact ? (gin_rr + 1) % E->nact : 0;
+    /* 2. Psum GIN: earlier channel blocks' psums to the chains' first PEs,
+     *    round robin. */
+    for (int k = 0, granted = 0; k < nbot && granted < a->noc_psum_wpc; k++) {
+      int x = E->bots[(gin_rr + k) % nbot];
+      pfifo *f = &E->pin[x];
+      int pf = E->pe[x].prog.p;
+      if (E->gin_seq[x] >= per_chain * (uint64_t)pf || f->n + f->pushed >= D) continue;
+      f->pushv = E->glb.psum[chain_psum(E, t, fp, E->grp[x], pf, os + E->lcol[x], E->gin_seq[x]++)];
+      f->pushed = 1;
+      DIRTY(x);
+      ey_glb_count_read(&E->glb, EY_GLB_PSUM, 1);
+      E->psum_in++;
+      granted++;
+      changed = 1;
     }
-    /* 3. GON: grants for the chains' last PEs that can send. */
-    {
-      int granted = 0;
-      for (int k = 0; k < E->nact && granted < a->noc_gon_wpc; k++) {
-        int x = E->act[(gon_rr + k) % E->nact];
-        if (E->up[x] >= 0 || !E->pe[x].pend_n) continue;
-        if (E->has_in[x] && !E->pin[x].n0) continue;
-        E->granted[x] = 1;
-        granted++;
-      }
-      gon_rr = E->nact ? (gon_rr + 1) % E->nact : 0;
+    if (nbot) gin_rr = (gin_rr + 1) % nbot;
+    /* 3. GON: grants for the chains' last PEs that can send, round robin. */
+    for (int k = 0, granted = 0; k < ntop; k++) {
+      int x = E->tops[(gon_rr + k) % ntop];
+      E->granted[x] = granted < a->noc_gon_wpc && E->pe[x].pend_n && (!E->has_in[x] || E->pin[x].n);
+      granted += E->granted[x];
     }
+    if (ntop) gon_rr = (gon_rr + 1) % ntop;
     /* 4. PEs: forward one finished psum, and run the MAC sequencer. */
     int running = 0;
     for (int k = 0; k < E->nact; k++) {
       int x = E->act[k];
       ey_pe *pe = &E->pe[x];
+      if (E->batch && pe->run_left > 1 && !pe->pend_n) {
+        /* The common case: mid-column with nothing to forward. */
+        pe->run_left--;
+        cl[EY_CL_MAC]++;
+        E->cls[x] = EY_CL_MAC;
+        running = 1;
+        continue;
+      }
       int stuck = 0; /* why the oldest psum could not move: a class */
       if (pe->pend_n) {
         pfifo *in = &E->pin[x];
-        int in_ok = !E->has_in[x] || in->n0 > 0;
+        int in_ok = !E->has_in[x] || in->n - in->popped > 0;
         int up = E->up[x];
-        int out_ok = up >= 0 ? E->pin[up].n0 + E->pin[up].pushed < a->psum_fifo_words : E->granted[x];
+        int out_ok = up >= 0 ? E->pin[up].n + E->pin[up].popped + E->pin[up].pushed < D : E->granted[x];
         if (in_ok && out_ok) {
           uint32_t v = ey_pe_pend_front(pe);
           ey_pe_pend_pop(pe);
@@ -355,10 +380,13 @@ static ey_rc run_pass(eng *E, const tile *t, int fp, int pa, int os, int ea, ey_
             v += in->v[in->head];
             in->head = (in->head + 1) % PIN_MAX;
             in->n--;
+            in->popped = 1;
+            DIRTY(x);
           }
           if (up >= 0) {
             E->pin[up].pushv = v;
             E->pin[up].pushed = 1;
+            DIRTY(up);
             E->psum_local++;
           } else {
             E->glb.psum[chain_psum(E, t, fp, E->grp[x], pe->prog.p, os + E->lcol[x], E->gon_seq[x]++)] = v;
@@ -391,14 +419,17 @@ static ey_rc run_pass(eng *E, const tile *t, int fp, int pa, int os, int ea, ey_
         cls = EY_CL_IDLE;
       }
       if (pe->run_left) running = 1;
+      if (!E->is_done[x] && pe->cols_done == ey_pe_columns(pe) && !pe->pend_n) {
+        E->is_done[x] = 1;
+        ndone++;
+      }
       E->cls[x] = (unsigned char)cls;
-      E->ms->classes[cls]++;
+      cl[cls]++;
     }
-    E->ms->classes[EY_CL_IDLE] += (uint64_t)(E->npe - E->nact);
+    cl[EY_CL_IDLE] += (uint64_t)(E->npe - E->nact);
     /* 5. Commit: deliveries become visible next cycle. */
-    done_pes = 0;
-    for (int k = 0; k < E->nact; k++) {
-      int x = E->act[k];
+    for (int k = 0; k < ndirty; k++) {
+      int x = E->dirty[k];
       if (E->inc[x]) {
         ey_pe_commit_ifmap(&E->pe[x], E->inc[x]);
         E->inc[x] = 0;
@@ -409,20 +440,23 @@ static ey_rc run_pass(eng *E, const tile *t, int fp, int pa, int os, int ea, ey_
         f->n++;
         f->pushed = 0;
       }
-      done_pes += E->pe[x].cols_done == ey_pe_columns(&E->pe[x]) && !E->pe[x].pend_n;
+      f->popped = 0;
+      E->is_dirty[x] = 0;
     }
+    ndirty = 0;
     E->now++;
-    if (done_pes == (uint64_t)E->nact) break;
+    if (ndone == E->nact) break;
     if (!changed) {
       if (!running) {
 #ifdef EY_DEBUG /* the state of every active PE, to debug the engine */
         for (int k = 0; k < E->nact; k++) {
-            int x = E->act[k];
-            ey_pe *pe = &E->pe[x];
-            fprintf(stderr, "pe %d pos %d up %d in %d: arrived %llu retired %llu cap %d im %d f %d cols %llu/%llu pend %d p %d q %d room %d pin %d win %d\n", x, E->chain_pos[x], E->up[x], E->has_in[x],
-                    (unsigned long long)pe->arrived, (unsigned long long)pe->retired, pe->cap, pe->im, pe->f, (unsigned long long)pe->cols_done, (unsigned long long)ey_pe_columns(pe), pe->pend_n, pe->prog.p, pe->prog.q, ey_pe_ifmap_room(pe), E->pin[x].n, ey_pe_window_ready(pe));
-          }
-        fprintf(stderr, "stream %llu/%llu at im %d xi %d c %d yi %d\n", (unsigned long long)sent, (unsigned long long)stream_len, s_im, s_xi, s_c, s_yi);
+          int x = E->act[k];
+          ey_pe *pe = &E->pe[x];
+          fprintf(stderr, "pe %d pos %d up %d in %d: arrived %llu retired %llu cols %llu/%llu pend %d pin %d\n",
+                  x, E->chain_pos[x], E->up[x], E->has_in[x], (unsigned long long)pe->arrived,
+                  (unsigned long long)pe->retired, (unsigned long long)pe->cols_done,
+                  (unsigned long long)ey_pe_columns(pe), pe->pend_n, E->pin[x].n);
+        }
 #endif
         return ey_err_set(err, EY_MISUSE, "%s: engine deadlock at cycle %llu of a pass (a bug in eyesim)",
                           E->l->name, (unsigned long long)(E->now - start));
@@ -440,18 +474,20 @@ static ey_rc run_pass(eng *E, const tile *t, int fp, int pa, int os, int ea, ey_
           for (int k = 0; k < E->nact; k++) {
             int x = E->act[k];
             if (E->pe[x].run_left) ey_pe_skip(&E->pe[x], (int)skip);
-            E->ms->classes[E->cls[x]] += skip;
+            cl[E->cls[x]] += skip;
           }
-          E->ms->classes[EY_CL_IDLE] += skip * (uint64_t)(E->npe - E->nact);
+          cl[EY_CL_IDLE] += skip * (uint64_t)(E->npe - E->nact);
           if (bus_blocked) ey_noc_block(&E->inoc, skip);
           /* The arbiters' round-robin pointers move every cycle, skipped or not. */
-          gin_rr = (int)(((uint64_t)gin_rr + skip) % (uint64_t)E->nact);
-          gon_rr = (int)(((uint64_t)gon_rr + skip) % (uint64_t)E->nact);
+          if (nbot) gin_rr = (int)(((uint64_t)gin_rr + skip) % (uint64_t)nbot);
+          if (ntop) gon_rr = (int)(((uint64_t)gon_rr + skip) % (uint64_t)ntop);
           E->now += skip;
         }
       }
     }
   }
+#undef DIRTY
+  for (int c = 0; c < EY_NCLASSES; c++) E->ms->classes[c] += cl[c];
   E->ms->passes++;
   if (E->o->progress) E->o->progress(E->o->progress_ctx, E->l, E->ms->passes);
   return EY_OK;
@@ -509,9 +545,15 @@ static ey_rc setup(eng *E, ey_err *err) {
   E->srows = calloc((size_t)E->Hp, sizeof *E->srows);
   E->grp = calloc((size_t)E->npe, sizeof *E->grp);
   E->lcol = calloc((size_t)E->npe, sizeof *E->lcol);
+  E->bots = calloc((size_t)E->npe, sizeof *E->bots);
+  E->tops = calloc((size_t)E->npe, sizeof *E->tops);
+  E->dirty = calloc((size_t)E->npe, sizeof *E->dirty);
+  E->is_dirty = calloc((size_t)E->npe, 1);
+  E->is_done = calloc((size_t)E->npe, 1);
   if (!E->pe || !E->act || !E->up || !E->has_in || !E->granted || !E->cls || !E->inc || !E->room || !E->pin ||
       !E->gin_seq || !E->gon_seq || !E->chain_pos || !E->targets || !E->rowmap[0] || !E->rowmap[1] || !E->tg || !E->tg_off ||
-      !E->srows || !E->grp || !E->lcol)
+      !E->srows || !E->grp || !E->lcol || !E->bots || !E->tops || !E->dirty || !E->is_dirty ||
+      !E->is_done)
     return ey_err_set(err, EY_NOMEM, "out of memory");
   for (int x = 0; x < E->npe; x++)
     if (ey_pe_init(&E->pe[x], a->filter_spad_words, a->ifmap_spad_words, a->ifmap_fifo_words,
@@ -567,6 +609,11 @@ static void teardown(eng *E) {
   free(E->srows);
   free(E->grp);
   free(E->lcol);
+  free(E->bots);
+  free(E->tops);
+  free(E->dirty);
+  free(E->is_dirty);
+  free(E->is_done);
   free(E->xcol);
   free(E->raw);
   free(E->out);
