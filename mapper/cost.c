@@ -173,8 +173,14 @@ uint64_t ey__psum_tile_bits(const ey__geom *g, const ey_arch *a, const ey_mappin
   return (uint64_t)m->n * filters * rows * (uint64_t)g->F * (uint64_t)a->psum_bits;
 }
 
+/* Core cycles spanned by `link` DRAM link cycles. */
+static uint64_t link_to_core(const ey_arch *a, uint64_t link) {
+  return ceil_div(link * (uint64_t)a->core_mhz, (uint64_t)a->dram_mhz);
+}
+
 void ey__cost_fill(const ey__geom *g, const ey_arch *a, const ey_mapping *m, const ey__esums *es,
-                   const ey__gsums *gs, uint64_t pass_cycles, uint64_t load_unit, ey_cost *out) {
+                   const ey__gsums *gs, uint64_t pass_cycles, uint64_t load_unit, int bound,
+                   ey_cost *out) {
   memset(out, 0, sizeof *out);
   ey_counts *c = &out->c;
   const uint64_t N = (uint64_t)g->N, Cg = (uint64_t)g->Cg, Mg = (uint64_t)g->Mg, E = (uint64_t)g->E,
@@ -240,20 +246,35 @@ void ey__cost_fill(const ey__geom *g, const ey_arch *a, const ey_mapping *m, con
     c->dram_writes[t] *= G;
   }
 
-  /* Cycles: on-chip work, bounded below by the DRAM link's transfer time (the
-   * GLB double-buffers tiles, so the two overlap). */
+  /* Cycles: on-chip work, bounded below by the DRAM link's transfer time. DRAM
+   * overlaps the work only where the engine can prefetch: the next ifmap tile
+   * when the GLB holds two ifmap tiles beside the psum tile, the next filter
+   * block when the staging region holds two blocks. Otherwise every such
+   * transfer (and its latency) is waited for. A lower bound counts no waits. */
   out->pass_cycles = pass_cycles * G;
   out->load_cycles = nN * nG * load_unit * G;
   uint64_t dram_words = 0;
   for (int t = 0; t < EY_NTYPES; t++) dram_words += c->dram_reads[t] + c->dram_writes[t];
-  uint64_t link = ceil_div(dram_words * (uint64_t)a->word_bits, (uint64_t)a->dram_bus_bits);
-  out->dram_cycles = ceil_div(link * (uint64_t)a->core_mhz, (uint64_t)a->dram_mhz);
-  out->cycles = EY_MAX(out->pass_cycles + out->load_cycles, out->dram_cycles);
-  out->passes = nN * ceil_div(E, (uint64_t)m->e) * nCB * nPB * G;
-  out->active_pes = EY_MIN(m->t, (int)nP) * EY_MIN(m->r, (int)nQ) * g->R * EY_MIN(m->e, g->E);
+  out->dram_cycles = link_to_core(a, ceil_div(dram_words * (uint64_t)a->word_bits, (uint64_t)a->dram_bus_bits));
   out->glb_ifmap_bits = ey__ifmap_tile_bits(g, a, m, gs);
   out->glb_psum_bits = ey__psum_tile_bits(g, a, m);
-
+  if (!bound) {
+    const uint64_t lat = (uint64_t)a->dram_latency;
+    if (2 * out->glb_ifmap_bits + out->glb_psum_bits > ey__glb_avail_bits(a)) {
+      uint64_t tiles = nN * nMB * nG * nCB * G;
+      out->dram_exposed_cycles += link_to_core(
+          a, ceil_div(c->dram_reads[EY_IFMAP] * (uint64_t)a->word_bits, (uint64_t)a->dram_bus_bits) + tiles * lat);
+    }
+    uint64_t block_bits = (uint64_t)m->p * m->t * EY_MIN((uint64_t)m->q * m->r, Cg) * R * S * (uint64_t)a->word_bits;
+    if (2 * block_bits > (uint64_t)a->glb_filter_kb * 8192u) {
+      uint64_t nblocks = nN * nG * nCB * nPB * G;
+      out->dram_exposed_cycles += link_to_core(
+          a, ceil_div(c->dram_reads[EY_FILTER] * (uint64_t)a->word_bits, (uint64_t)a->dram_bus_bits) + nblocks * lat);
+    }
+  }
+  out->cycles = EY_MAX(out->pass_cycles + out->load_cycles + out->dram_exposed_cycles, out->dram_cycles);
+  out->passes = nN * ceil_div(E, (uint64_t)m->e) * nCB * nPB * G;
+  out->active_pes = EY_MIN(m->t, (int)nP) * EY_MIN(m->r, (int)nQ) * g->R * EY_MIN(m->e, g->E);
   out->energy_total = ey_energy_of(c, a, out->energy);
 }
 
@@ -342,7 +363,7 @@ void ey_mapping_cost(const ey_layer *l, const ey_arch *a, const ey_mapping *m, e
   ey__geom_init(&g, l);
   ey__esums_init(&g, m->e, &es);
   ey__gsums_init(&g, m->eg, &gs);
-  ey__cost_fill(&g, a, m, &es, &gs, ey__pass_cycles(&g, a, m), ey__load_cycles_unit(&g, a, m), out);
+  ey__cost_fill(&g, a, m, &es, &gs, ey__pass_cycles(&g, a, m), ey__load_cycles_unit(&g, a, m), 0, out);
 }
 
 double ey_objective_value(const ey_cost *c, int objective) {

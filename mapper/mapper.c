@@ -17,6 +17,28 @@ static int better(const ey_cost *c, double obj, const ey_cost *best, double best
   return c->energy_total < best->energy_total;
 }
 
+/* A lower bound of the objective over every eg, m (and, with t and n at their
+ * largest, every t and n): `lb` was filled with `bound` set, so its energy is a
+ * lower bound, and no PE does more than one MAC a cycle, so cycles are at least
+ * MACs / active PEs, the NoC's traffic at its widths and the DRAM time. */
+static double lower_bound(const ey_cost *lb, const ey_arch *a, int objective) {
+  /* Every pass lasts at least as long as its ifmap and GON traffic at their
+   * widths; those totals only shrink as t grows, so tmax bounds them too. */
+  double cyc = (double)lb->c.macs / (double)lb->active_pes;
+  double ifm = (double)lb->c.noc_ifmap / a->noc_ifmap_wpc, gon = (double)lb->c.noc_psum_out / a->noc_gon_wpc;
+  if (ifm > cyc) cyc = ifm;
+  if (gon > cyc) cyc = gon;
+  if ((double)lb->dram_cycles > cyc) cyc = (double)lb->dram_cycles;
+  switch (objective) {
+  case EY_OBJ_CYCLES:
+    return cyc;
+  case EY_OBJ_EDP:
+    return lb->energy_total * cyc;
+  default:
+    return lb->energy_total;
+  }
+}
+
 /* Why no mapping can exist, before searching (the message names the key). */
 static ey_rc hopeless(const ey__geom *g, const ey_arch *a, ey_err *err) {
   if (g->R > a->rows)
@@ -65,29 +87,29 @@ ey_rc ey_map_layer(const ey_layer *l, const ey_arch *a, int objective, ey_mappin
         const int pmax = EY_MIN(EY_MIN(g.Mg, a->psum_spad_words), a->filter_spad_words / (m.q * g.S));
         for (m.p = 1; m.p <= pmax; m.p++) {
           const int tmax = EY_MIN(EY_CEIL_DIV(g.Mg, m.p), slots);
-          /* Energy depends on t only through ceil(M'/(p·t)), smallest at tmax:
-           * one bound (one tile, one filter block, every image in one block)
-           * covers every t and n. Cycles play no part in energy. */
-          if (found && objective == EY_OBJ_ENERGY) {
+          /* Energy depends on t only through ceil(M'/(p·t)) and active PEs
+           * grow with t, so one bound at tmax (one tile, one filter block,
+           * every image in one block) covers every t and n. */
+          if (found) {
             ey_mapping lb = m;
             lb.t = tmax;
             lb.n = g.N;
             lb.eg = EY_CEIL_DIV(g.E, m.e) * m.e;
             lb.m = EY_CEIL_DIV(g.Mg, m.p * tmax) * m.p * tmax;
-            ey__cost_fill(&g, a, &lb, &es, &gs[g.E], 0, 0, &c);
-            if (c.energy_total > best_obj) continue;
+            ey__cost_fill(&g, a, &lb, &es, &gs[g.E], 0, 0, 1, &c);
+            if (lower_bound(&c, a, objective) > best_obj) continue;
           }
           for (m.t = tmax; m.t >= 1; m.t--) {
             const int pt = m.p * m.t;
             const int mcap = EY_CEIL_DIV(g.Mg, pt) * pt; /* no use holding more */
             const uint64_t load = ey__load_cycles_unit(&g, a, &m);
             for (m.n = 1; m.n <= g.N; m.n++) {
-              if (found && objective == EY_OBJ_ENERGY) {
+              if (found) {
                 /* The same bound for this t and n, before any cycle count. */
                 m.eg = EY_CEIL_DIV(g.E, m.e) * m.e;
                 m.m = mcap;
-                ey__cost_fill(&g, a, &m, &es, &gs[g.E], 0, 0, &c);
-                if (c.energy_total > best_obj) continue;
+                ey__cost_fill(&g, a, &m, &es, &gs[g.E], 0, 0, 1, &c);
+                if (lower_bound(&c, a, objective) > best_obj) continue;
               }
               const uint64_t pass = ey__pass_cycles(&g, a, &m);
               /* Lower bound over every eg and m: one GLB tile and one filter
@@ -96,7 +118,7 @@ ey_rc ey_map_layer(const ey_layer *l, const ey_arch *a, int objective, ey_mappin
               if (found) {
                 m.eg = EY_CEIL_DIV(g.E, m.e) * m.e;
                 m.m = mcap;
-                ey__cost_fill(&g, a, &m, &es, &gs[g.E], pass, load, &c);
+                ey__cost_fill(&g, a, &m, &es, &gs[g.E], pass, load, 1, &c);
                 if (ey_objective_value(&c, objective) > best_obj) continue;
               }
               int fit_any = 0;
@@ -114,7 +136,7 @@ ey_rc ey_map_layer(const ey_layer *l, const ey_arch *a, int objective, ey_mappin
                 int mmax = mfit >= (uint64_t)g.Mg ? mcap : (int)(mfit / (uint64_t)pt) * pt;
                 int blocks = EY_CEIL_DIV(g.Mg, mmax);
                 m.m = EY_CEIL_DIV(EY_CEIL_DIV(g.Mg, pt), blocks) * pt;
-                ey__cost_fill(&g, a, &m, &es, t, pass, load, &c);
+                ey__cost_fill(&g, a, &m, &es, t, pass, load, 0, &c);
                 scored++;
                 double obj = ey_objective_value(&c, objective);
                 if (!found || better(&c, obj, &bc, best_obj)) {

@@ -66,10 +66,11 @@ typedef struct ey_counts {
 
 typedef struct ey_cost {
   ey_counts c;
-  uint64_t cycles;         /* estimate: max(on-chip cycles, DRAM cycles) */
+  uint64_t cycles;         /* estimate: max(pass + load + exposed DRAM, all DRAM) */
   uint64_t pass_cycles;    /* of which spent in processing passes */
   uint64_t load_cycles;    /* of which spent loading filter spads */
   uint64_t dram_cycles;    /* DRAM transfer time at the link bandwidth, core cycles */
+  uint64_t dram_exposed_cycles; /* of which not hidden behind work (no room to prefetch) */
   uint64_t passes;         /* processing passes */
   int active_pes;          /* PEs the mapping uses */
   uint64_t glb_ifmap_bits; /* GLB ifmap tile */

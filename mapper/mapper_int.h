@@ -42,8 +42,11 @@ uint64_t ey__glb_avail_bits(const ey_arch *a);
 uint64_t ey__ifmap_tile_bits(const ey__geom *g, const ey_arch *a, const ey_mapping *m,
                              const ey__gsums *gs);
 uint64_t ey__psum_tile_bits(const ey__geom *g, const ey_arch *a, const ey_mapping *m);
-/* Fills every field of out from the hoisted parts. */
+/* Fills every field of out from the hoisted parts. With `bound`, cycles leave out
+ * the DRAM waits that capacity decides, so that the cost bounds every eg and m
+ * from below (the search's pruning). */
 void ey__cost_fill(const ey__geom *g, const ey_arch *a, const ey_mapping *m, const ey__esums *es,
-                   const ey__gsums *gs, uint64_t pass_cycles, uint64_t load_unit, ey_cost *out);
+                   const ey__gsums *gs, uint64_t pass_cycles, uint64_t load_unit, int bound,
+                   ey_cost *out);
 
 #endif /* EY_MAPPER_INT_H */

@@ -273,6 +273,7 @@ static void json_layer(ey_json *j, const ey_report *r, const ey_layer_result *x)
   ey_json_uint(j, "pass_cycles", c->pass_cycles);
   ey_json_uint(j, "load_cycles", c->load_cycles);
   ey_json_uint(j, "dram_cycles", c->dram_cycles);
+  ey_json_uint(j, "dram_exposed_cycles", c->dram_exposed_cycles);
   ey_json_obj_end(j);
   ey_json_obj_end(j);
   ey_json_obj_end(j);
