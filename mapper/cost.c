@@ -35,7 +35,7 @@ static uint64_t padded_span(int count, int k, int u) {
   return u <= k ? (uint64_t)(count - 1) * (uint64_t)u + (uint64_t)k : (uint64_t)count * (uint64_t)k;
 }
 
-void ey__geom_init(ey__geom *g, const ey_layer *l) {
+void ey_geom_init(ey_geom *g, const ey_layer *l) {
   g->N = l->N;
   g->G = l->groups;
   g->Cg = l->C / l->groups;
@@ -48,6 +48,7 @@ void ey__geom_init(ey__geom *g, const ey_layer *l) {
   g->P = l->pad;
   g->H = l->H;
   g->W = l->W;
+  g->astep = g->U <= g->S ? g->U : g->S;
   g->wneed = padded_span(g->F, g->S, g->U);
   g->real_cols = real_span(0, g->F, g->S, g->U, g->P, g->W);
   /* Valid taps factor into rows × columns: a tap is real when both its row and
@@ -58,9 +59,9 @@ void ey__geom_init(ey__geom *g, const ey_layer *l) {
   g->gated = (uint64_t)g->R * g->S * g->E * g->F - vr * vs;
 }
 
-uint64_t ey__rows_needed(const ey__geom *g, int count) { return padded_span(count, g->R, g->U); }
+uint64_t ey__rows_needed(const ey_geom *g, int count) { return padded_span(count, g->R, g->U); }
 
-void ey__esums_init(const ey__geom *g, int e, ey__esums *out) {
+void ey__esums_init(const ey_geom *g, int e, ey__esums *out) {
   out->rows_padded = out->rows_real = 0;
   for (int o0 = 0; o0 < g->E; o0 += e) {
     int c = EY_MIN(e, g->E - o0);
@@ -69,7 +70,7 @@ void ey__esums_init(const ey__geom *g, int e, ey__esums *out) {
   }
 }
 
-void ey__gsums_init(const ey__geom *g, int eg, ey__gsums *out) {
+void ey__gsums_init(const ey_geom *g, int eg, ey__gsums *out) {
   out->rows_real = out->rows_max = 0;
   for (int o0 = 0; o0 < g->E; o0 += eg) {
     uint64_t rows = real_span(o0, EY_MIN(eg, g->E - o0), g->R, g->U, g->P, g->H);
@@ -115,7 +116,7 @@ static cblocks cut_channels(int cg, int qr) {
 
 static uint64_t ceil_div(uint64_t a, uint64_t b) { return (a + b - 1) / b; }
 
-uint64_t ey__pass_cycles(const ey__geom *g, const ey_arch *a, const ey_mapping *m) {
+uint64_t ey__pass_cycles(const ey_geom *g, const ey_arch *a, const ey_mapping *m) {
   blocks nb = cut(g->N, m->n), pb = cut(g->Mg, m->p * m->t), eb = cut(g->E, m->e);
   cblocks cb = cut_channels(g->Cg, m->q * m->r);
   uint64_t total = 0;
@@ -144,7 +145,7 @@ uint64_t ey__pass_cycles(const ey__geom *g, const ey_arch *a, const ey_mapping *
   return total;
 }
 
-uint64_t ey__load_cycles_unit(const ey__geom *g, const ey_arch *a, const ey_mapping *m) {
+uint64_t ey__load_cycles_unit(const ey_geom *g, const ey_arch *a, const ey_mapping *m) {
   blocks pb = cut(g->Mg, m->p * m->t);
   cblocks cb = cut_channels(g->Cg, m->q * m->r);
   uint64_t total = 0;
@@ -162,13 +163,13 @@ uint64_t ey__glb_avail_bits(const ey_arch *a) {
   return (uint64_t)(a->glb_kb - a->glb_filter_kb) * 1024u * 8u;
 }
 
-uint64_t ey__ifmap_tile_bits(const ey__geom *g, const ey_arch *a, const ey_mapping *m,
+uint64_t ey__ifmap_tile_bits(const ey_geom *g, const ey_arch *a, const ey_mapping *m,
                              const ey__gsums *gs) {
   uint64_t chans = (uint64_t)EY_MIN(m->q * m->r, g->Cg);
   return (uint64_t)m->n * chans * gs->rows_max * (uint64_t)g->W * (uint64_t)a->word_bits;
 }
 
-uint64_t ey__psum_tile_bits(const ey__geom *g, const ey_arch *a, const ey_mapping *m) {
+uint64_t ey__psum_tile_bits(const ey_geom *g, const ey_arch *a, const ey_mapping *m) {
   uint64_t filters = (uint64_t)EY_MIN(m->m, g->Mg), rows = (uint64_t)EY_MIN(m->eg, g->E);
   return (uint64_t)m->n * filters * rows * (uint64_t)g->F * (uint64_t)a->psum_bits;
 }
@@ -178,7 +179,7 @@ static uint64_t link_to_core(const ey_arch *a, uint64_t link) {
   return ceil_div(link * (uint64_t)a->core_mhz, (uint64_t)a->dram_mhz);
 }
 
-void ey__cost_fill(const ey__geom *g, const ey_arch *a, const ey_mapping *m, const ey__esums *es,
+void ey__cost_fill(const ey_geom *g, const ey_arch *a, const ey_mapping *m, const ey__esums *es,
                    const ey__gsums *gs, uint64_t pass_cycles, uint64_t load_unit, int bound,
                    ey_cost *out) {
   memset(out, 0, sizeof *out);
@@ -297,8 +298,8 @@ double ey_energy_of(const ey_counts *c, const ey_arch *a, double en[EY_NLEVELS][
 }
 
 ey_rc ey_mapping_check(const ey_layer *l, const ey_arch *a, const ey_mapping *m, ey_err *err) {
-  ey__geom g;
-  ey__geom_init(&g, l);
+  ey_geom g;
+  ey_geom_init(&g, l);
   const int vals[] = {m->n, m->p, m->q, m->r, m->t, m->e, m->eg, m->m};
   const char *names[] = {"n", "p", "q", "r", "t", "e", "eg", "m"};
   for (int i = 0; i < 8; i++)
@@ -357,10 +358,10 @@ ey_rc ey_mapping_check(const ey_layer *l, const ey_arch *a, const ey_mapping *m,
 }
 
 void ey_mapping_cost(const ey_layer *l, const ey_arch *a, const ey_mapping *m, ey_cost *out) {
-  ey__geom g;
+  ey_geom g;
   ey__esums es;
   ey__gsums gs;
-  ey__geom_init(&g, l);
+  ey_geom_init(&g, l);
   ey__esums_init(&g, m->e, &es);
   ey__gsums_init(&g, m->eg, &gs);
   ey__cost_fill(&g, a, m, &es, &gs, ey__pass_cycles(&g, a, m), ey__load_cycles_unit(&g, a, m), 0, out);

@@ -40,7 +40,7 @@ static double lower_bound(const ey_cost *lb, const ey_arch *a, int objective) {
 }
 
 /* Why no mapping can exist, before searching (the message names the key). */
-static ey_rc hopeless(const ey__geom *g, const ey_arch *a, ey_err *err) {
+static ey_rc hopeless(const ey_geom *g, const ey_arch *a, ey_err *err) {
   if (g->R > a->rows)
     return ey_err_set(err, EY_NOMAP,
                       "R: a filter of height %d needs %d PE rows; the array has %d (got R=%d)", g->R,
@@ -58,8 +58,8 @@ static ey_rc hopeless(const ey__geom *g, const ey_arch *a, ey_err *err) {
 
 ey_rc ey_map_layer(const ey_layer *l, const ey_arch *a, int objective, ey_mapping *best,
                    ey_cost *cost, ey_map_stats *st, ey_err *err) {
-  ey__geom g;
-  ey__geom_init(&g, l);
+  ey_geom g;
+  ey_geom_init(&g, l);
   ey_rc rc = hopeless(&g, a, err);
   if (rc) return rc;
 

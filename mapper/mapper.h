@@ -27,6 +27,19 @@
 extern "C" {
 #endif
 
+/* Quantities of one group of a layer that no mapping parameter changes; the cost
+ * model and the engine both work from them. */
+typedef struct ey_geom {
+  int N, Cg, Mg, G;   /* images, channels and filters per group, groups */
+  int E, F, R, S, U, P, H, W;
+  int astep;          /* needed-column index step between output columns: U, or
+                         S when the windows do not overlap (U > S) */
+  uint64_t wneed;     /* padded columns one PE row consumes: the union of windows */
+  uint64_t real_cols; /* of which inside the unpadded ifmap (read from the GLB) */
+  uint64_t gated;     /* padding taps per (image, filter, channel) */
+} ey_geom;
+void ey_geom_init(ey_geom *g, const ey_layer *l);
+
 typedef struct ey_mapping {
   int n;  /* images per pass (filters stay in the spads across them) */
   int p;  /* filters per PE */

@@ -5,15 +5,6 @@
 
 #include "mapper/mapper.h"
 
-/* Quantities of one group of a layer that no mapping parameter changes. */
-typedef struct ey__geom {
-  int N, Cg, Mg, G; /* images, channels and filters per group, groups */
-  int E, F, R, S, U, P, H, W;
-  uint64_t wneed;     /* padded columns one PE row consumes: the union of windows */
-  uint64_t real_cols; /* of which inside the unpadded ifmap (read from the GLB) */
-  uint64_t gated;     /* padding taps per (image, filter, channel) */
-} ey__geom;
-
 /* Sums over the strips of e output rows (they depend on e alone). */
 typedef struct ey__esums {
   uint64_t rows_padded; /* ifmap rows sent to the array, padding rows included */
@@ -26,26 +17,25 @@ typedef struct ey__gsums {
   uint64_t rows_max;  /* the largest tile's real rows (GLB capacity) */
 } ey__gsums;
 
-void ey__geom_init(ey__geom *g, const ey_layer *l);
-void ey__esums_init(const ey__geom *g, int e, ey__esums *out);
-void ey__gsums_init(const ey__geom *g, int eg, ey__gsums *out);
+void ey__esums_init(const ey_geom *g, int e, ey__esums *out);
+void ey__gsums_init(const ey_geom *g, int eg, ey__gsums *out);
 /* Padded ifmap rows that `count` consecutive output rows need. */
-uint64_t ey__rows_needed(const ey__geom *g, int count);
+uint64_t ey__rows_needed(const ey_geom *g, int count);
 
 /* Cycles of all processing passes of one group (depends on n, p, q, r, t, e). */
-uint64_t ey__pass_cycles(const ey__geom *g, const ey_arch *a, const ey_mapping *m);
+uint64_t ey__pass_cycles(const ey_geom *g, const ey_arch *a, const ey_mapping *m);
 /* Filter-load cycles of one (image block, GLB tile) of one group: p, q, r, t. */
-uint64_t ey__load_cycles_unit(const ey__geom *g, const ey_arch *a, const ey_mapping *m);
+uint64_t ey__load_cycles_unit(const ey_geom *g, const ey_arch *a, const ey_mapping *m);
 /* GLB bits available to the ifmap and psum tiles. */
 uint64_t ey__glb_avail_bits(const ey_arch *a);
 /* Tile sizes in bits. */
-uint64_t ey__ifmap_tile_bits(const ey__geom *g, const ey_arch *a, const ey_mapping *m,
+uint64_t ey__ifmap_tile_bits(const ey_geom *g, const ey_arch *a, const ey_mapping *m,
                              const ey__gsums *gs);
-uint64_t ey__psum_tile_bits(const ey__geom *g, const ey_arch *a, const ey_mapping *m);
+uint64_t ey__psum_tile_bits(const ey_geom *g, const ey_arch *a, const ey_mapping *m);
 /* Fills every field of out from the hoisted parts. With `bound`, cycles leave out
  * the DRAM waits that capacity decides, so that the cost bounds every eg and m
  * from below (the search's pruning). */
-void ey__cost_fill(const ey__geom *g, const ey_arch *a, const ey_mapping *m, const ey__esums *es,
+void ey__cost_fill(const ey_geom *g, const ey_arch *a, const ey_mapping *m, const ey__esums *es,
                    const ey__gsums *gs, uint64_t pass_cycles, uint64_t load_unit, int bound,
                    ey_cost *out);
 

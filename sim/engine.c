@@ -60,8 +60,9 @@ typedef struct eng {
   const ey_engine_opts *o;
   ey_meas *ms;
   int rows, cols, npe, batch; /* batch: fast stepping */
-  int G, Cg, Mg, N, E, F, R, S, U, P, H, W, Hp;
-  int k, ecol, Hg, wneed, astep;
+  ey_geom g;           /* the layer, per group */
+  int Hp;              /* padded input height */
+  int k, ecol, Hg;     /* placement: segments per set, set width, groups across */
   int *xcol;           /* needed column index -> padded x */
   ey_pe *pe;
   ey_noc inoc, fnoc;
@@ -97,7 +98,7 @@ typedef struct eng {
 /* The physical PE of group ti, set ri, filter row i, logical column j. */
 static int place(const eng *E, int ti, int ri, int i, int j) {
   int v = ti / E->Hg, h = ti % E->Hg, kk = j / E->ecol, jj = j % E->ecol;
-  int row = v * (E->k * E->m->r * E->R) + kk * (E->m->r * E->R) + ri * E->R + i;
+  int row = v * (E->k * E->m->r * E->g.R) + kk * (E->m->r * E->g.R) + ri * E->g.R + i;
   return row * E->cols + h * E->ecol + jj;
 }
 
@@ -123,11 +124,11 @@ static int tile_words(const eng *E, const tile *t, int *nrows) {
   int rows = 0;
   for (int y = 0; y < E->Hp; y++) {
     int used = 0;
-    for (int o = t->o0; o < t->o0 + t->ta && !used; o++) used = y >= o * E->U && y < o * E->U + E->R;
-    if (used && y >= E->P && y < E->P + E->H) rows++;
+    for (int o = t->o0; o < t->o0 + t->ta && !used; o++) used = y >= o * E->g.U && y < o * E->g.U + E->g.R;
+    if (used && y >= E->g.P && y < E->g.P + E->g.H) rows++;
   }
   if (nrows) *nrows = rows;
-  return t->na * t->ca * rows * E->W;
+  return t->na * t->ca * rows * E->g.W;
 }
 
 /* Submits the DRAM read of tile t and fills its GLB buffer (the data is used only
@@ -137,16 +138,16 @@ static void tile_submit(eng *E, tile *t, int buf) {
   int *map = E->rowmap[buf], local = 0;
   for (int y = 0; y < E->Hp; y++) {
     int used = 0;
-    for (int o = t->o0; o < t->o0 + t->ta && !used; o++) used = y >= o * E->U && y < o * E->U + E->R;
-    map[y] = (used && y >= E->P && y < E->P + E->H) ? local++ : -1;
+    for (int o = t->o0; o < t->o0 + t->ta && !used; o++) used = y >= o * E->g.U && y < o * E->g.U + E->g.R;
+    map[y] = (used && y >= E->g.P && y < E->g.P + E->g.H) ? local++ : -1;
   }
   int16_t *dst = E->glb.ifm[buf];
   for (int im = 0; im < t->na; im++)
     for (int c = 0; c < t->ca; c++)
       for (int y = 0; y < E->Hp; y++) {
         if (map[y] < 0) continue;
-        const int16_t *src = E->T.ifmap + (((size_t)(t->i0 + im) * E->l->C + (size_t)t->g * E->Cg + t->c0 + c) * E->H + (size_t)(y - E->P)) * E->W;
-        memcpy(dst + (((size_t)im * t->ca + c) * nrows + map[y]) * E->W, src, sizeof *src * (size_t)E->W);
+        const int16_t *src = E->T.ifmap + (((size_t)(t->i0 + im) * E->l->C + (size_t)t->g * E->g.Cg + t->c0 + c) * E->g.H + (size_t)(y - E->g.P)) * E->g.W;
+        memcpy(dst + (((size_t)im * t->ca + c) * nrows + map[y]) * E->g.W, src, sizeof *src * (size_t)E->g.W);
       }
   ey_glb_count_write(&E->glb, EY_GLB_IFMAP, (uint64_t)words);
   t->ready = ey_dram_submit(&E->dram, E->now, (uint64_t)words, EY_IFMAP, 0);
@@ -166,12 +167,12 @@ static void load_filters(eng *E, const tile *t, int fp, int pa, int busy) {
   ey_noc_clear_ids(&E->fnoc);
   for (int ti = 0; ti < ng; ti++)
     for (int ri = 0; ri < ns; ri++)
-      for (int i = 0; i < E->R; i++)
+      for (int i = 0; i < E->g.R; i++)
         for (int j = 0; j < cols_used; j++) {
           int x = place(E, ti, ri, i, j), row = x / E->cols;
           /* Filter-network IDs: the row tag names (vertical slot, set, filter row),
            * the column tag the horizontal slot of the group. */
-          ey_noc_set_row_id(&E->fnoc, row, (uint16_t)((ti / E->Hg) * m->r * E->R + ri * E->R + i));
+          ey_noc_set_row_id(&E->fnoc, row, (uint16_t)((ti / E->Hg) * m->r * E->g.R + ri * E->g.R + i));
           ey_noc_set_col_id(&E->fnoc, row, x % E->cols, (uint16_t)(ti % E->Hg));
         }
   uint64_t words = 0;
@@ -179,15 +180,15 @@ static void load_filters(eng *E, const tile *t, int fp, int pa, int busy) {
     const int pf = EY_MIN(m->p, pa - ti * m->p);
     for (int ri = 0; ri < ns; ri++) {
       const int qc = EY_MIN(m->q, t->ca - ri * m->q);
-      for (int i = 0; i < E->R; i++) {
-        int n = ey_noc_match(&E->fnoc, (uint16_t)((ti / E->Hg) * m->r * E->R + ri * E->R + i),
+      for (int i = 0; i < E->g.R; i++) {
+        int n = ey_noc_match(&E->fnoc, (uint16_t)((ti / E->Hg) * m->r * E->g.R + ri * E->g.R + i),
                              (uint16_t)(ti % E->Hg), E->targets);
         for (int pp = 0; pp < pf; pp++)
           for (int c = 0; c < qc; c++)
-            for (int s = 0; s < E->S; s++) {
-              int filt = t->g * E->Mg + fp + ti * m->p + pp, ch = t->c0 + ri * m->q + c;
-              ey_word w = E->T.weights[(((size_t)filt * E->Cg + ch) * E->R + i) * E->S + s];
-              for (int k = 0; k < n; k++) ey_pe_load_filter(&E->pe[E->targets[k]], (c * E->S + s) * pf + pp, w);
+            for (int s = 0; s < E->g.S; s++) {
+              int filt = t->g * E->g.Mg + fp + ti * m->p + pp, ch = t->c0 + ri * m->q + c;
+              ey_word w = E->T.weights[(((size_t)filt * E->g.Cg + ch) * E->g.R + i) * E->g.S + s];
+              for (int k = 0; k < n; k++) ey_pe_load_filter(&E->pe[E->targets[k]], (c * E->g.S + s) * pf + pp, w);
               ey_noc_deliver(&E->fnoc, n);
               words++;
             }
@@ -201,21 +202,21 @@ static void load_filters(eng *E, const tile *t, int fp, int pa, int busy) {
 /* ------------------------------------------------------------------ a pass */
 
 static size_t psum_index(const eng *E, const tile *t, int im, int mf, int ol, int f) {
-  return (((size_t)im * (size_t)t->ma + (size_t)mf) * (size_t)t->ta + (size_t)ol) * (size_t)E->F + (size_t)f;
+  return (((size_t)im * (size_t)t->ma + (size_t)mf) * (size_t)t->ta + (size_t)ol) * (size_t)E->g.F + (size_t)f;
 }
 
 /* The psum a chain's first PE (GIN) or last PE (GON) moves as its k-th: image,
  * column, filter order, as the PEs finish them. */
 static size_t chain_psum(const eng *E, const tile *t, int fp, int ti, int pf, int o, uint64_t k) {
-  int pp = (int)(k % (uint64_t)pf), f = (int)((k / (uint64_t)pf) % (uint64_t)E->F);
-  int im = (int)(k / ((uint64_t)pf * (uint64_t)E->F));
+  int pp = (int)(k % (uint64_t)pf), f = (int)((k / (uint64_t)pf) % (uint64_t)E->g.F);
+  int im = (int)(k / ((uint64_t)pf * (uint64_t)E->g.F));
   return psum_index(E, t, im, fp - t->f0 + ti * E->m->p + pp, o - t->o0, f);
 }
 
 static ey_rc run_pass(eng *E, const tile *t, int fp, int pa, int os, int ea, ey_err *err) {
   const ey_mapping *m = E->m;
   const ey_arch *a = E->a;
-  const int ng = EY_CEIL_DIV(pa, m->p), ns = EY_CEIL_DIV(t->ca, m->q), chain = ns * E->R;
+  const int ng = EY_CEIL_DIV(pa, m->p), ns = EY_CEIL_DIV(t->ca, m->q), chain = ns * E->g.R;
   const int first_cb = t->c0 == 0;
   const int16_t *buf = E->glb.ifm[t->buf];
   const int *rowmap = E->rowmap[t->buf];
@@ -227,31 +228,31 @@ static ey_rc run_pass(eng *E, const tile *t, int fp, int pa, int os, int ea, ey_
   E->nact = 0;
   for (int ti = 0; ti < ng; ti++)
     for (int ri = 0; ri < ns; ri++)
-      for (int i = 0; i < E->R; i++)
+      for (int i = 0; i < E->g.R; i++)
         for (int j = 0; j < ea; j++) {
-          int x = place(E, ti, ri, i, j), pos = ri * E->R + i;
-          ey_pe_prog pg = {t->na, E->F, EY_MIN(m->q, t->ca - ri * m->q), EY_MIN(m->p, pa - ti * m->p),
-                           E->S, E->astep, E->wneed, a->zero_gating};
+          int x = place(E, ti, ri, i, j), pos = ri * E->g.R + i;
+          ey_pe_prog pg = {t->na, E->g.F, EY_MIN(m->q, t->ca - ri * m->q), EY_MIN(m->p, pa - ti * m->p),
+                           E->g.S, E->g.astep, E->g.wneed, a->zero_gating};
           ey_pe_program(&E->pe[x], &pg);
           E->act[E->nact++] = x;
           E->chain_pos[x] = pos;
           E->grp[x] = ti;
           E->lcol[x] = j;
-          E->up[x] = pos + 1 < chain ? place(E, ti, (pos + 1) / E->R, (pos + 1) % E->R, j) : -1;
+          E->up[x] = pos + 1 < chain ? place(E, ti, (pos + 1) / E->g.R, (pos + 1) % E->g.R, j) : -1;
           E->has_in[x] = pos > 0 || !first_cb;
           memset(&E->pin[x], 0, sizeof E->pin[x]);
           E->gin_seq[x] = E->gon_seq[x] = 0;
           E->inc[x] = 0;
-          int y = (os + j) * E->U + i;
+          int y = (os + j) * E->g.U + i;
           ey_noc_set_row_id(&E->inoc, x / E->cols, (uint16_t)ri); /* X bus: the channel set */
           ey_noc_set_col_id(&E->inoc, x / E->cols, x % E->cols, (uint16_t)y); /* PE: its row */
         }
   /* The strip's ifmap rows, and who takes each: the IDs decide. Every active PE
    * takes exactly one (set, row), so the lists pack into nact entries. */
   int *srows = E->srows, nr = 0;
-  for (int y = os * E->U; y < (os + ea - 1) * E->U + E->R; y++) {
+  for (int y = os * E->g.U; y < (os + ea - 1) * E->g.U + E->g.R; y++) {
     int used = 0;
-    for (int o = os; o < os + ea && !used; o++) used = y >= o * E->U && y < o * E->U + E->R;
+    for (int o = os; o < os + ea && !used; o++) used = y >= o * E->g.U && y < o * E->g.U + E->g.R;
     if (used) srows[nr++] = y;
   }
   E->tg_off[0] = 0;
@@ -275,10 +276,10 @@ static ey_rc run_pass(eng *E, const tile *t, int fp, int pa, int os, int ea, ey_
 
   /* The ifmap stream: image, needed column, channel, row. */
   int s_im = 0, s_xi = 0, s_c = 0, s_yi = 0;
-  const uint64_t stream_len = (uint64_t)t->na * E->wneed * t->ca * nr;
+  const uint64_t stream_len = (uint64_t)t->na * E->g.wneed * t->ca * nr;
   uint64_t sent = 0;
   int gon_rr = 0, gin_rr = 0, ndone = 0, ndirty = 0;
-  const uint64_t per_chain = (uint64_t)t->na * E->F; /* columns; × pf psums */
+  const uint64_t per_chain = (uint64_t)t->na * E->g.F; /* columns; × pf psums */
   const int D = a->psum_fifo_words;
   uint64_t cl[EY_NCLASSES] = {0};
   ey_cycle start = E->now;
@@ -309,8 +310,8 @@ static ey_rc run_pass(eng *E, const tile *t, int fp, int pa, int os, int ea, ey_
       }
       int y = srows[s_yi], x = E->xcol[s_xi];
       ey_word v = 0;
-      if (y >= E->P && y < E->P + E->H && x >= E->P && x < E->P + E->W) {
-        v = buf[(((size_t)s_im * t->ca + s_c) * nrows_tile + rowmap[y]) * E->W + (x - E->P)];
+      if (y >= E->g.P && y < E->g.P + E->g.H && x >= E->g.P && x < E->g.P + E->g.W) {
+        v = buf[(((size_t)s_im * t->ca + s_c) * nrows_tile + rowmap[y]) * E->g.W + (x - E->g.P)];
         ey_glb_count_read(&E->glb, EY_GLB_IFMAP, 1);
       } /* else a padding zero, made at the GLB port without an SRAM read */
       for (int q = 0; q < n; q++) {
@@ -323,7 +324,7 @@ static ey_rc run_pass(eng *E, const tile *t, int fp, int pa, int os, int ea, ey_
         s_yi = 0;
         if (++s_c == t->ca) {
           s_c = 0;
-          if (++s_xi == E->wneed) {
+          if ((uint64_t)++s_xi == E->g.wneed) {
             s_xi = 0;
             s_im++;
           }
@@ -502,28 +503,16 @@ static ey_rc setup(eng *E, ey_err *err) {
   E->rows = a->rows;
   E->cols = a->cols;
   E->npe = a->rows * a->cols;
-  E->G = l->groups;
-  E->Cg = l->C / l->groups;
-  E->Mg = l->M / l->groups;
-  E->N = l->N;
-  E->E = l->E;
-  E->F = l->F;
-  E->R = l->R;
-  E->S = l->S;
-  E->U = l->stride;
-  E->P = l->pad;
-  E->H = l->H;
-  E->W = l->W;
+  ey_geom_init(&E->g, l);
   E->Hp = l->H + 2 * l->pad;
   E->k = EY_CEIL_DIV(m->e, a->cols);
   E->ecol = EY_MIN(m->e, a->cols);
   E->Hg = a->cols / E->ecol;
-  E->astep = E->U <= E->S ? E->U : E->S;
-  E->wneed = E->U <= E->S ? (E->F - 1) * E->U + E->S : E->F * E->S;
-  E->xcol = malloc(sizeof *E->xcol * (size_t)E->wneed);
+  E->xcol = malloc(sizeof *E->xcol * (size_t)E->g.wneed);
+  const int wneed = (int)E->g.wneed;
   if (!E->xcol) return ey_err_set(err, EY_NOMEM, "out of memory");
-  for (int xi = 0; xi < E->wneed; xi++)
-    E->xcol[xi] = E->U <= E->S ? xi : (xi / E->S) * E->U + xi % E->S;
+  for (int xi = 0; xi < wneed; xi++)
+    E->xcol[xi] = E->g.U <= E->g.S ? xi : (xi / E->g.S) * E->g.U + xi % E->g.S;
 
   E->pe = calloc((size_t)E->npe, sizeof *E->pe);
   E->act = calloc((size_t)E->npe, sizeof *E->act);
@@ -568,16 +557,16 @@ static ey_rc setup(eng *E, ey_err *err) {
 
   /* The largest tiles of the mapping size the GLB regions. */
   size_t max_ifm = 0;
-  for (int o0 = 0; o0 < E->E; o0 += m->eg) {
-    tile t = {0, 0, EY_MIN(m->n, E->N), 0, 0, o0, EY_MIN(m->eg, E->E - o0), 0, EY_MIN(m->q * m->r, E->Cg), 0, 0, 0};
+  for (int o0 = 0; o0 < E->g.E; o0 += m->eg) {
+    tile t = {0, 0, EY_MIN(m->n, E->g.N), 0, 0, o0, EY_MIN(m->eg, E->g.E - o0), 0, EY_MIN(m->q * m->r, E->g.Cg), 0, 0, 0};
     size_t w = (size_t)tile_words(E, &t, NULL);
     if (w > max_ifm) max_ifm = w;
   }
-  size_t psum_words = (size_t)EY_MIN(m->n, E->N) * EY_MIN(m->m, E->Mg) * EY_MIN(m->eg, E->E) * E->F;
+  size_t psum_words = (size_t)EY_MIN(m->n, E->g.N) * EY_MIN(m->m, E->g.Mg) * EY_MIN(m->eg, E->g.E) * E->g.F;
   ey_rc rc = ey_glb_init(&E->glb, (uint64_t)(a->glb_kb - a->glb_filter_kb) * 8192u,
                          (uint64_t)a->glb_filter_kb * 8192u, max_ifm, a->word_bits, psum_words, a->psum_bits);
   if (rc) return ey_err_set(err, rc, "%s: the mapping's tiles do not fit the GLB", l->name);
-  size_t nout = (size_t)E->N * l->M * E->E * E->F;
+  size_t nout = (size_t)E->g.N * l->M * E->g.E * E->g.F;
   E->raw = malloc(sizeof *E->raw * nout);
   E->out = malloc(sizeof *E->out * nout);
   if (!E->raw || !E->out) return ey_err_set(err, EY_NOMEM, "out of memory");
@@ -628,11 +617,11 @@ static tile *make_tiles(const eng *E, int *count) {
   const ey_mapping *m = E->m;
   int n = 0, cap = 64;
   tile *v = malloc(sizeof *v * (size_t)cap);
-  for (int g = 0; v && g < E->G; g++)
-    for (int i0 = 0; i0 < E->N; i0 += m->n)
-      for (int f0 = 0; f0 < E->Mg; f0 += m->m)
-        for (int o0 = 0; o0 < E->E; o0 += m->eg)
-          for (int c0 = 0; c0 < E->Cg; c0 += m->q * m->r) {
+  for (int g = 0; v && g < E->g.G; g++)
+    for (int i0 = 0; i0 < E->g.N; i0 += m->n)
+      for (int f0 = 0; f0 < E->g.Mg; f0 += m->m)
+        for (int o0 = 0; o0 < E->g.E; o0 += m->eg)
+          for (int c0 = 0; c0 < E->g.Cg; c0 += m->q * m->r) {
             if (n == cap) {
               tile *nv = realloc(v, sizeof *v * (size_t)(cap *= 2));
               if (!nv) {
@@ -641,8 +630,8 @@ static tile *make_tiles(const eng *E, int *count) {
               }
               v = nv;
             }
-            tile t = {g, i0, EY_MIN(m->n, E->N - i0), f0, EY_MIN(m->m, E->Mg - f0), o0,
-                      EY_MIN(m->eg, E->E - o0), c0, EY_MIN(m->q * m->r, E->Cg - c0), 0, 0, 0};
+            tile t = {g, i0, EY_MIN(m->n, E->g.N - i0), f0, EY_MIN(m->m, E->g.Mg - f0), o0,
+                      EY_MIN(m->eg, E->g.E - o0), c0, EY_MIN(m->q * m->r, E->g.Cg - c0), 0, 0, 0};
             v[n++] = t;
           }
   *count = n;
@@ -654,7 +643,7 @@ static ey_rc run_layer(eng *E, ey_err *err) {
   int ntiles;
   tile *tiles = make_tiles(E, &ntiles);
   if (!tiles) return ey_err_set(err, EY_NOMEM, "out of memory");
-  const uint64_t block_bits_max = (uint64_t)m->p * m->t * EY_MIN(m->q * m->r, E->Cg) * E->R * E->S * (uint64_t)E->a->word_bits;
+  const uint64_t block_bits_max = (uint64_t)m->p * m->t * EY_MIN(m->q * m->r, E->g.Cg) * E->g.R * E->g.S * (uint64_t)E->a->word_bits;
   const int filter_prefetch = 2 * block_bits_max <= E->glb.staging_bits;
   ey_cycle filt_ready = 0;
   int filt_prefetched = 0;
@@ -664,7 +653,7 @@ static ey_rc run_layer(eng *E, ey_err *err) {
     if (t->c0 == 0) /* a new psum tile */
       memset(E->glb.psum, 0, sizeof *E->glb.psum * E->glb.psum_words);
     if (!t->submitted) tile_submit(E, t, E->glb.double_buffered ? ti % 2 : 0);
-    const int first_busy = EY_MIN(m->t, EY_CEIL_DIV(t->ma, m->p)) * EY_MIN(m->r, EY_CEIL_DIV(t->ca, m->q)) * E->R *
+    const int first_busy = EY_MIN(m->t, EY_CEIL_DIV(t->ma, m->p)) * EY_MIN(m->r, EY_CEIL_DIV(t->ca, m->q)) * E->g.R *
                            EY_MIN(m->e, t->ta);
     if (t->ready > E->now) {
       E->ms->dram_wait_cycles += t->ready - E->now;
@@ -674,8 +663,8 @@ static ey_rc run_layer(eng *E, ey_err *err) {
     if (E->glb.double_buffered && ti + 1 < ntiles) tile_submit(E, &tiles[ti + 1], (ti + 1) % 2);
     for (int fp = t->f0; fp < t->f0 + t->ma && !rc; fp += m->p * m->t) {
       const int pa = EY_MIN(m->p * m->t, t->f0 + t->ma - fp);
-      const uint64_t words = (uint64_t)pa * t->ca * E->R * E->S;
-      const int busy = EY_CEIL_DIV(pa, m->p) * EY_CEIL_DIV(t->ca, m->q) * E->R * EY_MIN(m->e, t->ta);
+      const uint64_t words = (uint64_t)pa * t->ca * E->g.R * E->g.S;
+      const int busy = EY_CEIL_DIV(pa, m->p) * EY_CEIL_DIV(t->ca, m->q) * E->g.R * EY_MIN(m->e, t->ta);
       if (!filt_prefetched) filt_ready = ey_dram_submit(&E->dram, E->now, words, EY_FILTER, 0);
       ey_glb_count_write(&E->glb, EY_GLB_FILTER, words);
       if (filt_ready > E->now) {
@@ -692,7 +681,7 @@ static ey_rc run_layer(eng *E, ey_err *err) {
         if (nti < ntiles) {
           const tile *nt = &tiles[nti];
           int npa = nti == ti ? EY_MIN(m->p * m->t, t->f0 + t->ma - nfp) : EY_MIN(m->p * m->t, nt->ma);
-          filt_ready = ey_dram_submit(&E->dram, E->now, (uint64_t)npa * nt->ca * E->R * E->S, EY_FILTER, 0);
+          filt_ready = ey_dram_submit(&E->dram, E->now, (uint64_t)npa * nt->ca * E->g.R * E->g.S, EY_FILTER, 0);
           filt_prefetched = 1;
         }
       }
@@ -700,18 +689,18 @@ static ey_rc run_layer(eng *E, ey_err *err) {
         rc = run_pass(E, t, fp, pa, os, EY_MIN(m->e, t->o0 + t->ta - os), err);
     }
     if (rc) break;
-    if (t->c0 + t->ca == E->Cg) {
+    if (t->c0 + t->ca == E->g.Cg) {
       /* The psum tile is final: requantize it to the ofmap and write it out. */
       for (int im = 0; im < t->na; im++)
         for (int mf = 0; mf < t->ma; mf++)
           for (int ol = 0; ol < t->ta; ol++)
-            for (int f = 0; f < E->F; f++) {
+            for (int f = 0; f < E->g.F; f++) {
               uint32_t v = E->glb.psum[psum_index(E, t, im, mf, ol, f)];
-              size_t o = (((size_t)(t->i0 + im) * E->l->M + (size_t)t->g * E->Mg + t->f0 + mf) * E->E + t->o0 + ol) * E->F + f;
+              size_t o = (((size_t)(t->i0 + im) * E->l->M + (size_t)t->g * E->g.Mg + t->f0 + mf) * E->g.E + t->o0 + ol) * E->g.F + f;
               E->raw[o] = v;
               E->out[o] = ey_requant(v, E->T.shift, E->a->word_bits, E->l->relu);
             }
-      uint64_t outs = (uint64_t)t->na * t->ma * t->ta * E->F;
+      uint64_t outs = (uint64_t)t->na * t->ma * t->ta * E->g.F;
       ey_glb_count_read(&E->glb, EY_GLB_PSUM, outs);
       ey_cycle done = ey_dram_submit(&E->dram, E->now, outs, EY_PSUM, 1);
       if (done > E->writes_done) E->writes_done = done;
@@ -727,7 +716,7 @@ static ey_rc run_layer(eng *E, ey_err *err) {
 
 static ey_rc check_outputs(eng *E, ey_err *err) {
   const ey_layer *l = E->l;
-  size_t nout = (size_t)E->N * l->M * E->E * E->F;
+  size_t nout = (size_t)E->g.N * l->M * E->g.E * E->g.F;
   uint32_t *raw = malloc(sizeof *raw * nout);
   int16_t *out = malloc(sizeof *out * nout);
   if (!raw || !out) {
@@ -739,8 +728,8 @@ static ey_rc check_outputs(eng *E, ey_err *err) {
   ey_rc rc = EY_OK;
   for (size_t i = 0; i < nout && !rc; i++)
     if (raw[i] != E->raw[i] || out[i] != E->out[i]) {
-      size_t f = i % (size_t)E->F, e = i / (size_t)E->F % (size_t)E->E;
-      size_t mm = i / ((size_t)E->F * E->E) % (size_t)l->M, n = i / ((size_t)E->F * E->E * l->M);
+      size_t f = i % (size_t)E->g.F, e = i / (size_t)E->g.F % (size_t)E->g.E;
+      size_t mm = i / ((size_t)E->g.F * E->g.E) % (size_t)l->M, n = i / ((size_t)E->g.F * E->g.E * l->M);
       rc = ey_err_set(err, EY_MISMATCH,
                       "%s: output [n=%zu][m=%zu][e=%zu][f=%zu] differs from the golden convolution: "
                       "expected psum %d (output %d), got psum %d (output %d)",
