@@ -14,8 +14,9 @@ ey_rc ey_pe_init(ey_pe *pe, int filt_words, int ifm_words, int fifo_words, int p
   pe->filt = calloc((size_t)filt_words, sizeof *pe->filt);
   pe->ifm = calloc((size_t)(ifm_words + fifo_words), sizeof *pe->ifm);
   pe->pend = calloc((size_t)psum_words, sizeof *pe->pend);
+  pe->pend_at = calloc((size_t)psum_words, sizeof *pe->pend_at);
   pe->acc = calloc((size_t)psum_words, sizeof *pe->acc);
-  if (!pe->filt || !pe->ifm || !pe->pend || !pe->acc) {
+  if (!pe->filt || !pe->ifm || !pe->pend || !pe->pend_at || !pe->acc) {
     ey_pe_fini(pe);
     return EY_NOMEM;
   }
@@ -26,9 +27,11 @@ void ey_pe_fini(ey_pe *pe) {
   free(pe->filt);
   free(pe->ifm);
   free(pe->pend);
+  free(pe->pend_at);
   free(pe->acc);
   pe->filt = pe->ifm = NULL;
   pe->pend = pe->acc = NULL;
+  pe->pend_at = NULL;
 }
 
 void ey_pe_program(ey_pe *pe, const ey_pe_prog *prog) {
@@ -123,14 +126,17 @@ void ey_pe_start_column(ey_pe *pe, int batch) {
   if (batch) do_column(pe);
 }
 
-int ey_pe_mac(ey_pe *pe, int batch) {
+int ey_pe_mac(ey_pe *pe, int batch, ey_cycle now) {
   assert(pe->run_left > 0);
   if (!batch) do_mac(pe, pe->mac_idx++);
   if (--pe->run_left) return 0;
   /* The column ends: its psums wait in the spad to be forwarded. */
   const ey_pe_prog *g = &pe->prog;
   for (int pp = 0; pp < g->p; pp++) {
-    pe->pend[(pe->pend_head + pe->pend_n) % pe->psum_words] = pe->acc[pp];
+    int at = (pe->pend_head + pe->pend_n) % pe->psum_words;
+    pe->pend[at] = pe->acc[pp];
+    /* Issued in cycle now, summed `latency` cycles later, forwardable the next. */
+    pe->pend_at[at] = now + (ey_cycle)g->latency;
     pe->pend_n++;
   }
   pe->cols_done++;

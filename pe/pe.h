@@ -35,6 +35,8 @@ typedef struct ey_pe_prog { /* one pass's work */
   int astep;       /* window advance per column, in needed-column indices */
   int wneed;       /* needed columns per ifmap row */
   int zero_gating; /* 1: a zero ifmap value gates its MACs */
+  int latency;     /* cycles from a MAC's issue to its sum in the psum spad: operand
+                      fetch + pe.mul_stages + accumulate */
 } ey_pe_prog;
 
 typedef struct ey_pe {
@@ -43,6 +45,7 @@ typedef struct ey_pe {
   ey_word *filt;       /* filter spad, [q][S][p]: a value meets its p weights in a row */
   ey_word *ifm;        /* ifmap spad + FIFO as one ring of `cap` words */
   uint32_t *pend;      /* psum spad: finished psums waiting to be forwarded (ring) */
+  ey_cycle *pend_at;   /* the cycle each leaves the MAC pipeline */
   uint32_t *acc;       /* psum spad: the running column's p accumulators */
   int filt_words, ifm_words, fifo_words, psum_words; /* capacities, words */
   int cap;             /* ifmap ring in use: q*S + fifo_words */
@@ -90,14 +93,22 @@ static inline int ey_pe_psum_room(const ey_pe *pe) {
  * one per cycle. Either way the column takes q*S*p cycles and ends with the same
  * psums and counters. */
 void ey_pe_start_column(ey_pe *pe, int batch);
-/* One cycle of the running column (run_left > 0). Returns 1 when the column ends
- * with this cycle: its p psums are then queued for forwarding. */
-int ey_pe_mac(ey_pe *pe, int batch);
+/* One cycle, `now`, of the running column (run_left > 0): its MAC issues. Returns
+ * 1 when the column's last MAC issues in this cycle: its p psums are then queued,
+ * to be forwarded once they leave the pipeline, prog.latency cycles later. The
+ * next column may start issuing at once. */
+int ey_pe_mac(ey_pe *pe, int batch, ey_cycle now);
 
 /* Fast stepping: `cycles` cycles of the running column in which it does not end
  * (its MACs were done at its start). */
 static inline void ey_pe_skip(ey_pe *pe, int cycles) { pe->run_left -= cycles; }
 
+/* 1 when the oldest finished psum has left the pipeline by cycle `now`. */
+static inline int ey_pe_pend_ready(const ey_pe *pe, ey_cycle now) {
+  return pe->pend_n && pe->pend_at[pe->pend_head] <= now;
+}
+/* The cycle the oldest finished psum leaves the pipeline (pend_n > 0). */
+static inline ey_cycle ey_pe_pend_at(const ey_pe *pe) { return pe->pend_at[pe->pend_head]; }
 /* The oldest finished psum, and its removal (a psum spad read: the drain). */
 static inline uint32_t ey_pe_pend_front(const ey_pe *pe) { return pe->pend[pe->pend_head]; }
 void ey_pe_pend_pop(ey_pe *pe);

@@ -232,7 +232,7 @@ static ey_rc run_pass(eng *E, const tile *t, int fp, int pa, int os, int ea, ey_
         for (int j = 0; j < ea; j++) {
           int x = place(E, ti, ri, i, j), pos = ri * E->g.R + i;
           ey_pe_prog pg = {t->na, E->g.F, EY_MIN(m->q, t->ca - ri * m->q), EY_MIN(m->p, pa - ti * m->p),
-                           E->g.S, E->g.astep, E->g.wneed, a->zero_gating};
+                           E->g.S, E->g.astep, E->g.wneed, a->zero_gating, 2 + a->mul_stages};
           ey_pe_program(&E->pe[x], &pg);
           E->act[E->nact++] = x;
           E->chain_pos[x] = pos;
@@ -351,7 +351,8 @@ static ey_rc run_pass(eng *E, const tile *t, int fp, int pa, int os, int ea, ey_
     /* 3. GON: grants for the chains' last PEs that can send, round robin. */
     for (int k = 0, granted = 0; k < ntop; k++) {
       int x = E->tops[(gon_rr + k) % ntop];
-      E->granted[x] = granted < a->noc_gon_wpc && E->pe[x].pend_n && (!E->has_in[x] || E->pin[x].n);
+      E->granted[x] = granted < a->noc_gon_wpc && ey_pe_pend_ready(&E->pe[x], E->now) &&
+                      (!E->has_in[x] || E->pin[x].n);
       granted += E->granted[x];
     }
     if (ntop) gon_rr = (gon_rr + 1) % ntop;
@@ -369,7 +370,9 @@ static ey_rc run_pass(eng *E, const tile *t, int fp, int pa, int os, int ea, ey_
         continue;
       }
       int stuck = 0; /* why the oldest psum could not move: a class */
-      if (pe->pend_n) {
+      if (pe->pend_n && !ey_pe_pend_ready(pe, E->now)) {
+        stuck = EY_CL_WAIT_PSUM; /* still in the MAC pipeline */
+      } else if (pe->pend_n) {
         pfifo *in = &E->pin[x];
         int in_ok = !E->has_in[x] || in->n - in->popped > 0;
         int up = E->up[x];
@@ -401,7 +404,7 @@ static ey_rc run_pass(eng *E, const tile *t, int fp, int pa, int os, int ea, ey_
       }
       int cls;
       if (pe->run_left) {
-        changed |= ey_pe_mac(pe, E->batch);
+        changed |= ey_pe_mac(pe, E->batch, E->now);
         cls = EY_CL_MAC;
       } else if (pe->cols_done < ey_pe_columns(pe)) {
         if (!ey_pe_window_ready(pe)) {
@@ -410,7 +413,7 @@ static ey_rc run_pass(eng *E, const tile *t, int fp, int pa, int os, int ea, ey_
           cls = stuck ? stuck : EY_CL_WAIT_PSUM;
         } else {
           ey_pe_start_column(pe, E->batch);
-          ey_pe_mac(pe, E->batch);
+          ey_pe_mac(pe, E->batch, E->now);
           cls = EY_CL_MAC;
           changed = 1;
         }
@@ -447,8 +450,16 @@ static ey_rc run_pass(eng *E, const tile *t, int fp, int pa, int os, int ea, ey_
     ndirty = 0;
     E->now++;
     if (ndone == E->nact) break;
+    /* The next psum to leave a MAC pipeline: an event the skip must not pass. */
+    ey_cycle wake = 0;
+    if (!changed)
+      for (int k = 0; k < E->nact; k++) {
+        const ey_pe *pe = &E->pe[E->act[k]];
+        if (pe->pend_n && ey_pe_pend_at(pe) >= E->now && (!wake || ey_pe_pend_at(pe) < wake))
+          wake = ey_pe_pend_at(pe);
+      }
     if (!changed) {
-      if (!running) {
+      if (!running && !wake) {
 #ifdef EY_DEBUG /* the state of every active PE, to debug the engine */
         for (int k = 0; k < E->nact; k++) {
           int x = E->act[k];
@@ -464,13 +475,15 @@ static ey_rc run_pass(eng *E, const tile *t, int fp, int pa, int os, int ea, ey_
       }
       if (E->batch) {
         /* Nothing but MAC countdowns happened: the same cycle repeats until the
-         * first running column is one cycle from its end. */
+         * first running column is one cycle from its end, or a psum leaves a
+         * MAC pipeline. */
         int left = 0;
         for (int k = 0; k < E->nact; k++) {
           int r = E->pe[E->act[k]].run_left;
           if (r && (!left || r < left)) left = r;
         }
-        uint64_t skip = (uint64_t)left - 1;
+        uint64_t skip = left ? (uint64_t)left - 1 : UINT64_MAX;
+        if (wake && wake - E->now < skip) skip = wake - E->now;
         if (skip) {
           for (int k = 0; k < E->nact; k++) {
             int x = E->act[k];
@@ -785,8 +798,10 @@ ey_rc ey_engine_run_layer(const ey_arch *a, const ey_layer *l, const ey_mapping 
     out->cycles = E.now;
     out->pes = (uint64_t)E.npe;
     out->ifmap_bus_blocked = E.inoc.stats.blocked_cycles;
-    out->noc_multicasts = E.inoc.stats.multicasts + E.fnoc.stats.multicasts;
-    out->noc_unicasts = E.inoc.stats.unicasts + E.fnoc.stats.unicasts + E.psum_in + E.psum_local + E.psum_out;
+    out->ifmap_multicasts = E.inoc.stats.multicasts;
+    out->ifmap_unicasts = E.inoc.stats.unicasts;
+    out->filter_multicasts = E.fnoc.stats.multicasts;
+    out->filter_unicasts = E.fnoc.stats.unicasts;
   }
   teardown(&E);
   return rc;

@@ -45,8 +45,8 @@ typedef struct ey_meas {
   uint64_t classes[EY_NCLASSES]; /* PE-cycles by class */
   uint64_t pes;                  /* PEs of the array */
   uint64_t ifmap_bus_blocked;    /* cycles a ready ifmap packet waited for a full PE */
-  uint64_t noc_multicasts;       /* ifmap and filter packets to more than one PE */
-  uint64_t noc_unicasts;         /* ... to exactly one PE */
+  uint64_t ifmap_multicasts, ifmap_unicasts;   /* ifmap GIN packets to >1 and to 1 PE */
+  uint64_t filter_multicasts, filter_unicasts; /* filter GIN packets likewise */
   uint64_t dram_wait_cycles;     /* cycles the array waited for DRAM */
   uint64_t passes;
   int checked;                   /* 1: every output equals the golden one */

@@ -261,9 +261,13 @@ static void json_layer(ey_json *j, const ey_report *r, const ey_layer_result *x)
     ey_json_uint(j, "ifmap_bus_blocked_cycles", ms->ifmap_bus_blocked);
     ey_json_uint(j, "dram_wait_cycles", ms->dram_wait_cycles);
     ey_json_obj_end(j);
+    /* Psum transfers (GIN, local links, GON) are all unicasts: see accesses.noc. */
     ey_json_obj_begin(j, "noc_casts");
-    ey_json_uint(j, "multicasts", ms->noc_multicasts);
-    ey_json_uint(j, "unicasts", ms->noc_unicasts);
+    ey_json_uint(j, "ifmap_multicasts", ms->ifmap_multicasts);
+    ey_json_uint(j, "ifmap_unicasts", ms->ifmap_unicasts);
+    ey_json_uint(j, "filter_multicasts", ms->filter_multicasts);
+    ey_json_uint(j, "filter_unicasts", ms->filter_unicasts);
+    ey_json_uint(j, "ifmap_bus_blocked_cycles", ms->ifmap_bus_blocked);
     ey_json_obj_end(j);
     ey_json_bool(j, "checked", ms->checked);
   }

@@ -69,7 +69,10 @@ void ExpectSameMeas(const ey_meas &x, const ey_meas &y) {
   EXPECT_EQ(x.ifmap_bus_blocked, y.ifmap_bus_blocked);
   EXPECT_EQ(x.dram_wait_cycles, y.dram_wait_cycles);
   EXPECT_EQ(x.passes, y.passes);
-  EXPECT_EQ(x.noc_multicasts, y.noc_multicasts);
+  EXPECT_EQ(x.ifmap_multicasts, y.ifmap_multicasts);
+  EXPECT_EQ(x.ifmap_unicasts, y.ifmap_unicasts);
+  EXPECT_EQ(x.filter_multicasts, y.filter_multicasts);
+  EXPECT_EQ(x.filter_unicasts, y.filter_unicasts);
 }
 
 // Rung 1: every output equals the golden convolution, bit for bit, for every
@@ -189,6 +192,17 @@ TEST(EngineBounds, SmallFifosCauseCountedBackPressureNotErrors) {
   ey_meas loose = Simulate(r, m, EY_STEP_FAST, 0.0);
   EXPECT_LE(loose.cycles, tight.cycles);
   ExpectSameCounts(tight.c, loose.c);  // timing changes, accesses do not
+}
+
+TEST(EngineCounts, CastsAddUpToTransfers) {
+  for (const Case &k : Cases()) {
+    SCOPED_TRACE(k.what);
+    ey_meas ms = Simulate(k, Best(k), EY_STEP_FAST, 0.0);
+    EXPECT_EQ(ms.ifmap_multicasts + ms.ifmap_unicasts, ms.c.noc_ifmap);
+    EXPECT_EQ(ms.filter_multicasts + ms.filter_unicasts, ms.c.noc_filter);
+    // A multicast reaches at least two PEs, a unicast one.
+    EXPECT_GE(ms.c.noc_ifmap_delivered, 2 * ms.ifmap_multicasts + ms.ifmap_unicasts);
+  }
 }
 
 TEST(EngineDeterminism, SameInputsSameMeasurements) {
