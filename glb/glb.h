@@ -1,8 +1,11 @@
 /* glb.h - the global buffer: one SRAM shared by an ifmap region (one tile, or two
  * when there is room to load the next while the current one is in use), a psum
  * region (the tile of partial sums the passes accumulate into) and a filter staging
- * region (glb.filter_kb). It holds the real data; every word read or written is
- * counted by data type. */
+ * region (glb.filter_kb). It holds the real data. Addresses count words of
+ * data.word_bits, interleaved over glb.banks banks (a wider psum spans several);
+ * each bank serves glb.bank_ports accesses a cycle from the array side, and
+ * ey_glb_try() arbitrates them. Transfers to and from DRAM use a port of their own.
+ * Every word read or written is counted by bank and data type. */
 #ifndef EY_GLB_H
 #define EY_GLB_H
 
@@ -15,16 +18,27 @@ extern "C" {
 enum { EY_GLB_IFMAP = 0, EY_GLB_FILTER = 1, EY_GLB_PSUM = 2 };
 
 typedef struct ey_glb_stats {
-  uint64_t reads[3], writes[3]; /* words, by data type */
+  uint64_t reads[3], writes[3]; /* accesses by data type: a word, or a psum */
+  uint64_t conflicts;           /* array-side accesses refused for a busy bank */
+  uint64_t *bank_reads;         /* [bank * 3 + type], words (a 32-bit psum is two) */
+  uint64_t *bank_writes;        /* [bank * 3 + type], words */
 } ey_glb_stats;
+
+enum { EY_GLB_R_IFMAP0 = 0, EY_GLB_R_IFMAP1, EY_GLB_R_PSUM, EY_GLB_R_FILTER }; /* regions */
 
 typedef struct ey_glb {
   uint64_t avail_bits;    /* read-only: capacity for ifmap and psum tiles */
   uint64_t staging_bits;  /* read-only: the filter staging region */
   int double_buffered;    /* read-only: two ifmap tile buffers fit */
+  int banks, ports;       /* read-only */
+  int psum_words_each;    /* read-only: words one psum occupies */
   int16_t *ifm[2];        /* private: ifmap tile buffers */
   uint32_t *psum;         /* private: the psum tile */
   size_t ifm_words, psum_words;
+  uint64_t base[4];       /* private: first word address of each region */
+  uint64_t cycle;         /* private: the cycle the port counts belong to */
+  uint64_t *port_cycle;   /* private: per bank, the cycle of its port count */
+  int *port_used;         /* private: per bank, ports used in that cycle */
   ey_glb_stats stats;     /* read-only */
 } ey_glb;
 
@@ -32,11 +46,18 @@ typedef struct ey_glb {
  * psum tile of psum_words (psum_bits each). Returns EY_NOMEM, or EY_MISUSE when
  * one tile of each does not fit (the mapper's capacity check failed). */
 ey_rc ey_glb_init(ey_glb *g, uint64_t avail_bits, uint64_t staging_bits, size_t ifm_words,
-                  int word_bits, size_t psum_words, int psum_bits);
+                  int word_bits, size_t psum_words, int psum_bits, int banks, int ports);
 void ey_glb_fini(ey_glb *g);
 
-static inline void ey_glb_count_read(ey_glb *g, int type, uint64_t words) { g->stats.reads[type] += words; }
-static inline void ey_glb_count_write(ey_glb *g, int type, uint64_t words) { g->stats.writes[type] += words; }
+/* Starts array-side arbitration for core cycle `now`. */
+static inline void ey_glb_cycle(ey_glb *g, uint64_t now) { g->cycle = now + 1; }
+/* One array-side access this cycle to element `index` of `region` (an ifmap word
+ * or a psum): granted (1, counted) when each bank it touches has a port left,
+ * refused (0, counted as a conflict) otherwise. */
+int ey_glb_try(ey_glb *g, int region, uint64_t index, int type, int is_write);
+/* A DRAM-side transfer of `elements` consecutive elements from element `index` of
+ * `region`: counted by bank and type, no arbitration. */
+void ey_glb_bulk(ey_glb *g, int region, uint64_t index, uint64_t elements, int type, int is_write);
 
 #ifdef __cplusplus
 }

@@ -49,9 +49,14 @@ int ey_noc_match(const ey_noc *n, uint16_t row_tag, uint16_t col_tag, int *out) 
   return k;
 }
 
-int ey_noc_try(ey_noc *n, const int *targets, int count, int *room) {
+int ey_noc_can(const int *targets, int count, const int *room) {
   for (int k = 0; k < count; k++)
     if (room[targets[k]] <= 0) return 0; /* reference/eyeriss.md: all-or-none */
+  return 1;
+}
+
+int ey_noc_try(ey_noc *n, const int *targets, int count, int *room) {
+  if (!ey_noc_can(targets, count, room)) return 0;
   for (int k = 0; k < count; k++) room[targets[k]]--;
   ey_noc_deliver(n, count);
   return 1;

@@ -48,6 +48,8 @@ int ey_noc_match(const ey_noc *n, uint16_t row_tag, uint16_t col_tag, int *out);
  * returns 1; otherwise it changes nothing and returns 0 (the caller counts the
  * blocked cycle with ey_noc_block()). */
 int ey_noc_try(ey_noc *n, const int *targets, int count, int *room);
+/* The test of ey_noc_try() alone: 1 when every target has room[t] > 0. */
+int ey_noc_can(const int *targets, int count, const int *room);
 /* Counts one packet delivered to `targets` PEs. */
 void ey_noc_deliver(ey_noc *n, int targets);
 /* Counts one cycle in which a ready packet could not go. */

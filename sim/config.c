@@ -55,6 +55,10 @@ static const ey_param k_arch_params[] = {
     "Global buffer, KiB, shared by ifmaps, psums and filters (reference: 108 KB)." },
   { "glb.filter_kb",              EY_P_INT,  1,   1048576, "8",             A(glb_filter_kb), NULL,
     "Filter staging region of the GLB, KiB; the rest holds ifmaps and psums. Open (reference: MIT's model gives ifmap+psum 100 KB)." },
+  { "glb.banks",                  EY_P_INT,  1,   1024 /* EY_GLB_MAX_BANKS */, "27",            A(glb_banks), NULL,
+    "GLB banks, word-interleaved. Open: 27 banks of 4 KiB make the 108 KiB." },
+  { "glb.bank_ports",             EY_P_INT,  1,   16,      "1",             A(glb_bank_ports), NULL,
+    "Accesses per bank per cycle from the array side (DRAM transfers have a port of their own)." },
   { "dram.impl",                  EY_P_ENUM, 0,   0,       "fixed",         A(dram_impl), "fixed",
     "Off-chip memory model: fixed bandwidth and latency." },
   { "dram.bus_bits",              EY_P_INT,  8,   4096,    "64",            A(dram_bus_bits), NULL,
@@ -135,6 +139,13 @@ ey_rc ey_arch_check(const ey_arch *a, ey_err *err) {
     return ey_err_set(err, EY_CONFIG,
                       "%s: data.psum_bits: must be at least data.word_bits (%d) (got %d)", w,
                       a->word_bits, a->psum_bits);
+  }
+  int span = (a->psum_bits + a->word_bits - 1) / a->word_bits; /* words of one psum */
+  if (a->glb_bank_ports < EY_CEIL_DIV(span, a->glb_banks)) {
+    arch_where(a, "glb.bank_ports", w, sizeof w);
+    return ey_err_set(err, EY_CONFIG,
+                      "%s: glb.bank_ports: must be at least %d so that one psum of %d words fits %d banks (got %d)",
+                      w, EY_CEIL_DIV(span, a->glb_banks), span, a->glb_banks, a->glb_bank_ports);
   }
   if (a->filter_spad_words < 1 || a->ifmap_spad_words < 1 || a->psum_spad_words < 1)
     return ey_err_set(err, EY_MISUSE, "scratchpads must be positive");

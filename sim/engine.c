@@ -149,7 +149,7 @@ static void tile_submit(eng *E, tile *t, int buf) {
         const int16_t *src = E->T.ifmap + (((size_t)(t->i0 + im) * E->l->C + (size_t)t->g * E->g.Cg + t->c0 + c) * E->g.H + (size_t)(y - E->g.P)) * E->g.W;
         memcpy(dst + (((size_t)im * t->ca + c) * nrows + map[y]) * E->g.W, src, sizeof *src * (size_t)E->g.W);
       }
-  ey_glb_count_write(&E->glb, EY_GLB_IFMAP, (uint64_t)words);
+  ey_glb_bulk(&E->glb, buf, 0, (uint64_t)words, EY_GLB_IFMAP, 1);
   t->ready = ey_dram_submit(&E->dram, E->now, (uint64_t)words, EY_IFMAP, 0);
   t->submitted = 1;
   t->buf = buf;
@@ -195,14 +195,17 @@ static void load_filters(eng *E, const tile *t, int fp, int pa, int busy) {
       }
     }
   }
-  ey_glb_count_read(&E->glb, EY_GLB_FILTER, words);
+  ey_glb_bulk(&E->glb, EY_GLB_R_FILTER, 0, words, EY_GLB_FILTER, 0);
   wait_cycles(E, (words + (uint64_t)E->a->noc_filter_wpc - 1) / (uint64_t)E->a->noc_filter_wpc, busy, EY_CL_LOAD);
 }
 
 /* ------------------------------------------------------------------ a pass */
 
+/* The psum tile's layout, [image][filter][column][output row]: the chains of one
+ * group work on neighbouring output rows in the same cycle, so their psums sit in
+ * neighbouring words, which interleave over the GLB's banks. */
 static size_t psum_index(const eng *E, const tile *t, int im, int mf, int ol, int f) {
-  return (((size_t)im * (size_t)t->ma + (size_t)mf) * (size_t)t->ta + (size_t)ol) * (size_t)E->g.F + (size_t)f;
+  return (((size_t)im * (size_t)t->ma + (size_t)mf) * (size_t)E->g.F + (size_t)f) * (size_t)t->ta + (size_t)ol;
 }
 
 /* The psum a chain's first PE (GIN) or last PE (GON) moves as its k-th: image,
@@ -297,23 +300,29 @@ static ey_rc run_pass(eng *E, const tile *t, int fp, int pa, int os, int ea, ey_
      * deliveries and psum pushes wait in inc/pushed until the commit, and a
      * FIFO popped this cycle still counts the popped word as occupied. */
 
+    ey_glb_cycle(&E->glb, E->now);
     /* 1. Ifmap GIN: up to its width of packets, in order; a packet goes only
-     *    when every PE it reaches has room. */
+     *    when every PE it reaches has room and its GLB bank has a port. */
     for (int w = 0; w < a->noc_ifmap_wpc && sent < stream_len; w++) {
       int slot = (s_c / m->q) * nr + s_yi;
       const int *tg = E->tg + E->tg_off[slot];
       int n = E->tg_off[slot + 1] - E->tg_off[slot];
       for (int q = 0; q < n; q++) E->room[tg[q]] = ey_pe_ifmap_room(&E->pe[tg[q]]) - E->inc[tg[q]];
-      if (!ey_noc_try(&E->inoc, tg, n, E->room)) {
+      if (!ey_noc_can(tg, n, E->room)) {
         bus_blocked = 1;
         break;
       }
       int y = srows[s_yi], x = E->xcol[s_xi];
       ey_word v = 0;
       if (y >= E->g.P && y < E->g.P + E->g.H && x >= E->g.P && x < E->g.P + E->g.W) {
-        v = buf[(((size_t)s_im * t->ca + s_c) * nrows_tile + rowmap[y]) * E->g.W + (x - E->g.P)];
-        ey_glb_count_read(&E->glb, EY_GLB_IFMAP, 1);
+        size_t at = (((size_t)s_im * t->ca + s_c) * nrows_tile + rowmap[y]) * E->g.W + (x - E->g.P);
+        if (!ey_glb_try(&E->glb, t->buf, at, EY_GLB_IFMAP, 0)) {
+          bus_blocked = 1; /* its bank is busy this cycle */
+          break;
+        }
+        v = buf[at];
       } /* else a padding zero, made at the GLB port without an SRAM read */
+      ey_noc_try(&E->inoc, tg, n, E->room);
       for (int q = 0; q < n; q++) {
         ey_pe_put_ifmap(&E->pe[tg[q]], E->inc[tg[q]]++, v);
         DIRTY(tg[q]);
@@ -339,10 +348,12 @@ static ey_rc run_pass(eng *E, const tile *t, int fp, int pa, int os, int ea, ey_
       pfifo *f = &E->pin[x];
       int pf = E->pe[x].prog.p;
       if (E->gin_seq[x] >= per_chain * (uint64_t)pf || f->n + f->pushed >= D) continue;
-      f->pushv = E->glb.psum[chain_psum(E, t, fp, E->grp[x], pf, os + E->lcol[x], E->gin_seq[x]++)];
+      size_t at = chain_psum(E, t, fp, E->grp[x], pf, os + E->lcol[x], E->gin_seq[x]);
+      if (!ey_glb_try(&E->glb, EY_GLB_R_PSUM, at, EY_GLB_PSUM, 0)) continue; /* bank busy */
+      E->gin_seq[x]++;
+      f->pushv = E->glb.psum[at];
       f->pushed = 1;
       DIRTY(x);
-      ey_glb_count_read(&E->glb, EY_GLB_PSUM, 1);
       E->psum_in++;
       granted++;
       changed = 1;
@@ -352,7 +363,10 @@ static ey_rc run_pass(eng *E, const tile *t, int fp, int pa, int os, int ea, ey_
     for (int k = 0, granted = 0; k < ntop; k++) {
       int x = E->tops[(gon_rr + k) % ntop];
       E->granted[x] = granted < a->noc_gon_wpc && ey_pe_pend_ready(&E->pe[x], E->now) &&
-                      (!E->has_in[x] || E->pin[x].n);
+                      (!E->has_in[x] || E->pin[x].n) &&
+                      ey_glb_try(&E->glb, EY_GLB_R_PSUM,
+                                 chain_psum(E, t, fp, E->grp[x], E->pe[x].prog.p, os + E->lcol[x], E->gon_seq[x]),
+                                 EY_GLB_PSUM, 1); /* the write's bank port, reserved */
       granted += E->granted[x];
     }
     if (ntop) gon_rr = (gon_rr + 1) % ntop;
@@ -394,7 +408,6 @@ static ey_rc run_pass(eng *E, const tile *t, int fp, int pa, int os, int ea, ey_
             E->psum_local++;
           } else {
             E->glb.psum[chain_psum(E, t, fp, E->grp[x], pe->prog.p, os + E->lcol[x], E->gon_seq[x]++)] = v;
-            ey_glb_count_write(&E->glb, EY_GLB_PSUM, 1);
             E->psum_out++;
           }
           changed = 1;
@@ -577,7 +590,8 @@ static ey_rc setup(eng *E, ey_err *err) {
   }
   size_t psum_words = (size_t)EY_MIN(m->n, E->g.N) * EY_MIN(m->m, E->g.Mg) * EY_MIN(m->eg, E->g.E) * E->g.F;
   ey_rc rc = ey_glb_init(&E->glb, (uint64_t)(a->glb_kb - a->glb_filter_kb) * 8192u,
-                         (uint64_t)a->glb_filter_kb * 8192u, max_ifm, a->word_bits, psum_words, a->psum_bits);
+                         (uint64_t)a->glb_filter_kb * 8192u, max_ifm, a->word_bits, psum_words, a->psum_bits,
+                         a->glb_banks, a->glb_bank_ports);
   if (rc) return ey_err_set(err, rc, "%s: the mapping's tiles do not fit the GLB", l->name);
   size_t nout = (size_t)E->g.N * l->M * E->g.E * E->g.F;
   E->raw = malloc(sizeof *E->raw * nout);
@@ -679,7 +693,7 @@ static ey_rc run_layer(eng *E, ey_err *err) {
       const uint64_t words = (uint64_t)pa * t->ca * E->g.R * E->g.S;
       const int busy = EY_CEIL_DIV(pa, m->p) * EY_CEIL_DIV(t->ca, m->q) * E->g.R * EY_MIN(m->e, t->ta);
       if (!filt_prefetched) filt_ready = ey_dram_submit(&E->dram, E->now, words, EY_FILTER, 0);
-      ey_glb_count_write(&E->glb, EY_GLB_FILTER, words);
+      ey_glb_bulk(&E->glb, EY_GLB_R_FILTER, 0, words, EY_GLB_FILTER, 1);
       if (filt_ready > E->now) {
         E->ms->dram_wait_cycles += filt_ready - E->now;
         wait_cycles(E, filt_ready - E->now, busy, EY_CL_WAIT_FILTER);
@@ -714,7 +728,7 @@ static ey_rc run_layer(eng *E, ey_err *err) {
               E->out[o] = ey_requant(v, E->T.shift, E->a->word_bits, E->l->relu);
             }
       uint64_t outs = (uint64_t)t->na * t->ma * t->ta * E->g.F;
-      ey_glb_count_read(&E->glb, EY_GLB_PSUM, outs);
+      ey_glb_bulk(&E->glb, EY_GLB_R_PSUM, 0, outs, EY_GLB_PSUM, 0);
       ey_cycle done = ey_dram_submit(&E->dram, E->now, outs, EY_PSUM, 1);
       if (done > E->writes_done) E->writes_done = done;
     }
@@ -798,6 +812,10 @@ ey_rc ey_engine_run_layer(const ey_arch *a, const ey_layer *l, const ey_mapping 
     out->cycles = E.now;
     out->pes = (uint64_t)E.npe;
     out->ifmap_bus_blocked = E.inoc.stats.blocked_cycles;
+    out->glb_conflicts = E.glb.stats.conflicts;
+    out->glb_banks = E.glb.banks;
+    memcpy(out->glb_bank_reads, E.glb.stats.bank_reads, sizeof(uint64_t) * 3 * (size_t)E.glb.banks);
+    memcpy(out->glb_bank_writes, E.glb.stats.bank_writes, sizeof(uint64_t) * 3 * (size_t)E.glb.banks);
     out->ifmap_multicasts = E.inoc.stats.multicasts;
     out->ifmap_unicasts = E.inoc.stats.unicasts;
     out->filter_multicasts = E.fnoc.stats.multicasts;

@@ -12,6 +12,8 @@
 extern "C" {
 #endif
 
+#define EY_GLB_MAX_BANKS 1024 /* glb.banks at most (sim/config.c) */
+
 /* Where every PE-cycle goes; the classes sum to cycles × PEs. */
 enum {
   EY_CL_MAC = 0,     /* a MAC slot, zero-gated ones included */
@@ -49,6 +51,10 @@ typedef struct ey_meas {
   uint64_t filter_multicasts, filter_unicasts; /* filter GIN packets likewise */
   uint64_t dram_wait_cycles;     /* cycles the array waited for DRAM */
   uint64_t passes;
+  uint64_t glb_conflicts;        /* array-side GLB accesses that waited for a bank */
+  int glb_banks;
+  uint64_t glb_bank_reads[EY_GLB_MAX_BANKS][3];  /* words, by bank and data type */
+  uint64_t glb_bank_writes[EY_GLB_MAX_BANKS][3];
   int checked;                   /* 1: every output equals the golden one */
 } ey_meas;
 

@@ -40,6 +40,8 @@ typedef struct ey_arch {
   int noc_gon_wpc;       /* GON (array to GLB), words per core cycle */
   int glb_kb;            /* global buffer, KiB */
   int glb_filter_kb;     /* of which the filter staging region, KiB */
+  int glb_banks;         /* word-interleaved banks */
+  int glb_bank_ports;    /* array-side accesses per bank per cycle */
   int dram_impl;         /* ey_dram_impl */
   int dram_bus_bits;     /* off-chip bus width, bits per link cycle */
   int dram_latency;      /* link cycles added to each DRAM transfer */

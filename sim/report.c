@@ -74,6 +74,7 @@ void ey_report_totals(const ey_report *r, ey_totals *t) {
       for (int c = 0; c < EY_NCLASSES; c++) t->classes[c] += x->meas.classes[c];
       t->ifmap_bus_blocked += x->meas.ifmap_bus_blocked;
       t->dram_wait_cycles += x->meas.dram_wait_cycles;
+      t->glb_conflicts += x->meas.glb_conflicts;
       t->checked += x->meas.checked;
     }
   }
@@ -147,8 +148,9 @@ void ey_report_table(const ey_report *r, FILE *f) {
     fprintf(f, "PE-cycles:");
     for (int c = 0; c < EY_NCLASSES; c++)
       fprintf(f, " %s %.1f%%", ey_class_names[c], all ? 100.0 * (double)t.classes[c] / (double)all : 0.0);
-    fprintf(f, "\nstalls: ifmap bus blocked %llu cycles, waiting for DRAM %llu cycles\n",
-            (unsigned long long)t.ifmap_bus_blocked, (unsigned long long)t.dram_wait_cycles);
+    fprintf(f, "\nstalls: ifmap bus blocked %llu cycles, waiting for DRAM %llu cycles, GLB bank conflicts %llu\n",
+            (unsigned long long)t.ifmap_bus_blocked, (unsigned long long)t.dram_wait_cycles,
+            (unsigned long long)t.glb_conflicts);
     if (r->engine->check)
       fprintf(f, "check: %d of %d layers equal the golden convolution in every output\n", t.checked, t.mapped);
   }
@@ -260,6 +262,21 @@ static void json_layer(ey_json *j, const ey_report *r, const ey_layer_result *x)
     ey_json_obj_begin(j, "stalls");
     ey_json_uint(j, "ifmap_bus_blocked_cycles", ms->ifmap_bus_blocked);
     ey_json_uint(j, "dram_wait_cycles", ms->dram_wait_cycles);
+    ey_json_uint(j, "glb_bank_conflicts", ms->glb_conflicts);
+    ey_json_obj_end(j);
+    /* Words per bank as [ifmap, filter, psum] (a 32-bit psum is two words). */
+    ey_json_obj_begin(j, "glb_banks");
+    for (int rw = 0; rw < 2; rw++) {
+      ey_json_arr_begin(j, rw ? "writes" : "reads");
+      for (int b = 0; b < ms->glb_banks; b++) {
+        const uint64_t *v = rw ? ms->glb_bank_writes[b] : ms->glb_bank_reads[b];
+        char buf[96];
+        snprintf(buf, sizeof buf, "[%llu, %llu, %llu]", (unsigned long long)v[0], (unsigned long long)v[1],
+                 (unsigned long long)v[2]);
+        ey_json_raw(j, NULL, buf);
+      }
+      ey_json_arr_end(j);
+    }
     ey_json_obj_end(j);
     /* Psum transfers (GIN, local links, GON) are all unicasts: see accesses.noc. */
     ey_json_obj_begin(j, "noc_casts");
@@ -339,6 +356,7 @@ void ey_report_json(const ey_report *r, FILE *f) {
     ey_json_obj_end(&j);
     ey_json_uint(&j, "ifmap_bus_blocked_cycles", t.ifmap_bus_blocked);
     ey_json_uint(&j, "dram_wait_cycles", t.dram_wait_cycles);
+    ey_json_uint(&j, "glb_bank_conflicts", t.glb_conflicts);
     ey_json_int(&j, "layers_checked", t.checked);
   }
   ey_json_obj_end(&j);

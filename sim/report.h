@@ -54,7 +54,7 @@ typedef struct ey_totals {
   uint64_t cycles, macs, macs_gated, dram_bytes, glb_accesses, noc_transfers, spad_accesses;
   uint64_t analytic_cycles;             /* the estimate, beside the measurement */
   uint64_t classes[EY_NCLASSES];        /* simulated layers' PE-cycles */
-  uint64_t ifmap_bus_blocked, dram_wait_cycles;
+  uint64_t ifmap_bus_blocked, dram_wait_cycles, glb_conflicts;
   int checked;                          /* layers whose outputs matched the golden */
   double energy[EY_NLEVELS];
   double energy_total;

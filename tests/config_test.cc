@@ -129,6 +129,10 @@ TEST(ArchConfig, InconsistentArchIsRejectedAfterLoading) {
   EXPECT_EQ(ArchError(Replace(kArch, "filter_kb: 8", "filter_kb: 107")), "");
   EXPECT_EQ(ArchError(std::string(kArch) + "data:\n  psum_bits: 8\n"),
             "t.yaml:9: data.psum_bits: must be at least data.word_bits (16) (got 8)");
+  // One 32-bit psum is two 16-bit words: a single bank needs two ports.
+  EXPECT_EQ(ArchError(Replace(kArch, "  filter_kb: 8\n", "  filter_kb: 8\n  banks: 1\n")),
+            "t.yaml:1: glb.bank_ports: must be at least 2 so that one psum of 2 words fits 1 banks (got 1)");
+  EXPECT_EQ(ArchError(Replace(kArch, "  filter_kb: 8\n", "  filter_kb: 8\n  banks: 1\n  bank_ports: 2\n")), "");
 }
 
 TEST(ArchConfig, MissingFileIsAnIoError) {
