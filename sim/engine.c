@@ -90,6 +90,12 @@ typedef struct eng {
   int *bots, *tops;    /* the chains' first PEs (fed by the psum GIN) and last */
   int *dirty;          /* PEs with a delivery or FIFO change to commit */
   unsigned char *is_dirty, *is_done;
+  ey_cycle *sleep_until; /* fast stepping: a PE mid-column with nothing to forward
+                            is not visited before this cycle */
+  int *awake, nawake;  /* fast stepping: the active PEs to visit this cycle */
+  int *wheel;          /* sleeping PEs by wake cycle mod wheel_size: list heads */
+  int *wheel_next;     /* ... and links, per PE */
+  int wheel_size, nsleep; /* a power of two above the longest column */
   int *targets;        /* scratch for ey_noc_match */
   int *tg, *tg_off;    /* ifmap targets per (set, row), packed: each active PE is in one */
   int *srows;          /* the strip's padded ifmap rows */
@@ -275,7 +281,11 @@ static ey_rc run_pass(eng *E, const tile *t, int fp, int pa, int os, int ea, ey_
     if (E->up[x] < 0) E->tops[ntop++] = x;
     E->is_done[x] = 0;
     E->is_dirty[x] = 0;
+    E->sleep_until[x] = 0;
+    E->awake[k] = x;
   }
+  E->nawake = E->nact;
+  E->nsleep = 0;
 
   /* The ifmap stream: image, needed column, channel, row. */
   int s_im = 0, s_xi = 0, s_c = 0, s_yi = 0;
@@ -370,16 +380,39 @@ static ey_rc run_pass(eng *E, const tile *t, int fp, int pa, int os, int ea, ey_
       granted += E->granted[x];
     }
     if (ntop) gon_rr = (gon_rr + 1) % ntop;
-    /* 4. PEs: forward one finished psum, and run the MAC sequencer. */
-    int running = 0;
-    for (int k = 0; k < E->nact; k++) {
-      int x = E->act[k];
+    /* 4. PEs: forward one finished psum, and run the MAC sequencer. Sleeping
+     *    PEs due this cycle wake first; the order of visits cannot matter, since
+     *    every decision reads the state at the start of the cycle. */
+    int running = E->nsleep > 0;
+    if (E->nsleep) {
+      int *head = &E->wheel[E->now & (ey_cycle)(E->wheel_size - 1)];
+      for (int x = *head; x >= 0; x = E->wheel_next[x]) {
+        ey_pe *pe = &E->pe[x];
+        /* Awake for the column's last cycle: its slept cycles were all MACs. */
+        cl[EY_CL_MAC] += (uint64_t)pe->run_left - 1;
+        ey_pe_skip(pe, pe->run_left - 1);
+        E->sleep_until[x] = 0;
+        E->awake[E->nawake++] = x;
+        E->nsleep--;
+      }
+      *head = -1;
+    }
+    for (int k = 0; k < E->nawake; k++) {
+      int x = E->awake[k];
       ey_pe *pe = &E->pe[x];
-      if (E->batch && pe->run_left > 1 && !pe->pend_n) {
-        /* The common case: mid-column with nothing to forward. */
+      if (E->batch && pe->run_left > 2 && !pe->pend_n) {
+        /* Mid-column with nothing to forward: its own psums are the only ones
+         * that can arrive, at the column's end, so it sleeps until its last
+         * cycle; nothing else reads its countdown. */
         pe->run_left--;
         cl[EY_CL_MAC]++;
         E->cls[x] = EY_CL_MAC;
+        E->sleep_until[x] = E->now + (ey_cycle)pe->run_left;
+        int *head = &E->wheel[E->sleep_until[x] & (ey_cycle)(E->wheel_size - 1)];
+        E->wheel_next[x] = *head;
+        *head = x;
+        E->nsleep++;
+        E->awake[k--] = E->awake[--E->nawake];
         running = 1;
         continue;
       }
@@ -490,16 +523,19 @@ static ey_rc run_pass(eng *E, const tile *t, int fp, int pa, int os, int ea, ey_
         /* Nothing but MAC countdowns happened: the same cycle repeats until the
          * first running column is one cycle from its end, or a psum leaves a
          * MAC pipeline. */
-        int left = 0;
+        /* A sleeping PE's column still has sleep_until - now + 1 cycles at the
+         * start of the next cycle (its stored countdown is stale). */
+        uint64_t skip = UINT64_MAX;
         for (int k = 0; k < E->nact; k++) {
-          int r = E->pe[E->act[k]].run_left;
-          if (r && (!left || r < left)) left = r;
+          int x = E->act[k];
+          uint64_t left = E->sleep_until[x] ? E->sleep_until[x] - E->now : (uint64_t)E->pe[x].run_left - 1;
+          if ((E->sleep_until[x] || E->pe[x].run_left) && left < skip) skip = left;
         }
-        uint64_t skip = left ? (uint64_t)left - 1 : UINT64_MAX;
         if (wake && wake - E->now < skip) skip = wake - E->now;
         if (skip) {
           for (int k = 0; k < E->nact; k++) {
             int x = E->act[k];
+            if (E->sleep_until[x]) continue; /* counted when it wakes */
             if (E->pe[x].run_left) ey_pe_skip(&E->pe[x], (int)skip);
             cl[E->cls[x]] += skip;
           }
@@ -565,10 +601,19 @@ static ey_rc setup(eng *E, ey_err *err) {
   E->dirty = calloc((size_t)E->npe, sizeof *E->dirty);
   E->is_dirty = calloc((size_t)E->npe, 1);
   E->is_done = calloc((size_t)E->npe, 1);
+  E->sleep_until = calloc((size_t)E->npe, sizeof *E->sleep_until);
+  E->awake = calloc((size_t)E->npe, sizeof *E->awake);
+  E->wheel_next = calloc((size_t)E->npe, sizeof *E->wheel_next);
+  /* A column is at most p*q*S <= pe.filter_spad_words MAC cycles. */
+  for (E->wheel_size = 2; E->wheel_size <= a->filter_spad_words + 1; E->wheel_size *= 2) {
+  }
+  E->wheel = malloc(sizeof *E->wheel * (size_t)E->wheel_size);
+  if (E->wheel)
+    for (int b = 0; b < E->wheel_size; b++) E->wheel[b] = -1;
   if (!E->pe || !E->act || !E->up || !E->has_in || !E->granted || !E->cls || !E->inc || !E->room || !E->pin ||
       !E->gin_seq || !E->gon_seq || !E->chain_pos || !E->targets || !E->rowmap[0] || !E->rowmap[1] || !E->tg || !E->tg_off ||
       !E->srows || !E->grp || !E->lcol || !E->bots || !E->tops || !E->dirty || !E->is_dirty ||
-      !E->is_done)
+      !E->is_done || !E->sleep_until || !E->awake || !E->wheel_next || !E->wheel)
     return ey_err_set(err, EY_NOMEM, "out of memory");
   for (int x = 0; x < E->npe; x++)
     if (ey_pe_init(&E->pe[x], a->filter_spad_words, a->ifmap_spad_words, a->ifmap_fifo_words,
@@ -630,6 +675,10 @@ static void teardown(eng *E) {
   free(E->dirty);
   free(E->is_dirty);
   free(E->is_done);
+  free(E->sleep_until);
+  free(E->awake);
+  free(E->wheel);
+  free(E->wheel_next);
   free(E->xcol);
   free(E->raw);
   free(E->out);
