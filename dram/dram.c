@@ -23,16 +23,24 @@ ey_cycle ey_dram_core_at(const ey_dram *d, uint64_t k) {
   return (k * (uint64_t)d->cfg.core_mhz + d->cfg.link_mhz - 1) / d->cfg.link_mhz;
 }
 
-ey_cycle ey_dram_submit(ey_dram *d, ey_cycle now, uint64_t words, int type, int is_write) {
-  uint64_t beats = (words * d->cfg.word_bits + d->cfg.bus_bits - 1) / d->cfg.bus_bits;
+ey_cycle ey_dram_submit_coded(ey_dram *d, ey_cycle now, uint64_t words, uint64_t bits, int type,
+                              int is_write) {
+  uint64_t beats = (bits + d->cfg.bus_bits - 1) / d->cfg.bus_bits;
   uint64_t start = ey_dram_link_at(d, now);
   if (start < d->free_link) start = d->free_link;
   d->free_link = start + beats;
   d->stats.busy_link_cycles += beats;
   d->stats.requests++;
-  if (is_write)
+  if (is_write) {
     d->stats.write_words[type] += words;
-  else
+    d->stats.write_bits[type] += bits;
+  } else {
     d->stats.read_words[type] += words;
+    d->stats.read_bits[type] += bits;
+  }
   return ey_dram_core_at(d, start + beats + d->cfg.latency);
+}
+
+ey_cycle ey_dram_submit(ey_dram *d, ey_cycle now, uint64_t words, int type, int is_write) {
+  return ey_dram_submit_coded(d, now, words, words * d->cfg.word_bits, type, is_write);
 }

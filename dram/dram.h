@@ -19,7 +19,9 @@ typedef struct ey_dram_cfg {
 } ey_dram_cfg;
 
 typedef struct ey_dram_stats {
-  uint64_t read_words[3], write_words[3]; /* by data type (ifmap, filter, psum/ofmap) */
+  uint64_t read_words[3], write_words[3]; /* by data type (ifmap, filter, psum/ofmap),
+                                             as values, before any coding */
+  uint64_t read_bits[3], write_bits[3];   /* bits that crossed the bus */
   uint64_t busy_link_cycles;              /* link cycles spent moving data */
   uint64_t requests;
 } ey_dram_stats;
@@ -35,6 +37,10 @@ void ey_dram_init(ey_dram *d, const ey_dram_cfg *cfg);
  * `now`; returns the core cycle at which its data is all there (reads) or gone
  * (writes). Transfers are served one after another in submission order. */
 ey_cycle ey_dram_submit(ey_dram *d, ey_cycle now, uint64_t words, int type, int is_write);
+/* The same for `words` values that cross the bus as `bits` bits (RLC-coded
+ * activations): the transfer time follows the bits. */
+ey_cycle ey_dram_submit_coded(ey_dram *d, ey_cycle now, uint64_t words, uint64_t bits, int type,
+                              int is_write);
 /* The first link cycle at or after core cycle t, and the core cycle at which link
  * cycle k begins: link cycle k starts at core cycle ceil(k * core / link). */
 uint64_t ey_dram_link_at(const ey_dram *d, ey_cycle t);

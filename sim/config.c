@@ -65,6 +65,8 @@ static const ey_param k_arch_params[] = {
     "Off-chip bus width, bits per link cycle (reference: 64 b at 60 MHz = 480 MB/s)." },
   { "dram.latency_cycles",        EY_P_INT,  0,   100000,  "6",             A(dram_latency), NULL,
     "DRAM access latency, link cycles, added to each transfer. Open: 6 cycles = 100 ns at 60 MHz." },
+  { "dram.rlc",                   EY_P_BOOL, 0,   1,       "false",         A(dram_rlc), NULL,
+    "Activations (ifmaps read, ofmaps written) cross the DRAM bus RLC-coded, row by row; weights never (reference: the chip does)." },
   { "energy.unit",                EY_P_ENUM, 0,   0,       "normalized",    A(energy_unit), "normalized|pj",
     "Unit of the energy table: normalized (MAC = 1) or pj." },
   { "energy.mac",                 EY_P_REAL, 0,   1e9,     "1",             A(e_mac), NULL,

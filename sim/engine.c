@@ -32,6 +32,7 @@
 #include "noc/noc.h"
 #include "pe/pe.h"
 #include "sim/data.h"
+#include "traces/rlc.h"
 
 const char *const ey_class_names[EY_NCLASSES] = {"mac",         "wait_ifmap", "wait_filter",
                                                  "wait_psum",   "blocked_out", "load",
@@ -69,6 +70,7 @@ typedef struct eng {
   ey_glb glb;
   ey_dram dram;
   ey_tensors T;
+  uint32_t *row_bits;  /* dram.rlc: RLC bits of each ifmap row [N][C][H] */
   uint32_t *raw;       /* [N][M][E][F] final psums */
   int16_t *out;        /* [N][M][E][F] outputs */
   int *rowmap[2];      /* per ifmap buffer: padded row -> local row, or -1 */
@@ -156,7 +158,16 @@ static void tile_submit(eng *E, tile *t, int buf) {
         memcpy(dst + (((size_t)im * t->ca + c) * nrows + map[y]) * E->g.W, src, sizeof *src * (size_t)E->g.W);
       }
   ey_glb_bulk(&E->glb, buf, 0, (uint64_t)words, EY_GLB_IFMAP, 1);
-  t->ready = ey_dram_submit(&E->dram, E->now, (uint64_t)words, EY_IFMAP, 0);
+  uint64_t bits = (uint64_t)words * (uint64_t)E->a->word_bits;
+  if (E->row_bits) { /* activations are stored RLC-coded, row by row */
+    bits = 0;
+    for (int im = 0; im < t->na; im++)
+      for (int c = 0; c < t->ca; c++)
+        for (int y = 0; y < E->Hp; y++)
+          if (map[y] >= 0)
+            bits += E->row_bits[((size_t)(t->i0 + im) * E->l->C + (size_t)t->g * E->g.Cg + t->c0 + c) * E->g.H + (size_t)(y - E->g.P)];
+  }
+  t->ready = ey_dram_submit_coded(&E->dram, E->now, (uint64_t)words, bits, EY_IFMAP, 0);
   t->submitted = 1;
   t->buf = buf;
 }
@@ -642,9 +653,16 @@ static ey_rc setup(eng *E, ey_err *err) {
   E->raw = malloc(sizeof *E->raw * nout);
   E->out = malloc(sizeof *E->out * nout);
   if (!E->raw || !E->out) return ey_err_set(err, EY_NOMEM, "out of memory");
-  return ey_tensors_make(&E->T, l, a->word_bits, E->o->seed, E->o->zeros)
-             ? ey_err_set(err, EY_NOMEM, "out of memory")
-             : EY_OK;
+  if (ey_tensors_make(&E->T, l, a->word_bits, E->o->seed, E->o->zeros))
+    return ey_err_set(err, EY_NOMEM, "out of memory");
+  if (a->dram_rlc) {
+    size_t rows = (size_t)E->g.N * l->C * E->g.H;
+    E->row_bits = malloc(sizeof *E->row_bits * rows);
+    if (!E->row_bits) return ey_err_set(err, EY_NOMEM, "out of memory");
+    for (size_t r = 0; r < rows; r++)
+      E->row_bits[r] = (uint32_t)(64 * ey_rlc_words(E->T.ifmap + r * (size_t)E->g.W, (uint64_t)E->g.W));
+  }
+  return EY_OK;
 }
 
 static void teardown(eng *E) {
@@ -686,6 +704,7 @@ static void teardown(eng *E) {
   ey_noc_fini(&E->fnoc);
   ey_glb_fini(&E->glb);
   ey_tensors_free(&E->T);
+  free(E->row_bits);
 }
 
 /* Every tile load of the layer, in loop-nest order. */
@@ -778,7 +797,17 @@ static ey_rc run_layer(eng *E, ey_err *err) {
             }
       uint64_t outs = (uint64_t)t->na * t->ma * t->ta * E->g.F;
       ey_glb_bulk(&E->glb, EY_GLB_R_PSUM, 0, outs, EY_GLB_PSUM, 0);
-      ey_cycle done = ey_dram_submit(&E->dram, E->now, outs, EY_PSUM, 1);
+      uint64_t bits = outs * (uint64_t)E->a->word_bits;
+      if (E->row_bits) { /* each output row is coded as it is written */
+        bits = 0;
+        for (int im = 0; im < t->na; im++)
+          for (int mf = 0; mf < t->ma; mf++)
+            for (int ol = 0; ol < t->ta; ol++) {
+              size_t o = (((size_t)(t->i0 + im) * E->l->M + (size_t)t->g * E->g.Mg + t->f0 + mf) * E->g.E + t->o0 + ol) * E->g.F;
+              bits += 64 * ey_rlc_words(E->out + o, (uint64_t)E->g.F);
+            }
+      }
+      ey_cycle done = ey_dram_submit_coded(&E->dram, E->now, outs, bits, EY_PSUM, 1);
       if (done > E->writes_done) E->writes_done = done;
     }
   }
@@ -861,6 +890,7 @@ ey_rc ey_engine_run_layer(const ey_arch *a, const ey_layer *l, const ey_mapping 
     out->cycles = E.now;
     out->pes = (uint64_t)E.npe;
     out->ifmap_bus_blocked = E.inoc.stats.blocked_cycles;
+    for (int ty = 0; ty < 3; ty++) out->dram_bits[ty] = E.dram.stats.read_bits[ty] + E.dram.stats.write_bits[ty];
     out->glb_conflicts = E.glb.stats.conflicts;
     out->glb_banks = E.glb.banks;
     memcpy(out->glb_bank_reads, E.glb.stats.bank_reads, sizeof(uint64_t) * 3 * (size_t)E.glb.banks);

@@ -50,6 +50,8 @@ typedef struct ey_meas {
   uint64_t ifmap_multicasts, ifmap_unicasts;   /* ifmap GIN packets to >1 and to 1 PE */
   uint64_t filter_multicasts, filter_unicasts; /* filter GIN packets likewise */
   uint64_t dram_wait_cycles;     /* cycles the array waited for DRAM */
+  uint64_t dram_bits[EY_NTYPES]; /* bits that crossed the DRAM bus (RLC-coded when
+                                    dram.rlc), reads and writes, by data type */
   uint64_t passes;
   uint64_t glb_conflicts;        /* array-side GLB accesses that waited for a bank */
   int glb_banks;

@@ -45,6 +45,7 @@ typedef struct ey_arch {
   int dram_impl;         /* ey_dram_impl */
   int dram_bus_bits;     /* off-chip bus width, bits per link cycle */
   int dram_latency;      /* link cycles added to each DRAM transfer */
+  int dram_rlc;          /* 1: activations cross the DRAM bus RLC-coded */
   int energy_unit;       /* ey_energy_unit: how to label energies */
   double e_mac;          /* energy of one MAC */
   double e_spad;         /* energy of one scratchpad word access */

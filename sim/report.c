@@ -14,13 +14,18 @@ static const char *objective_name(int o) {
 
 static const char *source_name(const ey_report *r) { return r->engine ? "cycle-level" : "analytic"; }
 
-void ey_layer_figures(const ey_layer_result *x, ey_figures *out) {
+static uint64_t dram_bytes(const ey_counts *c, const ey_arch *a);
+
+void ey_layer_figures(const ey_layer_result *x, const ey_arch *a, ey_figures *out) {
   if (x->simulated) {
+    out->dram_bytes_moved = 0;
+    for (int t = 0; t < EY_NTYPES; t++) out->dram_bytes_moved += x->meas.dram_bits[t] / 8u;
     out->cycles = x->meas.cycles;
     out->c = &x->meas.c;
     out->energy = (const double(*)[EY_NTYPES])x->meas_energy;
     out->energy_total = x->meas_energy_total;
   } else {
+    out->dram_bytes_moved = dram_bytes(&x->cost.c, a);
     out->cycles = x->cost.cycles;
     out->c = &x->cost.c;
     out->energy = (const double(*)[EY_NTYPES])x->cost.energy;
@@ -58,13 +63,14 @@ void ey_report_totals(const ey_report *r, ey_totals *t) {
       continue;
     }
     ey_figures f;
-    ey_layer_figures(x, &f);
+    ey_layer_figures(x, a, &f);
     t->mapped++;
     t->cycles += f.cycles;
     t->analytic_cycles += x->cost.cycles;
     t->macs += f.c->macs;
     t->macs_gated += f.c->macs_gated;
-    t->dram_bytes += dram_bytes(f.c, a);
+    t->dram_bytes += f.dram_bytes_moved;
+    t->dram_bytes_raw += dram_bytes(f.c, a);
     t->glb_accesses += glb_accesses(f.c);
     t->noc_transfers += noc_transfers(f.c);
     t->spad_accesses += spad_accesses(f.c);
@@ -109,8 +115,8 @@ void ey_report_table(const ey_report *r, FILE *f) {
   fprintf(f, "net   %s, batch %d, %d layer%s; mappings from %s, objective %s\n\n", net->name,
           net->batch, r->nlayers, r->nlayers == 1 ? "" : "s", r->mapping_from,
           objective_name(r->objective));
-  fprintf(f, "%-*s  %9s %5s %6s %11s %11s %9s %9s %10s %10s %10s %11s  %s\n", w, "layer", "MACs(M)",
-          "PEs", "util%", "cycles", "est.cycles", "ms", "DRAM KB", "GLB Kacc", "NoC Kxfer",
+  fprintf(f, "%-*s  %9s %5s %6s %11s %11s %9s %9s %5s %10s %10s %10s %11s  %s\n", w, "layer", "MACs(M)",
+          "PEs", "util%", "cycles", "est.cycles", "ms", "DRAM KB", "rlc", "GLB Kacc", "NoC Kxfer",
           "spad Macc", "energy(M)", "mapping n p q r t e eg m");
   for (int i = 0; i < r->nlayers; i++) {
     const ey_layer_result *x = &r->res[i];
@@ -119,21 +125,23 @@ void ey_report_table(const ey_report *r, FILE *f) {
       continue;
     }
     ey_figures g;
-    ey_layer_figures(x, &g);
+    ey_layer_figures(x, a, &g);
     const ey_mapping *m = &x->map;
-    fprintf(f, "%-*s  %9.2f %5d %6.1f %11llu %11llu %9.3f %9.1f %10.1f %10.1f %10.2f %11.2f  %d %d %d %d %d %d %d %d\n",
+    fprintf(f, "%-*s  %9.2f %5d %6.1f %11llu %11llu %9.3f %9.1f %5.2f %10.1f %10.1f %10.2f %11.2f  %d %d %d %d %d %d %d %d\n",
             w, x->layer->name, (double)g.c->macs / 1e6, x->cost.active_pes,
             100.0 * util_of(g.c->macs, g.cycles, pes), (unsigned long long)g.cycles,
-            (unsigned long long)x->cost.cycles, ms_of(g.cycles, a), (double)dram_bytes(g.c, a) / 1e3,
+            (unsigned long long)x->cost.cycles, ms_of(g.cycles, a), (double)g.dram_bytes_moved / 1e3,
+            g.dram_bytes_moved ? (double)dram_bytes(g.c, a) / (double)g.dram_bytes_moved : 1.0,
             (double)glb_accesses(g.c) / 1e3, (double)noc_transfers(g.c) / 1e3,
             (double)spad_accesses(g.c) / 1e6, g.energy_total / 1e6, m->n, m->p, m->q, m->r, m->t,
             m->e, m->eg, m->m);
   }
   ey_totals t;
   ey_report_totals(r, &t);
-  fprintf(f, "%-*s  %9.2f %5s %6.1f %11llu %11llu %9.3f %9.1f %10.1f %10.1f %10.2f %11.2f\n\n", w,
+  fprintf(f, "%-*s  %9.2f %5s %6.1f %11llu %11llu %9.3f %9.1f %5.2f %10.1f %10.1f %10.2f %11.2f\n\n", w,
           "total", (double)t.macs / 1e6, "", 100.0 * t.utilization, (unsigned long long)t.cycles,
           (unsigned long long)t.analytic_cycles, t.time_ms, (double)t.dram_bytes / 1e3,
+          t.dram_bytes ? (double)t.dram_bytes_raw / (double)t.dram_bytes : 1.0,
           (double)t.glb_accesses / 1e3, (double)t.noc_transfers / 1e3, (double)t.spad_accesses / 1e6,
           t.energy_total / 1e6);
   fprintf(f, "per batch of %d: %.3f ms, %.1f frames/s, %.1f GOPS, %.3f MB of DRAM traffic per image\n",
@@ -183,7 +191,7 @@ static void json_shape(ey_json *j, const ey_layer *l) {
 
 /* cycles, time, MACs, utilization, accesses and energy of one set of figures */
 static void json_figures(ey_json *j, const ey_arch *a, uint64_t cycles, const ey_counts *c,
-                         const double (*en)[EY_NTYPES], double total, int active_pes) {
+                         const double (*en)[EY_NTYPES], double total, int active_pes, uint64_t moved) {
   ey_json_uint(j, "cycles", cycles);
   ey_json_real(j, "time_ms", ms_of(cycles, a));
   ey_json_uint(j, "macs", c->macs);
@@ -212,6 +220,8 @@ static void json_figures(ey_json *j, const ey_arch *a, uint64_t cycles, const ey
   json_types(j, "reads", c->dram_reads);
   json_types(j, "writes", c->dram_writes);
   ey_json_uint(j, "bytes", dram_bytes(c, a));
+  ey_json_uint(j, "bytes_moved", moved);
+  ey_json_real(j, "rlc_ratio", moved ? (double)dram_bytes(c, a) / (double)moved : 1.0);
   ey_json_obj_end(j);
   ey_json_obj_end(j);
   ey_json_obj_begin(j, "energy");
@@ -252,8 +262,8 @@ static void json_layer(ey_json *j, const ey_report *r, const ey_layer_result *x)
   ey_json_uint(j, "psum", c->glb_psum_bits);
   ey_json_obj_end(j);
   ey_figures g;
-  ey_layer_figures(x, &g);
-  json_figures(j, a, g.cycles, g.c, g.energy, g.energy_total, c->active_pes);
+  ey_layer_figures(x, a, &g);
+  json_figures(j, a, g.cycles, g.c, g.energy, g.energy_total, c->active_pes, g.dram_bytes_moved);
   if (x->simulated) {
     const ey_meas *ms = &x->meas;
     ey_json_obj_begin(j, "pe_cycles");
@@ -289,7 +299,8 @@ static void json_layer(ey_json *j, const ey_report *r, const ey_layer_result *x)
     ey_json_bool(j, "checked", ms->checked);
   }
   ey_json_obj_begin(j, "analytic");
-  json_figures(j, a, c->cycles, &c->c, (const double(*)[EY_NTYPES])c->energy, c->energy_total, c->active_pes);
+  json_figures(j, a, c->cycles, &c->c, (const double(*)[EY_NTYPES])c->energy, c->energy_total, c->active_pes,
+               dram_bytes(&c->c, a));
   ey_json_obj_begin(j, "cycle_parts");
   ey_json_uint(j, "pass_cycles", c->pass_cycles);
   ey_json_uint(j, "load_cycles", c->load_cycles);
@@ -342,6 +353,7 @@ void ey_report_json(const ey_report *r, FILE *f) {
   ey_json_real(&j, "fps", t.fps);
   ey_json_real(&j, "gops", t.gops);
   ey_json_uint(&j, "dram_bytes", t.dram_bytes);
+  ey_json_uint(&j, "dram_bytes_raw", t.dram_bytes_raw);
   ey_json_real(&j, "dram_bytes_per_image", t.dram_bytes_per_image);
   ey_json_uint(&j, "glb_accesses", t.glb_accesses);
   ey_json_uint(&j, "noc_transfers", t.noc_transfers);
@@ -382,7 +394,7 @@ static void csv_field(FILE *f, const char *s) {
 
 /* Measurement columns after the shape, in order; an unmapped row leaves them all
  * empty. The header and the rows are written from the same list. */
-#define EY_CSV_MEASURES 56
+#define EY_CSV_MEASURES 57
 
 void ey_report_csv(const ey_report *r, FILE *f) {
   const ey_arch *a = r->arch;
@@ -394,7 +406,7 @@ void ey_report_csv(const ey_report *r, FILE *f) {
   fputs("noc_ifmap,noc_filter,noc_psum_in,noc_psum_local,noc_psum_out,", f);
   for (int t = 0; t < EY_NTYPES; t++) fprintf(f, "glb_%s_reads,glb_%s_writes,", ey_type_names[t], ey_type_names[t]);
   for (int t = 0; t < EY_NTYPES; t++) fprintf(f, "dram_%s_reads,dram_%s_writes,", ey_type_names[t], ey_type_names[t]);
-  fputs("dram_bytes,energy_total,analytic_energy_total", f);
+  fputs("dram_bytes,dram_bytes_moved,energy_total,analytic_energy_total", f);
   for (int lv = 0; lv < EY_NLEVELS; lv++) fprintf(f, ",energy_%s", ey_level_names[lv]);
   for (int c = 0; c < EY_NCLASSES; c++) fprintf(f, ",pe_%s", ey_class_names[c]);
   fputs(",ifmap_bus_blocked,dram_wait_cycles,checked,error\n", f);
@@ -417,7 +429,7 @@ void ey_report_csv(const ey_report *r, FILE *f) {
     }
     const ey_mapping *m = &x->map;
     ey_figures g;
-    ey_layer_figures(x, &g);
+    ey_layer_figures(x, a, &g);
     const ey_counts *c = g.c;
     fprintf(f, ",%d,%d,%d,%d,%d,%d,%d,%d,%d,%.6f,%llu,%llu,%.6f,%llu,%llu", m->n, m->p, m->q, m->r,
             m->t, m->e, m->eg, m->m, x->cost.active_pes, util_of(c->macs, g.cycles, pes),
@@ -432,7 +444,8 @@ void ey_report_csv(const ey_report *r, FILE *f) {
       fprintf(f, ",%llu,%llu", (unsigned long long)c->glb_reads[t], (unsigned long long)c->glb_writes[t]);
     for (int t = 0; t < EY_NTYPES; t++)
       fprintf(f, ",%llu,%llu", (unsigned long long)c->dram_reads[t], (unsigned long long)c->dram_writes[t]);
-    fprintf(f, ",%llu,%.6f,%.6f", (unsigned long long)dram_bytes(c, a), g.energy_total, x->cost.energy_total);
+    fprintf(f, ",%llu,%llu,%.6f,%.6f", (unsigned long long)dram_bytes(c, a),
+            (unsigned long long)g.dram_bytes_moved, g.energy_total, x->cost.energy_total);
     for (int lv = 0; lv < EY_NLEVELS; lv++) fprintf(f, ",%.6f", level_energy(g.energy, lv));
     if (x->simulated) {
       for (int k = 0; k < EY_NCLASSES; k++) fprintf(f, ",%llu", (unsigned long long)x->meas.classes[k]);

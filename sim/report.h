@@ -32,11 +32,12 @@ typedef struct ey_layer_result {
  * analytic otherwise. Pointers into the result. */
 typedef struct ey_figures {
   uint64_t cycles;
+  uint64_t dram_bytes_moved; /* bytes that crossed the DRAM bus (RLC-coded or raw) */
   const ey_counts *c;
   const double (*energy)[EY_NTYPES];
   double energy_total;
 } ey_figures;
-void ey_layer_figures(const ey_layer_result *x, ey_figures *out);
+void ey_layer_figures(const ey_layer_result *x, const ey_arch *a, ey_figures *out);
 
 typedef struct ey_report {
   const ey_arch *arch;
@@ -51,7 +52,9 @@ typedef struct ey_report {
 /* Totals over the mapped layers. */
 typedef struct ey_totals {
   int mapped, unmapped;
-  uint64_t cycles, macs, macs_gated, dram_bytes, glb_accesses, noc_transfers, spad_accesses;
+  uint64_t cycles, macs, macs_gated, glb_accesses, noc_transfers, spad_accesses;
+  uint64_t dram_bytes;                  /* that crossed the bus */
+  uint64_t dram_bytes_raw;              /* before RLC coding */
   uint64_t analytic_cycles;             /* the estimate, beside the measurement */
   uint64_t classes[EY_NCLASSES];        /* simulated layers' PE-cycles */
   uint64_t ifmap_bus_blocked, dram_wait_cycles, glb_conflicts;

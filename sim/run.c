@@ -50,6 +50,12 @@ ey_rc ey_report_build(ey_report *r, const ey_arch *a, const ey_net *net, int obj
     if (rc) return rc;
     x->simulated = 1;
     x->meas_energy_total = ey_energy_of(&x->meas.c, a, x->meas_energy);
+    /* DRAM energy follows the words that crossed the bus (fewer when coded). */
+    for (int t = 0; t < EY_NTYPES; t++) {
+      double moved = (double)x->meas.dram_bits[t] / a->word_bits * a->e_dram;
+      x->meas_energy_total += moved - x->meas_energy[EY_LV_DRAM][t];
+      x->meas_energy[EY_LV_DRAM][t] = moved;
+    }
   }
   return EY_OK;
 }

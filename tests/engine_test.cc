@@ -11,6 +11,7 @@
 extern "C" {
 #include "noc/noc.h"
 #include "sim/data.h"
+#include "traces/rlc.h"
 #include "sim/engine.h"
 }
 
@@ -69,6 +70,7 @@ void ExpectSameMeas(const ey_meas &x, const ey_meas &y) {
   EXPECT_EQ(x.ifmap_bus_blocked, y.ifmap_bus_blocked);
   EXPECT_EQ(x.dram_wait_cycles, y.dram_wait_cycles);
   EXPECT_EQ(x.passes, y.passes);
+  for (int t = 0; t < EY_NTYPES; t++) EXPECT_EQ(x.dram_bits[t], y.dram_bits[t]);
   EXPECT_EQ(x.ifmap_multicasts, y.ifmap_multicasts);
   EXPECT_EQ(x.ifmap_unicasts, y.ifmap_unicasts);
   EXPECT_EQ(x.filter_multicasts, y.filter_multicasts);
@@ -203,6 +205,39 @@ TEST(EngineCounts, CastsAddUpToTransfers) {
     // A multicast reaches at least two PEs, a unicast one.
     EXPECT_GE(ms.c.noc_ifmap_delivered, 2 * ms.ifmap_multicasts + ms.ifmap_unicasts);
   }
+}
+
+// The RLC codec on the DRAM boundary: with one tile (every ifmap row read once,
+// every output row written once), the bits that cross the bus are the codec's
+// words for those rows; weights cross raw.
+TEST(EngineRlc, CodedDramBitsEqualTheCodecsCount) {
+  ey_layer l = Layer(2, 3, 4, 9, 9, 3, 3, 1, 1);
+  ey_arch a = TinyArch(6, 9, 64, 1, "dram:\n  rlc: true\n");
+  Case k = {"rlc", l, a};
+  ey_mapping m = {2, 4, 3, 1, 1, 9, 9, 4};  // n = N, m = M, q*r = C, eg = E: one tile
+  ASSERT_EQ(ey_mapping_check(&l, &a, &m, nullptr), EY_OK);
+  for (double z : {0.0, 0.6}) {
+    SCOPED_TRACE(z);
+    ey_meas ms = Simulate(k, m, EY_STEP_FAST, z);
+    ey_tensors t;
+    ASSERT_EQ(ey_tensors_make(&t, &l, 16, 7, z), EY_OK);
+    uint64_t in_bits = 0;
+    for (int r = 0; r < l.N * l.C * l.H; r++) in_bits += 64 * ey_rlc_words(t.ifmap + r * l.W, l.W);
+    std::vector<uint32_t> raw((size_t)l.N * l.M * l.E * l.F);
+    std::vector<int16_t> out(raw.size());
+    ey_golden_conv(&l, &t, 16, raw.data(), out.data());
+    uint64_t out_bits = 0;
+    for (int r = 0; r < l.N * l.M * l.E; r++) out_bits += 64 * ey_rlc_words(out.data() + r * l.F, l.F);
+    EXPECT_EQ(ms.dram_bits[EY_IFMAP], in_bits);
+    EXPECT_EQ(ms.dram_bits[EY_PSUM], out_bits);
+    EXPECT_EQ(ms.dram_bits[EY_FILTER], ms.c.dram_reads[EY_FILTER] * 16);  // weights raw
+    ey_tensors_free(&t);
+  }
+  // Without coding, every value crosses as its 16 bits.
+  Case raw = {"raw", l, TinyArch(6, 9)};
+  ey_meas ms = Simulate(raw, m, EY_STEP_FAST, 0.6);
+  EXPECT_EQ(ms.dram_bits[EY_IFMAP], ms.c.dram_reads[EY_IFMAP] * 16);
+  EXPECT_EQ(ms.dram_bits[EY_PSUM], ms.c.dram_writes[EY_PSUM] * 16);
 }
 
 TEST(EngineDeterminism, SameInputsSameMeasurements) {
