@@ -35,7 +35,10 @@ ey_rc ey_tensors_make(ey_tensors *t, const ey_layer *l, int word_bits, uint64_t 
     uint64_t r = next(&s);
     t->ifmap[i] = (r >> 11) < cut ? 0 : (int16_t)(1 + (int)(next(&s) % (uint64_t)mag));
   }
-  for (size_t i = 0; i < nw; i++) t->weights[i] = (int16_t)((int)(next(&s) % (uint64_t)(2 * mag + 1)) - mag);
+  /* Weights from a stream of their own: they depend on the seed and the layer,
+   * not on the activations (so a replayed trace meets the same weights). */
+  uint64_t sw = (seed ^ hash_name(l->name)) * 0x9E3779B97F4A7C15ull + 0x5EED;
+  for (size_t i = 0; i < nw; i++) t->weights[i] = (int16_t)((int)(next(&sw) % (uint64_t)(2 * mag + 1)) - mag);
   t->shift = ey_requant_shift(l, word_bits);
   return EY_OK;
 }

@@ -71,6 +71,7 @@ typedef struct eng {
   ey_dram dram;
   ey_tensors T;
   uint32_t *row_bits;  /* dram.rlc: RLC bits of each ifmap row [N][C][H] */
+  const int16_t *ifmap_in; /* replayed activations, or NULL */
   uint32_t *raw;       /* [N][M][E][F] final psums */
   int16_t *out;        /* [N][M][E][F] outputs */
   int *rowmap[2];      /* per ifmap buffer: padded row -> local row, or -1 */
@@ -655,6 +656,8 @@ static ey_rc setup(eng *E, ey_err *err) {
   if (!E->raw || !E->out) return ey_err_set(err, EY_NOMEM, "out of memory");
   if (ey_tensors_make(&E->T, l, a->word_bits, E->o->seed, E->o->zeros))
     return ey_err_set(err, EY_NOMEM, "out of memory");
+  if (E->ifmap_in)
+    memcpy(E->T.ifmap, E->ifmap_in, sizeof *E->T.ifmap * (size_t)E->g.N * (size_t)l->C * (size_t)E->g.H * (size_t)E->g.W);
   if (a->dram_rlc) {
     size_t rows = (size_t)E->g.N * l->C * E->g.H;
     E->row_bits = malloc(sizeof *E->row_bits * rows);
@@ -847,7 +850,7 @@ static ey_rc check_outputs(eng *E, ey_err *err) {
 }
 
 ey_rc ey_engine_run_layer(const ey_arch *a, const ey_layer *l, const ey_mapping *m,
-                          const ey_engine_opts *o, ey_meas *out, ey_err *err) {
+                          const ey_engine_opts *o, const int16_t *ifmap, ey_meas *out, ey_err *err) {
   ey_err why;
   if (ey_mapping_check(l, a, m, &why))
     return ey_err_set(err, EY_MISUSE, "%s: illegal mapping: %s", l->name, why.msg);
@@ -860,6 +863,7 @@ ey_rc ey_engine_run_layer(const ey_arch *a, const ey_layer *l, const ey_mapping 
   E.o = o;
   E.ms = out;
   E.batch = o->step != EY_STEP_EXACT;
+  E.ifmap_in = ifmap;
   ey_rc rc = setup(&E, err);
   if (!rc) rc = run_layer(&E, err);
   if (!rc && o->check) rc = check_outputs(&E, err);

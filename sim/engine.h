@@ -60,12 +60,14 @@ typedef struct ey_meas {
   int checked;                   /* 1: every output equals the golden one */
 } ey_meas;
 
-/* Runs one layer. Returns EY_OK; EY_MISMATCH when --check finds an output that
+/* Runs one layer on `ifmap` ([N][C][H][W], e.g. replayed from an activation
+ * trace) or, when it is NULL, on activations made from o->seed and o->zeros; the
+ * weights are always made from the seed. Returns EY_OK; EY_MISMATCH when --check finds an output that
  * differs from the golden convolution (err names the layer, the index, the
  * expected and the got); EY_NOMEM; EY_MISUSE for a mapping that fails
  * ey_mapping_check(). */
 ey_rc ey_engine_run_layer(const ey_arch *a, const ey_layer *l, const ey_mapping *m,
-                          const ey_engine_opts *o, ey_meas *out, ey_err *err);
+                          const ey_engine_opts *o, const int16_t *ifmap, ey_meas *out, ey_err *err);
 
 #ifdef __cplusplus
 }

@@ -6,6 +6,7 @@
  * (the reports were written, with that layer marked). */
 #include <stdarg.h>
 #include <stdio.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -15,6 +16,9 @@
 #include "sim/config.h"
 #include "sim/outfile.h"
 #include "sim/run.h"
+#include "sim/data.h"
+#include "traces/npy.h"
+#include "traces/rlc.h"
 
 #ifndef EY_CONFIG_DIR
 #define EY_CONFIG_DIR "configs"
@@ -34,6 +38,7 @@ static const char k_usage[] =
     "  map ARCH NET     print the chosen mapping per layer; --out FILE saves it\n"
     "  config ARCH      print the effective architecture, defaults filled in (YAML)\n"
     "  keys             print every configuration key: type, range, default, meaning\n"
+    "  trace ...        activation traces: encode, decode, stats, synth (eyesim help trace)\n"
     "  help [COMMAND]   this text, or a command's options\n"
     "  --version        the version\n"
     "\n"
@@ -60,6 +65,8 @@ static const char k_usage_run[] =
     "  --seed S           seed of the synthetic data (default 1)\n"
     "  --zeros FRACTION   fraction of ifmap values that are zero, 0 to 1 (default 0)\n"
     "  --analytic         skip the cycle-level simulation: the mapper's estimates only\n"
+    "  --activations FILE replay each layer's ifmap from an activation trace (LAYER.ifmap);\n"
+    "                     layers the trace lacks run on synthetic activations\n"
     "  --mapping FILE     use the mappings in FILE (from `eyesim map --out`) instead of\n"
     "                     searching; a missing, mismatched or illegal entry is an error\n"
     "  --json FILE        write the full report as JSON (docs/report.md); - is stdout\n"
@@ -84,6 +91,7 @@ typedef struct opts {
   int check, analytic, step;
   uint64_t seed;
   double zeros;
+  const char *activations;
 } opts;
 
 static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -175,6 +183,8 @@ static int parse_opts(int argc, char **argv, opts *o) {
       if (end == val || *end || !(v >= 0 && v <= 1))
         return usage_error("--zeros: must be a number from 0 to 1 (got %s)", val);
       o->zeros = v;
+    } else if (!strcmp(name, "--activations") && !strcmp(o->cmd, "run")) {
+      o->activations = val;
     } else if (!strcmp(name, "--mapping") && !strcmp(o->cmd, "run")) {
       o->mapping = val;
     } else if (!strcmp(name, "--json") && !strcmp(o->cmd, "run")) {
@@ -319,7 +329,9 @@ static int cmd_run_or_map(int argc, char **argv) {
   ey_net net;
   ey_mapfile mf;
   ey_report rep;
+  ey_act_trace act;
   ey_err err;
+  memset(&act, 0, sizeof act);
   memset(&net, 0, sizeof net);
   memset(&mf, 0, sizeof mf);
   memset(&rep, 0, sizeof rep);
@@ -337,7 +349,7 @@ static int cmd_run_or_map(int argc, char **argv) {
   if (!rc && simulate && isatty(STDERR_FILENO)) {
     /* The progress line needs the estimates first: map, then simulate. */
     ey_report pre;
-    rc = ey_report_build(&pre, &arch, &net, objective, o.mapping ? &mf : NULL, NULL, &err);
+    rc = ey_report_build(&pre, &arch, &net, objective, o.mapping ? &mf : NULL, NULL, NULL, &err);
     for (int i = 0; !rc && i < pre.nlayers; i++)
       if (pre.res[i].mapped) prog.total += (double)pre.res[i].cost.cycles;
     ey_report_free(&pre);
@@ -346,7 +358,12 @@ static int cmd_run_or_map(int argc, char **argv) {
     eng.progress = on_pass;
     eng.progress_ctx = &prog;
   }
-  if (!rc) rc = ey_report_build(&rep, &arch, &net, objective, o.mapping ? &mf : NULL, simulate ? &eng : NULL, &err);
+  if (!rc && o.activations && !simulate)
+    rc = ey_err_set(&err, EY_USAGE, "--activations: replay needs the cycle-level simulation (got --analytic)");
+  if (!rc && o.activations) rc = ey_act_load(o.activations, &act, &err);
+  if (!rc)
+    rc = ey_report_build(&rep, &arch, &net, objective, o.mapping ? &mf : NULL, simulate ? &eng : NULL,
+                         o.activations ? &act : NULL, &err);
   if (eng.progress) fprintf(stderr, "\r\033[K");
   int status = EXIT_OK;
   if (rc) {
@@ -382,6 +399,7 @@ static int cmd_run_or_map(int argc, char **argv) {
   }
 done:
   ey_report_free(&rep);
+  ey_act_free(&act);
   ey_mapfile_free(&mf);
   ey_net_free(&net);
   return status;
@@ -427,6 +445,277 @@ static int cmd_keys(void) {
   return EXIT_OK;
 }
 
+static const char k_usage_trace[] =
+    "usage: eyesim trace encode IN.npy... -o FILE [--scale S]\n"
+    "       eyesim trace decode FILE (--layer L | --tensor NAME) -o OUT.npy\n"
+    "       eyesim trace stats FILE\n"
+    "       eyesim trace synth NET -o FILE [--zeros PROFILE] [--seed S] [--batch N] [--layers LIST]\n"
+    "\n"
+    "An activation trace holds RLC-coded activations (the Eyeriss DRAM code), one\n"
+    "tensor per name, e.g. conv2.ifmap; `eyesim run ... --activations FILE` replays it.\n"
+    "  encode   one tensor per .npy file (int16, or float32 times --scale, rounded and\n"
+    "           saturated), named after the file: conv2.npy is conv2.ifmap,\n"
+    "           conv2.ofmap.npy is conv2.ofmap; shapes (N, C, H, W) or fewer dimensions\n"
+    "  decode   one tensor back to an int16 .npy\n"
+    "  stats    per tensor: shape, zeros, raw and coded bytes, ratio, and the coded size\n"
+    "           against the entropy of its runs and levels\n"
+    "  synth    the synthetic ifmaps `eyesim run` makes with the same --seed and zeros;\n"
+    "           PROFILE is a fraction (0.6) or per-layer ones (0.5,conv1=0,conv2=0.7)\n";
+
+/* Opens `path` through a temporary file; the caller commits or aborts. */
+static int open_out(ey_outfile *o, const char *path) {
+  ey_err err;
+  if (ey_outfile_open(o, path, &err)) return fail(&err, EY_IO);
+  return EXIT_OK;
+}
+
+static int trace_encode(int argc, char **argv) {
+  const char *out = NULL;
+  double scale = 1.0;
+  int nin = 0;
+  const char *in[256];
+  for (int i = 3; i < argc; i++) {
+    if (!strcmp(argv[i], "-o") && i + 1 < argc) {
+      out = argv[++i];
+    } else if (!strcmp(argv[i], "--scale") && i + 1 < argc) {
+      char *end;
+      scale = strtod(argv[++i], &end);
+      if (*end || end == argv[i] || !(scale > 0))
+        return usage_error("--scale: must be a positive number (got %s)", argv[i]);
+    } else if (argv[i][0] == '-') {
+      return usage_error("%s: unknown option for `eyesim trace encode`", argv[i]);
+    } else if (nin < 256) {
+      in[nin++] = argv[i];
+    }
+  }
+  if (!out || !nin) return usage_error("%s", "`eyesim trace encode` needs IN.npy... and -o FILE");
+  ey_outfile o;
+  int st = open_out(&o, out);
+  if (st) return st;
+  ey_act_writer *w = ey_act_writer_open(o.f);
+  for (int k = 0; w && k < nin; k++) {
+    ey_npy a;
+    ey_err err;
+    if (ey_npy_read(in[k], scale, &a, &err)) {
+      ey_act_writer_close(w);
+      ey_outfile_abort(&o);
+      return fail(&err, EY_SYNTAX);
+    }
+    /* conv2.npy -> conv2.ifmap; conv2.ofmap.npy -> conv2.ofmap */
+    const char *base = strrchr(in[k], '/');
+    base = base ? base + 1 : in[k];
+    char name[EY_ACT_NAME_MAX];
+    snprintf(name, sizeof name, "%.*s", (int)(strlen(base) > 4 && !strcmp(base + strlen(base) - 4, ".npy") ? strlen(base) - 4 : strlen(base)), base);
+    if (!strchr(name, '.')) strncat(name, ".ifmap", sizeof name - strlen(name) - 1);
+    if (ey_act_writer_add(w, name, a.shape, a.data)) {
+      ey_npy_free(&a);
+      ey_act_writer_close(w);
+      ey_outfile_abort(&o);
+      fprintf(stderr, "eyesim: %s: write failed\n", out);
+      return EXIT_INPUT;
+    }
+    ey_npy_free(&a);
+  }
+  ey_err err;
+  if (!w || ey_act_writer_close(w) || ey_outfile_commit(&o, &err)) {
+    ey_outfile_abort(&o);
+    fprintf(stderr, "eyesim: %s: write failed\n", out);
+    return EXIT_INPUT;
+  }
+  return EXIT_OK;
+}
+
+static int trace_decode(int argc, char **argv) {
+  const char *file = NULL, *out = NULL, *layer = NULL, *tensor = NULL;
+  for (int i = 3; i < argc; i++) {
+    if (!strcmp(argv[i], "-o") && i + 1 < argc)
+      out = argv[++i];
+    else if (!strcmp(argv[i], "--layer") && i + 1 < argc)
+      layer = argv[++i];
+    else if (!strcmp(argv[i], "--tensor") && i + 1 < argc)
+      tensor = argv[++i];
+    else if (argv[i][0] == '-')
+      return usage_error("%s: unknown option for `eyesim trace decode`", argv[i]);
+    else
+      file = argv[i];
+  }
+  if (!file || !out || (!layer == !tensor))
+    return usage_error("%s", "`eyesim trace decode` needs FILE, --layer L or --tensor NAME, and -o OUT.npy");
+  char name[EY_ACT_NAME_MAX];
+  snprintf(name, sizeof name, layer ? "%s.ifmap" : "%s", layer ? layer : tensor);
+  ey_act_trace tr;
+  ey_err err;
+  if (ey_act_load(file, &tr, &err)) return fail(&err, EY_SYNTAX);
+  const ey_act_tensor *t = ey_act_find(&tr, name);
+  if (!t) {
+    fprintf(stderr, "eyesim: %s: %s: no such tensor in the trace\n", file, name);
+    ey_act_free(&tr);
+    return EXIT_INPUT;
+  }
+  uint64_t n = (uint64_t)t->shape[0] * t->shape[1] * t->shape[2] * t->shape[3];
+  int16_t *v = malloc(sizeof *v * (size_t)n);
+  int st = v ? EXIT_OK : EXIT_INPUT;
+  ey_outfile o;
+  if (!st && ey_act_decode(&tr, t, v, &err)) st = fail(&err, EY_SYNTAX);
+  if (!st) st = open_out(&o, out);
+  if (!st) {
+    ey_npy_write(o.f, t->shape, v);
+    if (ey_outfile_commit(&o, &err)) st = fail(&err, EY_IO);
+  }
+  free(v);
+  ey_act_free(&tr);
+  return st;
+}
+
+/* Entropy, in bits per symbol, of a histogram of `total` symbols. */
+static double entropy(const uint64_t *h, size_t n, uint64_t total) {
+  double e = 0;
+  for (size_t i = 0; i < n; i++)
+    if (h[i]) {
+      double p = (double)h[i] / (double)total;
+      e -= p * log2(p);
+    }
+  return e;
+}
+
+static int trace_stats(int argc, char **argv) {
+  if (argc != 4) return usage_error("%s", "`eyesim trace stats` needs FILE");
+  ey_act_trace tr;
+  ey_err err;
+  if (ey_act_load(argv[3], &tr, &err)) return fail(&err, EY_SYNTAX);
+  printf("%-24s %-22s %7s %12s %12s %6s %14s\n", "tensor", "shape (N,C,H,W)", "zeros%", "raw bytes",
+         "coded bytes", "ratio", "vs entropy");
+  uint64_t *hl = calloc(65536, sizeof *hl);
+  for (int k = 0; hl && k < tr.n; k++) {
+    const ey_act_tensor *t = &tr.t[k];
+    uint64_t n = (uint64_t)t->shape[0] * t->shape[1] * t->shape[2] * t->shape[3], zeros = 0, pairs = 0;
+    int16_t *v = malloc(sizeof *v * (size_t)n);
+    if (!v || ey_act_decode(&tr, t, v, &err)) {
+      free(v);
+      continue;
+    }
+    for (uint64_t i = 0; i < n; i++) zeros += v[i] == 0;
+    /* The entropy limit of the code's own symbols: the runs and the levels of
+     * its pairs, each coded at its empirical entropy. */
+    uint64_t hr[32] = {0};
+    memset(hl, 0, 65536 * sizeof *hl);
+    for (uint64_t w = 0; w < t->nwords; w++) {
+      int run[3], term;
+      int16_t level[3];
+      ey_rlc_unpack(t->words[w], run, level, &term);
+      for (int p = 0; p < 3; p++) {
+        if (w + 1 == t->nwords && !run[p] && !level[p]) continue; /* padding */
+        hr[run[p]]++;
+        hl[(uint16_t)level[p]]++;
+        pairs++;
+      }
+    }
+    double limit = pairs ? (double)pairs * (entropy(hr, 32, pairs) + entropy(hl, 65536, pairs)) / 8 : 0;
+    uint64_t raw = n * 2, coded = t->nwords * 8;
+    char shape[48];
+    snprintf(shape, sizeof shape, "(%d, %d, %d, %d)", t->shape[0], t->shape[1], t->shape[2], t->shape[3]);
+    printf("%-24s %-22s %7.1f %12llu %12llu %6.2f %13.1f%%\n", t->name, shape, 100.0 * (double)zeros / (double)n,
+           (unsigned long long)raw, (unsigned long long)coded, (double)raw / (double)coded,
+           limit > 0 ? 100.0 * ((double)coded / limit - 1) : 0.0);
+    free(v);
+  }
+  free(hl);
+  ey_act_free(&tr);
+  return EXIT_OK;
+}
+
+/* "0.6" or "0.5,conv1=0,conv2=0.7": the zero fraction of layer `name`. */
+static int profile_zeros(const char *profile, const char *name, double *out) {
+  *out = 0;
+  for (const char *p = profile; *p;) {
+    const char *comma = strchr(p, ',');
+    size_t len = comma ? (size_t)(comma - p) : strlen(p);
+    char item[128];
+    snprintf(item, sizeof item, "%.*s", (int)len, p);
+    char *eq = strchr(item, '='), *end;
+    double v = strtod(eq ? eq + 1 : item, &end);
+    if (*end || end == (eq ? eq + 1 : item) || !(v >= 0 && v <= 1)) return -1;
+    if (!eq || (size_t)(eq - item) == strlen(name)) {
+      if (!eq || !strncmp(item, name, strlen(name))) *out = v;
+    }
+    p += len + (comma ? 1 : 0);
+  }
+  return 0;
+}
+
+static int trace_synth(int argc, char **argv) {
+  const char *net_arg = NULL, *out = NULL, *profile = "0", *layers = NULL;
+  uint64_t seed = 1;
+  int batch = 0;
+  for (int i = 3; i < argc; i++) {
+    if (!strcmp(argv[i], "-o") && i + 1 < argc) {
+      out = argv[++i];
+    } else if (!strcmp(argv[i], "--zeros") && i + 1 < argc) {
+      profile = argv[++i];
+    } else if (!strcmp(argv[i], "--seed") && i + 1 < argc) {
+      seed = strtoull(argv[++i], NULL, 10);
+    } else if (!strcmp(argv[i], "--batch") && i + 1 < argc) {
+      if (parse_int(argv[++i], 1, 65536, &batch))
+        return usage_error("--batch: must be an integer from 1 to 65536 (got %s)", argv[i]);
+    } else if (!strcmp(argv[i], "--layers") && i + 1 < argc) {
+      layers = argv[++i];
+    } else if (argv[i][0] == '-') {
+      return usage_error("%s: unknown option for `eyesim trace synth`", argv[i]);
+    } else {
+      net_arg = argv[i];
+    }
+  }
+  double z;
+  if (profile_zeros(profile, "", &z))
+    return usage_error("--zeros: expected a fraction from 0 to 1, or NAME=FRACTION items (got %s)", profile);
+  if (!net_arg || !out) return usage_error("%s", "`eyesim trace synth` needs NET and -o FILE");
+  char nbuf[512];
+  ey_net net;
+  ey_err err;
+  ey_rc rc = ey_net_load(resolve(net_arg, "nets", nbuf, sizeof nbuf), &net, &err);
+  if (!rc && batch) ey_net_set_batch(&net, batch);
+  if (!rc && layers) rc = ey_net_select(&net, layers, &err);
+  if (rc) {
+    ey_net_free(&net);
+    return fail(&err, rc);
+  }
+  ey_outfile o;
+  int st = open_out(&o, out);
+  ey_act_writer *w = st ? NULL : ey_act_writer_open(o.f);
+  for (int i = 0; w && !st && i < net.nlayers; i++) {
+    const ey_layer *l = &net.layers[i];
+    ey_tensors t;
+    profile_zeros(profile, l->name, &z);
+    /* The same generator, seed and zeros as `eyesim run` (16-bit words). */
+    if (ey_tensors_make(&t, l, 16, seed, z)) {
+      st = EXIT_INPUT;
+      break;
+    }
+    char name[EY_ACT_NAME_MAX];
+    snprintf(name, sizeof name, "%s.ifmap", l->name);
+    const int shape[4] = {l->N, l->C, l->H, l->W};
+    if (ey_act_writer_add(w, name, shape, t.ifmap)) st = EXIT_INPUT;
+    ey_tensors_free(&t);
+  }
+  if (w && ey_act_writer_close(w)) st = EXIT_INPUT;
+  if (!st && ey_outfile_commit(&o, &err)) st = fail(&err, EY_IO);
+  if (st) ey_outfile_abort(&o);
+  ey_net_free(&net);
+  return st;
+}
+
+static int cmd_trace(int argc, char **argv) {
+  if (argc < 3 || !strcmp(argv[2], "--help") || !strcmp(argv[2], "-h")) {
+    fputs(k_usage_trace, argc < 3 ? stderr : stdout);
+    return argc < 3 ? EXIT_USAGE : EXIT_OK;
+  }
+  if (!strcmp(argv[2], "encode")) return trace_encode(argc, argv);
+  if (!strcmp(argv[2], "decode")) return trace_decode(argc, argv);
+  if (!strcmp(argv[2], "stats")) return trace_stats(argc, argv);
+  if (!strcmp(argv[2], "synth")) return trace_synth(argc, argv);
+  return usage_error("trace %s: unknown command (encode, decode, stats or synth)", argv[2]);
+}
+
 int main(int argc, char **argv) {
   if (argc < 2) {
     fputs(k_usage, stderr);
@@ -440,6 +729,8 @@ int main(int argc, char **argv) {
   if (!strcmp(cmd, "help") || !strcmp(cmd, "--help") || !strcmp(cmd, "-h")) {
     if (argc > 2 && (!strcmp(argv[2], "run") || !strcmp(argv[2], "map")))
       fputs(k_usage_run, stdout);
+    else if (argc > 2 && !strcmp(argv[2], "trace"))
+      fputs(k_usage_trace, stdout);
     else
       fputs(k_usage, stdout);
     return EXIT_OK;
@@ -447,5 +738,6 @@ int main(int argc, char **argv) {
   if (!strcmp(cmd, "run") || !strcmp(cmd, "map")) return cmd_run_or_map(argc, argv);
   if (!strcmp(cmd, "config")) return cmd_config(argc, argv);
   if (!strcmp(cmd, "keys")) return cmd_keys();
+  if (!strcmp(cmd, "trace")) return cmd_trace(argc, argv);
   return usage_error("%s: unknown command", cmd);
 }

@@ -161,6 +161,13 @@ void ey_report_table(const ey_report *r, FILE *f) {
             (unsigned long long)t.glb_conflicts);
     if (r->engine->check)
       fprintf(f, "check: %d of %d layers equal the golden convolution in every output\n", t.checked, t.mapped);
+    if (r->activations) {
+      fprintf(f, "activations replayed from %s:", r->activations);
+      int any = 0;
+      for (int i = 0; i < r->nlayers; i++)
+        if (r->res[i].replayed) fprintf(f, "%s %s", any++ ? "," : "", r->res[i].layer->name);
+      fprintf(f, "%s\n", !any ? " none (no tensor matched a layer)" : any < t.mapped ? " (the others synthetic)" : "");
+    }
   }
   if (t.unmapped)
     fprintf(f, "%d of %d layers could not map; the totals cover the other %d.\n", t.unmapped,
@@ -297,6 +304,7 @@ static void json_layer(ey_json *j, const ey_report *r, const ey_layer_result *x)
     ey_json_uint(j, "ifmap_bus_blocked_cycles", ms->ifmap_bus_blocked);
     ey_json_obj_end(j);
     ey_json_bool(j, "checked", ms->checked);
+    ey_json_str(j, "activations", x->replayed ? "trace" : "synthetic");
   }
   ey_json_obj_begin(j, "analytic");
   json_figures(j, a, c->cycles, &c->c, (const double(*)[EY_NTYPES])c->energy, c->energy_total, c->active_pes,
@@ -327,6 +335,7 @@ void ey_report_json(const ey_report *r, FILE *f) {
     ey_json_uint(&j, "seed", r->engine->seed);
     ey_json_real(&j, "zeros", r->engine->zeros);
     ey_json_bool(&j, "check", r->engine->check);
+    if (r->activations) ey_json_str(&j, "activations", r->activations);
     ey_json_obj_end(&j);
   }
   ey_json_obj_begin(&j, "arch");

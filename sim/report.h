@@ -23,6 +23,7 @@ typedef struct ey_layer_result {
   ey_mapping map;
   ey_cost cost;        /* the mapper's analytic figures */
   int simulated;       /* 1: `meas` holds the cycle-level engine's figures */
+  int replayed;        /* 1: the ifmap came from an activation trace */
   ey_meas meas;
   double meas_energy[EY_NLEVELS][EY_NTYPES]; /* energy of the measured accesses */
   double meas_energy_total;
@@ -45,6 +46,7 @@ typedef struct ey_report {
   int objective;            /* ey_objective the mappings were chosen for */
   const char *mapping_from; /* "search" or "file"; shown in the table only */
   const ey_engine_opts *engine; /* NULL: analytic only */
+  const char *activations;  /* the activation trace replayed, or NULL */
   int nlayers;
   ey_layer_result *res;     /* parallel to net->layers */
 } ey_report;

@@ -4,6 +4,7 @@
 #define EY_RUN_H
 
 #include "sim/report.h"
+#include "traces/actrace.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -16,9 +17,13 @@ extern "C" {
  * ey_report_totals() counts it. A missing, mismatched or illegal mapping-file
  * entry is EY_MISMATCH naming FILE:LINE and key; an output that differs from the
  * golden convolution under engine->check is EY_MISMATCH naming layer and index.
+ * With an activation trace `act` (may be NULL), a layer whose LAYER.ifmap tensor
+ * is there is replayed on it; a tensor of another shape is EY_MISMATCH naming
+ * both shapes; a layer the trace lacks runs on synthetic activations.
  * The caller frees with ey_report_free() whatever the result. */
 ey_rc ey_report_build(ey_report *r, const ey_arch *a, const ey_net *net, int objective,
-                      const ey_mapfile *mf, const ey_engine_opts *engine, ey_err *err);
+                      const ey_mapfile *mf, const ey_engine_opts *engine, const ey_act_trace *act,
+                      ey_err *err);
 void ey_report_free(ey_report *r); /* safe on a zeroed ey_report */
 
 #ifdef __cplusplus

@@ -51,7 +51,7 @@ ey_meas Simulate(const Case &k, const ey_mapping &m, int step, double zeros, uin
   ey_engine_opts o = {step, seed, zeros, 1, nullptr, nullptr};
   ey_meas meas;
   ey_err err;
-  EXPECT_EQ(ey_engine_run_layer(&k.a, &k.l, &m, &o, &meas, &err), EY_OK) << k.what << ": " << err.msg;
+  EXPECT_EQ(ey_engine_run_layer(&k.a, &k.l, &m, &o, nullptr, &meas, &err), EY_OK) << k.what << ": " << err.msg;
   EXPECT_EQ(meas.checked, 1) << k.what;
   return meas;
 }

@@ -1,0 +1,266 @@
+// traces_test.cc - activation traces and .npy files: round trips, each kind of
+// corrupt input with its one-line error, and replay through the engine.
+#include <gtest/gtest.h>
+
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "test_util.h"
+
+extern "C" {
+#include "sim/data.h"
+#include "sim/run.h"
+#include "traces/actrace.h"
+#include "traces/npy.h"
+}
+
+using eytest::Eyesim;
+using eytest::FileExists;
+using eytest::ReadFile;
+using eytest::TempDir;
+using eytest::WriteFile;
+
+namespace {
+
+void WriteNpy(const std::string &path, const int shape[4], const std::vector<int16_t> &v) {
+  FILE *f = fopen(path.c_str(), "wb");
+  ASSERT_NE(f, nullptr);
+  ey_npy_write(f, shape, v.data());
+  fclose(f);
+}
+
+void WriteTrace(const std::string &path, const char *name, const int shape[4], const std::vector<int16_t> &v) {
+  FILE *f = fopen(path.c_str(), "wb");
+  ASSERT_NE(f, nullptr);
+  ey_act_writer *w = ey_act_writer_open(f);
+  ASSERT_NE(w, nullptr);
+  ASSERT_EQ(ey_act_writer_add(w, name, shape, v.data()), EY_OK);
+  ASSERT_EQ(ey_act_writer_close(w), EY_OK);
+  fclose(f);
+}
+
+std::string LoadError(const std::string &path) {
+  ey_act_trace tr;
+  ey_err err;
+  err.msg[0] = '\0';
+  ey_rc rc = ey_act_load(path.c_str(), &tr, &err);
+  ey_act_free(&tr);
+  return rc == EY_OK ? "" : err.msg;
+}
+
+TEST(Npy, Int16RoundTripAndFloatScaling) {
+  TempDir t;
+  const int shape[4] = {1, 2, 3, 4};
+  std::vector<int16_t> v(24);
+  for (int i = 0; i < 24; i++) v[i] = (int16_t)(i * 1000 - 12000);
+  WriteNpy(t.File("a.npy"), shape, v);
+  ey_npy a;
+  ey_err err;
+  ASSERT_EQ(ey_npy_read(t.File("a.npy").c_str(), 1.0, &a, &err), EY_OK) << err.msg;
+  EXPECT_EQ(std::memcmp(a.shape, shape, sizeof shape), 0);
+  EXPECT_EQ(std::vector<int16_t>(a.data, a.data + a.count), v);
+  ey_npy_free(&a);
+  // float32 (2, 2): [0.5, -1.26, 300.0, 0.0] x 100, rounded and saturated.
+  std::string f("\x93NUMPY\x01\x00", 8);
+  std::string dict = "{'descr': '<f4', 'fortran_order': False, 'shape': (2, 2), }";
+  dict += std::string(128 - 10 - dict.size() - 1, ' ') + "\n";
+  f += std::string(1, (char)dict.size()) + std::string(1, '\0') + dict;
+  for (float x : {0.5f, -1.26f, 300.0f, 0.0f}) f += std::string((const char *)&x, 4);
+  WriteFile(t.File("f.npy"), f);
+  ASSERT_EQ(ey_npy_read(t.File("f.npy").c_str(), 100.0, &a, &err), EY_OK) << err.msg;
+  EXPECT_EQ(a.shape[2], 2);  // two dimensions are H and W
+  EXPECT_EQ(a.shape[3], 2);
+  EXPECT_EQ(a.data[0], 50);
+  EXPECT_EQ(a.data[1], -126);
+  EXPECT_EQ(a.data[2], 30000);
+  EXPECT_EQ(a.data[3], 0);
+  ey_npy_free(&a);
+}
+
+std::string NpyError(const std::string &bytes) {
+  TempDir t;
+  WriteFile(t.File("x.npy"), bytes);
+  ey_npy a;
+  ey_err err;
+  EXPECT_NE(ey_npy_read(t.File("x.npy").c_str(), 1.0, &a, &err), EY_OK);
+  std::string m = err.msg;
+  return m.substr(m.find(".npy: ") + 6);
+}
+
+TEST(Npy, BadFilesAreNamed) {
+  auto header = [](const std::string &dict) {
+    std::string d = dict + std::string(128 - 10 - dict.size() - 1, ' ') + "\n";
+    return std::string("\x93NUMPY\x01\x00", 8) + std::string(1, (char)d.size()) + std::string(1, '\0') + d;
+  };
+  EXPECT_EQ(NpyError("GIF89a...."), "offset 0: expected the .npy magic \\x93NUMPY (got other bytes)");
+  EXPECT_EQ(NpyError(header("{'descr': '<f8', 'fortran_order': False, 'shape': (2,), }")),
+            "offset 10: descr: expected '<i2' (int16) or '<f4' (float32) (got '<f8')");
+  EXPECT_EQ(NpyError(header("{'descr': '<i2', 'fortran_order': True, 'shape': (2,), }")),
+            "offset 10: fortran_order: expected False (got True,)");
+  EXPECT_EQ(NpyError(header("{'descr': '<i2', 'fortran_order': False, 'shape': (2, 2), }") + "ab"),
+            "offset 130: expected 4 values (got 1: the file is truncated)");  // data at 128
+}
+
+TEST(ActTrace, RoundTripGzipAndPlain) {
+  TempDir t;
+  const int shape[4] = {1, 2, 3, 5};
+  std::vector<int16_t> v(30, 0);
+  v[3] = 7;
+  v[29] = -2;
+  WriteTrace(t.File("a.gz"), "conv9.ifmap", shape, v);
+  ey_act_trace tr;
+  ey_err err;
+  ASSERT_EQ(ey_act_load(t.File("a.gz").c_str(), &tr, &err), EY_OK) << err.msg;
+  ASSERT_EQ(tr.n, 1);
+  const ey_act_tensor *x = ey_act_find(&tr, "conv9.ifmap");
+  ASSERT_NE(x, nullptr);
+  std::vector<int16_t> back(30);
+  ASSERT_EQ(ey_act_decode(&tr, x, back.data(), &err), EY_OK);
+  EXPECT_EQ(back, v);
+  ey_act_free(&tr);
+  // The same stream uncompressed reads too.
+  std::string cmd = "gzip -dc '" + t.File("a.gz") + "' > '" + t.File("plain") + "'";
+  ASSERT_EQ(system(cmd.c_str()), 0);
+  EXPECT_EQ(ReadFile(t.File("plain")).rfind(EY_ACT_MAGIC "\ntensor conv9.ifmap 1 2 3 5 16 ", 0), 0u);
+  EXPECT_EQ(LoadError(t.File("plain")), "");
+}
+
+TEST(ActTrace, CorruptFilesAreNamed) {
+  TempDir t;
+  const int shape[4] = {1, 1, 2, 3};
+  WriteTrace(t.File("a.gz"), "c.ifmap", shape, {0, 0, 12, 0, 0, 53});
+  std::string gz = ReadFile(t.File("a.gz"));
+  // A truncated gzip stream.
+  WriteFile(t.File("trunc.gz"), gz.substr(0, gz.size() / 2));
+  std::string m = LoadError(t.File("trunc.gz"));
+  EXPECT_NE(m.find("trunc.gz: "), std::string::npos) << m;
+  EXPECT_NE(m.find("truncated"), std::string::npos) << m;
+  // Another kind of file, another version.
+  WriteFile(t.File("bad"), "hello\n");
+  EXPECT_EQ(LoadError(t.File("bad")), t.File("bad") + ": offset 0: expected '" EY_ACT_MAGIC "' (got a file of another kind)");
+  WriteFile(t.File("v2"), "eyesim activation trace v2\nend\n");
+  EXPECT_EQ(LoadError(t.File("v2")), t.File("v2") + ": offset 0: expected version 1 (got 'eyesim activation trace v2')");
+  // A word without its term bit, and a run past the tensor's end.
+  std::string plain = EY_ACT_MAGIC "\ntensor c.ifmap 1 1 2 3 16 1\n";
+  uint64_t w = 2ull | 12ull << 5 | 2ull << 21 | 53ull << 26;  // no term bit
+  WriteFile(t.File("noterm"), plain + std::string((const char *)&w, 8) + "end\n");
+  EXPECT_EQ(LoadError(t.File("noterm")), t.File("noterm") + ": tensor c.ifmap: word 0: the last word has no term bit");
+  w = 2ull | 12ull << 5 | 9ull << 21 | 53ull << 26 | 1ull << 63;  // 9 zeros after 3 of 6 values
+  WriteFile(t.File("overrun"), plain + std::string((const char *)&w, 8) + "end\n");
+  EXPECT_EQ(LoadError(t.File("overrun")),
+            t.File("overrun") + ": tensor c.ifmap: word 0: a run of 9 zeros overflows the tensor's 6 values");
+  WriteFile(t.File("short"), plain + "abc");
+  EXPECT_EQ(LoadError(t.File("short")),
+            t.File("short") + ": tensor c.ifmap: expected 1 words (got 0: the file is truncated)");
+  EXPECT_EQ(LoadError(t.File("none.gz")).find("cannot open"), t.File("none.gz").size() + 2);
+}
+
+// ---------------------------------------------------------------- replay
+
+struct Replay {
+  ey_arch a = eytest::LoadArch("eyeriss_v1");
+  ey_net n;
+  Replay() {
+    ey_err err;
+    EXPECT_EQ(ey_net_load((std::string(EY_SRC_DIR) + "/tests/data/tiny.yaml").c_str(), &n, &err), EY_OK);
+  }
+  ~Replay() { ey_net_free(&n); }
+  ey_rc Run(const ey_act_trace *act, double zeros, ey_report *r, ey_err *err) {
+    static ey_engine_opts o;
+    o = {EY_STEP_FAST, 3, zeros, 1, nullptr, nullptr};
+    return ey_report_build(r, &a, &n, a.objective, nullptr, &o, act, err);
+  }
+};
+
+TEST(Replay, AllZeroActivationsGateEveryMac) {
+  Replay rp;
+  TempDir t;
+  FILE *f = fopen(t.File("z.gz").c_str(), "wb");
+  ey_act_writer *w = ey_act_writer_open(f);
+  for (int i = 0; i < rp.n.nlayers; i++) {
+    const ey_layer &l = rp.n.layers[i];
+    const int shape[4] = {l.N, l.C, l.H, l.W};
+    std::vector<int16_t> zero((size_t)l.N * l.C * l.H * l.W, 0);
+    ASSERT_EQ(ey_act_writer_add(w, (std::string(l.name) + ".ifmap").c_str(), shape, zero.data()), EY_OK);
+  }
+  ASSERT_EQ(ey_act_writer_close(w), EY_OK);
+  fclose(f);
+  ey_act_trace tr;
+  ey_err err;
+  ASSERT_EQ(ey_act_load(t.File("z.gz").c_str(), &tr, &err), EY_OK) << err.msg;
+  ey_report r;
+  ASSERT_EQ(rp.Run(&tr, 0.0, &r, &err), EY_OK) << err.msg;
+  for (int i = 0; i < r.nlayers; i++) {
+    EXPECT_TRUE(r.res[i].replayed);
+    EXPECT_EQ(r.res[i].meas.c.macs_gated, r.res[i].meas.c.macs) << r.res[i].layer->name;
+    EXPECT_TRUE(r.res[i].meas.checked);
+  }
+  ey_report_free(&r);
+  ey_act_free(&tr);
+}
+
+TEST(Replay, SynthTraceReplaysAsTheSameSeededRun) {
+  TempDir t;
+  auto s = Eyesim("trace synth tests/data/tiny.yaml --zeros 0.4 --seed 3 -o " + t.File("s.gz"));
+  ASSERT_EQ(s.status, 0) << s.err;
+  Replay rp;
+  ey_act_trace tr;
+  ey_err err;
+  ASSERT_EQ(ey_act_load(t.File("s.gz").c_str(), &tr, &err), EY_OK) << err.msg;
+  ey_report a, b;
+  ASSERT_EQ(rp.Run(&tr, 0.0, &a, &err), EY_OK) << err.msg;  // zeros from the trace
+  ASSERT_EQ(rp.Run(nullptr, 0.4, &b, &err), EY_OK) << err.msg;
+  for (int i = 0; i < a.nlayers; i++) {
+    SCOPED_TRACE(a.res[i].layer->name);
+    EXPECT_TRUE(a.res[i].replayed);
+    eytest::ExpectSameCounts(b.res[i].meas.c, a.res[i].meas.c);
+    EXPECT_EQ(a.res[i].meas.cycles, b.res[i].meas.cycles);
+    for (int ty = 0; ty < EY_NTYPES; ty++) EXPECT_EQ(a.res[i].meas.dram_bits[ty], b.res[i].meas.dram_bits[ty]);
+  }
+  ey_report_free(&a);
+  ey_report_free(&b);
+  ey_act_free(&tr);
+}
+
+TEST(Replay, ShapeMismatchNamesBothShapes) {
+  TempDir t;
+  const int shape[4] = {2, 3, 15, 14};
+  WriteTrace(t.File("m.gz"), "c1.ifmap", shape, std::vector<int16_t>(2 * 3 * 15 * 14, 1));
+  auto r = Eyesim("run eyeriss_v1 tests/data/tiny.yaml --activations " + t.File("m.gz") + " --json " + t.File("o.json"));
+  EXPECT_EQ(r.status, 1);
+  EXPECT_EQ(r.err, "eyesim: " + t.File("m.gz") +
+                       ": tensor c1.ifmap: shape (2, 3, 15, 14) does not match layer c1 (2, 3, 15, 15)\n");
+  EXPECT_FALSE(FileExists(t.File("o.json")));
+}
+
+TEST(TraceCli, EncodeDecodeStatsFlow) {
+  TempDir t;
+  const int shape[4] = {2, 8, 8, 8};
+  std::vector<int16_t> v(2 * 8 * 8 * 8);
+  for (size_t i = 0; i < v.size(); i++) v[i] = (int16_t)(i % 3 == 0 ? 0 : 1 + (int)(i % 97));
+  WriteNpy(t.File("c2.npy"), shape, v);
+  ASSERT_EQ(Eyesim("trace encode " + t.File("c2.npy") + " -o " + t.File("t.gz")).status, 0);
+  auto st = Eyesim("trace stats " + t.File("t.gz"));
+  ASSERT_EQ(st.status, 0) << st.err;
+  EXPECT_NE(st.out.find("c2.ifmap                 (2, 8, 8, 8)"), std::string::npos) << st.out;
+  EXPECT_NE(st.out.find(" 33.4 "), std::string::npos) << st.out;  // 342 of 1024 values are zero
+  ASSERT_EQ(Eyesim("trace decode " + t.File("t.gz") + " --layer c2 -o " + t.File("back.npy")).status, 0);
+  EXPECT_EQ(ReadFile(t.File("back.npy")), ReadFile(t.File("c2.npy")));
+  // Replaying it: the layer is marked, and --check still passes.
+  auto r = Eyesim("run eyeriss_v1 tests/data/tiny.yaml --layers c2 --check --activations " + t.File("t.gz"));
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.out.find("activations replayed from " + t.File("t.gz") + ": c2\n"), std::string::npos) << r.out;
+  // A bad input leaves no output behind.
+  WriteFile(t.File("bad.npy"), "not numpy");
+  auto bad = Eyesim("trace encode " + t.File("c2.npy") + " " + t.File("bad.npy") + " -o " + t.File("u.gz"));
+  EXPECT_EQ(bad.status, 1);
+  EXPECT_EQ(bad.err, "eyesim: " + t.File("bad.npy") + ": offset 0: expected the .npy magic \\x93NUMPY (got a file too short)\n");
+  EXPECT_FALSE(FileExists(t.File("u.gz")));
+  auto nodec = Eyesim("trace decode " + t.File("t.gz") + " --layer zz -o " + t.File("z.npy"));
+  EXPECT_EQ(nodec.status, 1);
+  EXPECT_EQ(nodec.err, "eyesim: " + t.File("t.gz") + ": zz.ifmap: no such tensor in the trace\n");
+  EXPECT_FALSE(FileExists(t.File("z.npy")));
+}
+
+}  // namespace

@@ -1,0 +1,60 @@
+/* actrace.h - activation-trace files: the RLC-coded activations of a network's
+ * layers, as the chip stores them in DRAM. The file is a gzip stream (a plain,
+ * uncompressed one reads too) of:
+ *
+ *   eyesim activation trace v1\n
+ *   tensor NAME N C H W WORD_BITS WORDS\n   then WORDS 64-bit RLC words, little endian
+ *   ...                                      (one block per tensor, e.g. conv2.ifmap)
+ *   end\n
+ *
+ * The RLC word is traces/rlc.h's. The writer streams into a FILE* that the caller
+ * makes appear whole; the reader checks every tensor when it loads the file. */
+#ifndef EY_ACTRACE_H
+#define EY_ACTRACE_H
+
+#include <stdio.h>
+
+#include "sim/ey_types.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define EY_ACT_MAGIC "eyesim activation trace v1"
+#define EY_ACT_NAME_MAX 128
+
+typedef struct ey_act_tensor {
+  char name[EY_ACT_NAME_MAX]; /* "conv2.ifmap" */
+  int shape[4];               /* N, C, H, W */
+  int word_bits;              /* 16 */
+  uint64_t nwords;
+  uint64_t *words;            /* owned: the RLC words */
+} ey_act_tensor;
+
+typedef struct ey_act_trace {
+  char path[256];
+  int n;
+  ey_act_tensor *t; /* owned */
+} ey_act_trace;
+
+/* Loads and checks a trace: magic and version, each tensor's header, its words,
+ * and that they decode to exactly its shape. Returns EY_OK, or EY_IO / EY_SYNTAX
+ * with "FILE: offset K: expected X (got Y)" or "FILE: tensor NAME: ..." in err. */
+ey_rc ey_act_load(const char *path, ey_act_trace *tr, ey_err *err);
+void ey_act_free(ey_act_trace *tr);
+const ey_act_tensor *ey_act_find(const ey_act_trace *tr, const char *name);
+/* Decodes a tensor into v (room for N*C*H*W values). */
+ey_rc ey_act_decode(const ey_act_trace *tr, const ey_act_tensor *t, int16_t *v, ey_err *err);
+
+typedef struct ey_act_writer ey_act_writer; /* opaque */
+/* Starts a trace on f (gzip). Returns NULL when out of memory. */
+ey_act_writer *ey_act_writer_open(FILE *f);
+/* Codes and appends one tensor. Returns EY_OK or EY_NOMEM / EY_IO. */
+ey_rc ey_act_writer_add(ey_act_writer *w, const char *name, const int shape[4], const int16_t *v);
+/* Ends the trace and flushes the gzip stream; frees w. EY_IO on a write error. */
+ey_rc ey_act_writer_close(ey_act_writer *w);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* EY_ACTRACE_H */
