@@ -22,7 +22,7 @@ TEST(Fidelity, EyerissV1AlexNetLatencyWithinTwentyPercentOfThePublished) {
   ey_totals t;
   ey_report_totals(&r, &t);
   EXPECT_NEAR(t.macs / 1e6, 2663, 1);
-  // Measured: 133.2 ms (+15.5 %). The synthetic activations have no zeros, so RLC
+  // Measured: 132.9 ms (+15.3 %). The synthetic activations have no zeros, so RLC
   // coding on the DRAM boundary costs bits instead of saving them (the chip's real
   // activations save 1.9-2.6x, reference/eyeriss.md) and the array waits on DRAM
   // for longer; the mappings are eyesim's own. The tolerance is 20 % until real
