@@ -111,6 +111,11 @@ static int place(const eng *E, int ti, int ri, int i, int j) {
   return row * E->cols + h * E->ecol + jj;
 }
 
+/* Tells the access observer, if any. */
+static void observe(const eng *E, int unit, int is_write, int type, uint64_t addr, uint64_t words) {
+  if (E->o->access) E->o->access(E->o->access_ctx, E->l, E->now, unit, is_write, type, addr, words);
+}
+
 /* Adds `cycles` to the classes: `busy` PEs as `cls`, the rest idle. In exact
  * stepping the cycles are walked one by one, as the array would be ticked. */
 static void wait_cycles(eng *E, uint64_t cycles, int busy, int cls) {
@@ -159,6 +164,7 @@ static void tile_submit(eng *E, tile *t, int buf) {
         memcpy(dst + (((size_t)im * t->ca + c) * nrows + map[y]) * E->g.W, src, sizeof *src * (size_t)E->g.W);
       }
   ey_glb_bulk(&E->glb, buf, 0, (uint64_t)words, EY_GLB_IFMAP, 1);
+  observe(E, EY_ACC_GLB, 1, EY_IFMAP, E->glb.base[buf], (uint64_t)words);
   uint64_t bits = (uint64_t)words * (uint64_t)E->a->word_bits;
   if (E->row_bits) { /* activations are stored RLC-coded, row by row */
     bits = 0;
@@ -169,6 +175,12 @@ static void tile_submit(eng *E, tile *t, int buf) {
             bits += E->row_bits[((size_t)(t->i0 + im) * E->l->C + (size_t)t->g * E->g.Cg + t->c0 + c) * E->g.H + (size_t)(y - E->g.P)];
   }
   t->ready = ey_dram_submit_coded(&E->dram, E->now, (uint64_t)words, bits, EY_IFMAP, 0);
+  int y0 = 0;
+  while (y0 < E->Hp && map[y0] < 0) y0++;
+  observe(E, EY_ACC_DRAM, 0, EY_IFMAP,
+          (((uint64_t)t->i0 * (uint64_t)E->l->C + (uint64_t)t->g * (uint64_t)E->g.Cg + (uint64_t)t->c0) * (uint64_t)E->g.H +
+           (uint64_t)(y0 < E->Hp ? y0 - E->g.P : 0)) * (uint64_t)E->g.W,
+          (uint64_t)words);
   t->submitted = 1;
   t->buf = buf;
 }
@@ -214,6 +226,7 @@ static void load_filters(eng *E, const tile *t, int fp, int pa, int busy) {
     }
   }
   ey_glb_bulk(&E->glb, EY_GLB_R_FILTER, 0, words, EY_GLB_FILTER, 0);
+  observe(E, EY_ACC_GLB, 0, EY_FILTER, E->glb.base[EY_GLB_R_FILTER], words);
   wait_cycles(E, (words + (uint64_t)E->a->noc_filter_wpc - 1) / (uint64_t)E->a->noc_filter_wpc, busy, EY_CL_LOAD);
 }
 
@@ -342,6 +355,7 @@ static ey_rc run_pass(eng *E, const tile *t, int fp, int pa, int os, int ea, ey_
           bus_blocked = 1; /* its bank is busy this cycle */
           break;
         }
+        observe(E, EY_ACC_GLB, 0, EY_IFMAP, E->glb.base[t->buf] + at, 1);
         v = buf[at];
       } /* else a padding zero, made at the GLB port without an SRAM read */
       ey_noc_try(&E->inoc, tg, n, E->room);
@@ -372,6 +386,7 @@ static ey_rc run_pass(eng *E, const tile *t, int fp, int pa, int os, int ea, ey_
       if (E->gin_seq[x] >= per_chain * (uint64_t)pf || f->n + f->pushed >= D) continue;
       size_t at = chain_psum(E, t, fp, E->grp[x], pf, os + E->lcol[x], E->gin_seq[x]);
       if (!ey_glb_try(&E->glb, EY_GLB_R_PSUM, at, EY_GLB_PSUM, 0)) continue; /* bank busy */
+      observe(E, EY_ACC_GLB, 0, EY_PSUM, E->glb.base[EY_GLB_R_PSUM] + at * (uint64_t)E->glb.psum_words_each, 1);
       E->gin_seq[x]++;
       f->pushv = E->glb.psum[at];
       f->pushed = 1;
@@ -384,11 +399,14 @@ static ey_rc run_pass(eng *E, const tile *t, int fp, int pa, int os, int ea, ey_
     /* 3. GON: grants for the chains' last PEs that can send, round robin. */
     for (int k = 0, granted = 0; k < ntop; k++) {
       int x = E->tops[(gon_rr + k) % ntop];
+      size_t at = chain_psum(E, t, fp, E->grp[x], E->pe[x].prog.p, os + E->lcol[x], E->gon_seq[x]);
       E->granted[x] = granted < a->noc_gon_wpc && ey_pe_pend_ready(&E->pe[x], E->now) &&
                       (!E->has_in[x] || E->pin[x].n) &&
-                      ey_glb_try(&E->glb, EY_GLB_R_PSUM,
-                                 chain_psum(E, t, fp, E->grp[x], E->pe[x].prog.p, os + E->lcol[x], E->gon_seq[x]),
-                                 EY_GLB_PSUM, 1); /* the write's bank port, reserved */
+                      ey_glb_try(&E->glb, EY_GLB_R_PSUM, at, EY_GLB_PSUM, 1); /* the write's bank port */
+      /* A granted PE forwards this cycle; its write is reported here, in the
+       * arbiter's order, so that traces do not depend on the order of visits. */
+      if (E->granted[x])
+        observe(E, EY_ACC_GLB, 1, EY_PSUM, E->glb.base[EY_GLB_R_PSUM] + at * (uint64_t)E->glb.psum_words_each, 1);
       granted += E->granted[x];
     }
     if (ntop) gon_rr = (gon_rr + 1) % ntop;
@@ -763,8 +781,13 @@ static ey_rc run_layer(eng *E, ey_err *err) {
       const int pa = EY_MIN(m->p * m->t, t->f0 + t->ma - fp);
       const uint64_t words = (uint64_t)pa * t->ca * E->g.R * E->g.S;
       const int busy = EY_CEIL_DIV(pa, m->p) * EY_CEIL_DIV(t->ca, m->q) * E->g.R * EY_MIN(m->e, t->ta);
-      if (!filt_prefetched) filt_ready = ey_dram_submit(&E->dram, E->now, words, EY_FILTER, 0);
+      const uint64_t faddr = ((uint64_t)(t->g * E->g.Mg + fp) * (uint64_t)E->g.Cg + (uint64_t)t->c0) * (uint64_t)E->g.R * (uint64_t)E->g.S;
+      if (!filt_prefetched) {
+        filt_ready = ey_dram_submit(&E->dram, E->now, words, EY_FILTER, 0);
+        observe(E, EY_ACC_DRAM, 0, EY_FILTER, faddr, words);
+      }
       ey_glb_bulk(&E->glb, EY_GLB_R_FILTER, 0, words, EY_GLB_FILTER, 1);
+      observe(E, EY_ACC_GLB, 1, EY_FILTER, E->glb.base[EY_GLB_R_FILTER], words);
       if (filt_ready > E->now) {
         E->ms->dram_wait_cycles += filt_ready - E->now;
         wait_cycles(E, filt_ready - E->now, busy, EY_CL_WAIT_FILTER);
@@ -779,7 +802,12 @@ static ey_rc run_layer(eng *E, ey_err *err) {
         if (nti < ntiles) {
           const tile *nt = &tiles[nti];
           int npa = nti == ti ? EY_MIN(m->p * m->t, t->f0 + t->ma - nfp) : EY_MIN(m->p * m->t, nt->ma);
-          filt_ready = ey_dram_submit(&E->dram, E->now, (uint64_t)npa * nt->ca * E->g.R * E->g.S, EY_FILTER, 0);
+          const uint64_t nwords = (uint64_t)npa * nt->ca * E->g.R * E->g.S;
+          filt_ready = ey_dram_submit(&E->dram, E->now, nwords, EY_FILTER, 0);
+          const int nf = nti == ti ? nfp : nt->f0;
+          observe(E, EY_ACC_DRAM, 0, EY_FILTER,
+                  ((uint64_t)(nt->g * E->g.Mg + nf) * (uint64_t)E->g.Cg + (uint64_t)nt->c0) * (uint64_t)E->g.R * (uint64_t)E->g.S,
+                  nwords);
           filt_prefetched = 1;
         }
       }
@@ -800,6 +828,7 @@ static ey_rc run_layer(eng *E, ey_err *err) {
             }
       uint64_t outs = (uint64_t)t->na * t->ma * t->ta * E->g.F;
       ey_glb_bulk(&E->glb, EY_GLB_R_PSUM, 0, outs, EY_GLB_PSUM, 0);
+      observe(E, EY_ACC_GLB, 0, EY_PSUM, E->glb.base[EY_GLB_R_PSUM], outs);
       uint64_t bits = outs * (uint64_t)E->a->word_bits;
       if (E->row_bits) { /* each output row is coded as it is written */
         bits = 0;
@@ -811,6 +840,9 @@ static ey_rc run_layer(eng *E, ey_err *err) {
             }
       }
       ey_cycle done = ey_dram_submit_coded(&E->dram, E->now, outs, bits, EY_PSUM, 1);
+      observe(E, EY_ACC_DRAM, 1, EY_PSUM,
+              (((uint64_t)t->i0 * (uint64_t)E->l->M + (uint64_t)(t->g * E->g.Mg + t->f0)) * (uint64_t)E->g.E + (uint64_t)t->o0) * (uint64_t)E->g.F,
+              outs);
       if (done > E->writes_done) E->writes_done = done;
     }
   }

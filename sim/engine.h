@@ -38,7 +38,16 @@ typedef struct ey_engine_opts {
   /* Called after every pass with the passes done in this layer (may be NULL). */
   void (*progress)(void *ctx, const ey_layer *l, uint64_t passes_done);
   void *progress_ctx;
+  /* Called for every DRAM transfer and every GLB access (may be NULL): the cycle,
+   * the unit (EY_ACC_DRAM, EY_ACC_GLB), read or write, the data type, the first
+   * word address (a DRAM address is an element index of the layer's tensor) and
+   * how many consecutive words. */
+  void (*access)(void *ctx, const ey_layer *l, ey_cycle now, int unit, int is_write, int type,
+                 uint64_t addr, uint64_t words);
+  void *access_ctx;
 } ey_engine_opts;
+
+enum { EY_ACC_DRAM = 0, EY_ACC_GLB = 1 };
 
 /* What the engine measured on one layer. */
 typedef struct ey_meas {

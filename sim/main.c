@@ -6,6 +6,7 @@
  * (the reports were written, with that layer marked). */
 #include <stdarg.h>
 #include <stdio.h>
+#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +18,7 @@
 #include "sim/outfile.h"
 #include "sim/run.h"
 #include "sim/data.h"
+#include "traces/acctrace.h"
 #include "traces/npy.h"
 #include "traces/rlc.h"
 
@@ -65,6 +67,8 @@ static const char k_usage_run[] =
     "  --seed S           seed of the synthetic data (default 1)\n"
     "  --zeros FRACTION   fraction of ifmap values that are zero, 0 to 1 (default 0)\n"
     "  --analytic         skip the cycle-level simulation: the mapper's estimates only\n"
+    "  --trace-dir DIR    write access traces: DIR/LAYER.dram.csv.gz and DIR/LAYER.glb.csv.gz,\n"
+    "                     one row per access: cycle,unit,op,space,addr,words\n"
     "  --activations FILE replay each layer's ifmap from an activation trace (LAYER.ifmap);\n"
     "                     layers the trace lacks run on synthetic activations\n"
     "  --mapping FILE     use the mappings in FILE (from `eyesim map --out`) instead of\n"
@@ -92,6 +96,7 @@ typedef struct opts {
   uint64_t seed;
   double zeros;
   const char *activations;
+  const char *trace_dir;
 } opts;
 
 static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -183,6 +188,8 @@ static int parse_opts(int argc, char **argv, opts *o) {
       if (end == val || *end || !(v >= 0 && v <= 1))
         return usage_error("--zeros: must be a number from 0 to 1 (got %s)", val);
       o->zeros = v;
+    } else if (!strcmp(name, "--trace-dir") && !strcmp(o->cmd, "run")) {
+      o->trace_dir = val;
     } else if (!strcmp(name, "--activations") && !strcmp(o->cmd, "run")) {
       o->activations = val;
     } else if (!strcmp(name, "--mapping") && !strcmp(o->cmd, "run")) {
@@ -313,6 +320,71 @@ static void on_pass(void *ctx, const ey_layer *l, uint64_t passes) {
           (int)eta / 60, (int)eta % 60);
 }
 
+/* Access traces, one DRAM and one GLB file per layer, each written through a
+ * temporary file and renamed when the layer is done. */
+typedef struct acc_out {
+  const char *dir;
+  const ey_layer *layer; /* whose files are open */
+  ey_outfile f[2];
+  ey_acc_writer *w[2];
+  int failed;
+  ey_err err;
+} acc_out;
+
+static const char *const k_acc_units[2] = {"dram", "glb"};
+
+static void acc_close(acc_out *a, int keep) {
+  for (int u = 0; u < 2; u++) {
+    if (a->w[u] && ey_acc_close(a->w[u])) {
+      keep = 0;
+      a->failed = 1;
+      ey_err_set(&a->err, EY_IO, "%s: write failed", a->f[u].path);
+    }
+    a->w[u] = NULL;
+    if (keep) {
+      if (ey_outfile_commit(&a->f[u], &a->err)) a->failed = 1;
+    } else {
+      ey_outfile_abort(&a->f[u]);
+    }
+  }
+  a->layer = NULL;
+}
+
+static void on_access(void *ctx, const ey_layer *l, ey_cycle now, int unit, int is_write, int type,
+                      uint64_t addr, uint64_t words) {
+  acc_out *a = ctx;
+  if (a->failed) return;
+  if (l != a->layer) {
+    if (a->layer) acc_close(a, 1);
+    a->layer = l;
+    for (int u = 0; u < 2 && !a->failed; u++) {
+      char path[512], name[EY_NAME_MAX];
+      snprintf(name, sizeof name, "%s", l->name);
+      for (char *c = name; *c; c++)
+        if (*c == '/') *c = '_';
+      snprintf(path, sizeof path, "%s/%s.%s.csv.gz", a->dir, name, k_acc_units[u]);
+      if (ey_outfile_open(&a->f[u], path, &a->err)) {
+        a->failed = 1;
+        break;
+      }
+      char about[160];
+      snprintf(about, sizeof about, "layer %s, unit %s, cycles of the core clock, addresses in words",
+               l->name, k_acc_units[u]);
+      a->w[u] = ey_acc_open(dup(fileno(a->f[u].f)), about);
+      if (!a->w[u]) {
+        a->failed = 1;
+        ey_err_set(&a->err, EY_IO, "%s: cannot start the gzip stream", path);
+      }
+    }
+    if (a->failed) {
+      acc_close(a, 0);
+      return;
+    }
+  }
+  static const char *const space[3] = {"ifmap", "filter", "psum"};
+  ey_acc_row(a->w[unit], now, k_acc_units[unit], is_write ? "write" : "read", space[type], addr, words);
+}
+
 static int cmd_run_or_map(int argc, char **argv) {
   opts o;
   memset(&o, 0, sizeof o);
@@ -342,7 +414,7 @@ static int cmd_run_or_map(int argc, char **argv) {
   if (!rc && o.layers) rc = ey_net_select(&net, o.layers, &err);
   if (!rc && o.mapping) rc = ey_mapfile_load(o.mapping, &mf, &err);
   int objective = o.objective >= 0 ? o.objective : arch.objective;
-  ey_engine_opts eng = {o.step, o.seed, o.zeros, o.check, NULL, NULL};
+  ey_engine_opts eng = {o.step, o.seed, o.zeros, o.check, NULL, NULL, NULL, NULL};
   progress prog;
   memset(&prog, 0, sizeof prog);
   const int simulate = !strcmp(o.cmd, "run") && !o.analytic;
@@ -361,10 +433,22 @@ static int cmd_run_or_map(int argc, char **argv) {
   if (!rc && o.activations && !simulate)
     rc = ey_err_set(&err, EY_USAGE, "--activations: replay needs the cycle-level simulation (got --analytic)");
   if (!rc && o.activations) rc = ey_act_load(o.activations, &act, &err);
+  acc_out acc;
+  memset(&acc, 0, sizeof acc);
+  if (!rc && o.trace_dir) {
+    if (!simulate) rc = ey_err_set(&err, EY_USAGE, "--trace-dir: access traces need the cycle-level simulation (got --analytic)");
+    else if (mkdir(o.trace_dir, 0777) && errno != EEXIST)
+      rc = ey_err_set(&err, EY_IO, "%s: cannot create the directory (%s)", o.trace_dir, strerror(errno));
+    acc.dir = o.trace_dir;
+    eng.access = on_access;
+    eng.access_ctx = &acc;
+  }
   if (!rc)
     rc = ey_report_build(&rep, &arch, &net, objective, o.mapping ? &mf : NULL, simulate ? &eng : NULL,
                          o.activations ? &act : NULL, &err);
   if (eng.progress) fprintf(stderr, "\r\033[K");
+  if (acc.layer) acc_close(&acc, !rc && !acc.failed);
+  if (!rc && acc.failed) rc = ey_err_set(&err, EY_IO, "%s", acc.err.msg);
   int status = EXIT_OK;
   if (rc) {
     status = fail(&err, rc);

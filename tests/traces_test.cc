@@ -168,7 +168,7 @@ struct Replay {
   ~Replay() { ey_net_free(&n); }
   ey_rc Run(const ey_act_trace *act, double zeros, ey_report *r, ey_err *err) {
     static ey_engine_opts o;
-    o = {EY_STEP_FAST, 3, zeros, 1, nullptr, nullptr};
+    o = {EY_STEP_FAST, 3, zeros, 1, nullptr, nullptr, nullptr, nullptr};
     return ey_report_build(r, &a, &n, a.objective, nullptr, &o, act, err);
   }
 };
@@ -261,6 +261,79 @@ TEST(TraceCli, EncodeDecodeStatsFlow) {
   EXPECT_EQ(nodec.status, 1);
   EXPECT_EQ(nodec.err, "eyesim: " + t.File("t.gz") + ": zz.ifmap: no such tensor in the trace\n");
   EXPECT_FALSE(FileExists(t.File("z.npy")));
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------- access traces
+
+namespace {
+
+struct Rows {
+  uint64_t words[2][2][3] = {};  // [unit][is_write][type]
+  uint64_t rows = 0, hash = 1469598103934665603ull;
+};
+
+void CountRow(void *ctx, const ey_layer *, ey_cycle now, int unit, int is_write, int type, uint64_t addr,
+              uint64_t words) {
+  Rows *r = (Rows *)ctx;
+  r->words[unit][is_write][type] += words;
+  r->rows++;
+  for (uint64_t v : {now, (uint64_t)unit, (uint64_t)is_write, (uint64_t)type, addr, words})
+    r->hash = (r->hash ^ v) * 1099511628211ull;
+}
+
+TEST(AccessTrace, RowsAddUpToTheCountersInBothSteppings) {
+  Replay rp;
+  Rows rows[2];
+  for (int step : {EY_STEP_FAST, EY_STEP_EXACT}) {
+    ey_engine_opts o = {step, 3, 0.5, 0, nullptr, nullptr, CountRow, &rows[step]};
+    ey_report r;
+    ey_err err;
+    ASSERT_EQ(ey_report_build(&r, &rp.a, &rp.n, rp.a.objective, nullptr, &o, nullptr, &err), EY_OK) << err.msg;
+    ey_counts sum = {};
+    for (int i = 0; i < r.nlayers; i++)
+      for (int ty = 0; ty < EY_NTYPES; ty++) {
+        sum.dram_reads[ty] += r.res[i].meas.c.dram_reads[ty];
+        sum.dram_writes[ty] += r.res[i].meas.c.dram_writes[ty];
+        sum.glb_reads[ty] += r.res[i].meas.c.glb_reads[ty];
+        sum.glb_writes[ty] += r.res[i].meas.c.glb_writes[ty];
+      }
+    for (int ty = 0; ty < EY_NTYPES; ty++) {
+      SCOPED_TRACE(ty);
+      EXPECT_EQ(rows[step].words[EY_ACC_DRAM][0][ty], sum.dram_reads[ty]);
+      EXPECT_EQ(rows[step].words[EY_ACC_DRAM][1][ty], sum.dram_writes[ty]);
+      EXPECT_EQ(rows[step].words[EY_ACC_GLB][0][ty], sum.glb_reads[ty]);
+      EXPECT_EQ(rows[step].words[EY_ACC_GLB][1][ty], sum.glb_writes[ty]);
+    }
+    ey_report_free(&r);
+  }
+  EXPECT_GT(rows[0].rows, 1000u);
+  EXPECT_EQ(rows[0].rows, rows[1].rows);
+  EXPECT_EQ(rows[0].hash, rows[1].hash);  // the same rows, in the same order
+}
+
+TEST(AccessTrace, FilesPerLayerAndUnit) {
+  TempDir t;
+  std::string dir = t.File("acc");
+  auto r = Eyesim("run eyeriss_v1 tests/data/tiny.yaml -q --trace-dir " + dir);
+  ASSERT_EQ(r.status, 0) << r.err;
+  for (const char *layer : {"c1", "c2", "c3", "fc"})
+    for (const char *unit : {"dram", "glb"}) {
+      std::string f = dir + "/" + layer + "." + unit + ".csv.gz";
+      ASSERT_TRUE(FileExists(f)) << f;
+      std::string cmd = "gzip -dc '" + f + "' | head -2 > '" + t.File("head") + "'";
+      ASSERT_EQ(system(cmd.c_str()), 0);
+      EXPECT_EQ(ReadFile(t.File("head")), std::string("# eyesim access trace v1: layer ") + layer + ", unit " +
+                                              unit + ", cycles of the core clock, addresses in words\n" +
+                                              "cycle,unit,op,space,addr,words\n");
+    }
+  WriteFile(t.File("plain"), "x");
+  auto bad = Eyesim("run eyeriss_v1 tests/data/tiny.yaml -q --trace-dir " + t.File("plain") + "/sub");
+  EXPECT_EQ(bad.status, 1);
+  EXPECT_EQ(bad.err, "eyesim: " + t.File("plain") + "/sub: cannot create the directory (Not a directory)\n");
+  auto an = Eyesim("run eyeriss_v1 tests/data/tiny.yaml --analytic --trace-dir " + dir);
+  EXPECT_EQ(an.status, 2);
 }
 
 }  // namespace
