@@ -99,6 +99,15 @@ typedef struct eng {
   int *wheel;          /* sleeping PEs by wake cycle mod wheel_size: list heads */
   int *wheel_next;     /* ... and links, per PE */
   int wheel_size, nsleep; /* a power of two above the longest column */
+  /* Waveform sampling (exact stepping only). */
+  int sampling;
+  ey_sample smp;
+  unsigned char *s_cls, *s_mask;   /* per PE: class; busy in a wait or load */
+  uint16_t *s_ifw, *s_psw;
+  uint8_t *s_br, *s_bw;            /* per bank this cycle */
+  int s_sent, s_cast, s_valid, s_fbusy, s_pin, s_plocal, s_pout;
+  ey_cycle *fl_done;               /* DRAM transfers in flight: completion */
+  uint64_t *fl_bytes, fl_n, fl_cap;
   int *targets;        /* scratch for ey_noc_match */
   int *tg, *tg_off;    /* ifmap targets per (set, row), packed: each active PE is in one */
   int *srows;          /* the strip's padded ifmap rows */
@@ -111,6 +120,61 @@ static int place(const eng *E, int ti, int ri, int i, int j) {
   return row * E->cols + h * E->ecol + jj;
 }
 
+/* Remembers a DRAM transfer for the bytes-in-flight signal. */
+static void in_flight(eng *E, ey_cycle done, uint64_t bits) {
+  if (!E->sampling) return;
+  if (E->fl_n == E->fl_cap) {
+    uint64_t cap = E->fl_cap ? 2 * E->fl_cap : 64;
+    ey_cycle *d = realloc(E->fl_done, sizeof *d * cap);
+    uint64_t *b = d ? realloc(E->fl_bytes, sizeof *b * cap) : NULL;
+    if (d) E->fl_done = d;
+    if (!b) return; /* a waveform detail lost, never a result */
+    E->fl_bytes = b;
+    E->fl_cap = cap;
+  }
+  E->fl_done[E->fl_n] = done;
+  E->fl_bytes[E->fl_n++] = (bits + 7) / 8;
+}
+
+/* Counts an array-side GLB access for the per-bank signals. */
+static void bank_note(eng *E, uint64_t addr, int span, int is_write) {
+  if (!E->sampling) return;
+  for (int k = 0; k < span; k++) {
+    uint8_t *c = (is_write ? E->s_bw : E->s_br) + (addr + (uint64_t)k) % (uint64_t)E->glb.banks;
+    if (*c < 255) (*c)++;
+  }
+}
+
+/* Hands the cycle just run to the sampler, then clears the per-cycle counts. */
+static void emit_sample(eng *E) {
+  ey_cycle c = E->o->cycle_base + E->now;
+  if (c >= E->o->sample_from && c < E->o->sample_until) {
+    ey_sample *s = &E->smp;
+    s->cycle = c;
+    s->ifmap_valid = E->s_valid;
+    s->ifmap_sent = E->s_sent;
+    s->ifmap_cast = E->s_cast;
+    s->filter_busy = E->s_fbusy;
+    s->psum_in = E->s_pin;
+    s->psum_local = E->s_plocal;
+    s->psum_out = E->s_pout;
+    s->dram_busy = E->dram.free_link > ey_dram_link_at(&E->dram, E->now);
+    uint64_t bytes = 0, keep = 0;
+    for (uint64_t i = 0; i < E->fl_n; i++)
+      if (E->fl_done[i] > E->now) {
+        bytes += E->fl_bytes[i];
+        E->fl_done[keep] = E->fl_done[i];
+        E->fl_bytes[keep++] = E->fl_bytes[i];
+      }
+    E->fl_n = keep;
+    s->dram_bytes_in_flight = bytes;
+    E->o->sample(E->o->sample_ctx, s);
+  }
+  memset(E->s_br, 0, (size_t)E->glb.banks);
+  memset(E->s_bw, 0, (size_t)E->glb.banks);
+  E->s_sent = E->s_cast = E->s_pin = E->s_plocal = E->s_pout = 0;
+}
+
 /* Tells the access observer, if any. */
 static void observe(const eng *E, int unit, int is_write, int type, uint64_t addr, uint64_t words) {
   if (E->o->access) E->o->access(E->o->access_ctx, E->l, E->now, unit, is_write, type, addr, words);
@@ -120,6 +184,23 @@ static void observe(const eng *E, int unit, int is_write, int type, uint64_t add
  * stepping the cycles are walked one by one, as the array would be ticked. */
 static void wait_cycles(eng *E, uint64_t cycles, int busy, int cls) {
   if (!cycles) return;
+  if (E->sampling) {
+    /* The PEs marked in s_mask take the class; the array is otherwise still. */
+    for (int x = 0; x < E->npe; x++) {
+      E->s_cls[x] = busy && E->s_mask[x] ? (unsigned char)cls : EY_CL_IDLE;
+      E->s_ifw[x] = E->s_psw[x] = 0;
+    }
+    E->s_valid = 0;
+    E->s_fbusy = cls == EY_CL_LOAD;
+    for (uint64_t c = 0; c < cycles; c++) {
+      E->ms->classes[cls] += (uint64_t)busy;
+      E->ms->classes[EY_CL_IDLE] += (uint64_t)(E->npe - busy);
+      emit_sample(E);
+      E->now++;
+    }
+    E->s_fbusy = 0;
+    return;
+  }
   if (E->batch) {
     E->ms->classes[cls] += cycles * (uint64_t)busy;
     E->ms->classes[EY_CL_IDLE] += cycles * (uint64_t)(E->npe - busy);
@@ -175,6 +256,7 @@ static void tile_submit(eng *E, tile *t, int buf) {
             bits += E->row_bits[((size_t)(t->i0 + im) * E->l->C + (size_t)t->g * E->g.Cg + t->c0 + c) * E->g.H + (size_t)(y - E->g.P)];
   }
   t->ready = ey_dram_submit_coded(&E->dram, E->now, (uint64_t)words, bits, EY_IFMAP, 0);
+  in_flight(E, t->ready, bits);
   int y0 = 0;
   while (y0 < E->Hp && map[y0] < 0) y0++;
   observe(E, EY_ACC_DRAM, 0, EY_IFMAP,
@@ -186,6 +268,21 @@ static void tile_submit(eng *E, tile *t, int buf) {
 }
 
 /* ------------------------------------------------------------------ filters */
+
+/* Marks in s_mask the PEs that pass block (pa filters) of tile t uses, for the
+ * waveform during waits and loads; returns how many (the classes' `busy`). */
+static int mark_block(eng *E, const tile *t, int pa) {
+  const ey_mapping *m = E->m;
+  const int ng = EY_CEIL_DIV(pa, m->p), ns = EY_CEIL_DIV(t->ca, m->q), cols = EY_MIN(m->e, t->ta);
+  if (E->sampling) {
+    memset(E->s_mask, 0, (size_t)E->npe);
+    for (int ti = 0; ti < ng; ti++)
+      for (int ri = 0; ri < ns; ri++)
+        for (int i = 0; i < E->g.R; i++)
+          for (int j = 0; j < cols; j++) E->s_mask[place(E, ti, ri, i, j)] = 1;
+  }
+  return ng * ns * E->g.R * cols;
+}
 
 /* Loads the filters of pass block (fp, pa) of tile t into the spads: cycles at the
  * filter GIN's width, every word multicast by tag to the columns of its set that
@@ -356,9 +453,12 @@ static ey_rc run_pass(eng *E, const tile *t, int fp, int pa, int os, int ea, ey_
           break;
         }
         observe(E, EY_ACC_GLB, 0, EY_IFMAP, E->glb.base[t->buf] + at, 1);
+        bank_note(E, E->glb.base[t->buf] + at, 1, 0);
         v = buf[at];
       } /* else a padding zero, made at the GLB port without an SRAM read */
       ey_noc_try(&E->inoc, tg, n, E->room);
+      E->s_sent++;
+      E->s_cast = n;
       for (int q = 0; q < n; q++) {
         ey_pe_put_ifmap(&E->pe[tg[q]], E->inc[tg[q]]++, v);
         DIRTY(tg[q]);
@@ -387,6 +487,8 @@ static ey_rc run_pass(eng *E, const tile *t, int fp, int pa, int os, int ea, ey_
       size_t at = chain_psum(E, t, fp, E->grp[x], pf, os + E->lcol[x], E->gin_seq[x]);
       if (!ey_glb_try(&E->glb, EY_GLB_R_PSUM, at, EY_GLB_PSUM, 0)) continue; /* bank busy */
       observe(E, EY_ACC_GLB, 0, EY_PSUM, E->glb.base[EY_GLB_R_PSUM] + at * (uint64_t)E->glb.psum_words_each, 1);
+      bank_note(E, E->glb.base[EY_GLB_R_PSUM] + at * (uint64_t)E->glb.psum_words_each, E->glb.psum_words_each, 0);
+      E->s_pin++;
       E->gin_seq[x]++;
       f->pushv = E->glb.psum[at];
       f->pushed = 1;
@@ -405,8 +507,11 @@ static ey_rc run_pass(eng *E, const tile *t, int fp, int pa, int os, int ea, ey_
                       ey_glb_try(&E->glb, EY_GLB_R_PSUM, at, EY_GLB_PSUM, 1); /* the write's bank port */
       /* A granted PE forwards this cycle; its write is reported here, in the
        * arbiter's order, so that traces do not depend on the order of visits. */
-      if (E->granted[x])
+      if (E->granted[x]) {
         observe(E, EY_ACC_GLB, 1, EY_PSUM, E->glb.base[EY_GLB_R_PSUM] + at * (uint64_t)E->glb.psum_words_each, 1);
+        bank_note(E, E->glb.base[EY_GLB_R_PSUM] + at * (uint64_t)E->glb.psum_words_each, E->glb.psum_words_each, 1);
+        E->s_pout++;
+      }
       granted += E->granted[x];
     }
     if (ntop) gon_rr = (gon_rr + 1) % ntop;
@@ -469,6 +574,7 @@ static ey_rc run_pass(eng *E, const tile *t, int fp, int pa, int os, int ea, ey_
             E->pin[up].pushed = 1;
             DIRTY(up);
             E->psum_local++;
+            E->s_plocal++;
           } else {
             E->glb.psum[chain_psum(E, t, fp, E->grp[x], pe->prog.p, os + E->lcol[x], E->gon_seq[x]++)] = v;
             E->psum_out++;
@@ -524,6 +630,21 @@ static ey_rc run_pass(eng *E, const tile *t, int fp, int pa, int os, int ea, ey_
       E->is_dirty[x] = 0;
     }
     ndirty = 0;
+    if (E->sampling) {
+      for (int x = 0; x < E->npe; x++) {
+        E->s_cls[x] = EY_CL_IDLE;
+        E->s_ifw[x] = E->s_psw[x] = 0;
+      }
+      for (int k = 0; k < E->nact; k++) {
+        int x = E->act[k];
+        const ey_pe *pe = &E->pe[x];
+        E->s_cls[x] = E->cls[x];
+        E->s_ifw[x] = (uint16_t)(pe->arrived - pe->retired);
+        E->s_psw[x] = (uint16_t)(pe->pend_n + (pe->run_left ? pe->prog.p : 0));
+      }
+      E->s_valid = sent < stream_len;
+      emit_sample(E);
+    }
     E->now++;
     if (ndone == E->nact) break;
     /* The next psum to leave a MAC pipeline: an event the skip must not pass. */
@@ -637,6 +758,26 @@ static ey_rc setup(eng *E, ey_err *err) {
   /* A column is at most p*q*S <= pe.filter_spad_words MAC cycles. */
   for (E->wheel_size = 2; E->wheel_size <= a->filter_spad_words + 1; E->wheel_size *= 2) {
   }
+  E->sampling = E->o->sample && !E->batch;
+  if (E->sampling) {
+    E->s_cls = calloc((size_t)E->npe, 1);
+    E->s_mask = calloc((size_t)E->npe, 1);
+    E->s_ifw = calloc((size_t)E->npe, sizeof *E->s_ifw);
+    E->s_psw = calloc((size_t)E->npe, sizeof *E->s_psw);
+    E->s_br = calloc((size_t)a->glb_banks, 1);
+    E->s_bw = calloc((size_t)a->glb_banks, 1);
+    if (!E->s_cls || !E->s_mask || !E->s_ifw || !E->s_psw || !E->s_br || !E->s_bw)
+      return ey_err_set(err, EY_NOMEM, "out of memory");
+    E->smp.layer = l;
+    E->smp.rows = a->rows;
+    E->smp.cols = a->cols;
+    E->smp.banks = a->glb_banks;
+    E->smp.cls = E->s_cls;
+    E->smp.ifmap_words = E->s_ifw;
+    E->smp.psum_words = E->s_psw;
+    E->smp.bank_reads = E->s_br;
+    E->smp.bank_writes = E->s_bw;
+  }
   E->wheel = malloc(sizeof *E->wheel * (size_t)E->wheel_size);
   if (E->wheel)
     for (int b = 0; b < E->wheel_size; b++) E->wheel[b] = -1;
@@ -718,6 +859,14 @@ static void teardown(eng *E) {
   free(E->awake);
   free(E->wheel);
   free(E->wheel_next);
+  free(E->s_cls);
+  free(E->s_mask);
+  free(E->s_ifw);
+  free(E->s_psw);
+  free(E->s_br);
+  free(E->s_bw);
+  free(E->fl_done);
+  free(E->fl_bytes);
   free(E->xcol);
   free(E->raw);
   free(E->out);
@@ -769,8 +918,7 @@ static ey_rc run_layer(eng *E, ey_err *err) {
     if (t->c0 == 0) /* a new psum tile */
       memset(E->glb.psum, 0, sizeof *E->glb.psum * E->glb.psum_words);
     if (!t->submitted) tile_submit(E, t, E->glb.double_buffered ? ti % 2 : 0);
-    const int first_busy = EY_MIN(m->t, EY_CEIL_DIV(t->ma, m->p)) * EY_MIN(m->r, EY_CEIL_DIV(t->ca, m->q)) * E->g.R *
-                           EY_MIN(m->e, t->ta);
+    const int first_busy = mark_block(E, t, EY_MIN(m->p * m->t, t->ma));
     if (t->ready > E->now) {
       E->ms->dram_wait_cycles += t->ready - E->now;
       wait_cycles(E, t->ready - E->now, first_busy, EY_CL_WAIT_IFMAP);
@@ -780,10 +928,11 @@ static ey_rc run_layer(eng *E, ey_err *err) {
     for (int fp = t->f0; fp < t->f0 + t->ma && !rc; fp += m->p * m->t) {
       const int pa = EY_MIN(m->p * m->t, t->f0 + t->ma - fp);
       const uint64_t words = (uint64_t)pa * t->ca * E->g.R * E->g.S;
-      const int busy = EY_CEIL_DIV(pa, m->p) * EY_CEIL_DIV(t->ca, m->q) * E->g.R * EY_MIN(m->e, t->ta);
+      const int busy = mark_block(E, t, pa);
       const uint64_t faddr = ((uint64_t)(t->g * E->g.Mg + fp) * (uint64_t)E->g.Cg + (uint64_t)t->c0) * (uint64_t)E->g.R * (uint64_t)E->g.S;
       if (!filt_prefetched) {
         filt_ready = ey_dram_submit(&E->dram, E->now, words, EY_FILTER, 0);
+        in_flight(E, filt_ready, words * (uint64_t)E->a->word_bits);
         observe(E, EY_ACC_DRAM, 0, EY_FILTER, faddr, words);
       }
       ey_glb_bulk(&E->glb, EY_GLB_R_FILTER, 0, words, EY_GLB_FILTER, 1);
@@ -804,6 +953,7 @@ static ey_rc run_layer(eng *E, ey_err *err) {
           int npa = nti == ti ? EY_MIN(m->p * m->t, t->f0 + t->ma - nfp) : EY_MIN(m->p * m->t, nt->ma);
           const uint64_t nwords = (uint64_t)npa * nt->ca * E->g.R * E->g.S;
           filt_ready = ey_dram_submit(&E->dram, E->now, nwords, EY_FILTER, 0);
+          in_flight(E, filt_ready, nwords * (uint64_t)E->a->word_bits);
           const int nf = nti == ti ? nfp : nt->f0;
           observe(E, EY_ACC_DRAM, 0, EY_FILTER,
                   ((uint64_t)(nt->g * E->g.Mg + nf) * (uint64_t)E->g.Cg + (uint64_t)nt->c0) * (uint64_t)E->g.R * (uint64_t)E->g.S,
@@ -840,6 +990,7 @@ static ey_rc run_layer(eng *E, ey_err *err) {
             }
       }
       ey_cycle done = ey_dram_submit_coded(&E->dram, E->now, outs, bits, EY_PSUM, 1);
+      in_flight(E, done, bits);
       observe(E, EY_ACC_DRAM, 1, EY_PSUM,
               (((uint64_t)t->i0 * (uint64_t)E->l->M + (uint64_t)(t->g * E->g.Mg + t->f0)) * (uint64_t)E->g.E + (uint64_t)t->o0) * (uint64_t)E->g.F,
               outs);

@@ -30,6 +30,25 @@ extern const char *const ey_class_names[EY_NCLASSES];
 
 typedef enum ey_step { EY_STEP_FAST = 0, EY_STEP_EXACT } ey_step;
 
+/* What the array does in one cycle, for waveforms (sim/main.c writes the VCD). */
+typedef struct ey_sample {
+  const ey_layer *layer;
+  ey_cycle cycle;                /* of the run: opts.cycle_base + the layer's cycle */
+  int rows, cols, banks;
+  const unsigned char *cls;      /* per PE, row-major: its EY_CL_* class */
+  const uint16_t *ifmap_words;   /* per PE: ifmap spad + FIFO words held */
+  const uint16_t *psum_words;    /* per PE: psum spad words in use */
+  int ifmap_valid;               /* a packet waits at the ifmap GIN */
+  int ifmap_sent;                /* packets it delivered this cycle */
+  int ifmap_cast;                /* PEs the last of them reached */
+  int filter_busy;               /* the filter GIN is loading spads */
+  int psum_in, psum_local, psum_out; /* psum words moved on the GIN, the vertical
+                                        links and the GON this cycle */
+  const uint8_t *bank_reads, *bank_writes; /* array-side accesses per bank */
+  int dram_busy;                 /* the link moves data this cycle */
+  uint64_t dram_bytes_in_flight; /* requested and not yet complete */
+} ey_sample;
+
 typedef struct ey_engine_opts {
   int step;        /* ey_step: fast (default) or exact; both give the same results */
   uint64_t seed;   /* data generator seed */
@@ -45,6 +64,12 @@ typedef struct ey_engine_opts {
   void (*access)(void *ctx, const ey_layer *l, ey_cycle now, int unit, int is_write, int type,
                  uint64_t addr, uint64_t words);
   void *access_ctx;
+  /* Called at the end of every cycle from sample_from to sample_until (run
+   * cycles) when step is exact (may be NULL). */
+  void (*sample)(void *ctx, const ey_sample *s);
+  void *sample_ctx;
+  ey_cycle sample_from, sample_until;
+  ey_cycle cycle_base;   /* the run cycle at which this layer starts */
 } ey_engine_opts;
 
 enum { EY_ACC_DRAM = 0, EY_ACC_GLB = 1 };

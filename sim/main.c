@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <errno.h>
+#include <fnmatch.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +21,7 @@
 #include "sim/data.h"
 #include "traces/acctrace.h"
 #include "traces/npy.h"
+#include "traces/vcd.h"
 #include "traces/rlc.h"
 
 #ifndef EY_CONFIG_DIR
@@ -67,6 +69,10 @@ static const char k_usage_run[] =
     "  --seed S           seed of the synthetic data (default 1)\n"
     "  --zeros FRACTION   fraction of ifmap values that are zero, 0 to 1 (default 0)\n"
     "  --analytic         skip the cycle-level simulation: the mapper's estimates only\n"
+    "  --vcd FILE         write a waveform (VCD, for GTKWave) of PEs, NoC, GLB banks and DRAM\n"
+    "  --vcd-window A:B   the run cycles it covers (default 0:10000); layers it may reach\n"
+    "                     run with exact stepping\n"
+    "  --vcd-signals PATS only the signals matching these globs, e.g. 'top.array.pe_r0_*,top.dram.*'\n"
     "  --trace-dir DIR    write access traces: DIR/LAYER.dram.csv.gz and DIR/LAYER.glb.csv.gz,\n"
     "                     one row per access: cycle,unit,op,space,addr,words\n"
     "  --activations FILE replay each layer's ifmap from an activation trace (LAYER.ifmap);\n"
@@ -97,6 +103,8 @@ typedef struct opts {
   double zeros;
   const char *activations;
   const char *trace_dir;
+  const char *vcd, *vcd_signals;
+  uint64_t vcd_from, vcd_to;
 } opts;
 
 static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -188,6 +196,18 @@ static int parse_opts(int argc, char **argv, opts *o) {
       if (end == val || *end || !(v >= 0 && v <= 1))
         return usage_error("--zeros: must be a number from 0 to 1 (got %s)", val);
       o->zeros = v;
+    } else if (!strcmp(name, "--vcd") && !strcmp(o->cmd, "run")) {
+      o->vcd = val;
+    } else if (!strcmp(name, "--vcd-signals") && !strcmp(o->cmd, "run")) {
+      o->vcd_signals = val;
+    } else if (!strcmp(name, "--vcd-window") && !strcmp(o->cmd, "run")) {
+      char *mid, *end;
+      end = NULL;
+      unsigned long long lo = strtoull(val, &mid, 10), hi = *mid == ':' ? strtoull(mid + 1, &end, 10) : 0;
+      if (*val == '-' || mid == val || *mid != ':' || !end || end == mid + 1 || *end || hi <= lo)
+        return usage_error("--vcd-window: expected FROM:TO cycles with FROM < TO (got %s)", val);
+      o->vcd_from = lo;
+      o->vcd_to = hi;
     } else if (!strcmp(name, "--trace-dir") && !strcmp(o->cmd, "run")) {
       o->trace_dir = val;
     } else if (!strcmp(name, "--activations") && !strcmp(o->cmd, "run")) {
@@ -385,12 +405,142 @@ static void on_access(void *ctx, const ey_layer *l, ey_cycle now, int unit, int 
   ey_acc_row(a->w[unit], now, k_acc_units[unit], is_write ? "write" : "read", space[type], addr, words);
 }
 
+/* The waveform: every signal declared up front from the architecture (those the
+ * --vcd-signals globs keep), then the values that change, cycle by cycle. */
+typedef struct vcd_out {
+  ey_outfile f;
+  ey_vcd *v;
+  const char *patterns;
+  uint32_t core_mhz;
+  int npe, banks;
+  int *pe;          /* per PE: state, mac, ifmap_words, psum_words */
+  int *bank;        /* per bank: reads, writes */
+  int h[9];         /* ifmap valid/sent/cast, filter busy, psum gin/local/gon, dram busy/in flight */
+} vcd_out;
+
+static int vcd_wanted(const vcd_out *o, const char *name) {
+  if (!o->patterns) return 1;
+  for (const char *p = o->patterns; *p;) {
+    const char *comma = strchr(p, ',');
+    size_t len = comma ? (size_t)(comma - p) : strlen(p);
+    char pat[128];
+    snprintf(pat, sizeof pat, "%.*s", (int)len, p);
+    if (!fnmatch(pat, name, 0)) return 1;
+    p += len + (comma ? 1 : 0);
+  }
+  return 0;
+}
+
+/* Declares the variables of one scope (a prefix and leaf names with widths),
+ * leaving out the scope when no variable is wanted. */
+static void vcd_scope(vcd_out *o, const char *prefix, const char *scope, int n, const char *const *leaf,
+                      const int *width, int *out) {
+  char full[160];
+  int any = 0;
+  for (int k = 0; k < n; k++) {
+    snprintf(full, sizeof full, "%s.%s", prefix, leaf[k]);
+    out[k] = -1;
+    any |= vcd_wanted(o, full);
+  }
+  if (!any) return;
+  ey_vcd_scope(o->v, scope);
+  for (int k = 0; k < n; k++) {
+    snprintf(full, sizeof full, "%s.%s", prefix, leaf[k]);
+    if (vcd_wanted(o, full)) out[k] = ey_vcd_var(o->v, width[k], leaf[k]);
+  }
+  ey_vcd_upscope(o->v);
+}
+
+static ey_rc vcd_begin(vcd_out *o, const ey_arch *a, const char *path, ey_err *err) {
+  if (ey_outfile_open(&o->f, path, err)) return EY_IO;
+  o->v = ey_vcd_open(o->f.f);
+  o->core_mhz = (uint32_t)a->core_mhz;
+  o->npe = a->rows * a->cols;
+  o->banks = a->glb_banks;
+  o->pe = malloc(sizeof *o->pe * 4 * (size_t)o->npe);
+  o->bank = malloc(sizeof *o->bank * 2 * (size_t)o->banks);
+  if (!o->v || !o->pe || !o->bank) return ey_err_set(err, EY_NOMEM, "%s: out of memory", path);
+  static const char *const pe_leaf[] = {"state", "mac", "ifmap_words", "psum_words"};
+  static const int pe_w[] = {3, 1, 16, 16};
+  ey_vcd_scope(o->v, "top");
+  ey_vcd_scope(o->v, "array");
+  for (int x = 0; x < o->npe; x++) {
+    char prefix[64], scope[40];
+    snprintf(scope, sizeof scope, "pe_r%d_c%d", x / a->cols, x % a->cols);
+    snprintf(prefix, sizeof prefix, "top.array.%s", scope);
+    vcd_scope(o, prefix, scope, 4, pe_leaf, pe_w, o->pe + 4 * x);
+  }
+  ey_vcd_upscope(o->v);
+  ey_vcd_scope(o->v, "noc");
+  static const char *const if_leaf[] = {"valid", "sent", "cast"}, *const f_leaf[] = {"busy"},
+                           *const ps_leaf[] = {"gin_words", "local_words", "gon_words"};
+  static const int if_w[] = {1, 8, 16}, f_w[] = {1}, ps_w[] = {8, 16, 8};
+  vcd_scope(o, "top.noc.ifmap", "ifmap", 3, if_leaf, if_w, o->h);
+  vcd_scope(o, "top.noc.filter", "filter", 1, f_leaf, f_w, o->h + 3);
+  vcd_scope(o, "top.noc.psum", "psum", 3, ps_leaf, ps_w, o->h + 4);
+  ey_vcd_upscope(o->v);
+  ey_vcd_scope(o->v, "glb");
+  static const char *const b_leaf[] = {"reads", "writes"};
+  static const int b_w[] = {8, 8};
+  for (int b = 0; b < o->banks; b++) {
+    char prefix[64], scope[32];
+    snprintf(scope, sizeof scope, "bank_%d", b);
+    snprintf(prefix, sizeof prefix, "top.glb.%s", scope);
+    vcd_scope(o, prefix, scope, 2, b_leaf, b_w, o->bank + 2 * b);
+  }
+  ey_vcd_upscope(o->v);
+  static const char *const d_leaf[] = {"busy", "bytes_in_flight"};
+  static const int d_w[] = {1, 32};
+  vcd_scope(o, "top.dram", "dram", 2, d_leaf, d_w, o->h + 7);
+  ey_vcd_upscope(o->v);
+  ey_vcd_enddefs(o->v);
+  return EY_OK;
+}
+
+static void on_sample(void *ctx, const ey_sample *s) {
+  vcd_out *o = ctx;
+  uint64_t ps = s->cycle * 1000000u / o->core_mhz;
+  for (int x = 0; x < o->npe; x++) {
+    const int *h = o->pe + 4 * x;
+    ey_vcd_set(o->v, ps, h[0], s->cls[x]);
+    ey_vcd_set(o->v, ps, h[1], s->cls[x] == EY_CL_MAC);
+    ey_vcd_set(o->v, ps, h[2], s->ifmap_words[x]);
+    ey_vcd_set(o->v, ps, h[3], s->psum_words[x]);
+  }
+  const uint64_t v[9] = {(uint64_t)s->ifmap_valid, (uint64_t)s->ifmap_sent, (uint64_t)s->ifmap_cast,
+                         (uint64_t)s->filter_busy, (uint64_t)s->psum_in,   (uint64_t)s->psum_local,
+                         (uint64_t)s->psum_out,    (uint64_t)s->dram_busy, s->dram_bytes_in_flight};
+  for (int k = 0; k < 9; k++) ey_vcd_set(o->v, ps, o->h[k], v[k]);
+  for (int b = 0; b < o->banks; b++) {
+    ey_vcd_set(o->v, ps, o->bank[2 * b], s->bank_reads[b]);
+    ey_vcd_set(o->v, ps, o->bank[2 * b + 1], s->bank_writes[b]);
+  }
+}
+
+/* Closes the waveform: kept when the run succeeded, removed otherwise. Returns
+ * EY_OK or EY_IO with the message in err. */
+static ey_rc vcd_end(vcd_out *o, int keep, ey_err *err) {
+  ey_rc rc = EY_OK;
+  if (o->v && ey_vcd_close(o->v)) {
+    keep = 0;
+    rc = ey_err_set(err, EY_IO, "%s: write failed", o->f.path);
+  }
+  o->v = NULL;
+  if (keep) rc = ey_outfile_commit(&o->f, err);
+  if (!keep) ey_outfile_abort(&o->f);
+  free(o->pe);
+  free(o->bank);
+  o->pe = o->bank = NULL;
+  return rc;
+}
+
 static int cmd_run_or_map(int argc, char **argv) {
   opts o;
   memset(&o, 0, sizeof o);
   o.cmd = argv[1];
   o.objective = -1;
   o.seed = 1;
+  o.vcd_to = 10000;
   int st = parse_opts(argc, argv, &o);
   if (st >= 0) return st;
 
@@ -414,7 +564,12 @@ static int cmd_run_or_map(int argc, char **argv) {
   if (!rc && o.layers) rc = ey_net_select(&net, o.layers, &err);
   if (!rc && o.mapping) rc = ey_mapfile_load(o.mapping, &mf, &err);
   int objective = o.objective >= 0 ? o.objective : arch.objective;
-  ey_engine_opts eng = {o.step, o.seed, o.zeros, o.check, NULL, NULL, NULL, NULL};
+  ey_engine_opts eng;
+  memset(&eng, 0, sizeof eng);
+  eng.step = o.step;
+  eng.seed = o.seed;
+  eng.zeros = o.zeros;
+  eng.check = o.check;
   progress prog;
   memset(&prog, 0, sizeof prog);
   const int simulate = !strcmp(o.cmd, "run") && !o.analytic;
@@ -435,6 +590,24 @@ static int cmd_run_or_map(int argc, char **argv) {
   if (!rc && o.activations) rc = ey_act_load(o.activations, &act, &err);
   acc_out acc;
   memset(&acc, 0, sizeof acc);
+  vcd_out vcd;
+  memset(&vcd, 0, sizeof vcd);
+  if (!rc && o.vcd) {
+    if (!simulate) {
+      rc = ey_err_set(&err, EY_USAGE, "--vcd: waveforms need the cycle-level simulation (got --analytic)");
+    } else {
+      vcd.patterns = o.vcd_signals;
+      rc = vcd_begin(&vcd, &arch, o.vcd, &err);
+      if (rc) {
+        ey_err ignore;
+        vcd_end(&vcd, 0, &ignore);
+      }
+      eng.sample = on_sample;
+      eng.sample_ctx = &vcd;
+      eng.sample_from = o.vcd_from;
+      eng.sample_until = o.vcd_to;
+    }
+  }
   if (!rc && o.trace_dir) {
     if (!simulate) rc = ey_err_set(&err, EY_USAGE, "--trace-dir: access traces need the cycle-level simulation (got --analytic)");
     else if (mkdir(o.trace_dir, 0777) && errno != EEXIST)
@@ -448,6 +621,14 @@ static int cmd_run_or_map(int argc, char **argv) {
                          o.activations ? &act : NULL, &err);
   if (eng.progress) fprintf(stderr, "\r\033[K");
   if (acc.layer) acc_close(&acc, !rc && !acc.failed);
+  if (vcd.v) {
+    ey_err verr;
+    ey_rc vrc = vcd_end(&vcd, !rc, &verr);
+    if (!rc && vrc) {
+      rc = vrc;
+      err = verr;
+    }
+  }
   if (!rc && acc.failed) rc = ey_err_set(&err, EY_IO, "%s", acc.err.msg);
   int status = EXIT_OK;
   if (rc) {

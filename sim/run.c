@@ -45,6 +45,7 @@ ey_rc ey_report_build(ey_report *r, const ey_arch *a, const ey_net *net, int obj
     if (rc) return rc;
   }
   /* Every layer is mapped before any is simulated: a bad mapping file fails fast. */
+  ey_cycle base = 0; /* run cycle at which the next layer starts */
   for (int i = 0; engine && i < net->nlayers; i++) {
     ey_layer_result *x = &r->res[i];
     if (!x->mapped) continue;
@@ -69,8 +70,14 @@ ey_rc ey_report_build(ey_report *r, const ey_arch *a, const ey_net *net, int obj
       }
       x->replayed = 1;
     }
-    ey_rc rc = ey_engine_run_layer(a, l, &x->map, engine, ifmap, &x->meas, err);
+    ey_engine_opts lo = *engine;
+    lo.cycle_base = base;
+    /* Waveforms need every cycle: a layer the window may reach steps exactly
+     * (the two steppings give the same results). */
+    if (lo.sample && base < lo.sample_until) lo.step = EY_STEP_EXACT;
+    ey_rc rc = ey_engine_run_layer(a, l, &x->map, &lo, ifmap, &x->meas, err);
     free(ifmap);
+    base += x->meas.cycles;
     if (rc) return rc;
     x->simulated = 1;
     x->meas_energy_total = ey_energy_of(&x->meas.c, a, x->meas_energy);

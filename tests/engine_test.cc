@@ -48,7 +48,7 @@ std::vector<Case> Cases() {
 }
 
 ey_meas Simulate(const Case &k, const ey_mapping &m, int step, double zeros, uint64_t seed = 7) {
-  ey_engine_opts o = {step, seed, zeros, 1, nullptr, nullptr, nullptr, nullptr};
+  ey_engine_opts o = eytest::Opts(step, seed, zeros, 1);
   ey_meas meas;
   ey_err err;
   EXPECT_EQ(ey_engine_run_layer(&k.a, &k.l, &m, &o, nullptr, &meas, &err), EY_OK) << k.what << ": " << err.msg;

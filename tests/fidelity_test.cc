@@ -16,7 +16,7 @@ TEST(Fidelity, EyerissV1AlexNetLatencyWithinTwentyPercentOfThePublished) {
   ey_net n = eytest::LoadNet("alexnet");
   ey_err err;
   ASSERT_EQ(ey_net_select(&n, "conv1..conv5", &err), EY_OK);
-  ey_engine_opts o = {EY_STEP_FAST, 1, 0.0, 0, nullptr, nullptr, nullptr, nullptr};
+  ey_engine_opts o = eytest::Opts(EY_STEP_FAST, 1, 0.0, 0);
   ey_report r;
   ASSERT_EQ(ey_report_build(&r, &a, &n, a.objective, nullptr, &o, nullptr, &err), EY_OK) << err.msg;
   ey_totals t;

@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstring>
 #include <fstream>
 #include <sstream>
 
@@ -142,6 +143,16 @@ void ExpectSameCounts(const ey_counts &want, const ey_counts &got) {
   EQ(noc_psum_local);
   EQ(noc_psum_out);
 #undef EQ
+}
+
+ey_engine_opts Opts(int step, uint64_t seed, double zeros, int check) {
+  ey_engine_opts o;
+  memset(&o, 0, sizeof o);
+  o.step = step;
+  o.seed = seed;
+  o.zeros = zeros;
+  o.check = check;
+  return o;
 }
 
 }  // namespace eytest

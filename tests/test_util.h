@@ -9,6 +9,7 @@
 extern "C" {
 #include "mapper/mapper.h"
 #include "sim/config.h"
+#include "sim/engine.h"
 }
 
 namespace eytest {
@@ -45,6 +46,8 @@ ey_layer Layer(int N, int C, int M, int H, int W, int R, int S, int stride = 1, 
                int groups = 1);
 // The analytic counts of a legal mapping (the check is an expectation).
 ey_counts Cost(const ey_layer &l, const ey_arch &a, const ey_mapping &m);
+// Engine options: stepping, seed, zero fraction, check; no hooks.
+ey_engine_opts Opts(int step, uint64_t seed, double zeros, int check);
 // Every counter equal, by name.
 void ExpectSameCounts(const ey_counts &want, const ey_counts &got);
 

@@ -168,7 +168,7 @@ struct Replay {
   ~Replay() { ey_net_free(&n); }
   ey_rc Run(const ey_act_trace *act, double zeros, ey_report *r, ey_err *err) {
     static ey_engine_opts o;
-    o = {EY_STEP_FAST, 3, zeros, 1, nullptr, nullptr, nullptr, nullptr};
+    o = eytest::Opts(EY_STEP_FAST, 3, zeros, 1);
     return ey_report_build(r, &a, &n, a.objective, nullptr, &o, act, err);
   }
 };
@@ -287,7 +287,9 @@ TEST(AccessTrace, RowsAddUpToTheCountersInBothSteppings) {
   Replay rp;
   Rows rows[2];
   for (int step : {EY_STEP_FAST, EY_STEP_EXACT}) {
-    ey_engine_opts o = {step, 3, 0.5, 0, nullptr, nullptr, CountRow, &rows[step]};
+    ey_engine_opts o = eytest::Opts(step, 3, 0.5, 0);
+    o.access = CountRow;
+    o.access_ctx = &rows[step];
     ey_report r;
     ey_err err;
     ASSERT_EQ(ey_report_build(&r, &rp.a, &rp.n, rp.a.objective, nullptr, &o, nullptr, &err), EY_OK) << err.msg;
