@@ -100,6 +100,7 @@ typedef struct eng {
   int *wheel_next;     /* ... and links, per PE */
   int wheel_size, nsleep; /* a power of two above the longest column */
   /* Waveform sampling (exact stepping only). */
+  uint64_t *gated_seen; /* per PE: gated MACs already reported (access detail) */
   int sampling;
   ey_sample smp;
   unsigned char *s_cls, *s_mask;   /* per PE: class; busy in a wait or load */
@@ -176,8 +177,28 @@ static void emit_sample(eng *E) {
 }
 
 /* Tells the access observer, if any. */
-static void observe(const eng *E, int unit, int is_write, int type, uint64_t addr, uint64_t words) {
-  if (E->o->access) E->o->access(E->o->access_ctx, E->l, E->now, unit, is_write, type, addr, words);
+static void observe(const eng *E, int unit, int op, int type, uint64_t addr, uint64_t words) {
+  if (E->o->access) E->o->access(E->o->access_ctx, E->l, E->now, unit, op, type, addr, words, -1);
+}
+
+/* The same for spad and NoC accesses, when the observer asked for them. */
+static void observe_detail(const eng *E, int unit, int op, int type, uint64_t addr, uint64_t words, int pe) {
+  if (E->o->access && E->o->access_detail)
+    E->o->access(E->o->access_ctx, E->l, E->now, unit, op, type, addr, words, pe);
+}
+
+/* A column ended at PE x this cycle: its MAC-side spad accesses, in one row each. */
+static void observe_column(eng *E, int x) {
+  if (!E->o->access || !E->o->access_detail) return;
+  const ey_pe *pe = &E->pe[x];
+  uint64_t macs = (uint64_t)pe->prog.q * (uint64_t)pe->prog.S * (uint64_t)pe->prog.p;
+  uint64_t done = macs - (pe->stats.macs_gated - E->gated_seen[x]);
+  E->gated_seen[x] = pe->stats.macs_gated;
+  uint64_t col = pe->cols_done - 1;
+  observe_detail(E, EY_ACC_SPAD, EY_OP_READ, EY_IFMAP, col, macs, x);
+  observe_detail(E, EY_ACC_SPAD, EY_OP_READ, EY_FILTER, col, done, x);
+  observe_detail(E, EY_ACC_SPAD, EY_OP_READ, EY_PSUM, col, done, x);
+  observe_detail(E, EY_ACC_SPAD, EY_OP_WRITE, EY_PSUM, col, done, x);
 }
 
 /* Adds `cycles` to the classes: `busy` PEs as `cls`, the rest idle. In exact
@@ -315,8 +336,16 @@ static void load_filters(eng *E, const tile *t, int fp, int pa, int busy) {
             for (int s = 0; s < E->g.S; s++) {
               int filt = t->g * E->g.Mg + fp + ti * m->p + pp, ch = t->c0 + ri * m->q + c;
               ey_word w = E->T.weights[(((size_t)filt * E->g.Cg + ch) * E->g.R + i) * E->g.S + s];
-              for (int k = 0; k < n; k++) ey_pe_load_filter(&E->pe[E->targets[k]], (c * E->g.S + s) * pf + pp, w);
+              for (int k = 0; k < n; k++) {
+                ey_pe_load_filter(&E->pe[E->targets[k]], (c * E->g.S + s) * pf + pp, w);
+                observe_detail(E, EY_ACC_SPAD, EY_OP_WRITE, EY_FILTER, (uint64_t)((c * E->g.S + s) * pf + pp), 1,
+                               E->targets[k]);
+              }
               ey_noc_deliver(&E->fnoc, n);
+              observe_detail(E, EY_ACC_NOC, n > 1 ? EY_OP_MULTICAST : EY_OP_UNICAST, EY_FILTER,
+                             (((uint64_t)filt * (uint64_t)E->g.Cg + (uint64_t)ch) * (uint64_t)E->g.R + (uint64_t)i) *
+                                     (uint64_t)E->g.S + (uint64_t)s,
+                             (uint64_t)n, -1);
               words++;
             }
       }
@@ -460,9 +489,14 @@ static ey_rc run_pass(eng *E, const tile *t, int fp, int pa, int os, int ea, ey_
       E->s_sent++;
       E->s_cast = n;
       for (int q = 0; q < n; q++) {
+        observe_detail(E, EY_ACC_SPAD, EY_OP_WRITE, EY_IFMAP,
+                       (E->pe[tg[q]].arrived + (uint64_t)E->inc[tg[q]]) % (uint64_t)E->pe[tg[q]].cap, 1, tg[q]);
         ey_pe_put_ifmap(&E->pe[tg[q]], E->inc[tg[q]]++, v);
         DIRTY(tg[q]);
       }
+      /* The packet: its tag, (padded row << 16) | padded column, and the PEs reached. */
+      observe_detail(E, EY_ACC_NOC, n > 1 ? EY_OP_MULTICAST : EY_OP_UNICAST, EY_IFMAP,
+                     (uint64_t)y << 16 | (uint64_t)x, (uint64_t)n, -1);
       sent++;
       changed = 1;
       if (++s_yi == nr) {
@@ -493,6 +527,7 @@ static ey_rc run_pass(eng *E, const tile *t, int fp, int pa, int os, int ea, ey_
       f->pushv = E->glb.psum[at];
       f->pushed = 1;
       DIRTY(x);
+      observe_detail(E, EY_ACC_NOC, EY_OP_UNICAST, EY_PSUM, at, 1, -1);
       E->psum_in++;
       granted++;
       changed = 1;
@@ -562,6 +597,8 @@ static ey_rc run_pass(eng *E, const tile *t, int fp, int pa, int os, int ea, ey_
         if (in_ok && out_ok) {
           uint32_t v = ey_pe_pend_front(pe);
           ey_pe_pend_pop(pe);
+          observe_detail(E, EY_ACC_SPAD, EY_OP_READ, EY_PSUM, (uint64_t)pe->pend_head, 1, x); /* the drain */
+          observe_detail(E, EY_ACC_NOC, EY_OP_UNICAST, EY_PSUM, (uint64_t)(up >= 0 ? up : x), 1, -1);
           if (E->has_in[x]) {
             v += in->v[in->head];
             in->head = (in->head + 1) % PIN_MAX;
@@ -586,7 +623,10 @@ static ey_rc run_pass(eng *E, const tile *t, int fp, int pa, int os, int ea, ey_
       }
       int cls;
       if (pe->run_left) {
-        changed |= ey_pe_mac(pe, E->batch, E->now);
+        if (ey_pe_mac(pe, E->batch, E->now)) {
+          changed = 1;
+          observe_column(E, x);
+        }
         cls = EY_CL_MAC;
       } else if (pe->cols_done < ey_pe_columns(pe)) {
         if (!ey_pe_window_ready(pe)) {
@@ -595,7 +635,7 @@ static ey_rc run_pass(eng *E, const tile *t, int fp, int pa, int os, int ea, ey_
           cls = stuck ? stuck : EY_CL_WAIT_PSUM;
         } else {
           ey_pe_start_column(pe, E->batch);
-          ey_pe_mac(pe, E->batch, E->now);
+          if (ey_pe_mac(pe, E->batch, E->now)) observe_column(E, x);
           cls = EY_CL_MAC;
           changed = 1;
         }
@@ -753,6 +793,7 @@ static ey_rc setup(eng *E, ey_err *err) {
   E->is_dirty = calloc((size_t)E->npe, 1);
   E->is_done = calloc((size_t)E->npe, 1);
   E->sleep_until = calloc((size_t)E->npe, sizeof *E->sleep_until);
+  E->gated_seen = calloc((size_t)E->npe, sizeof *E->gated_seen);
   E->awake = calloc((size_t)E->npe, sizeof *E->awake);
   E->wheel_next = calloc((size_t)E->npe, sizeof *E->wheel_next);
   /* A column is at most p*q*S <= pe.filter_spad_words MAC cycles. */
@@ -784,7 +825,7 @@ static ey_rc setup(eng *E, ey_err *err) {
   if (!E->pe || !E->act || !E->up || !E->has_in || !E->granted || !E->cls || !E->inc || !E->room || !E->pin ||
       !E->gin_seq || !E->gon_seq || !E->chain_pos || !E->targets || !E->rowmap[0] || !E->rowmap[1] || !E->tg || !E->tg_off ||
       !E->srows || !E->grp || !E->lcol || !E->bots || !E->tops || !E->dirty || !E->is_dirty ||
-      !E->is_done || !E->sleep_until || !E->awake || !E->wheel_next || !E->wheel)
+      !E->is_done || !E->sleep_until || !E->gated_seen || !E->awake || !E->wheel_next || !E->wheel)
     return ey_err_set(err, EY_NOMEM, "out of memory");
   for (int x = 0; x < E->npe; x++)
     if (ey_pe_init(&E->pe[x], a->filter_spad_words, a->ifmap_spad_words, a->ifmap_fifo_words,
@@ -856,6 +897,7 @@ static void teardown(eng *E) {
   free(E->is_dirty);
   free(E->is_done);
   free(E->sleep_until);
+  free(E->gated_seen);
   free(E->awake);
   free(E->wheel);
   free(E->wheel_next);

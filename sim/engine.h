@@ -58,12 +58,15 @@ typedef struct ey_engine_opts {
   void (*progress)(void *ctx, const ey_layer *l, uint64_t passes_done);
   void *progress_ctx;
   /* Called for every DRAM transfer and every GLB access (may be NULL): the cycle,
-   * the unit (EY_ACC_DRAM, EY_ACC_GLB), read or write, the data type, the first
-   * word address (a DRAM address is an element index of the layer's tensor) and
-   * how many consecutive words. */
-  void (*access)(void *ctx, const ey_layer *l, ey_cycle now, int unit, int is_write, int type,
-                 uint64_t addr, uint64_t words);
+   * the unit, the operation, the data type, the first word address (a DRAM
+   * address is an element index of the layer's tensor), how many consecutive
+   * words, and the PE of a spad access (else -1). With access_detail, every spad
+   * access (a column's MAC-side accesses in one row, at the cycle it ends) and
+   * every NoC packet too. */
+  void (*access)(void *ctx, const ey_layer *l, ey_cycle now, int unit, int op, int type,
+                 uint64_t addr, uint64_t words, int pe);
   void *access_ctx;
+  int access_detail; /* 1: spad and NoC accesses too (EY_ACC_SPAD, EY_ACC_NOC) */
   /* Called at the end of every cycle from sample_from to sample_until (run
    * cycles) when step is exact (may be NULL). */
   void (*sample)(void *ctx, const ey_sample *s);
@@ -72,7 +75,10 @@ typedef struct ey_engine_opts {
   ey_cycle cycle_base;   /* the run cycle at which this layer starts */
 } ey_engine_opts;
 
-enum { EY_ACC_DRAM = 0, EY_ACC_GLB = 1 };
+/* Access units and operations. A spad row names its PE (row-major index); NoC
+ * rows are one per packet, `words` counting the PEs it reached. */
+enum { EY_ACC_DRAM = 0, EY_ACC_GLB = 1, EY_ACC_SPAD = 2, EY_ACC_NOC = 3 };
+enum { EY_OP_READ = 0, EY_OP_WRITE = 1, EY_OP_MULTICAST = 2, EY_OP_UNICAST = 3 };
 
 /* What the engine measured on one layer. */
 typedef struct ey_meas {

@@ -75,6 +75,8 @@ static const char k_usage_run[] =
     "  --vcd-signals PATS only the signals matching these globs, e.g. 'top.array.pe_r0_*,top.dram.*'\n"
     "  --trace-dir DIR    write access traces: DIR/LAYER.dram.csv.gz and DIR/LAYER.glb.csv.gz,\n"
     "                     one row per access: cycle,unit,op,space,addr,words\n"
+    "  --trace-detail D   basic (DRAM and GLB, the default) or full (spads and NoC too:\n"
+    "                     LAYER.spad.csv.gz, LAYER.noc.csv.gz; large)\n"
     "  --activations FILE replay each layer's ifmap from an activation trace (LAYER.ifmap);\n"
     "                     layers the trace lacks run on synthetic activations\n"
     "  --mapping FILE     use the mappings in FILE (from `eyesim map --out`) instead of\n"
@@ -103,6 +105,7 @@ typedef struct opts {
   double zeros;
   const char *activations;
   const char *trace_dir;
+  int trace_full;
   const char *vcd, *vcd_signals;
   uint64_t vcd_from, vcd_to;
 } opts;
@@ -208,6 +211,10 @@ static int parse_opts(int argc, char **argv, opts *o) {
         return usage_error("--vcd-window: expected FROM:TO cycles with FROM < TO (got %s)", val);
       o->vcd_from = lo;
       o->vcd_to = hi;
+    } else if (!strcmp(name, "--trace-detail") && !strcmp(o->cmd, "run")) {
+      if (strcmp(val, "basic") && strcmp(val, "full"))
+        return usage_error("--trace-detail: must be basic or full (got %s)", val);
+      o->trace_full = !strcmp(val, "full");
     } else if (!strcmp(name, "--trace-dir") && !strcmp(o->cmd, "run")) {
       o->trace_dir = val;
     } else if (!strcmp(name, "--activations") && !strcmp(o->cmd, "run")) {
@@ -340,21 +347,24 @@ static void on_pass(void *ctx, const ey_layer *l, uint64_t passes) {
           (int)eta / 60, (int)eta % 60);
 }
 
-/* Access traces, one DRAM and one GLB file per layer, each written through a
- * temporary file and renamed when the layer is done. */
+/* Access traces: per layer a DRAM and a GLB file (and spad and NoC ones with
+ * --trace-detail full), each written through a temporary file and renamed when
+ * the layer is done. */
 typedef struct acc_out {
   const char *dir;
+  int units;             /* 2, or 4 with full detail */
+  int cols;              /* to name a spad row's PE */
   const ey_layer *layer; /* whose files are open */
-  ey_outfile f[2];
-  ey_acc_writer *w[2];
+  ey_outfile f[4];
+  ey_acc_writer *w[4];
   int failed;
   ey_err err;
 } acc_out;
 
-static const char *const k_acc_units[2] = {"dram", "glb"};
+static const char *const k_acc_units[4] = {"dram", "glb", "spad", "noc"};
 
 static void acc_close(acc_out *a, int keep) {
-  for (int u = 0; u < 2; u++) {
+  for (int u = 0; u < a->units; u++) {
     if (a->w[u] && ey_acc_close(a->w[u])) {
       keep = 0;
       a->failed = 1;
@@ -370,14 +380,14 @@ static void acc_close(acc_out *a, int keep) {
   a->layer = NULL;
 }
 
-static void on_access(void *ctx, const ey_layer *l, ey_cycle now, int unit, int is_write, int type,
-                      uint64_t addr, uint64_t words) {
+static void on_access(void *ctx, const ey_layer *l, ey_cycle now, int unit, int op, int type,
+                      uint64_t addr, uint64_t words, int pe) {
   acc_out *a = ctx;
   if (a->failed) return;
   if (l != a->layer) {
     if (a->layer) acc_close(a, 1);
     a->layer = l;
-    for (int u = 0; u < 2 && !a->failed; u++) {
+    for (int u = 0; u < a->units && !a->failed; u++) {
       char path[512], name[EY_NAME_MAX];
       snprintf(name, sizeof name, "%s", l->name);
       for (char *c = name; *c; c++)
@@ -402,7 +412,13 @@ static void on_access(void *ctx, const ey_layer *l, ey_cycle now, int unit, int 
     }
   }
   static const char *const space[3] = {"ifmap", "filter", "psum"};
-  ey_acc_row(a->w[unit], now, k_acc_units[unit], is_write ? "write" : "read", space[type], addr, words);
+  static const char *const ops[4] = {"read", "write", "multicast", "unicast"};
+  char who[32];
+  if (pe >= 0)
+    snprintf(who, sizeof who, "pe_r%d_c%d", pe / a->cols, pe % a->cols);
+  else
+    snprintf(who, sizeof who, "%s", k_acc_units[unit]);
+  ey_acc_row(a->w[unit], now, who, ops[op], space[type], addr, words);
 }
 
 /* The waveform: every signal declared up front from the architecture (those the
@@ -415,7 +431,7 @@ typedef struct vcd_out {
   int npe, banks;
   int *pe;          /* per PE: state, mac, ifmap_words, psum_words */
   int *bank;        /* per bank: reads, writes */
-  int h[9];         /* ifmap valid/sent/cast, filter busy, psum gin/local/gon, dram busy/in flight */
+  int h[9];         /* ifmap valid/ready/cast, filter busy, psum gin/local/gon, dram busy/in flight */
 } vcd_out;
 
 static int vcd_wanted(const vcd_out *o, const char *name) {
@@ -472,7 +488,7 @@ static ey_rc vcd_begin(vcd_out *o, const ey_arch *a, const char *path, ey_err *e
   }
   ey_vcd_upscope(o->v);
   ey_vcd_scope(o->v, "noc");
-  static const char *const if_leaf[] = {"valid", "sent", "cast"}, *const f_leaf[] = {"busy"},
+  static const char *const if_leaf[] = {"valid", "ready", "cast"}, *const f_leaf[] = {"busy"},
                            *const ps_leaf[] = {"gin_words", "local_words", "gon_words"};
   static const int if_w[] = {1, 8, 16}, f_w[] = {1}, ps_w[] = {8, 16, 8};
   vcd_scope(o, "top.noc.ifmap", "ifmap", 3, if_leaf, if_w, o->h);
@@ -613,6 +629,9 @@ static int cmd_run_or_map(int argc, char **argv) {
     else if (mkdir(o.trace_dir, 0777) && errno != EEXIST)
       rc = ey_err_set(&err, EY_IO, "%s: cannot create the directory (%s)", o.trace_dir, strerror(errno));
     acc.dir = o.trace_dir;
+    acc.units = o.trace_full ? 4 : 2;
+    acc.cols = arch.cols;
+    eng.access_detail = o.trace_full;
     eng.access = on_access;
     eng.access_ctx = &acc;
   }

@@ -275,7 +275,7 @@ struct Rows {
 };
 
 void CountRow(void *ctx, const ey_layer *, ey_cycle now, int unit, int is_write, int type, uint64_t addr,
-              uint64_t words) {
+              uint64_t words, int) {
   Rows *r = (Rows *)ctx;
   r->words[unit][is_write][type] += words;
   r->rows++;
@@ -321,7 +321,7 @@ TEST(AccessTrace, FilesPerLayerAndUnit) {
   auto r = Eyesim("run eyeriss_v1 tests/data/tiny.yaml -q --trace-dir " + dir);
   ASSERT_EQ(r.status, 0) << r.err;
   for (const char *layer : {"c1", "c2", "c3", "fc"})
-    for (const char *unit : {"dram", "glb"}) {
+    for (const char *unit : {"dram", "glb"}) {  // basic detail: no spad or noc files
       std::string f = dir + "/" + layer + "." + unit + ".csv.gz";
       ASSERT_TRUE(FileExists(f)) << f;
       std::string cmd = "gzip -dc '" + f + "' | head -2 > '" + t.File("head") + "'";
@@ -330,12 +330,78 @@ TEST(AccessTrace, FilesPerLayerAndUnit) {
                                               unit + ", cycles of the core clock, addresses in words\n" +
                                               "cycle,unit,op,space,addr,words\n");
     }
+  EXPECT_FALSE(FileExists(dir + "/c1.spad.csv.gz"));
+  auto full = Eyesim("run eyeriss_v1 tests/data/tiny.yaml --layers c1 -q --trace-detail full --trace-dir " + t.File("f"));
+  ASSERT_EQ(full.status, 0) << full.err;
+  EXPECT_TRUE(FileExists(t.File("f") + "/c1.spad.csv.gz"));
+  EXPECT_TRUE(FileExists(t.File("f") + "/c1.noc.csv.gz"));
   WriteFile(t.File("plain"), "x");
   auto bad = Eyesim("run eyeriss_v1 tests/data/tiny.yaml -q --trace-dir " + t.File("plain") + "/sub");
   EXPECT_EQ(bad.status, 1);
   EXPECT_EQ(bad.err, "eyesim: " + t.File("plain") + "/sub: cannot create the directory (Not a directory)\n");
   auto an = Eyesim("run eyeriss_v1 tests/data/tiny.yaml --analytic --trace-dir " + dir);
   EXPECT_EQ(an.status, 2);
+}
+
+}  // namespace
+
+namespace {
+
+struct Detail {
+  uint64_t words[4][4][3] = {};  // [unit][op][type]
+  uint64_t rows[4][4][3] = {};
+};
+
+void CountDetail(void *ctx, const ey_layer *, ey_cycle, int unit, int op, int type, uint64_t, uint64_t words,
+                 int) {
+  Detail *d = (Detail *)ctx;
+  d->words[unit][op][type] += words;
+  d->rows[unit][op][type]++;
+}
+
+TEST(AccessTrace, FullDetailRowsAddUpToSpadAndNocCounters) {
+  Replay rp;
+  for (int step : {EY_STEP_FAST, EY_STEP_EXACT}) {
+    SCOPED_TRACE(step);
+    Detail d;
+    ey_engine_opts o = eytest::Opts(step, 3, 0.5, 0);
+    o.access = CountDetail;
+    o.access_ctx = &d;
+    o.access_detail = 1;
+    ey_report r;
+    ey_err err;
+    ASSERT_EQ(ey_report_build(&r, &rp.a, &rp.n, rp.a.objective, nullptr, &o, nullptr, &err), EY_OK) << err.msg;
+    ey_counts c = {};
+    for (int i = 0; i < r.nlayers; i++) {
+      const ey_counts &m = r.res[i].meas.c;
+      for (int ty = 0; ty < EY_NTYPES; ty++) {
+        c.spad_reads[ty] += m.spad_reads[ty];
+        c.spad_writes[ty] += m.spad_writes[ty];
+      }
+      c.noc_ifmap += m.noc_ifmap;
+      c.noc_ifmap_delivered += m.noc_ifmap_delivered;
+      c.noc_filter += m.noc_filter;
+      c.noc_filter_delivered += m.noc_filter_delivered;
+      c.noc_psum_in += m.noc_psum_in;
+      c.noc_psum_local += m.noc_psum_local;
+      c.noc_psum_out += m.noc_psum_out;
+    }
+    for (int ty = 0; ty < EY_NTYPES; ty++) {
+      SCOPED_TRACE(ty);
+      EXPECT_EQ(d.words[EY_ACC_SPAD][EY_OP_READ][ty], c.spad_reads[ty]);
+      EXPECT_EQ(d.words[EY_ACC_SPAD][EY_OP_WRITE][ty], c.spad_writes[ty]);
+    }
+    // NoC: a row per packet, its words the PEs it reached.
+    auto packets = [&](int ty) { return d.rows[EY_ACC_NOC][EY_OP_MULTICAST][ty] + d.rows[EY_ACC_NOC][EY_OP_UNICAST][ty]; };
+    auto reached = [&](int ty) { return d.words[EY_ACC_NOC][EY_OP_MULTICAST][ty] + d.words[EY_ACC_NOC][EY_OP_UNICAST][ty]; };
+    EXPECT_EQ(packets(EY_IFMAP), c.noc_ifmap);
+    EXPECT_EQ(reached(EY_IFMAP), c.noc_ifmap_delivered);
+    EXPECT_EQ(packets(EY_FILTER), c.noc_filter);
+    EXPECT_EQ(reached(EY_FILTER), c.noc_filter_delivered);
+    EXPECT_EQ(packets(EY_PSUM), c.noc_psum_in + c.noc_psum_local + c.noc_psum_out);
+    EXPECT_EQ(d.rows[EY_ACC_NOC][EY_OP_MULTICAST][EY_PSUM], 0u);
+    ey_report_free(&r);
+  }
 }
 
 }  // namespace
