@@ -1,8 +1,8 @@
 /* main.c - the eyesim command line. It parses options, loads the files, calls the
  * library and chooses the exit status; it is the only place that prints errors.
  *
- * Exit status: 0 success; 1 bad input (a config, network, mapping or output
- * file); 2 bad usage; 3 the run completed but some layer could not be mapped
+ * Exit status: 0 success; 1 bad input (a config, network, mapping, trace or
+ * output file) or an output that differs from the golden convolution; 2 bad usage; 3 the run completed but some layer could not be mapped
  * (the reports were written, with that layer marked). */
 #include <stdarg.h>
 #include <stdio.h>
@@ -48,7 +48,8 @@ static const char k_usage[] =
     "\n"
     "ARCH and NET are YAML files, or names of shipped ones: eyesim run eyeriss_v1 alexnet\n"
     "looks in configs/arch/ and configs/nets/ (or $EYESIM_CONFIGS/arch, /nets).\n"
-    "Exit status: 0 ok, 1 bad input file, 2 bad usage, 3 some layer could not map.\n";
+    "Exit status: 0 ok, 1 bad input file or a --check mismatch, 2 bad usage, 3 some layer\n"
+    "could not map.\n";
 
 static const char k_usage_run[] =
     "usage: eyesim run ARCH NET [OPTIONS]\n"
