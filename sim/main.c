@@ -2,8 +2,9 @@
  * library and chooses the exit status; it is the only place that prints errors.
  *
  * Exit status: 0 success; 1 bad input (a config, network, mapping, trace or
- * output file) or an output that differs from the golden convolution; 2 bad usage; 3 the run completed but some layer could not be mapped
- * (the reports were written, with that layer marked). */
+ * output file) or an output that differs from the golden convolution; 2 bad
+ * usage; 3 the run completed but some layer could not be mapped (the reports
+ * were written, with that layer marked). */
 #include <stdarg.h>
 #include <stdio.h>
 #include <errno.h>
