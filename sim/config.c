@@ -149,8 +149,6 @@ ey_rc ey_arch_check(const ey_arch *a, ey_err *err) {
                       "%s: glb.bank_ports: must be at least %d so that one psum of %d words fits %d banks (got %d)",
                       w, EY_CEIL_DIV(span, a->glb_banks), span, a->glb_banks, a->glb_bank_ports);
   }
-  if (a->filter_spad_words < 1 || a->ifmap_spad_words < 1 || a->psum_spad_words < 1)
-    return ey_err_set(err, EY_MISUSE, "scratchpads must be positive");
   return EY_OK;
 }
 
@@ -187,14 +185,12 @@ ey_rc ey_arch_set(ey_arch *a, const char *assignment, ey_err *err) {
 /* ---------------------------------------------------------------- network */
 
 ey_rc ey_layer_finish(ey_layer *l, const char *where, ey_err *err) {
-  int cg = l->C / l->groups;
   if (l->C % l->groups)
     return ey_err_set(err, EY_CONFIG, "%s: %s.groups: must divide C (%d) (got %d)", where, l->name,
                       l->C, l->groups);
   if (l->M % l->groups)
     return ey_err_set(err, EY_CONFIG, "%s: %s.groups: must divide M (%d) (got %d)", where, l->name,
                       l->M, l->groups);
-  (void)cg;
   if (l->pad >= l->R || l->pad >= l->S)
     return ey_err_set(err, EY_CONFIG, "%s: %s.pad: must be less than R (%d) and S (%d) (got %d)",
                       where, l->name, l->R, l->S, l->pad);

@@ -52,6 +52,7 @@ typedef struct tile { /* one ifmap tile: the channels of a block, rows of a GLB 
   int g, i0, na, f0, ma, o0, ta, c0, ca;
   ey_cycle ready; /* when its DRAM load completes; 0 until submitted */
   int submitted, buf;
+  int nrows;      /* real ifmap rows it holds (set when submitted) */
 } tile;
 
 typedef struct eng {
@@ -106,7 +107,6 @@ typedef struct eng {
   unsigned char *s_cls, *s_mask;   /* per PE: class; busy in a wait or load */
   uint16_t *s_ifw, *s_psw;
   uint8_t *s_br, *s_bw;            /* per bank this cycle */
-  int s_sent, s_cast, s_valid, s_fbusy, s_pin, s_plocal, s_pout;
   ey_cycle *fl_done;               /* DRAM transfers in flight: completion */
   uint64_t *fl_bytes, fl_n, fl_cap;
   int *targets;        /* scratch for ey_noc_match */
@@ -152,13 +152,6 @@ static void emit_sample(eng *E) {
   if (c >= E->o->sample_from && c < E->o->sample_until) {
     ey_sample *s = &E->smp;
     s->cycle = c;
-    s->ifmap_valid = E->s_valid;
-    s->ifmap_sent = E->s_sent;
-    s->ifmap_cast = E->s_cast;
-    s->filter_busy = E->s_fbusy;
-    s->psum_in = E->s_pin;
-    s->psum_local = E->s_plocal;
-    s->psum_out = E->s_pout;
     s->dram_busy = E->dram.free_link > ey_dram_link_at(&E->dram, E->now);
     uint64_t bytes = 0, keep = 0;
     for (uint64_t i = 0; i < E->fl_n; i++)
@@ -173,7 +166,7 @@ static void emit_sample(eng *E) {
   }
   memset(E->s_br, 0, (size_t)E->glb.banks);
   memset(E->s_bw, 0, (size_t)E->glb.banks);
-  E->s_sent = E->s_cast = E->s_pin = E->s_plocal = E->s_pout = 0;
+  E->smp.ifmap_sent = E->smp.ifmap_cast = E->smp.psum_in = E->smp.psum_local = E->smp.psum_out = 0;
 }
 
 /* Tells the access observer, if any. */
@@ -201,8 +194,8 @@ static void observe_column(eng *E, int x) {
   observe_detail(E, EY_ACC_SPAD, EY_OP_WRITE, EY_PSUM, col, done, x);
 }
 
-/* Adds `cycles` to the classes: `busy` PEs as `cls`, the rest idle. In exact
- * stepping the cycles are walked one by one, as the array would be ticked. */
+/* Adds `cycles` to the classes: `busy` PEs as `cls`, the rest idle. When a
+ * waveform is being sampled, the cycles are walked one by one. */
 static void wait_cycles(eng *E, uint64_t cycles, int busy, int cls) {
   if (!cycles) return;
   if (E->sampling) {
@@ -211,52 +204,46 @@ static void wait_cycles(eng *E, uint64_t cycles, int busy, int cls) {
       E->s_cls[x] = busy && E->s_mask[x] ? (unsigned char)cls : EY_CL_IDLE;
       E->s_ifw[x] = E->s_psw[x] = 0;
     }
-    E->s_valid = 0;
-    E->s_fbusy = cls == EY_CL_LOAD;
+    E->smp.ifmap_valid = 0;
+    E->smp.filter_busy = cls == EY_CL_LOAD;
     for (uint64_t c = 0; c < cycles; c++) {
       E->ms->classes[cls] += (uint64_t)busy;
       E->ms->classes[EY_CL_IDLE] += (uint64_t)(E->npe - busy);
       emit_sample(E);
       E->now++;
     }
-    E->s_fbusy = 0;
+    E->smp.filter_busy = 0;
     return;
   }
-  if (E->batch) {
-    E->ms->classes[cls] += cycles * (uint64_t)busy;
-    E->ms->classes[EY_CL_IDLE] += cycles * (uint64_t)(E->npe - busy);
-  } else {
-    for (uint64_t c = 0; c < cycles; c++) {
-      E->ms->classes[cls] += (uint64_t)busy;
-      E->ms->classes[EY_CL_IDLE] += (uint64_t)(E->npe - busy);
-    }
-  }
+  /* Nothing changes in these cycles (the array waits or loads), so both
+   * steppings add them at once. */
+  E->ms->classes[cls] += cycles * (uint64_t)busy;
+  E->ms->classes[EY_CL_IDLE] += cycles * (uint64_t)(E->npe - busy);
   E->now += cycles;
 }
 
 /* ------------------------------------------------------------------ tiles */
 
-static int tile_words(const eng *E, const tile *t, int *nrows) {
+/* The real (unpadded) ifmap rows that tile t needs, in padded coordinates: map[y]
+ * is the row's place in the tile, or -1 (map may be NULL). Returns how many. */
+static int tile_rows(const eng *E, const tile *t, int *map) {
   int rows = 0;
   for (int y = 0; y < E->Hp; y++) {
     int used = 0;
     for (int o = t->o0; o < t->o0 + t->ta && !used; o++) used = y >= o * E->g.U && y < o * E->g.U + E->g.R;
-    if (used && y >= E->g.P && y < E->g.P + E->g.H) rows++;
+    used = used && y >= E->g.P && y < E->g.P + E->g.H;
+    if (map) map[y] = used ? rows : -1;
+    rows += used;
   }
-  if (nrows) *nrows = rows;
-  return t->na * t->ca * rows * E->g.W;
+  return rows;
 }
 
 /* Submits the DRAM read of tile t and fills its GLB buffer (the data is used only
  * once t->ready has passed). */
 static void tile_submit(eng *E, tile *t, int buf) {
-  int nrows, words = tile_words(E, t, &nrows);
-  int *map = E->rowmap[buf], local = 0;
-  for (int y = 0; y < E->Hp; y++) {
-    int used = 0;
-    for (int o = t->o0; o < t->o0 + t->ta && !used; o++) used = y >= o * E->g.U && y < o * E->g.U + E->g.R;
-    map[y] = (used && y >= E->g.P && y < E->g.P + E->g.H) ? local++ : -1;
-  }
+  int *map = E->rowmap[buf];
+  const int nrows = tile_rows(E, t, map), words = t->na * t->ca * nrows * E->g.W;
+  t->nrows = nrows;
   int16_t *dst = E->glb.ifm[buf];
   for (int im = 0; im < t->na; im++)
     for (int c = 0; c < t->ca; c++)
@@ -380,8 +367,7 @@ static ey_rc run_pass(eng *E, const tile *t, int fp, int pa, int os, int ea, ey_
   const int first_cb = t->c0 == 0;
   const int16_t *buf = E->glb.ifm[t->buf];
   const int *rowmap = E->rowmap[t->buf];
-  int nrows_tile;
-  tile_words(E, t, &nrows_tile);
+  const int nrows_tile = t->nrows;
 
   /* Program the PEs, wire the chains and load the ifmap network's IDs. */
   ey_noc_clear_ids(&E->inoc);
@@ -486,8 +472,8 @@ static ey_rc run_pass(eng *E, const tile *t, int fp, int pa, int os, int ea, ey_
         v = buf[at];
       } /* else a padding zero, made at the GLB port without an SRAM read */
       ey_noc_try(&E->inoc, tg, n, E->room);
-      E->s_sent++;
-      E->s_cast = n;
+      E->smp.ifmap_sent++;
+      E->smp.ifmap_cast = n;
       for (int q = 0; q < n; q++) {
         observe_detail(E, EY_ACC_SPAD, EY_OP_WRITE, EY_IFMAP,
                        (E->pe[tg[q]].arrived + (uint64_t)E->inc[tg[q]]) % (uint64_t)E->pe[tg[q]].cap, 1, tg[q]);
@@ -522,7 +508,7 @@ static ey_rc run_pass(eng *E, const tile *t, int fp, int pa, int os, int ea, ey_
       if (!ey_glb_try(&E->glb, EY_GLB_R_PSUM, at, EY_GLB_PSUM, 0)) continue; /* bank busy */
       observe(E, EY_ACC_GLB, 0, EY_PSUM, E->glb.base[EY_GLB_R_PSUM] + at * (uint64_t)E->glb.psum_words_each, 1);
       bank_note(E, E->glb.base[EY_GLB_R_PSUM] + at * (uint64_t)E->glb.psum_words_each, E->glb.psum_words_each, 0);
-      E->s_pin++;
+      E->smp.psum_in++;
       E->gin_seq[x]++;
       f->pushv = E->glb.psum[at];
       f->pushed = 1;
@@ -545,7 +531,7 @@ static ey_rc run_pass(eng *E, const tile *t, int fp, int pa, int os, int ea, ey_
       if (E->granted[x]) {
         observe(E, EY_ACC_GLB, 1, EY_PSUM, E->glb.base[EY_GLB_R_PSUM] + at * (uint64_t)E->glb.psum_words_each, 1);
         bank_note(E, E->glb.base[EY_GLB_R_PSUM] + at * (uint64_t)E->glb.psum_words_each, E->glb.psum_words_each, 1);
-        E->s_pout++;
+        E->smp.psum_out++;
       }
       granted += E->granted[x];
     }
@@ -611,7 +597,7 @@ static ey_rc run_pass(eng *E, const tile *t, int fp, int pa, int os, int ea, ey_
             E->pin[up].pushed = 1;
             DIRTY(up);
             E->psum_local++;
-            E->s_plocal++;
+            E->smp.psum_local++;
           } else {
             E->glb.psum[chain_psum(E, t, fp, E->grp[x], pe->prog.p, os + E->lcol[x], E->gon_seq[x]++)] = v;
             E->psum_out++;
@@ -682,7 +668,7 @@ static ey_rc run_pass(eng *E, const tile *t, int fp, int pa, int os, int ea, ey_
         E->s_ifw[x] = (uint16_t)(pe->arrived - pe->retired);
         E->s_psw[x] = (uint16_t)(pe->pend_n + (pe->run_left ? pe->prog.p : 0));
       }
-      E->s_valid = sent < stream_len;
+      E->smp.ifmap_valid = sent < stream_len;
       emit_sample(E);
     }
     E->now++;
@@ -841,8 +827,8 @@ static ey_rc setup(eng *E, ey_err *err) {
   /* The largest tiles of the mapping size the GLB regions. */
   size_t max_ifm = 0;
   for (int o0 = 0; o0 < E->g.E; o0 += m->eg) {
-    tile t = {0, 0, EY_MIN(m->n, E->g.N), 0, 0, o0, EY_MIN(m->eg, E->g.E - o0), 0, EY_MIN(m->q * m->r, E->g.Cg), 0, 0, 0};
-    size_t w = (size_t)tile_words(E, &t, NULL);
+    tile t = {0, 0, EY_MIN(m->n, E->g.N), 0, 0, o0, EY_MIN(m->eg, E->g.E - o0), 0, EY_MIN(m->q * m->r, E->g.Cg), 0, 0, 0, 0};
+    size_t w = (size_t)t.na * (size_t)t.ca * (size_t)tile_rows(E, &t, NULL) * (size_t)E->g.W;
     if (w > max_ifm) max_ifm = w;
   }
   size_t psum_words = (size_t)EY_MIN(m->n, E->g.N) * EY_MIN(m->m, E->g.Mg) * EY_MIN(m->eg, E->g.E) * E->g.F;
@@ -938,7 +924,7 @@ static tile *make_tiles(const eng *E, int *count) {
               v = nv;
             }
             tile t = {g, i0, EY_MIN(m->n, E->g.N - i0), f0, EY_MIN(m->m, E->g.Mg - f0), o0,
-                      EY_MIN(m->eg, E->g.E - o0), c0, EY_MIN(m->q * m->r, E->g.Cg - c0), 0, 0, 0};
+                      EY_MIN(m->eg, E->g.E - o0), c0, EY_MIN(m->q * m->r, E->g.Cg - c0), 0, 0, 0, 0};
             v[n++] = t;
           }
   *count = n;

@@ -130,8 +130,8 @@ TEST(Vcd, OnePeChangesAtTheHandComputedCycles) {
   EXPECT_EQ(v.changes[mac], want_mac);
   // The output goes to DRAM from cycle 56: link cycle 17 (ceil(170/3) = 57 >= 56),
   // done at 17+1+6 = 24, core 80: the layer's 80 cycles.
-  auto r = Eyesim("run " + t.File("a.yaml") + " " + t.File("n.yaml") + " --csv -");
-  EXPECT_NE(r.out.find(",80,"), std::string::npos) << r.out;
+  auto r = Eyesim("run " + t.File("a.yaml") + " " + t.File("n.yaml") + " --json -");
+  EXPECT_NE(r.out.find("\"cycles\": 80,"), std::string::npos) << r.out;
 }
 
 TEST(Vcd, EveryScopeParsesAndGtkwaveReadsIt) {
