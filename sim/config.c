@@ -124,7 +124,7 @@ static void arch_where(const ey_arch *a, const char *key, char *buf, size_t cap)
   if (line)
     snprintf(buf, cap, "%s:%d", a->path, line > 0 ? line : -line);
   else
-    snprintf(buf, cap, "--set");
+    snprintf(buf, cap, "%s", a->set_where[0] ? a->set_where : "--set");
 }
 
 /* Sanity checks: rules that involve more than one key. */

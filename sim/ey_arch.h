@@ -58,6 +58,8 @@ typedef struct ey_arch {
   char path[256];               /* the file, or "" */
   int key_line[EY_ARCH_MAX_KEYS]; /* line that set key i; -line of the file when
                                     defaulted; 0 when set by --set */
+  char set_where[256];          /* what set the keys of line 0, for messages
+                                   ("sweep.yaml: point 3"); "" means --set */
 } ey_arch;
 
 typedef enum ey_layer_type { EY_LAYER_CONV = 0, EY_LAYER_FC } ey_layer_type;

@@ -9,6 +9,12 @@ void ey_json_init(ey_json *j, FILE *f) {
   j->f = f;
   j->depth = 0;
   j->count[0] = 0;
+  j->compact = 0;
+}
+
+void ey_json_init_compact(ey_json *j, FILE *f) {
+  ey_json_init(j, f);
+  j->compact = 1;
 }
 
 static void indent(ey_json *j) {
@@ -48,12 +54,14 @@ static void put_string(FILE *f, const char *s) {
 static void member(ey_json *j, const char *key) {
   if (j->depth > 0) {
     if (j->count[j->depth]++) fputc(',', j->f);
-    fputc('\n', j->f);
-    indent(j);
+    if (!j->compact) {
+      fputc('\n', j->f);
+      indent(j);
+    }
   }
   if (key) {
     put_string(j->f, key);
-    fputs(": ", j->f);
+    fputs(j->compact ? ":" : ": ", j->f);
   }
 }
 
@@ -68,7 +76,7 @@ static void nest_close(ey_json *j, char c) {
   int had = j->count[j->depth];
   assert(j->depth > 0);
   j->depth--;
-  if (had) {
+  if (had && !j->compact) {
     fputc('\n', j->f);
     indent(j);
   }

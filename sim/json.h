@@ -16,9 +16,12 @@ typedef struct ey_json {
   FILE *f;                            /* public: where the text goes */
   int depth;                          /* private */
   int count[EY_JSON_MAX_DEPTH];       /* private: members written per level */
+  int compact;                        /* private: one line, no spaces */
 } ey_json;
 
 void ey_json_init(ey_json *j, FILE *f);
+/* The same text on one line (JSON lines): no newlines, no indentation. */
+void ey_json_init_compact(ey_json *j, FILE *f);
 /* `key` is the member name inside an object and NULL inside an array. */
 void ey_json_obj_begin(ey_json *j, const char *key);
 void ey_json_obj_end(ey_json *j);

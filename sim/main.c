@@ -5,6 +5,7 @@
  * output file) or an output that differs from the golden convolution; 2 bad
  * usage; 3 the run completed but some layer could not be mapped (the reports
  * were written, with that layer marked). */
+#define _DEFAULT_SOURCE /* realpath */
 #include <stdarg.h>
 #include <stdio.h>
 #include <errno.h>
@@ -19,6 +20,7 @@
 #include "sim/config.h"
 #include "sim/outfile.h"
 #include "sim/run.h"
+#include "sim/sweep.h"
 #include "sim/data.h"
 #include "traces/acctrace.h"
 #include "traces/npy.h"
@@ -43,6 +45,7 @@ static const char k_usage[] =
     "  map ARCH NET     print the chosen mapping per layer; --out FILE saves it\n"
     "  config ARCH      print the effective architecture, defaults filled in (YAML)\n"
     "  keys             print every configuration key: type, range, default, meaning\n"
+    "  sweep SPEC -o DIR  a design-space sweep, in parallel and resumable (eyesim help sweep)\n"
     "  trace ...        activation traces: encode, decode, stats, synth (eyesim help trace)\n"
     "  help [COMMAND]   this text, or a command's options\n"
     "  --version        the version\n"
@@ -1002,6 +1005,226 @@ static int cmd_trace(int argc, char **argv) {
   return usage_error("trace %s: unknown command (encode, decode, stats or synth)", argv[2]);
 }
 
+/* ------------------------------------------------------------------ sweep */
+
+static const char k_usage_sweep[] =
+    "usage: eyesim sweep SPEC -o DIR [-j N] [--shard I/N] [--force] [-q]\n"
+    "       eyesim sweep SPEC --list\n"
+    "       eyesim sweep SPEC -o DIR --slurm [--array-size N] [--SBATCH-OPTION=VALUE]...\n"
+    "       eyesim sweep merge DIR -o OUT\n"
+    "\n"
+    "Runs every point of a sweep spec (a base architecture, networks, batches and axes:\n"
+    "docs/sweep.md) and writes DIR/sweep.csv (a row per point and layer, and a `total`\n"
+    "row per point) and DIR/sweep.jsonl (a line per point with its full report), in\n"
+    "point order. Each finished point is kept on disk: re-running the same command\n"
+    "skips the points already done. Invalid points (an architecture that fails its\n"
+    "checks) and layers that cannot map are recorded with the reason.\n"
+    "\n"
+    "options:\n"
+    "  -o, --out DIR      the output folder (created; must be new, empty or this sweep's)\n"
+    "  -j, --jobs N       worker processes (default: the number of cores)\n"
+    "  --shard I/N        run only shard I of N (points i with i mod N = I-1)\n"
+    "  --force            discard the results of another sweep found in DIR\n"
+    "  --list             print the points (CSV: point, the swept keys, net, batch,\n"
+    "                     valid, reason) and run nothing\n"
+    "  --slurm            write DIR/sweep.sbatch, a job array with one shard per task\n"
+    "                     (into DIR/shard-I), instead of running; options after it that\n"
+    "                     eyesim does not take, given as --name=value or --flag, become\n"
+    "                     #SBATCH lines (e.g. --partition=debug --time=1:00:00)\n"
+    "  --array-size N     tasks of the job array (default: the points, at most 100)\n"
+    "  -q, --quiet        no progress line and no summary\n"
+    "merge:\n"
+    "  reads DIR and its subfolders that hold sweep outputs (the shards), checks that\n"
+    "  every point is there once, and writes OUT/sweep.csv and OUT/sweep.jsonl; missing\n"
+    "  points are listed (with their shard) and nothing is written.\n"
+    "\n"
+    "Exit status: 0 every point has a result (invalid and unmapped points included);\n"
+    "1 a bad spec or file, a point that failed, or a merge with points missing; 2 bad\n"
+    "usage, or DIR holds another sweep (see --force) or is in use; 128+N stopped by\n"
+    "signal N (finished points are kept).\n";
+
+static const char *config_dir(void) {
+  const char *dir = getenv("EYESIM_CONFIGS");
+  return dir && *dir ? dir : EY_CONFIG_DIR;
+}
+
+static int sweep_merge_cmd(int argc, char **argv) {
+  const char *dir = NULL, *out = NULL;
+  for (int i = 3; i < argc; i++) {
+    if ((!strcmp(argv[i], "-o") || !strcmp(argv[i], "--out")) && i + 1 < argc)
+      out = argv[++i];
+    else if (!strncmp(argv[i], "--out=", 6))
+      out = argv[i] + 6;
+    else if (!strcmp(argv[i], "-q") || !strcmp(argv[i], "--quiet"))
+      continue;
+    else if (argv[i][0] == '-')
+      return usage_error("%s: unknown option for `eyesim sweep merge` (it takes -o OUT)", argv[i]);
+    else if (dir)
+      return usage_error("unexpected argument %s", argv[i]);
+    else
+      dir = argv[i];
+  }
+  if (!dir || !out) return usage_error("%s", "`eyesim sweep merge` needs DIR and -o OUT");
+  ey_sweep_merged m;
+  ey_err err;
+  ey_rc rc = ey_sweep_merge(dir, out, &m, &err);
+  if (rc) return fail(&err, rc);
+  printf("merged %ld points from %d folder%s into %s/sweep.csv and %s/sweep.jsonl", m.points, m.shards,
+         m.shards == 1 ? "" : "s", out, out);
+  if (m.duplicates) printf(" (%ld duplicate%s kept once)", m.duplicates, m.duplicates == 1 ? "" : "s");
+  printf("\n");
+  return EXIT_OK;
+}
+
+static void sweep_list(const ey_sweep *sw) {
+  ey_sweep_point *p = malloc(sizeof *p);
+  if (!p) return;
+  printf("point");
+  for (int c = 0; c < sw->ncols; c++) printf(",%s", sw->cols[c]);
+  printf(",net,batch,valid,reason\n");
+  for (long i = 0; i < sw->npoints; i++) {
+    ey_sweep_point_at(sw, i, p);
+    printf("%ld", i);
+    for (int c = 0; c < sw->ncols; c++) {
+      fputc(',', stdout);
+      ey_csv_field(stdout, p->cols[c]);
+    }
+    printf(",%s,%d,%d,", sw->nets[p->net].net.name, p->batch, p->valid);
+    ey_csv_field(stdout, p->valid ? "" : p->why);
+    fputc('\n', stdout);
+  }
+  free(p);
+}
+
+static int cmd_sweep(int argc, char **argv) {
+  if (argc < 3 || !strcmp(argv[2], "--help") || !strcmp(argv[2], "-h")) {
+    fputs(k_usage_sweep, argc < 3 ? stderr : stdout);
+    return argc < 3 ? EXIT_USAGE : EXIT_OK;
+  }
+  if (!strcmp(argv[2], "merge")) return sweep_merge_cmd(argc, argv);
+  const char *spec = NULL, *out = NULL;
+  const char *sbatch[65];
+  int nsbatch = 0, slurm = 0, array = 0, quiet = 0, list = 0;
+  ey_sweep_opts so;
+  memset(&so, 0, sizeof so);
+  long cores = sysconf(_SC_NPROCESSORS_ONLN);
+  so.jobs = cores > 0 ? (int)EY_MIN(cores, 1024) : 1;
+  for (int i = 2; i < argc; i++) {
+    const char *a = argv[i];
+    const char *eq = strchr(a, '=');
+    char name[32];
+    snprintf(name, sizeof name, "%.*s", eq && a[1] == '-' ? (int)(eq - a) : (int)strlen(a), a);
+    const char *val = eq && a[1] == '-' ? eq + 1 : NULL;
+    if (!strncmp(a, "-j", 2) && a[2]) { /* -j2, as make takes it */
+      snprintf(name, sizeof name, "-j");
+      val = a + 2;
+    }
+    int takes = !strcmp(name, "-o") || !strcmp(name, "--out") || !strcmp(name, "-j") || !strcmp(name, "--jobs") ||
+                !strcmp(name, "--shard") || !strcmp(name, "--array-size");
+    if (takes && !val) {
+      if (i + 1 >= argc) return usage_error("%s needs a value", a);
+      val = argv[++i];
+    }
+    if (a[0] != '-') {
+      if (spec) return usage_error("unexpected argument %s", a);
+      spec = a;
+    } else if (!strcmp(name, "-o") || !strcmp(name, "--out")) {
+      out = val;
+    } else if (!strcmp(name, "-j") || !strcmp(name, "--jobs")) {
+      if (parse_int(val, 1, 1024, &so.jobs)) return usage_error("-j: must be an integer from 1 to 1024 (got %s)", val);
+    } else if (!strcmp(name, "--shard")) {
+      char *mid, *end;
+      long s = strtol(val, &mid, 10), n = *mid == '/' ? strtol(mid + 1, &end, 10) : 0;
+      if (mid == val || *mid != '/' || *end || n < 1 || n > 100000 || s < 1 || s > n)
+        return usage_error("--shard: expected I/N with 1 <= I <= N (got %s)", val);
+      so.shard = (int)s;
+      so.nshards = (int)n;
+    } else if (!strcmp(name, "--array-size")) {
+      if (parse_int(val, 1, 100000, &array))
+        return usage_error("--array-size: must be an integer from 1 to 100000 (got %s)", val);
+    } else if (!strcmp(a, "--force")) {
+      so.force = 1;
+    } else if (!strcmp(a, "--list")) {
+      list = 1;
+    } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
+      quiet = 1;
+    } else if (!strcmp(a, "--slurm")) {
+      slurm = 1;
+    } else if (slurm && !strncmp(a, "--", 2) && a[2]) {
+      if (nsbatch == 64) return usage_error("%s: too many sbatch options", a);
+      sbatch[nsbatch++] = a;
+    } else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+      fputs(k_usage_sweep, stdout);
+      return EXIT_OK;
+    } else {
+      return usage_error("%s: unknown option for `eyesim sweep`%s", a,
+                         slurm ? " (sbatch options go as --name=value)" : "");
+    }
+  }
+  sbatch[nsbatch] = NULL;
+  if (!spec) return usage_error("%s", "`eyesim sweep` needs SPEC");
+  if (!out && !list) return usage_error("%s", "`eyesim sweep` needs -o DIR");
+  if (array && !slurm) return usage_error("%s", "--array-size goes with --slurm");
+  if (slurm && so.nshards) return usage_error("%s", "--shard and --slurm: the job array chooses the shards");
+  ey_sweep sw;
+  ey_err err;
+  ey_rc rc = ey_sweep_load(spec, config_dir(), &sw, &err);
+  int status = EXIT_OK;
+  if (rc) {
+    status = fail(&err, rc);
+  } else if (list) {
+    sweep_list(&sw);
+  } else if (slurm) {
+    char exe[4096], spec_abs[4096], out_abs[4096];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n <= 0 || !realpath(spec, spec_abs)) {
+      status = usage_error("%s: cannot find the absolute paths of eyesim and the spec", spec);
+    } else {
+      exe[n] = 0;
+      if (!array) array = (int)EY_MIN(sw.npoints, 100);
+      if (mkdir(out, 0777) && errno != EEXIST) {
+        fprintf(stderr, "eyesim: %s: cannot create the folder (%s)\n", out, strerror(errno));
+        status = EXIT_INPUT;
+      } else if (!realpath(out, out_abs)) {
+        status = usage_error("%s: cannot find its absolute path", out);
+      } else if ((rc = ey_sweep_slurm(&sw, exe, spec_abs, out_abs, array, sbatch, &err))) {
+        status = fail(&err, rc);
+      } else if (!quiet) {
+        printf("wrote %s/sweep.sbatch: %ld points in %d array tasks\nsubmit: sbatch %s/sweep.sbatch\n"
+               "then:   %s sweep merge %s -o %s/merged\n",
+               out, sw.npoints, array, out, exe, out, out);
+      }
+    }
+  } else {
+    so.out = out;
+    so.progress = !quiet && isatty(STDERR_FILENO);
+    ey_sweep_stats st;
+    rc = ey_sweep_run(&sw, &so, &st, &err);
+    if (rc) {
+      status = fail(&err, rc);
+    } else if (st.interrupted) {
+      fprintf(stderr, "eyesim: sweep stopped by signal %d: %ld of %ld points done and kept in %s; run the same "
+                      "command again to finish\n",
+              st.interrupted, st.skipped + st.computed - st.failed, st.points, out);
+      status = 128 + st.interrupted;
+    } else {
+      if (!quiet)
+        printf("sweep %s: %ld points (%ld computed, %ld already done): %ld ok, %ld nomap, %ld invalid, %ld error, "
+               "%ld failed; %.1f s\nresults: %s/sweep.csv, %s/sweep.jsonl\n",
+               sw.name, st.points, st.computed, st.skipped, st.ok, st.nomap, st.invalid, st.error, st.failed,
+               st.seconds, out, out);
+      if (st.failed || st.error) {
+        fprintf(stderr, "eyesim: %ld point%s failed (status failed or error in %s/sweep.csv)%s\n",
+                st.failed + st.error, st.failed + st.error == 1 ? "" : "s", out,
+                st.failed ? "; run the same command again to retry the failed ones" : "");
+        status = EXIT_INPUT;
+      }
+    }
+  }
+  ey_sweep_free(&sw);
+  return status;
+}
+
 int main(int argc, char **argv) {
   if (argc < 2) {
     fputs(k_usage, stderr);
@@ -1017,6 +1240,8 @@ int main(int argc, char **argv) {
       fputs(k_usage_run, stdout);
     else if (argc > 2 && !strcmp(argv[2], "trace"))
       fputs(k_usage_trace, stdout);
+    else if (argc > 2 && !strcmp(argv[2], "sweep"))
+      fputs(k_usage_sweep, stdout);
     else
       fputs(k_usage, stdout);
     return EXIT_OK;
@@ -1025,5 +1250,6 @@ int main(int argc, char **argv) {
   if (!strcmp(cmd, "config")) return cmd_config(argc, argv);
   if (!strcmp(cmd, "keys")) return cmd_keys();
   if (!strcmp(cmd, "trace")) return cmd_trace(argc, argv);
+  if (!strcmp(cmd, "sweep")) return cmd_sweep(argc, argv);
   return usage_error("%s: unknown command", cmd);
 }

@@ -323,72 +323,75 @@ void ey_report_json(const ey_report *r, FILE *f) {
   ey_json j;
   ey_json_init(&j, f);
   ey_json_obj_begin(&j, NULL);
-  ey_json_obj_begin(&j, "eyesim");
-  ey_json_str(&j, "version", EY_VERSION_STRING);
-  ey_json_int(&j, "report_schema", EY_REPORT_SCHEMA);
-  ey_json_obj_end(&j);
-  ey_json_str(&j, "source", source_name(r));
-  ey_json_str(&j, "objective", objective_name(r->objective));
-  if (r->engine) {
-    ey_json_obj_begin(&j, "simulation");
-    ey_json_str(&j, "stepping", r->engine->step == EY_STEP_EXACT ? "exact" : "fast");
-    ey_json_uint(&j, "seed", r->engine->seed);
-    ey_json_real(&j, "zeros", r->engine->zeros);
-    ey_json_bool(&j, "check", r->engine->check);
-    if (r->activations) ey_json_str(&j, "activations", r->activations);
-    ey_json_obj_end(&j);
-  }
-  ey_json_obj_begin(&j, "arch");
-  ey_schema_write_json(ey_arch_schema(), r->arch, &j);
-  ey_json_obj_end(&j);
-  ey_json_obj_begin(&j, "net");
-  ey_json_str(&j, "name", r->net->name);
-  ey_json_int(&j, "batch", r->net->batch);
-  ey_json_obj_end(&j);
-  ey_json_arr_begin(&j, "layers");
-  for (int i = 0; i < r->nlayers; i++) json_layer(&j, r, &r->res[i]);
-  ey_json_arr_end(&j);
-  ey_totals t;
-  ey_report_totals(r, &t);
-  ey_json_obj_begin(&j, "total");
-  ey_json_int(&j, "layers_mapped", t.mapped);
-  ey_json_int(&j, "layers_unmapped", t.unmapped);
-  ey_json_uint(&j, "cycles", t.cycles);
-  ey_json_uint(&j, "analytic_cycles", t.analytic_cycles);
-  ey_json_real(&j, "time_ms", t.time_ms);
-  ey_json_uint(&j, "macs", t.macs);
-  ey_json_uint(&j, "macs_gated", t.macs_gated);
-  ey_json_real(&j, "utilization", t.utilization);
-  ey_json_real(&j, "fps", t.fps);
-  ey_json_real(&j, "gops", t.gops);
-  ey_json_uint(&j, "dram_bytes", t.dram_bytes);
-  ey_json_uint(&j, "dram_bytes_raw", t.dram_bytes_raw);
-  ey_json_real(&j, "dram_bytes_per_image", t.dram_bytes_per_image);
-  ey_json_uint(&j, "glb_accesses", t.glb_accesses);
-  ey_json_uint(&j, "noc_transfers", t.noc_transfers);
-  ey_json_uint(&j, "spad_accesses", t.spad_accesses);
-  ey_json_obj_begin(&j, "energy");
-  ey_json_real(&j, "total", t.energy_total);
-  for (int lv = 0; lv < EY_NLEVELS; lv++) ey_json_real(&j, ey_level_names[lv], t.energy[lv]);
-  ey_json_obj_end(&j);
-  if (r->engine) {
-    ey_json_obj_begin(&j, "pe_cycles");
-    for (int k = 0; k < EY_NCLASSES; k++) ey_json_uint(&j, ey_class_names[k], t.classes[k]);
-    ey_json_obj_end(&j);
-    ey_json_uint(&j, "ifmap_bus_blocked_cycles", t.ifmap_bus_blocked);
-    ey_json_uint(&j, "dram_wait_cycles", t.dram_wait_cycles);
-    ey_json_uint(&j, "glb_bank_conflicts", t.glb_conflicts);
-    ey_json_int(&j, "layers_checked", t.checked);
-  }
-  ey_json_obj_end(&j);
+  ey_report_json_members(r, &j);
   ey_json_obj_end(&j);
   ey_json_finish(&j);
 }
 
+void ey_report_json_members(const ey_report *r, ey_json *j) {
+  ey_json_obj_begin(j, "eyesim");
+  ey_json_str(j, "version", EY_VERSION_STRING);
+  ey_json_int(j, "report_schema", EY_REPORT_SCHEMA);
+  ey_json_obj_end(j);
+  ey_json_str(j, "source", source_name(r));
+  ey_json_str(j, "objective", objective_name(r->objective));
+  if (r->engine) {
+    ey_json_obj_begin(j, "simulation");
+    ey_json_str(j, "stepping", r->engine->step == EY_STEP_EXACT ? "exact" : "fast");
+    ey_json_uint(j, "seed", r->engine->seed);
+    ey_json_real(j, "zeros", r->engine->zeros);
+    ey_json_bool(j, "check", r->engine->check);
+    if (r->activations) ey_json_str(j, "activations", r->activations);
+    ey_json_obj_end(j);
+  }
+  ey_json_obj_begin(j, "arch");
+  ey_schema_write_json(ey_arch_schema(), r->arch, j);
+  ey_json_obj_end(j);
+  ey_json_obj_begin(j, "net");
+  ey_json_str(j, "name", r->net->name);
+  ey_json_int(j, "batch", r->net->batch);
+  ey_json_obj_end(j);
+  ey_json_arr_begin(j, "layers");
+  for (int i = 0; i < r->nlayers; i++) json_layer(j, r, &r->res[i]);
+  ey_json_arr_end(j);
+  ey_totals t;
+  ey_report_totals(r, &t);
+  ey_json_obj_begin(j, "total");
+  ey_json_int(j, "layers_mapped", t.mapped);
+  ey_json_int(j, "layers_unmapped", t.unmapped);
+  ey_json_uint(j, "cycles", t.cycles);
+  ey_json_uint(j, "analytic_cycles", t.analytic_cycles);
+  ey_json_real(j, "time_ms", t.time_ms);
+  ey_json_uint(j, "macs", t.macs);
+  ey_json_uint(j, "macs_gated", t.macs_gated);
+  ey_json_real(j, "utilization", t.utilization);
+  ey_json_real(j, "fps", t.fps);
+  ey_json_real(j, "gops", t.gops);
+  ey_json_uint(j, "dram_bytes", t.dram_bytes);
+  ey_json_uint(j, "dram_bytes_raw", t.dram_bytes_raw);
+  ey_json_real(j, "dram_bytes_per_image", t.dram_bytes_per_image);
+  ey_json_uint(j, "glb_accesses", t.glb_accesses);
+  ey_json_uint(j, "noc_transfers", t.noc_transfers);
+  ey_json_uint(j, "spad_accesses", t.spad_accesses);
+  ey_json_obj_begin(j, "energy");
+  ey_json_real(j, "total", t.energy_total);
+  for (int lv = 0; lv < EY_NLEVELS; lv++) ey_json_real(j, ey_level_names[lv], t.energy[lv]);
+  ey_json_obj_end(j);
+  if (r->engine) {
+    ey_json_obj_begin(j, "pe_cycles");
+    for (int k = 0; k < EY_NCLASSES; k++) ey_json_uint(j, ey_class_names[k], t.classes[k]);
+    ey_json_obj_end(j);
+    ey_json_uint(j, "ifmap_bus_blocked_cycles", t.ifmap_bus_blocked);
+    ey_json_uint(j, "dram_wait_cycles", t.dram_wait_cycles);
+    ey_json_uint(j, "glb_bank_conflicts", t.glb_conflicts);
+    ey_json_int(j, "layers_checked", t.checked);
+  }
+  ey_json_obj_end(j);
+}
+
 /* ------------------------------------------------------------------ CSV */
 
-/* A CSV field: quoted when it holds a comma, a quote or a newline. */
-static void csv_field(FILE *f, const char *s) {
+void ey_csv_field(FILE *f, const char *s) {
   if (!strpbrk(s, ",\"\n")) {
     fputs(s, f);
     return;
@@ -405,9 +408,7 @@ static void csv_field(FILE *f, const char *s) {
  * empty. The header and the rows are written from the same list. */
 #define EY_CSV_MEASURES 57
 
-void ey_report_csv(const ey_report *r, FILE *f) {
-  const ey_arch *a = r->arch;
-  const uint64_t pes = (uint64_t)a->rows * (uint64_t)a->cols;
+void ey_report_csv_header(FILE *f) {
   fputs("arch,net,batch,layer,mapped,source,N,C,M,H,W,R,S,stride,pad,groups,E,F,"
         "n,p,q,r,t,e,eg,m,active_pes,utilization,cycles,analytic_cycles,time_ms,macs,macs_gated,",
         f);
@@ -419,50 +420,124 @@ void ey_report_csv(const ey_report *r, FILE *f) {
   for (int lv = 0; lv < EY_NLEVELS; lv++) fprintf(f, ",energy_%s", ey_level_names[lv]);
   for (int c = 0; c < EY_NCLASSES; c++) fprintf(f, ",pe_%s", ey_class_names[c]);
   fputs(",ifmap_bus_blocked,dram_wait_cycles,checked,error\n", f);
+}
+
+static void counts_add(ey_counts *s, const ey_counts *c) {
+  s->macs += c->macs;
+  s->macs_gated += c->macs_gated;
+  for (int t = 0; t < EY_NTYPES; t++) {
+    s->spad_reads[t] += c->spad_reads[t];
+    s->spad_writes[t] += c->spad_writes[t];
+    s->glb_reads[t] += c->glb_reads[t];
+    s->glb_writes[t] += c->glb_writes[t];
+    s->dram_reads[t] += c->dram_reads[t];
+    s->dram_writes[t] += c->dram_writes[t];
+  }
+  s->noc_ifmap += c->noc_ifmap;
+  s->noc_ifmap_delivered += c->noc_ifmap_delivered;
+  s->noc_filter += c->noc_filter;
+  s->noc_filter_delivered += c->noc_filter_delivered;
+  s->noc_psum_in += c->noc_psum_in;
+  s->noc_psum_local += c->noc_psum_local;
+  s->noc_psum_out += c->noc_psum_out;
+}
+
+/* The measurement columns from `utilization` to `analytic_energy_total` and the
+ * energy per level: one layer's or a sum's, written by the same code. */
+static void csv_measures(FILE *f, const ey_arch *a, uint64_t cycles, uint64_t analytic_cycles,
+                         const ey_counts *c, uint64_t moved, double energy, double analytic_energy,
+                         const double *level_en) {
+  const uint64_t pes = (uint64_t)a->rows * (uint64_t)a->cols;
+  fprintf(f, ",%.6f,%llu,%llu,%.6f,%llu,%llu", util_of(c->macs, cycles, pes), (unsigned long long)cycles,
+          (unsigned long long)analytic_cycles, ms_of(cycles, a), (unsigned long long)c->macs,
+          (unsigned long long)c->macs_gated);
+  for (int t = 0; t < EY_NTYPES; t++)
+    fprintf(f, ",%llu,%llu", (unsigned long long)c->spad_reads[t], (unsigned long long)c->spad_writes[t]);
+  fprintf(f, ",%llu,%llu,%llu,%llu,%llu", (unsigned long long)c->noc_ifmap, (unsigned long long)c->noc_filter,
+          (unsigned long long)c->noc_psum_in, (unsigned long long)c->noc_psum_local,
+          (unsigned long long)c->noc_psum_out);
+  for (int t = 0; t < EY_NTYPES; t++)
+    fprintf(f, ",%llu,%llu", (unsigned long long)c->glb_reads[t], (unsigned long long)c->glb_writes[t]);
+  for (int t = 0; t < EY_NTYPES; t++)
+    fprintf(f, ",%llu,%llu", (unsigned long long)c->dram_reads[t], (unsigned long long)c->dram_writes[t]);
+  fprintf(f, ",%llu,%llu,%.6f,%.6f", (unsigned long long)dram_bytes(c, a), (unsigned long long)moved, energy,
+          analytic_energy);
+  for (int lv = 0; lv < EY_NLEVELS; lv++) fprintf(f, ",%.6f", level_en[lv]);
+}
+
+void ey_report_csv_layer(const ey_report *r, int i, FILE *f) {
+  const ey_arch *a = r->arch;
+  const ey_layer_result *x = &r->res[i];
+  const ey_layer *l = x->layer;
+  ey_csv_field(f, a->name);
+  fputc(',', f);
+  ey_csv_field(f, r->net->name);
+  fprintf(f, ",%d,", r->net->batch);
+  ey_csv_field(f, l->name);
+  fprintf(f, ",%d,%s,%d,%d,%d,%d,%d,%d,%d,%d,%d,%d,%d,%d", x->mapped, source_name(r), l->N, l->C, l->M, l->H,
+          l->W, l->R, l->S, l->stride, l->pad, l->groups, l->E, l->F);
+  if (!x->mapped) {
+    for (int k = 0; k < EY_CSV_MEASURES; k++) fputc(',', f);
+    fputc(',', f);
+    ey_csv_field(f, x->why);
+    fputc('\n', f);
+    return;
+  }
+  const ey_mapping *m = &x->map;
+  ey_figures g;
+  ey_layer_figures(x, a, &g);
+  fprintf(f, ",%d,%d,%d,%d,%d,%d,%d,%d,%d", m->n, m->p, m->q, m->r, m->t, m->e, m->eg, m->m,
+          x->cost.active_pes);
+  double lv_en[EY_NLEVELS];
+  for (int lv = 0; lv < EY_NLEVELS; lv++) lv_en[lv] = level_energy(g.energy, lv);
+  csv_measures(f, a, g.cycles, x->cost.cycles, g.c, g.dram_bytes_moved, g.energy_total, x->cost.energy_total,
+               lv_en);
+  if (x->simulated) {
+    for (int k = 0; k < EY_NCLASSES; k++) fprintf(f, ",%llu", (unsigned long long)x->meas.classes[k]);
+    fprintf(f, ",%llu,%llu,%d,\n", (unsigned long long)x->meas.ifmap_bus_blocked,
+            (unsigned long long)x->meas.dram_wait_cycles, x->meas.checked);
+  } else {
+    for (int k = 0; k < EY_NCLASSES + 3; k++) fputc(',', f);
+    fputs(",\n", f);
+  }
+}
+
+void ey_report_csv_total(const ey_report *r, FILE *f, const char *error) {
+  const ey_arch *a = r->arch;
+  ey_totals t;
+  ey_report_totals(r, &t);
+  ey_counts sum;
+  memset(&sum, 0, sizeof sum);
+  double analytic_energy = 0;
+  int simulated = r->engine != NULL;
   for (int i = 0; i < r->nlayers; i++) {
     const ey_layer_result *x = &r->res[i];
-    const ey_layer *l = x->layer;
-    csv_field(f, a->name);
-    fputc(',', f);
-    csv_field(f, r->net->name);
-    fprintf(f, ",%d,", r->net->batch);
-    csv_field(f, l->name);
-    fprintf(f, ",%d,%s,%d,%d,%d,%d,%d,%d,%d,%d,%d,%d,%d,%d", x->mapped, source_name(r), l->N, l->C,
-            l->M, l->H, l->W, l->R, l->S, l->stride, l->pad, l->groups, l->E, l->F);
-    if (!x->mapped) {
-      for (int k = 0; k < EY_CSV_MEASURES; k++) fputc(',', f);
-      fputc(',', f);
-      csv_field(f, x->why);
-      fputc('\n', f);
-      continue;
-    }
-    const ey_mapping *m = &x->map;
+    if (!x->mapped) continue;
     ey_figures g;
     ey_layer_figures(x, a, &g);
-    const ey_counts *c = g.c;
-    fprintf(f, ",%d,%d,%d,%d,%d,%d,%d,%d,%d,%.6f,%llu,%llu,%.6f,%llu,%llu", m->n, m->p, m->q, m->r,
-            m->t, m->e, m->eg, m->m, x->cost.active_pes, util_of(c->macs, g.cycles, pes),
-            (unsigned long long)g.cycles, (unsigned long long)x->cost.cycles, ms_of(g.cycles, a),
-            (unsigned long long)c->macs, (unsigned long long)c->macs_gated);
-    for (int t = 0; t < EY_NTYPES; t++)
-      fprintf(f, ",%llu,%llu", (unsigned long long)c->spad_reads[t], (unsigned long long)c->spad_writes[t]);
-    fprintf(f, ",%llu,%llu,%llu,%llu,%llu", (unsigned long long)c->noc_ifmap,
-            (unsigned long long)c->noc_filter, (unsigned long long)c->noc_psum_in,
-            (unsigned long long)c->noc_psum_local, (unsigned long long)c->noc_psum_out);
-    for (int t = 0; t < EY_NTYPES; t++)
-      fprintf(f, ",%llu,%llu", (unsigned long long)c->glb_reads[t], (unsigned long long)c->glb_writes[t]);
-    for (int t = 0; t < EY_NTYPES; t++)
-      fprintf(f, ",%llu,%llu", (unsigned long long)c->dram_reads[t], (unsigned long long)c->dram_writes[t]);
-    fprintf(f, ",%llu,%llu,%.6f,%.6f", (unsigned long long)dram_bytes(c, a),
-            (unsigned long long)g.dram_bytes_moved, g.energy_total, x->cost.energy_total);
-    for (int lv = 0; lv < EY_NLEVELS; lv++) fprintf(f, ",%.6f", level_energy(g.energy, lv));
-    if (x->simulated) {
-      for (int k = 0; k < EY_NCLASSES; k++) fprintf(f, ",%llu", (unsigned long long)x->meas.classes[k]);
-      fprintf(f, ",%llu,%llu,%d,\n", (unsigned long long)x->meas.ifmap_bus_blocked,
-              (unsigned long long)x->meas.dram_wait_cycles, x->meas.checked);
-    } else {
-      for (int k = 0; k < EY_NCLASSES + 3; k++) fputc(',', f);
-      fputs(",\n", f);
-    }
+    counts_add(&sum, g.c);
+    analytic_energy += x->cost.energy_total;
+    simulated &= x->simulated;
   }
+  ey_csv_field(f, a->name);
+  fputc(',', f);
+  ey_csv_field(f, r->net->name);
+  fprintf(f, ",%d,total,%d,%s", r->net->batch, t.unmapped == 0, source_name(r));
+  for (int k = 0; k < 12 + 9; k++) fputc(',', f); /* shape and mapping columns */
+  csv_measures(f, a, t.cycles, t.analytic_cycles, &sum, t.dram_bytes, t.energy_total, analytic_energy, t.energy);
+  if (simulated) {
+    for (int k = 0; k < EY_NCLASSES; k++) fprintf(f, ",%llu", (unsigned long long)t.classes[k]);
+    fprintf(f, ",%llu,%llu,%d,", (unsigned long long)t.ifmap_bus_blocked, (unsigned long long)t.dram_wait_cycles,
+            t.checked == t.mapped && r->engine && r->engine->check);
+  } else {
+    for (int k = 0; k < EY_NCLASSES + 3; k++) fputc(',', f);
+    fputc(',', f);
+  }
+  ey_csv_field(f, error ? error : "");
+  fputc('\n', f);
+}
+
+void ey_report_csv(const ey_report *r, FILE *f) {
+  ey_report_csv_header(f);
+  for (int i = 0; i < r->nlayers; i++) ey_report_csv_layer(r, i, f);
 }

@@ -69,7 +69,20 @@ typedef struct ey_totals {
 void ey_report_totals(const ey_report *r, ey_totals *t);
 void ey_report_table(const ey_report *r, FILE *f);
 void ey_report_json(const ey_report *r, FILE *f);
-void ey_report_csv(const ey_report *r, FILE *f);
+void ey_report_csv(const ey_report *r, FILE *f); /* the header, then a row per layer */
+
+struct ey_json;
+/* The members of the JSON report, written into the open object of `j` (a sweep
+ * nests the report of each point in its own line). */
+void ey_report_json_members(const ey_report *r, struct ey_json *j);
+/* The CSV parts: the header line; layer i's row; and a row named `total` that
+ * sums the mapped layers (shape and mapping columns empty, `mapped` 1 when every
+ * layer mapped, `error` set to `error` when not NULL). */
+void ey_report_csv_header(FILE *f);
+/* A CSV field, quoted when it holds a comma, a quote or a newline. */
+void ey_csv_field(FILE *f, const char *s);
+void ey_report_csv_layer(const ey_report *r, int i, FILE *f);
+void ey_report_csv_total(const ey_report *r, FILE *f, const char *error);
 
 /* Bytes moved to and from DRAM by one layer. */
 uint64_t ey_cost_dram_bytes(const ey_cost *c, const ey_arch *a);

@@ -1,0 +1,927 @@
+/* sweep_run.c - running a sweep: one worker process per point, results kept on
+ * disk point by point so that nothing finished is lost, outputs assembled in
+ * point order; merging shard folders; writing a Slurm job array.
+ *
+ * This is the one file of the core that manages processes. Workers are forked
+ * (the loaded spec and networks are shared copy-on-write); each writes its
+ * point's record whole (temporary file, fsync, rename) and exits. The parent
+ * only waits, counts and appends finished records to the outputs in order. On
+ * Linux a worker dies with its parent (PR_SET_PDEATHSIG); every process of a
+ * sweep holds the folder's lock (flock on the inherited descriptor), so a second
+ * sweep cannot start in a folder until the last of them is gone. */
+#define _DEFAULT_SOURCE /* flock */
+#include "sim/sweep.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
+
+#include "sim/config.h"
+#include "sim/json.h"
+#include "sim/outfile.h"
+#include "sim/run.h"
+
+#define RECORD_MAGIC "eyesim-point 1"
+#define MANIFEST_MAGIC "eyesim-sweep 1"
+
+/* ------------------------------------------------------------ small file helpers */
+
+static ey_rc read_all(const char *path, char **out, size_t *len, ey_err *err) {
+  FILE *f = fopen(path, "rb");
+  if (!f) return ey_err_set(err, EY_IO, "%s: cannot open (%s)", path, strerror(errno));
+  size_t cap = 4096, n = 0;
+  char *buf = malloc(cap + 1);
+  for (;;) {
+    if (!buf) {
+      fclose(f);
+      return ey_err_set(err, EY_NOMEM, "out of memory");
+    }
+    n += fread(buf + n, 1, cap - n, f);
+    if (n < cap) break;
+    char *grown = realloc(buf, (cap *= 2) + 1);
+    if (!grown) free(buf);
+    buf = grown;
+  }
+  int bad = ferror(f);
+  fclose(f);
+  if (bad) {
+    free(buf);
+    return ey_err_set(err, EY_IO, "%s: read failed", path);
+  }
+  buf[n] = 0;
+  *out = buf;
+  *len = n;
+  return EY_OK;
+}
+
+/* Writes `len` bytes to `path` whole: a temporary file, fsync, rename. */
+static ey_rc write_whole(const char *path, const char *data, size_t len, ey_err *err) {
+  ey_outfile o;
+  ey_rc rc = ey_outfile_open(&o, path, err);
+  if (rc) return rc;
+  if (fwrite(data, 1, len, o.f) != len || fflush(o.f) || fsync(fileno(o.f))) {
+    ey_outfile_abort(&o);
+    return ey_err_set(err, EY_IO, "%s: write failed (%s)", path, strerror(errno));
+  }
+  return ey_outfile_commit(&o, err);
+}
+
+static ey_rc make_dir(const char *path, ey_err *err) {
+  if (mkdir(path, 0777) && errno != EEXIST)
+    return ey_err_set(err, EY_IO, "%s: cannot create the folder (%s)", path, strerror(errno));
+  struct stat st;
+  if (stat(path, &st) || !S_ISDIR(st.st_mode)) return ey_err_set(err, EY_IO, "%s: not a folder", path);
+  return EY_OK;
+}
+
+static void record_path(const char *out, long index, char *buf, size_t cap) {
+  snprintf(buf, cap, "%s/points/%07ld.rec", out, index);
+}
+
+/* ------------------------------------------------------------ CSV and JSON of a point */
+
+/* The sweep's CSV header: point, the swept and derived keys, status, then the
+ * columns of `eyesim run --csv`. */
+static char *csv_header(const ey_sweep *sw, int *report_cols) {
+  char *text = NULL, *rep = NULL;
+  size_t len = 0, rlen = 0;
+  FILE *f = open_memstream(&rep, &rlen);
+  if (!f) return NULL;
+  ey_report_csv_header(f);
+  fclose(f);
+  int n = 1;
+  for (const char *c = rep; *c; c++) n += *c == ',';
+  if (report_cols) *report_cols = n;
+  f = open_memstream(&text, &len);
+  if (!f) {
+    free(rep);
+    return NULL;
+  }
+  fputs("point", f);
+  for (int c = 0; c < sw->ncols; c++) {
+    fputc(',', f);
+    ey_csv_field(f, sw->cols[c]);
+  }
+  fprintf(f, ",status,%s", rep);
+  fclose(f);
+  free(rep);
+  return text;
+}
+
+static void row_prefix(FILE *f, const ey_sweep_point *p, int ncols, const char *status) {
+  fprintf(f, "%ld", p->index);
+  for (int c = 0; c < ncols; c++) {
+    fputc(',', f);
+    ey_csv_field(f, p->cols[c]);
+  }
+  fprintf(f, ",%s,", status);
+}
+
+/* The one row of a point that has no report (invalid, or its worker failed). */
+static void row_without_report(FILE *f, const ey_sweep *sw, const ey_sweep_point *p, const char *status,
+                               const char *why, int report_cols) {
+  row_prefix(f, p, sw->ncols, status);
+  ey_csv_field(f, p->arch.name);
+  fputc(',', f);
+  ey_csv_field(f, sw->nets[p->net].net.name);
+  fprintf(f, ",%d,total,0", p->batch);
+  for (int k = 0; k < report_cols - 6; k++) fputc(',', f);
+  fputc(',', f);
+  ey_csv_field(f, why);
+  fputc('\n', f);
+}
+
+static void json_point_head(ey_json *j, const ey_sweep *sw, const ey_sweep_point *p, const char *status,
+                            const char *why) {
+  ey_json_int(j, "point", p->index);
+  ey_json_str(j, "net", sw->nets[p->net].net.name);
+  ey_json_int(j, "batch", p->batch);
+  ey_json_obj_begin(j, "axes");
+  const ey_schema *s = ey_arch_schema();
+  for (int c = 0; c < sw->ncols; c++) {
+    const char *v = p->cols[c];
+    int i = ey_schema_find(s, sw->cols[c]);
+    char *end = NULL;
+    int numeric = (s->params[i].type == EY_P_INT || s->params[i].type == EY_P_REAL) && *v &&
+                  (strtod(v, &end), end && !*end);
+    int boolean = s->params[i].type == EY_P_BOOL && (!strcmp(v, "true") || !strcmp(v, "false"));
+    if (numeric || boolean)
+      ey_json_raw(j, sw->cols[c], v);
+    else
+      ey_json_str(j, sw->cols[c], v);
+  }
+  ey_json_obj_end(j);
+  ey_json_str(j, "status", status);
+  if (why) ey_json_str(j, "error", why);
+}
+
+static void json_without_report(FILE *f, const ey_sweep *sw, const ey_sweep_point *p, const char *status,
+                                const char *why) {
+  ey_json j;
+  ey_json_init_compact(&j, f);
+  ey_json_obj_begin(&j, NULL);
+  json_point_head(&j, sw, p, status, why);
+  ey_json_obj_end(&j);
+  ey_json_finish(&j);
+}
+
+/* ------------------------------------------------------------ a worker: one point */
+
+/* The record of a point: a header line, the CSV rows, the JSON line. */
+static char *point_record(const ey_sweep *sw, ey_sweep_point *p, int report_cols, size_t *len) {
+  char *rows = NULL, *line = NULL, *rec = NULL;
+  size_t rlen = 0, llen = 0;
+  FILE *fr = open_memstream(&rows, &rlen), *fl = open_memstream(&line, &llen);
+  if (!fr || !fl) {
+    if (fr) fclose(fr);
+    if (fl) fclose(fl);
+    free(rows);
+    free(line);
+    return NULL;
+  }
+  const char *status = "ok";
+  char why[EY_ERR_MAX] = "";
+  int nrows = 0;
+  if (!p->valid) {
+    status = "invalid";
+    row_without_report(fr, sw, p, status, p->why, report_cols);
+    json_without_report(fl, sw, p, status, p->why);
+    nrows = 1;
+  } else {
+    ey_net net = sw->nets[p->net].net; /* this process's copy; only N changes */
+    ey_net_set_batch(&net, p->batch);
+    ey_engine_opts eng;
+    memset(&eng, 0, sizeof eng);
+    eng.step = EY_STEP_FAST;
+    eng.seed = sw->seed;
+    eng.zeros = sw->zeros;
+    eng.check = sw->check;
+    ey_report rep;
+    ey_err err;
+    int objective = sw->objective >= 0 ? sw->objective : p->arch.objective;
+    ey_rc rc = ey_report_build(&rep, &p->arch, &net, objective, NULL, sw->analytic ? NULL : &eng, NULL, &err);
+    if (rc) {
+      status = "error";
+      snprintf(why, sizeof why, "%s", err.msg);
+      row_without_report(fr, sw, p, status, why, report_cols);
+      json_without_report(fl, sw, p, status, why);
+      nrows = 1;
+    } else {
+      ey_totals t;
+      ey_report_totals(&rep, &t);
+      if (t.unmapped) {
+        status = "nomap";
+        for (int i = 0; i < rep.nlayers; i++)
+          if (!rep.res[i].mapped) {
+            snprintf(why, sizeof why, "%d of %d layers cannot map; %s: %.400s", t.unmapped, rep.nlayers,
+                     rep.res[i].layer->name, rep.res[i].why);
+            break;
+          }
+      }
+      for (int i = 0; i < rep.nlayers; i++) {
+        row_prefix(fr, p, sw->ncols, rep.res[i].mapped ? "ok" : "nomap");
+        ey_report_csv_layer(&rep, i, fr);
+      }
+      row_prefix(fr, p, sw->ncols, status);
+      ey_report_csv_total(&rep, fr, why[0] ? why : NULL);
+      nrows = rep.nlayers + 1;
+      ey_json j;
+      ey_json_init_compact(&j, fl);
+      ey_json_obj_begin(&j, NULL);
+      json_point_head(&j, sw, p, status, why[0] ? why : NULL);
+      ey_json_obj_begin(&j, "report");
+      ey_report_json_members(&rep, &j);
+      ey_json_obj_end(&j);
+      ey_json_obj_end(&j);
+      ey_json_finish(&j);
+    }
+    ey_report_free(&rep);
+  }
+  fclose(fr);
+  fclose(fl);
+  FILE *f = open_memstream(&rec, len);
+  if (f) {
+    fprintf(f, RECORD_MAGIC " %ld %016llx %s %d\n%s%s", p->index, (unsigned long long)p->key, status, nrows, rows,
+            line);
+    fclose(f);
+  }
+  free(rows);
+  free(line);
+  return rec;
+}
+
+static void worker(const ey_sweep *sw, long index, const char *out, int report_cols, pid_t parent) {
+#ifdef __linux__
+  prctl(PR_SET_PDEATHSIG, SIGKILL);
+#endif
+  if (getppid() != parent) _exit(3); /* the parent is already gone */
+  signal(SIGINT, SIG_DFL);
+  signal(SIGTERM, SIG_DFL);
+  ey_sweep_point *p = malloc(sizeof *p);
+  if (!p) _exit(2);
+  ey_sweep_point_at(sw, index, p);
+  size_t len = 0;
+  char *rec = point_record(sw, p, report_cols, &len);
+  if (!rec) _exit(2);
+  char path[700];
+  record_path(out, index, path, sizeof path);
+  ey_err err;
+  int bad = write_whole(path, rec, len, &err) != EY_OK;
+  if (bad) fprintf(stderr, "eyesim: %s\n", err.msg);
+  free(rec);
+  free(p);
+  _exit(bad ? 2 : 0);
+}
+
+/* ------------------------------------------------------------ records */
+
+typedef struct record {
+  long index;
+  unsigned long long key;
+  char status[16];
+  const char *rows; /* into text */
+  size_t rows_len;
+  const char *line; /* the JSON line, with its newline */
+  size_t line_len;
+  char *text;       /* owned */
+} record;
+
+/* Parses a record file. Returns EY_OK or EY_SYNTAX naming the file. */
+static ey_rc record_load(const char *path, record *r, ey_err *err) {
+  size_t len;
+  memset(r, 0, sizeof *r);
+  ey_rc rc = read_all(path, &r->text, &len, err);
+  if (rc) return rc;
+  int nrows = 0, used = 0;
+  if (sscanf(r->text, RECORD_MAGIC " %ld %llx %15s %d%n", &r->index, &r->key, r->status, &nrows, &used) != 4 ||
+      r->text[used] != '\n' || nrows < 1) {
+    free(r->text);
+    r->text = NULL;
+    return ey_err_set(err, EY_SYNTAX, "%s: not an eyesim point record (bad first line)", path);
+  }
+  const char *p = r->text + used + 1, *nl = p - 1;
+  r->rows = p;
+  for (int i = 0; i < nrows && nl; i++) {
+    nl = strchr(p, '\n');
+    if (nl) p = nl + 1;
+  }
+  if (nl) {
+    r->rows_len = (size_t)(p - r->rows);
+    r->line = p;
+    nl = strchr(p, '\n');
+    if (nl && nl[1] == 0 && nl > p) {
+      r->line_len = (size_t)(nl + 1 - p);
+      return EY_OK;
+    }
+  }
+  free(r->text);
+  r->text = NULL;
+  return ey_err_set(err, EY_SYNTAX, "%s: truncated point record (expected rows and a JSON line)", path);
+}
+
+/* ------------------------------------------------------------ the manifest */
+
+typedef struct manifest {
+  unsigned long long fingerprint;
+  long points;
+  int shard, nshards;
+  char name[64];
+  char *header; /* the CSV header line, with its newline; owned */
+} manifest;
+
+static ey_rc manifest_load(const char *path, manifest *m, ey_err *err) {
+  char *text;
+  size_t len;
+  memset(m, 0, sizeof *m);
+  ey_rc rc = read_all(path, &text, &len, err);
+  if (rc) return rc;
+  int used = 0;
+  const char *h = strstr(text, "\nheader ");
+  if (sscanf(text, MANIFEST_MAGIC "\nfingerprint %llx\npoints %ld\nshard %d/%d\nname %63s%n", &m->fingerprint,
+             &m->points, &m->shard, &m->nshards, m->name, &used) != 5 ||
+      !h) {
+    free(text);
+    return ey_err_set(err, EY_SYNTAX, "%s: not an eyesim sweep manifest", path);
+  }
+  h += strlen("\nheader ");
+  const char *nl = strchr(h, '\n');
+  m->header = nl ? strndup(h, (size_t)(nl + 1 - h)) : NULL;
+  free(text);
+  if (!m->header) return ey_err_set(err, EY_SYNTAX, "%s: manifest without a CSV header", path);
+  return EY_OK;
+}
+
+static char *manifest_text(const ey_sweep *sw, uint64_t fp, int shard, int nshards, const char *header) {
+  char *text = NULL;
+  size_t len = 0;
+  FILE *f = open_memstream(&text, &len);
+  if (!f) return NULL;
+  char name[64];
+  snprintf(name, sizeof name, "%s", sw->name);
+  for (char *c = name; *c; c++)
+    if (*c == ' ' || *c == '\t' || *c == '\n') *c = '_';
+  fprintf(f, MANIFEST_MAGIC "\nfingerprint %016llx\npoints %ld\nshard %d/%d\nname %s\nspec %s\neyesim %s\nheader %s",
+          (unsigned long long)fp, sw->npoints, shard, nshards, name, sw->path, EY_VERSION_STRING, header);
+  fclose(f);
+  return text;
+}
+
+/* ------------------------------------------------------------ running */
+
+static volatile sig_atomic_t g_stop;
+static void on_signal(int sig) { g_stop = sig; }
+
+static double now_s(void) {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+static void draw_progress(const ey_sweep_stats *st, long done, double start, int final) {
+  const int width = 30;
+  long total = st->points;
+  int fill = total ? (int)((double)done * width / (double)total) : width;
+  char bar[64];
+  for (int i = 0; i < width; i++) bar[i] = i < fill ? '#' : '.';
+  bar[width] = 0;
+  double el = now_s() - start, eta = st->computed ? el / (double)st->computed * (double)(total - done) : 0;
+  fprintf(stderr, "\r\033[K[%s] %ld/%ld points  %ld invalid  %ld nomap  %ld failed  ", bar, done, total,
+          st->invalid, st->nomap, st->failed + st->error);
+  if (final)
+    fprintf(stderr, "%.1f s\n", el);
+  else if (st->computed)
+    fprintf(stderr, "ETA %d:%02d", (int)eta / 60, (int)eta % 60);
+}
+
+static void count_status(ey_sweep_stats *st, const char *status) {
+  if (!strcmp(status, "ok"))
+    st->ok++;
+  else if (!strcmp(status, "nomap"))
+    st->nomap++;
+  else if (!strcmp(status, "invalid"))
+    st->invalid++;
+  else
+    st->error++;
+}
+
+/* The outputs while running: *.part files, appended in point order. */
+typedef struct streamer {
+  FILE *csv, *jsonl;
+  char csv_part[700], jsonl_part[700];
+  int failed;
+} streamer;
+
+static ey_rc stream_open(streamer *s, const char *out, const char *header, ey_err *err) {
+  snprintf(s->csv_part, sizeof s->csv_part, "%s/sweep.csv.part", out);
+  snprintf(s->jsonl_part, sizeof s->jsonl_part, "%s/sweep.jsonl.part", out);
+  s->csv = fopen(s->csv_part, "w");
+  s->jsonl = fopen(s->jsonl_part, "w");
+  if (!s->csv || !s->jsonl)
+    return ey_err_set(err, EY_IO, "%s: cannot create (%s)", s->csv ? s->jsonl_part : s->csv_part, strerror(errno));
+  fputs(header, s->csv);
+  return EY_OK;
+}
+
+static void stream_put(streamer *s, const char *rows, size_t rlen, const char *line, size_t llen) {
+  if (fwrite(rows, 1, rlen, s->csv) != rlen || fwrite(line, 1, llen, s->jsonl) != llen) s->failed = 1;
+  if (fflush(s->csv) || fflush(s->jsonl)) s->failed = 1;
+}
+
+/* Closes the *.part files; renames them to the outputs when `finish`. */
+static ey_rc stream_close(streamer *s, const char *out, int finish, ey_err *err) {
+  int bad = s->failed;
+  for (int k = 0; k < 2; k++) {
+    FILE **f = k ? &s->jsonl : &s->csv;
+    if (!*f) continue;
+    if (finish && (fflush(*f) || fsync(fileno(*f)))) bad = 1;
+    if (fclose(*f)) bad = 1;
+    *f = NULL;
+  }
+  if (bad) return ey_err_set(err, EY_IO, "%s: writing the outputs failed (%s)", out, strerror(errno));
+  if (!finish) return EY_OK;
+  char csv[700], jsonl[700];
+  snprintf(csv, sizeof csv, "%s/sweep.csv", out);
+  snprintf(jsonl, sizeof jsonl, "%s/sweep.jsonl", out);
+  if (rename(s->csv_part, csv) || rename(s->jsonl_part, jsonl))
+    return ey_err_set(err, EY_IO, "%s: cannot rename the outputs into place (%s)", out, strerror(errno));
+  return EY_OK;
+}
+
+/* Removes what a run leaves in `out` besides the lock: records, outputs,
+ * temporary files (with `all`), or only temporary files. */
+static void clean_dir(const char *out, int all) {
+  char path[700];
+  snprintf(path, sizeof path, "%s/points", out);
+  DIR *d = opendir(path);
+  if (d) {
+    struct dirent *e;
+    while ((e = readdir(d))) {
+      if (e->d_name[0] == '.' && (!e->d_name[1] || (e->d_name[1] == '.' && !e->d_name[2]))) continue;
+      if (all || strstr(e->d_name, ".tmp")) {
+        char f[1000];
+        snprintf(f, sizeof f, "%s/%s", path, e->d_name);
+        unlink(f);
+      }
+    }
+    closedir(d);
+  }
+  if (all) {
+    static const char *const names[] = {"sweep.csv", "sweep.jsonl", "sweep.csv.part", "sweep.jsonl.part"};
+    for (int i = 0; i < 4; i++) {
+      snprintf(path, sizeof path, "%s/%s", out, names[i]);
+      unlink(path);
+    }
+  }
+}
+
+/* Takes the folder's lock; the descriptor stays open (and is inherited by the
+ * workers) for the whole run. */
+static ey_rc lock_dir(const char *out, int *fd, ey_err *err) {
+  char path[700];
+  snprintf(path, sizeof path, "%s/.lock", out);
+  *fd = open(path, O_RDWR | O_CREAT, 0666);
+  if (*fd < 0) return ey_err_set(err, EY_IO, "%s: cannot create (%s)", path, strerror(errno));
+  if (flock(*fd, LOCK_EX | LOCK_NB)) {
+    close(*fd);
+    *fd = -1;
+    return ey_err_set(err, EY_USAGE,
+                      "%s: another eyesim sweep is running in this folder (or its workers are still exiting); "
+                      "wait for it or choose another -o",
+                      out);
+  }
+  return EY_OK;
+}
+
+/* Is `out` empty apart from the lock? */
+static int dir_empty(const char *out) {
+  DIR *d = opendir(out);
+  if (!d) return 1;
+  struct dirent *e;
+  int empty = 1;
+  while ((e = readdir(d)))
+    if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..") && strcmp(e->d_name, ".lock")) empty = 0;
+  closedir(d);
+  return empty;
+}
+
+ey_rc ey_sweep_run(const ey_sweep *sw, const ey_sweep_opts *o, ey_sweep_stats *st, ey_err *err) {
+  memset(st, 0, sizeof *st);
+  const int nsh = o->nshards > 0 ? o->nshards : 1, sh = o->nshards > 0 ? o->shard : 1;
+  double start = now_s();
+  int report_cols = 0;
+  char *header = csv_header(sw, &report_cols);
+  if (!header) return ey_err_set(err, EY_NOMEM, "out of memory");
+  const uint64_t fp = ey_sweep_fingerprint(sw);
+  ey_rc rc = make_dir(o->out, err);
+  int lockfd = -1;
+  if (!rc) rc = lock_dir(o->out, &lockfd, err);
+  char path[700];
+  snprintf(path, sizeof path, "%s/manifest", o->out);
+  if (!rc) {
+    struct stat sb;
+    if (stat(path, &sb) == 0) {
+      manifest m;
+      ey_err merr;
+      ey_rc mrc = manifest_load(path, &m, &merr);
+      int same = !mrc && m.fingerprint == fp && m.points == sw->npoints && m.shard == sh && m.nshards == nsh &&
+                 !strcmp(m.header, header);
+      if (!same && !o->force)
+        rc = ey_err_set(err, EY_USAGE,
+                        "%s: holds the results of another sweep (%s); re-run with --force to discard them, or "
+                        "choose another -o",
+                        o->out,
+                        mrc                                 ? "its manifest is unreadable"
+                        : m.points != sw->npoints           ? "a different number of points"
+                        : m.shard != sh || m.nshards != nsh ? "another shard"
+                                                            : "the spec, or a file it names, has changed");
+      if (!same && o->force) clean_dir(o->out, 1);
+      free(m.header);
+    } else if (!dir_empty(o->out)) {
+      rc = ey_err_set(err, EY_USAGE, "%s: exists and is not a sweep folder (no manifest); choose a new or empty folder",
+                      o->out);
+    }
+  }
+  char pdir[700];
+  snprintf(pdir, sizeof pdir, "%s/points", o->out);
+  if (!rc) rc = make_dir(pdir, err);
+  if (!rc) {
+    char *mt = manifest_text(sw, fp, sh, nsh, header);
+    rc = mt ? write_whole(path, mt, strlen(mt), err) : ey_err_set(err, EY_NOMEM, "out of memory");
+    free(mt);
+  }
+  if (!rc) {
+    char *spec;
+    size_t slen;
+    char copy[700];
+    snprintf(copy, sizeof copy, "%s/spec.yaml", o->out);
+    rc = read_all(sw->path, &spec, &slen, err);
+    if (!rc) {
+      rc = write_whole(copy, spec, slen, err);
+      free(spec);
+    }
+  }
+  if (rc) {
+    if (lockfd >= 0) close(lockfd);
+    free(header);
+    return rc;
+  }
+  clean_dir(o->out, 0); /* temporary files of an interrupted run */
+
+  /* This run's points and what is already on disk. */
+  long n = 0;
+  for (long i = sh - 1; i < sw->npoints; i += nsh) n++;
+  st->points = n;
+  long *mine = malloc(sizeof *mine * (size_t)(n ? n : 1));
+  signed char *state = calloc((size_t)(n ? n : 1), 1); /* 0 to do, 1 running, 2 recorded, 3 failed */
+  char **failed_why = calloc((size_t)(n ? n : 1), sizeof *failed_why);
+  ey_sweep_point *pt = malloc(sizeof *pt);
+  streamer out;
+  memset(&out, 0, sizeof out);
+  if (!mine || !state || !failed_why || !pt) rc = ey_err_set(err, EY_NOMEM, "out of memory");
+  for (long k = 0, i = sh - 1; !rc && k < n; k++, i += nsh) {
+    mine[k] = i;
+    char rp[700];
+    record_path(o->out, i, rp, sizeof rp);
+    if (access(rp, F_OK)) continue;
+    record r;
+    ey_err rerr;
+    ey_sweep_point_at(sw, i, pt);
+    if (record_load(rp, &r, &rerr) == EY_OK && r.index == i && r.key == pt->key) {
+      state[k] = 2;
+      st->skipped++;
+      count_status(st, r.status);
+    }
+    free(r.text);
+  }
+  if (!rc) rc = stream_open(&out, o->out, header, err);
+
+  /* Workers: up to o->jobs at once, one per point. */
+  struct sigaction sa, old_int, old_term;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = on_signal; /* no SA_RESTART: waitpid returns on a signal */
+  sigemptyset(&sa.sa_mask);
+  g_stop = 0;
+  sigaction(SIGINT, &sa, &old_int);
+  sigaction(SIGTERM, &sa, &old_term);
+  pid_t *pids = calloc((size_t)(o->jobs > 0 ? o->jobs : 1), sizeof *pids);
+  long *slot_of = calloc((size_t)(o->jobs > 0 ? o->jobs : 1), sizeof *slot_of);
+  if (!rc && (!pids || !slot_of)) rc = ey_err_set(err, EY_NOMEM, "out of memory");
+  long next = 0, emitted = 0, done = st->skipped;
+  int running = 0;
+  const pid_t me = getpid();
+  if (o->progress && !rc) draw_progress(st, done, start, 0);
+  while (!rc) {
+    /* Append finished points to the outputs, in order. */
+    while (emitted < n && state[emitted] >= 2) {
+      if (state[emitted] == 2) {
+        char rp[700];
+        record_path(o->out, mine[emitted], rp, sizeof rp);
+        record r;
+        rc = record_load(rp, &r, err);
+        if (rc) break;
+        stream_put(&out, r.rows, r.rows_len, r.line, r.line_len);
+        free(r.text);
+      } else {
+        char *rows = NULL, *line = NULL;
+        size_t rl = 0, ll = 0;
+        FILE *fr = open_memstream(&rows, &rl), *fl = open_memstream(&line, &ll);
+        ey_sweep_point_at(sw, mine[emitted], pt);
+        if (fr) row_without_report(fr, sw, pt, "failed", failed_why[emitted], report_cols);
+        if (fl) json_without_report(fl, sw, pt, "failed", failed_why[emitted]);
+        if (fr) fclose(fr);
+        if (fl) fclose(fl);
+        if (rows && line) stream_put(&out, rows, rl, line, ll);
+        free(rows);
+        free(line);
+      }
+      emitted++;
+    }
+    if (rc || g_stop) break;
+    while (next < n && state[next]) next++;
+    while (running < o->jobs && next < n && !g_stop) {
+      int slot = 0;
+      while (pids[slot]) slot++;
+      fflush(stdout);
+      fflush(stderr);
+      pid_t pid = fork();
+      if (pid < 0) {
+        rc = ey_err_set(err, EY_IO, "cannot start a worker (%s)", strerror(errno));
+        break;
+      }
+      if (pid == 0) worker(sw, mine[next], o->out, report_cols, me);
+      pids[slot] = pid;
+      slot_of[slot] = next;
+      state[next] = 1;
+      running++;
+      while (next < n && state[next]) next++;
+    }
+    if (rc || running == 0) break;
+    int status;
+    pid_t pid = waitpid(-1, &status, 0);
+    if (pid < 0) {
+      if (errno == EINTR) continue;
+      rc = ey_err_set(err, EY_IO, "waiting for workers failed (%s)", strerror(errno));
+      break;
+    }
+    int slot = -1;
+    for (int s = 0; s < o->jobs; s++)
+      if (pids[s] == pid) slot = s;
+    if (slot < 0) continue;
+    long k = slot_of[slot];
+    pids[slot] = 0;
+    running--;
+    done++;
+    char rp[700];
+    record_path(o->out, mine[k], rp, sizeof rp);
+    record r;
+    ey_err rerr;
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 0 && record_load(rp, &r, &rerr) == EY_OK) {
+      state[k] = 2;
+      st->computed++;
+      count_status(st, r.status);
+      free(r.text);
+    } else {
+      char why[128];
+      if (WIFSIGNALED(status))
+        snprintf(why, sizeof why, "the worker was killed by signal %d", WTERMSIG(status));
+      else
+        snprintf(why, sizeof why, "the worker exited with status %d", WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+      failed_why[k] = strdup(why);
+      state[k] = 3;
+      st->computed++;
+      st->failed++;
+    }
+    if (o->progress) draw_progress(st, done, start, 0);
+  }
+  /* Interrupted or failed: stop the workers, keep what is recorded. */
+  for (int s = 0; pids && s < o->jobs; s++)
+    if (pids[s]) kill(pids[s], SIGTERM);
+  while (running > 0 && waitpid(-1, NULL, 0) > 0) running--;
+  sigaction(SIGINT, &old_int, NULL);
+  sigaction(SIGTERM, &old_term, NULL);
+  st->interrupted = g_stop;
+  int finish = !rc && !g_stop && emitted == n;
+  ey_rc src = stream_close(&out, o->out, finish, rc ? NULL : err);
+  if (!rc) rc = src;
+  if (o->progress && !rc) draw_progress(st, done, start, 1);
+  st->seconds = now_s() - start;
+  for (long k = 0; failed_why && k < n; k++) free(failed_why[k]);
+  free(failed_why);
+  free(state);
+  free(mine);
+  free(pt);
+  free(pids);
+  free(slot_of);
+  free(header);
+  close(lockfd);
+  return rc;
+}
+
+/* ------------------------------------------------------------ merging shards */
+
+ey_rc ey_sweep_merge(const char *dir, const char *outdir, ey_sweep_merged *mg, ey_err *err) {
+  memset(mg, 0, sizeof *mg);
+  /* The folders: dir itself, and its subfolders, that hold a manifest. */
+  char **folders = NULL;
+  int nf = 0, capf = 0;
+  ey_rc rc = EY_OK;
+  DIR *d = opendir(dir);
+  if (!d) return ey_err_set(err, EY_IO, "%s: cannot open the folder (%s)", dir, strerror(errno));
+  struct dirent *e;
+  char **names = NULL;
+  int nn = 0, capn = 0;
+  while ((e = readdir(d))) {
+    if (!strcmp(e->d_name, "..")) continue;
+    if (nn == capn) {
+      char **g = realloc(names, sizeof *names * (size_t)(capn = capn ? 2 * capn : 16));
+      if (!g) break;
+      names = g;
+    }
+    names[nn++] = strdup(e->d_name);
+  }
+  closedir(d);
+  /* readdir order is the file system's: sort for a deterministic merge */
+  for (int i = 1; i < nn; i++)
+    for (int j = i; j > 0 && strcmp(names[j - 1], names[j]) > 0; j--) {
+      char *t = names[j];
+      names[j] = names[j - 1];
+      names[j - 1] = t;
+    }
+  for (int i = 0; i < nn; i++) {
+    char mp[1200];
+    snprintf(mp, sizeof mp, "%s/%s/manifest", dir, names[i]);
+    if (names[i] && !access(mp, F_OK)) {
+      if (nf == capf) {
+        char **g = realloc(folders, sizeof *folders * (size_t)(capf = capf ? 2 * capf : 16));
+        if (!g) break;
+        folders = g;
+      }
+      char *f = malloc(strlen(dir) + strlen(names[i]) + 2);
+      if (f) sprintf(f, "%s/%s", dir, names[i]);
+      folders[nf++] = f;
+    }
+  }
+  for (int i = 0; i < nn; i++) free(names[i]);
+  free(names);
+  if (nf == 0) {
+    free(folders);
+    return ey_err_set(err, EY_USAGE, "%s: no sweep output here (no manifest in it or its subfolders)", dir);
+  }
+  manifest first;
+  memset(&first, 0, sizeof first);
+  char **recpath = NULL; /* per point: the record chosen */
+  for (int i = 0; !rc && i < nf; i++) {
+    char mp[1200];
+    snprintf(mp, sizeof mp, "%s/manifest", folders[i]);
+    manifest m;
+    rc = manifest_load(mp, &m, err);
+    if (rc) break;
+    if (i == 0) {
+      first = m;
+      recpath = calloc((size_t)(m.points ? m.points : 1), sizeof *recpath);
+      if (!recpath) rc = ey_err_set(err, EY_NOMEM, "out of memory");
+      continue;
+    }
+    if (m.fingerprint != first.fingerprint || m.points != first.points || strcmp(m.header, first.header))
+      rc = ey_err_set(err, EY_MISMATCH, "%s: a different sweep from %s (fingerprint %016llx, not %016llx)", folders[i],
+                      folders[0], m.fingerprint, first.fingerprint);
+    free(m.header);
+  }
+  mg->shards = nf;
+  mg->points = first.points;
+  /* Every record of every folder; duplicates must be identical. */
+  for (int i = 0; !rc && i < nf; i++) {
+    char pd[1200];
+    snprintf(pd, sizeof pd, "%s/points", folders[i]);
+    DIR *pdd = opendir(pd);
+    if (!pdd) continue;
+    while (!rc && (e = readdir(pdd))) {
+      size_t len = strlen(e->d_name);
+      if (len < 5 || strcmp(e->d_name + len - 4, ".rec") || strstr(e->d_name, ".tmp")) continue;
+      char rp[1500];
+      snprintf(rp, sizeof rp, "%s/%s", pd, e->d_name);
+      record r;
+      rc = record_load(rp, &r, err);
+      if (rc) break;
+      if (r.index < 0 || r.index >= first.points) {
+        rc = ey_err_set(err, EY_MISMATCH, "%s: point %ld is not in a sweep of %ld points", rp, r.index, first.points);
+      } else if (recpath[r.index]) {
+        char *other;
+        size_t olen;
+        rc = read_all(recpath[r.index], &other, &olen, err);
+        if (!rc && strcmp(other, r.text))
+          rc = ey_err_set(err, EY_MISMATCH, "point %ld: %s and %s differ", r.index, recpath[r.index], rp);
+        if (!rc) mg->duplicates++;
+        if (!rc) fprintf(stderr, "eyesim: merge: point %ld is in %s and %s (identical; kept once)\n", r.index,
+                         recpath[r.index], rp);
+        if (!rc) free(other);
+      } else {
+        recpath[r.index] = strdup(rp);
+      }
+      free(r.text);
+    }
+    closedir(pdd);
+  }
+  /* Missing points, with the shard (of the first folder's partition) that owes them. */
+  long missing = 0;
+  char list[300] = "";
+  for (long p = 0; !rc && p < first.points; p++) {
+    if (recpath[p]) continue;
+    if (missing++ < 12) {
+      size_t l = strlen(list);
+      snprintf(list + l, sizeof list - l, "%s%ld (shard %ld/%d)", l ? ", " : "", p, p % first.nshards + 1,
+               first.nshards);
+    }
+  }
+  if (!rc && missing)
+    rc = ey_err_set(err, EY_MISMATCH, "%s: %ld of %ld points missing: %s%s; re-run those shards, then merge again", dir,
+                    missing, first.points, list, missing > 12 ? ", ..." : "");
+  /* The outputs, whole. */
+  if (!rc) rc = make_dir(outdir, err);
+  ey_outfile csv, jsonl;
+  memset(&csv, 0, sizeof csv);
+  memset(&jsonl, 0, sizeof jsonl);
+  char cp[700], jp[700];
+  snprintf(cp, sizeof cp, "%s/sweep.csv", outdir);
+  snprintf(jp, sizeof jp, "%s/sweep.jsonl", outdir);
+  if (!rc) rc = ey_outfile_open(&csv, cp, err);
+  if (!rc) rc = ey_outfile_open(&jsonl, jp, err);
+  if (!rc) fputs(first.header, csv.f);
+  for (long p = 0; !rc && p < first.points; p++) {
+    record r;
+    rc = record_load(recpath[p], &r, err);
+    if (rc) break;
+    fwrite(r.rows, 1, r.rows_len, csv.f);
+    fwrite(r.line, 1, r.line_len, jsonl.f);
+    free(r.text);
+  }
+  if (!rc) rc = ey_outfile_commit(&csv, err);
+  if (!rc) rc = ey_outfile_commit(&jsonl, err);
+  ey_outfile_abort(&csv);
+  ey_outfile_abort(&jsonl);
+  for (long p = 0; recpath && p < first.points; p++) free(recpath[p]);
+  free(recpath);
+  free(first.header);
+  for (int i = 0; i < nf; i++) free(folders[i]);
+  free(folders);
+  return rc;
+}
+
+/* ------------------------------------------------------------ Slurm */
+
+/* A path in single quotes for sh. */
+static void sh_quote(FILE *f, const char *s) {
+  fputc('\'', f);
+  for (; *s; s++) {
+    if (*s == '\'')
+      fputs("'\\''", f);
+    else
+      fputc(*s, f);
+  }
+  fputc('\'', f);
+}
+
+ey_rc ey_sweep_slurm(const ey_sweep *sw, const char *exe, const char *spec, const char *out, int array,
+                     const char *const *sbatch, ey_err *err) {
+  ey_rc rc = make_dir(out, err);
+  char logs[700];
+  snprintf(logs, sizeof logs, "%s/logs", out);
+  if (!rc) rc = make_dir(logs, err);
+  if (rc) return rc;
+  char *text = NULL;
+  size_t len = 0;
+  FILE *f = open_memstream(&text, &len);
+  if (!f) return ey_err_set(err, EY_NOMEM, "out of memory");
+  fprintf(f, "#!/bin/sh\n# eyesim sweep %s: %ld points in %d shards, one per task of a Slurm job array.\n", sw->name,
+          sw->npoints, array);
+  fprintf(f, "# Submit: sbatch %s/sweep.sbatch\n# Then:   eyesim sweep merge %s -o %s/merged\n", out, out, out);
+  fprintf(f, "#SBATCH --job-name=eyesim-%s\n#SBATCH --array=1-%d\n#SBATCH --output=%s/%%A_%%a.out\n", sw->name,
+          array, logs);
+  for (int i = 0; sbatch && sbatch[i]; i++) fprintf(f, "#SBATCH %s\n", sbatch[i]);
+  fputs("set -eu\nexec ", f);
+  sh_quote(f, exe);
+  fputs(" sweep ", f);
+  sh_quote(f, spec);
+  fputs(" -o ", f);
+  sh_quote(f, out);
+  fprintf(f, "\"/shard-$SLURM_ARRAY_TASK_ID\" --shard \"$SLURM_ARRAY_TASK_ID/%d\" -j \"${SLURM_CPUS_PER_TASK:-1}\" -q\n",
+          array);
+  fclose(f);
+  char path[700];
+  snprintf(path, sizeof path, "%s/sweep.sbatch", out);
+  rc = text ? write_whole(path, text, len, err) : ey_err_set(err, EY_NOMEM, "out of memory");
+  free(text);
+  if (!rc) chmod(path, 0755);
+  return rc;
+}
