@@ -16,6 +16,15 @@ ey_rc ey_outfile_open(ey_outfile *o, const char *path, ey_err *err) {
   if (strlen(path) >= sizeof o->path)
     return ey_err_set(err, EY_IO, "%s: output path too long", path);
   snprintf(o->path, sizeof o->path, "%s", path);
+  struct stat st;
+  if (stat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
+    /* A device or a pipe (/dev/null, a FIFO): written in place. Renaming a
+     * temporary file over it would replace the device with a plain file. */
+    o->f = fopen(path, "w");
+    if (!o->f) return ey_err_set(err, EY_IO, "%s: cannot open (%s)", path, strerror(errno));
+    o->direct = 1;
+    return EY_OK;
+  }
   snprintf(o->tmp, sizeof o->tmp, "%s.tmpXXXXXX", path);
   int fd = mkstemp(o->tmp);
   if (fd < 0) {
@@ -39,6 +48,13 @@ ey_rc ey_outfile_open(ey_outfile *o, const char *path, ey_err *err) {
 
 ey_rc ey_outfile_commit(ey_outfile *o, ey_err *err) {
   if (!o->f) return EY_OK;
+  if (o->direct) {
+    int bad = ferror(o->f) | fflush(o->f);
+    bad |= fclose(o->f);
+    o->f = NULL;
+    o->direct = 0;
+    return bad ? ey_err_set(err, EY_IO, "%s: write failed (%s)", o->path, strerror(errno)) : EY_OK;
+  }
   if (!o->tmp[0]) { /* stdout */
     o->f = NULL;
     return fflush(stdout) ? ey_err_set(err, EY_IO, "stdout: write failed (%s)", strerror(errno))
@@ -58,7 +74,8 @@ ey_rc ey_outfile_commit(ey_outfile *o, ey_err *err) {
 }
 
 void ey_outfile_abort(ey_outfile *o) {
-  if (o->f && o->tmp[0]) fclose(o->f);
+  if (o->f && (o->tmp[0] || o->direct)) fclose(o->f);
+  o->direct = 0;
   if (o->tmp[0]) unlink(o->tmp);
   o->f = NULL;
   o->tmp[0] = '\0';

@@ -1,6 +1,7 @@
 /* outfile.h - output files that appear whole or not at all: the text is written
  * to a temporary file beside the target and renamed over it on success, so a
- * failed or interrupted run never leaves a half-written report. "-" is stdout. */
+ * failed or interrupted run never leaves a half-written report. "-" is stdout;
+ * a path that names a device or a pipe (/dev/null, a FIFO) is written in place. */
 #ifndef EY_OUTFILE_H
 #define EY_OUTFILE_H
 
@@ -15,7 +16,8 @@ extern "C" {
 typedef struct ey_outfile {
   FILE *f;          /* public: write here */
   char path[512];   /* private: the target */
-  char tmp[528];    /* private: the temporary name; "" for stdout */
+  char tmp[528];    /* private: the temporary name; "" for stdout or direct */
+  int direct;       /* private: a device or pipe, written in place */
 } ey_outfile;
 
 /* Opens a temporary file beside `path`. Returns EY_OK or EY_IO with a message. */
