@@ -82,18 +82,26 @@ static double ev_primary(evaluator *e) {
     return v;
   }
   if (isalpha((unsigned char)*e->p) || *e->p == '_') {
+    const char *start = e->p;
     char name[EY_SWEEP_KEY_MAX];
     size_t n = 0;
     while ((isalnum((unsigned char)*e->p) || *e->p == '_' || *e->p == '.') && n + 1 < sizeof name)
       name[n++] = *e->p++;
     name[n] = 0;
     ev_space(e);
-    if (*e->p != '(') return ev_key(e, name);
+    if (*e->p != '(') {
+      const char *after = e->p;
+      e->p = start; /* a message points at the name */
+      double v = ev_key(e, name);
+      if (!e->failed) e->p = after;
+      return v;
+    }
     static const char *const fns[] = {"round", "floor", "ceil", "min", "max"};
     int f = -1;
     for (int k = 0; k < 5; k++)
       if (!strcmp(name, fns[k])) f = k;
     if (f < 0) {
+      e->p = start;
       char msg[160];
       snprintf(msg, sizeof msg, "unknown function %s (round, floor, ceil, min, max)", name);
       return ev_fail(e, msg);

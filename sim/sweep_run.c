@@ -77,7 +77,16 @@ static ey_rc write_whole(const char *path, const char *data, size_t len, ey_err 
   return ey_outfile_commit(&o, err);
 }
 
+/* Creates `path` and any missing parents (mkdir -p). */
 static ey_rc make_dir(const char *path, ey_err *err) {
+  char buf[1024];
+  snprintf(buf, sizeof buf, "%s", path);
+  for (char *c = buf + 1; *c; c++) {
+    if (*c != '/') continue;
+    *c = 0;
+    (void)mkdir(buf, 0777); /* a failure shows in the last mkdir */
+    *c = '/';
+  }
   if (mkdir(path, 0777) && errno != EEXIST)
     return ey_err_set(err, EY_IO, "%s: cannot create the folder (%s)", path, strerror(errno));
   struct stat st;
