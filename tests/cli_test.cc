@@ -2,6 +2,7 @@
 // mapping files round-tripping, exit statuses, errors on one line, outputs that
 // appear whole or not at all, determinism, and documentation that matches.
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <string>
 
@@ -204,6 +205,22 @@ TEST(Cli, UnwritableOutputLeavesNothingBehind) {
   std::string cmd = "ls '" + t.path + "' | grep -c tmp > '" + t.File("count") + "'";
   (void)!system(cmd.c_str());
   EXPECT_EQ(ReadFile(t.File("count")), "0\n");
+}
+
+// An output path that names a pipe (or a device such as /dev/null) is written in
+// place: a temporary file renamed over it would replace the pipe with a plain file.
+TEST(Cli, AnOutputPipeStaysAPipe) {
+  TempDir t;
+  const std::string fifo = t.File("pipe");
+  ASSERT_EQ(mkfifo(fifo.c_str(), 0666), 0);
+  ASSERT_EQ(Eyesim(std::string("run ") + kTiny + " --analytic -q --csv " + t.File("plain.csv")).status, 0);
+  std::string cmd = "timeout 20 cat '" + fifo + "' >'" + t.File("got.csv") + "' & '" + EY_BIN + "' run " + kTiny +
+                    " --analytic -q --csv '" + fifo + "'; st=$?; wait; exit $st";
+  ASSERT_EQ(system(("cd '" + std::string(EY_SRC_DIR) + "' && " + cmd).c_str()), 0);
+  struct stat st;
+  ASSERT_EQ(stat(fifo.c_str(), &st), 0);
+  EXPECT_TRUE(S_ISFIFO(st.st_mode));
+  EXPECT_EQ(ReadFile(t.File("got.csv")), ReadFile(t.File("plain.csv")));
 }
 
 // docs/config.md embeds `eyesim keys`, so the documented schema cannot drift.

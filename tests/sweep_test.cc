@@ -641,6 +641,33 @@ TEST(SweepCli, ShardsMergeToTheUnshardedResult) {
   EXPECT_FALSE(FileExists(t.File("gap")));
 }
 
+// ------------------------------------------------------------------ plots
+
+TEST(SweepPlot, DrawsEveryFigureAndListsThePointsLeftOut) {
+  TempDir t;
+  WriteFile(t.File("s.yaml"), kSmall);
+  ASSERT_EQ(Eyesim("sweep " + t.File("s.yaml") + " -o " + t.File("o") + " -q").status, 0);
+  std::string cmd = "cd '" + kSrc + "' && scripts/plot '" + t.File("o/sweep.csv") + "' -o '" + t.File("png") +
+                    "' >'" + t.File("out") + "' 2>'" + t.File("err") + "'";
+  ASSERT_EQ(system(cmd.c_str()), 0) << ReadFile(t.File("err"));
+  for (const char *f : {"cycles", "utilization", "energy", "dram", "summary"}) {
+    std::string png = ReadFile(t.File(std::string("png/") + f + ".png"));
+    ASSERT_GT(png.size(), 1000u) << f;
+    EXPECT_EQ(png.substr(0, 8), std::string("\x89PNG\r\n\x1a\n", 8)) << f;
+  }
+  // Six of the eight points are not ok: each is named on stderr.
+  std::string err = ReadFile(t.File("err"));
+  int left = 0;
+  for (size_t at = 0; (at = err.find("plot: left out point", at)) != std::string::npos; at++) left++;
+  EXPECT_EQ(left, 6) << err;
+  // Not a sweep's CSV: one line, non-zero.
+  WriteFile(t.File("bad.csv"), "a,b\n1,2\n");
+  cmd = "cd '" + kSrc + "' && scripts/plot '" + t.File("bad.csv") + "' 2>'" + t.File("err2") + "'";
+  EXPECT_NE(system(cmd.c_str()), 0);
+  EXPECT_EQ(ReadFile(t.File("err2")), "plot: " + t.File("bad.csv") +
+                                          ": not an eyesim sweep CSV (expected a header starting point,...,status,...)\n");
+}
+
 // ------------------------------------------------------------------ Slurm
 
 // A real Slurm (scripts/slurm-local, started by scripts/test): the job array
