@@ -826,15 +826,17 @@ ey_rc ey_sweep_merge(const char *dir, const char *outdir, ey_sweep_merged *mg, e
       if (r.index < 0 || r.index >= first.points) {
         rc = ey_err_set(err, EY_MISMATCH, "%s: point %ld is not in a sweep of %ld points", rp, r.index, first.points);
       } else if (recpath[r.index]) {
-        char *other;
+        char *other = NULL;
         size_t olen;
         rc = read_all(recpath[r.index], &other, &olen, err);
         if (!rc && strcmp(other, r.text))
           rc = ey_err_set(err, EY_MISMATCH, "point %ld: %s and %s differ", r.index, recpath[r.index], rp);
-        if (!rc) mg->duplicates++;
-        if (!rc) fprintf(stderr, "eyesim: merge: point %ld is in %s and %s (identical; kept once)\n", r.index,
-                         recpath[r.index], rp);
-        if (!rc) free(other);
+        if (!rc) {
+          mg->duplicates++;
+          fprintf(stderr, "eyesim: merge: point %ld is in %s and %s (identical; kept once)\n", r.index,
+                  recpath[r.index], rp);
+        }
+        free(other);
       } else {
         recpath[r.index] = strdup(rp);
       }
