@@ -45,7 +45,8 @@ static const char k_usage[] =
     "  map ARCH NET     print the chosen mapping per layer; --out FILE saves it\n"
     "  config ARCH      print the effective architecture, defaults filled in (YAML)\n"
     "  keys             print every configuration key: type, range, default, meaning\n"
-    "  sweep SPEC -o DIR  a design-space sweep, in parallel and resumable (eyesim help sweep)\n"
+    "  sweep SPEC       a design-space sweep into -o DIR, parallel and resumable;\n"
+    "                   sweep merge joins shards (eyesim help sweep)\n"
     "  trace ...        activation traces: encode, decode, stats, synth (eyesim help trace)\n"
     "  help [COMMAND]   this text, or a command's options\n"
     "  --version        the version\n"
@@ -53,7 +54,7 @@ static const char k_usage[] =
     "ARCH and NET are YAML files, or names of shipped ones: eyesim run eyeriss_v1 alexnet\n"
     "looks in configs/arch/ and configs/nets/ (or $EYESIM_CONFIGS/arch, /nets).\n"
     "Exit status: 0 ok, 1 bad input file or a --check mismatch, 2 bad usage, 3 some layer\n"
-    "could not map.\n";
+    "could not map. `eyesim help sweep` gives the sweep's.\n";
 
 static const char k_usage_run[] =
     "usage: eyesim run ARCH NET [OPTIONS]\n"
