@@ -397,14 +397,18 @@ static double now_s(void) {
   return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 
-static void draw_progress(const ey_sweep_stats *st, long done, double start, int final) {
+/* The time left: the mean time of a point so far, times the points left, over
+ * the workers (an in-flight point counts as left). */
+static void draw_progress(const ey_sweep_stats *st, long done, double start, double busy, int jobs, int final) {
   const int width = 30;
   long total = st->points;
   int fill = total ? (int)((double)done * width / (double)total) : width;
   char bar[64];
   for (int i = 0; i < width; i++) bar[i] = i < fill ? '#' : '.';
   bar[width] = 0;
-  double el = now_s() - start, eta = st->computed ? el / (double)st->computed * (double)(total - done) : 0;
+  long left = total - done;
+  double el = now_s() - start;
+  double eta = st->computed ? busy / (double)st->computed * (double)left / (double)(left < jobs ? (left ? left : 1) : jobs) : 0;
   fprintf(stderr, "\r\033[K[%s] %ld/%ld points  %ld invalid  %ld nomap  %ld failed  ", bar, done, total,
           st->invalid, st->nomap, st->failed + st->error);
   if (final)
@@ -625,11 +629,13 @@ ey_rc ey_sweep_run(const ey_sweep *sw, const ey_sweep_opts *o, ey_sweep_stats *s
   sigaction(SIGTERM, &sa, &old_term);
   pid_t *pids = calloc((size_t)(o->jobs > 0 ? o->jobs : 1), sizeof *pids);
   long *slot_of = calloc((size_t)(o->jobs > 0 ? o->jobs : 1), sizeof *slot_of);
-  if (!rc && (!pids || !slot_of)) rc = ey_err_set(err, EY_NOMEM, "out of memory");
+  double *began = calloc((size_t)(o->jobs > 0 ? o->jobs : 1), sizeof *began);
+  double busy = 0; /* worker seconds of the points finished */
+  if (!rc && (!pids || !slot_of || !began)) rc = ey_err_set(err, EY_NOMEM, "out of memory");
   long next = 0, emitted = 0, done = st->skipped;
   int running = 0;
   const pid_t me = getpid();
-  if (o->progress && !rc) draw_progress(st, done, start, 0);
+  if (o->progress && !rc) draw_progress(st, done, start, 0, o->jobs, 0);
   while (!rc) {
     /* Append finished points to the outputs, in order. */
     while (emitted < n && state[emitted] >= 2) {
@@ -671,6 +677,7 @@ ey_rc ey_sweep_run(const ey_sweep *sw, const ey_sweep_opts *o, ey_sweep_stats *s
       if (pid == 0) worker(sw, mine[next], o->out, report_cols, me);
       pids[slot] = pid;
       slot_of[slot] = next;
+      began[slot] = now_s();
       state[next] = 1;
       running++;
       while (next < n && state[next]) next++;
@@ -689,6 +696,7 @@ ey_rc ey_sweep_run(const ey_sweep *sw, const ey_sweep_opts *o, ey_sweep_stats *s
     if (slot < 0) continue;
     long k = slot_of[slot];
     pids[slot] = 0;
+    busy += now_s() - began[slot];
     running--;
     done++;
     char rp[700];
@@ -711,7 +719,7 @@ ey_rc ey_sweep_run(const ey_sweep *sw, const ey_sweep_opts *o, ey_sweep_stats *s
       st->computed++;
       st->failed++;
     }
-    if (o->progress) draw_progress(st, done, start, 0);
+    if (o->progress) draw_progress(st, done, start, busy, o->jobs, 0);
   }
   /* Interrupted or failed: stop the workers, keep what is recorded. */
   for (int s = 0; pids && s < o->jobs; s++)
@@ -723,7 +731,7 @@ ey_rc ey_sweep_run(const ey_sweep *sw, const ey_sweep_opts *o, ey_sweep_stats *s
   int finish = !rc && !g_stop && emitted == n;
   ey_rc src = stream_close(&out, o->out, finish, rc ? NULL : err);
   if (!rc) rc = src;
-  if (o->progress && !rc) draw_progress(st, done, start, 1);
+  if (o->progress && !rc) draw_progress(st, done, start, busy, o->jobs, 1);
   st->seconds = now_s() - start;
   for (long k = 0; failed_why && k < n; k++) free(failed_why[k]);
   free(failed_why);
@@ -732,6 +740,7 @@ ey_rc ey_sweep_run(const ey_sweep *sw, const ey_sweep_opts *o, ey_sweep_stats *s
   free(pt);
   free(pids);
   free(slot_of);
+  free(began);
   free(header);
   close(lockfd);
   return rc;
