@@ -703,11 +703,15 @@ ey_rc ey_sweep_run(const ey_sweep *sw, const ey_sweep_opts *o, ey_sweep_stats *s
     record_path(o->out, mine[k], rp, sizeof rp);
     record r;
     ey_err rerr;
-    if (WIFEXITED(status) && WEXITSTATUS(status) == 0 && record_load(rp, &r, &rerr) == EY_OK) {
+    /* The record is the truth: a worker killed after its rename has finished. */
+    ey_sweep_point_at(sw, mine[k], pt);
+    int recorded = record_load(rp, &r, &rerr) == EY_OK; /* r is zeroed when it fails */
+    recorded = recorded && r.index == mine[k] && r.key == pt->key;
+    if (recorded) count_status(st, r.status);
+    free(r.text);
+    if (recorded) {
       state[k] = 2;
       st->computed++;
-      count_status(st, r.status);
-      free(r.text);
     } else {
       char why[128];
       if (WIFSIGNALED(status))

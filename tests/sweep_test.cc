@@ -576,6 +576,68 @@ TEST(SweepCli, AKilledSweepResumesWithoutRecomputing) {
   EXPECT_EQ(ReadFile(out + "/sweep.jsonl"), ReadFile(t.File("whole/sweep.jsonl")));
 }
 
+// The children of `parent`, from /proc/*/stat (field 4 is the parent's pid).
+std::vector<pid_t> ChildrenOf(pid_t parent) {
+  std::vector<pid_t> kids;
+  DIR *d = opendir("/proc");
+  if (!d) return kids;
+  while (struct dirent *e = readdir(d)) {
+    char *end;
+    long pid = strtol(e->d_name, &end, 10);
+    if (*end || pid <= 0) continue;
+    std::string stat = ReadFile("/proc/" + std::string(e->d_name) + "/stat");
+    size_t close = stat.rfind(')');  // the command name may hold spaces
+    if (close == std::string::npos) continue;
+    std::istringstream in(stat.substr(close + 2));
+    std::string state;
+    long ppid = 0;
+    in >> state >> ppid;
+    if (ppid == parent) kids.push_back((pid_t)pid);
+  }
+  closedir(d);
+  return kids;
+}
+
+// A worker that dies leaves its point `failed` in the outputs and the sweep
+// exits 1; running the same command again retries that point only.
+TEST(SweepCli, AWorkerThatDiesLeavesItsPointFailedAndARerunRetriesIt) {
+  TempDir t;
+  WriteFile(t.File("s.yaml"), "arch: eyeriss_v1\nnets: [" + kSrc + "/tests/data/mid.yaml]\n"
+                              "axes: {pe_array.cols: [10, 11, 12, 13]}\n");
+  const std::string out = t.File("o");
+  pid_t pid = Spawn({"eyesim", "sweep", t.File("s.yaml"), "-o", out, "-j", "1"}, t.File("log"));
+  ASSERT_GT(pid, 0);
+  pid_t victim = 0;
+  for (int i = 0; i < 5000 && !victim; i++) {
+    auto kids = ChildrenOf(pid);
+    if (!kids.empty()) victim = kids[0];
+    else std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  ASSERT_GT(victim, 0) << "no worker seen";
+  kill(victim, SIGKILL);  // the first point's worker, well before it can finish
+  int st;
+  ASSERT_EQ(waitpid(pid, &st, 0), pid);
+  ASSERT_TRUE(WIFEXITED(st));
+  EXPECT_EQ(WEXITSTATUS(st), 1);
+  std::string log = ReadFile(t.File("log"));
+  EXPECT_NE(log.find("(4 computed, 0 already done): 3 ok, 0 nomap, 0 invalid, 0 error, 1 failed"), std::string::npos)
+      << log;
+  EXPECT_NE(log.find("eyesim: 1 point failed (status failed or error in " + out +
+                     "/sweep.csv); run the same command again to retry the failed ones"),
+            std::string::npos)
+      << log;
+  std::string csv = ReadFile(out + "/sweep.csv");
+  EXPECT_NE(csv.find("\n0,10,failed,eyeriss_v1,mid,1,total,0,"), std::string::npos) << csv.substr(0, 400);
+  EXPECT_NE(csv.find(",the worker was killed by signal 9\n"), std::string::npos);
+  EXPECT_EQ(CountRecords(out + "/points"), 3);
+  auto r = Eyesim("sweep " + t.File("s.yaml") + " -o " + out + " -j 1");
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.out.find("(1 computed, 3 already done): 4 ok"), std::string::npos) << r.out;
+  ASSERT_EQ(Eyesim("sweep " + t.File("s.yaml") + " -o " + t.File("whole") + " -q").status, 0);
+  EXPECT_EQ(ReadFile(out + "/sweep.csv"), ReadFile(t.File("whole/sweep.csv")));
+  EXPECT_EQ(ReadFile(out + "/sweep.jsonl"), ReadFile(t.File("whole/sweep.jsonl")));
+}
+
 TEST(SweepCli, ASecondSweepCannotShareAFolder) {
   TempDir t;
   WriteFile(t.File("s.yaml"), "arch: eyeriss_v1\nnets: [" + kSrc + "/tests/data/mid.yaml]\n"
