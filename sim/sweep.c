@@ -390,8 +390,8 @@ static ey_rc axis_values(loader *L, const char *key, yaml_node_t *v, char (**val
     for (int i = 0; i < cnt; i++) {
       yaml_node_t *it = items ? ey_ydoc_node(L->d, items[i]) : v;
       const char *s = ey_ynode_scalar(it);
-      if (!s || !*s || strlen(s) >= EY_SWEEP_VALUE_MAX)
-        return spec_error(L, it, key, "expected a value of at most %d characters (got %s)", EY_SWEEP_VALUE_MAX - 1,
+      if (!s || !*s || strlen(s) >= EY_SWEEP_VALUE_MAX || strpbrk(s, "\n\r"))
+        return spec_error(L, it, key, "expected a one-line value of at most %d characters (got %s)", EY_SWEEP_VALUE_MAX - 1,
                           s ? s : ey_ynode_kind(it));
       snprintf((*vals)[i], EY_SWEEP_VALUE_MAX, "%s", s);
       for (int j = 0; j < i; j++)
@@ -719,29 +719,34 @@ void ey_sweep_free(ey_sweep *sw) {
 
 /* ------------------------------------------------------------ points */
 
+/* The key: a hash of everything the point's results depend on - the version,
+ * the network file's bytes and the layers kept, the batch, the options and the
+ * effective architecture - and of nothing else, so two points (of one sweep or
+ * of two) with the same key have the same results. An invalid point's key also
+ * holds its values and reason. */
 static void point_key(const ey_sweep *sw, ey_sweep_point *p) {
   char *text = NULL;
   size_t len = 0;
   FILE *f = open_memstream(&text, &len);
-  uint64_t h = EY_FNV_SEED;
   if (!f) { /* out of memory: a key that matches nothing */
     p->key = 0;
     return;
   }
-  const ey_sweep_net *sn = &sw->nets[p->net];
-  fprintf(f, "eyesim %s\nnet %s %016llx layers %s\nbatch %d\n", EY_VERSION_STRING, sn->ref,
-          (unsigned long long)sn->hash, sn->layers, p->batch);
-  fprintf(f, "mode %s seed %llu zeros %.17g check %d objective %d\n", sw->analytic ? "analytic" : "cycle",
-          (unsigned long long)sw->seed, sw->zeros, sw->check, sw->objective);
-  for (int c = 0; c < sw->ncols; c++) fprintf(f, "%s=%s\n", sw->cols[c], p->cols[c]);
-  if (p->valid)
+  const ey_net *net = &sw->nets[p->net].net;
+  fprintf(f, "eyesim %s\nnet %s %016llx batch %d layers", EY_VERSION_STRING, net->name,
+          (unsigned long long)sw->nets[p->net].hash, p->batch);
+  for (int i = 0; i < net->nlayers; i++) fprintf(f, " %s", net->layers[i].name);
+  fprintf(f, "\nmode %s seed %llu zeros %.17g check %d objective %d\n", sw->analytic ? "analytic" : "cycle",
+          (unsigned long long)sw->seed, sw->zeros, sw->check, sw->objective >= 0 ? sw->objective : p->arch.objective);
+  if (p->valid) {
     ey_schema_write_yaml(ey_arch_schema(), &p->arch, f, 0);
-  else
+  } else {
+    for (int c = 0; c < sw->ncols; c++) fprintf(f, "%s=%s\n", sw->cols[c], p->cols[c]);
     fprintf(f, "invalid %s\n", p->why);
+  }
   fclose(f);
-  h = ey_fnv(h, text, len);
+  p->key = ey_fnv(EY_FNV_SEED, text, len);
   free(text);
-  p->key = h;
 }
 
 void ey_sweep_point_at(const ey_sweep *sw, long index, ey_sweep_point *p) {

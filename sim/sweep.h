@@ -114,8 +114,10 @@ ey_rc ey_sweep_eval(const char *expr, const ey_arch *a, double *out, ey_err *err
  * A sweep writes into one folder (docs/sweep.md):
  *   manifest         what sweep this is: fingerprint, points, shard, CSV header
  *   spec.yaml        a copy of the spec
- *   points/P.rec     one file per finished point, written whole (temporary
- *                    file, fsync, rename): the point's CSV rows and JSON line
+ *   points/KEY.rec   one file per finished point, written whole (temporary
+ *                    file, fsync, rename) and named by the point's key: its
+ *                    CSV rows from `status` on, its JSON members after `axes`
+ *   points.index     per point: its key and the heads of its rows and line
  *   sweep.csv        one row per (point, layer) and a `total` row per point,
  *   sweep.jsonl      one line per point with its full report; both in point
  *                    order, streamed to *.part while the sweep runs and renamed
@@ -126,7 +128,8 @@ typedef struct ey_sweep_opts {
   const char *out;    /* the output folder */
   int jobs;           /* worker processes, >= 1 */
   int shard, nshards; /* run shard `shard` (1-based) of `nshards`; 0, 0: every point */
-  int force;          /* discard the results of another sweep found in `out` */
+  int force;          /* take `out` over from another sweep (records whose key
+                         is still used are kept; the rest go when done) */
   int progress;       /* draw a progress line on stderr */
 } ey_sweep_opts;
 

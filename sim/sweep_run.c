@@ -32,7 +32,7 @@
 #include "sim/outfile.h"
 #include "sim/run.h"
 
-#define RECORD_MAGIC "eyesim-point 1"
+#define RECORD_MAGIC "eyesim-point 2"
 #define MANIFEST_MAGIC "eyesim-sweep 1"
 
 /* ------------------------------------------------------------ small file helpers */
@@ -94,8 +94,10 @@ static ey_rc make_dir(const char *path, ey_err *err) {
   return EY_OK;
 }
 
-static void record_path(const char *out, long index, char *buf, size_t cap) {
-  snprintf(buf, cap, "%s/points/%07ld.rec", out, index);
+/* A point's record is named by its key: points with the same inputs share it,
+ * whatever their place in this sweep or another. */
+static void record_path(const char *out, uint64_t key, char *buf, size_t cap) {
+  snprintf(buf, cap, "%s/points/%016llx.rec", out, (unsigned long long)key);
 }
 
 /* ------------------------------------------------------------ CSV and JSON of a point */
@@ -128,19 +130,64 @@ static char *csv_header(const ey_sweep *sw, int *report_cols) {
   return text;
 }
 
-static void row_prefix(FILE *f, const ey_sweep_point *p, int ncols, const char *status) {
-  fprintf(f, "%ld", p->index);
-  for (int c = 0; c < ncols; c++) {
-    fputc(',', f);
+/* Where a point sits in its sweep: the start of each of its CSV rows
+ * ("7,16,16,") and of its JSON line ({"point":7,"axes":{...},). A record holds
+ * the rest, which depends on the point's inputs alone. */
+typedef struct heads {
+  char *csv, *json;
+} heads;
+
+static void heads_free(heads *h) {
+  free(h->csv);
+  free(h->json);
+  h->csv = h->json = NULL;
+}
+
+static int point_heads(const ey_sweep *sw, const ey_sweep_point *p, heads *h) {
+  size_t len = 0;
+  h->csv = h->json = NULL;
+  FILE *f = open_memstream(&h->csv, &len);
+  if (!f) return -1;
+  fprintf(f, "%ld,", p->index);
+  for (int c = 0; c < sw->ncols; c++) {
     ey_csv_field(f, p->cols[c]);
+    fputc(',', f);
   }
-  fprintf(f, ",%s,", status);
+  fclose(f);
+  f = open_memstream(&h->json, &len);
+  if (!f) {
+    heads_free(h);
+    return -1;
+  }
+  ey_json j;
+  ey_json_init_compact(&j, f);
+  ey_json_obj_begin(&j, NULL);
+  ey_json_int(&j, "point", p->index);
+  ey_json_obj_begin(&j, "axes");
+  const ey_schema *s = ey_arch_schema();
+  for (int c = 0; c < sw->ncols; c++) {
+    const char *v = p->cols[c];
+    int i = ey_schema_find(s, sw->cols[c]);
+    char *end = NULL;
+    int numeric = (s->params[i].type == EY_P_INT || s->params[i].type == EY_P_REAL) && *v &&
+                  (strtod(v, &end), end && !*end);
+    int boolean = s->params[i].type == EY_P_BOOL && (!strcmp(v, "true") || !strcmp(v, "false"));
+    if (numeric || boolean)
+      ey_json_raw(&j, sw->cols[c], v);
+    else
+      ey_json_str(&j, sw->cols[c], v);
+  }
+  ey_json_obj_end(&j);
+  ey_json_obj_end(&j);
+  fclose(f);
+  h->json[len - 1] = ','; /* the object stays open for the record's members */
+  return 0;
 }
 
 /* The one row of a point that has no report (invalid, or its worker failed). */
 static void row_without_report(FILE *f, const ey_sweep *sw, const ey_sweep_point *p, const char *status,
                                const char *why, int report_cols) {
-  row_prefix(f, p, sw->ncols, status);
+  fprintf(f, "%s,", status);
   ey_csv_field(f, p->arch.name);
   fputc(',', f);
   ey_csv_field(f, sw->nets[p->net].net.name);
@@ -151,26 +198,11 @@ static void row_without_report(FILE *f, const ey_sweep *sw, const ey_sweep_point
   fputc('\n', f);
 }
 
-static void json_point_head(ey_json *j, const ey_sweep *sw, const ey_sweep_point *p, const char *status,
-                            const char *why) {
-  ey_json_int(j, "point", p->index);
+/* The members of a point's JSON line after point and axes. */
+static void json_point_members(ey_json *j, const ey_sweep *sw, const ey_sweep_point *p, const char *status,
+                               const char *why) {
   ey_json_str(j, "net", sw->nets[p->net].net.name);
   ey_json_int(j, "batch", p->batch);
-  ey_json_obj_begin(j, "axes");
-  const ey_schema *s = ey_arch_schema();
-  for (int c = 0; c < sw->ncols; c++) {
-    const char *v = p->cols[c];
-    int i = ey_schema_find(s, sw->cols[c]);
-    char *end = NULL;
-    int numeric = (s->params[i].type == EY_P_INT || s->params[i].type == EY_P_REAL) && *v &&
-                  (strtod(v, &end), end && !*end);
-    int boolean = s->params[i].type == EY_P_BOOL && (!strcmp(v, "true") || !strcmp(v, "false"));
-    if (numeric || boolean)
-      ey_json_raw(j, sw->cols[c], v);
-    else
-      ey_json_str(j, sw->cols[c], v);
-  }
-  ey_json_obj_end(j);
   ey_json_str(j, "status", status);
   if (why) ey_json_str(j, "error", why);
 }
@@ -180,14 +212,15 @@ static void json_without_report(FILE *f, const ey_sweep *sw, const ey_sweep_poin
   ey_json j;
   ey_json_init_compact(&j, f);
   ey_json_obj_begin(&j, NULL);
-  json_point_head(&j, sw, p, status, why);
+  json_point_members(&j, sw, p, status, why);
   ey_json_obj_end(&j);
   ey_json_finish(&j);
 }
 
 /* ------------------------------------------------------------ a worker: one point */
 
-/* The record of a point: a header line, the CSV rows, the JSON line. */
+/* The record of a point: a header line, its CSV rows from `status` on, and its
+ * JSON line's members after point and axes (the line without its first "{"). */
 static char *point_record(const ey_sweep *sw, ey_sweep_point *p, int report_cols, size_t *len) {
   char *rows = NULL, *line = NULL, *rec = NULL;
   size_t rlen = 0, llen = 0;
@@ -239,16 +272,16 @@ static char *point_record(const ey_sweep *sw, ey_sweep_point *p, int report_cols
           }
       }
       for (int i = 0; i < rep.nlayers; i++) {
-        row_prefix(fr, p, sw->ncols, rep.res[i].mapped ? "ok" : "nomap");
+        fputs(rep.res[i].mapped ? "ok," : "nomap,", fr);
         ey_report_csv_layer(&rep, i, fr);
       }
-      row_prefix(fr, p, sw->ncols, status);
+      fprintf(fr, "%s,", status);
       ey_report_csv_total(&rep, fr, why[0] ? why : NULL);
       nrows = rep.nlayers + 1;
       ey_json j;
       ey_json_init_compact(&j, fl);
       ey_json_obj_begin(&j, NULL);
-      json_point_head(&j, sw, p, status, why[0] ? why : NULL);
+      json_point_members(&j, sw, p, status, why[0] ? why : NULL);
       ey_json_obj_begin(&j, "report");
       ey_report_json_members(&rep, &j);
       ey_json_obj_end(&j);
@@ -261,8 +294,8 @@ static char *point_record(const ey_sweep *sw, ey_sweep_point *p, int report_cols
   fclose(fl);
   FILE *f = open_memstream(&rec, len);
   if (f) {
-    fprintf(f, RECORD_MAGIC " %ld %016llx %s %d\n%s%s", p->index, (unsigned long long)p->key, status, nrows, rows,
-            line);
+    fprintf(f, RECORD_MAGIC " %016llx %s %d\n%s%s", (unsigned long long)p->key, status, nrows, rows,
+            line + (line[0] == '{'));
     fclose(f);
   }
   free(rows);
@@ -284,7 +317,7 @@ static void worker(const ey_sweep *sw, long index, const char *out, int report_c
   char *rec = point_record(sw, p, report_cols, &len);
   if (!rec) _exit(2);
   char path[700];
-  record_path(out, index, path, sizeof path);
+  record_path(out, p->key, path, sizeof path);
   ey_err err;
   int bad = write_whole(path, rec, len, &err) != EY_OK;
   if (bad) fprintf(stderr, "eyesim: %s\n", err.msg);
@@ -296,12 +329,11 @@ static void worker(const ey_sweep *sw, long index, const char *out, int report_c
 /* ------------------------------------------------------------ records */
 
 typedef struct record {
-  long index;
   unsigned long long key;
   char status[16];
   const char *rows; /* into text */
   size_t rows_len;
-  const char *line; /* the JSON line, with its newline */
+  const char *line; /* the JSON members after point and axes, with the newline */
   size_t line_len;
   char *text;       /* owned */
 } record;
@@ -313,7 +345,7 @@ static ey_rc record_load(const char *path, record *r, ey_err *err) {
   ey_rc rc = read_all(path, &r->text, &len, err);
   if (rc) return rc;
   int nrows = 0, used = 0;
-  if (sscanf(r->text, RECORD_MAGIC " %ld %llx %15s %d%n", &r->index, &r->key, r->status, &nrows, &used) != 4 ||
+  if (sscanf(r->text, RECORD_MAGIC " %llx %15s %d%n", &r->key, r->status, &nrows, &used) != 3 ||
       r->text[used] != '\n' || nrows < 1) {
     free(r->text);
     r->text = NULL;
@@ -386,6 +418,97 @@ static char *manifest_text(const ey_sweep *sw, uint64_t fp, int shard, int nshar
   return text;
 }
 
+/* ------------------------------------------------------------ the index */
+
+/* points.index: for every point of the sweep, in order, a line "KEY CSV-HEAD"
+ * and a line with its JSON head, so that `merge` can assemble the outputs from
+ * records without the spec. */
+#define INDEX_MAGIC "eyesim-index 1"
+
+typedef struct sweep_index {
+  long n;
+  uint64_t *key;
+  char **csv, **json;
+} sweep_index;
+
+static void index_free(sweep_index *ix) {
+  for (long i = 0; i < ix->n; i++) {
+    if (ix->csv) free(ix->csv[i]);
+    if (ix->json) free(ix->json[i]);
+  }
+  free(ix->key);
+  free(ix->csv);
+  free(ix->json);
+  memset(ix, 0, sizeof *ix);
+}
+
+static ey_rc index_write(const ey_sweep *sw, const char *out, ey_err *err) {
+  char path[700];
+  snprintf(path, sizeof path, "%s/points.index", out);
+  ey_outfile o;
+  ey_rc rc = ey_outfile_open(&o, path, err);
+  if (rc) return rc;
+  ey_sweep_point *p = malloc(sizeof *p);
+  if (!p) {
+    ey_outfile_abort(&o);
+    return ey_err_set(err, EY_NOMEM, "out of memory");
+  }
+  fprintf(o.f, INDEX_MAGIC " %ld\n", sw->npoints);
+  for (long i = 0; !rc && i < sw->npoints; i++) {
+    heads h;
+    ey_sweep_point_at(sw, i, p);
+    if (point_heads(sw, p, &h)) {
+      rc = ey_err_set(err, EY_NOMEM, "out of memory");
+      break;
+    }
+    fprintf(o.f, "%016llx %s\n%s\n", (unsigned long long)p->key, h.csv, h.json);
+    heads_free(&h);
+  }
+  free(p);
+  if (!rc && (fflush(o.f) || fsync(fileno(o.f)))) rc = ey_err_set(err, EY_IO, "%s: write failed", path);
+  if (!rc) return ey_outfile_commit(&o, err);
+  ey_outfile_abort(&o);
+  return rc;
+}
+
+static ey_rc index_load(const char *folder, long npoints, sweep_index *ix, ey_err *err) {
+  char path[1200], *text;
+  size_t len;
+  snprintf(path, sizeof path, "%s/points.index", folder);
+  memset(ix, 0, sizeof *ix);
+  ey_rc rc = read_all(path, &text, &len, err);
+  if (rc) return rc;
+  long n = -1;
+  int used = 0;
+  if (sscanf(text, INDEX_MAGIC " %ld%n", &n, &used) != 1 || n != npoints || text[used] != '\n') {
+    free(text);
+    return ey_err_set(err, EY_SYNTAX, "%s: not the index of a sweep of %ld points", path, npoints);
+  }
+  ix->key = calloc((size_t)(n ? n : 1), sizeof *ix->key);
+  ix->csv = calloc((size_t)(n ? n : 1), sizeof *ix->csv);
+  ix->json = calloc((size_t)(n ? n : 1), sizeof *ix->json);
+  ix->n = n;
+  if (!ix->key || !ix->csv || !ix->json) rc = ey_err_set(err, EY_NOMEM, "out of memory");
+  const char *p = text + used + 1;
+  for (long i = 0; !rc && i < n; i++) {
+    const char *nl1 = strchr(p, '\n'), *nl2 = nl1 ? strchr(nl1 + 1, '\n') : NULL;
+    unsigned long long k;
+    int kl = 0;
+    if (!nl2 || sscanf(p, "%16llx %n", &k, &kl) != 1 || kl != 17) {
+      rc = ey_err_set(err, EY_SYNTAX, "%s: truncated at point %ld", path, i);
+      break;
+    }
+    ix->key[i] = k;
+    ix->csv[i] = strndup(p + kl, (size_t)(nl1 - p - kl));
+    ix->json[i] = strndup(nl1 + 1, (size_t)(nl2 - nl1 - 1));
+    if (!ix->csv[i] || !ix->json[i]) rc = ey_err_set(err, EY_NOMEM, "out of memory");
+    p = nl2 + 1;
+  }
+  free(text);
+  if (rc) index_free(ix);
+  return rc;
+}
+
 /* ------------------------------------------------------------ running */
 
 static volatile sig_atomic_t g_stop;
@@ -446,8 +569,23 @@ static ey_rc stream_open(streamer *s, const char *out, const char *header, ey_er
   return EY_OK;
 }
 
-static void stream_put(streamer *s, const char *rows, size_t rlen, const char *line, size_t llen) {
-  if (fwrite(rows, 1, rlen, s->csv) != rlen || fwrite(line, 1, llen, s->jsonl) != llen) s->failed = 1;
+/* Writes a point: each of its rows after its CSV head, its JSON members after
+ * its JSON head. Returns 0, or -1 when a write failed. */
+static int emit_point(FILE *csv, FILE *jsonl, const heads *h, const char *rows, size_t rlen, const char *tail,
+                      size_t tlen) {
+  int bad = 0;
+  for (const char *p = rows, *end = rows + rlen; p < end;) {
+    const char *nl = memchr(p, '\n', (size_t)(end - p));
+    size_t n = nl ? (size_t)(nl + 1 - p) : (size_t)(end - p);
+    bad |= fputs(h->csv, csv) < 0 || fwrite(p, 1, n, csv) != n;
+    p += n;
+  }
+  bad |= fputs(h->json, jsonl) < 0 || fwrite(tail, 1, tlen, jsonl) != tlen;
+  return bad ? -1 : 0;
+}
+
+static void stream_put(streamer *s, const heads *h, const char *rows, size_t rlen, const char *tail, size_t tlen) {
+  if (emit_point(s->csv, s->jsonl, h, rows, rlen, tail, tlen)) s->failed = 1;
   if (fflush(s->csv) || fflush(s->jsonl)) s->failed = 1;
 }
 
@@ -471,8 +609,9 @@ static ey_rc stream_close(streamer *s, const char *out, int finish, ey_err *err)
   return EY_OK;
 }
 
-/* Removes what a run leaves in `out` besides the lock: records, outputs,
- * temporary files (with `all`), or only temporary files. */
+/* Removes temporary files from `out`, and with `all` the outputs too. Records
+ * stay: they are named by their inputs, so a new sweep in the folder reuses the
+ * ones it shares with the old (see drop_unused). */
 static void clean_dir(const char *out, int all) {
   char path[700];
   snprintf(path, sizeof path, "%s/points", out);
@@ -481,12 +620,23 @@ static void clean_dir(const char *out, int all) {
     struct dirent *e;
     while ((e = readdir(d))) {
       if (e->d_name[0] == '.' && (!e->d_name[1] || (e->d_name[1] == '.' && !e->d_name[2]))) continue;
-      if (all || strstr(e->d_name, ".tmp")) {
+      if (strstr(e->d_name, ".tmp")) {
         char f[1000];
         snprintf(f, sizeof f, "%s/%s", path, e->d_name);
         unlink(f);
       }
     }
+    closedir(d);
+  }
+  d = opendir(out);
+  if (d) {
+    struct dirent *e;
+    while ((e = readdir(d)))
+      if (strstr(e->d_name, ".tmp")) {
+        char f[1000];
+        snprintf(f, sizeof f, "%s/%s", out, e->d_name);
+        unlink(f);
+      }
     closedir(d);
   }
   if (all) {
@@ -496,6 +646,32 @@ static void clean_dir(const char *out, int all) {
       unlink(path);
     }
   }
+}
+
+static int cmp_key(const void *a, const void *b) {
+  uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+  return x < y ? -1 : x > y;
+}
+
+/* Removes the records of `out` that none of the `n` sorted keys names: after
+ * --force, what the old sweep computed and the new one does not use. */
+static void drop_unused(const char *out, const uint64_t *keys, long n) {
+  char path[700];
+  snprintf(path, sizeof path, "%s/points", out);
+  DIR *d = opendir(path);
+  if (!d) return;
+  struct dirent *e;
+  while ((e = readdir(d))) {
+    unsigned long long k;
+    int used = 0;
+    if (sscanf(e->d_name, "%16llx.rec%n", &k, &used) != 1 || used != 20 || e->d_name[used]) continue;
+    uint64_t key = k;
+    if (bsearch(&key, keys, (size_t)n, sizeof key, cmp_key)) continue;
+    char f[1000];
+    snprintf(f, sizeof f, "%s/%s", path, e->d_name);
+    unlink(f);
+  }
+  closedir(d);
 }
 
 /* Takes the folder's lock; the descriptor stays open (and is inherited by the
@@ -584,6 +760,7 @@ ey_rc ey_sweep_run(const ey_sweep *sw, const ey_sweep_opts *o, ey_sweep_stats *s
       free(spec);
     }
   }
+  if (!rc) rc = index_write(sw, o->out, err);
   if (rc) {
     if (lockfd >= 0) close(lockfd);
     free(header);
@@ -598,19 +775,21 @@ ey_rc ey_sweep_run(const ey_sweep *sw, const ey_sweep_opts *o, ey_sweep_stats *s
   long *mine = malloc(sizeof *mine * (size_t)(n ? n : 1));
   signed char *state = calloc((size_t)(n ? n : 1), 1); /* 0 to do, 1 running, 2 recorded, 3 failed */
   char **failed_why = calloc((size_t)(n ? n : 1), sizeof *failed_why);
+  uint64_t *keys = malloc(sizeof *keys * (size_t)(n ? n : 1));
   ey_sweep_point *pt = malloc(sizeof *pt);
   streamer out;
   memset(&out, 0, sizeof out);
-  if (!mine || !state || !failed_why || !pt) rc = ey_err_set(err, EY_NOMEM, "out of memory");
+  if (!mine || !state || !failed_why || !keys || !pt) rc = ey_err_set(err, EY_NOMEM, "out of memory");
   for (long k = 0, i = sh - 1; !rc && k < n; k++, i += nsh) {
     mine[k] = i;
+    ey_sweep_point_at(sw, i, pt);
+    keys[k] = pt->key;
     char rp[700];
-    record_path(o->out, i, rp, sizeof rp);
+    record_path(o->out, pt->key, rp, sizeof rp);
     if (access(rp, F_OK)) continue;
     record r;
     ey_err rerr;
-    ey_sweep_point_at(sw, i, pt);
-    if (record_load(rp, &r, &rerr) == EY_OK && r.index == i && r.key == pt->key) {
+    if (record_load(rp, &r, &rerr) == EY_OK && r.key == pt->key) {
       state[k] = 2;
       st->skipped++;
       count_status(st, r.status);
@@ -639,27 +818,33 @@ ey_rc ey_sweep_run(const ey_sweep *sw, const ey_sweep_opts *o, ey_sweep_stats *s
   while (!rc) {
     /* Append finished points to the outputs, in order. */
     while (emitted < n && state[emitted] >= 2) {
+      heads h;
+      ey_sweep_point_at(sw, mine[emitted], pt);
+      if (point_heads(sw, pt, &h)) {
+        rc = ey_err_set(err, EY_NOMEM, "out of memory");
+        break;
+      }
       if (state[emitted] == 2) {
         char rp[700];
-        record_path(o->out, mine[emitted], rp, sizeof rp);
+        record_path(o->out, pt->key, rp, sizeof rp);
         record r;
         rc = record_load(rp, &r, err);
-        if (rc) break;
-        stream_put(&out, r.rows, r.rows_len, r.line, r.line_len);
+        if (!rc) stream_put(&out, &h, r.rows, r.rows_len, r.line, r.line_len);
         free(r.text);
       } else {
         char *rows = NULL, *line = NULL;
         size_t rl = 0, ll = 0;
         FILE *fr = open_memstream(&rows, &rl), *fl = open_memstream(&line, &ll);
-        ey_sweep_point_at(sw, mine[emitted], pt);
         if (fr) row_without_report(fr, sw, pt, "failed", failed_why[emitted], report_cols);
         if (fl) json_without_report(fl, sw, pt, "failed", failed_why[emitted]);
         if (fr) fclose(fr);
         if (fl) fclose(fl);
-        if (rows && line) stream_put(&out, rows, rl, line, ll);
+        if (rows && line) stream_put(&out, &h, rows, rl, line + 1, ll - 1);
         free(rows);
         free(line);
       }
+      heads_free(&h);
+      if (rc) break;
       emitted++;
     }
     if (rc || g_stop) break;
@@ -699,14 +884,14 @@ ey_rc ey_sweep_run(const ey_sweep *sw, const ey_sweep_opts *o, ey_sweep_stats *s
     busy += now_s() - began[slot];
     running--;
     done++;
-    char rp[700];
-    record_path(o->out, mine[k], rp, sizeof rp);
-    record r;
-    ey_err rerr;
     /* The record is the truth: a worker killed after its rename has finished. */
     ey_sweep_point_at(sw, mine[k], pt);
+    char rp[700];
+    record_path(o->out, pt->key, rp, sizeof rp);
+    record r;
+    ey_err rerr;
     int recorded = record_load(rp, &r, &rerr) == EY_OK; /* r is zeroed when it fails */
-    recorded = recorded && r.index == mine[k] && r.key == pt->key;
+    recorded = recorded && r.key == pt->key;
     if (recorded) count_status(st, r.status);
     free(r.text);
     if (recorded) {
@@ -733,12 +918,17 @@ ey_rc ey_sweep_run(const ey_sweep *sw, const ey_sweep_opts *o, ey_sweep_stats *s
   sigaction(SIGTERM, &old_term, NULL);
   st->interrupted = g_stop;
   int finish = !rc && !g_stop && emitted == n;
+  if (finish && o->force) {
+    qsort(keys, (size_t)n, sizeof *keys, cmp_key);
+    drop_unused(o->out, keys, n);
+  }
   ey_rc src = stream_close(&out, o->out, finish, rc ? NULL : err);
   if (!rc) rc = src;
   if (o->progress && !rc) draw_progress(st, done, start, busy, o->jobs, 1);
   st->seconds = now_s() - start;
   for (long k = 0; failed_why && k < n; k++) free(failed_why[k]);
   free(failed_why);
+  free(keys);
   free(state);
   free(mine);
   free(pt);
@@ -752,57 +942,64 @@ ey_rc ey_sweep_run(const ey_sweep *sw, const ey_sweep_opts *o, ey_sweep_stats *s
 
 /* ------------------------------------------------------------ merging shards */
 
-ey_rc ey_sweep_merge(const char *dir, const char *outdir, ey_sweep_merged *mg, ey_err *err) {
-  memset(mg, 0, sizeof *mg);
-  /* The folders: dir itself, and its subfolders, that hold a manifest. */
-  char **folders = NULL;
-  int nf = 0, capf = 0;
-  ey_rc rc = EY_OK;
+typedef struct found {
+  uint64_t key;
+  char *path;
+} found;
+
+static int cmp_found(const void *a, const void *b) {
+  const found *x = a, *y = b;
+  if (x->key != y->key) return x->key < y->key ? -1 : 1;
+  return strcmp(x->path, y->path); /* a deterministic order among duplicates */
+}
+
+/* The folders under dir (dir itself included) that hold a manifest, sorted. */
+static int sweep_folders(const char *dir, char ***out) {
   DIR *d = opendir(dir);
-  if (!d) return ey_err_set(err, EY_IO, "%s: cannot open the folder (%s)", dir, strerror(errno));
+  int nf = 0;
+  *out = NULL;
+  if (!d) return -1;
   struct dirent *e;
-  char **names = NULL;
-  int nn = 0, capn = 0;
   while ((e = readdir(d))) {
     if (!strcmp(e->d_name, "..")) continue;
-    if (nn == capn) {
-      char **g = realloc(names, sizeof *names * (size_t)(capn = capn ? 2 * capn : 16));
-      if (!g) break;
-      names = g;
-    }
-    names[nn++] = strdup(e->d_name);
+    char mp[1200];
+    snprintf(mp, sizeof mp, "%s/%s/manifest", dir, e->d_name);
+    if (access(mp, F_OK)) continue;
+    char **g = realloc(*out, sizeof **out * (size_t)(nf + 1));
+    if (!g) break;
+    *out = g;
+    size_t len = strlen(dir) + strlen(e->d_name) + 2;
+    (*out)[nf] = malloc(len);
+    if (!(*out)[nf]) break;
+    snprintf((*out)[nf++], len, "%s/%s", dir, e->d_name);
   }
   closedir(d);
-  /* readdir order is the file system's: sort for a deterministic merge */
-  for (int i = 1; i < nn; i++)
-    for (int j = i; j > 0 && strcmp(names[j - 1], names[j]) > 0; j--) {
-      char *t = names[j];
-      names[j] = names[j - 1];
-      names[j - 1] = t;
+  for (int i = 1; i < nf; i++) /* readdir's order is the file system's */
+    for (int j = i; j > 0 && strcmp((*out)[j - 1], (*out)[j]) > 0; j--) {
+      char *t = (*out)[j];
+      (*out)[j] = (*out)[j - 1];
+      (*out)[j - 1] = t;
     }
-  for (int i = 0; i < nn; i++) {
-    char mp[1200];
-    snprintf(mp, sizeof mp, "%s/%s/manifest", dir, names[i]);
-    if (names[i] && !access(mp, F_OK)) {
-      if (nf == capf) {
-        char **g = realloc(folders, sizeof *folders * (size_t)(capf = capf ? 2 * capf : 16));
-        if (!g) break;
-        folders = g;
-      }
-      char *f = malloc(strlen(dir) + strlen(names[i]) + 2);
-      if (f) sprintf(f, "%s/%s", dir, names[i]);
-      folders[nf++] = f;
-    }
-  }
-  for (int i = 0; i < nn; i++) free(names[i]);
-  free(names);
+  return nf;
+}
+
+ey_rc ey_sweep_merge(const char *dir, const char *outdir, ey_sweep_merged *mg, ey_err *err) {
+  memset(mg, 0, sizeof *mg);
+  char **folders;
+  int nf = sweep_folders(dir, &folders);
+  if (nf < 0) return ey_err_set(err, EY_IO, "%s: cannot open the folder (%s)", dir, strerror(errno));
   if (nf == 0) {
     free(folders);
     return ey_err_set(err, EY_USAGE, "%s: no sweep output here (no manifest in it or its subfolders)", dir);
   }
   manifest first;
   memset(&first, 0, sizeof first);
-  char **recpath = NULL; /* per point: the record chosen */
+  sweep_index ix;
+  memset(&ix, 0, sizeof ix);
+  found *recs = NULL;
+  long nrecs = 0;
+  uint64_t *sorted = NULL;
+  ey_rc rc = EY_OK;
   for (int i = 0; !rc && i < nf; i++) {
     char mp[1200];
     snprintf(mp, sizeof mp, "%s/manifest", folders[i]);
@@ -811,8 +1008,7 @@ ey_rc ey_sweep_merge(const char *dir, const char *outdir, ey_sweep_merged *mg, e
     if (rc) break;
     if (i == 0) {
       first = m;
-      recpath = calloc((size_t)(m.points ? m.points : 1), sizeof *recpath);
-      if (!recpath) rc = ey_err_set(err, EY_NOMEM, "out of memory");
+      rc = index_load(folders[0], m.points, &ix, err);
       continue;
     }
     if (m.fingerprint != first.fingerprint || m.points != first.points || strcmp(m.header, first.header))
@@ -822,46 +1018,74 @@ ey_rc ey_sweep_merge(const char *dir, const char *outdir, ey_sweep_merged *mg, e
   }
   mg->shards = nf;
   mg->points = first.points;
-  /* Every record of every folder; duplicates must be identical. */
+  if (!rc) {
+    sorted = malloc(sizeof *sorted * (size_t)(first.points ? first.points : 1));
+    if (!sorted) rc = ey_err_set(err, EY_NOMEM, "out of memory");
+    for (long p = 0; !rc && p < first.points; p++) sorted[p] = ix.key[p];
+    if (!rc) qsort(sorted, (size_t)first.points, sizeof *sorted, cmp_key);
+  }
+  /* Every record of every folder that this sweep names. */
   for (int i = 0; !rc && i < nf; i++) {
     char pd[1200];
     snprintf(pd, sizeof pd, "%s/points", folders[i]);
     DIR *pdd = opendir(pd);
     if (!pdd) continue;
+    struct dirent *e;
     while (!rc && (e = readdir(pdd))) {
-      size_t len = strlen(e->d_name);
-      if (len < 5 || strcmp(e->d_name + len - 4, ".rec") || strstr(e->d_name, ".tmp")) continue;
-      char rp[1500];
-      snprintf(rp, sizeof rp, "%s/%s", pd, e->d_name);
-      record r;
-      rc = record_load(rp, &r, err);
-      if (rc) break;
-      if (r.index < 0 || r.index >= first.points) {
-        rc = ey_err_set(err, EY_MISMATCH, "%s: point %ld is not in a sweep of %ld points", rp, r.index, first.points);
-      } else if (recpath[r.index]) {
-        char *other = NULL;
-        size_t olen;
-        rc = read_all(recpath[r.index], &other, &olen, err);
-        if (!rc && strcmp(other, r.text))
-          rc = ey_err_set(err, EY_MISMATCH, "point %ld: %s and %s differ", r.index, recpath[r.index], rp);
-        if (!rc) {
-          mg->duplicates++;
-          fprintf(stderr, "eyesim: merge: point %ld is in %s and %s (identical; kept once)\n", r.index,
-                  recpath[r.index], rp);
-        }
-        free(other);
-      } else {
-        recpath[r.index] = strdup(rp);
+      unsigned long long k;
+      int used = 0;
+      if (sscanf(e->d_name, "%16llx.rec%n", &k, &used) != 1 || used != 20 || e->d_name[used]) continue;
+      uint64_t key = k;
+      if (!bsearch(&key, sorted, (size_t)first.points, sizeof key, cmp_key)) continue; /* another sweep's */
+      found *g = realloc(recs, sizeof *recs * (size_t)(nrecs + 1));
+      size_t len = strlen(pd) + strlen(e->d_name) + 2;
+      char *path = malloc(len);
+      if (!g || !path) {
+        if (g) recs = g;
+        free(path);
+        rc = ey_err_set(err, EY_NOMEM, "out of memory");
+        break;
       }
-      free(r.text);
+      recs = g;
+      snprintf(path, len, "%s/%s", pd, e->d_name);
+      recs[nrecs].key = key;
+      recs[nrecs++].path = path;
     }
     closedir(pdd);
   }
+  /* Duplicates must be identical; one copy is kept. */
+  if (!rc) qsort(recs, (size_t)nrecs, sizeof *recs, cmp_found);
+  long kept = 0;
+  for (long i = 0; i < nrecs; i++) {
+    if (!rc && kept && recs[kept - 1].key == recs[i].key) {
+      char *a = NULL, *b = NULL;
+      size_t la, lb;
+      rc = read_all(recs[kept - 1].path, &a, &la, err);
+      if (!rc) rc = read_all(recs[i].path, &b, &lb, err);
+      long p = 0;
+      while (p < first.points && ix.key[p] != recs[i].key) p++;
+      if (!rc && (la != lb || memcmp(a, b, la)))
+        rc = ey_err_set(err, EY_MISMATCH, "point %ld: %s and %s differ", p, recs[kept - 1].path, recs[i].path);
+      if (!rc) {
+        mg->duplicates++;
+        fprintf(stderr, "eyesim: merge: point %ld is in %s and %s (identical; kept once)\n", p, recs[kept - 1].path,
+                recs[i].path);
+      }
+      free(a);
+      free(b);
+    }
+    if (rc || (kept && recs[kept - 1].key == recs[i].key))
+      free(recs[i].path);
+    else
+      recs[kept++] = recs[i];
+  }
+  nrecs = kept;
   /* Missing points, with the shard (of the first folder's partition) that owes them. */
   long missing = 0;
   char list[300] = "";
   for (long p = 0; !rc && p < first.points; p++) {
-    if (recpath[p]) continue;
+    found want = {ix.key[p], NULL}; /* cmp_key reads the key, the first member */
+    if (bsearch(&want, recs, (size_t)nrecs, sizeof *recs, cmp_key)) continue;
     if (missing++ < 12) {
       size_t l = strlen(list);
       snprintf(list + l, sizeof list - l, "%s%ld (shard %ld/%d)", l ? ", " : "", p, p % first.nshards + 1,
@@ -883,19 +1107,24 @@ ey_rc ey_sweep_merge(const char *dir, const char *outdir, ey_sweep_merged *mg, e
   if (!rc) rc = ey_outfile_open(&jsonl, jp, err);
   if (!rc) fputs(first.header, csv.f);
   for (long p = 0; !rc && p < first.points; p++) {
+    found want = {ix.key[p], NULL};
+    const found *f = bsearch(&want, recs, (size_t)nrecs, sizeof *recs, cmp_key);
     record r;
-    rc = record_load(recpath[p], &r, err);
+    rc = record_load(f->path, &r, err);
     if (rc) break;
-    fwrite(r.rows, 1, r.rows_len, csv.f);
-    fwrite(r.line, 1, r.line_len, jsonl.f);
+    heads h = {ix.csv[p], ix.json[p]};
+    if (emit_point(csv.f, jsonl.f, &h, r.rows, r.rows_len, r.line, r.line_len))
+      rc = ey_err_set(err, EY_IO, "%s: write failed", outdir);
     free(r.text);
   }
   if (!rc) rc = ey_outfile_commit(&csv, err);
   if (!rc) rc = ey_outfile_commit(&jsonl, err);
   ey_outfile_abort(&csv);
   ey_outfile_abort(&jsonl);
-  for (long p = 0; recpath && p < first.points; p++) free(recpath[p]);
-  free(recpath);
+  for (long i = 0; i < nrecs; i++) free(recs[i].path);
+  free(recs);
+  free(sorted);
+  index_free(&ix);
   free(first.header);
   for (int i = 0; i < nf; i++) free(folders[i]);
   free(folders);
