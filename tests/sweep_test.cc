@@ -594,6 +594,42 @@ TEST(SweepCli, AKilledSweepResumesWithoutRecomputing) {
   EXPECT_EQ(ReadFile(out + "/sweep.jsonl"), ReadFile(t.File("whole/sweep.jsonl")));
 }
 
+// Ctrl-C (SIGINT): the sweep stops its workers, keeps every finished point,
+// says so and exits 130, leaving the folder free at once.
+TEST(SweepCli, AnInterruptedSweepStopsItsWorkersAndKeepsItsPoints) {
+  TempDir t;
+  WriteFile(t.File("s.yaml"), "arch: eyeriss_v1\nnets: [" + kSrc + "/tests/data/mid.yaml]\n"
+                              "axes: {pe_array.cols: {from: 6, to: 17, step: 1}}\n");
+  const std::string out = t.File("o");
+  pid_t pid = Spawn({"eyesim", "sweep", t.File("s.yaml"), "-o", out, "-j", "2"}, t.File("log"));
+  ASSERT_GT(pid, 0);
+  for (int i = 0; i < 6000 && CountRecords(out + "/points") < 2; i++)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  kill(pid, SIGINT);
+  int st;
+  ASSERT_EQ(waitpid(pid, &st, 0), pid);
+  ASSERT_TRUE(WIFEXITED(st)) << ReadFile(t.File("log"));
+  EXPECT_EQ(WEXITSTATUS(st), 130);
+  // No worker outlives the sweep: the lock is free now.
+  int fd = open((out + "/.lock").c_str(), O_RDWR);
+  ASSERT_GE(fd, 0);
+  EXPECT_EQ(flock(fd, LOCK_EX | LOCK_NB), 0);
+  close(fd);
+  int done = CountRecords(out + "/points");
+  EXPECT_GE(done, 2);
+  EXPECT_LT(done, 12);
+  std::string log = ReadFile(t.File("log"));
+  EXPECT_NE(log.find("eyesim: sweep stopped by signal 2: " + std::to_string(done) + " of 12 points done and kept in " +
+                     out + "; run the same command again to finish"),
+            std::string::npos)
+      << log;
+  EXPECT_FALSE(FileExists(out + "/sweep.csv"));
+  auto r = Eyesim("sweep " + t.File("s.yaml") + " -o " + out + " -j 2");
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(Counted(r.out, "already done"), done) << r.out;
+  EXPECT_EQ(Counted(r.out, "computed"), 12 - done) << r.out;
+}
+
 // The children of `parent`, from /proc/*/stat (field 4 is the parent's pid).
 std::vector<pid_t> ChildrenOf(pid_t parent) {
   std::vector<pid_t> kids;
