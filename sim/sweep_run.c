@@ -371,6 +371,30 @@ static ey_rc record_load(const char *path, record *r, ey_err *err) {
   return ey_err_set(err, EY_SYNTAX, "%s: truncated point record (expected rows and a JSON line)", path);
 }
 
+static void count_status(ey_sweep_stats *st, const char *status) {
+  if (!strcmp(status, "ok"))
+    st->ok++;
+  else if (!strcmp(status, "nomap"))
+    st->nomap++;
+  else if (!strcmp(status, "invalid"))
+    st->invalid++;
+  else
+    st->error++;
+}
+
+/* Is the record of `key` on disk and whole? Counts its status in st when so. */
+static int have_record(const char *out, uint64_t key, ey_sweep_stats *st) {
+  char rp[700];
+  record_path(out, key, rp, sizeof rp);
+  if (access(rp, F_OK)) return 0;
+  record r;
+  ey_err rerr;
+  int ok = record_load(rp, &r, &rerr) == EY_OK && r.key == key; /* r is zeroed when it fails */
+  if (ok) count_status(st, r.status);
+  free(r.text);
+  return ok;
+}
+
 /* ------------------------------------------------------------ the manifest */
 
 typedef struct manifest {
@@ -540,16 +564,6 @@ static void draw_progress(const ey_sweep_stats *st, long done, double start, dou
     fprintf(stderr, "ETA %d:%02d", (int)eta / 60, (int)eta % 60);
 }
 
-static void count_status(ey_sweep_stats *st, const char *status) {
-  if (!strcmp(status, "ok"))
-    st->ok++;
-  else if (!strcmp(status, "nomap"))
-    st->nomap++;
-  else if (!strcmp(status, "invalid"))
-    st->invalid++;
-  else
-    st->error++;
-}
 
 /* The outputs while running: *.part files, appended in point order. */
 typedef struct streamer {
@@ -784,17 +798,10 @@ ey_rc ey_sweep_run(const ey_sweep *sw, const ey_sweep_opts *o, ey_sweep_stats *s
     mine[k] = i;
     ey_sweep_point_at(sw, i, pt);
     keys[k] = pt->key;
-    char rp[700];
-    record_path(o->out, pt->key, rp, sizeof rp);
-    if (access(rp, F_OK)) continue;
-    record r;
-    ey_err rerr;
-    if (record_load(rp, &r, &rerr) == EY_OK && r.key == pt->key) {
+    if (have_record(o->out, pt->key, st)) {
       state[k] = 2;
       st->skipped++;
-      count_status(st, r.status);
     }
-    free(r.text);
   }
   if (!rc) rc = stream_open(&out, o->out, header, err);
 
@@ -886,15 +893,7 @@ ey_rc ey_sweep_run(const ey_sweep *sw, const ey_sweep_opts *o, ey_sweep_stats *s
     done++;
     /* The record is the truth: a worker killed after its rename has finished. */
     ey_sweep_point_at(sw, mine[k], pt);
-    char rp[700];
-    record_path(o->out, pt->key, rp, sizeof rp);
-    record r;
-    ey_err rerr;
-    int recorded = record_load(rp, &r, &rerr) == EY_OK; /* r is zeroed when it fails */
-    recorded = recorded && r.key == pt->key;
-    if (recorded) count_status(st, r.status);
-    free(r.text);
-    if (recorded) {
+    if (have_record(o->out, pt->key, st)) {
       state[k] = 2;
       st->computed++;
     } else {
@@ -910,10 +909,17 @@ ey_rc ey_sweep_run(const ey_sweep *sw, const ey_sweep_opts *o, ey_sweep_stats *s
     }
     if (o->progress) draw_progress(st, done, start, busy, o->jobs, 0);
   }
-  /* Interrupted or failed: stop the workers, keep what is recorded. */
+  /* Interrupted or failed: stop the workers, and count the points whose records
+   * landed before they stopped. */
   for (int s = 0; pids && s < o->jobs; s++)
     if (pids[s]) kill(pids[s], SIGTERM);
-  while (running > 0 && waitpid(-1, NULL, 0) > 0) running--;
+  for (int s = 0; pids && s < o->jobs; s++) {
+    if (!pids[s]) continue;
+    while (waitpid(pids[s], NULL, 0) < 0 && errno == EINTR) {
+    }
+    ey_sweep_point_at(sw, mine[slot_of[s]], pt);
+    if (have_record(o->out, pt->key, st)) st->computed++;
+  }
   sigaction(SIGINT, &old_int, NULL);
   sigaction(SIGTERM, &old_term, NULL);
   st->interrupted = g_stop;
