@@ -741,8 +741,8 @@ ey_rc ey_sweep_run(const ey_sweep *sw, const ey_sweep_opts *o, ey_sweep_stats *s
                  !strcmp(m.header, header);
       if (!same && !o->force)
         rc = ey_err_set(err, EY_USAGE,
-                        "%s: holds the results of another sweep (%s); re-run with --force to discard them, or "
-                        "choose another -o",
+                        "%s: holds the results of another sweep (%s); re-run with --force to take it over (the "
+                        "points whose inputs did not change are kept), or choose another -o",
                         o->out,
                         mrc                                 ? "its manifest is unreadable"
                         : m.points != sw->npoints           ? "a different number of points"

@@ -457,7 +457,8 @@ TEST(SweepCli, AChangedSpecIsRefusedUnlessForced) {
   EXPECT_EQ(r.status, 2);
   EXPECT_EQ(r.err, "eyesim: " + t.File("o") +
                        ": holds the results of another sweep (the spec, or a file it names, has changed); re-run with "
-                       "--force to discard them, or choose another -o\n");
+                       "--force to take it over (the points whose inputs did not change are kept), or choose another "
+                       "-o\n");
   // --force: the points the change left alone (the four on 4-row arrays) are
   // reused; the others are computed, and the old sweep's other records removed.
   auto f = Eyesim("sweep " + t.File("s.yaml") + " -o " + t.File("o") + " --force");
