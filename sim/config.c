@@ -5,6 +5,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #define A(field) offsetof(ey_arch, field)
 #define L(field) offsetof(ey_layer, field)
@@ -113,6 +114,26 @@ static const ey_schema k_layer = {"layer", k_layer_params, COUNT(k_layer_params)
 const ey_schema *ey_arch_schema(void) { return &k_arch; }
 const ey_schema *ey_net_schema(void) { return &k_net; }
 const ey_schema *ey_layer_schema(void) { return &k_layer; }
+
+/* ---------------------------------------------------------------- finding files */
+
+static int is_file(const char *p) {
+  struct stat st;
+  return stat(p, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+int ey_config_path(const char *ref, const char *sub, const char *config_dir, const char *base_dir, char *buf,
+                   size_t cap) {
+  if (base_dir && *base_dir && ref[0] != '/')
+    snprintf(buf, cap, "%s/%s", base_dir, ref);
+  else
+    snprintf(buf, cap, "%s", ref);
+  size_t n = strlen(ref);
+  int path = strchr(ref, '/') || (n > 5 && !strcmp(ref + n - 5, ".yaml")) || (n > 4 && !strcmp(ref + n - 4, ".yml"));
+  if (is_file(buf) || path) return is_file(buf);
+  snprintf(buf, cap, "%s/%s/%s.yaml", config_dir, sub, ref);
+  return is_file(buf);
+}
 
 /* ---------------------------------------------------------------- architecture */
 

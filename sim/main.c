@@ -245,18 +245,15 @@ static int parse_opts(int argc, char **argv, opts *o) {
   return -1;
 }
 
-static int is_file(const char *p) {
-  struct stat st;
-  return stat(p, &st) == 0 && S_ISREG(st.st_mode);
+static const char *config_dir(void) {
+  const char *dir = getenv("EYESIM_CONFIGS");
+  return dir && *dir ? dir : EY_CONFIG_DIR;
 }
 
-/* A path as given, or a short name found under the configs directory. */
+/* A path as given, or a short name found under the configs directory; when
+ * neither is a file, the argument itself, so that the error names it. */
 static const char *resolve(const char *arg, const char *sub, char *buf, size_t cap) {
-  if (is_file(arg) || strchr(arg, '/') || strstr(arg, ".yaml") || strstr(arg, ".yml")) return arg;
-  const char *dir = getenv("EYESIM_CONFIGS");
-  if (!dir || !*dir) dir = EY_CONFIG_DIR;
-  snprintf(buf, cap, "%s/%s/%s.yaml", dir, sub, arg);
-  return is_file(buf) ? buf : arg;
+  return ey_config_path(arg, sub, config_dir(), NULL, buf, cap) ? buf : arg;
 }
 
 static int fail(const ey_err *err, ey_rc rc) {
@@ -1044,11 +1041,6 @@ static const char k_usage_sweep[] =
     "1 a bad spec or file, a point that failed, or a merge with points missing; 2 bad\n"
     "usage, or DIR holds another sweep (see --force) or is in use; 128+N stopped by\n"
     "signal N (finished points are kept).\n";
-
-static const char *config_dir(void) {
-  const char *dir = getenv("EYESIM_CONFIGS");
-  return dir && *dir ? dir : EY_CONFIG_DIR;
-}
 
 static int sweep_merge_cmd(int argc, char **argv) {
   const char *dir = NULL, *out = NULL;

@@ -6,7 +6,6 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "sim/config.h"
 
@@ -199,28 +198,13 @@ static ey_rc spec_error(loader *L, const yaml_node_t *n, const char *key, const 
   return ey_err_set(L->err, EY_CONFIG, "%s:%d: %s: %s", L->sw->path, n ? line_of(n) : 1, key, msg);
 }
 
-static int is_file(const char *p) {
-  struct stat st;
-  return stat(p, &st) == 0 && S_ISREG(st.st_mode);
-}
-
-/* A file named in the spec, or a shipped config by short name. */
-static void resolve(const loader *L, const char *ref, const char *sub, char *buf, size_t cap) {
-  size_t n = strlen(ref);
-  int is_path = strchr(ref, '/') || (n > 5 && !strcmp(ref + n - 5, ".yaml")) || (n > 4 && !strcmp(ref + n - 4, ".yml"));
-  if (is_path) {
-    if (ref[0] == '/') {
-      snprintf(buf, cap, "%s", ref);
-      return;
-    }
-    const char *slash = strrchr(L->sw->path, '/');
-    if (slash)
-      snprintf(buf, cap, "%.*s/%s", (int)(slash - L->sw->path), L->sw->path, ref);
-    else
-      snprintf(buf, cap, "%s", ref);
-    return;
-  }
-  snprintf(buf, cap, "%s/%s/%s.yaml", L->config_dir, sub, ref);
+/* A file named in the spec (relative to the spec's folder), or a shipped
+ * config by short name; 1 when it exists. */
+static int resolve(const loader *L, const char *ref, const char *sub, char *buf, size_t cap) {
+  char dir[512] = ".";
+  const char *slash = strrchr(L->sw->path, '/');
+  if (slash) snprintf(dir, sizeof dir, "%.*s", (int)(slash - L->sw->path), L->sw->path);
+  return ey_config_path(ref, sub, L->config_dir, dir, buf, cap);
 }
 
 static ey_rc hash_file(const char *path, uint64_t *out, ey_err *err) {
@@ -271,8 +255,7 @@ static ey_rc load_nets(loader *L, yaml_node_t *seq) {
     snprintf(sn->ref, sizeof sn->ref, "%s", ref);
     snprintf(sn->layers, sizeof sn->layers, "%s", layers ? layers : "");
     char path[768];
-    resolve(L, ref, "nets", path, sizeof path);
-    if (!is_file(path))
+    if (!resolve(L, ref, "nets", path, sizeof path))
       return spec_error(L, it, key, "expected a network file or a shipped name (got %s; no file %s)", ref, path);
     ey_rc rc = ey_net_load(path, &sn->net, L->err);
     if (rc) return rc;
@@ -579,8 +562,7 @@ static ey_rc spec_from_doc(ey_ydoc *d, void *obj, ey_err *err) {
   if (!aref || !*aref) return spec_error(L, an, "arch", "expected an architecture name or file (got %s)", ey_ynode_kind(an));
   snprintf(sw->arch_ref, sizeof sw->arch_ref, "%s", aref);
   char apath[768];
-  resolve(L, aref, "arch", apath, sizeof apath);
-  if (!is_file(apath))
+  if (!resolve(L, aref, "arch", apath, sizeof apath))
     return spec_error(L, an, "arch", "expected an architecture file or a shipped name (got %s; no file %s)", aref, apath);
   ey_rc rc = ey_arch_load(apath, &sw->base, err);
   if (rc) return rc;
