@@ -806,12 +806,13 @@ void ey_sweep_point_at(const ey_sweep *sw, long index, ey_sweep_point *p) {
   point_key(sw, p);
 }
 
-uint64_t ey_sweep_fingerprint(const ey_sweep *sw) {
+uint64_t ey_sweep_keys(const ey_sweep *sw, uint64_t *keys) {
   uint64_t h = EY_FNV_SEED;
   ey_sweep_point *p = malloc(sizeof *p);
   if (!p) return 0;
   for (long i = 0; i < sw->npoints; i++) {
     ey_sweep_point_at(sw, i, p);
+    if (keys) keys[i] = p->key;
     h = ey_fnv(h, &p->key, sizeof p->key);
   }
   free(p);

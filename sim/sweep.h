@@ -96,9 +96,10 @@ void ey_sweep_free(ey_sweep *sw); /* safe on a zeroed ey_sweep */
 /* Builds point `index` (0 <= index < sw->npoints). */
 void ey_sweep_point_at(const ey_sweep *sw, long index, ey_sweep_point *p);
 
-/* A hash of every point's key, in order: two sweeps with the same fingerprint
- * compute the same results. */
-uint64_t ey_sweep_fingerprint(const ey_sweep *sw);
+/* Fills keys[i] with point i's key (keys may be NULL) and returns the sweep's
+ * fingerprint, a hash of every key in order: two sweeps with the same
+ * fingerprint compute the same results. */
+uint64_t ey_sweep_keys(const ey_sweep *sw, uint64_t *keys);
 
 /* 64-bit FNV-1a, continued from h (start with EY_FNV_SEED). */
 #define EY_FNV_SEED 0xcbf29ce484222325ull

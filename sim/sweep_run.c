@@ -725,7 +725,14 @@ ey_rc ey_sweep_run(const ey_sweep *sw, const ey_sweep_opts *o, ey_sweep_stats *s
   int report_cols = 0;
   char *header = csv_header(sw, &report_cols);
   if (!header) return ey_err_set(err, EY_NOMEM, "out of memory");
-  const uint64_t fp = ey_sweep_fingerprint(sw);
+  /* Every point's key, computed once: the fingerprint, what is on disk, and
+   * which records a worker left all come from them. */
+  uint64_t *all = malloc(sizeof *all * (size_t)sw->npoints);
+  if (!all) {
+    free(header);
+    return ey_err_set(err, EY_NOMEM, "out of memory");
+  }
+  const uint64_t fp = ey_sweep_keys(sw, all);
   ey_rc rc = make_dir(o->out, err);
   int lockfd = -1;
   if (!rc) rc = lock_dir(o->out, &lockfd, err);
@@ -778,6 +785,7 @@ ey_rc ey_sweep_run(const ey_sweep *sw, const ey_sweep_opts *o, ey_sweep_stats *s
   if (rc) {
     if (lockfd >= 0) close(lockfd);
     free(header);
+    free(all);
     return rc;
   }
   clean_dir(o->out, 0); /* temporary files of an interrupted run */
@@ -789,16 +797,13 @@ ey_rc ey_sweep_run(const ey_sweep *sw, const ey_sweep_opts *o, ey_sweep_stats *s
   long *mine = malloc(sizeof *mine * (size_t)(n ? n : 1));
   signed char *state = calloc((size_t)(n ? n : 1), 1); /* 0 to do, 1 running, 2 recorded, 3 failed */
   char **failed_why = calloc((size_t)(n ? n : 1), sizeof *failed_why);
-  uint64_t *keys = malloc(sizeof *keys * (size_t)(n ? n : 1));
   ey_sweep_point *pt = malloc(sizeof *pt);
   streamer out;
   memset(&out, 0, sizeof out);
-  if (!mine || !state || !failed_why || !keys || !pt) rc = ey_err_set(err, EY_NOMEM, "out of memory");
+  if (!mine || !state || !failed_why || !pt) rc = ey_err_set(err, EY_NOMEM, "out of memory");
   for (long k = 0, i = sh - 1; !rc && k < n; k++, i += nsh) {
     mine[k] = i;
-    ey_sweep_point_at(sw, i, pt);
-    keys[k] = pt->key;
-    if (have_record(o->out, pt->key, st)) {
+    if (have_record(o->out, all[i], st)) {
       state[k] = 2;
       st->skipped++;
     }
@@ -892,8 +897,7 @@ ey_rc ey_sweep_run(const ey_sweep *sw, const ey_sweep_opts *o, ey_sweep_stats *s
     running--;
     done++;
     /* The record is the truth: a worker killed after its rename has finished. */
-    ey_sweep_point_at(sw, mine[k], pt);
-    if (have_record(o->out, pt->key, st)) {
+    if (have_record(o->out, all[mine[k]], st)) {
       state[k] = 2;
       st->computed++;
     } else {
@@ -917,16 +921,16 @@ ey_rc ey_sweep_run(const ey_sweep *sw, const ey_sweep_opts *o, ey_sweep_stats *s
     if (!pids[s]) continue;
     while (waitpid(pids[s], NULL, 0) < 0 && errno == EINTR) {
     }
-    ey_sweep_point_at(sw, mine[slot_of[s]], pt);
-    if (have_record(o->out, pt->key, st)) st->computed++;
+    if (have_record(o->out, all[mine[slot_of[s]]], st)) st->computed++;
   }
   sigaction(SIGINT, &old_int, NULL);
   sigaction(SIGTERM, &old_term, NULL);
   st->interrupted = g_stop;
   int finish = !rc && !g_stop && emitted == n;
-  if (finish && o->force) {
-    qsort(keys, (size_t)n, sizeof *keys, cmp_key);
-    drop_unused(o->out, keys, n);
+  if (finish && o->force) { /* this run's keys, sorted, in place of the array (not used again) */
+    for (long k = 0; k < n; k++) all[k] = all[mine[k]];
+    qsort(all, (size_t)n, sizeof *all, cmp_key);
+    drop_unused(o->out, all, n);
   }
   ey_rc src = stream_close(&out, o->out, finish, rc ? NULL : err);
   if (!rc) rc = src;
@@ -934,7 +938,7 @@ ey_rc ey_sweep_run(const ey_sweep *sw, const ey_sweep_opts *o, ey_sweep_stats *s
   st->seconds = now_s() - start;
   for (long k = 0; failed_why && k < n; k++) free(failed_why[k]);
   free(failed_why);
-  free(keys);
+  free(all);
   free(state);
   free(mine);
   free(pt);
