@@ -425,20 +425,14 @@ static ey_rc axis_values(loader *L, const char *key, yaml_node_t *v, char (**val
   return EY_OK;
 }
 
-static ey_rc add_axis(loader *L, yaml_node_t *at, yaml_node_t *body, int zipped, const char *const *set_keys,
+/* One axis from `nk` KEY: VALUES pairs: one pair, or the pairs of a zip. */
+static ey_rc add_axis(loader *L, yaml_node_t *at, const yaml_node_pair_t *pairs, int nk, const char *const *set_keys,
                       int nset) {
   ey_sweep *sw = L->sw;
   if (sw->naxes == EY_SWEEP_MAX_AXES)
     return spec_error(L, at, "axes", "expected at most %d axes (got more)", EY_SWEEP_MAX_AXES);
   ey_sweep_axis *ax = &sw->axes[sw->naxes];
   ax->line = line_of(at);
-  if (body->type != YAML_MAPPING_NODE)
-    return spec_error(L, body, zipped ? "zip" : "axes", "expected a mapping (got %s)", ey_ynode_kind(body));
-  yaml_node_pair_t *pairs = body->data.mapping.pairs.start;
-  int nk = zipped ? (int)(body->data.mapping.pairs.top - pairs) : 1;
-  if (zipped && (nk < 1 || nk > EY_SWEEP_MAX_ZIP))
-    return spec_error(L, body, "zip", "expected a mapping of 1 to %d keys to lists of equal length",
-                      EY_SWEEP_MAX_ZIP);
   char (*kv[EY_SWEEP_MAX_ZIP])[EY_SWEEP_VALUE_MAX] = {0};
   ey_rc rc = EY_OK;
   for (int k = 0; k < nk && !rc; k++) {
@@ -494,13 +488,7 @@ static ey_rc load_axes(loader *L, yaml_node_t *v, const char *const *set_keys, i
       const char *k = ey_ynode_scalar(kn);
       if (k && !strcmp(k, "zip"))
         return spec_error(L, kn, "axes", "expected zip inside a list of axes (write axes: [{zip: {...}}, ...])");
-      yaml_node_t one;
-      memset(&one, 0, sizeof one);
-      one.type = YAML_MAPPING_NODE;
-      one.data.mapping.pairs.start = pr;
-      one.data.mapping.pairs.top = pr + 1;
-      one.start_mark = kn->start_mark;
-      ey_rc rc = add_axis(L, kn, &one, 0, set_keys, nset);
+      ey_rc rc = add_axis(L, kn, pr, 1, set_keys, nset);
       if (rc) return rc;
     }
     return EY_OK;
@@ -516,7 +504,18 @@ static ey_rc load_axes(loader *L, yaml_node_t *v, const char *const *set_keys, i
     yaml_node_t *kn = ey_ydoc_node(L->d, ax->data.mapping.pairs.start->key);
     yaml_node_t *vn = ey_ydoc_node(L->d, ax->data.mapping.pairs.start->value);
     const char *k = ey_ynode_scalar(kn);
-    ey_rc rc = k && !strcmp(k, "zip") ? add_axis(L, kn, vn, 1, set_keys, nset) : add_axis(L, kn, ax, 0, set_keys, nset);
+    ey_rc rc;
+    if (!k || strcmp(k, "zip")) {
+      rc = add_axis(L, kn, ax->data.mapping.pairs.start, 1, set_keys, nset);
+    } else if (vn->type != YAML_MAPPING_NODE) {
+      rc = spec_error(L, vn, "zip", "expected a mapping (got %s)", ey_ynode_kind(vn));
+    } else {
+      int nk = (int)(vn->data.mapping.pairs.top - vn->data.mapping.pairs.start);
+      rc = nk >= 1 && nk <= EY_SWEEP_MAX_ZIP
+               ? add_axis(L, kn, vn->data.mapping.pairs.start, nk, set_keys, nset)
+               : spec_error(L, vn, "zip", "expected a mapping of 1 to %d keys to lists of equal length",
+                            EY_SWEEP_MAX_ZIP);
+    }
     if (rc) return rc;
   }
   return EY_OK;
