@@ -22,11 +22,7 @@ using eytest::TinyArch;
 
 namespace {
 
-struct Case {
-  const char *what;
-  ey_layer l;
-  ey_arch a;
-};
+using Case = eytest::LayerCase;
 
 // Small layers covering the shapes a network has.
 std::vector<Case> Cases() {

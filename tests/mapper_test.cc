@@ -315,11 +315,7 @@ TEST(MapperCounts, ClosedFormsEqualTheWalkerOnRandomLayers) {
 
 // ---------------------------------------------------------------- search vs brute force
 
-struct SearchCase {
-  const char *what;
-  ey_layer l;
-  ey_arch a;
-};
+using SearchCase = eytest::LayerCase;
 
 std::vector<SearchCase> SearchCases() {
   return {

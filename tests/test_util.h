@@ -38,6 +38,13 @@ struct TempDir {
   std::string File(const std::string &name) const { return path + "/" + name; }
 };
 
+// A named layer and the architecture it runs on: a row of the tests' case tables.
+struct LayerCase {
+  const char *what;
+  ey_layer l;
+  ey_arch a;
+};
+
 // A small architecture from YAML: rows x cols PEs, a GLB of glb_kb KiB of which
 // filter_kb stage filters, and any `extra` YAML appended.
 ey_arch TinyArch(int rows, int cols, int glb_kb = 64, int filter_kb = 1, const std::string &extra = "");
