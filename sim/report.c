@@ -53,6 +53,26 @@ static double util_of(uint64_t macs, uint64_t cycles, uint64_t pes) {
   return cycles && pes ? (double)macs / ((double)cycles * (double)pes) : 0;
 }
 
+static void counts_add(ey_counts *s, const ey_counts *c) {
+  s->macs += c->macs;
+  s->macs_gated += c->macs_gated;
+  for (int t = 0; t < EY_NTYPES; t++) {
+    s->spad_reads[t] += c->spad_reads[t];
+    s->spad_writes[t] += c->spad_writes[t];
+    s->glb_reads[t] += c->glb_reads[t];
+    s->glb_writes[t] += c->glb_writes[t];
+    s->dram_reads[t] += c->dram_reads[t];
+    s->dram_writes[t] += c->dram_writes[t];
+  }
+  s->noc_ifmap += c->noc_ifmap;
+  s->noc_ifmap_delivered += c->noc_ifmap_delivered;
+  s->noc_filter += c->noc_filter;
+  s->noc_filter_delivered += c->noc_filter_delivered;
+  s->noc_psum_in += c->noc_psum_in;
+  s->noc_psum_local += c->noc_psum_local;
+  s->noc_psum_out += c->noc_psum_out;
+}
+
 void ey_report_totals(const ey_report *r, ey_totals *t) {
   memset(t, 0, sizeof *t);
   const ey_arch *a = r->arch;
@@ -67,13 +87,9 @@ void ey_report_totals(const ey_report *r, ey_totals *t) {
     t->mapped++;
     t->cycles += f.cycles;
     t->analytic_cycles += x->cost.cycles;
-    t->macs += f.c->macs;
-    t->macs_gated += f.c->macs_gated;
+    t->analytic_energy_total += x->cost.energy_total;
+    counts_add(&t->counts, f.c);
     t->dram_bytes += f.dram_bytes_moved;
-    t->dram_bytes_raw += dram_bytes(f.c, a);
-    t->glb_accesses += glb_accesses(f.c);
-    t->noc_transfers += noc_transfers(f.c);
-    t->spad_accesses += spad_accesses(f.c);
     for (int lv = 0; lv < EY_NLEVELS; lv++) t->energy[lv] += level_energy(f.energy, lv);
     t->energy_total += f.energy_total;
     if (x->simulated) {
@@ -84,6 +100,13 @@ void ey_report_totals(const ey_report *r, ey_totals *t) {
       t->checked += x->meas.checked;
     }
   }
+  /* What follows from the summed counts. */
+  t->macs = t->counts.macs;
+  t->macs_gated = t->counts.macs_gated;
+  t->dram_bytes_raw = dram_bytes(&t->counts, a);
+  t->glb_accesses = glb_accesses(&t->counts);
+  t->noc_transfers = noc_transfers(&t->counts);
+  t->spad_accesses = spad_accesses(&t->counts);
   t->time_ms = ms_of(t->cycles, a);
   double secs = t->time_ms / 1e3;
   t->fps = secs > 0 ? (double)r->net->batch / secs : 0;
@@ -407,6 +430,8 @@ void ey_csv_field(FILE *f, const char *s) {
 /* Measurement columns after the shape, in order; an unmapped row leaves them all
  * empty. The header and the rows are written from the same list. */
 #define EY_CSV_MEASURES 57
+#define EY_CSV_SHAPE 12   /* N to F */
+#define EY_CSV_MAPPING 9  /* n to m, and active_pes */
 
 void ey_report_csv_header(FILE *f) {
   fputs("arch,net,batch,layer,mapped,source,N,C,M,H,W,R,S,stride,pad,groups,E,F,"
@@ -422,25 +447,6 @@ void ey_report_csv_header(FILE *f) {
   fputs(",ifmap_bus_blocked,dram_wait_cycles,checked,error\n", f);
 }
 
-static void counts_add(ey_counts *s, const ey_counts *c) {
-  s->macs += c->macs;
-  s->macs_gated += c->macs_gated;
-  for (int t = 0; t < EY_NTYPES; t++) {
-    s->spad_reads[t] += c->spad_reads[t];
-    s->spad_writes[t] += c->spad_writes[t];
-    s->glb_reads[t] += c->glb_reads[t];
-    s->glb_writes[t] += c->glb_writes[t];
-    s->dram_reads[t] += c->dram_reads[t];
-    s->dram_writes[t] += c->dram_writes[t];
-  }
-  s->noc_ifmap += c->noc_ifmap;
-  s->noc_ifmap_delivered += c->noc_ifmap_delivered;
-  s->noc_filter += c->noc_filter;
-  s->noc_filter_delivered += c->noc_filter_delivered;
-  s->noc_psum_in += c->noc_psum_in;
-  s->noc_psum_local += c->noc_psum_local;
-  s->noc_psum_out += c->noc_psum_out;
-}
 
 /* The measurement columns from `utilization` to `analytic_energy_total` and the
  * energy per level: one layer's or a sum's, written by the same code. */
@@ -506,26 +512,14 @@ void ey_report_csv_total(const ey_report *r, FILE *f, const char *error) {
   const ey_arch *a = r->arch;
   ey_totals t;
   ey_report_totals(r, &t);
-  ey_counts sum;
-  memset(&sum, 0, sizeof sum);
-  double analytic_energy = 0;
-  int simulated = r->engine != NULL;
-  for (int i = 0; i < r->nlayers; i++) {
-    const ey_layer_result *x = &r->res[i];
-    if (!x->mapped) continue;
-    ey_figures g;
-    ey_layer_figures(x, a, &g);
-    counts_add(&sum, g.c);
-    analytic_energy += x->cost.energy_total;
-    simulated &= x->simulated;
-  }
   ey_csv_field(f, a->name);
   fputc(',', f);
   ey_csv_field(f, r->net->name);
   fprintf(f, ",%d,total,%d,%s", r->net->batch, t.unmapped == 0, source_name(r));
-  for (int k = 0; k < 12 + 9; k++) fputc(',', f); /* shape and mapping columns */
-  csv_measures(f, a, t.cycles, t.analytic_cycles, &sum, t.dram_bytes, t.energy_total, analytic_energy, t.energy);
-  if (simulated) {
+  for (int k = 0; k < EY_CSV_SHAPE + EY_CSV_MAPPING; k++) fputc(',', f);
+  csv_measures(f, a, t.cycles, t.analytic_cycles, &t.counts, t.dram_bytes, t.energy_total, t.analytic_energy_total,
+               t.energy);
+  if (r->engine) { /* with an engine every mapped layer is simulated */
     for (int k = 0; k < EY_NCLASSES; k++) fprintf(f, ",%llu", (unsigned long long)t.classes[k]);
     fprintf(f, ",%llu,%llu,%d,", (unsigned long long)t.ifmap_bus_blocked, (unsigned long long)t.dram_wait_cycles,
             t.checked == t.mapped && r->engine && r->engine->check);

@@ -61,6 +61,8 @@ typedef struct ey_totals {
   uint64_t classes[EY_NCLASSES];        /* simulated layers' PE-cycles */
   uint64_t ifmap_bus_blocked, dram_wait_cycles, glb_conflicts;
   int checked;                          /* layers whose outputs matched the golden */
+  ey_counts counts;                     /* every counter, summed (measured where simulated) */
+  double analytic_energy_total;         /* the estimate, beside the measurement */
   double energy[EY_NLEVELS];
   double energy_total;
   double time_ms, fps, gops, utilization, dram_bytes_per_image;
