@@ -1,14 +1,77 @@
-/* dram.c - in-order transfers at a fixed bandwidth and latency on the link clock.
- * Because requests are served in order at a fixed rate, the completion of each is
- * known when it is submitted: no per-cycle work is needed, and the stepping mode
- * cannot change it. */
+/* dram.c - the memory front end common to every DRAM model: numbering, counting
+ * and remembering requests, and the link-clock arithmetic. The timing is the
+ * model's (dram_fixed.c, dram_external.c). */
 #include "dram/dram.h"
 
+#include <stdlib.h>
 #include <string.h>
 
-void ey_dram_init(ey_dram *d, const ey_dram_cfg *cfg) {
+static const ey_dram_ops *const k_models[] = {&ey_dram_fixed_ops, &ey_dram_external_ops};
+
+const ey_dram_ops *ey_dram_ops_find(const char *name) {
+  for (size_t i = 0; i < sizeof k_models / sizeof k_models[0]; i++)
+    if (!strcmp(k_models[i]->name, name)) return k_models[i];
+  return NULL;
+}
+
+void ey_dram_init(ey_dram *d, const ey_dram_cfg *cfg, const ey_dram_ops *ops) {
   memset(d, 0, sizeof *d);
   d->cfg = *cfg;
+  d->ops = ops ? ops : &ey_dram_fixed_ops;
+}
+
+void ey_dram_fini(ey_dram *d) {
+  free(d->req);
+  free(d->done);
+  d->req = NULL;
+  d->done = NULL;
+  d->nreq = d->cap = 0;
+}
+
+uint64_t ey_dram_request(ey_dram *d, ey_cycle now, uint64_t addr, uint64_t words, uint64_t bits,
+                         int type, int is_write) {
+  if (d->nreq == d->cap) {
+    uint64_t cap = d->cap ? 2 * d->cap : 64;
+    ey_dram_req *r = realloc(d->req, sizeof *r * cap);
+    if (!r) return 0;
+    d->req = r;
+    ey_cycle *c = realloc(d->done, sizeof *c * cap);
+    if (!c) return 0;
+    d->done = c;
+    d->cap = cap;
+  }
+  ey_dram_req *r = &d->req[d->nreq];
+  r->id = ++d->nreq;
+  r->addr = addr;
+  r->words = words;
+  r->bits = bits;
+  r->type = type;
+  r->is_write = is_write;
+  r->issued = now;
+  d->stats.requests++;
+  if (is_write) {
+    d->stats.write_words[type] += words;
+    d->stats.write_bits[type] += bits;
+  } else {
+    d->stats.read_words[type] += words;
+    d->stats.read_bits[type] += bits;
+  }
+  d->done[r->id - 1] = d->ops->submit(d, r);
+  return r->id;
+}
+
+int ey_dram_next_request(ey_dram *d, ey_dram_req *out) {
+  if (d->taken == d->nreq) return 0;
+  *out = d->req[d->taken++];
+  return 1;
+}
+
+ey_rc ey_dram_complete(ey_dram *d, uint64_t id, ey_cycle at) {
+  if (id == 0 || id > d->nreq || d->done[id - 1] != EY_CYCLE_NEVER || at == EY_CYCLE_NEVER ||
+      at < d->req[id - 1].issued)
+    return EY_MISUSE;
+  d->done[id - 1] = at;
+  return EY_OK;
 }
 
 uint64_t ey_dram_link_at(const ey_dram *d, ey_cycle t) {
@@ -21,26 +84,4 @@ uint64_t ey_dram_link_at(const ey_dram *d, ey_cycle t) {
 
 ey_cycle ey_dram_core_at(const ey_dram *d, uint64_t k) {
   return (k * (uint64_t)d->cfg.core_mhz + d->cfg.link_mhz - 1) / d->cfg.link_mhz;
-}
-
-ey_cycle ey_dram_submit_coded(ey_dram *d, ey_cycle now, uint64_t words, uint64_t bits, int type,
-                              int is_write) {
-  uint64_t beats = (bits + d->cfg.bus_bits - 1) / d->cfg.bus_bits;
-  uint64_t start = ey_dram_link_at(d, now);
-  if (start < d->free_link) start = d->free_link;
-  d->free_link = start + beats;
-  d->stats.busy_link_cycles += beats;
-  d->stats.requests++;
-  if (is_write) {
-    d->stats.write_words[type] += words;
-    d->stats.write_bits[type] += bits;
-  } else {
-    d->stats.read_words[type] += words;
-    d->stats.read_bits[type] += bits;
-  }
-  return ey_dram_core_at(d, start + beats + d->cfg.latency);
-}
-
-ey_cycle ey_dram_submit(ey_dram *d, ey_cycle now, uint64_t words, int type, int is_write) {
-  return ey_dram_submit_coded(d, now, words, words * d->cfg.word_bits, type, is_write);
 }

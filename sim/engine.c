@@ -23,6 +23,8 @@
  * repeated in bulk up to the next column end. */
 #include "sim/engine.h"
 
+#include <assert.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,6 +40,8 @@ const char *const ey_class_names[EY_NCLASSES] = {"mac",         "wait_ifmap", "w
                                                  "wait_psum",   "blocked_out", "load",
                                                  "idle"};
 
+typedef struct ey_engine eng;
+
 #define PIN_MAX 16 /* pe.psum_fifo_words at most */
 
 typedef struct pfifo { /* a PE's psum input FIFO */
@@ -50,17 +54,31 @@ typedef struct pfifo { /* a PE's psum input FIFO */
 
 typedef struct tile { /* one ifmap tile: the channels of a block, rows of a GLB tile */
   int g, i0, na, f0, ma, o0, ta, c0, ca;
-  ey_cycle ready; /* when its DRAM load completes; 0 until submitted */
-  int submitted, buf;
+  uint64_t req;   /* its DRAM read's id; 0 until submitted */
+  int buf;
   int nrows;      /* real ifmap rows it holds (set when submitted) */
 } tile;
 
-typedef struct eng {
+typedef struct pass { /* the running pass: what pass_cycles() keeps between steps */
+  const tile *t;
+  int fp, os;          /* its filter block and first output row */
+  int nr;              /* the strip's padded ifmap rows (E->srows) */
+  int nbot, ntop;      /* chains' first PEs fed by the psum GIN; last PEs */
+  int s_im, s_xi, s_c, s_yi; /* the ifmap stream's position: image, needed column,
+                                channel, row */
+  uint64_t sent, stream_len; /* ifmap packets sent, and in all */
+  int gon_rr, gin_rr;  /* the arbiters' round-robin pointers */
+  int ndone;           /* active PEs done with their share */
+  ey_cycle start;      /* the cycle it began */
+  uint64_t cl[EY_NCLASSES]; /* PE-cycles by class so far */
+} pass;
+
+struct ey_engine {
   const ey_arch *a;
   const ey_layer *l;
   const ey_mapping *m;
   const ey_engine_opts *o;
-  ey_meas *ms;
+  ey_meas ms;          /* what has been measured so far */
   int rows, cols, npe, batch; /* batch: fast stepping */
   ey_geom g;           /* the layer, per group */
   int Hp;              /* padded input height */
@@ -112,7 +130,23 @@ typedef struct eng {
   int *targets;        /* scratch for ey_noc_match */
   int *tg, *tg_off;    /* ifmap targets per (set, row), packed: each active PE is in one */
   int *srows;          /* the strip's padded ifmap rows */
-} eng;
+  /* The schedule's position (advance()). */
+  int state;           /* ST_* */
+  tile *tiles;         /* every tile load of the layer, in loop-nest order */
+  int ntiles, ti;      /* ... and the current one */
+  int fp, pa, os;      /* the filter block (first filter, filters) and pass */
+  int busy;            /* PEs the current block uses, for the wait classes */
+  ey_cycle load_end;   /* the filter load's end */
+  uint64_t filt_req;   /* the DRAM read of the block's filters */
+  int filt_prefetched; /* ... made while the block before ran */
+  int filter_prefetch; /* the staging region holds two blocks */
+  int in_pass;         /* ps holds a pass begun and not finished */
+  pass ps;
+  int blocked;         /* the last step stopped for a memory completion */
+  ey_rc rc;            /* a failure ends the layer: every later step returns it */
+  ey_err err;          /* ... with this message */
+  int finished;        /* the layer's results are final (stats collected, checked) */
+};
 
 /* The physical PE of group ti, set ri, filter row i, logical column j. */
 static int place(const eng *E, int ti, int ri, int i, int j) {
@@ -152,7 +186,7 @@ static void emit_sample(eng *E) {
   if (c >= E->o->sample_from && c < E->o->sample_until) {
     ey_sample *s = &E->smp;
     s->cycle = c;
-    s->dram_busy = E->dram.free_link > ey_dram_link_at(&E->dram, E->now);
+    s->dram_busy = E->dram.ops->busy(&E->dram, E->now);
     uint64_t bytes = 0, keep = 0;
     for (uint64_t i = 0; i < E->fl_n; i++)
       if (E->fl_done[i] > E->now) {
@@ -207,8 +241,8 @@ static void wait_cycles(eng *E, uint64_t cycles, int busy, int cls) {
     E->smp.ifmap_valid = 0;
     E->smp.filter_busy = cls == EY_CL_LOAD;
     for (uint64_t c = 0; c < cycles; c++) {
-      E->ms->classes[cls] += (uint64_t)busy;
-      E->ms->classes[EY_CL_IDLE] += (uint64_t)(E->npe - busy);
+      E->ms.classes[cls] += (uint64_t)busy;
+      E->ms.classes[EY_CL_IDLE] += (uint64_t)(E->npe - busy);
       emit_sample(E);
       E->now++;
     }
@@ -217,8 +251,8 @@ static void wait_cycles(eng *E, uint64_t cycles, int busy, int cls) {
   }
   /* Nothing changes in these cycles (the array waits or loads), so both
    * steppings add them at once. */
-  E->ms->classes[cls] += cycles * (uint64_t)busy;
-  E->ms->classes[EY_CL_IDLE] += cycles * (uint64_t)(E->npe - busy);
+  E->ms.classes[cls] += cycles * (uint64_t)busy;
+  E->ms.classes[EY_CL_IDLE] += cycles * (uint64_t)(E->npe - busy);
   E->now += cycles;
 }
 
@@ -239,8 +273,8 @@ static int tile_rows(const eng *E, const tile *t, int *map) {
 }
 
 /* Submits the DRAM read of tile t and fills its GLB buffer (the data is used only
- * once t->ready has passed). */
-static void tile_submit(eng *E, tile *t, int buf) {
+ * once the read has completed). Returns 0, or -1 when out of memory. */
+static int tile_submit(eng *E, tile *t, int buf) {
   int *map = E->rowmap[buf];
   const int nrows = tile_rows(E, t, map), words = t->na * t->ca * nrows * E->g.W;
   t->nrows = nrows;
@@ -263,16 +297,17 @@ static void tile_submit(eng *E, tile *t, int buf) {
           if (map[y] >= 0)
             bits += E->row_bits[((size_t)(t->i0 + im) * E->l->C + (size_t)t->g * E->g.Cg + t->c0 + c) * E->g.H + (size_t)(y - E->g.P)];
   }
-  t->ready = ey_dram_submit_coded(&E->dram, E->now, (uint64_t)words, bits, EY_IFMAP, 0);
-  in_flight(E, t->ready, bits);
   int y0 = 0;
   while (y0 < E->Hp && map[y0] < 0) y0++;
-  observe(E, EY_ACC_DRAM, 0, EY_IFMAP,
-          (((uint64_t)t->i0 * (uint64_t)E->l->C + (uint64_t)t->g * (uint64_t)E->g.Cg + (uint64_t)t->c0) * (uint64_t)E->g.H +
-           (uint64_t)(y0 < E->Hp ? y0 - E->g.P : 0)) * (uint64_t)E->g.W,
-          (uint64_t)words);
-  t->submitted = 1;
+  const uint64_t addr =
+      (((uint64_t)t->i0 * (uint64_t)E->l->C + (uint64_t)t->g * (uint64_t)E->g.Cg + (uint64_t)t->c0) * (uint64_t)E->g.H +
+       (uint64_t)(y0 < E->Hp ? y0 - E->g.P : 0)) * (uint64_t)E->g.W;
+  t->req = ey_dram_request(&E->dram, E->now, addr, (uint64_t)words, bits, EY_IFMAP, 0);
+  if (!t->req) return -1;
+  in_flight(E, ey_dram_done_at(&E->dram, t->req), bits);
+  observe(E, EY_ACC_DRAM, 0, EY_IFMAP, addr, (uint64_t)words);
   t->buf = buf;
+  return 0;
 }
 
 /* ------------------------------------------------------------------ filters */
@@ -292,10 +327,10 @@ static int mark_block(eng *E, const tile *t, int pa) {
   return ng * ns * E->g.R * cols;
 }
 
-/* Loads the filters of pass block (fp, pa) of tile t into the spads: cycles at the
- * filter GIN's width, every word multicast by tag to the columns of its set that
- * compute a row of the tile. */
-static void load_filters(eng *E, const tile *t, int fp, int pa, int busy) {
+/* Loads the filters of pass block (fp, pa) of tile t into the spads, every word
+ * multicast by tag to the columns of its set that compute a row of the tile, and
+ * returns the cycles that takes at the filter GIN's width. */
+static uint64_t load_filters(eng *E, const tile *t, int fp, int pa) {
   const ey_mapping *m = E->m;
   const int ng = EY_CEIL_DIV(pa, m->p), ns = EY_CEIL_DIV(t->ca, m->q);
   const int cols_used = EY_MIN(m->e, t->ta);
@@ -340,7 +375,7 @@ static void load_filters(eng *E, const tile *t, int fp, int pa, int busy) {
   }
   ey_glb_bulk(&E->glb, EY_GLB_R_FILTER, 0, words, EY_GLB_FILTER, 0);
   observe(E, EY_ACC_GLB, 0, EY_FILTER, E->glb.base[EY_GLB_R_FILTER], words);
-  wait_cycles(E, (words + (uint64_t)E->a->noc_filter_wpc - 1) / (uint64_t)E->a->noc_filter_wpc, busy, EY_CL_LOAD);
+  return (words + (uint64_t)E->a->noc_filter_wpc - 1) / (uint64_t)E->a->noc_filter_wpc;
 }
 
 /* ------------------------------------------------------------------ a pass */
@@ -360,16 +395,19 @@ static size_t chain_psum(const eng *E, const tile *t, int fp, int ti, int pf, in
   return psum_index(E, t, im, fp - t->f0 + ti * E->m->p + pp, o - t->o0, f);
 }
 
-static ey_rc run_pass(eng *E, const tile *t, int fp, int pa, int os, int ea, ey_err *err) {
+/* Starts pass os..os+ea-1 of filter block (fp, pa) of tile t: programs the PEs,
+ * wires the chains and loads the ifmap network's IDs. pass_cycles() then runs it. */
+static void pass_begin(eng *E, const tile *t, int fp, int pa, int os, int ea) {
   const ey_mapping *m = E->m;
   const ey_arch *a = E->a;
+  pass *P = &E->ps;
+  memset(P, 0, sizeof *P);
+  P->t = t;
+  P->fp = fp;
+  P->os = os;
   const int ng = EY_CEIL_DIV(pa, m->p), ns = EY_CEIL_DIV(t->ca, m->q), chain = ns * E->g.R;
   const int first_cb = t->c0 == 0;
-  const int16_t *buf = E->glb.ifm[t->buf];
-  const int *rowmap = E->rowmap[t->buf];
-  const int nrows_tile = t->nrows;
 
-  /* Program the PEs, wire the chains and load the ifmap network's IDs. */
   ey_noc_clear_ids(&E->inoc);
   E->nact = 0;
   for (int ti = 0; ti < ng; ti++)
@@ -395,27 +433,27 @@ static ey_rc run_pass(eng *E, const tile *t, int fp, int pa, int os, int ea, ey_
         }
   /* The strip's ifmap rows, and who takes each: the IDs decide. Every active PE
    * takes exactly one (set, row), so the lists pack into nact entries. */
-  int *srows = E->srows, nr = 0;
+  int nr = 0;
   for (int y = os * E->g.U; y < (os + ea - 1) * E->g.U + E->g.R; y++) {
     int used = 0;
     for (int o = os; o < os + ea && !used; o++) used = y >= o * E->g.U && y < o * E->g.U + E->g.R;
-    if (used) srows[nr++] = y;
+    if (used) E->srows[nr++] = y;
   }
+  P->nr = nr;
   E->tg_off[0] = 0;
   for (int ri = 0; ri < ns; ri++)
     for (int yi = 0; yi < nr; yi++) {
       int slot = ri * nr + yi;
-      int n = ey_noc_match(&E->inoc, (uint16_t)ri, (uint16_t)srows[yi], E->targets);
+      int n = ey_noc_match(&E->inoc, (uint16_t)ri, (uint16_t)E->srows[yi], E->targets);
       memcpy(E->tg + E->tg_off[slot], E->targets, sizeof *E->targets * (size_t)n);
       E->tg_off[slot + 1] = E->tg_off[slot] + n;
     }
 
   /* The chains' ends: first PEs fed by the psum GIN, last PEs on the GON. */
-  int nbot = 0, ntop = 0;
   for (int k = 0; k < E->nact; k++) {
     int x = E->act[k];
-    if (E->chain_pos[x] == 0 && !first_cb) E->bots[nbot++] = x;
-    if (E->up[x] < 0) E->tops[ntop++] = x;
+    if (E->chain_pos[x] == 0 && !first_cb) E->bots[P->nbot++] = x;
+    if (E->up[x] < 0) E->tops[P->ntop++] = x;
     E->is_done[x] = 0;
     E->is_dirty[x] = 0;
     E->sleep_until[x] = 0;
@@ -423,16 +461,31 @@ static ey_rc run_pass(eng *E, const tile *t, int fp, int pa, int os, int ea, ey_
   }
   E->nawake = E->nact;
   E->nsleep = 0;
-
   /* The ifmap stream: image, needed column, channel, row. */
-  int s_im = 0, s_xi = 0, s_c = 0, s_yi = 0;
-  const uint64_t stream_len = (uint64_t)t->na * E->g.wneed * t->ca * nr;
-  uint64_t sent = 0;
-  int gon_rr = 0, gin_rr = 0, ndone = 0, ndirty = 0;
+  P->stream_len = (uint64_t)t->na * E->g.wneed * t->ca * (uint64_t)nr;
+  P->start = E->now;
+}
+
+/* Runs the pass begun by pass_begin() up to core cycle `limit`. Returns 1 when the
+ * pass is over, 0 when it reached `limit` first (it resumes where it stopped), or
+ * -1 with err set on a deadlock (a bug). Cycles stepped in any chunks give the
+ * same result: a skip cut short by `limit` leaves the state the skipped cycles
+ * would have, since each of them repeats the one before. */
+static int pass_cycles(eng *E, ey_cycle limit, ey_err *err) {
+  pass *P = &E->ps;
+  const tile *t = P->t;
+  const ey_mapping *m = E->m;
+  const ey_arch *a = E->a;
+  const int fp = P->fp, os = P->os, nr = P->nr, nbot = P->nbot, ntop = P->ntop;
+  const int16_t *buf = E->glb.ifm[t->buf];
+  const int *rowmap = E->rowmap[t->buf];
+  const int nrows_tile = t->nrows;
+  const int *srows = E->srows;
+  const uint64_t stream_len = P->stream_len;
   const uint64_t per_chain = (uint64_t)t->na * E->g.F; /* columns; × pf psums */
   const int D = a->psum_fifo_words;
-  uint64_t cl[EY_NCLASSES] = {0};
-  ey_cycle start = E->now;
+  uint64_t *cl = P->cl;
+  int ndirty = 0;
 #define DIRTY(x)                 \
   do {                           \
     if (!E->is_dirty[x]) {       \
@@ -441,7 +494,7 @@ static ey_rc run_pass(eng *E, const tile *t, int fp, int pa, int os, int ea, ey_
     }                            \
   } while (0)
 
-  for (;;) {
+  while (E->now < limit) {
     int changed = 0, bus_blocked = 0;
     /* Every decision below reads the state at the start of the cycle: ifmap
      * deliveries and psum pushes wait in inc/pushed until the commit, and a
@@ -450,8 +503,8 @@ static ey_rc run_pass(eng *E, const tile *t, int fp, int pa, int os, int ea, ey_
     ey_glb_cycle(&E->glb, E->now);
     /* 1. Ifmap GIN: up to its width of packets, in order; a packet goes only
      *    when every PE it reaches has room and its GLB bank has a port. */
-    for (int w = 0; w < a->noc_ifmap_wpc && sent < stream_len; w++) {
-      int slot = (s_c / m->q) * nr + s_yi;
+    for (int w = 0; w < a->noc_ifmap_wpc && P->sent < stream_len; w++) {
+      int slot = (P->s_c / m->q) * nr + P->s_yi;
       const int *tg = E->tg + E->tg_off[slot];
       int n = E->tg_off[slot + 1] - E->tg_off[slot];
       for (int q = 0; q < n; q++) E->room[tg[q]] = ey_pe_ifmap_room(&E->pe[tg[q]]) - E->inc[tg[q]];
@@ -459,10 +512,10 @@ static ey_rc run_pass(eng *E, const tile *t, int fp, int pa, int os, int ea, ey_
         bus_blocked = 1;
         break;
       }
-      int y = srows[s_yi], x = E->xcol[s_xi];
+      int y = srows[P->s_yi], x = E->xcol[P->s_xi];
       ey_word v = 0;
       if (y >= E->g.P && y < E->g.P + E->g.H && x >= E->g.P && x < E->g.P + E->g.W) {
-        size_t at = (((size_t)s_im * t->ca + s_c) * nrows_tile + rowmap[y]) * E->g.W + (x - E->g.P);
+        size_t at = (((size_t)P->s_im * t->ca + P->s_c) * nrows_tile + rowmap[y]) * E->g.W + (x - E->g.P);
         if (!ey_glb_try(&E->glb, t->buf, at, EY_GLB_IFMAP, 0)) {
           bus_blocked = 1; /* its bank is busy this cycle */
           break;
@@ -483,15 +536,15 @@ static ey_rc run_pass(eng *E, const tile *t, int fp, int pa, int os, int ea, ey_
       /* The packet: its tag, (padded row << 16) | padded column, and the PEs reached. */
       observe_detail(E, EY_ACC_NOC, n > 1 ? EY_OP_MULTICAST : EY_OP_UNICAST, EY_IFMAP,
                      (uint64_t)y << 16 | (uint64_t)x, (uint64_t)n, -1);
-      sent++;
+      P->sent++;
       changed = 1;
-      if (++s_yi == nr) {
-        s_yi = 0;
-        if (++s_c == t->ca) {
-          s_c = 0;
-          if ((uint64_t)++s_xi == E->g.wneed) {
-            s_xi = 0;
-            s_im++;
+      if (++P->s_yi == nr) {
+        P->s_yi = 0;
+        if (++P->s_c == t->ca) {
+          P->s_c = 0;
+          if ((uint64_t)++P->s_xi == E->g.wneed) {
+            P->s_xi = 0;
+            P->s_im++;
           }
         }
       }
@@ -500,7 +553,7 @@ static ey_rc run_pass(eng *E, const tile *t, int fp, int pa, int os, int ea, ey_
     /* 2. Psum GIN: earlier channel blocks' psums to the chains' first PEs,
      *    round robin. */
     for (int k = 0, granted = 0; k < nbot && granted < a->noc_psum_wpc; k++) {
-      int x = E->bots[(gin_rr + k) % nbot];
+      int x = E->bots[(P->gin_rr + k) % nbot];
       pfifo *f = &E->pin[x];
       int pf = E->pe[x].prog.p;
       if (E->gin_seq[x] >= per_chain * (uint64_t)pf || f->n + f->pushed >= D) continue;
@@ -518,10 +571,10 @@ static ey_rc run_pass(eng *E, const tile *t, int fp, int pa, int os, int ea, ey_
       granted++;
       changed = 1;
     }
-    if (nbot) gin_rr = (gin_rr + 1) % nbot;
+    if (nbot) P->gin_rr = (P->gin_rr + 1) % nbot;
     /* 3. GON: grants for the chains' last PEs that can send, round robin. */
     for (int k = 0, granted = 0; k < ntop; k++) {
-      int x = E->tops[(gon_rr + k) % ntop];
+      int x = E->tops[(P->gon_rr + k) % ntop];
       size_t at = chain_psum(E, t, fp, E->grp[x], E->pe[x].prog.p, os + E->lcol[x], E->gon_seq[x]);
       E->granted[x] = granted < a->noc_gon_wpc && ey_pe_pend_ready(&E->pe[x], E->now) &&
                       (!E->has_in[x] || E->pin[x].n) &&
@@ -535,7 +588,7 @@ static ey_rc run_pass(eng *E, const tile *t, int fp, int pa, int os, int ea, ey_
       }
       granted += E->granted[x];
     }
-    if (ntop) gon_rr = (gon_rr + 1) % ntop;
+    if (ntop) P->gon_rr = (P->gon_rr + 1) % ntop;
     /* 4. PEs: forward one finished psum, and run the MAC sequencer. Sleeping
      *    PEs due this cycle wake first; the order of visits cannot matter, since
      *    every decision reads the state at the start of the cycle. */
@@ -633,7 +686,7 @@ static ey_rc run_pass(eng *E, const tile *t, int fp, int pa, int os, int ea, ey_
       if (pe->run_left) running = 1;
       if (!E->is_done[x] && pe->cols_done == ey_pe_columns(pe) && !pe->pend_n) {
         E->is_done[x] = 1;
-        ndone++;
+        P->ndone++;
       }
       E->cls[x] = (unsigned char)cls;
       cl[cls]++;
@@ -668,11 +721,11 @@ static ey_rc run_pass(eng *E, const tile *t, int fp, int pa, int os, int ea, ey_
         E->s_ifw[x] = (uint16_t)(pe->arrived - pe->retired);
         E->s_psw[x] = (uint16_t)(pe->pend_n + (pe->run_left ? pe->prog.p : 0));
       }
-      E->smp.ifmap_valid = sent < stream_len;
+      E->smp.ifmap_valid = P->sent < stream_len;
       emit_sample(E);
     }
     E->now++;
-    if (ndone == E->nact) break;
+    if (P->ndone == E->nact) break;
     /* The next psum to leave a MAC pipeline: an event the skip must not pass. */
     ey_cycle wake = 0;
     if (!changed)
@@ -693,8 +746,9 @@ static ey_rc run_pass(eng *E, const tile *t, int fp, int pa, int os, int ea, ey_
                   (unsigned long long)ey_pe_columns(pe), pe->pend_n, E->pin[x].n);
         }
 #endif
-        return ey_err_set(err, EY_MISUSE, "%s: engine deadlock at cycle %llu of a pass (a bug in eyesim)",
-                          E->l->name, (unsigned long long)(E->now - start));
+        ey_err_set(err, EY_MISUSE, "%s: engine deadlock at cycle %llu of a pass (a bug in eyesim)",
+                   E->l->name, (unsigned long long)(E->now - P->start));
+        return -1;
       }
       if (E->batch) {
         /* Nothing but MAC countdowns happened: the same cycle repeats until the
@@ -709,6 +763,7 @@ static ey_rc run_pass(eng *E, const tile *t, int fp, int pa, int os, int ea, ey_
           if ((E->sleep_until[x] || E->pe[x].run_left) && left < skip) skip = left;
         }
         if (wake && wake - E->now < skip) skip = wake - E->now;
+        if (limit - E->now < skip) skip = limit - E->now; /* the step's end */
         if (skip) {
           for (int k = 0; k < E->nact; k++) {
             int x = E->act[k];
@@ -719,22 +774,225 @@ static ey_rc run_pass(eng *E, const tile *t, int fp, int pa, int os, int ea, ey_
           cl[EY_CL_IDLE] += skip * (uint64_t)(E->npe - E->nact);
           if (bus_blocked) ey_noc_block(&E->inoc, skip);
           /* The arbiters' round-robin pointers move every cycle, skipped or not. */
-          if (nbot) gin_rr = (int)(((uint64_t)gin_rr + skip) % (uint64_t)nbot);
-          if (ntop) gon_rr = (int)(((uint64_t)gon_rr + skip) % (uint64_t)ntop);
+          if (nbot) P->gin_rr = (int)(((uint64_t)P->gin_rr + skip) % (uint64_t)nbot);
+          if (ntop) P->gon_rr = (int)(((uint64_t)P->gon_rr + skip) % (uint64_t)ntop);
           E->now += skip;
         }
       }
     }
   }
 #undef DIRTY
-  for (int c = 0; c < EY_NCLASSES; c++) E->ms->classes[c] += cl[c];
-  E->ms->passes++;
-  if (E->o->progress) E->o->progress(E->o->progress_ctx, E->l, E->ms->passes);
-  return EY_OK;
+  if (P->ndone < E->nact) return 0;
+  for (int c = 0; c < EY_NCLASSES; c++) E->ms.classes[c] += cl[c];
+  memset(cl, 0, sizeof P->cl);
+  E->ms.passes++;
+  if (E->o->progress) E->o->progress(E->o->progress_ctx, E->l, E->ms.passes);
+  return 1;
 }
 
 /* ------------------------------------------------------------------ a layer */
 
+/* The layer's schedule as a state machine, so that it can stop at any cycle and
+ * resume: each state names what the engine does next. */
+enum {
+  ST_TILE,        /* begin tile ti: clear its psums, fetch it */
+  ST_TILE_WAIT,   /* wait for tile ti's ifmaps */
+  ST_BLOCK,       /* begin filter block fp of tile ti: fetch its filters */
+  ST_BLOCK_WAIT,  /* wait for them */
+  ST_LOAD,        /* load them into the spads over the filter GIN */
+  ST_PASS,        /* run pass os of the block */
+  ST_TILE_END,    /* write a finished ofmap tile back */
+  ST_DRAIN,       /* wait for the last writes */
+  ST_DONE
+};
+
+/* Waits, as `busy` PEs of class `cls` and the rest idle, for DRAM request `req`,
+ * at most up to core cycle `limit`. Returns 1 once its completion has passed; 0
+ * when `limit` came first, or when the memory has not said when it completes
+ * (E->blocked is then set). */
+static int wait_dram(eng *E, uint64_t req, int busy, int cls, ey_cycle limit) {
+  ey_cycle at = ey_dram_done_at(&E->dram, req);
+  if (at == EY_CYCLE_NEVER) {
+    E->blocked = 1;
+    return 0;
+  }
+  if (at <= E->now) return 1;
+  ey_cycle to = EY_MIN(at, limit);
+  E->ms.dram_wait_cycles += to - E->now;
+  wait_cycles(E, to - E->now, busy, cls);
+  return E->now >= at;
+}
+
+/* Submits the DRAM read of filter block (fp, pa) of tile t and returns its id. */
+static uint64_t filter_fetch(eng *E, const tile *t, int fp, int pa) {
+  const uint64_t words = (uint64_t)pa * t->ca * E->g.R * E->g.S;
+  const uint64_t faddr = ((uint64_t)(t->g * E->g.Mg + fp) * (uint64_t)E->g.Cg + (uint64_t)t->c0) * (uint64_t)E->g.R * (uint64_t)E->g.S;
+  uint64_t bits = words * (uint64_t)E->a->word_bits;
+  uint64_t id = ey_dram_request(&E->dram, E->now, faddr, words, bits, EY_FILTER, 0);
+  if (!id) return 0;
+  in_flight(E, ey_dram_done_at(&E->dram, id), bits);
+  observe(E, EY_ACC_DRAM, 0, EY_FILTER, faddr, words);
+  return id;
+}
+
+/* Requantizes the final psum tile of t to the ofmap and writes it out. Returns 0,
+ * or -1 when out of memory. */
+static int tile_write(eng *E, const tile *t) {
+  for (int im = 0; im < t->na; im++)
+    for (int mf = 0; mf < t->ma; mf++)
+      for (int ol = 0; ol < t->ta; ol++)
+        for (int f = 0; f < E->g.F; f++) {
+          uint32_t v = E->glb.psum[psum_index(E, t, im, mf, ol, f)];
+          size_t o = (((size_t)(t->i0 + im) * E->l->M + (size_t)t->g * E->g.Mg + t->f0 + mf) * E->g.E + t->o0 + ol) * E->g.F + f;
+          E->raw[o] = v;
+          E->out[o] = ey_requant(v, E->T.shift, E->a->word_bits, E->l->relu);
+        }
+  uint64_t outs = (uint64_t)t->na * t->ma * t->ta * E->g.F;
+  ey_glb_bulk(&E->glb, EY_GLB_R_PSUM, 0, outs, EY_GLB_PSUM, 0);
+  observe(E, EY_ACC_GLB, 0, EY_PSUM, E->glb.base[EY_GLB_R_PSUM], outs);
+  uint64_t bits = outs * (uint64_t)E->a->word_bits;
+  if (E->row_bits) { /* each output row is coded as it is written */
+    bits = 0;
+    for (int im = 0; im < t->na; im++)
+      for (int mf = 0; mf < t->ma; mf++)
+        for (int ol = 0; ol < t->ta; ol++) {
+          size_t o = (((size_t)(t->i0 + im) * E->l->M + (size_t)t->g * E->g.Mg + t->f0 + mf) * E->g.E + t->o0 + ol) * E->g.F;
+          bits += 64 * ey_rlc_words(E->out + o, (uint64_t)E->g.F);
+        }
+  }
+  const uint64_t addr =
+      (((uint64_t)t->i0 * (uint64_t)E->l->M + (uint64_t)(t->g * E->g.Mg + t->f0)) * (uint64_t)E->g.E + (uint64_t)t->o0) * (uint64_t)E->g.F;
+  uint64_t id = ey_dram_request(&E->dram, E->now, addr, outs, bits, EY_PSUM, 1);
+  if (!id) return -1;
+  in_flight(E, ey_dram_done_at(&E->dram, id), bits);
+  observe(E, EY_ACC_DRAM, 1, EY_PSUM, addr, outs);
+  return 0;
+}
+
+/* The filters of the block after (fp of tile ti) come into the staging region
+ * while this block runs, when it has room for two. Returns 0, or -1 when out of
+ * memory. */
+static int filter_prefetch(eng *E) {
+  const ey_mapping *m = E->m;
+  const tile *t = &E->tiles[E->ti];
+  E->filt_prefetched = 0;
+  if (!E->filter_prefetch) return 0;
+  int nfp = E->fp + m->p * m->t, nti = E->ti;
+  if (nfp >= t->f0 + t->ma) nti = E->ti + 1;
+  if (nti >= E->ntiles) return 0;
+  const tile *nt = &E->tiles[nti];
+  int npa = nti == E->ti ? EY_MIN(m->p * m->t, t->f0 + t->ma - nfp) : EY_MIN(m->p * m->t, nt->ma);
+  E->filt_req = filter_fetch(E, nt, nti == E->ti ? nfp : nt->f0, npa);
+  if (!E->filt_req) return -1;
+  E->filt_prefetched = 1;
+  return 0;
+}
+
+/* Advances the layer's schedule up to core cycle `limit`; see ey_engine_step(). */
+static ey_rc advance(eng *E, ey_cycle limit, ey_err *err) {
+  const ey_mapping *m = E->m;
+  while (E->state != ST_DONE && !E->blocked && E->now < limit) {
+    tile *t = E->ti < E->ntiles ? &E->tiles[E->ti] : NULL;
+    switch (E->state) {
+    case ST_TILE:
+      if (!t) {
+        E->state = ST_DRAIN;
+        break;
+      }
+      if (t->c0 == 0) /* a new psum tile */
+        memset(E->glb.psum, 0, sizeof *E->glb.psum * E->glb.psum_words);
+      if (!t->req && tile_submit(E, t, E->glb.double_buffered ? E->ti % 2 : 0))
+        return ey_err_set(err, EY_NOMEM, "out of memory");
+      E->busy = mark_block(E, t, EY_MIN(m->p * m->t, t->ma));
+      E->state = ST_TILE_WAIT;
+      break;
+    case ST_TILE_WAIT:
+      if (!wait_dram(E, t->req, E->busy, EY_CL_WAIT_IFMAP, limit)) break;
+      /* Double buffering: fetch the next tile while this one is in use. */
+      if (E->glb.double_buffered && E->ti + 1 < E->ntiles &&
+          tile_submit(E, &E->tiles[E->ti + 1], (E->ti + 1) % 2))
+        return ey_err_set(err, EY_NOMEM, "out of memory");
+      E->fp = t->f0;
+      E->state = ST_BLOCK;
+      break;
+    case ST_BLOCK: {
+      if (E->fp >= t->f0 + t->ma) {
+        E->state = ST_TILE_END;
+        break;
+      }
+      E->pa = EY_MIN(m->p * m->t, t->f0 + t->ma - E->fp);
+      const uint64_t words = (uint64_t)E->pa * t->ca * E->g.R * E->g.S;
+      E->busy = mark_block(E, t, E->pa);
+      if (!E->filt_prefetched && !(E->filt_req = filter_fetch(E, t, E->fp, E->pa)))
+        return ey_err_set(err, EY_NOMEM, "out of memory");
+      ey_glb_bulk(&E->glb, EY_GLB_R_FILTER, 0, words, EY_GLB_FILTER, 1);
+      observe(E, EY_ACC_GLB, 1, EY_FILTER, E->glb.base[EY_GLB_R_FILTER], words);
+      E->state = ST_BLOCK_WAIT;
+      break;
+    }
+    case ST_BLOCK_WAIT:
+      if (!wait_dram(E, E->filt_req, E->busy, EY_CL_WAIT_FILTER, limit)) break;
+      E->load_end = E->now + load_filters(E, t, E->fp, E->pa);
+      E->state = ST_LOAD;
+      break;
+    case ST_LOAD:
+      if (E->load_end > E->now) {
+        wait_cycles(E, EY_MIN(E->load_end, limit) - E->now, E->busy, EY_CL_LOAD);
+        if (E->now < E->load_end) break;
+      }
+      if (filter_prefetch(E)) return ey_err_set(err, EY_NOMEM, "out of memory");
+      E->os = t->o0;
+      E->in_pass = 0;
+      E->state = ST_PASS;
+      break;
+    case ST_PASS: {
+      if (E->os >= t->o0 + t->ta) {
+        E->fp += m->p * m->t;
+        E->state = ST_BLOCK;
+        break;
+      }
+      if (!E->in_pass) {
+        pass_begin(E, t, E->fp, E->pa, E->os, EY_MIN(m->e, t->o0 + t->ta - E->os));
+        E->in_pass = 1;
+      }
+      int r = pass_cycles(E, limit, err);
+      if (r < 0) return EY_MISUSE;
+      if (r) {
+        E->in_pass = 0;
+        E->os += m->e;
+      }
+      break;
+    }
+    case ST_TILE_END:
+      if (t->c0 + t->ca == E->g.Cg && tile_write(E, t)) return ey_err_set(err, EY_NOMEM, "out of memory");
+      E->ti++;
+      E->state = ST_TILE;
+      break;
+    case ST_DRAIN: {
+      /* The layer ends when its last write is done; every read was waited for. */
+      ey_cycle end = 0;
+      for (uint64_t id = 1; id <= E->dram.nreq; id++) {
+        ey_cycle at = ey_dram_done_at(&E->dram, id);
+        if (at == EY_CYCLE_NEVER) {
+          E->blocked = 1;
+          break;
+        }
+        if (E->dram.req[id - 1].is_write && at > end) end = at;
+      }
+      if (E->blocked) break;
+      if (end > E->now) {
+        ey_cycle to = EY_MIN(end, limit);
+        E->ms.dram_wait_cycles += to - E->now;
+        wait_cycles(E, to - E->now, 0, EY_CL_IDLE);
+        if (E->now < end) break;
+      }
+      E->state = ST_DONE;
+      break;
+    }
+    }
+  }
+  return EY_OK;
+}
 static ey_rc setup(eng *E, ey_err *err) {
   const ey_arch *a = E->a;
   const ey_layer *l = E->l;
@@ -822,12 +1080,13 @@ static ey_rc setup(eng *E, ey_err *err) {
     return ey_err_set(err, EY_NOMEM, "out of memory");
   ey_dram_cfg dc = {(uint32_t)a->core_mhz, (uint32_t)a->dram_mhz, (uint32_t)a->dram_bus_bits,
                     (uint32_t)a->word_bits, (uint32_t)a->dram_latency};
-  ey_dram_init(&E->dram, &dc);
+  /* The memory model: the caller's, or the arch's dram.impl (only `fixed` today). */
+  ey_dram_init(&E->dram, &dc, E->o->dram_ops ? E->o->dram_ops : &ey_dram_fixed_ops);
 
   /* The largest tiles of the mapping size the GLB regions. */
   size_t max_ifm = 0;
   for (int o0 = 0; o0 < E->g.E; o0 += m->eg) {
-    tile t = {0, 0, EY_MIN(m->n, E->g.N), 0, 0, o0, EY_MIN(m->eg, E->g.E - o0), 0, EY_MIN(m->q * m->r, E->g.Cg), 0, 0, 0, 0};
+    tile t = {0, 0, EY_MIN(m->n, E->g.N), 0, 0, o0, EY_MIN(m->eg, E->g.E - o0), 0, EY_MIN(m->q * m->r, E->g.Cg), 0, 0, 0};
     size_t w = (size_t)t.na * (size_t)t.ca * (size_t)tile_rows(E, &t, NULL) * (size_t)E->g.W;
     if (w > max_ifm) max_ifm = w;
   }
@@ -901,6 +1160,8 @@ static void teardown(eng *E) {
   ey_noc_fini(&E->inoc);
   ey_noc_fini(&E->fnoc);
   ey_glb_fini(&E->glb);
+  ey_dram_fini(&E->dram);
+  free(E->tiles);
   ey_tensors_free(&E->T);
   free(E->row_bits);
 }
@@ -924,113 +1185,11 @@ static tile *make_tiles(const eng *E, int *count) {
               v = nv;
             }
             tile t = {g, i0, EY_MIN(m->n, E->g.N - i0), f0, EY_MIN(m->m, E->g.Mg - f0), o0,
-                      EY_MIN(m->eg, E->g.E - o0), c0, EY_MIN(m->q * m->r, E->g.Cg - c0), 0, 0, 0, 0};
+                      EY_MIN(m->eg, E->g.E - o0), c0, EY_MIN(m->q * m->r, E->g.Cg - c0), 0, 0, 0};
             v[n++] = t;
           }
   *count = n;
   return v;
-}
-
-static ey_rc run_layer(eng *E, ey_err *err) {
-  const ey_mapping *m = E->m;
-  int ntiles;
-  tile *tiles = make_tiles(E, &ntiles);
-  if (!tiles) return ey_err_set(err, EY_NOMEM, "out of memory");
-  const uint64_t block_bits_max = (uint64_t)m->p * m->t * EY_MIN(m->q * m->r, E->g.Cg) * E->g.R * E->g.S * (uint64_t)E->a->word_bits;
-  const int filter_prefetch = 2 * block_bits_max <= E->glb.staging_bits;
-  ey_cycle filt_ready = 0;
-  int filt_prefetched = 0;
-  ey_rc rc = EY_OK;
-  for (int ti = 0; ti < ntiles && !rc; ti++) {
-    tile *t = &tiles[ti];
-    if (t->c0 == 0) /* a new psum tile */
-      memset(E->glb.psum, 0, sizeof *E->glb.psum * E->glb.psum_words);
-    if (!t->submitted) tile_submit(E, t, E->glb.double_buffered ? ti % 2 : 0);
-    const int first_busy = mark_block(E, t, EY_MIN(m->p * m->t, t->ma));
-    if (t->ready > E->now) {
-      E->ms->dram_wait_cycles += t->ready - E->now;
-      wait_cycles(E, t->ready - E->now, first_busy, EY_CL_WAIT_IFMAP);
-    }
-    /* Double buffering: fetch the next tile while this one is in use. */
-    if (E->glb.double_buffered && ti + 1 < ntiles) tile_submit(E, &tiles[ti + 1], (ti + 1) % 2);
-    for (int fp = t->f0; fp < t->f0 + t->ma && !rc; fp += m->p * m->t) {
-      const int pa = EY_MIN(m->p * m->t, t->f0 + t->ma - fp);
-      const uint64_t words = (uint64_t)pa * t->ca * E->g.R * E->g.S;
-      const int busy = mark_block(E, t, pa);
-      const uint64_t faddr = ((uint64_t)(t->g * E->g.Mg + fp) * (uint64_t)E->g.Cg + (uint64_t)t->c0) * (uint64_t)E->g.R * (uint64_t)E->g.S;
-      if (!filt_prefetched) {
-        filt_ready = ey_dram_submit(&E->dram, E->now, words, EY_FILTER, 0);
-        in_flight(E, filt_ready, words * (uint64_t)E->a->word_bits);
-        observe(E, EY_ACC_DRAM, 0, EY_FILTER, faddr, words);
-      }
-      ey_glb_bulk(&E->glb, EY_GLB_R_FILTER, 0, words, EY_GLB_FILTER, 1);
-      observe(E, EY_ACC_GLB, 1, EY_FILTER, E->glb.base[EY_GLB_R_FILTER], words);
-      if (filt_ready > E->now) {
-        E->ms->dram_wait_cycles += filt_ready - E->now;
-        wait_cycles(E, filt_ready - E->now, busy, EY_CL_WAIT_FILTER);
-      }
-      load_filters(E, t, fp, pa, busy);
-      /* The next block's filters come into the staging region while this block
-       * runs, when it has room for two. */
-      filt_prefetched = 0;
-      if (filter_prefetch) {
-        int nfp = fp + m->p * m->t, nti = ti;
-        if (nfp >= t->f0 + t->ma) nti = ti + 1;
-        if (nti < ntiles) {
-          const tile *nt = &tiles[nti];
-          int npa = nti == ti ? EY_MIN(m->p * m->t, t->f0 + t->ma - nfp) : EY_MIN(m->p * m->t, nt->ma);
-          const uint64_t nwords = (uint64_t)npa * nt->ca * E->g.R * E->g.S;
-          filt_ready = ey_dram_submit(&E->dram, E->now, nwords, EY_FILTER, 0);
-          in_flight(E, filt_ready, nwords * (uint64_t)E->a->word_bits);
-          const int nf = nti == ti ? nfp : nt->f0;
-          observe(E, EY_ACC_DRAM, 0, EY_FILTER,
-                  ((uint64_t)(nt->g * E->g.Mg + nf) * (uint64_t)E->g.Cg + (uint64_t)nt->c0) * (uint64_t)E->g.R * (uint64_t)E->g.S,
-                  nwords);
-          filt_prefetched = 1;
-        }
-      }
-      for (int os = t->o0; os < t->o0 + t->ta && !rc; os += m->e)
-        rc = run_pass(E, t, fp, pa, os, EY_MIN(m->e, t->o0 + t->ta - os), err);
-    }
-    if (rc) break;
-    if (t->c0 + t->ca == E->g.Cg) {
-      /* The psum tile is final: requantize it to the ofmap and write it out. */
-      for (int im = 0; im < t->na; im++)
-        for (int mf = 0; mf < t->ma; mf++)
-          for (int ol = 0; ol < t->ta; ol++)
-            for (int f = 0; f < E->g.F; f++) {
-              uint32_t v = E->glb.psum[psum_index(E, t, im, mf, ol, f)];
-              size_t o = (((size_t)(t->i0 + im) * E->l->M + (size_t)t->g * E->g.Mg + t->f0 + mf) * E->g.E + t->o0 + ol) * E->g.F + f;
-              E->raw[o] = v;
-              E->out[o] = ey_requant(v, E->T.shift, E->a->word_bits, E->l->relu);
-            }
-      uint64_t outs = (uint64_t)t->na * t->ma * t->ta * E->g.F;
-      ey_glb_bulk(&E->glb, EY_GLB_R_PSUM, 0, outs, EY_GLB_PSUM, 0);
-      observe(E, EY_ACC_GLB, 0, EY_PSUM, E->glb.base[EY_GLB_R_PSUM], outs);
-      uint64_t bits = outs * (uint64_t)E->a->word_bits;
-      if (E->row_bits) { /* each output row is coded as it is written */
-        bits = 0;
-        for (int im = 0; im < t->na; im++)
-          for (int mf = 0; mf < t->ma; mf++)
-            for (int ol = 0; ol < t->ta; ol++) {
-              size_t o = (((size_t)(t->i0 + im) * E->l->M + (size_t)t->g * E->g.Mg + t->f0 + mf) * E->g.E + t->o0 + ol) * E->g.F;
-              bits += 64 * ey_rlc_words(E->out + o, (uint64_t)E->g.F);
-            }
-      }
-      ey_cycle done = ey_dram_submit_coded(&E->dram, E->now, outs, bits, EY_PSUM, 1);
-      in_flight(E, done, bits);
-      observe(E, EY_ACC_DRAM, 1, EY_PSUM,
-              (((uint64_t)t->i0 * (uint64_t)E->l->M + (uint64_t)(t->g * E->g.Mg + t->f0)) * (uint64_t)E->g.E + (uint64_t)t->o0) * (uint64_t)E->g.F,
-              outs);
-      if (done > E->writes_done) E->writes_done = done;
-    }
-  }
-  free(tiles);
-  if (!rc && E->writes_done > E->now) {
-    E->ms->dram_wait_cycles += E->writes_done - E->now;
-    wait_cycles(E, E->writes_done - E->now, 0, EY_CL_IDLE);
-  }
-  return rc;
 }
 
 static ey_rc check_outputs(eng *E, ey_err *err) {
@@ -1056,65 +1215,129 @@ static ey_rc check_outputs(eng *E, ey_err *err) {
     }
   free(raw);
   free(out);
-  if (!rc) E->ms->checked = 1;
+  if (!rc) E->ms.checked = 1;
   return rc;
+}
+
+
+/* Sums the components' counters into E->ms (the classes of a pass in flight
+ * included), for a layer done or part way. */
+static void collect(const eng *E, ey_meas *out) {
+  *out = E->ms;
+  if (E->in_pass)
+    for (int c = 0; c < EY_NCLASSES; c++) out->classes[c] += E->ps.cl[c];
+  ey_counts *c = &out->c;
+  memset(c, 0, sizeof *c);
+  for (int x = 0; x < E->npe; x++) {
+    const ey_pe_stats *s = &E->pe[x].stats;
+    c->macs += s->macs;
+    c->macs_gated += s->macs_gated;
+    for (int ty = 0; ty < 3; ty++) {
+      c->spad_reads[ty] += s->spad_reads[ty];
+      c->spad_writes[ty] += s->spad_writes[ty];
+    }
+  }
+  c->noc_ifmap = E->inoc.stats.transfers;
+  c->noc_ifmap_delivered = E->inoc.stats.delivered;
+  c->noc_filter = E->fnoc.stats.transfers;
+  c->noc_filter_delivered = E->fnoc.stats.delivered;
+  c->noc_psum_in = E->psum_in;
+  c->noc_psum_local = E->psum_local;
+  c->noc_psum_out = E->psum_out;
+  for (int ty = 0; ty < 3; ty++) {
+    c->glb_reads[ty] = E->glb.stats.reads[ty];
+    c->glb_writes[ty] = E->glb.stats.writes[ty];
+    c->dram_reads[ty] = E->dram.stats.read_words[ty];
+    c->dram_writes[ty] = E->dram.stats.write_words[ty];
+  }
+  out->cycles = E->now;
+  out->pes = (uint64_t)E->npe;
+  out->ifmap_bus_blocked = E->inoc.stats.blocked_cycles;
+  for (int ty = 0; ty < 3; ty++) out->dram_bits[ty] = E->dram.stats.read_bits[ty] + E->dram.stats.write_bits[ty];
+  out->glb_conflicts = E->glb.stats.conflicts;
+  out->glb_banks = E->glb.banks;
+  memcpy(out->glb_bank_reads, E->glb.stats.bank_reads, sizeof(uint64_t) * 3 * (size_t)E->glb.banks);
+  memcpy(out->glb_bank_writes, E->glb.stats.bank_writes, sizeof(uint64_t) * 3 * (size_t)E->glb.banks);
+  out->ifmap_multicasts = E->inoc.stats.multicasts;
+  out->ifmap_unicasts = E->inoc.stats.unicasts;
+  out->filter_multicasts = E->fnoc.stats.multicasts;
+  out->filter_unicasts = E->fnoc.stats.unicasts;
+}
+
+ey_rc ey_engine_create(const ey_arch *a, const ey_layer *l, const ey_mapping *m, const ey_engine_opts *o,
+                       const int16_t *ifmap, ey_engine **out, ey_err *err) {
+  *out = NULL;
+  ey_err why;
+  if (ey_mapping_check(l, a, m, &why))
+    return ey_err_set(err, EY_MISUSE, "%s: illegal mapping: %s", l->name, why.msg);
+  eng *E = calloc(1, sizeof *E);
+  if (!E) return ey_err_set(err, EY_NOMEM, "out of memory");
+  E->a = a;
+  E->l = l;
+  E->m = m;
+  E->o = o;
+  E->batch = o->step != EY_STEP_EXACT;
+  E->ifmap_in = ifmap;
+  ey_rc rc = setup(E, err);
+  if (!rc && !(E->tiles = make_tiles(E, &E->ntiles))) rc = ey_err_set(err, EY_NOMEM, "out of memory");
+  if (rc) {
+    ey_engine_destroy(E);
+    return rc;
+  }
+  const uint64_t block_bits_max =
+      (uint64_t)m->p * m->t * EY_MIN(m->q * m->r, E->g.Cg) * E->g.R * E->g.S * (uint64_t)a->word_bits;
+  E->filter_prefetch = 2 * block_bits_max <= E->glb.staging_bits;
+  E->state = ST_TILE;
+  *out = E;
+  return EY_OK;
+}
+
+ey_rc ey_engine_step(ey_engine *E, ey_cycle until, ey_err *err) {
+  if (E->rc) return ey_err_set(err, E->rc, "%s", E->err.msg);
+  if (!E->finished) {
+    E->blocked = 0;
+    ey_rc rc = advance(E, until, &E->err);
+    if (!rc && E->state == ST_DONE) {
+      if (E->o->check) rc = check_outputs(E, &E->err);
+      E->finished = 1;
+    }
+    if (rc) {
+      E->rc = rc;
+      return ey_err_set(err, rc, "%s", E->err.msg);
+    }
+  }
+  if (E->finished) return EY_DONE;
+  return E->blocked ? EY_WAIT : EY_OK;
+}
+
+ey_cycle ey_engine_now(const ey_engine *E) { return E->now; }
+
+int ey_engine_done(const ey_engine *E) { return E->finished; }
+
+void ey_engine_stats(const ey_engine *E, ey_meas *out) { collect(E, out); }
+
+ey_dram *ey_engine_dram(ey_engine *E) { return &E->dram; }
+
+void ey_engine_destroy(ey_engine *E) {
+  if (!E) return;
+  teardown(E);
+  free(E);
 }
 
 ey_rc ey_engine_run_layer(const ey_arch *a, const ey_layer *l, const ey_mapping *m,
                           const ey_engine_opts *o, const int16_t *ifmap, ey_meas *out, ey_err *err) {
-  ey_err why;
-  if (ey_mapping_check(l, a, m, &why))
-    return ey_err_set(err, EY_MISUSE, "%s: illegal mapping: %s", l->name, why.msg);
-  eng E;
-  memset(&E, 0, sizeof E);
   memset(out, 0, sizeof *out);
-  E.a = a;
-  E.l = l;
-  E.m = m;
-  E.o = o;
-  E.ms = out;
-  E.batch = o->step != EY_STEP_EXACT;
-  E.ifmap_in = ifmap;
-  ey_rc rc = setup(&E, err);
-  if (!rc) rc = run_layer(&E, err);
-  if (!rc && o->check) rc = check_outputs(&E, err);
-  if (!rc) {
-    ey_counts *c = &out->c;
-    for (int x = 0; x < E.npe; x++) {
-      const ey_pe_stats *s = &E.pe[x].stats;
-      c->macs += s->macs;
-      c->macs_gated += s->macs_gated;
-      for (int ty = 0; ty < 3; ty++) {
-        c->spad_reads[ty] += s->spad_reads[ty];
-        c->spad_writes[ty] += s->spad_writes[ty];
-      }
-    }
-    c->noc_ifmap = E.inoc.stats.transfers;
-    c->noc_ifmap_delivered = E.inoc.stats.delivered;
-    c->noc_filter = E.fnoc.stats.transfers;
-    c->noc_filter_delivered = E.fnoc.stats.delivered;
-    c->noc_psum_in = E.psum_in;
-    c->noc_psum_local = E.psum_local;
-    c->noc_psum_out = E.psum_out;
-    for (int ty = 0; ty < 3; ty++) {
-      c->glb_reads[ty] = E.glb.stats.reads[ty];
-      c->glb_writes[ty] = E.glb.stats.writes[ty];
-      c->dram_reads[ty] = E.dram.stats.read_words[ty];
-      c->dram_writes[ty] = E.dram.stats.write_words[ty];
-    }
-    out->cycles = E.now;
-    out->pes = (uint64_t)E.npe;
-    out->ifmap_bus_blocked = E.inoc.stats.blocked_cycles;
-    for (int ty = 0; ty < 3; ty++) out->dram_bits[ty] = E.dram.stats.read_bits[ty] + E.dram.stats.write_bits[ty];
-    out->glb_conflicts = E.glb.stats.conflicts;
-    out->glb_banks = E.glb.banks;
-    memcpy(out->glb_bank_reads, E.glb.stats.bank_reads, sizeof(uint64_t) * 3 * (size_t)E.glb.banks);
-    memcpy(out->glb_bank_writes, E.glb.stats.bank_writes, sizeof(uint64_t) * 3 * (size_t)E.glb.banks);
-    out->ifmap_multicasts = E.inoc.stats.multicasts;
-    out->ifmap_unicasts = E.inoc.stats.unicasts;
-    out->filter_multicasts = E.fnoc.stats.multicasts;
-    out->filter_unicasts = E.fnoc.stats.unicasts;
+  ey_engine *E;
+  ey_rc rc = ey_engine_create(a, l, m, o, ifmap, &E, err);
+  if (rc) return rc;
+  do rc = ey_engine_step(E, EY_CYCLE_NEVER, err);
+  while (rc == EY_OK);
+  if (rc == EY_WAIT) /* only a memory served from outside leaves a completion unsaid */
+    rc = ey_err_set(err, EY_MISUSE, "%s: the layer waits for a memory completion that nothing delivers", l->name);
+  if (rc == EY_DONE) {
+    rc = EY_OK;
+    collect(E, out);
   }
-  teardown(&E);
+  ey_engine_destroy(E);
   return rc;
 }

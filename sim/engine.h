@@ -6,6 +6,7 @@
 #ifndef EY_ENGINE_H
 #define EY_ENGINE_H
 
+#include "dram/dram.h"
 #include "mapper/mapper.h"
 
 #ifdef __cplusplus
@@ -73,6 +74,9 @@ typedef struct ey_engine_opts {
   void *sample_ctx;
   ey_cycle sample_from, sample_until;
   ey_cycle cycle_base;   /* the run cycle at which this layer starts */
+  /* The DRAM model; NULL: the arch's dram.impl. &ey_dram_external_ops lets the
+   * caller serve the requests (ey_engine_dram()). */
+  const ey_dram_ops *dram_ops;
 } ey_engine_opts;
 
 /* Access units and operations. A spad row names its PE (row-major index); NoC
@@ -99,6 +103,36 @@ typedef struct ey_meas {
   uint64_t glb_bank_writes[EY_GLB_MAX_BANKS][3];
   int checked;                   /* 1: every output equals the golden one */
 } ey_meas;
+
+/* The engine for one layer, steppable: create it, step it to a cycle (as often as
+ * needed), read its stats, destroy it. Stepping in chunks of any size gives the
+ * same results, counters and outputs as stepping in one call. */
+typedef struct ey_engine ey_engine;
+
+/* Builds the PEs, NoCs, GLB and DRAM for layer l, its mapping m and the options o,
+ * and the layer's data (`ifmap` as for ey_engine_run_layer()). a, l, m, o and
+ * ifmap must outlive the engine. EY_OK with *out set; EY_MISUSE for a mapping
+ * that fails ey_mapping_check(); EY_NOMEM. */
+ey_rc ey_engine_create(const ey_arch *a, const ey_layer *l, const ey_mapping *m, const ey_engine_opts *o,
+                       const int16_t *ifmap, ey_engine **out, ey_err *err);
+/* Simulates core cycles up to `until` (exclusive: ey_engine_now() is then until).
+ * Returns EY_OK when it got there; EY_DONE when the layer has ended (its last
+ * write done, its outputs checked when o->check; ey_engine_now() is then its
+ * cycle count, and later calls return EY_DONE); EY_WAIT when it stopped before
+ * `until` because it needs a DRAM completion that the memory has not given (an
+ * external memory: serve the requests of ey_engine_dram(), then step again);
+ * EY_MISMATCH when --check finds an output that differs from the golden
+ * convolution; EY_NOMEM; EY_MISUSE on an engine deadlock (a bug). After a failure
+ * every call returns the same rc and message. */
+ey_rc ey_engine_step(ey_engine *e, ey_cycle until, ey_err *err);
+ey_cycle ey_engine_now(const ey_engine *e); /* core cycles simulated so far */
+int ey_engine_done(const ey_engine *e);     /* 1 once a step returned EY_DONE */
+/* What has been measured so far (complete once done). */
+void ey_engine_stats(const ey_engine *e, ey_meas *out);
+/* The engine's memory front end: with the external model, the caller takes its
+ * requests (ey_dram_next_request) and gives their completions (ey_dram_complete). */
+ey_dram *ey_engine_dram(ey_engine *e);
+void ey_engine_destroy(ey_engine *e); /* NULL is a no-op */
 
 /* Runs one layer on `ifmap` ([N][C][H][W], e.g. replayed from an activation
  * trace) or, when it is NULL, on activations made from o->seed and o->zeros; the

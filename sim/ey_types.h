@@ -21,6 +21,7 @@ typedef int32_t ey_word;   /* one data value, sign-extended from data.word_bits 
   X(OK, "success")                                                            \
   X(FULL, "port full; retry next cycle")                                      \
   X(DONE, "nothing more to do")                                               \
+  X(WAIT, "waiting for a completion from outside")                             \
   X(NOMEM, "out of memory")                                                   \
   X(IO, "input/output error")                                                 \
   X(SYNTAX, "malformed input file")                                           \

@@ -242,6 +242,148 @@ TEST(EngineDeterminism, SameInputsSameMeasurements) {
   ExpectSameMeas(Simulate(k, m, EY_STEP_FAST, 0.5, 99), Simulate(k, m, EY_STEP_FAST, 0.5, 99));
 }
 
+// ---------------------------------------------------------------- the step API
+
+// The DRAM timing of the arch, for a memory that the test serves itself.
+ey_dram_cfg DramCfg(const ey_arch &a) {
+  return {(uint32_t)a.core_mhz, (uint32_t)a.dram_mhz, (uint32_t)a.dram_bus_bits, (uint32_t)a.word_bits,
+          (uint32_t)a.dram_latency};
+}
+
+// Steps a layer to the end in chunks of `chunk` cycles. Every step that is not
+// the last must stop exactly where it was asked to.
+ey_meas StepInChunks(const Case &k, const ey_mapping &m, int step, uint64_t chunk) {
+  ey_engine_opts o = eytest::Opts(step, 7, 0.5, 1);
+  ey_engine *e = nullptr;
+  ey_err err;
+  ey_meas meas{};
+  EXPECT_EQ(ey_engine_create(&k.a, &k.l, &m, &o, nullptr, &e, &err), EY_OK) << err.msg;
+  if (!e) return meas;
+  ey_rc rc;
+  uint64_t calls = 0;
+  while ((rc = ey_engine_step(e, ey_engine_now(e) + chunk, &err)) == EY_OK) {
+    calls++;
+    EXPECT_EQ(ey_engine_now(e) % chunk, 0u);
+    if (step == EY_STEP_EXACT && calls % 16 == 0) {
+      // Part way, exact stepping has counted every PE-cycle so far.
+      ey_meas part;
+      ey_engine_stats(e, &part);
+      uint64_t sum = 0;
+      for (int c = 0; c < EY_NCLASSES; c++) sum += part.classes[c];
+      EXPECT_EQ(sum, ey_engine_now(e) * (uint64_t)(k.a.rows * k.a.cols));
+    }
+  }
+  EXPECT_EQ(rc, EY_DONE) << err.msg;
+  EXPECT_TRUE(ey_engine_done(e));
+  EXPECT_EQ(ey_engine_step(e, ey_engine_now(e) + 1, &err), EY_DONE);  // done stays done
+  ey_engine_stats(e, &meas);
+  EXPECT_EQ(meas.checked, 1);
+  EXPECT_GE(calls, meas.cycles / chunk > 0 ? meas.cycles / chunk - 1 : 0);
+  ey_engine_destroy(e);
+  return meas;
+}
+
+TEST(EngineStep, ChunkedSteppingEqualsOneCall) {
+  for (const Case &k : Cases()) {
+    SCOPED_TRACE(k.what);
+    ey_mapping m = Best(k, EY_OBJ_CYCLES);
+    for (int step : {EY_STEP_FAST, EY_STEP_EXACT}) {
+      ey_meas whole = Simulate(k, m, step, 0.5);
+      for (uint64_t chunk : {1, 7, 100000}) {
+        SCOPED_TRACE(chunk);
+        ExpectSameMeas(StepInChunks(k, m, step, chunk), whole);
+      }
+    }
+  }
+}
+
+// A memory outside the engine: it takes the requests the engine has made and
+// says when each completes, as the fixed model `model` would, plus `late(req)`.
+template <class Late>
+ey_meas ServeFromOutside(const Case &k, const ey_mapping &m, int step, Late late, uint64_t *waits) {
+  ey_engine_opts o = eytest::Opts(step, 7, 0.5, 1);
+  o.dram_ops = &ey_dram_external_ops;
+  ey_engine *e = nullptr;
+  ey_err err;
+  ey_meas meas{};
+  EXPECT_EQ(ey_engine_create(&k.a, &k.l, &m, &o, nullptr, &e, &err), EY_OK) << err.msg;
+  if (!e) return meas;
+  ey_dram model;
+  ey_dram_cfg cfg = DramCfg(k.a);
+  ey_dram_init(&model, &cfg, &ey_dram_fixed_ops);
+  ey_rc rc;
+  *waits = 0;
+  while ((rc = ey_engine_step(e, EY_CYCLE_NEVER, &err)) == EY_WAIT) {
+    (*waits)++;
+    ey_dram_req r;
+    int served = 0;
+    while (ey_dram_next_request(ey_engine_dram(e), &r)) {
+      uint64_t id = ey_dram_request(&model, r.issued, r.addr, r.words, r.bits, r.type, r.is_write);
+      EXPECT_EQ(id, r.id);
+      EXPECT_EQ(ey_dram_complete(ey_engine_dram(e), r.id, ey_dram_done_at(&model, id) + late(r)), EY_OK);
+      served++;
+    }
+    EXPECT_GT(served, 0);  // it waited for something it had asked for
+    if (!served) break;
+  }
+  EXPECT_EQ(rc, EY_DONE) << err.msg;
+  ey_engine_stats(e, &meas);
+  EXPECT_EQ(meas.checked, 1);
+  ey_dram_fini(&model);
+  ey_engine_destroy(e);
+  return meas;
+}
+
+TEST(EngineStep, AnOutsideMemoryWithTheFixedTimingGivesTheSameLayer) {
+  for (const Case &k : Cases()) {
+    SCOPED_TRACE(k.what);
+    ey_mapping m = Best(k, EY_OBJ_CYCLES);
+    uint64_t waits;
+    ey_meas outside = ServeFromOutside(k, m, EY_STEP_FAST, [](const ey_dram_req &) { return 0; }, &waits);
+    EXPECT_GT(waits, 0u);
+    ExpectSameMeas(outside, Simulate(k, m, EY_STEP_FAST, 0.5));
+  }
+}
+
+// The first request is the first ifmap tile, which the array waits for before
+// anything else happens; every later request is made after it completes, on an
+// idle bus. Delivering it D cycles late therefore delays every event by D: the
+// layer by exactly D, all of it DRAM wait, nothing else changed. The same holds
+// for the writes, of which the last one ends the layer. (D is a multiple of the
+// 10 core cycles that make 3 link cycles at 200 and 60 MHz, so the shifted
+// requests meet the link clock at the same phase.)
+TEST(EngineStep, ACompletionDeliveredLateDelaysTheLayerByExactlyThatMuch) {
+  const uint64_t D = 1000;
+  for (const Case &k : Cases()) {
+    SCOPED_TRACE(k.what);
+    ey_mapping m = Best(k, EY_OBJ_CYCLES);
+    for (int step : {EY_STEP_FAST, EY_STEP_EXACT}) {
+      ey_meas base = Simulate(k, m, step, 0.5);
+      uint64_t waits;
+      ey_meas first = ServeFromOutside(k, m, step, [&](const ey_dram_req &r) { return r.id == 1 ? D : 0; }, &waits);
+      EXPECT_EQ(first.cycles, base.cycles + D);
+      EXPECT_EQ(first.dram_wait_cycles, base.dram_wait_cycles + D);
+      ExpectSameCounts(first.c, base.c);
+      EXPECT_EQ(first.classes[EY_CL_MAC], base.classes[EY_CL_MAC]);
+      ey_meas writes = ServeFromOutside(k, m, step, [&](const ey_dram_req &r) { return r.is_write ? D : 0; }, &waits);
+      EXPECT_EQ(writes.cycles, base.cycles + D);
+      EXPECT_EQ(writes.dram_wait_cycles, base.dram_wait_cycles + D);
+      EXPECT_EQ(writes.classes[EY_CL_IDLE], base.classes[EY_CL_IDLE] + D * (uint64_t)(k.a.rows * k.a.cols));
+    }
+  }
+}
+
+TEST(EngineStep, RunLayerRefusesAMemoryThatNeverAnswers) {
+  Case k = Cases()[0];
+  ey_mapping m = Best(k);
+  ey_engine_opts o = eytest::Opts(EY_STEP_FAST, 7, 0.0, 0);
+  o.dram_ops = &ey_dram_external_ops;
+  ey_meas meas;
+  ey_err err;
+  EXPECT_EQ(ey_engine_run_layer(&k.a, &k.l, &m, &o, nullptr, &meas, &err), EY_MISUSE);
+  EXPECT_STREQ(err.msg, "L: the layer waits for a memory completion that nothing delivers");
+}
+
 // ---------------------------------------------------------------- NoC unit tests
 
 TEST(Noc, MulticastReachesExactlyTheMatchingPes) {
