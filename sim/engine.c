@@ -112,12 +112,21 @@ struct ey_engine {
   int *bots, *tops;    /* the chains' first PEs (fed by the psum GIN) and last */
   int *dirty;          /* PEs with a delivery or FIFO change to commit */
   unsigned char *is_dirty, *is_done;
-  ey_cycle *sleep_until; /* fast stepping: a PE mid-column with nothing to forward
-                            is not visited before this cycle */
-  int *awake, nawake;  /* fast stepping: the active PEs to visit this cycle */
-  int *wheel;          /* sleeping PEs by wake cycle mod wheel_size: list heads */
-  int *wheel_next;     /* ... and links, per PE */
-  int wheel_size, nsleep; /* a power of two above the longest column */
+  /* Fast stepping visits only the PEs that can change. A PE whose next cycles
+   * repeat its last one sleeps: it is not visited, and each cycle it sleeps is
+   * counted in its class when it wakes. A PE mid-column sleeps until the
+   * column's last cycle (a timed wake, on the wheel); a PE that waits for an
+   * ifmap word, a psum from below or room above is woken by that event. */
+  int *awake, nawake;  /* the active PEs to visit this cycle */
+  unsigned char *asleep;    /* per PE: 1 while asleep */
+  unsigned char *on_event;  /* ... woken by a delivery, a push or a pop above */
+  unsigned char *sleep_cls; /* ... the class of every cycle it sleeps */
+  ey_cycle *sleep_from;     /* ... the first cycle it was not visited */
+  ey_cycle *sleep_until;    /* ... its timed wake (a running column), or 0 */
+  int *wheel;          /* timed sleepers by wake cycle mod wheel_size: list heads */
+  int *wheel_next, *wheel_prev; /* ... and links, per PE */
+  int wheel_size, nsleep; /* a power of two above the longest column; timed sleepers */
+  int *down;           /* per PE: the PE below in its chain, or -1 */
   /* Waveform sampling (exact stepping only). */
   uint64_t *gated_seen; /* per PE: gated MACs already reported (access detail) */
   int sampling;
@@ -395,6 +404,45 @@ static size_t chain_psum(const eng *E, const tile *t, int fp, int ti, int pf, in
   return psum_index(E, t, im, fp - t->f0 + ti * E->m->p + pp, o - t->o0, f);
 }
 
+/* Puts PE x to sleep after its visit in cycle `now`, in class cls. A running
+ * column (run_left > 1 after this cycle) wakes it for its last cycle; `event`
+ * lets a delivery, a push or a pop above wake it earlier. */
+static void pe_sleep(eng *E, int x, int cls, int event) {
+  E->asleep[x] = 1;
+  E->on_event[x] = (unsigned char)event;
+  E->sleep_cls[x] = (unsigned char)cls;
+  E->sleep_from[x] = E->now + 1;
+  const int left = E->pe[x].run_left;
+  if (left) {
+    ey_cycle at = E->now + (ey_cycle)left;
+    E->sleep_until[x] = at;
+    int *head = &E->wheel[at & (ey_cycle)(E->wheel_size - 1)];
+    E->wheel_prev[x] = -1;
+    E->wheel_next[x] = *head;
+    if (*head >= 0) E->wheel_prev[*head] = x;
+    *head = x;
+    E->nsleep++;
+  }
+}
+
+/* Wakes PE x to be visited in cycle `at`: the cycles it slept are counted in its
+ * class, and a running column is counted down by as many. */
+static void pe_wake(eng *E, int x, ey_cycle at) {
+  const uint64_t slept = at - E->sleep_from[x];
+  E->ps.cl[E->sleep_cls[x]] += slept;
+  if (E->sleep_until[x]) {
+    ey_pe_skip(&E->pe[x], (int)slept);
+    int nx = E->wheel_next[x], pv = E->wheel_prev[x];
+    if (pv >= 0) E->wheel_next[pv] = nx;
+    else E->wheel[E->sleep_until[x] & (ey_cycle)(E->wheel_size - 1)] = nx;
+    if (nx >= 0) E->wheel_prev[nx] = pv;
+    E->sleep_until[x] = 0;
+    E->nsleep--;
+  }
+  E->asleep[x] = 0;
+  E->awake[E->nawake++] = x;
+}
+
 /* Starts pass os..os+ea-1 of filter block (fp, pa) of tile t: programs the PEs,
  * wires the chains and loads the ifmap network's IDs. pass_cycles() then runs it. */
 static void pass_begin(eng *E, const tile *t, int fp, int pa, int os, int ea) {
@@ -423,6 +471,7 @@ static void pass_begin(eng *E, const tile *t, int fp, int pa, int os, int ea) {
           E->grp[x] = ti;
           E->lcol[x] = j;
           E->up[x] = pos + 1 < chain ? place(E, ti, (pos + 1) / E->g.R, (pos + 1) % E->g.R, j) : -1;
+          E->down[x] = -1;
           E->has_in[x] = pos > 0 || !first_cb;
           memset(&E->pin[x], 0, sizeof E->pin[x]);
           E->gin_seq[x] = E->gon_seq[x] = 0;
@@ -457,7 +506,9 @@ static void pass_begin(eng *E, const tile *t, int fp, int pa, int os, int ea) {
     E->is_done[x] = 0;
     E->is_dirty[x] = 0;
     E->sleep_until[x] = 0;
+    E->asleep[x] = 0;
     E->awake[k] = x;
+    if (E->up[x] >= 0) E->down[E->up[x]] = x;
   }
   E->nawake = E->nact;
   E->nsleep = 0;
@@ -575,10 +626,11 @@ static int pass_cycles(eng *E, ey_cycle limit, ey_err *err) {
     /* 3. GON: grants for the chains' last PEs that can send, round robin. */
     for (int k = 0, granted = 0; k < ntop; k++) {
       int x = E->tops[(P->gon_rr + k) % ntop];
+      E->granted[x] = 0;
+      if (granted >= a->noc_gon_wpc || !ey_pe_pend_ready(&E->pe[x], E->now) || (E->has_in[x] && !E->pin[x].n))
+        continue;
       size_t at = chain_psum(E, t, fp, E->grp[x], E->pe[x].prog.p, os + E->lcol[x], E->gon_seq[x]);
-      E->granted[x] = granted < a->noc_gon_wpc && ey_pe_pend_ready(&E->pe[x], E->now) &&
-                      (!E->has_in[x] || E->pin[x].n) &&
-                      ey_glb_try(&E->glb, EY_GLB_R_PSUM, at, EY_GLB_PSUM, 1); /* the write's bank port */
+      E->granted[x] = (unsigned char)ey_glb_try(&E->glb, EY_GLB_R_PSUM, at, EY_GLB_PSUM, 1); /* the write's bank port */
       /* A granted PE forwards this cycle; its write is reported here, in the
        * arbiter's order, so that traces do not depend on the order of visits. */
       if (E->granted[x]) {
@@ -593,18 +645,9 @@ static int pass_cycles(eng *E, ey_cycle limit, ey_err *err) {
      *    PEs due this cycle wake first; the order of visits cannot matter, since
      *    every decision reads the state at the start of the cycle. */
     int running = E->nsleep > 0;
-    if (E->nsleep) {
+    if (E->nsleep) { /* awake for their columns' last cycle */
       int *head = &E->wheel[E->now & (ey_cycle)(E->wheel_size - 1)];
-      for (int x = *head; x >= 0; x = E->wheel_next[x]) {
-        ey_pe *pe = &E->pe[x];
-        /* Awake for the column's last cycle: its slept cycles were all MACs. */
-        cl[EY_CL_MAC] += (uint64_t)pe->run_left - 1;
-        ey_pe_skip(pe, pe->run_left - 1);
-        E->sleep_until[x] = 0;
-        E->awake[E->nawake++] = x;
-        E->nsleep--;
-      }
-      *head = -1;
+      while (*head >= 0) pe_wake(E, *head, E->now);
     }
     for (int k = 0; k < E->nawake; k++) {
       int x = E->awake[k];
@@ -616,15 +659,12 @@ static int pass_cycles(eng *E, ey_cycle limit, ey_err *err) {
         pe->run_left--;
         cl[EY_CL_MAC]++;
         E->cls[x] = EY_CL_MAC;
-        E->sleep_until[x] = E->now + (ey_cycle)pe->run_left;
-        int *head = &E->wheel[E->sleep_until[x] & (ey_cycle)(E->wheel_size - 1)];
-        E->wheel_next[x] = *head;
-        *head = x;
-        E->nsleep++;
+        pe_sleep(E, x, EY_CL_MAC, 0);
         E->awake[k--] = E->awake[--E->nawake];
         running = 1;
         continue;
       }
+      int did = 0; /* it forwarded a psum, or started or ended a column */
       int stuck = 0; /* why the oldest psum could not move: a class */
       if (pe->pend_n && !ey_pe_pend_ready(pe, E->now)) {
         stuck = EY_CL_WAIT_PSUM; /* still in the MAC pipeline */
@@ -655,7 +695,7 @@ static int pass_cycles(eng *E, ey_cycle limit, ey_err *err) {
             E->glb.psum[chain_psum(E, t, fp, E->grp[x], pe->prog.p, os + E->lcol[x], E->gon_seq[x]++)] = v;
             E->psum_out++;
           }
-          changed = 1;
+          changed = did = 1;
         } else {
           stuck = in_ok ? EY_CL_BLOCKED_OUT : EY_CL_WAIT_PSUM;
         }
@@ -663,7 +703,7 @@ static int pass_cycles(eng *E, ey_cycle limit, ey_err *err) {
       int cls;
       if (pe->run_left) {
         if (ey_pe_mac(pe, E->batch, E->now)) {
-          changed = 1;
+          changed = did = 1;
           observe_column(E, x);
         }
         cls = EY_CL_MAC;
@@ -676,7 +716,7 @@ static int pass_cycles(eng *E, ey_cycle limit, ey_err *err) {
           ey_pe_start_column(pe, E->batch);
           if (ey_pe_mac(pe, E->batch, E->now)) observe_column(E, x);
           cls = EY_CL_MAC;
-          changed = 1;
+          changed = did = 1;
         }
       } else if (pe->pend_n) {
         cls = stuck ? stuck : EY_CL_WAIT_PSUM;
@@ -690,11 +730,22 @@ static int pass_cycles(eng *E, ey_cycle limit, ey_err *err) {
       }
       E->cls[x] = (unsigned char)cls;
       cl[cls]++;
+      /* Nothing happened but a countdown, and nothing the PE waits on moves by
+       * itself (its oldest psum, if any, has left the pipeline, and the GON,
+       * which a chain's last PE waits on, arbitrates every cycle): its next
+       * cycles repeat this one until an event wakes it, or its column's last
+       * cycle comes. */
+      if (E->batch && !did && (!pe->pend_n || (E->up[x] >= 0 && ey_pe_pend_ready(pe, E->now))) &&
+          pe->run_left != 1) {
+        pe_sleep(E, x, cls, 1);
+        E->awake[k--] = E->awake[--E->nawake];
+      }
     }
     cl[EY_CL_IDLE] += (uint64_t)(E->npe - E->nact);
     /* 5. Commit: deliveries become visible next cycle. */
     for (int k = 0; k < ndirty; k++) {
       int x = E->dirty[k];
+      int woke = E->inc[x] || E->pin[x].pushed; /* x sees new data */
       if (E->inc[x]) {
         ey_pe_commit_ifmap(&E->pe[x], E->inc[x]);
         E->inc[x] = 0;
@@ -705,6 +756,11 @@ static int pass_cycles(eng *E, ey_cycle limit, ey_err *err) {
         f->n++;
         f->pushed = 0;
       }
+      if (f->popped) { /* room for the PE below */
+        int d = E->down[x];
+        if (d >= 0 && E->asleep[d] && E->on_event[d]) pe_wake(E, d, E->now + 1);
+      }
+      if (woke && E->asleep[x] && E->on_event[x]) pe_wake(E, x, E->now + 1);
       f->popped = 0;
       E->is_dirty[x] = 0;
     }
@@ -767,7 +823,7 @@ static int pass_cycles(eng *E, ey_cycle limit, ey_err *err) {
         if (skip) {
           for (int k = 0; k < E->nact; k++) {
             int x = E->act[k];
-            if (E->sleep_until[x]) continue; /* counted when it wakes */
+            if (E->asleep[x]) continue; /* counted when it wakes */
             if (E->pe[x].run_left) ey_pe_skip(&E->pe[x], (int)skip);
             cl[E->cls[x]] += skip;
           }
@@ -783,6 +839,8 @@ static int pass_cycles(eng *E, ey_cycle limit, ey_err *err) {
   }
 #undef DIRTY
   if (P->ndone < E->nact) return 0;
+  for (int k = 0; k < E->nact; k++) /* done PEs asleep to the end */
+    if (E->asleep[E->act[k]]) pe_wake(E, E->act[k], E->now);
   for (int c = 0; c < EY_NCLASSES; c++) E->ms.classes[c] += cl[c];
   memset(cl, 0, sizeof P->cl);
   E->ms.passes++;
@@ -1037,6 +1095,12 @@ static ey_rc setup(eng *E, ey_err *err) {
   E->is_dirty = calloc((size_t)E->npe, 1);
   E->is_done = calloc((size_t)E->npe, 1);
   E->sleep_until = calloc((size_t)E->npe, sizeof *E->sleep_until);
+  E->sleep_from = calloc((size_t)E->npe, sizeof *E->sleep_from);
+  E->asleep = calloc((size_t)E->npe, 1);
+  E->on_event = calloc((size_t)E->npe, 1);
+  E->sleep_cls = calloc((size_t)E->npe, 1);
+  E->wheel_prev = calloc((size_t)E->npe, sizeof *E->wheel_prev);
+  E->down = calloc((size_t)E->npe, sizeof *E->down);
   E->gated_seen = calloc((size_t)E->npe, sizeof *E->gated_seen);
   E->awake = calloc((size_t)E->npe, sizeof *E->awake);
   E->wheel_next = calloc((size_t)E->npe, sizeof *E->wheel_next);
@@ -1069,7 +1133,8 @@ static ey_rc setup(eng *E, ey_err *err) {
   if (!E->pe || !E->act || !E->up || !E->has_in || !E->granted || !E->cls || !E->inc || !E->room || !E->pin ||
       !E->gin_seq || !E->gon_seq || !E->chain_pos || !E->targets || !E->rowmap[0] || !E->rowmap[1] || !E->tg || !E->tg_off ||
       !E->srows || !E->grp || !E->lcol || !E->bots || !E->tops || !E->dirty || !E->is_dirty ||
-      !E->is_done || !E->sleep_until || !E->gated_seen || !E->awake || !E->wheel_next || !E->wheel)
+      !E->is_done || !E->sleep_until || !E->gated_seen || !E->awake || !E->wheel_next || !E->wheel ||
+      !E->sleep_from || !E->asleep || !E->on_event || !E->sleep_cls || !E->wheel_prev || !E->down)
     return ey_err_set(err, EY_NOMEM, "out of memory");
   for (int x = 0; x < E->npe; x++)
     if (ey_pe_init(&E->pe[x], a->filter_spad_words, a->ifmap_spad_words, a->ifmap_fifo_words,
@@ -1142,6 +1207,12 @@ static void teardown(eng *E) {
   free(E->is_dirty);
   free(E->is_done);
   free(E->sleep_until);
+  free(E->sleep_from);
+  free(E->asleep);
+  free(E->on_event);
+  free(E->sleep_cls);
+  free(E->wheel_prev);
+  free(E->down);
   free(E->gated_seen);
   free(E->awake);
   free(E->wheel);
