@@ -5,8 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-ey_rc ey_pe_init(ey_pe *pe, int filt_words, int ifm_words, int fifo_words, int psum_words) {
+ey_rc ey_pe_init(ey_pe *pe, int filt_words, int ifm_words, int fifo_words, int psum_words, int pin_words) {
   memset(pe, 0, sizeof *pe);
+  assert(pin_words >= 1 && pin_words <= EY_PE_PIN_MAX);
+  pe->pin_depth = pin_words;
   pe->filt_words = filt_words;
   pe->ifm_words = ifm_words;
   pe->fifo_words = fifo_words;
@@ -45,6 +47,8 @@ void ey_pe_program(ey_pe *pe, const ey_pe_prog *prog) {
   pe->run_left = pe->mac_idx = 0;
   pe->pend_head = pe->pend_n = 0;
   pe->cols_done = 0;
+  pe->inc = 0;
+  pe->pin_head = pe->pin_n = pe->pin_popped = pe->pin_pushed = 0;
 }
 
 void ey_pe_load_filter(ey_pe *pe, int i, ey_word v) {
@@ -53,10 +57,28 @@ void ey_pe_load_filter(ey_pe *pe, int i, ey_word v) {
   pe->stats.spad_writes[EY_PE_FILTER]++;
 }
 
-void ey_pe_put_ifmap(ey_pe *pe, int k, ey_word v) {
-  assert(k < ey_pe_ifmap_room(pe));
-  pe->ifm[(pe->arrived + (uint64_t)k) % (uint64_t)pe->cap] = v;
+void ey_pe_put_ifmap(ey_pe *pe, ey_word v) {
+  assert(ey_pe_ifmap_room(pe) > 0);
+  pe->ifm[ey_pe_ifmap_slot(pe)] = v;
+  pe->inc++;
   pe->stats.spad_writes[EY_PE_IFMAP]++;
+}
+
+int ey_pe_commit(ey_pe *pe) {
+  int r = pe->pin_popped ? EY_PE_POPPED : 0;
+  if (pe->inc) {
+    pe->arrived += (uint64_t)pe->inc;
+    pe->inc = 0;
+    r |= 1;
+  }
+  if (pe->pin_pushed) {
+    pe->pin_v[(pe->pin_head + pe->pin_n) % EY_PE_PIN_MAX] = pe->pin_pushv;
+    pe->pin_n++;
+    pe->pin_pushed = 0;
+    r |= 1;
+  }
+  pe->pin_popped = 0;
+  return r;
 }
 
 /* Words of image im that come before needed-column index x (all q channels). */
@@ -119,7 +141,7 @@ static void do_column(ey_pe *pe) {
 
 void ey_pe_start_column(ey_pe *pe, int batch) {
   const ey_pe_prog *g = &pe->prog;
-  assert(pe->run_left == 0 && ey_pe_window_ready(pe) && ey_pe_psum_room(pe));
+  assert(pe->run_left == 0 && ey_pe_window_ready(pe) && ey_pe_spad_room(pe));
   memset(pe->acc, 0, sizeof *pe->acc * (size_t)g->p);
   pe->run_left = g->q * g->S * g->p;
   pe->mac_idx = 0;
@@ -155,4 +177,57 @@ void ey_pe_pend_pop(ey_pe *pe) {
   pe->pend_head = (pe->pend_head + 1) % pe->psum_words;
   pe->pend_n--;
   pe->stats.spad_reads[EY_PE_PSUM]++;
+}
+
+int ey_pe_tick(ey_pe *pe, ey_cycle now, int batch, int out_ok, uint32_t *out) {
+  int r = 0;
+  int stuck = 0; /* why the oldest psum could not move: a class */
+  if (pe->pend_n && !ey_pe_pend_ready(pe, now)) {
+    stuck = EY_CL_WAIT_PSUM; /* still in the MAC pipeline */
+  } else if (pe->pend_n) {
+    const int in_ok = ey_pe_psum_in_ready(pe);
+    if (in_ok && out_ok) {
+      uint32_t v = ey_pe_pend_front(pe);
+      ey_pe_pend_pop(pe);
+      if (pe->prog.has_in) {
+        v += pe->pin_v[pe->pin_head];
+        pe->pin_head = (pe->pin_head + 1) % EY_PE_PIN_MAX;
+        pe->pin_n--;
+        pe->pin_popped = 1;
+        r |= EY_PE_POPPED;
+      }
+      *out = v;
+      r |= EY_PE_FWD;
+    } else {
+      stuck = in_ok ? EY_CL_BLOCKED_OUT : EY_CL_WAIT_PSUM;
+    }
+  }
+  int cls;
+  if (pe->run_left) {
+    if (ey_pe_mac(pe, batch, now)) r |= EY_PE_ENDED;
+    cls = EY_CL_MAC;
+  } else if (pe->cols_done < ey_pe_columns(pe)) {
+    if (!ey_pe_window_ready(pe)) {
+      cls = EY_CL_WAIT_IFMAP;
+    } else if (!ey_pe_spad_room(pe)) {
+      cls = stuck ? stuck : EY_CL_WAIT_PSUM;
+    } else {
+      ey_pe_start_column(pe, batch);
+      r |= EY_PE_STARTED;
+      if (ey_pe_mac(pe, batch, now)) r |= EY_PE_ENDED;
+      cls = EY_CL_MAC;
+    }
+  } else if (pe->pend_n) {
+    cls = stuck ? stuck : EY_CL_WAIT_PSUM;
+  } else {
+    cls = EY_CL_IDLE;
+  }
+  return r | cls;
+}
+
+ey_cycle ey_pe_next_event(const ey_pe *pe, ey_cycle now) {
+  ey_cycle next = EY_PE_NEVER;
+  if (pe->run_left) next = now + (ey_cycle)pe->run_left; /* the column's last cycle */
+  if (pe->pend_n && ey_pe_pend_at(pe) > now && ey_pe_pend_at(pe) < next) next = ey_pe_pend_at(pe);
+  return next;
 }

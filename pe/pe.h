@@ -8,7 +8,14 @@
  * and images interleaved in one PE). A column starts when its window of ifmap
  * values has arrived and the psum spad has room for p more psums; it then runs
  * without a stall, which is what lets sim/'s fast stepping do a column's arithmetic
- * at its start. Finished psums wait in the psum spad until the chain forwards them. */
+ * at its start. Finished psums wait in the psum spad until the chain forwards them.
+ *
+ * Each cycle sim/ calls ey_pe_tick(), which forwards the oldest finished psum
+ * (added to the one from the PE below, or from the GLB, waiting in the PE's psum
+ * input FIFO) when the output can take it, runs the sequencer, and reports the
+ * cycle's class. Ports are registered: ifmap words and psums delivered in cycle t
+ * (ey_pe_put_ifmap, ey_pe_psum_push) are seen in t + 1, after ey_pe_commit(); every
+ * test of room or data reads the state at the start of the cycle. */
 #ifndef EY_PE_H
 #define EY_PE_H
 
@@ -19,6 +26,21 @@ extern "C" {
 #endif
 
 enum { EY_PE_IFMAP = 0, EY_PE_FILTER = 1, EY_PE_PSUM = 2 };
+
+/* Where every PE-cycle goes; the classes sum to cycles x PEs. */
+enum {
+  EY_CL_MAC = 0,     /* a MAC slot, zero-gated ones included */
+  EY_CL_WAIT_IFMAP,  /* the next column's ifmap window has not arrived (GLB or DRAM) */
+  EY_CL_WAIT_FILTER, /* the pass block's filters are not yet out of DRAM */
+  EY_CL_WAIT_PSUM,   /* the psum spad is full and its oldest psum waits for the
+                        psum from below (or from the GLB) */
+  EY_CL_BLOCKED_OUT, /* the psum spad is full and the PE above (or the GON) is full */
+  EY_CL_LOAD,        /* filter spads being loaded between passes */
+  EY_CL_IDLE,        /* not used by the mapping, or done with its share of the pass */
+  EY_NCLASSES
+};
+
+#define EY_PE_PIN_MAX 16 /* pe.psum_fifo_words at most (sim/config.c) */
 
 typedef struct ey_pe_stats { /* raw counters; ratios are made at report time */
   uint64_t macs;        /* MAC slots, gated ones included */
@@ -37,6 +59,8 @@ typedef struct ey_pe_prog { /* one pass's work */
   int zero_gating; /* 1: a zero ifmap value gates its MACs */
   int latency;     /* cycles from a MAC's issue to its sum in the psum spad: operand
                       fetch + pe.mul_stages + accumulate */
+  int has_in;      /* 1: each forwarded psum adds one from the psum input FIFO (from
+                      the PE below, or the GLB's of earlier channel blocks) */
 } ey_pe_prog;
 
 typedef struct ey_pe {
@@ -57,11 +81,28 @@ typedef struct ey_pe {
   int mac_idx;         /* exact stepping: the next MAC of the running column */
   int pend_head, pend_n;
   uint64_t cols_done;  /* columns finished this pass */
+  int inc;             /* private: ifmap words delivered this cycle */
+  /* private: the psum input FIFO of `pin_depth` words */
+  uint32_t pin_v[EY_PE_PIN_MAX];
+  int pin_head, pin_n, pin_depth;
+  int pin_popped;      /* the PE popped a word this cycle */
+  int pin_pushed;      /* a push this cycle, seen after the commit */
+  uint32_t pin_pushv;
   ey_pe_stats stats;   /* read-only */
 } ey_pe;
 
-/* Allocates the spads: words of each, and the ifmap FIFO depth. EY_NOMEM. */
-ey_rc ey_pe_init(ey_pe *pe, int filt_words, int ifm_words, int fifo_words, int psum_words);
+/* What ey_pe_tick() did, besides its class (the low bits: an EY_CL_* value). */
+enum {
+  EY_PE_CLASS = 0xF,   /* mask of the class */
+  EY_PE_FWD = 0x10,    /* a psum went out: ey_pe_tick()'s *out */
+  EY_PE_POPPED = 0x20, /* ... taking a psum from the input FIFO (room below) */
+  EY_PE_STARTED = 0x40, /* a column started */
+  EY_PE_ENDED = 0x80   /* a column's last MAC issued */
+};
+
+/* Allocates the spads: words of each, the ifmap FIFO depth and the psum input
+ * FIFO depth (1 .. EY_PE_PIN_MAX). EY_NOMEM. */
+ey_rc ey_pe_init(ey_pe *pe, int filt_words, int ifm_words, int fifo_words, int psum_words, int pin_words);
 void ey_pe_fini(ey_pe *pe);
 /* Starts a pass. The program must fit the spads (the mapper guarantees it). */
 void ey_pe_program(ey_pe *pe, const ey_pe_prog *prog);
@@ -69,14 +110,53 @@ void ey_pe_program(ey_pe *pe, const ey_pe_prog *prog);
  * of the passes that follow. */
 void ey_pe_load_filter(ey_pe *pe, int i, ey_word v);
 
-/* Free ifmap slots, from the start-of-cycle state. */
+/* Free ifmap slots for more words this cycle: the start-of-cycle room less the
+ * words already delivered in it. */
 static inline int ey_pe_ifmap_room(const ey_pe *pe) {
-  return pe->cap - (int)(pe->arrived - pe->retired);
+  return pe->cap - (int)(pe->arrived - pe->retired) - pe->inc;
 }
-/* Stores the k-th word delivered this cycle (k = 0, 1, ...); the PE sees it once
- * ey_pe_commit_ifmap() has run at the end of the cycle. */
-void ey_pe_put_ifmap(ey_pe *pe, int k, ey_word v);
-static inline void ey_pe_commit_ifmap(ey_pe *pe, int k) { pe->arrived += (uint64_t)k; }
+/* Stores an ifmap word delivered this cycle (room > 0); the PE sees it once
+ * ey_pe_commit() has run at the end of the cycle. */
+void ey_pe_put_ifmap(ey_pe *pe, ey_word v);
+/* The ring slot the next delivered word takes (access traces). */
+static inline uint64_t ey_pe_ifmap_slot(const ey_pe *pe) {
+  return (pe->arrived + (uint64_t)pe->inc) % (uint64_t)pe->cap;
+}
+
+/* The psum input FIFO, as the PE below (or the psum GIN) sees it at the start of
+ * the cycle: 1 when it can take a psum this cycle. */
+static inline int ey_pe_psum_room(const ey_pe *pe) {
+  return pe->pin_n + pe->pin_popped + pe->pin_pushed < pe->pin_depth;
+}
+/* Pushes a psum into the input FIFO (room); seen after ey_pe_commit(). */
+static inline void ey_pe_psum_push(ey_pe *pe, uint32_t v) {
+  pe->pin_pushv = v;
+  pe->pin_pushed = 1;
+}
+/* 1 when a forwarded psum has what it adds: no input, or a psum in the FIFO at
+ * the start of the cycle. */
+static inline int ey_pe_psum_in_ready(const ey_pe *pe) {
+  return !pe->prog.has_in || pe->pin_n - pe->pin_popped > 0;
+}
+
+/* Ends the cycle: the ifmap words and the psum delivered in it become visible.
+ * Returns EY_PE_POPPED when the PE popped its input FIFO in the cycle (the PE
+ * below may send again), | 1 when it received data (it may start or forward). */
+int ey_pe_commit(ey_pe *pe);
+
+/* One cycle, `now`, of the PE: forwards its oldest finished psum when it has left
+ * the MAC pipeline, its input is ready and out_ok (room above, or a GON grant),
+ * writing the sum to *out; then the sequencer: the running column's MAC, or the
+ * next column's start when its window has arrived and the psum spad has room.
+ * `batch`: fast stepping (see ey_pe_start_column). Returns the cycle's EY_CL_*
+ * class | EY_PE_FWD / EY_PE_POPPED / EY_PE_STARTED / EY_PE_ENDED. */
+int ey_pe_tick(ey_pe *pe, ey_cycle now, int batch, int out_ok, uint32_t *out);
+
+/* The first cycle after `now` in which the PE can change anything on its own (a
+ * column's last cycle, a psum leaving the MAC pipeline), or EY_PE_NEVER when only
+ * its inputs can (an ifmap word, a psum from below, room above). */
+#define EY_PE_NEVER UINT64_MAX
+ey_cycle ey_pe_next_event(const ey_pe *pe, ey_cycle now);
 
 /* Total columns of the pass. */
 static inline uint64_t ey_pe_columns(const ey_pe *pe) {
@@ -85,7 +165,7 @@ static inline uint64_t ey_pe_columns(const ey_pe *pe) {
 /* 1 when the next column has its ifmap window (start-of-cycle state). */
 int ey_pe_window_ready(const ey_pe *pe);
 /* 1 when the psum spad has room for the next column's p psums. */
-static inline int ey_pe_psum_room(const ey_pe *pe) {
+static inline int ey_pe_spad_room(const ey_pe *pe) {
   return pe->pend_n + pe->prog.p <= pe->psum_words;
 }
 /* Starts the next column (window ready, psum room). With `batch`, all of its MACs

@@ -42,15 +42,6 @@ const char *const ey_class_names[EY_NCLASSES] = {"mac",         "wait_ifmap", "w
 
 typedef struct ey_engine eng;
 
-#define PIN_MAX 16 /* pe.psum_fifo_words at most */
-
-typedef struct pfifo { /* a PE's psum input FIFO */
-  uint32_t v[PIN_MAX];
-  int head, n;
-  int popped;          /* its consumer popped a word this cycle */
-  int pushed;          /* a push decided this cycle, applied at commit */
-  uint32_t pushv;
-} pfifo;
 
 typedef struct tile { /* one ifmap tile: the channels of a block, rows of a GLB tile */
   int g, i0, na, f0, ma, o0, ta, c0, ca;
@@ -100,10 +91,8 @@ struct ey_engine {
   /* per-pass scratch, per physical PE */
   int *act, nact;
   int *up;
-  unsigned char *has_in, *granted, *cls;
-  int *inc;            /* ifmap words delivered this cycle, per PE */
+  unsigned char *granted, *cls;
   int *room;           /* ifmap slots free, per PE, from the start of the cycle */
-  pfifo *pin;
   uint64_t *gin_seq;   /* psums the psum GIN brought to a chain's first PE */
   uint64_t *gon_seq;   /* psums a chain's last PE sent on the GON (a one-PE chain
                           has both) */
@@ -464,7 +453,8 @@ static void pass_begin(eng *E, const tile *t, int fp, int pa, int os, int ea) {
         for (int j = 0; j < ea; j++) {
           int x = place(E, ti, ri, i, j), pos = ri * E->g.R + i;
           ey_pe_prog pg = {t->na, E->g.F, EY_MIN(m->q, t->ca - ri * m->q), EY_MIN(m->p, pa - ti * m->p),
-                           E->g.S, E->g.astep, E->g.wneed, a->zero_gating, 2 + a->mul_stages};
+                           E->g.S, E->g.astep, E->g.wneed, a->zero_gating, 2 + a->mul_stages,
+                           pos > 0 || !first_cb};
           ey_pe_program(&E->pe[x], &pg);
           E->act[E->nact++] = x;
           E->chain_pos[x] = pos;
@@ -472,10 +462,7 @@ static void pass_begin(eng *E, const tile *t, int fp, int pa, int os, int ea) {
           E->lcol[x] = j;
           E->up[x] = pos + 1 < chain ? place(E, ti, (pos + 1) / E->g.R, (pos + 1) % E->g.R, j) : -1;
           E->down[x] = -1;
-          E->has_in[x] = pos > 0 || !first_cb;
-          memset(&E->pin[x], 0, sizeof E->pin[x]);
           E->gin_seq[x] = E->gon_seq[x] = 0;
-          E->inc[x] = 0;
           int y = (os + j) * E->g.U + i;
           ey_noc_set_row_id(&E->inoc, x / E->cols, (uint16_t)ri); /* X bus: the channel set */
           ey_noc_set_col_id(&E->inoc, x / E->cols, x % E->cols, (uint16_t)y); /* PE: its row */
@@ -534,7 +521,6 @@ static int pass_cycles(eng *E, ey_cycle limit, ey_err *err) {
   const int *srows = E->srows;
   const uint64_t stream_len = P->stream_len;
   const uint64_t per_chain = (uint64_t)t->na * E->g.F; /* columns; × pf psums */
-  const int D = a->psum_fifo_words;
   uint64_t *cl = P->cl;
   int ndirty = 0;
 #define DIRTY(x)                 \
@@ -558,7 +544,7 @@ static int pass_cycles(eng *E, ey_cycle limit, ey_err *err) {
       int slot = (P->s_c / m->q) * nr + P->s_yi;
       const int *tg = E->tg + E->tg_off[slot];
       int n = E->tg_off[slot + 1] - E->tg_off[slot];
-      for (int q = 0; q < n; q++) E->room[tg[q]] = ey_pe_ifmap_room(&E->pe[tg[q]]) - E->inc[tg[q]];
+      for (int q = 0; q < n; q++) E->room[tg[q]] = ey_pe_ifmap_room(&E->pe[tg[q]]);
       if (!ey_noc_can(tg, n, E->room)) {
         bus_blocked = 1;
         break;
@@ -579,9 +565,8 @@ static int pass_cycles(eng *E, ey_cycle limit, ey_err *err) {
       E->smp.ifmap_sent++;
       E->smp.ifmap_cast = n;
       for (int q = 0; q < n; q++) {
-        observe_detail(E, EY_ACC_SPAD, EY_OP_WRITE, EY_IFMAP,
-                       (E->pe[tg[q]].arrived + (uint64_t)E->inc[tg[q]]) % (uint64_t)E->pe[tg[q]].cap, 1, tg[q]);
-        ey_pe_put_ifmap(&E->pe[tg[q]], E->inc[tg[q]]++, v);
+        observe_detail(E, EY_ACC_SPAD, EY_OP_WRITE, EY_IFMAP, ey_pe_ifmap_slot(&E->pe[tg[q]]), 1, tg[q]);
+        ey_pe_put_ifmap(&E->pe[tg[q]], v);
         DIRTY(tg[q]);
       }
       /* The packet: its tag, (padded row << 16) | padded column, and the PEs reached. */
@@ -605,17 +590,15 @@ static int pass_cycles(eng *E, ey_cycle limit, ey_err *err) {
      *    round robin. */
     for (int k = 0, granted = 0; k < nbot && granted < a->noc_psum_wpc; k++) {
       int x = E->bots[(P->gin_rr + k) % nbot];
-      pfifo *f = &E->pin[x];
       int pf = E->pe[x].prog.p;
-      if (E->gin_seq[x] >= per_chain * (uint64_t)pf || f->n + f->pushed >= D) continue;
+      if (E->gin_seq[x] >= per_chain * (uint64_t)pf || !ey_pe_psum_room(&E->pe[x])) continue;
       size_t at = chain_psum(E, t, fp, E->grp[x], pf, os + E->lcol[x], E->gin_seq[x]);
       if (!ey_glb_try(&E->glb, EY_GLB_R_PSUM, at, EY_GLB_PSUM, 0)) continue; /* bank busy */
       observe(E, EY_ACC_GLB, 0, EY_PSUM, E->glb.base[EY_GLB_R_PSUM] + at * (uint64_t)E->glb.psum_words_each, 1);
       bank_note(E, E->glb.base[EY_GLB_R_PSUM] + at * (uint64_t)E->glb.psum_words_each, E->glb.psum_words_each, 0);
       E->smp.psum_in++;
       E->gin_seq[x]++;
-      f->pushv = E->glb.psum[at];
-      f->pushed = 1;
+      ey_pe_psum_push(&E->pe[x], E->glb.psum[at]);
       DIRTY(x);
       observe_detail(E, EY_ACC_NOC, EY_OP_UNICAST, EY_PSUM, at, 1, -1);
       E->psum_in++;
@@ -627,7 +610,7 @@ static int pass_cycles(eng *E, ey_cycle limit, ey_err *err) {
     for (int k = 0, granted = 0; k < ntop; k++) {
       int x = E->tops[(P->gon_rr + k) % ntop];
       E->granted[x] = 0;
-      if (granted >= a->noc_gon_wpc || !ey_pe_pend_ready(&E->pe[x], E->now) || (E->has_in[x] && !E->pin[x].n))
+      if (granted >= a->noc_gon_wpc || !ey_pe_pend_ready(&E->pe[x], E->now) || !ey_pe_psum_in_ready(&E->pe[x]))
         continue;
       size_t at = chain_psum(E, t, fp, E->grp[x], E->pe[x].prog.p, os + E->lcol[x], E->gon_seq[x]);
       E->granted[x] = (unsigned char)ey_glb_try(&E->glb, EY_GLB_R_PSUM, at, EY_GLB_PSUM, 1); /* the write's bank port */
@@ -664,65 +647,27 @@ static int pass_cycles(eng *E, ey_cycle limit, ey_err *err) {
         running = 1;
         continue;
       }
-      int did = 0; /* it forwarded a psum, or started or ended a column */
-      int stuck = 0; /* why the oldest psum could not move: a class */
-      if (pe->pend_n && !ey_pe_pend_ready(pe, E->now)) {
-        stuck = EY_CL_WAIT_PSUM; /* still in the MAC pipeline */
-      } else if (pe->pend_n) {
-        pfifo *in = &E->pin[x];
-        int in_ok = !E->has_in[x] || in->n - in->popped > 0;
-        int up = E->up[x];
-        int out_ok = up >= 0 ? E->pin[up].n + E->pin[up].popped + E->pin[up].pushed < D : E->granted[x];
-        if (in_ok && out_ok) {
-          uint32_t v = ey_pe_pend_front(pe);
-          ey_pe_pend_pop(pe);
-          observe_detail(E, EY_ACC_SPAD, EY_OP_READ, EY_PSUM, (uint64_t)pe->pend_head, 1, x); /* the drain */
-          observe_detail(E, EY_ACC_NOC, EY_OP_UNICAST, EY_PSUM, (uint64_t)(up >= 0 ? up : x), 1, -1);
-          if (E->has_in[x]) {
-            v += in->v[in->head];
-            in->head = (in->head + 1) % PIN_MAX;
-            in->n--;
-            in->popped = 1;
-            DIRTY(x);
-          }
-          if (up >= 0) {
-            E->pin[up].pushv = v;
-            E->pin[up].pushed = 1;
-            DIRTY(up);
-            E->psum_local++;
-            E->smp.psum_local++;
-          } else {
-            E->glb.psum[chain_psum(E, t, fp, E->grp[x], pe->prog.p, os + E->lcol[x], E->gon_seq[x]++)] = v;
-            E->psum_out++;
-          }
-          changed = did = 1;
+      int up = E->up[x];
+      uint32_t v = 0;
+      const int r = ey_pe_tick(pe, E->now, E->batch, up >= 0 ? ey_pe_psum_room(&E->pe[up]) : E->granted[x], &v);
+      const int cls = r & EY_PE_CLASS;
+      const int did = r & (EY_PE_FWD | EY_PE_STARTED | EY_PE_ENDED); /* more than a countdown */
+      if (r & EY_PE_FWD) {
+        observe_detail(E, EY_ACC_SPAD, EY_OP_READ, EY_PSUM, (uint64_t)pe->pend_head, 1, x); /* the drain */
+        observe_detail(E, EY_ACC_NOC, EY_OP_UNICAST, EY_PSUM, (uint64_t)(up >= 0 ? up : x), 1, -1);
+        if (r & EY_PE_POPPED) DIRTY(x);
+        if (up >= 0) {
+          ey_pe_psum_push(&E->pe[up], v);
+          DIRTY(up);
+          E->psum_local++;
+          E->smp.psum_local++;
         } else {
-          stuck = in_ok ? EY_CL_BLOCKED_OUT : EY_CL_WAIT_PSUM;
+          E->glb.psum[chain_psum(E, t, fp, E->grp[x], pe->prog.p, os + E->lcol[x], E->gon_seq[x]++)] = v;
+          E->psum_out++;
         }
       }
-      int cls;
-      if (pe->run_left) {
-        if (ey_pe_mac(pe, E->batch, E->now)) {
-          changed = did = 1;
-          observe_column(E, x);
-        }
-        cls = EY_CL_MAC;
-      } else if (pe->cols_done < ey_pe_columns(pe)) {
-        if (!ey_pe_window_ready(pe)) {
-          cls = EY_CL_WAIT_IFMAP;
-        } else if (!ey_pe_psum_room(pe)) {
-          cls = stuck ? stuck : EY_CL_WAIT_PSUM;
-        } else {
-          ey_pe_start_column(pe, E->batch);
-          if (ey_pe_mac(pe, E->batch, E->now)) observe_column(E, x);
-          cls = EY_CL_MAC;
-          changed = did = 1;
-        }
-      } else if (pe->pend_n) {
-        cls = stuck ? stuck : EY_CL_WAIT_PSUM;
-      } else {
-        cls = EY_CL_IDLE;
-      }
+      if (r & EY_PE_ENDED) observe_column(E, x);
+      if (did) changed = 1;
       if (pe->run_left) running = 1;
       if (!E->is_done[x] && pe->cols_done == ey_pe_columns(pe) && !pe->pend_n) {
         E->is_done[x] = 1;
@@ -730,13 +675,13 @@ static int pass_cycles(eng *E, ey_cycle limit, ey_err *err) {
       }
       E->cls[x] = (unsigned char)cls;
       cl[cls]++;
-      /* Nothing happened but a countdown, and nothing the PE waits on moves by
-       * itself (its oldest psum, if any, has left the pipeline, and the GON,
-       * which a chain's last PE waits on, arbitrates every cycle): its next
-       * cycles repeat this one until an event wakes it, or its column's last
-       * cycle comes. */
-      if (E->batch && !did && (!pe->pend_n || (E->up[x] >= 0 && ey_pe_pend_ready(pe, E->now))) &&
-          pe->run_left != 1) {
+      /* Nothing happened but a countdown, and the PE cannot change on its own
+       * before its column's last cycle (or at all): its next cycles repeat this
+       * one until an event wakes it, or that cycle comes. A chain's last PE with
+       * a psum to send stays awake: the GON arbitrates it every cycle. */
+      const ey_cycle next = ey_pe_next_event(pe, E->now);
+      if (E->batch && !did && !(up < 0 && pe->pend_n) &&
+          (next == EY_PE_NEVER || (pe->run_left >= 2 && next == E->now + (ey_cycle)pe->run_left))) {
         pe_sleep(E, x, cls, 1);
         E->awake[k--] = E->awake[--E->nawake];
       }
@@ -745,23 +690,12 @@ static int pass_cycles(eng *E, ey_cycle limit, ey_err *err) {
     /* 5. Commit: deliveries become visible next cycle. */
     for (int k = 0; k < ndirty; k++) {
       int x = E->dirty[k];
-      int woke = E->inc[x] || E->pin[x].pushed; /* x sees new data */
-      if (E->inc[x]) {
-        ey_pe_commit_ifmap(&E->pe[x], E->inc[x]);
-        E->inc[x] = 0;
-      }
-      pfifo *f = &E->pin[x];
-      if (f->pushed) {
-        f->v[(f->head + f->n) % PIN_MAX] = f->pushv;
-        f->n++;
-        f->pushed = 0;
-      }
-      if (f->popped) { /* room for the PE below */
+      const int r = ey_pe_commit(&E->pe[x]);
+      if (r & EY_PE_POPPED) { /* room for the PE below */
         int d = E->down[x];
         if (d >= 0 && E->asleep[d] && E->on_event[d]) pe_wake(E, d, E->now + 1);
       }
-      if (woke && E->asleep[x] && E->on_event[x]) pe_wake(E, x, E->now + 1);
-      f->popped = 0;
+      if ((r & 1) && E->asleep[x] && E->on_event[x]) pe_wake(E, x, E->now + 1); /* new data */
       E->is_dirty[x] = 0;
     }
     ndirty = 0;
@@ -797,9 +731,9 @@ static int pass_cycles(eng *E, ey_cycle limit, ey_err *err) {
           int x = E->act[k];
           ey_pe *pe = &E->pe[x];
           fprintf(stderr, "pe %d pos %d up %d in %d: arrived %llu retired %llu cols %llu/%llu pend %d pin %d\n",
-                  x, E->chain_pos[x], E->up[x], E->has_in[x], (unsigned long long)pe->arrived,
+                  x, E->chain_pos[x], E->up[x], pe->prog.has_in, (unsigned long long)pe->arrived,
                   (unsigned long long)pe->retired, (unsigned long long)pe->cols_done,
-                  (unsigned long long)ey_pe_columns(pe), pe->pend_n, E->pin[x].n);
+                  (unsigned long long)ey_pe_columns(pe), pe->pend_n, pe->pin_n);
         }
 #endif
         ey_err_set(err, EY_MISUSE, "%s: engine deadlock at cycle %llu of a pass (a bug in eyesim)",
@@ -1072,12 +1006,9 @@ static ey_rc setup(eng *E, ey_err *err) {
   E->pe = calloc((size_t)E->npe, sizeof *E->pe);
   E->act = calloc((size_t)E->npe, sizeof *E->act);
   E->up = calloc((size_t)E->npe, sizeof *E->up);
-  E->has_in = calloc((size_t)E->npe, 1);
   E->granted = calloc((size_t)E->npe, 1);
   E->cls = calloc((size_t)E->npe, 1);
-  E->inc = calloc((size_t)E->npe, sizeof *E->inc);
   E->room = calloc((size_t)E->npe, sizeof *E->room);
-  E->pin = calloc((size_t)E->npe, sizeof *E->pin);
   E->gin_seq = calloc((size_t)E->npe, sizeof *E->gin_seq);
   E->gon_seq = calloc((size_t)E->npe, sizeof *E->gon_seq);
   E->chain_pos = calloc((size_t)E->npe, sizeof *E->chain_pos);
@@ -1130,7 +1061,7 @@ static ey_rc setup(eng *E, ey_err *err) {
   E->wheel = malloc(sizeof *E->wheel * (size_t)E->wheel_size);
   if (E->wheel)
     for (int b = 0; b < E->wheel_size; b++) E->wheel[b] = -1;
-  if (!E->pe || !E->act || !E->up || !E->has_in || !E->granted || !E->cls || !E->inc || !E->room || !E->pin ||
+  if (!E->pe || !E->act || !E->up || !E->granted || !E->cls || !E->room ||
       !E->gin_seq || !E->gon_seq || !E->chain_pos || !E->targets || !E->rowmap[0] || !E->rowmap[1] || !E->tg || !E->tg_off ||
       !E->srows || !E->grp || !E->lcol || !E->bots || !E->tops || !E->dirty || !E->is_dirty ||
       !E->is_done || !E->sleep_until || !E->gated_seen || !E->awake || !E->wheel_next || !E->wheel ||
@@ -1138,7 +1069,7 @@ static ey_rc setup(eng *E, ey_err *err) {
     return ey_err_set(err, EY_NOMEM, "out of memory");
   for (int x = 0; x < E->npe; x++)
     if (ey_pe_init(&E->pe[x], a->filter_spad_words, a->ifmap_spad_words, a->ifmap_fifo_words,
-                   a->psum_spad_words))
+                   a->psum_spad_words, a->psum_fifo_words))
       return ey_err_set(err, EY_NOMEM, "out of memory");
   if (ey_noc_init(&E->inoc, a->rows, a->cols, a->noc_ifmap_wpc) ||
       ey_noc_init(&E->fnoc, a->rows, a->cols, a->noc_filter_wpc))
@@ -1184,12 +1115,9 @@ static void teardown(eng *E) {
   free(E->pe);
   free(E->act);
   free(E->up);
-  free(E->has_in);
   free(E->granted);
   free(E->cls);
-  free(E->inc);
   free(E->room);
-  free(E->pin);
   free(E->gin_seq);
   free(E->gon_seq);
   free(E->chain_pos);

@@ -7,6 +7,7 @@
 #define EY_ENGINE_H
 
 #include "dram/dram.h"
+#include "pe/pe.h"
 #include "mapper/mapper.h"
 
 #ifdef __cplusplus
@@ -15,18 +16,7 @@ extern "C" {
 
 #define EY_GLB_MAX_BANKS 1024 /* glb.banks at most (sim/config.c) */
 
-/* Where every PE-cycle goes; the classes sum to cycles × PEs. */
-enum {
-  EY_CL_MAC = 0,     /* a MAC slot, zero-gated ones included */
-  EY_CL_WAIT_IFMAP,  /* the next column's ifmap window has not arrived (GLB or DRAM) */
-  EY_CL_WAIT_FILTER, /* the pass block's filters are not yet out of DRAM */
-  EY_CL_WAIT_PSUM,   /* the psum spad is full and its oldest psum waits for the
-                        psum from below (or from the GLB) */
-  EY_CL_BLOCKED_OUT, /* the psum spad is full and the PE above (or the GON) is full */
-  EY_CL_LOAD,        /* filter spads being loaded between passes */
-  EY_CL_IDLE,        /* not used by the mapping, or done with its share of the pass */
-  EY_NCLASSES
-};
+/* The PE-cycle classes (EY_CL_*) are the PE's own: pe/pe.h. */
 extern const char *const ey_class_names[EY_NCLASSES];
 
 typedef enum ey_step { EY_STEP_FAST = 0, EY_STEP_EXACT } ey_step;
