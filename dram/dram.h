@@ -46,8 +46,8 @@ typedef struct ey_dram_req {
 } ey_dram_req;
 
 typedef struct ey_dram_stats {
-  uint64_t read_words[3], write_words[3]; /* by data type, as values, before any coding */
-  uint64_t read_bits[3], write_bits[3];   /* bits that crossed the bus */
+  uint64_t read_words[EY_NTYPES], write_words[EY_NTYPES]; /* by data type, as values, before any coding */
+  uint64_t read_bits[EY_NTYPES], write_bits[EY_NTYPES]; /* bits that crossed the bus */
   uint64_t busy_link_cycles;              /* link cycles spent moving data (fixed) */
   uint64_t requests;
 } ey_dram_stats;

@@ -15,10 +15,9 @@
 extern "C" {
 #endif
 
-enum { EY_GLB_IFMAP = 0, EY_GLB_FILTER = 1, EY_GLB_PSUM = 2 };
 
 typedef struct ey_glb_stats {
-  uint64_t reads[3], writes[3]; /* accesses by data type: a word, or a psum */
+  uint64_t reads[EY_NTYPES], writes[EY_NTYPES]; /* accesses by data type: a word, or a psum */
   uint64_t conflicts;           /* array-side accesses refused for a busy bank */
   uint64_t *bank_reads;         /* [bank * 3 + type], words (a 32-bit psum is two) */
   uint64_t *bank_writes;        /* [bank * 3 + type], words */

@@ -51,7 +51,6 @@ typedef struct ey_mapping {
   int m;  /* filters whose psums the GLB holds, a multiple of p·t */
 } ey_mapping;
 
-enum { EY_IFMAP = 0, EY_FILTER = 1, EY_PSUM = 2, EY_NTYPES = 3 };
 extern const char *const ey_type_names[EY_NTYPES]; /* "ifmap", "filter", "psum" */
 
 enum { EY_LV_MAC = 0, EY_LV_SPAD, EY_LV_NOC, EY_LV_GLB, EY_LV_DRAM, EY_NLEVELS };

@@ -54,14 +54,14 @@ void ey_pe_program(ey_pe *pe, const ey_pe_prog *prog) {
 void ey_pe_load_filter(ey_pe *pe, int i, ey_word v) {
   assert(i >= 0 && i < pe->filt_words);
   pe->filt[i] = v;
-  pe->stats.spad_writes[EY_PE_FILTER]++;
+  pe->stats.spad_writes[EY_FILTER]++;
 }
 
 void ey_pe_put_ifmap(ey_pe *pe, ey_word v) {
   assert(ey_pe_ifmap_room(pe) > 0);
   pe->ifm[ey_pe_ifmap_slot(pe)] = v;
   pe->inc++;
-  pe->stats.spad_writes[EY_PE_IFMAP]++;
+  pe->stats.spad_writes[EY_IFMAP]++;
 }
 
 int ey_pe_commit(ey_pe *pe) {
@@ -99,15 +99,15 @@ static inline void do_mac(ey_pe *pe, int k) {
   uint64_t at = seq(pe, pe->im, pe->f * g->astep + s) + (uint64_t)c;
   ey_word v = pe->ifm[at % (uint64_t)pe->cap];
   pe->stats.macs++;
-  pe->stats.spad_reads[EY_PE_IFMAP]++;
+  pe->stats.spad_reads[EY_IFMAP]++;
   if (v == 0 && g->zero_gating) {
     pe->stats.macs_gated++;
     return;
   }
   ey_word w = pe->filt[(c * g->S + s) * g->p + pp];
-  pe->stats.spad_reads[EY_PE_FILTER]++;
-  pe->stats.spad_reads[EY_PE_PSUM]++;
-  pe->stats.spad_writes[EY_PE_PSUM]++;
+  pe->stats.spad_reads[EY_FILTER]++;
+  pe->stats.spad_reads[EY_PSUM]++;
+  pe->stats.spad_writes[EY_PSUM]++;
   /* Products of two words fit 32 bits; sums wrap as 32-bit psums do. */
   pe->acc[pp] += (uint32_t)((int32_t)v * (int32_t)w);
 }
@@ -133,10 +133,10 @@ static void do_column(ey_pe *pe) {
   const uint64_t macs = (uint64_t)q * (uint64_t)S * (uint64_t)p, gated = gated_vals * (uint64_t)p;
   pe->stats.macs += macs;
   pe->stats.macs_gated += gated;
-  pe->stats.spad_reads[EY_PE_IFMAP] += macs;
-  pe->stats.spad_reads[EY_PE_FILTER] += macs - gated;
-  pe->stats.spad_reads[EY_PE_PSUM] += macs - gated;
-  pe->stats.spad_writes[EY_PE_PSUM] += macs - gated;
+  pe->stats.spad_reads[EY_IFMAP] += macs;
+  pe->stats.spad_reads[EY_FILTER] += macs - gated;
+  pe->stats.spad_reads[EY_PSUM] += macs - gated;
+  pe->stats.spad_writes[EY_PSUM] += macs - gated;
 }
 
 void ey_pe_start_column(ey_pe *pe, int batch) {
@@ -176,7 +176,7 @@ void ey_pe_pend_pop(ey_pe *pe) {
   assert(pe->pend_n > 0);
   pe->pend_head = (pe->pend_head + 1) % pe->psum_words;
   pe->pend_n--;
-  pe->stats.spad_reads[EY_PE_PSUM]++;
+  pe->stats.spad_reads[EY_PSUM]++;
 }
 
 int ey_pe_tick(ey_pe *pe, ey_cycle now, int batch, int out_ok, uint32_t *out) {

@@ -25,7 +25,6 @@
 extern "C" {
 #endif
 
-enum { EY_PE_IFMAP = 0, EY_PE_FILTER = 1, EY_PE_PSUM = 2 };
 
 /* Where every PE-cycle goes; the classes sum to cycles x PEs. */
 enum {
@@ -45,7 +44,7 @@ enum {
 typedef struct ey_pe_stats { /* raw counters; ratios are made at report time */
   uint64_t macs;        /* MAC slots, gated ones included */
   uint64_t macs_gated;  /* zero ifmap: no filter read, no multiply, no psum access */
-  uint64_t spad_reads[3], spad_writes[3]; /* by EY_PE_IFMAP .. EY_PE_PSUM */
+  uint64_t spad_reads[EY_NTYPES], spad_writes[EY_NTYPES]; /* by EY_IFMAP .. EY_PSUM */
 } ey_pe_stats;
 
 typedef struct ey_pe_prog { /* one pass's work */

@@ -284,7 +284,7 @@ static int tile_submit(eng *E, tile *t, int buf) {
         const int16_t *src = E->T.ifmap + (((size_t)(t->i0 + im) * E->l->C + (size_t)t->g * E->g.Cg + t->c0 + c) * E->g.H + (size_t)(y - E->g.P)) * E->g.W;
         memcpy(dst + (((size_t)im * t->ca + c) * nrows + map[y]) * E->g.W, src, sizeof *src * (size_t)E->g.W);
       }
-  ey_glb_bulk(&E->glb, buf, 0, (uint64_t)words, EY_GLB_IFMAP, 1);
+  ey_glb_bulk(&E->glb, buf, 0, (uint64_t)words, EY_IFMAP, 1);
   observe(E, EY_ACC_GLB, 1, EY_IFMAP, E->glb.base[buf], (uint64_t)words);
   uint64_t bits = (uint64_t)words * (uint64_t)E->a->word_bits;
   if (E->row_bits) { /* activations are stored RLC-coded, row by row */
@@ -371,7 +371,7 @@ static uint64_t load_filters(eng *E, const tile *t, int fp, int pa) {
       }
     }
   }
-  ey_glb_bulk(&E->glb, EY_GLB_R_FILTER, 0, words, EY_GLB_FILTER, 0);
+  ey_glb_bulk(&E->glb, EY_GLB_R_FILTER, 0, words, EY_FILTER, 0);
   observe(E, EY_ACC_GLB, 0, EY_FILTER, E->glb.base[EY_GLB_R_FILTER], words);
   return (words + (uint64_t)E->a->noc_filter_wpc - 1) / (uint64_t)E->a->noc_filter_wpc;
 }
@@ -553,7 +553,7 @@ static int pass_cycles(eng *E, ey_cycle limit, ey_err *err) {
       ey_word v = 0;
       if (y >= E->g.P && y < E->g.P + E->g.H && x >= E->g.P && x < E->g.P + E->g.W) {
         size_t at = (((size_t)P->s_im * t->ca + P->s_c) * nrows_tile + rowmap[y]) * E->g.W + (x - E->g.P);
-        if (!ey_glb_try(&E->glb, t->buf, at, EY_GLB_IFMAP, 0)) {
+        if (!ey_glb_try(&E->glb, t->buf, at, EY_IFMAP, 0)) {
           bus_blocked = 1; /* its bank is busy this cycle */
           break;
         }
@@ -593,7 +593,7 @@ static int pass_cycles(eng *E, ey_cycle limit, ey_err *err) {
       int pf = E->pe[x].prog.p;
       if (E->gin_seq[x] >= per_chain * (uint64_t)pf || !ey_pe_psum_room(&E->pe[x])) continue;
       size_t at = chain_psum(E, t, fp, E->grp[x], pf, os + E->lcol[x], E->gin_seq[x]);
-      if (!ey_glb_try(&E->glb, EY_GLB_R_PSUM, at, EY_GLB_PSUM, 0)) continue; /* bank busy */
+      if (!ey_glb_try(&E->glb, EY_GLB_R_PSUM, at, EY_PSUM, 0)) continue; /* bank busy */
       observe(E, EY_ACC_GLB, 0, EY_PSUM, E->glb.base[EY_GLB_R_PSUM] + at * (uint64_t)E->glb.psum_words_each, 1);
       bank_note(E, E->glb.base[EY_GLB_R_PSUM] + at * (uint64_t)E->glb.psum_words_each, E->glb.psum_words_each, 0);
       E->smp.psum_in++;
@@ -613,7 +613,7 @@ static int pass_cycles(eng *E, ey_cycle limit, ey_err *err) {
       if (granted >= a->noc_gon_wpc || !ey_pe_pend_ready(&E->pe[x], E->now) || !ey_pe_psum_in_ready(&E->pe[x]))
         continue;
       size_t at = chain_psum(E, t, fp, E->grp[x], E->pe[x].prog.p, os + E->lcol[x], E->gon_seq[x]);
-      E->granted[x] = (unsigned char)ey_glb_try(&E->glb, EY_GLB_R_PSUM, at, EY_GLB_PSUM, 1); /* the write's bank port */
+      E->granted[x] = (unsigned char)ey_glb_try(&E->glb, EY_GLB_R_PSUM, at, EY_PSUM, 1); /* the write's bank port */
       /* A granted PE forwards this cycle; its write is reported here, in the
        * arbiter's order, so that traces do not depend on the order of visits. */
       if (E->granted[x]) {
@@ -840,7 +840,7 @@ static int tile_write(eng *E, const tile *t) {
           E->out[o] = ey_requant(v, E->T.shift, E->a->word_bits, E->l->relu);
         }
   uint64_t outs = (uint64_t)t->na * t->ma * t->ta * E->g.F;
-  ey_glb_bulk(&E->glb, EY_GLB_R_PSUM, 0, outs, EY_GLB_PSUM, 0);
+  ey_glb_bulk(&E->glb, EY_GLB_R_PSUM, 0, outs, EY_PSUM, 0);
   observe(E, EY_ACC_GLB, 0, EY_PSUM, E->glb.base[EY_GLB_R_PSUM], outs);
   uint64_t bits = outs * (uint64_t)E->a->word_bits;
   if (E->row_bits) { /* each output row is coded as it is written */
@@ -917,7 +917,7 @@ static ey_rc advance(eng *E, ey_cycle limit, ey_err *err) {
       E->busy = mark_block(E, t, E->pa);
       if (!E->filt_prefetched && !(E->filt_req = filter_fetch(E, t, E->fp, E->pa)))
         return ey_err_set(err, EY_NOMEM, "out of memory");
-      ey_glb_bulk(&E->glb, EY_GLB_R_FILTER, 0, words, EY_GLB_FILTER, 1);
+      ey_glb_bulk(&E->glb, EY_GLB_R_FILTER, 0, words, EY_FILTER, 1);
       observe(E, EY_ACC_GLB, 1, EY_FILTER, E->glb.base[EY_GLB_R_FILTER], words);
       E->state = ST_BLOCK_WAIT;
       break;

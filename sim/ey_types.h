@@ -15,6 +15,10 @@ extern "C" {
 #endif
 
 typedef uint64_t ey_cycle; /* a count of core-clock cycles */
+
+/* The three data types every level moves, counted apart everywhere: one enum for
+ * the PE's spads, the NoCs, the GLB, DRAM and the reports. */
+enum { EY_IFMAP = 0, EY_FILTER = 1, EY_PSUM = 2, EY_NTYPES = 3 };
 typedef int32_t ey_word;   /* one data value, sign-extended from data.word_bits */
 
 #define EY_RC_MAP(X)                                                          \

@@ -71,7 +71,7 @@ TEST(Pe, AColumnRunsQSPCyclesOnceItsWindowHasArrived) {
   // 12 MAC slots, of which 4 gated (the zero meets both filters in both columns).
   EXPECT_EQ(pe->stats.macs, 12u);
   EXPECT_EQ(pe->stats.macs_gated, 4u);
-  EXPECT_EQ(pe->stats.spad_reads[EY_PE_FILTER], 8u);
+  EXPECT_EQ(pe->stats.spad_reads[EY_FILTER], 8u);
 }
 
 TEST(Pe, FastSteppingDoesAColumnAtItsStartWithTheSameResult) {
