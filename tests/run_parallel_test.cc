@@ -6,6 +6,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -19,6 +20,10 @@
 #include <vector>
 
 #include "test_util.h"
+
+extern "C" {
+#include "sim/run.h"
+}
 
 using eytest::Eyesim;
 using eytest::FileExists;
@@ -176,6 +181,49 @@ TEST(RunParallel, TheReportsAreTheSameWhateverTheJobs) {
       EXPECT_EQ(csv, want_csv);
     }
   }
+}
+
+// The library: ey_report_run tells every layer once, in order, on the calling
+// thread, and measures what ey_report_build measures.
+TEST(RunParallel, LayersAreToldInOrderWithTheSameFigures) {
+  ey_arch a = eytest::LoadArch("eyeriss_v1");
+  ey_net n;
+  ey_err err;
+  ASSERT_EQ(ey_net_load((kSrc + "/tests/data/tiny.yaml").c_str(), &n, &err), EY_OK) << err.msg;
+  ey_engine_opts o = eytest::Opts(EY_STEP_FAST, 3, 0.2, 1);
+  ey_report want, got;
+  ASSERT_EQ(ey_report_build(&want, &a, &n, a.objective, nullptr, &o, nullptr, &err), EY_OK) << err.msg;
+  struct Told {
+    std::vector<int> order;
+    pthread_t caller;
+    bool other_thread = false;
+  } told;
+  told.caller = pthread_self();
+  ey_run_ctl ctl;
+  memset(&ctl, 0, sizeof ctl);
+  ctl.jobs = 3;
+  ctl.ctx = &told;
+  ctl.done = [](void *ctx, const ey_report *r, int i) {
+    Told *t = static_cast<Told *>(ctx);
+    t->order.push_back(i);
+    t->other_thread |= !pthread_equal(t->caller, pthread_self());
+    EXPECT_TRUE(r->res[i].simulated) << i;
+  };
+  ASSERT_EQ(ey_report_run(&got, &a, &n, a.objective, nullptr, &o, nullptr, &ctl, &err), EY_OK) << err.msg;
+  EXPECT_EQ(ctl.abandoned, 0);
+  EXPECT_EQ(got.stopped, 0);
+  EXPECT_EQ(told.order, (std::vector<int>{0, 1, 2, 3}));
+  EXPECT_FALSE(told.other_thread);
+  ASSERT_EQ(got.nlayers, want.nlayers);
+  for (int i = 0; i < got.nlayers; i++) {
+    SCOPED_TRACE(i);
+    EXPECT_EQ(memcmp(&got.res[i].meas, &want.res[i].meas, sizeof got.res[i].meas), 0);
+    EXPECT_EQ(got.res[i].meas_energy_total, want.res[i].meas_energy_total);
+    EXPECT_TRUE(got.res[i].meas.checked);
+  }
+  ey_report_free(&want);
+  ey_report_free(&got);
+  ey_net_free(&n);
 }
 
 TEST(RunParallel, AccessTracesAndWaveformsAreTheSameWhateverTheJobs) {
