@@ -241,24 +241,31 @@ ey_rc ey_report_run(ey_report *r, const ey_arch *a, const ey_net *net, int objec
   int width = ctl->jobs > 0 ? ctl->jobs : 1;
   int next = 0;     /* the next layer to start */
   int told = 0;     /* layers told done, in order */
-  int running = 0;  /* threads started and not yet seen to end */
+  int running = 0;  /* threads started and not yet joined */
   /* The sampler, if any, sees the layers that start before its window ends, one
    * at a time; once the window is behind the finished layers none samples. */
   int sampling = engine->sample != NULL;
   ey_cycle base = 0; /* run cycle at which layer `told` starts */
   pthread_mutex_lock(&s->mu);
+  /* Each pass looks at the jobs, tells, starts and waits under one hold of the
+   * lock, so no layer's end goes unseen; telling releases it, and then the pass
+   * starts again. The threads not yet joined are all at `told` or after. */
   for (;;) {
-    /* Join the threads that ended. */
+    /* Join the threads that ended: a thread marks its job ended, under s->mu, as
+     * the last thing it does with what is shared. */
+    running = 0;
     for (int i = told; i < next; i++) {
       job *j = &jobs[i];
-      if (!j->joined && j->state >= JOB_DONE) {
+      if (j->joined) continue;
+      if (j->state >= JOB_DONE) {
         pthread_join(j->tid, NULL);
         j->joined = 1;
-        running--;
+      } else {
+        running++;
       }
     }
-    /* Tell the layers that are done, in order. */
-    while (told < n && jobs[told].state == JOB_DONE) {
+    /* Tell the next layer if it is done. */
+    if (told < n && jobs[told].state == JOB_DONE) {
       if (r->res[told].simulated) base += r->res[told].meas.cycles;
       if (ctl->done) {
         pthread_mutex_unlock(&s->mu);
@@ -266,6 +273,7 @@ ey_rc ey_report_run(ey_report *r, const ey_arch *a, const ey_net *net, int objec
         pthread_mutex_lock(&s->mu);
       }
       told++;
+      continue;
     }
     if (told == n) break;
     if (jobs[told].state == JOB_FAILED) { /* the first failure in layer order */

@@ -226,6 +226,33 @@ TEST(RunParallel, LayersAreToldInOrderWithTheSameFigures) {
   ey_net_free(&n);
 }
 
+// Layers that end while `done` is busy with an earlier one are still counted as
+// ended: a slow `done` does not hold back the layers after them.
+TEST(RunParallel, ASlowDoneCallbackDoesNotStallTheRun) {
+  ey_arch a = eytest::LoadArch("eyeriss_v1");
+  std::string y = "name: eight\nbatch: 1\nlayers:\n";
+  for (int i = 0; i < 8; i++)
+    y += "  - {name: l" + std::to_string(i) + ", C: 3, M: 8, H: 9, W: 9, R: 3, S: 3, pad: 1}\n";
+  ey_net n;
+  ey_err err;
+  ASSERT_EQ(ey_net_load_string("eight.yaml", y.c_str(), &n, &err), EY_OK) << err.msg;
+  ey_engine_opts o = eytest::Opts(EY_STEP_FAST, 1, 0, 0);
+  std::vector<int> order;
+  ey_run_ctl ctl;
+  memset(&ctl, 0, sizeof ctl);
+  ctl.jobs = 2;
+  ctl.ctx = &order;
+  ctl.done = [](void *ctx, const ey_report *, int i) {
+    static_cast<std::vector<int> *>(ctx)->push_back(i);
+    usleep(30000);  // the next layers end meanwhile
+  };
+  ey_report r;
+  ASSERT_EQ(ey_report_run(&r, &a, &n, a.objective, nullptr, &o, nullptr, &ctl, &err), EY_OK) << err.msg;
+  EXPECT_EQ(order, (std::vector<int>{0, 1, 2, 3, 4, 5, 6, 7}));
+  ey_report_free(&r);
+  ey_net_free(&n);
+}
+
 TEST(RunParallel, AccessTracesAndWaveformsAreTheSameWhateverTheJobs) {
   TempDir t;
   std::map<std::string, std::string> want;
