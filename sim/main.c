@@ -4,13 +4,16 @@
  * Exit status: 0 success; 1 bad input (a config, network, mapping, trace or
  * output file) or an output that differs from the golden convolution; 2 bad
  * usage; 3 the run completed but some layer could not be mapped (the reports
- * were written, with that layer marked). */
+ * were written, with that layer marked); 128+N a run stopped by signal N (the
+ * reports hold the layers done before it stopped). */
 #define _DEFAULT_SOURCE /* realpath */
 #include <stdarg.h>
 #include <stdio.h>
 #include <errno.h>
 #include <fnmatch.h>
 #include <math.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -54,7 +57,7 @@ static const char k_usage[] =
     "ARCH and NET are YAML files, or names of shipped ones: eyesim run eyeriss_v1 alexnet\n"
     "looks in configs/arch/ and configs/nets/ (or $EYESIM_CONFIGS/arch, /nets).\n"
     "Exit status: 0 ok, 1 bad input file or a --check mismatch, 2 bad usage, 3 some layer\n"
-    "could not map. `eyesim help sweep` gives the sweep's.\n";
+    "could not map, 128+N stopped by signal N. `eyesim help sweep` gives the sweep's.\n";
 
 static const char k_usage_run[] =
     "usage: eyesim run ARCH NET [OPTIONS]\n"
@@ -90,12 +93,20 @@ static const char k_usage_run[] =
     "  --json FILE        write the full report as JSON (docs/report.md); - is stdout\n"
     "  --csv FILE         write one CSV row per layer; - is stdout\n"
     "  -q, --quiet        no table on stdout\n"
+    "  -j, --jobs N       layers simulated at once, on threads (default: the number of\n"
+    "                     cores); the reports are the same whatever N. With --vcd, the\n"
+    "                     layers that start before the end of the window run one at a\n"
+    "                     time, in order\n"
     "options (map):\n"
     "  --out FILE         write the mappings as YAML; - is stdout\n"
     "\n"
     "`run` simulates every layer cycle by cycle, moving real data, and reports the\n"
     "measured figures with the mapper's analytic estimate beside them. A progress bar\n"
-    "goes to stderr when it is a terminal.\n";
+    "goes to stderr when it is a terminal. The table's rows appear as the layers are\n"
+    "done, in layer order. SIGINT (Ctrl-C) or SIGTERM stops the run: no more layers\n"
+    "start, those still running are abandoned, and the table, --json and --csv hold\n"
+    "the layers done before the first unfinished one (the JSON says \"complete\":\n"
+    "false); the exit status is then 128+N for signal N (130 for Ctrl-C).\n";
 
 typedef struct opts {
   const char *cmd, *arch, *net;
@@ -114,6 +125,7 @@ typedef struct opts {
   int trace_full;
   const char *vcd, *vcd_signals;
   uint64_t vcd_from, vcd_to;
+  int jobs;              /* layers simulated at once */
 } opts;
 
 static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -160,7 +172,10 @@ static int parse_opts(int argc, char **argv, opts *o) {
       return EXIT_OK;
     }
     const char *eq = strchr(a, '=');
-    if (eq && a[1] == '-') {
+    if (!strncmp(a, "-j", 2) && a[2]) { /* -j2, as make takes it */
+      snprintf(name, sizeof name, "-j");
+      val = a + 2;
+    } else if (eq && a[1] == '-') {
       snprintf(name, sizeof name, "%.*s", (int)(eq - a), a);
       val = eq + 1;
     } else {
@@ -227,6 +242,8 @@ static int parse_opts(int argc, char **argv, opts *o) {
       o->activations = val;
     } else if (!strcmp(name, "--mapping") && !strcmp(o->cmd, "run")) {
       o->mapping = val;
+    } else if ((!strcmp(name, "-j") || !strcmp(name, "--jobs")) && !strcmp(o->cmd, "run")) {
+      if (parse_int(val, 1, 1024, &o->jobs)) return usage_error("-j: must be an integer from 1 to 1024 (got %s)", val);
     } else if (!strcmp(name, "--json") && !strcmp(o->cmd, "run")) {
       o->json = val;
     } else if (!strcmp(name, "--csv") && !strcmp(o->cmd, "run")) {
@@ -316,12 +333,20 @@ static void print_mappings(const ey_report *r, FILE *f) {
   }
 }
 
-/* A progress line on stderr: layer, pass, share of the run's estimated cycles
- * done, and the time left at the rate so far. Wall time is read only for it. */
+/* A progress line on stderr: the layer that last finished a pass, its pass, the
+ * share of the run's estimated cycles done (every layer in flight counted), and
+ * the time left at the rate so far. Wall time is read only for it. Layers on
+ * several threads report to it at once: `mu` guards it, and the table's rows
+ * are printed under it too, once the line is wiped (stdout and stderr are often
+ * the same terminal). */
 typedef struct progress {
+  pthread_mutex_t mu;
+  int on;               /* 1: draw (a terminal, the run going on) */
   const ey_report *r;
-  double total, before; /* estimated cycles: all layers; layers already done */
-  int layer;
+  int totaled;          /* `total` is summed (every layer mapped by then) */
+  double total, done;   /* estimated cycles: all layers; the passes done */
+  uint64_t *passes;     /* per layer: passes done */
+  int drawn;            /* a line is on the screen */
   struct timespec start, last;
 } progress;
 
@@ -329,90 +354,127 @@ static double secs_between(const struct timespec *a, const struct timespec *b) {
   return (double)(b->tv_sec - a->tv_sec) + (double)(b->tv_nsec - a->tv_nsec) / 1e9;
 }
 
+/* Wipes the line; the caller holds p->mu. */
+static void progress_wipe(progress *p) {
+  if (p->drawn) fprintf(stderr, "\r\033[K");
+  p->drawn = 0;
+}
+
 static void on_pass(void *ctx, const ey_layer *l, uint64_t passes) {
   progress *p = ctx;
+  pthread_mutex_lock(&p->mu);
   const ey_report *r = p->r;
-  while (p->layer < r->nlayers && r->res[p->layer].layer != l) {
-    if (r->res[p->layer].mapped) p->before += (double)r->res[p->layer].cost.cycles;
-    p->layer++;
+  const int i = (int)(l - r->net->layers);
+  if (!p->on || i < 0 || i >= r->net->nlayers) {
+    pthread_mutex_unlock(&p->mu);
+    return;
   }
-  if (p->layer >= r->nlayers) return;
+  if (!p->totaled) {
+    for (int k = 0; k < r->net->nlayers; k++)
+      if (r->res[k].mapped) p->total += (double)r->res[k].cost.cycles;
+    p->totaled = 1;
+  }
+  const ey_cost *c = &r->res[i].cost;
+  if (passes > p->passes[i])
+    p->done += (double)c->cycles * (double)(passes - p->passes[i]) / (double)(c->passes ? c->passes : 1);
+  p->passes[i] = passes;
   struct timespec now;
   clock_gettime(CLOCK_MONOTONIC, &now);
-  const ey_cost *c = &r->res[p->layer].cost;
-  if (secs_between(&p->last, &now) < 0.2 && passes < c->passes) return;
-  p->last = now;
-  double frac = (p->before + (double)c->cycles * (double)passes / (double)(c->passes ? c->passes : 1)) /
-                (p->total > 0 ? p->total : 1);
-  double el = secs_between(&p->start, &now), eta = frac > 0 ? el * (1 - frac) / frac : 0;
-  fprintf(stderr, "\r\033[K%s (%d/%d)  pass %llu/%llu  %3.0f%%  ETA %d:%02d", l->name, p->layer + 1,
-          r->nlayers, (unsigned long long)passes, (unsigned long long)c->passes, 100 * frac,
-          (int)eta / 60, (int)eta % 60);
+  if (secs_between(&p->last, &now) >= 0.2 || passes >= c->passes) {
+    p->last = now;
+    double frac = p->done / (p->total > 0 ? p->total : 1);
+    double el = secs_between(&p->start, &now), eta = frac > 0 ? el * (1 - frac) / frac : 0;
+    fprintf(stderr, "\r\033[K%s (%d/%d)  pass %llu/%llu  %3.0f%%  ETA %d:%02d", l->name, i + 1,
+            r->net->nlayers, (unsigned long long)passes, (unsigned long long)c->passes, 100 * frac,
+            (int)eta / 60, (int)eta % 60);
+    p->drawn = 1;
+  }
+  pthread_mutex_unlock(&p->mu);
 }
 
 /* Access traces: per layer a DRAM and a GLB file (and spad and NoC ones with
- * --trace-detail full), each written through a temporary file and renamed when
- * the layer is done. */
+ * --trace-detail full), each written through a temporary file. The thread that
+ * simulates a layer opens its files at its first access, writes them and closes
+ * them when the layer ends; they are renamed into place once the layer and every
+ * layer before it are done (so a failed or stopped run keeps the traces of the
+ * layers its reports hold, as one job would), and removed otherwise. */
+enum { ACC_NONE = 0, ACC_OPEN, ACC_CLOSED, ACC_KEPT, ACC_GONE };
+
+typedef struct acc_layer {
+  ey_outfile f[4];
+  ey_acc_writer *w[4];
+  int mine;       /* the layer's thread only: 0 not started, 1 writing, 2 writes nothing */
+  int state;      /* ACC_*, under acc_out.mu */
+  int dropped;    /* under acc_out.mu: never to be kept */
+  int failed;     /* under acc_out.mu: a write failed; `err` says how */
+  ey_err err;
+} acc_layer;
+
 typedef struct acc_out {
+  pthread_mutex_t mu;    /* a layer's opening, closing, keeping and dropping */
   const char *dir;
   int units;             /* 2, or 4 with full detail */
   int cols;              /* to name a spad row's PE */
-  const ey_layer *layer; /* whose files are open */
-  ey_outfile f[4];
-  ey_acc_writer *w[4];
-  int failed;
+  const ey_net *net;     /* a layer's slot is its index in net->layers */
+  acc_layer *slot;
+  int failed;            /* a kept layer's trace failed: `err`; no more are kept */
   ey_err err;
 } acc_out;
 
 static const char *const k_acc_units[4] = {"dram", "glb", "spad", "noc"};
 
-static void acc_close(acc_out *a, int keep) {
+static void acc_abort_files(acc_out *a, acc_layer *s) {
   for (int u = 0; u < a->units; u++) {
-    if (a->w[u] && ey_acc_close(a->w[u])) {
-      keep = 0;
-      a->failed = 1;
-      ey_err_set(&a->err, EY_IO, "%s: write failed", a->f[u].path);
+    if (s->w[u]) ey_acc_close(s->w[u]);
+    s->w[u] = NULL;
+    ey_outfile_abort(&s->f[u]);
+  }
+  s->state = ACC_GONE;
+}
+
+/* Opens layer l's files, on its thread, at its first access. */
+static void acc_open(acc_out *a, acc_layer *s, const ey_layer *l) {
+  pthread_mutex_lock(&a->mu);
+  s->mine = 2;
+  if (s->dropped) {
+    pthread_mutex_unlock(&a->mu);
+    return;
+  }
+  s->state = ACC_OPEN;
+  for (int u = 0; u < a->units && !s->failed; u++) {
+    char path[512], name[EY_NAME_MAX];
+    snprintf(name, sizeof name, "%s", l->name);
+    for (char *c = name; *c; c++)
+      if (*c == '/') *c = '_';
+    snprintf(path, sizeof path, "%s/%s.%s.csv.gz", a->dir, name, k_acc_units[u]);
+    if (ey_outfile_open(&s->f[u], path, &s->err)) {
+      s->failed = 1;
+      break;
     }
-    a->w[u] = NULL;
-    if (keep) {
-      if (ey_outfile_commit(&a->f[u], &a->err)) a->failed = 1;
-    } else {
-      ey_outfile_abort(&a->f[u]);
+    char about[160];
+    snprintf(about, sizeof about, "layer %s, unit %s, cycles of the core clock, addresses in words",
+             l->name, k_acc_units[u]);
+    s->w[u] = ey_acc_open(dup(fileno(s->f[u].f)), about);
+    if (!s->w[u]) {
+      s->failed = 1;
+      ey_err_set(&s->err, EY_IO, "%s: cannot start the gzip stream", path);
     }
   }
-  a->layer = NULL;
+  if (s->failed)
+    acc_abort_files(a, s);
+  else
+    s->mine = 1;
+  pthread_mutex_unlock(&a->mu);
 }
 
 static void on_access(void *ctx, const ey_layer *l, ey_cycle now, int unit, int op, int type,
                       uint64_t addr, uint64_t words, int pe) {
   acc_out *a = ctx;
-  if (a->failed) return;
-  if (l != a->layer) {
-    if (a->layer) acc_close(a, 1);
-    a->layer = l;
-    for (int u = 0; u < a->units && !a->failed; u++) {
-      char path[512], name[EY_NAME_MAX];
-      snprintf(name, sizeof name, "%s", l->name);
-      for (char *c = name; *c; c++)
-        if (*c == '/') *c = '_';
-      snprintf(path, sizeof path, "%s/%s.%s.csv.gz", a->dir, name, k_acc_units[u]);
-      if (ey_outfile_open(&a->f[u], path, &a->err)) {
-        a->failed = 1;
-        break;
-      }
-      char about[160];
-      snprintf(about, sizeof about, "layer %s, unit %s, cycles of the core clock, addresses in words",
-               l->name, k_acc_units[u]);
-      a->w[u] = ey_acc_open(dup(fileno(a->f[u].f)), about);
-      if (!a->w[u]) {
-        a->failed = 1;
-        ey_err_set(&a->err, EY_IO, "%s: cannot start the gzip stream", path);
-      }
-    }
-    if (a->failed) {
-      acc_close(a, 0);
-      return;
-    }
+  acc_layer *s = &a->slot[l - a->net->layers];
+  if (s->mine != 1) {
+    if (s->mine == 2) return;
+    acc_open(a, s, l);
+    if (s->mine != 1) return;
   }
   static const char *const space[3] = {"ifmap", "filter", "psum"};
   static const char *const ops[4] = {"read", "write", "multicast", "unicast"};
@@ -421,7 +483,66 @@ static void on_access(void *ctx, const ey_layer *l, ey_cycle now, int unit, int 
     snprintf(who, sizeof who, "pe_r%d_c%d", pe / a->cols, pe % a->cols);
   else
     snprintf(who, sizeof who, "%s", k_acc_units[unit]);
-  ey_acc_row(a->w[unit], now, who, ops[op], space[type], addr, words);
+  ey_acc_row(s->w[unit], now, who, ops[op], space[type], addr, words);
+}
+
+/* Layer i's simulation ended (on its thread): its files are finished under
+ * their temporary names, or removed when it failed or is not to be kept. */
+static void acc_ended(acc_out *a, int i, ey_rc rc) {
+  acc_layer *s = &a->slot[i];
+  pthread_mutex_lock(&a->mu);
+  if (s->state == ACC_OPEN) {
+    for (int u = 0; u < a->units; u++) {
+      if (s->w[u] && ey_acc_close(s->w[u]) && !s->failed) {
+        s->failed = 1;
+        ey_err_set(&s->err, EY_IO, "%s: write failed", s->f[u].path);
+      }
+      s->w[u] = NULL;
+    }
+    for (int u = 0; u < a->units && !s->failed && !s->dropped && !rc; u++)
+      if (ey_outfile_close(&s->f[u], &s->err)) s->failed = 1;
+    if (s->failed || s->dropped || rc)
+      acc_abort_files(a, s);
+    else
+      s->state = ACC_CLOSED;
+  }
+  pthread_mutex_unlock(&a->mu);
+}
+
+/* Layer i and every layer before it are done: its files are renamed into place. */
+static void acc_keep(acc_out *a, int i) {
+  acc_layer *s = &a->slot[i];
+  pthread_mutex_lock(&a->mu);
+  if (s->failed && !a->failed) {
+    a->failed = 1;
+    a->err = s->err;
+  }
+  if (s->state == ACC_CLOSED && !a->failed) {
+    for (int u = 0; u < a->units; u++) {
+      if (!a->failed && ey_outfile_commit(&s->f[u], &a->err))
+        a->failed = 1; /* (commit removed that file) */
+      else if (a->failed)
+        ey_outfile_abort(&s->f[u]);
+    }
+    s->state = ACC_KEPT;
+  }
+  if (s->state == ACC_CLOSED) acc_abort_files(a, s);
+  pthread_mutex_unlock(&a->mu);
+}
+
+/* After the run: the files of the layers not kept are removed, those of layers
+ * still being simulated (a stopped run) from the directory at once. */
+static void acc_finish(acc_out *a) {
+  pthread_mutex_lock(&a->mu);
+  for (int i = 0; i < a->net->nlayers; i++) {
+    acc_layer *s = &a->slot[i];
+    s->dropped = 1;
+    if (s->state == ACC_CLOSED) acc_abort_files(a, s);
+    if (s->state == ACC_OPEN) /* its thread still writes: it closes them when it ends */
+      for (int u = 0; u < a->units; u++)
+        if (s->f[u].tmp[0]) unlink(s->f[u].tmp);
+  }
+  pthread_mutex_unlock(&a->mu);
 }
 
 /* The waveform: every signal declared up front from the architecture (those the
@@ -553,6 +674,51 @@ static ey_rc vcd_end(vcd_out *o, int keep, ey_err *err) {
   return rc;
 }
 
+/* What the run tells as each layer is done, in layer order: its traces are kept,
+ * and its row of the table printed (the head before the first). */
+typedef struct live {
+  int table;       /* print the table on stdout as layers are done */
+  int head;        /* its head is printed */
+  progress *prog;  /* its mutex orders the rows and the progress line */
+  acc_out *acc;    /* NULL without --trace-dir */
+} live;
+
+static void on_layer_done(void *ctx, const ey_report *r, int i) {
+  live *lv = ctx;
+  if (lv->acc) acc_keep(lv->acc, i);
+  if (!lv->table) return;
+  pthread_mutex_lock(&lv->prog->mu);
+  progress_wipe(lv->prog);
+  if (!lv->head) ey_report_table_head(r, stdout);
+  lv->head = 1;
+  ey_report_table_row(r, i, stdout);
+  fflush(stdout);
+  pthread_mutex_unlock(&lv->prog->mu);
+}
+
+static void on_layer_ended(void *ctx, int i, ey_rc rc) {
+  live *lv = ctx;
+  if (lv->acc) acc_ended(lv->acc, i, rc);
+}
+
+/* SIGINT and SIGTERM during a run: no more layers start (sim/run.h). */
+static volatile sig_atomic_t g_run_stop;
+static void on_run_signal(int sig) { g_run_stop = sig; }
+
+/* "eyesim: stopped: 2 of 5 layers simulated (conv1, conv2); the reports hold those" */
+static void say_stopped(const ey_report *r, int simulate, int wrote) {
+  fprintf(stderr, "eyesim: stopped: %d of %d layers %s", r->nlayers, r->net->nlayers,
+          simulate ? "simulated" : "mapped");
+  if (r->nlayers > 0 && r->nlayers <= 6) {
+    for (int i = 0; i < r->nlayers; i++) fprintf(stderr, "%s%s", i ? ", " : " (", r->res[i].layer->name);
+    fputc(')', stderr);
+  } else if (r->nlayers > 6) {
+    fprintf(stderr, " (%s..%s)", r->res[0].layer->name, r->res[r->nlayers - 1].layer->name);
+  }
+  if (wrote) fprintf(stderr, "; the reports hold %s", r->nlayers ? "those" : "none");
+  fputc('\n', stderr);
+}
+
 static int cmd_run_or_map(int argc, char **argv) {
   opts o;
   memset(&o, 0, sizeof o);
@@ -560,6 +726,8 @@ static int cmd_run_or_map(int argc, char **argv) {
   o.objective = -1;
   o.seed = 1;
   o.vcd_to = 10000;
+  long cores = sysconf(_SC_NPROCESSORS_ONLN);
+  o.jobs = cores > 0 ? (int)EY_MIN(cores, 1024) : 1;
   int st = parse_opts(argc, argv, &o);
   if (st >= 0) return st;
 
@@ -583,6 +751,8 @@ static int cmd_run_or_map(int argc, char **argv) {
   if (!rc && o.layers) rc = ey_net_select(&net, o.layers, &err);
   if (!rc && o.mapping) rc = ey_mapfile_load(o.mapping, &mf, &err);
   int objective = o.objective >= 0 ? o.objective : arch.objective;
+  const int is_run = !strcmp(o.cmd, "run");
+  const int simulate = is_run && !o.analytic;
   ey_engine_opts eng;
   memset(&eng, 0, sizeof eng);
   eng.step = o.step;
@@ -591,15 +761,12 @@ static int cmd_run_or_map(int argc, char **argv) {
   eng.check = o.check;
   progress prog;
   memset(&prog, 0, sizeof prog);
-  const int simulate = !strcmp(o.cmd, "run") && !o.analytic;
+  pthread_mutex_init(&prog.mu, NULL);
+  prog.r = &rep;
   if (!rc && simulate && isatty(STDERR_FILENO)) {
-    /* The progress line needs the estimates first: map, then simulate. */
-    ey_report pre;
-    rc = ey_report_build(&pre, &arch, &net, objective, o.mapping ? &mf : NULL, NULL, NULL, &err);
-    for (int i = 0; !rc && i < pre.nlayers; i++)
-      if (pre.res[i].mapped) prog.total += (double)pre.res[i].cost.cycles;
-    ey_report_free(&pre);
-    prog.r = &rep;
+    prog.passes = calloc((size_t)(net.nlayers ? net.nlayers : 1), sizeof *prog.passes);
+    if (!prog.passes) rc = ey_err_set(&err, EY_NOMEM, "out of memory");
+    prog.on = 1;
     clock_gettime(CLOCK_MONOTONIC, &prog.start);
     eng.progress = on_pass;
     eng.progress_ctx = &prog;
@@ -609,6 +776,7 @@ static int cmd_run_or_map(int argc, char **argv) {
   if (!rc && o.activations) rc = ey_act_load(o.activations, &act, &err);
   acc_out acc;
   memset(&acc, 0, sizeof acc);
+  pthread_mutex_init(&acc.mu, NULL);
   vcd_out vcd;
   memset(&vcd, 0, sizeof vcd);
   if (!rc && o.vcd) {
@@ -634,24 +802,60 @@ static int cmd_run_or_map(int argc, char **argv) {
     acc.dir = o.trace_dir;
     acc.units = o.trace_full ? 4 : 2;
     acc.cols = arch.cols;
+    acc.net = &net;
+    acc.slot = calloc((size_t)(net.nlayers ? net.nlayers : 1), sizeof *acc.slot);
+    if (!rc && !acc.slot) rc = ey_err_set(&err, EY_NOMEM, "out of memory");
     eng.access_detail = o.trace_full;
     eng.access = on_access;
     eng.access_ctx = &acc;
   }
+  const int to_stdout = (o.json && !strcmp(o.json, "-")) || (o.csv && !strcmp(o.csv, "-"));
+  live lv = {is_run && !o.quiet && !to_stdout, 0, &prog, acc.slot ? &acc : NULL};
+  ey_run_ctl ctl;
+  memset(&ctl, 0, sizeof ctl);
+  ctl.jobs = o.jobs;
+  ctl.done = on_layer_done;
+  ctl.ended = on_layer_ended;
+  ctl.ctx = &lv;
+  struct sigaction sa, old_int, old_term;
+  if (is_run) {
+    /* The first SIGINT or SIGTERM stops the run; a second one ends the process. */
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_run_signal;
+    sa.sa_flags = SA_RESTART | SA_RESETHAND;
+    sigemptyset(&sa.sa_mask);
+    g_run_stop = 0;
+    sigaction(SIGINT, &sa, &old_int);
+    sigaction(SIGTERM, &sa, &old_term);
+    ctl.stop = &g_run_stop;
+  }
   if (!rc)
-    rc = ey_report_build(&rep, &arch, &net, objective, o.mapping ? &mf : NULL, simulate ? &eng : NULL,
-                         o.activations ? &act : NULL, &err);
-  if (eng.progress) fprintf(stderr, "\r\033[K");
-  if (acc.layer) acc_close(&acc, !rc && !acc.failed);
+    rc = ey_report_run(&rep, &arch, &net, objective, o.mapping ? &mf : NULL, simulate ? &eng : NULL,
+                       o.activations ? &act : NULL, &ctl, &err);
+  pthread_mutex_lock(&prog.mu);
+  progress_wipe(&prog);
+  prog.on = 0; /* threads still running (a stopped run) draw no more */
+  pthread_mutex_unlock(&prog.mu);
+  if (acc.slot) {
+    acc_finish(&acc);
+    if (!rc && acc.failed) rc = ey_err_set(&err, EY_IO, "%s", acc.err.msg);
+  }
+  int vcd_lost = 0; /* a stopped run did not finish the waveform's window */
   if (vcd.v) {
+    uint64_t end = 0; /* run cycle at which the layers reported end */
+    for (int i = 0; i < rep.nlayers; i++) end += rep.res[i].simulated ? rep.res[i].meas.cycles : 0;
+    vcd_lost = rep.stopped && end < o.vcd_to;
     ey_err verr;
-    ey_rc vrc = vcd_end(&vcd, !rc, &verr);
-    if (!rc && vrc) {
-      rc = vrc;
-      err = verr;
+    if (vcd_lost && ctl.abandoned) {
+      unlink(vcd.f.tmp); /* a layer still running may write to it: only its name goes */
+    } else {
+      ey_rc vrc = vcd_end(&vcd, !rc && !vcd_lost, &verr);
+      if (!rc && vrc) {
+        rc = vrc;
+        err = verr;
+      }
     }
   }
-  if (!rc && acc.failed) rc = ey_err_set(&err, EY_IO, "%s", acc.err.msg);
   int status = EXIT_OK;
   if (rc) {
     status = fail(&err, rc);
@@ -659,7 +863,7 @@ static int cmd_run_or_map(int argc, char **argv) {
   }
   ey_totals t;
   ey_report_totals(&rep, &t);
-  if (!strcmp(o.cmd, "map")) {
+  if (!is_run) {
     if (t.unmapped) {
       /* A mapping file must cover every layer, so none is written. */
       print_mappings(&rep, stdout);
@@ -673,8 +877,10 @@ static int cmd_run_or_map(int argc, char **argv) {
     if (o.out) status = write_mappings(&rep, o.out);
     goto done;
   }
-  int to_stdout = (o.json && !strcmp(o.json, "-")) || (o.csv && !strcmp(o.csv, "-"));
-  if (!o.quiet && !to_stdout) ey_report_table(&rep, stdout);
+  if (lv.table) {
+    if (!lv.head) ey_report_table_head(&rep, stdout);
+    ey_report_table_foot(&rep, stdout);
+  }
   if (o.json) status = write_out(o.json, emit_json, &rep);
   if (!status && o.csv) status = write_out(o.csv, emit_csv, &rep);
   if (!status && t.unmapped) {
@@ -684,7 +890,29 @@ static int cmd_run_or_map(int argc, char **argv) {
                 arch.name, rep.res[i].why);
     status = EXIT_NOMAP;
   }
+  if (!status || status == EXIT_NOMAP) {
+    if (rep.stopped) {
+      say_stopped(&rep, simulate, lv.table || o.json || o.csv);
+      if (vcd_lost) fprintf(stderr, "eyesim: %s: not written: the run stopped before the end of its window\n", o.vcd);
+    }
+    if (g_run_stop) status = 128 + g_run_stop;
+  }
 done:
+  if (is_run) {
+    sigaction(SIGINT, &old_int, NULL);
+    sigaction(SIGTERM, &old_term, NULL);
+  }
+  if (ctl.abandoned) {
+    /* Layers still being simulated use everything above: end the process
+     * without freeing it (their files are already gone from the folders). */
+    fflush(stdout);
+    fflush(stderr);
+    _exit(status);
+  }
+  free(prog.passes);
+  free(acc.slot);
+  pthread_mutex_destroy(&prog.mu);
+  pthread_mutex_destroy(&acc.mu);
   ey_report_free(&rep);
   ey_act_free(&act);
   ey_mapfile_free(&mf);

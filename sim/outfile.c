@@ -46,16 +46,9 @@ ey_rc ey_outfile_open(ey_outfile *o, const char *path, ey_err *err) {
   return EY_OK;
 }
 
-ey_rc ey_outfile_commit(ey_outfile *o, ey_err *err) {
+ey_rc ey_outfile_close(ey_outfile *o, ey_err *err) {
   if (!o->f) return EY_OK;
-  if (o->direct) {
-    int bad = ferror(o->f) | fflush(o->f);
-    bad |= fclose(o->f);
-    o->f = NULL;
-    o->direct = 0;
-    return bad ? ey_err_set(err, EY_IO, "%s: write failed (%s)", o->path, strerror(errno)) : EY_OK;
-  }
-  if (!o->tmp[0]) { /* stdout */
+  if (!o->tmp[0] && !o->direct) { /* stdout */
     o->f = NULL;
     return fflush(stdout) ? ey_err_set(err, EY_IO, "stdout: write failed (%s)", strerror(errno))
                           : EY_OK;
@@ -63,7 +56,20 @@ ey_rc ey_outfile_commit(ey_outfile *o, ey_err *err) {
   int bad = ferror(o->f) | fflush(o->f);
   bad |= fclose(o->f);
   o->f = NULL;
-  if (bad || rename(o->tmp, o->path)) {
+  o->direct = 0;
+  if (bad) {
+    int e = errno;
+    if (o->tmp[0]) unlink(o->tmp);
+    o->tmp[0] = '\0';
+    return ey_err_set(err, EY_IO, "%s: write failed (%s)", o->path, strerror(e));
+  }
+  return EY_OK;
+}
+
+ey_rc ey_outfile_commit(ey_outfile *o, ey_err *err) {
+  ey_rc rc = ey_outfile_close(o, err);
+  if (rc || !o->tmp[0]) return rc;
+  if (rename(o->tmp, o->path)) {
     int e = errno;
     unlink(o->tmp);
     o->tmp[0] = '\0';

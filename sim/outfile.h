@@ -22,8 +22,12 @@ typedef struct ey_outfile {
 
 /* Opens a temporary file beside `path`. Returns EY_OK or EY_IO with a message. */
 ey_rc ey_outfile_open(ey_outfile *o, const char *path, ey_err *err);
-/* Flushes, closes and renames into place. Returns EY_OK or EY_IO (the temporary
- * file is removed on failure). */
+/* Flushes and closes the file, leaving it under its temporary name: a later
+ * commit renames it into place, an abort removes it. Returns EY_OK or EY_IO (the
+ * temporary file is removed on failure). */
+ey_rc ey_outfile_close(ey_outfile *o, ey_err *err);
+/* Flushes, closes (unless ey_outfile_close did) and renames into place. Returns
+ * EY_OK or EY_IO (the temporary file is removed on failure). */
 ey_rc ey_outfile_commit(ey_outfile *o, ey_err *err);
 /* Closes and removes the temporary file; safe after commit and on a zeroed one. */
 void ey_outfile_abort(ey_outfile *o);

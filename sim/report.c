@@ -121,12 +121,19 @@ static const char *energy_unit_label(const ey_arch *a) {
   return a->energy_unit == EY_UNIT_PJ ? "uJ" : "M MAC-eq";
 }
 
-void ey_report_table(const ey_report *r, FILE *f) {
+/* The width of the layer column: every layer of the network, whether or not
+ * the report holds it, so that the rows of a table printed as layers finish line
+ * up with its header. */
+static int name_width(const ey_report *r) {
+  int w = 5;
+  for (int i = 0; i < r->net->nlayers; i++) w = EY_MAX(w, (int)strlen(r->net->layers[i].name));
+  return w;
+}
+
+void ey_report_table_head(const ey_report *r, FILE *f) {
   const ey_arch *a = r->arch;
   const ey_net *net = r->net;
-  const uint64_t pes = (uint64_t)a->rows * (uint64_t)a->cols;
-  int w = 5;
-  for (int i = 0; i < r->nlayers; i++) w = EY_MAX(w, (int)strlen(r->res[i].layer->name));
+  const int w = name_width(r);
   if (r->engine)
     fprintf(f, "eyesim " EY_VERSION_STRING " - cycle-level simulation (%s stepping, seed %llu, %.2f zeros)%s\n",
             r->engine->step == EY_STEP_EXACT ? "exact" : "fast", (unsigned long long)r->engine->seed,
@@ -136,29 +143,39 @@ void ey_report_table(const ey_report *r, FILE *f) {
   fprintf(f, "arch  %s: %dx%d PEs at %d MHz, GLB %d KiB, DRAM %d b at %d MHz\n", a->name, a->rows,
           a->cols, a->core_mhz, a->glb_kb, a->dram_bus_bits, a->dram_mhz);
   fprintf(f, "net   %s, batch %d, %d layer%s; mappings from %s, objective %s\n\n", net->name,
-          net->batch, r->nlayers, r->nlayers == 1 ? "" : "s", r->mapping_from,
+          net->batch, net->nlayers, net->nlayers == 1 ? "" : "s", r->mapping_from,
           objective_name(r->objective));
   fprintf(f, "%-*s  %9s %5s %6s %11s %11s %9s %9s %5s %10s %10s %10s %11s  %s\n", w, "layer", "MACs(M)",
           "PEs", "util%", "cycles", "est.cycles", "ms", "DRAM KB", "rlc", "GLB Kacc", "NoC Kxfer",
           "spad Macc", "energy(M)", "mapping n p q r t e eg m");
-  for (int i = 0; i < r->nlayers; i++) {
-    const ey_layer_result *x = &r->res[i];
-    if (!x->mapped) {
-      fprintf(f, "%-*s  cannot map: %s\n", w, x->layer->name, x->why);
-      continue;
-    }
-    ey_figures g;
-    ey_layer_figures(x, a, &g);
-    const ey_mapping *m = &x->map;
-    fprintf(f, "%-*s  %9.2f %5d %6.1f %11llu %11llu %9.3f %9.1f %5.2f %10.1f %10.1f %10.2f %11.2f  %d %d %d %d %d %d %d %d\n",
-            w, x->layer->name, (double)g.c->macs / 1e6, x->cost.active_pes,
-            100.0 * util_of(g.c->macs, g.cycles, pes), (unsigned long long)g.cycles,
-            (unsigned long long)x->cost.cycles, ms_of(g.cycles, a), (double)g.dram_bytes_moved / 1e3,
-            g.dram_bytes_moved ? (double)dram_bytes(g.c, a) / (double)g.dram_bytes_moved : 1.0,
-            (double)glb_accesses(g.c) / 1e3, (double)noc_transfers(g.c) / 1e3,
-            (double)spad_accesses(g.c) / 1e6, g.energy_total / 1e6, m->n, m->p, m->q, m->r, m->t,
-            m->e, m->eg, m->m);
+}
+
+void ey_report_table_row(const ey_report *r, int i, FILE *f) {
+  const ey_arch *a = r->arch;
+  const uint64_t pes = (uint64_t)a->rows * (uint64_t)a->cols;
+  const int w = name_width(r);
+  const ey_layer_result *x = &r->res[i];
+  if (!x->mapped) {
+    fprintf(f, "%-*s  cannot map: %s\n", w, x->layer->name, x->why);
+    return;
   }
+  ey_figures g;
+  ey_layer_figures(x, a, &g);
+  const ey_mapping *m = &x->map;
+  fprintf(f, "%-*s  %9.2f %5d %6.1f %11llu %11llu %9.3f %9.1f %5.2f %10.1f %10.1f %10.2f %11.2f  %d %d %d %d %d %d %d %d\n",
+          w, x->layer->name, (double)g.c->macs / 1e6, x->cost.active_pes,
+          100.0 * util_of(g.c->macs, g.cycles, pes), (unsigned long long)g.cycles,
+          (unsigned long long)x->cost.cycles, ms_of(g.cycles, a), (double)g.dram_bytes_moved / 1e3,
+          g.dram_bytes_moved ? (double)dram_bytes(g.c, a) / (double)g.dram_bytes_moved : 1.0,
+          (double)glb_accesses(g.c) / 1e3, (double)noc_transfers(g.c) / 1e3,
+          (double)spad_accesses(g.c) / 1e6, g.energy_total / 1e6, m->n, m->p, m->q, m->r, m->t,
+          m->e, m->eg, m->m);
+}
+
+void ey_report_table_foot(const ey_report *r, FILE *f) {
+  const ey_arch *a = r->arch;
+  const ey_net *net = r->net;
+  const int w = name_width(r);
   ey_totals t;
   ey_report_totals(r, &t);
   fprintf(f, "%-*s  %9.2f %5s %6.1f %11llu %11llu %9.3f %9.1f %5.2f %10.1f %10.1f %10.2f %11.2f\n\n", w,
@@ -195,6 +212,15 @@ void ey_report_table(const ey_report *r, FILE *f) {
   if (t.unmapped)
     fprintf(f, "%d of %d layers could not map; the totals cover the other %d.\n", t.unmapped,
             r->nlayers, t.mapped);
+  if (r->stopped)
+    fprintf(f, "stopped after %d of %d layers; the table and the totals cover those.\n", r->nlayers,
+            net->nlayers);
+}
+
+void ey_report_table(const ey_report *r, FILE *f) {
+  ey_report_table_head(r, f);
+  for (int i = 0; i < r->nlayers; i++) ey_report_table_row(r, i, f);
+  ey_report_table_foot(r, f);
 }
 
 /* ------------------------------------------------------------------ JSON */
@@ -356,6 +382,11 @@ void ey_report_json_members(const ey_report *r, ey_json *j) {
   ey_json_str(j, "version", EY_VERSION_STRING);
   ey_json_int(j, "report_schema", EY_REPORT_SCHEMA);
   ey_json_obj_end(j);
+  if (r->stopped) { /* a stopped run: the layers done before it stopped */
+    ey_json_bool(j, "complete", 0);
+    ey_json_int(j, "layers_done", r->nlayers);
+    ey_json_int(j, "layers_total", r->net->nlayers);
+  }
   ey_json_str(j, "source", source_name(r));
   ey_json_str(j, "objective", objective_name(r->objective));
   if (r->engine) {

@@ -47,8 +47,12 @@ typedef struct ey_report {
   const char *mapping_from; /* "search" or "file"; shown in the table only */
   const ey_engine_opts *engine; /* NULL: analytic only */
   const char *activations;  /* the activation trace replayed, or NULL */
-  int nlayers;
+  int nlayers;              /* the layers reported: every layer of net, or, in a
+                               stopped run, the prefix of them that was done */
   ey_layer_result *res;     /* parallel to net->layers */
+  int stopped;              /* 0, or what stopped the run (sim/run.h): nlayers is
+                               then below net->nlayers; the JSON says so and the
+                               totals cover the layers reported */
 } ey_report;
 
 /* Totals over the mapped layers. */
@@ -69,7 +73,14 @@ typedef struct ey_totals {
 } ey_totals;
 
 void ey_report_totals(const ey_report *r, ey_totals *t);
+/* The table: its head (the run, the architecture, the network and the column
+ * names), layer i's row, and its foot (the total row and the summary lines);
+ * ey_report_table() prints all three. The head and the rows depend only on what
+ * is known when the layer is done, so a run can print them as layers finish. */
 void ey_report_table(const ey_report *r, FILE *f);
+void ey_report_table_head(const ey_report *r, FILE *f);
+void ey_report_table_row(const ey_report *r, int i, FILE *f);
+void ey_report_table_foot(const ey_report *r, FILE *f);
 void ey_report_json(const ey_report *r, FILE *f);
 void ey_report_csv(const ey_report *r, FILE *f); /* the header, then a row per layer */
 
