@@ -19,7 +19,7 @@
 #ifndef EY_DRAM_H
 #define EY_DRAM_H
 
-#include "sim/ey_types.h"
+#include "sim/base/ey_types.h"
 
 #ifdef __cplusplus
 extern "C" {

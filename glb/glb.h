@@ -9,7 +9,7 @@
 #ifndef EY_GLB_H
 #define EY_GLB_H
 
-#include "sim/ey_types.h"
+#include "sim/base/ey_types.h"
 
 #ifdef __cplusplus
 extern "C" {

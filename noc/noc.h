@@ -9,7 +9,7 @@
 #ifndef EY_NOC_H
 #define EY_NOC_H
 
-#include "sim/ey_types.h"
+#include "sim/base/ey_types.h"
 
 #ifdef __cplusplus
 extern "C" {

@@ -19,7 +19,7 @@
 #ifndef EY_PE_H
 #define EY_PE_H
 
-#include "sim/ey_types.h"
+#include "sim/base/ey_types.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -39,7 +39,7 @@ enum {
   EY_NCLASSES
 };
 
-#define EY_PE_PIN_MAX 16 /* pe.psum_fifo_words at most (sim/config.c) */
+#define EY_PE_PIN_MAX 16 /* pe.psum_fifo_words at most (sim/config/config.c) */
 
 typedef struct ey_pe_stats { /* raw counters; ratios are made at report time */
   uint64_t macs;        /* MAC slots, gated ones included */

@@ -10,9 +10,9 @@
 
 extern "C" {
 #include "noc/noc.h"
-#include "sim/data.h"
+#include "sim/engine/data.h"
 #include "traces/rlc.h"
-#include "sim/engine.h"
+#include "sim/engine/engine.h"
 }
 
 using eytest::Cost;

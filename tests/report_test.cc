@@ -10,7 +10,7 @@
 #include "test_util.h"
 
 extern "C" {
-#include "sim/run.h"
+#include "sim/report/run.h"
 }
 
 namespace {

@@ -22,7 +22,7 @@
 #include "test_util.h"
 
 extern "C" {
-#include "sim/run.h"
+#include "sim/report/run.h"
 }
 
 using eytest::Eyesim;

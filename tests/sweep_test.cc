@@ -23,7 +23,7 @@
 #include "test_util.h"
 
 extern "C" {
-#include "sim/sweep.h"
+#include "sim/sweep/sweep.h"
 }
 
 using eytest::Eyesim;

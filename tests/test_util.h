@@ -8,8 +8,8 @@
 
 extern "C" {
 #include "mapper/mapper.h"
-#include "sim/config.h"
-#include "sim/engine.h"
+#include "sim/config/config.h"
+#include "sim/engine/engine.h"
 }
 
 namespace eytest {

@@ -9,8 +9,8 @@
 #include "test_util.h"
 
 extern "C" {
-#include "sim/data.h"
-#include "sim/run.h"
+#include "sim/engine/data.h"
+#include "sim/report/run.h"
 #include "traces/actrace.h"
 #include "traces/npy.h"
 }

@@ -6,7 +6,7 @@
 #ifndef EY_ACCTRACE_H
 #define EY_ACCTRACE_H
 
-#include "sim/ey_types.h"
+#include "sim/base/ey_types.h"
 
 #ifdef __cplusplus
 extern "C" {

@@ -6,7 +6,7 @@
 
 #include <stdio.h>
 
-#include "sim/ey_types.h"
+#include "sim/base/ey_types.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -23,7 +23,7 @@ typedef struct ey_npy {
  * an unsupported dtype, Fortran order, more than four dimensions, a short file). */
 ey_rc ey_npy_read(const char *path, double scale, ey_npy *out, ey_err *err);
 /* Writes an int16 array of shape (N, C, H, W) to f (the caller makes the file
- * appear whole, sim/outfile.h). */
+ * appear whole, sim/base/outfile.h). */
 void ey_npy_write(FILE *f, const int shape[4], const int16_t *data);
 void ey_npy_free(ey_npy *a);
 

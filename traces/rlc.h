@@ -11,7 +11,7 @@
 #ifndef EY_RLC_H
 #define EY_RLC_H
 
-#include "sim/ey_types.h"
+#include "sim/base/ey_types.h"
 
 #ifdef __cplusplus
 extern "C" {

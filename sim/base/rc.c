@@ -1,5 +1,5 @@
 /* rc.c - names and texts of the result codes, and the error-message setter. */
-#include "sim/ey_types.h"
+#include "sim/base/ey_types.h"
 
 #include <stdarg.h>
 #include <stdio.h>

@@ -8,7 +8,7 @@
 #include <stdio.h>
 
 #include "mapper/mapper.h"
-#include "sim/engine.h"
+#include "sim/engine/engine.h"
 
 #ifdef __cplusplus
 extern "C" {

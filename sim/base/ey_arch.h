@@ -5,8 +5,7 @@
 #ifndef EY_ARCH_H
 #define EY_ARCH_H
 
-#include "sim/ey_types.h"
-#include "sim/schema.h"
+#include "sim/base/ey_types.h"
 
 #ifdef __cplusplus
 extern "C" {

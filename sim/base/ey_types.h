@@ -14,6 +14,8 @@
 extern "C" {
 #endif
 
+#define EY_NAME_MAX 64 /* bytes of a name (an arch, a network, a layer), including the NUL */
+
 typedef uint64_t ey_cycle; /* a count of core-clock cycles */
 
 /* The three data types every level moves, counted apart everywhere: one enum for

@@ -1,5 +1,5 @@
 /* outfile.c - write to a temporary name, then rename. */
-#include "sim/outfile.h"
+#include "sim/base/outfile.h"
 
 #include <errno.h>
 #include <stdlib.h>

@@ -20,11 +20,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "sim/config.h"
-#include "sim/outfile.h"
-#include "sim/run.h"
-#include "sim/sweep.h"
-#include "sim/data.h"
+#include "sim/config/config.h"
+#include "sim/base/outfile.h"
+#include "sim/report/run.h"
+#include "sim/sweep/sweep.h"
+#include "sim/engine/data.h"
 #include "traces/acctrace.h"
 #include "traces/npy.h"
 #include "traces/vcd.h"

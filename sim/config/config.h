@@ -6,7 +6,8 @@
 #ifndef EY_CONFIG_H
 #define EY_CONFIG_H
 
-#include "sim/ey_arch.h"
+#include "sim/base/ey_arch.h"
+#include "sim/config/schema.h"
 
 #ifdef __cplusplus
 extern "C" {

@@ -1,5 +1,5 @@
 /* sweep.c - sweep specs: loading, checking and expanding them into points. */
-#include "sim/sweep.h"
+#include "sim/sweep/sweep.h"
 
 #include <ctype.h>
 #include <math.h>
@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim/config.h"
+#include "sim/config/config.h"
 
 uint64_t ey_fnv(uint64_t h, const void *data, size_t n) {
   const unsigned char *p = data;

@@ -1,5 +1,5 @@
 /* data.c - synthetic tensors, golden convolution, requantization. */
-#include "sim/data.h"
+#include "sim/engine/data.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -1,5 +1,5 @@
 /* yamldoc.c - libyaml document loading with FILE:LINE syntax errors. */
-#include "sim/yamldoc.h"
+#include "sim/config/yamldoc.h"
 
 #include <errno.h>
 #include <stdio.h>

@@ -1,5 +1,5 @@
 /* json.c - streaming JSON writer. */
-#include "sim/json.h"
+#include "sim/base/json.h"
 
 #include <assert.h>
 #include <inttypes.h>

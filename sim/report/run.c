@@ -1,6 +1,6 @@
 /* run.c - map and cost every layer of a network, then simulate the layers, one
  * at a time or several at once. */
-#include "sim/run.h"
+#include "sim/report/run.h"
 
 #include <errno.h>
 #include <pthread.h>

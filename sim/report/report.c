@@ -1,12 +1,12 @@
 /* report.c - table, JSON and CSV forms of a run's results. A layer's headline
  * figures are the cycle-level engine's when it ran and the mapper's analytic
  * estimate otherwise ("source" says which); the estimate is always given beside. */
-#include "sim/report.h"
+#include "sim/report/report.h"
 
 #include <string.h>
 
-#include "sim/config.h"
-#include "sim/json.h"
+#include "sim/config/config.h"
+#include "sim/base/json.h"
 
 static const char *objective_name(int o) {
   return o == EY_OBJ_CYCLES ? "cycles" : o == EY_OBJ_EDP ? "edp" : "energy";

@@ -21,7 +21,7 @@
  * outside a PE: a PE does a column's MACs when the column starts and then counts
  * its cycles down, and a cycle in which nothing but such countdowns happens is
  * repeated in bulk up to the next column end. */
-#include "sim/engine.h"
+#include "sim/engine/engine.h"
 
 #include <assert.h>
 
@@ -33,7 +33,7 @@
 #include "glb/glb.h"
 #include "noc/noc.h"
 #include "pe/pe.h"
-#include "sim/data.h"
+#include "sim/engine/data.h"
 #include "traces/rlc.h"
 
 const char *const ey_class_names[EY_NCLASSES] = {"mac",         "wait_ifmap", "wait_filter",

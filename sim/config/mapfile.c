@@ -5,8 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "mapper/mapper.h"
-#include "sim/yamldoc.h"
+#include "sim/config/mapfile.h"
+
+#include "sim/config/schema.h"
+#include "sim/config/yamldoc.h"
 
 #define E_(field) offsetof(ey_mapfile_entry, field)
 #define F_(field) offsetof(ey_mapfile, field)

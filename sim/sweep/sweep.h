@@ -16,7 +16,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "sim/ey_arch.h"
+#include "sim/base/ey_arch.h"
 
 #ifdef __cplusplus
 extern "C" {

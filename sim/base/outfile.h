@@ -7,7 +7,7 @@
 
 #include <stdio.h>
 
-#include "sim/ey_types.h"
+#include "sim/base/ey_types.h"
 
 #ifdef __cplusplus
 extern "C" {

@@ -1,7 +1,7 @@
 /* config.c - the tables of every architecture and network key, and the
  * cross-field rules. Facts and open points come from ../shared/reference/eyeriss.md
  * ("reference" below); an open point is a key with a documented default. */
-#include "sim/config.h"
+#include "sim/config/config.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -6,7 +6,8 @@
 
 #include <signal.h>
 
-#include "sim/report.h"
+#include "sim/config/mapfile.h"
+#include "sim/report/report.h"
 #include "traces/actrace.h"
 
 #ifdef __cplusplus

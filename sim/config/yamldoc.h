@@ -5,7 +5,7 @@
 
 #include <yaml.h>
 
-#include "sim/ey_types.h"
+#include "sim/base/ey_types.h"
 
 #ifdef __cplusplus
 extern "C" {

@@ -15,14 +15,12 @@
 
 #include <stdio.h>
 
-#include "sim/ey_types.h"
-#include "sim/yamldoc.h"
+#include "sim/base/ey_types.h"
+#include "sim/config/yamldoc.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
-
-#define EY_NAME_MAX 64 /* bytes of a string field (EY_P_STR), including the NUL */
 
 typedef enum ey_ptype {
   EY_P_INT,  /* int field; min..max inclusive */

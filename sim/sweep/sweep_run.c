@@ -10,7 +10,7 @@
  * sweep holds the folder's lock (flock on the inherited descriptor), so a second
  * sweep cannot start in a folder until the last of them is gone. */
 #define _DEFAULT_SOURCE /* flock */
-#include "sim/sweep.h"
+#include "sim/sweep/sweep.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -27,10 +27,10 @@
 #include <sys/prctl.h>
 #endif
 
-#include "sim/config.h"
-#include "sim/json.h"
-#include "sim/outfile.h"
-#include "sim/run.h"
+#include "sim/config/config.h"
+#include "sim/base/json.h"
+#include "sim/base/outfile.h"
+#include "sim/report/run.h"
 
 #define RECORD_MAGIC "eyesim-point 2"
 #define MANIFEST_MAGIC "eyesim-sweep 1"

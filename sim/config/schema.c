@@ -1,13 +1,13 @@
 /* schema.c - the one checker that turns YAML mappings into C structs and writes
  * every configuration message. See schema.h for the message forms. */
-#include "sim/schema.h"
+#include "sim/config/schema.h"
 
 #include <assert.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim/json.h"
+#include "sim/base/json.h"
 
 #define PATH_MAX_LEN 128 /* bytes of a dotted key path */
 

@@ -5,7 +5,7 @@
 #ifndef EY_DATA_H
 #define EY_DATA_H
 
-#include "sim/ey_arch.h"
+#include "sim/base/ey_arch.h"
 
 #ifdef __cplusplus
 extern "C" {
