@@ -35,20 +35,21 @@ typedef struct ey_dram_cfg {
 } ey_dram_cfg;
 
 typedef struct ey_dram_req {
-  uint64_t id;       /* 1, 2, ... in the order the requests were made */
-  uint64_t addr;     /* the first value's element index in the layer's tensor of `type` */
-  uint64_t words;    /* values moved */
-  uint64_t bits;     /* bits that cross the bus: words * word_bits, or fewer when the
-                        values are RLC-coded */
-  int type;          /* EY_IFMAP, EY_FILTER or EY_PSUM (ofmaps) */
-  int is_write;      /* 0: read into the GLB; 1: written back from it */
-  ey_cycle issued;   /* core cycle at which the request was made */
+  uint64_t id;     /* 1, 2, ... in the order the requests were made */
+  uint64_t addr;   /* the first value's element index in the layer's tensor of `type` */
+  uint64_t words;  /* values moved */
+  uint64_t bits;   /* bits that cross the bus: words * word_bits, or fewer when the
+                      values are RLC-coded */
+  int type;        /* EY_IFMAP, EY_FILTER or EY_PSUM (ofmaps) */
+  int is_write;    /* 0: read into the GLB; 1: written back from it */
+  ey_cycle issued; /* core cycle at which the request was made */
 } ey_dram_req;
 
 typedef struct ey_dram_stats {
-  uint64_t read_words[EY_NTYPES], write_words[EY_NTYPES]; /* by data type, as values, before any coding */
+  uint64_t read_words[EY_NTYPES],
+      write_words[EY_NTYPES]; /* by data type, as values, before any coding */
   uint64_t read_bits[EY_NTYPES], write_bits[EY_NTYPES]; /* bits that crossed the bus */
-  uint64_t busy_link_cycles;              /* link cycles spent moving data (fixed) */
+  uint64_t busy_link_cycles;                            /* link cycles spent moving data (fixed) */
   uint64_t requests;
 } ey_dram_stats;
 
@@ -71,14 +72,14 @@ extern const ey_dram_ops ey_dram_external_ops; /* served from outside eyesim */
 const ey_dram_ops *ey_dram_ops_find(const char *name);
 
 struct ey_dram {
-  ey_dram_cfg cfg;          /* read-only */
-  const ey_dram_ops *ops;   /* read-only */
-  ey_dram_stats stats;      /* read-only */
-  uint64_t free_link;       /* private (fixed): first link cycle the bus is free */
-  ey_dram_req *req;         /* private: every request made, by id - 1 */
-  ey_cycle *done;           /* private: each one's completion, or EY_CYCLE_NEVER */
-  uint64_t nreq, cap;       /* private */
-  uint64_t taken;           /* private: requests handed out by ey_dram_next_request() */
+  ey_dram_cfg cfg;        /* read-only */
+  const ey_dram_ops *ops; /* read-only */
+  ey_dram_stats stats;    /* read-only */
+  uint64_t free_link;     /* private (fixed): first link cycle the bus is free */
+  ey_dram_req *req;       /* private: every request made, by id - 1 */
+  ey_cycle *done;         /* private: each one's completion, or EY_CYCLE_NEVER */
+  uint64_t nreq, cap;     /* private */
+  uint64_t taken;         /* private: requests handed out by ey_dram_next_request() */
 };
 
 /* Sets d up for the model `ops` (NULL: fixed). */
@@ -92,7 +93,9 @@ uint64_t ey_dram_request(ey_dram *d, ey_cycle now, uint64_t addr, uint64_t words
                          int type, int is_write);
 /* The core cycle at which request `id` completes, or EY_CYCLE_NEVER while the model
  * has not said. */
-static inline ey_cycle ey_dram_done_at(const ey_dram *d, uint64_t id) { return d->done[id - 1]; }
+static inline ey_cycle ey_dram_done_at(const ey_dram *d, uint64_t id) {
+  return d->done[id - 1];
+}
 /* From outside: the next request not yet handed out, in order (1), or none (0). */
 int ey_dram_next_request(ey_dram *d, ey_dram_req *out);
 /* From outside: request `id` completes at core cycle `at` (not before it was made).

@@ -14,6 +14,8 @@ static ey_cycle fixed_submit(ey_dram *d, const ey_dram_req *r) {
 }
 
 /* The bus is busy while a transfer's beats are on it: until link cycle free_link. */
-static int fixed_busy(const ey_dram *d, ey_cycle now) { return d->free_link > ey_dram_link_at(d, now); }
+static int fixed_busy(const ey_dram *d, ey_cycle now) {
+  return d->free_link > ey_dram_link_at(d, now);
+}
 
 const ey_dram_ops ey_dram_fixed_ops = {"fixed", fixed_submit, fixed_busy};

@@ -12,7 +12,8 @@ ey_rc ey_glb_init(ey_glb *g, uint64_t avail_bits, uint64_t staging_bits, size_t 
   g->banks = banks;
   g->ports = ports;
   g->psum_words_each = (psum_bits + word_bits - 1) / word_bits;
-  uint64_t one = (uint64_t)ifm_words * (uint64_t)word_bits, ps = (uint64_t)psum_words * (uint64_t)psum_bits;
+  uint64_t one = (uint64_t)ifm_words * (uint64_t)word_bits,
+           ps = (uint64_t)psum_words * (uint64_t)psum_bits;
   if (one + ps > avail_bits) return EY_MISUSE;
   g->double_buffered = 2 * one + ps <= avail_bits;
   g->ifm_words = ifm_words;
@@ -55,7 +56,9 @@ static void count_type(ey_glb *g, int type, int is_write, uint64_t elements) {
   (is_write ? g->stats.writes : g->stats.reads)[type] += elements;
 }
 
-static int span_of(const ey_glb *g, int region) { return region == EY_GLB_R_PSUM ? g->psum_words_each : 1; }
+static int span_of(const ey_glb *g, int region) {
+  return region == EY_GLB_R_PSUM ? g->psum_words_each : 1;
+}
 
 int ey_glb_try(ey_glb *g, int region, uint64_t index, int type, int is_write) {
   const int span = span_of(g, region);

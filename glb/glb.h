@@ -15,30 +15,29 @@
 extern "C" {
 #endif
 
-
 typedef struct ey_glb_stats {
   uint64_t reads[EY_NTYPES], writes[EY_NTYPES]; /* accesses by data type: a word, or a psum */
-  uint64_t conflicts;           /* array-side accesses refused for a busy bank */
-  uint64_t *bank_reads;         /* [bank * 3 + type], words (a 32-bit psum is two) */
-  uint64_t *bank_writes;        /* [bank * 3 + type], words */
+  uint64_t conflicts;                           /* array-side accesses refused for a busy bank */
+  uint64_t *bank_reads;  /* [bank * 3 + type], words (a 32-bit psum is two) */
+  uint64_t *bank_writes; /* [bank * 3 + type], words */
 } ey_glb_stats;
 
 enum { EY_GLB_R_IFMAP0 = 0, EY_GLB_R_IFMAP1, EY_GLB_R_PSUM, EY_GLB_R_FILTER }; /* regions */
 
 typedef struct ey_glb {
-  uint64_t avail_bits;    /* read-only: capacity for ifmap and psum tiles */
-  uint64_t staging_bits;  /* read-only: the filter staging region */
-  int double_buffered;    /* read-only: two ifmap tile buffers fit */
-  int banks, ports;       /* read-only */
-  int psum_words_each;    /* read-only: words one psum occupies */
-  int16_t *ifm[2];        /* private: ifmap tile buffers */
-  uint32_t *psum;         /* private: the psum tile */
+  uint64_t avail_bits;   /* read-only: capacity for ifmap and psum tiles */
+  uint64_t staging_bits; /* read-only: the filter staging region */
+  int double_buffered;   /* read-only: two ifmap tile buffers fit */
+  int banks, ports;      /* read-only */
+  int psum_words_each;   /* read-only: words one psum occupies */
+  int16_t *ifm[2];       /* private: ifmap tile buffers */
+  uint32_t *psum;        /* private: the psum tile */
   size_t ifm_words, psum_words;
-  uint64_t base[4];       /* private: first word address of each region */
-  uint64_t cycle;         /* private: the cycle the port counts belong to */
-  uint64_t *port_cycle;   /* private: per bank, the cycle of its port count */
-  int *port_used;         /* private: per bank, ports used in that cycle */
-  ey_glb_stats stats;     /* read-only */
+  uint64_t base[4];     /* private: first word address of each region */
+  uint64_t cycle;       /* private: the cycle the port counts belong to */
+  uint64_t *port_cycle; /* private: per bank, the cycle of its port count */
+  int *port_used;       /* private: per bank, ports used in that cycle */
+  ey_glb_stats stats;   /* read-only */
 } ey_glb;
 
 /* Sizes the regions for a layer: ifmap tiles of ifm_words (word_bits each) and a
@@ -49,7 +48,9 @@ ey_rc ey_glb_init(ey_glb *g, uint64_t avail_bits, uint64_t staging_bits, size_t 
 void ey_glb_fini(ey_glb *g);
 
 /* Starts array-side arbitration for core cycle `now`. */
-static inline void ey_glb_cycle(ey_glb *g, uint64_t now) { g->cycle = now + 1; }
+static inline void ey_glb_cycle(ey_glb *g, uint64_t now) {
+  g->cycle = now + 1;
+}
 /* One array-side access this cycle to element `index` of `region` (an ifmap word
  * or a psum): granted (1, counted) when each bank it touches has a port left,
  * refused (0, counted as a conflict) otherwise. */

@@ -25,7 +25,8 @@ static uint64_t real_span(int o0, int count, int k, int u, int p, int n) {
   if (count <= 0) return 0;
   if (u <= k) return overlap((int64_t)o0 * u, (int64_t)(o0 + count - 1) * u + k, p, p + n);
   uint64_t sum = 0;
-  for (int o = o0; o < o0 + count; o++) sum += overlap((int64_t)o * u, (int64_t)o * u + k, p, p + n);
+  for (int o = o0; o < o0 + count; o++)
+    sum += overlap((int64_t)o * u, (int64_t)o * u + k, p, p + n);
   return sum;
 }
 
@@ -59,7 +60,9 @@ void ey_geom_init(ey_geom *g, const ey_layer *l) {
   g->gated = (uint64_t)g->R * g->S * g->E * g->F - vr * vs;
 }
 
-uint64_t ey__rows_needed(const ey_geom *g, int count) { return padded_span(count, g->R, g->U); }
+uint64_t ey__rows_needed(const ey_geom *g, int count) {
+  return padded_span(count, g->R, g->U);
+}
 
 void ey__esums_init(const ey_geom *g, int e, ey__esums *out) {
   out->rows_padded = out->rows_real = 0;
@@ -114,7 +117,9 @@ static cblocks cut_channels(int cg, int qr) {
   return c;
 }
 
-static uint64_t ceil_div(uint64_t a, uint64_t b) { return (a + b - 1) / b; }
+static uint64_t ceil_div(uint64_t a, uint64_t b) {
+  return (a + b - 1) / b;
+}
 
 uint64_t ey__pass_cycles(const ey_geom *g, const ey_arch *a, const ey_mapping *m) {
   blocks nb = cut(g->N, m->n), pb = cut(g->Mg, m->p * m->t), eb = cut(g->E, m->e);
@@ -129,8 +134,8 @@ uint64_t ey__pass_cycles(const ey_geom *g, const ey_arch *a, const ey_mapping *m
           uint64_t n_a = (uint64_t)nb.size[i], qr_a = (uint64_t)cb.size[j],
                    pt_a = (uint64_t)pb.size[k], e_a = (uint64_t)eb.size[s];
           /* The busiest PE does n·F·q·S·p MACs at one per cycle. */
-          uint64_t comp = n_a * g->F * EY_MIN(qr_a, (uint64_t)m->q) * g->S *
-                          EY_MIN(pt_a, (uint64_t)m->p);
+          uint64_t comp =
+              n_a * g->F * EY_MIN(qr_a, (uint64_t)m->q) * g->S * EY_MIN(pt_a, (uint64_t)m->p);
           uint64_t ifm = ceil_div(n_a * qr_a * ey__rows_needed(g, (int)e_a) * g->wneed,
                                   (uint64_t)a->noc_ifmap_wpc);
           uint64_t outs = n_a * pt_a * e_a * g->F;
@@ -139,7 +144,8 @@ uint64_t ey__pass_cycles(const ey_geom *g, const ey_arch *a, const ey_mapping *m
           uint64_t busy = EY_MAX(EY_MAX(comp, ifm), EY_MAX(gon, gin));
           /* Fill and drain: the MAC pipeline (fetch, multiplier, accumulate) and
            * the psum chain of R PEs per active set. */
-          uint64_t fill = 2 + (uint64_t)a->mul_stages + (uint64_t)g->R * ceil_div(qr_a, (uint64_t)m->q);
+          uint64_t fill =
+              2 + (uint64_t)a->mul_stages + (uint64_t)g->R * ceil_div(qr_a, (uint64_t)m->q);
           total += cnt * (busy + fill);
         }
   return total;
@@ -186,16 +192,16 @@ void ey__cost_fill(const ey_geom *g, const ey_arch *a, const ey_mapping *m, cons
   ey_counts *c = &out->c;
   const uint64_t N = (uint64_t)g->N, Cg = (uint64_t)g->Cg, Mg = (uint64_t)g->Mg, E = (uint64_t)g->E,
                  F = (uint64_t)g->F, R = (uint64_t)g->R, S = (uint64_t)g->S;
-  const uint64_t nN = ceil_div(N, (uint64_t)m->n);         /* image blocks */
-  const uint64_t nG = ceil_div(E, (uint64_t)m->eg);        /* GLB row tiles */
+  const uint64_t nN = ceil_div(N, (uint64_t)m->n);            /* image blocks */
+  const uint64_t nG = ceil_div(E, (uint64_t)m->eg);           /* GLB row tiles */
   const uint64_t nCB = ceil_div(Cg, (uint64_t)(m->q * m->r)); /* channel blocks */
   const uint64_t nPB = ceil_div(Mg, (uint64_t)(m->p * m->t)); /* filter pass blocks */
-  const uint64_t nMB = ceil_div(Mg, (uint64_t)m->m);       /* GLB filter blocks */
-  const uint64_t nQ = ceil_div(Cg, (uint64_t)m->q);        /* q-channel groups: active sets */
-  const uint64_t nP = ceil_div(Mg, (uint64_t)m->p);        /* p-filter groups: active groups */
+  const uint64_t nMB = ceil_div(Mg, (uint64_t)m->m);          /* GLB filter blocks */
+  const uint64_t nQ = ceil_div(Cg, (uint64_t)m->q);           /* q-channel groups: active sets */
+  const uint64_t nP = ceil_div(Mg, (uint64_t)m->p);           /* p-filter groups: active groups */
   const uint64_t macs = N * Mg * Cg * E * F * R * S;
-  const uint64_t fw = Mg * Cg * R * S;                     /* filter words */
-  const uint64_t outs = N * Mg * E * F;                    /* ofmap words */
+  const uint64_t fw = Mg * Cg * R * S;  /* filter words */
+  const uint64_t outs = N * Mg * E * F; /* ofmap words */
   /* Filter columns: a filter word goes to every column of its set that computes
    * a row of the GLB tile: e per tile, fewer in a last tile shorter than e. */
   const uint64_t last = E - (nG - 1) * (uint64_t)m->eg;
@@ -234,9 +240,10 @@ void ey__cost_fill(const ey_geom *g, const ey_arch *a, const ey_mapping *m, cons
 
   /* Everything above is per group; groups run one after another. */
   const uint64_t G = (uint64_t)g->G;
-  uint64_t *all[] = {&c->macs, &c->macs_gated, &c->noc_ifmap, &c->noc_ifmap_delivered,
-                     &c->noc_filter, &c->noc_filter_delivered, &c->noc_psum_in,
-                     &c->noc_psum_local, &c->noc_psum_out};
+  uint64_t *all[] = {
+      &c->macs,        &c->macs_gated,           &c->noc_ifmap,   &c->noc_ifmap_delivered,
+      &c->noc_filter,  &c->noc_filter_delivered, &c->noc_psum_in, &c->noc_psum_local,
+      &c->noc_psum_out};
   for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) *all[i] *= G;
   for (int t = 0; t < EY_NTYPES; t++) {
     c->spad_reads[t] *= G;
@@ -256,7 +263,8 @@ void ey__cost_fill(const ey_geom *g, const ey_arch *a, const ey_mapping *m, cons
   out->load_cycles = nN * nG * load_unit * G;
   uint64_t dram_words = 0;
   for (int t = 0; t < EY_NTYPES; t++) dram_words += c->dram_reads[t] + c->dram_writes[t];
-  out->dram_cycles = link_to_core(a, ceil_div(dram_words * (uint64_t)a->word_bits, (uint64_t)a->dram_bus_bits));
+  out->dram_cycles =
+      link_to_core(a, ceil_div(dram_words * (uint64_t)a->word_bits, (uint64_t)a->dram_bus_bits));
   out->glb_ifmap_bits = ey__ifmap_tile_bits(g, a, m, gs);
   out->glb_psum_bits = ey__psum_tile_bits(g, a, m);
   if (!bound) {
@@ -264,16 +272,22 @@ void ey__cost_fill(const ey_geom *g, const ey_arch *a, const ey_mapping *m, cons
     if (2 * out->glb_ifmap_bits + out->glb_psum_bits > ey__glb_avail_bits(a)) {
       uint64_t tiles = nN * nMB * nG * nCB * G;
       out->dram_exposed_cycles += link_to_core(
-          a, ceil_div(c->dram_reads[EY_IFMAP] * (uint64_t)a->word_bits, (uint64_t)a->dram_bus_bits) + tiles * lat);
+          a,
+          ceil_div(c->dram_reads[EY_IFMAP] * (uint64_t)a->word_bits, (uint64_t)a->dram_bus_bits) +
+              tiles * lat);
     }
-    uint64_t block_bits = (uint64_t)m->p * m->t * EY_MIN((uint64_t)m->q * m->r, Cg) * R * S * (uint64_t)a->word_bits;
+    uint64_t block_bits =
+        (uint64_t)m->p * m->t * EY_MIN((uint64_t)m->q * m->r, Cg) * R * S * (uint64_t)a->word_bits;
     if (2 * block_bits > (uint64_t)a->glb_filter_kb * 8192u) {
       uint64_t nblocks = nN * nG * nCB * nPB * G;
       out->dram_exposed_cycles += link_to_core(
-          a, ceil_div(c->dram_reads[EY_FILTER] * (uint64_t)a->word_bits, (uint64_t)a->dram_bus_bits) + nblocks * lat);
+          a,
+          ceil_div(c->dram_reads[EY_FILTER] * (uint64_t)a->word_bits, (uint64_t)a->dram_bus_bits) +
+              nblocks * lat);
     }
   }
-  out->cycles = EY_MAX(out->pass_cycles + out->load_cycles + out->dram_exposed_cycles, out->dram_cycles);
+  out->cycles =
+      EY_MAX(out->pass_cycles + out->load_cycles + out->dram_exposed_cycles, out->dram_cycles);
   out->passes = nN * ceil_div(E, (uint64_t)m->e) * nCB * nPB * G;
   out->active_pes = EY_MIN(m->t, (int)nP) * EY_MIN(m->r, (int)nQ) * g->R * EY_MIN(m->e, g->E);
   out->energy_total = ey_energy_of(c, a, out->energy);
@@ -285,7 +299,8 @@ double ey_energy_of(const ey_counts *c, const ey_arch *a, double en[EY_NLEVELS][
   en[EY_LV_MAC][EY_PSUM] = (double)(c->macs - c->macs_gated) * a->e_mac;
   en[EY_LV_NOC][EY_IFMAP] = (double)c->noc_ifmap * a->e_noc;
   en[EY_LV_NOC][EY_FILTER] = (double)c->noc_filter * a->e_noc;
-  en[EY_LV_NOC][EY_PSUM] = (double)(c->noc_psum_in + c->noc_psum_local + c->noc_psum_out) * a->e_noc;
+  en[EY_LV_NOC][EY_PSUM] =
+      (double)(c->noc_psum_in + c->noc_psum_local + c->noc_psum_out) * a->e_noc;
   for (int t = 0; t < EY_NTYPES; t++) {
     en[EY_LV_SPAD][t] = (double)(c->spad_reads[t] + c->spad_writes[t]) * a->e_spad;
     en[EY_LV_GLB][t] = (double)(c->glb_reads[t] + c->glb_writes[t]) * a->e_glb;
@@ -316,7 +331,8 @@ ey_rc ey_mapping_check(const ey_layer *l, const ey_arch *a, const ey_mapping *m,
                       a->psum_spad_words, m->p);
   if (m->q > g.Cg || m->q * g.S > a->ifmap_spad_words)
     return ey_err_set(err, EY_MISMATCH,
-                      "q: must be at most C/groups = %d with q*S at most pe.ifmap_spad_words = %d (got q=%d, S=%d)",
+                      "q: must be at most C/groups = %d with q*S at most pe.ifmap_spad_words = %d "
+                      "(got q=%d, S=%d)",
                       g.Cg, a->ifmap_spad_words, m->q, g.S);
   if ((int64_t)m->p * m->q * g.S > a->filter_spad_words)
     return ey_err_set(err, EY_MISMATCH,
@@ -333,26 +349,29 @@ ey_rc ey_mapping_check(const ey_layer *l, const ey_arch *a, const ey_mapping *m,
   int k = EY_CEIL_DIV(m->e, a->cols);
   if ((int64_t)k * m->r * g.R > a->rows)
     return ey_err_set(err, EY_MISMATCH,
-                      "r: a group of r sets of %d x %d PEs folded into %d segments needs %d PE rows (got r=%d, %d rows)",
+                      "r: a group of r sets of %d x %d PEs folded into %d segments needs %d PE "
+                      "rows (got r=%d, %d rows)",
                       g.R, m->e, k, k * m->r * g.R, m->r, a->rows);
   int slots = (a->rows / (k * m->r * g.R)) * (a->cols / EY_MIN(m->e, a->cols));
   if (m->t > slots)
-    return ey_err_set(err, EY_MISMATCH, "t: only %d groups of r=%d sets of width e=%d fit the %dx%d array (got %d)",
+    return ey_err_set(err, EY_MISMATCH,
+                      "t: only %d groups of r=%d sets of width e=%d fit the %dx%d array (got %d)",
                       slots, m->r, m->e, a->rows, a->cols, m->t);
   if (m->eg % m->e || m->eg > EY_CEIL_DIV(g.E, m->e) * m->e)
-    return ey_err_set(err, EY_MISMATCH, "eg: must be a multiple of e = %d, at most %d (got %d)", m->e,
-                      EY_CEIL_DIV(g.E, m->e) * m->e, m->eg);
+    return ey_err_set(err, EY_MISMATCH, "eg: must be a multiple of e = %d, at most %d (got %d)",
+                      m->e, EY_CEIL_DIV(g.E, m->e) * m->e, m->eg);
   int pt = m->p * m->t;
   if (m->m % pt || m->m > EY_CEIL_DIV(g.Mg, pt) * pt)
-    return ey_err_set(err, EY_MISMATCH, "m: must be a multiple of p*t = %d, at most %d (got %d)", pt,
-                      EY_CEIL_DIV(g.Mg, pt) * pt, m->m);
+    return ey_err_set(err, EY_MISMATCH, "m: must be a multiple of p*t = %d, at most %d (got %d)",
+                      pt, EY_CEIL_DIV(g.Mg, pt) * pt, m->m);
   ey__gsums gs;
   ey__gsums_init(&g, m->eg, &gs);
   uint64_t need = ey__ifmap_tile_bits(&g, a, m, &gs) + ey__psum_tile_bits(&g, a, m);
   uint64_t avail = ey__glb_avail_bits(a);
   if (need > avail)
     return ey_err_set(err, EY_MISMATCH,
-                      "m: the ifmap and psum tiles need %llu bits of GLB, more than the %llu of glb.size_kb - glb.filter_kb (got m=%d, eg=%d, n=%d)",
+                      "m: the ifmap and psum tiles need %llu bits of GLB, more than the %llu of "
+                      "glb.size_kb - glb.filter_kb (got m=%d, eg=%d, n=%d)",
                       (unsigned long long)need, (unsigned long long)avail, m->m, m->eg, m->n);
   return EY_OK;
 }
@@ -364,16 +383,17 @@ void ey_mapping_cost(const ey_layer *l, const ey_arch *a, const ey_mapping *m, e
   ey_geom_init(&g, l);
   ey__esums_init(&g, m->e, &es);
   ey__gsums_init(&g, m->eg, &gs);
-  ey__cost_fill(&g, a, m, &es, &gs, ey__pass_cycles(&g, a, m), ey__load_cycles_unit(&g, a, m), 0, out);
+  ey__cost_fill(&g, a, m, &es, &gs, ey__pass_cycles(&g, a, m), ey__load_cycles_unit(&g, a, m), 0,
+                out);
 }
 
 double ey_objective_value(const ey_cost *c, int objective) {
   switch (objective) {
-  case EY_OBJ_CYCLES:
-    return (double)c->cycles;
-  case EY_OBJ_EDP:
-    return c->energy_total * (double)c->cycles;
-  default:
-    return c->energy_total;
+    case EY_OBJ_CYCLES:
+      return (double)c->cycles;
+    case EY_OBJ_EDP:
+      return c->energy_total * (double)c->cycles;
+    default:
+      return c->energy_total;
   }
 }

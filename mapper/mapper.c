@@ -25,17 +25,18 @@ static double lower_bound(const ey_cost *lb, const ey_arch *a, int objective) {
   /* Every pass lasts at least as long as its ifmap and GON traffic at their
    * widths; those totals only shrink as t grows, so tmax bounds them too. */
   double cyc = (double)lb->c.macs / (double)lb->active_pes;
-  double ifm = (double)lb->c.noc_ifmap / a->noc_ifmap_wpc, gon = (double)lb->c.noc_psum_out / a->noc_gon_wpc;
+  double ifm = (double)lb->c.noc_ifmap / a->noc_ifmap_wpc,
+         gon = (double)lb->c.noc_psum_out / a->noc_gon_wpc;
   if (ifm > cyc) cyc = ifm;
   if (gon > cyc) cyc = gon;
   if ((double)lb->dram_cycles > cyc) cyc = (double)lb->dram_cycles;
   switch (objective) {
-  case EY_OBJ_CYCLES:
-    return cyc;
-  case EY_OBJ_EDP:
-    return lb->energy_total * cyc;
-  default:
-    return lb->energy_total;
+    case EY_OBJ_CYCLES:
+      return cyc;
+    case EY_OBJ_EDP:
+      return lb->energy_total * cyc;
+    default:
+      return lb->energy_total;
   }
 }
 
@@ -43,8 +44,8 @@ static double lower_bound(const ey_cost *lb, const ey_arch *a, int objective) {
 static ey_rc hopeless(const ey_geom *g, const ey_arch *a, ey_err *err) {
   if (g->R > a->rows)
     return ey_err_set(err, EY_NOMAP,
-                      "R: a filter of height %d needs %d PE rows; the array has %d (got R=%d)", g->R,
-                      g->R, a->rows, g->R);
+                      "R: a filter of height %d needs %d PE rows; the array has %d (got R=%d)",
+                      g->R, g->R, a->rows, g->R);
   if (g->S > a->ifmap_spad_words)
     return ey_err_set(err, EY_NOMAP,
                       "S: a filter row of %d words must fit pe.ifmap_spad_words = %d (got S=%d)",
@@ -84,7 +85,8 @@ ey_rc ey_map_layer(const ey_layer *l, const ey_arch *a, int objective, ey_mappin
       const int rmax = EY_MIN(EY_CEIL_DIV(g.Cg, m.q), a->rows / (k * g.R));
       for (m.r = 1; m.r <= rmax; m.r++) {
         const int slots = (a->rows / (k * m.r * g.R)) * (a->cols / ecol);
-        const int pmax = EY_MIN(EY_MIN(g.Mg, a->psum_spad_words), a->filter_spad_words / (m.q * g.S));
+        const int pmax =
+            EY_MIN(EY_MIN(g.Mg, a->psum_spad_words), a->filter_spad_words / (m.q * g.S));
         for (m.p = 1; m.p <= pmax; m.p++) {
           const int tmax = EY_MIN(EY_CEIL_DIV(g.Mg, m.p), slots);
           /* Energy depends on t only through ceil(M'/(p·t)) and active PEs
@@ -160,9 +162,11 @@ ey_rc ey_map_layer(const ey_layer *l, const ey_arch *a, int objective, ey_mappin
     ey__gsums t1;
     ey__gsums_init(&g, 1, &t1);
     uint64_t need = ey__ifmap_tile_bits(&g, a, &tiny, &t1) + ey__psum_tile_bits(&g, a, &tiny);
-    return ey_err_set(err, EY_NOMAP,
-                      "glb.size_kb: the smallest tile (one image, channel, filter and output row) needs %llu bits of GLB; glb.size_kb - glb.filter_kb leaves %llu (got glb.size_kb=%d)",
-                      (unsigned long long)need, (unsigned long long)avail, a->glb_kb);
+    return ey_err_set(
+        err, EY_NOMAP,
+        "glb.size_kb: the smallest tile (one image, channel, filter and output row) needs %llu "
+        "bits of GLB; glb.size_kb - glb.filter_kb leaves %llu (got glb.size_kb=%d)",
+        (unsigned long long)need, (unsigned long long)avail, a->glb_kb);
   }
   if (cost) *cost = bc;
   return EY_OK;

@@ -30,7 +30,7 @@ extern "C" {
 /* Quantities of one group of a layer that no mapping parameter changes; the cost
  * model and the engine both work from them. */
 typedef struct ey_geom {
-  int N, Cg, Mg, G;   /* images, channels and filters per group, groups */
+  int N, Cg, Mg, G; /* images, channels and filters per group, groups */
   int E, F, R, S, U, P, H, W;
   int astep;          /* needed-column index step between output columns: U, or
                          S when the windows do not overlap (U > S) */
@@ -59,17 +59,17 @@ extern const char *const ey_level_names[EY_NLEVELS]; /* "mac", "spad", ... */
 /* Access counts of one layer (all groups, all images), in words. The psum row of
  * the DRAM counts holds the ofmap written back. */
 typedef struct ey_counts {
-  uint64_t macs;                  /* MACs of the layer, gated ones included */
-  uint64_t macs_gated;            /* skipped by zero gating (padding zeros) */
+  uint64_t macs;       /* MACs of the layer, gated ones included */
+  uint64_t macs_gated; /* skipped by zero gating (padding zeros) */
   uint64_t spad_reads[EY_NTYPES];
   uint64_t spad_writes[EY_NTYPES];
-  uint64_t noc_ifmap;             /* ifmap GIN transfers (a multicast is one) */
-  uint64_t noc_ifmap_delivered;   /* words received by PEs */
-  uint64_t noc_filter;            /* filter GIN transfers */
+  uint64_t noc_ifmap;           /* ifmap GIN transfers (a multicast is one) */
+  uint64_t noc_ifmap_delivered; /* words received by PEs */
+  uint64_t noc_filter;          /* filter GIN transfers */
   uint64_t noc_filter_delivered;
-  uint64_t noc_psum_in;           /* psum GIN: GLB to the first PE of a chain */
-  uint64_t noc_psum_local;        /* vertical PE-to-PE psum links */
-  uint64_t noc_psum_out;          /* GON: last PE of a chain to the GLB */
+  uint64_t noc_psum_in;    /* psum GIN: GLB to the first PE of a chain */
+  uint64_t noc_psum_local; /* vertical PE-to-PE psum links */
+  uint64_t noc_psum_out;   /* GON: last PE of a chain to the GLB */
   uint64_t glb_reads[EY_NTYPES];
   uint64_t glb_writes[EY_NTYPES];
   uint64_t dram_reads[EY_NTYPES];
@@ -78,15 +78,15 @@ typedef struct ey_counts {
 
 typedef struct ey_cost {
   ey_counts c;
-  uint64_t cycles;         /* estimate: max(pass + load + exposed DRAM, all DRAM) */
-  uint64_t pass_cycles;    /* of which spent in processing passes */
-  uint64_t load_cycles;    /* of which spent loading filter spads */
-  uint64_t dram_cycles;    /* DRAM transfer time at the link bandwidth, core cycles */
-  uint64_t dram_exposed_cycles; /* of which not hidden behind work (no room to prefetch) */
-  uint64_t passes;         /* processing passes */
-  int active_pes;          /* PEs the mapping uses */
-  uint64_t glb_ifmap_bits; /* GLB ifmap tile */
-  uint64_t glb_psum_bits;  /* GLB psum tile */
+  uint64_t cycles;                      /* estimate: max(pass + load + exposed DRAM, all DRAM) */
+  uint64_t pass_cycles;                 /* of which spent in processing passes */
+  uint64_t load_cycles;                 /* of which spent loading filter spads */
+  uint64_t dram_cycles;                 /* DRAM transfer time at the link bandwidth, core cycles */
+  uint64_t dram_exposed_cycles;         /* of which not hidden behind work (no room to prefetch) */
+  uint64_t passes;                      /* processing passes */
+  int active_pes;                       /* PEs the mapping uses */
+  uint64_t glb_ifmap_bits;              /* GLB ifmap tile */
+  uint64_t glb_psum_bits;               /* GLB psum tile */
   double energy[EY_NLEVELS][EY_NTYPES]; /* by level and data type; MAC energy is
                                            booked under psum */
   double energy_total;

@@ -31,7 +31,9 @@ void ey_noc_clear_ids(ey_noc *n) {
   for (int i = 0; i < n->rows * n->cols; i++) n->col_id[i] = EY_NOC_NO_ID;
 }
 
-void ey_noc_set_row_id(ey_noc *n, int row, uint16_t id) { n->row_id[row] = id; }
+void ey_noc_set_row_id(ey_noc *n, int row, uint16_t id) {
+  n->row_id[row] = id;
+}
 
 void ey_noc_set_col_id(ey_noc *n, int row, int col, uint16_t id) {
   n->col_id[row * n->cols + col] = id;
@@ -71,4 +73,6 @@ void ey_noc_deliver(ey_noc *n, int targets) {
     n->stats.multicasts++;
 }
 
-void ey_noc_block(ey_noc *n, uint64_t cycles) { n->stats.blocked_cycles += cycles; }
+void ey_noc_block(ey_noc *n, uint64_t cycles) {
+  n->stats.blocked_cycles += cycles;
+}

@@ -26,16 +26,16 @@ typedef struct ey_noc_stats {
 } ey_noc_stats;
 
 typedef struct ey_noc {
-  int rows, cols;        /* read-only: the physical array */
-  int width;             /* read-only: packets per cycle */
-  uint16_t *row_id;      /* private: per X bus (physical row) */
-  uint16_t *col_id;      /* private: per PE, row-major */
-  ey_noc_stats stats;    /* read-only */
+  int rows, cols;     /* read-only: the physical array */
+  int width;          /* read-only: packets per cycle */
+  uint16_t *row_id;   /* private: per X bus (physical row) */
+  uint16_t *col_id;   /* private: per PE, row-major */
+  ey_noc_stats stats; /* read-only */
 } ey_noc;
 
 ey_rc ey_noc_init(ey_noc *n, int rows, int cols, int width); /* EY_NOMEM */
 void ey_noc_fini(ey_noc *n);
-void ey_noc_clear_ids(ey_noc *n);             /* every row and PE to EY_NOC_NO_ID */
+void ey_noc_clear_ids(ey_noc *n); /* every row and PE to EY_NOC_NO_ID */
 void ey_noc_set_row_id(ey_noc *n, int row, uint16_t id);
 void ey_noc_set_col_id(ey_noc *n, int row, int col, uint16_t id);
 /* Writes the indices (row * cols + col, in row-major order) of the PEs that a

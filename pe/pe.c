@@ -5,7 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-ey_rc ey_pe_init(ey_pe *pe, int filt_words, int ifm_words, int fifo_words, int psum_words, int pin_words) {
+ey_rc ey_pe_init(ey_pe *pe, int filt_words, int ifm_words, int fifo_words, int psum_words,
+                 int pin_words) {
   memset(pe, 0, sizeof *pe);
   assert(pin_words >= 1 && pin_words <= EY_PE_PIN_MAX);
   pe->pin_depth = pin_words;

@@ -25,7 +25,6 @@
 extern "C" {
 #endif
 
-
 /* Where every PE-cycle goes; the classes sum to cycles x PEs. */
 enum {
   EY_CL_MAC = 0,     /* a MAC slot, zero-gated ones included */
@@ -42,66 +41,67 @@ enum {
 #define EY_PE_PIN_MAX 16 /* pe.psum_fifo_words at most (sim/config/config.c) */
 
 typedef struct ey_pe_stats { /* raw counters; ratios are made at report time */
-  uint64_t macs;        /* MAC slots, gated ones included */
-  uint64_t macs_gated;  /* zero ifmap: no filter read, no multiply, no psum access */
+  uint64_t macs;             /* MAC slots, gated ones included */
+  uint64_t macs_gated;       /* zero ifmap: no filter read, no multiply, no psum access */
   uint64_t spad_reads[EY_NTYPES], spad_writes[EY_NTYPES]; /* by EY_IFMAP .. EY_PSUM */
 } ey_pe_stats;
 
 typedef struct ey_pe_prog { /* one pass's work */
-  int n;           /* images */
-  int F;           /* output columns per image */
-  int q;           /* channels */
-  int p;           /* filters */
-  int S;           /* weights per filter row */
-  int astep;       /* window advance per column, in needed-column indices */
-  int wneed;       /* needed columns per ifmap row */
-  int zero_gating; /* 1: a zero ifmap value gates its MACs */
-  int latency;     /* cycles from a MAC's issue to its sum in the psum spad: operand
-                      fetch + pe.mul_stages + accumulate */
-  int has_in;      /* 1: each forwarded psum adds one from the psum input FIFO (from
-                      the PE below, or the GLB's of earlier channel blocks) */
+  int n;                    /* images */
+  int F;                    /* output columns per image */
+  int q;                    /* channels */
+  int p;                    /* filters */
+  int S;                    /* weights per filter row */
+  int astep;                /* window advance per column, in needed-column indices */
+  int wneed;                /* needed columns per ifmap row */
+  int zero_gating;          /* 1: a zero ifmap value gates its MACs */
+  int latency;              /* cycles from a MAC's issue to its sum in the psum spad: operand
+                               fetch + pe.mul_stages + accumulate */
+  int has_in;               /* 1: each forwarded psum adds one from the psum input FIFO (from
+                               the PE below, or the GLB's of earlier channel blocks) */
 } ey_pe_prog;
 
 typedef struct ey_pe {
-  ey_pe_prog prog;     /* read-only: set by ey_pe_program() */
+  ey_pe_prog prog; /* read-only: set by ey_pe_program() */
   /* private storage, sized by ey_pe_init() */
-  ey_word *filt;       /* filter spad, [q][S][p]: a value meets its p weights in a row */
-  ey_word *ifm;        /* ifmap spad + FIFO as one ring of `cap` words */
-  uint32_t *pend;      /* psum spad: finished psums waiting to be forwarded (ring) */
-  ey_cycle *pend_at;   /* the cycle each leaves the MAC pipeline */
-  uint32_t *acc;       /* psum spad: the running column's p accumulators */
+  ey_word *filt;     /* filter spad, [q][S][p]: a value meets its p weights in a row */
+  ey_word *ifm;      /* ifmap spad + FIFO as one ring of `cap` words */
+  uint32_t *pend;    /* psum spad: finished psums waiting to be forwarded (ring) */
+  ey_cycle *pend_at; /* the cycle each leaves the MAC pipeline */
+  uint32_t *acc;     /* psum spad: the running column's p accumulators */
   int filt_words, ifm_words, fifo_words, psum_words; /* capacities, words */
-  int cap;             /* ifmap ring in use: q*S + fifo_words */
+  int cap;                                           /* ifmap ring in use: q*S + fifo_words */
   /* read-only sequencer state */
-  uint64_t arrived;    /* ifmap words received this pass */
-  uint64_t retired;    /* ifmap words no longer needed */
-  int im, f;           /* the running or next column */
-  int run_left;        /* MAC cycles left in the running column; 0: none running */
-  int mac_idx;         /* exact stepping: the next MAC of the running column */
+  uint64_t arrived; /* ifmap words received this pass */
+  uint64_t retired; /* ifmap words no longer needed */
+  int im, f;        /* the running or next column */
+  int run_left;     /* MAC cycles left in the running column; 0: none running */
+  int mac_idx;      /* exact stepping: the next MAC of the running column */
   int pend_head, pend_n;
-  uint64_t cols_done;  /* columns finished this pass */
-  int inc;             /* private: ifmap words delivered this cycle */
+  uint64_t cols_done; /* columns finished this pass */
+  int inc;            /* private: ifmap words delivered this cycle */
   /* private: the psum input FIFO of `pin_depth` words */
   uint32_t pin_v[EY_PE_PIN_MAX];
   int pin_head, pin_n, pin_depth;
-  int pin_popped;      /* the PE popped a word this cycle */
-  int pin_pushed;      /* a push this cycle, seen after the commit */
+  int pin_popped; /* the PE popped a word this cycle */
+  int pin_pushed; /* a push this cycle, seen after the commit */
   uint32_t pin_pushv;
-  ey_pe_stats stats;   /* read-only */
+  ey_pe_stats stats; /* read-only */
 } ey_pe;
 
 /* What ey_pe_tick() did, besides its class (the low bits: an EY_CL_* value). */
 enum {
-  EY_PE_CLASS = 0xF,   /* mask of the class */
-  EY_PE_FWD = 0x10,    /* a psum went out: ey_pe_tick()'s *out */
-  EY_PE_POPPED = 0x20, /* ... taking a psum from the input FIFO (room below) */
+  EY_PE_CLASS = 0xF,    /* mask of the class */
+  EY_PE_FWD = 0x10,     /* a psum went out: ey_pe_tick()'s *out */
+  EY_PE_POPPED = 0x20,  /* ... taking a psum from the input FIFO (room below) */
   EY_PE_STARTED = 0x40, /* a column started */
-  EY_PE_ENDED = 0x80   /* a column's last MAC issued */
+  EY_PE_ENDED = 0x80    /* a column's last MAC issued */
 };
 
 /* Allocates the spads: words of each, the ifmap FIFO depth and the psum input
  * FIFO depth (1 .. EY_PE_PIN_MAX). EY_NOMEM. */
-ey_rc ey_pe_init(ey_pe *pe, int filt_words, int ifm_words, int fifo_words, int psum_words, int pin_words);
+ey_rc ey_pe_init(ey_pe *pe, int filt_words, int ifm_words, int fifo_words, int psum_words,
+                 int pin_words);
 void ey_pe_fini(ey_pe *pe);
 /* Starts a pass. The program must fit the spads (the mapper guarantees it). */
 void ey_pe_program(ey_pe *pe, const ey_pe_prog *prog);
@@ -180,16 +180,22 @@ int ey_pe_mac(ey_pe *pe, int batch, ey_cycle now);
 
 /* Fast stepping: `cycles` cycles of the running column in which it does not end
  * (its MACs were done at its start). */
-static inline void ey_pe_skip(ey_pe *pe, int cycles) { pe->run_left -= cycles; }
+static inline void ey_pe_skip(ey_pe *pe, int cycles) {
+  pe->run_left -= cycles;
+}
 
 /* 1 when the oldest finished psum has left the pipeline by cycle `now`. */
 static inline int ey_pe_pend_ready(const ey_pe *pe, ey_cycle now) {
   return pe->pend_n && pe->pend_at[pe->pend_head] <= now;
 }
 /* The cycle the oldest finished psum leaves the pipeline (pend_n > 0). */
-static inline ey_cycle ey_pe_pend_at(const ey_pe *pe) { return pe->pend_at[pe->pend_head]; }
+static inline ey_cycle ey_pe_pend_at(const ey_pe *pe) {
+  return pe->pend_at[pe->pend_head];
+}
 /* The oldest finished psum, and its removal (a psum spad read: the drain). */
-static inline uint32_t ey_pe_pend_front(const ey_pe *pe) { return pe->pend[pe->pend_head]; }
+static inline uint32_t ey_pe_pend_front(const ey_pe *pe) {
+  return pe->pend[pe->pend_head];
+}
 void ey_pe_pend_pop(ey_pe *pe);
 
 #ifdef __cplusplus

@@ -40,8 +40,8 @@ int main(int argc, char **argv) {
   uint64_t check = 0;
   for (int l = 0; l < 5; l++) {
     const conv *L = &k_alexnet[l];
-    const int P = L->HW + 2 * L->pad;               /* padded side */
-    const int E = (P - L->K) / L->stride + 1;       /* output side */
+    const int P = L->HW + 2 * L->pad;         /* padded side */
+    const int E = (P - L->K) / L->stride + 1; /* output side */
     const int Cg = L->C / L->groups, Mg = L->M / L->groups;
     int16_t *in = calloc((size_t)N * L->C * P * P, sizeof *in);
     int16_t *w = malloc((size_t)L->M * Cg * L->K * L->K * sizeof *w);
@@ -69,7 +69,8 @@ int main(int argc, char **argv) {
             for (int s = 0; s < L->K; s++) {
               const int32_t wv = w[(((size_t)m * Cg + c) * L->K + r) * L->K + s];
               for (int e = 0; e < E; e++) {
-                const int16_t *row = in + (((size_t)n * L->C + g * Cg + c) * P + e * L->stride + r) * P + s;
+                const int16_t *row =
+                    in + (((size_t)n * L->C + g * Cg + c) * P + e * L->stride + r) * P + s;
                 int32_t *o = out + (((size_t)n * L->M + m) * E + e) * E;
                 const int16_t *src = row;
                 if (L->stride > 1) {

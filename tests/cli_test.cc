@@ -34,7 +34,8 @@ TEST(Cli, RunSimulatesAndChecksEveryLayer) {
   auto r = Eyesim(std::string("run ") + kTiny + " --check --json " + t.File("o.json"));
   ASSERT_EQ(r.status, 0) << r.err;
   EXPECT_NE(r.out.find("cycle-level simulation (fast stepping"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("check: 4 of 4 layers equal the golden convolution"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("check: 4 of 4 layers equal the golden convolution"), std::string::npos)
+      << r.out;
   EXPECT_NE(r.out.find("PE-cycles: mac "), std::string::npos);
   std::string js = ReadFile(t.File("o.json"));
   EXPECT_NE(js.find("\"source\": \"cycle-level\""), std::string::npos);
@@ -51,12 +52,16 @@ TEST(Cli, RunSimulatesAndChecksEveryLayer) {
 TEST(Cli, ZerosAndSeedChangeTheDataNotTheSchedule) {
   TempDir t;
   ASSERT_EQ(Eyesim(std::string("run ") + kTiny + " -q --csv " + t.File("a.csv")).status, 0);
-  ASSERT_EQ(Eyesim(std::string("run ") + kTiny + " -q --zeros 0.6 --seed 5 --check --csv " + t.File("b.csv")).status, 0);
+  ASSERT_EQ(Eyesim(std::string("run ") + kTiny + " -q --zeros 0.6 --seed 5 --check --csv " +
+                   t.File("b.csv"))
+                .status,
+            0);
   std::string a = ReadFile(t.File("a.csv")), b = ReadFile(t.File("b.csv"));
   EXPECT_NE(a, b);  // gated MACs and energy differ
   auto bad = Eyesim(std::string("run ") + kTiny + " --zeros 1.5");
   EXPECT_EQ(bad.status, 2);
-  EXPECT_EQ(bad.err, "eyesim: --zeros: must be a number from 0 to 1 (got 1.5) (see `eyesim help`)\n");
+  EXPECT_EQ(bad.err,
+            "eyesim: --zeros: must be a number from 0 to 1 (got 1.5) (see `eyesim help`)\n");
 }
 
 TEST(Cli, MappingFileRoundTripGivesIdenticalReports) {
@@ -68,8 +73,8 @@ TEST(Cli, MappingFileRoundTripGivesIdenticalReports) {
     ASSERT_EQ(m.status, 0) << m.err;
     ASSERT_TRUE(FileExists(t.File("m.yaml")));
     auto a = Eyesim("run " + net + " --json " + t.File("a.json") + " --csv " + t.File("a.csv"));
-    auto b = Eyesim("run " + net + " --mapping " + t.File("m.yaml") + " --json " + t.File("b.json") +
-                    " --csv " + t.File("b.csv"));
+    auto b = Eyesim("run " + net + " --mapping " + t.File("m.yaml") + " --json " +
+                    t.File("b.json") + " --csv " + t.File("b.csv"));
     ASSERT_EQ(a.status, 0) << a.err;
     ASSERT_EQ(b.status, 0) << b.err;
     EXPECT_EQ(ReadFile(t.File("a.json")), ReadFile(t.File("b.json")));
@@ -98,7 +103,8 @@ TEST(Cli, HandEditedMappingIsCheckedWithFileAndLine) {
   WriteFile(t.File("bad.yaml"), y);
   int line = 1;
   for (size_t i = 0; i < at; i++) line += y[i] == '\n';
-  auto r = Eyesim(std::string("run ") + kAlexConv + " --mapping " + t.File("bad.yaml") + " --json " + t.File("o.json"));
+  auto r = Eyesim(std::string("run ") + kAlexConv + " --mapping " + t.File("bad.yaml") +
+                  " --json " + t.File("o.json"));
   EXPECT_EQ(r.status, 1);
   EXPECT_EQ(r.err, "eyesim: " + t.File("bad.yaml") + ":" + std::to_string(line) +
                        ": conv2.q: must be at most C/groups = 48 with q*S at most "
@@ -111,19 +117,25 @@ TEST(Cli, MappingForAnotherShapeOrMissingLayerIsRefused) {
   ASSERT_EQ(Eyesim(std::string("map ") + kAlexConv + " --out " + t.File("m.yaml")).status, 0);
   auto r = Eyesim(std::string("run ") + kAlexConv + " --batch 2 --mapping " + t.File("m.yaml"));
   EXPECT_EQ(r.status, 1);
-  EXPECT_NE(r.err.find(": conv1.shape.N: must match the layer being run, 2 (got 4)"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find(": conv1.shape.N: must match the layer being run, 2 (got 4)"),
+            std::string::npos)
+      << r.err;
   r = Eyesim("run eyeriss_v1 alexnet --layers conv1..fc6 --mapping " + t.File("m.yaml"));
   EXPECT_EQ(r.status, 1);
-  EXPECT_EQ(r.err, "eyesim: " + t.File("m.yaml") +
-                       ": fc6: no mapping for this layer (the file maps conv1, conv2, conv3, conv4, conv5)\n");
+  EXPECT_EQ(
+      r.err,
+      "eyesim: " + t.File("m.yaml") +
+          ": fc6: no mapping for this layer (the file maps conv1, conv2, conv3, conv4, conv5)\n");
 }
 
 TEST(Cli, UnmappableLayerExitsThreeWithReportsWritten) {
   TempDir t;
-  auto r = Eyesim("run eyeriss_v1_8x8 alexnet --layers conv1..conv2 --analytic --json " + t.File("o.json"));
+  auto r = Eyesim("run eyeriss_v1_8x8 alexnet --layers conv1..conv2 --analytic --json " +
+                  t.File("o.json"));
   EXPECT_EQ(r.status, 3);
-  EXPECT_NE(r.err.find("conv1: cannot map on eyeriss_v1_8x8: R: a filter of height 11 needs 11 PE rows"),
-            std::string::npos)
+  EXPECT_NE(
+      r.err.find("conv1: cannot map on eyeriss_v1_8x8: R: a filter of height 11 needs 11 PE rows"),
+      std::string::npos)
       << r.err;
   EXPECT_TRUE(FileExists(t.File("o.json")));
   auto m = Eyesim("map eyeriss_v1_8x8 alexnet --out " + t.File("m.yaml"));
@@ -136,20 +148,23 @@ TEST(Cli, BadInputIsOneLineAndExitOne) {
   WriteFile(t.File("a.yaml"), "name: x\npe_array:\n  rows: 12\n  cols: 0\n");
   auto r = Eyesim(t.File("a.yaml").insert(0, "run ") + " alexnet");
   EXPECT_EQ(r.status, 1);
-  EXPECT_EQ(r.err, "eyesim: " + t.File("a.yaml") + ":4: pe_array.cols: must be an integer from 1 to 1024 (got 0)\n");
+  EXPECT_EQ(r.err, "eyesim: " + t.File("a.yaml") +
+                       ":4: pe_array.cols: must be an integer from 1 to 1024 (got 0)\n");
   r = Eyesim("run eyeriss_v1 no_such_net");
   EXPECT_EQ(r.status, 1);
   EXPECT_EQ(r.err, "eyesim: no_such_net: cannot open (No such file or directory)\n");
   r = Eyesim("run eyeriss_v1 alexnet --set pe.ifmap_spad_words=0");
   EXPECT_EQ(r.status, 1);
-  EXPECT_EQ(r.err, "eyesim: --set: pe.ifmap_spad_words: must be an integer from 1 to 65535 (got 0)\n");
+  EXPECT_EQ(r.err,
+            "eyesim: --set: pe.ifmap_spad_words: must be an integer from 1 to 65535 (got 0)\n");
 }
 
 TEST(Cli, BadUsageExitsTwo) {
-  for (const char *args : {"", "frobnicate", "run eyeriss_v1", "run eyeriss_v1 alexnet --batch 0",
-                           "run eyeriss_v1 alexnet --objective speed", "run eyeriss_v1 alexnet --out x",
-                           "run eyeriss_v1 alexnet --layers conv9", "map eyeriss_v1 alexnet --json x",
-                           "run eyeriss_v1 alexnet --batch"}) {
+  for (const char *args :
+       {"", "frobnicate", "run eyeriss_v1", "run eyeriss_v1 alexnet --batch 0",
+        "run eyeriss_v1 alexnet --objective speed", "run eyeriss_v1 alexnet --out x",
+        "run eyeriss_v1 alexnet --layers conv9", "map eyeriss_v1 alexnet --json x",
+        "run eyeriss_v1 alexnet --batch"}) {
     auto r = Eyesim(args);
     EXPECT_EQ(r.status, 2) << args << ": " << r.err;
     EXPECT_FALSE(r.err.empty()) << args;
@@ -162,8 +177,9 @@ TEST(Cli, HelpAndVersionTellTheTruth) {
   for (const char *cmd : {"run ARCH NET", "map ARCH NET", "config ARCH", "keys"})
     EXPECT_NE(h.out.find(cmd), std::string::npos) << cmd;
   auto hr = Eyesim("help run");
-  for (const char *opt : {"--batch", "--layers", "--objective", "--set", "--check", "--step", "--seed",
-                          "--zeros", "--analytic", "--mapping", "--json", "--csv", "--out", "--quiet"})
+  for (const char *opt :
+       {"--batch", "--layers", "--objective", "--set", "--check", "--step", "--seed", "--zeros",
+        "--analytic", "--mapping", "--json", "--csv", "--out", "--quiet"})
     EXPECT_NE(hr.out.find(opt), std::string::npos) << opt;
   EXPECT_EQ(Eyesim("run --help").out, hr.out);
   auto v = Eyesim("--version");
@@ -172,14 +188,17 @@ TEST(Cli, HelpAndVersionTellTheTruth) {
 }
 
 TEST(Cli, SetChangesTheArchitecture) {
-  auto r = Eyesim("run eyeriss_v1 alexnet --layers conv3 --set pe_array.rows=16 --set pe_array.cols=16 --analytic --csv -");
+  auto r = Eyesim(
+      "run eyeriss_v1 alexnet --layers conv3 --set pe_array.rows=16 --set pe_array.cols=16 "
+      "--analytic --csv -");
   ASSERT_EQ(r.status, 0) << r.err;
   auto c = Eyesim("config eyeriss_v1 --set pe_array.rows=16");
   EXPECT_NE(c.out.find("pe_array:\n  rows: 16\n  cols: 14\n"), std::string::npos) << c.out;
 }
 
 TEST(Cli, RunsAreDeterministic) {
-  for (std::string args : {std::string("eyeriss_v1 mobilenet_v1 --analytic"), std::string(kTiny) + " --zeros 0.3"}) {
+  for (std::string args :
+       {std::string("eyeriss_v1 mobilenet_v1 --analytic"), std::string(kTiny) + " --zeros 0.3"}) {
     SCOPED_TRACE(args);
     TempDir t;
     auto a = Eyesim("run " + args + " --json " + t.File("a.json") + " -q");
@@ -195,12 +214,17 @@ TEST(Cli, RunsAreDeterministic) {
 
 TEST(Cli, UnwritableOutputLeavesNothingBehind) {
   TempDir t;
-  auto r = Eyesim("run eyeriss_v1 alexnet --layers conv1 --analytic --json " + t.File("no/such/dir/o.json"));
+  auto r = Eyesim("run eyeriss_v1 alexnet --layers conv1 --analytic --json " +
+                  t.File("no/such/dir/o.json"));
   EXPECT_EQ(r.status, 1);
-  EXPECT_NE(r.err.find("no/such/dir/o.json: cannot create (No such file or directory)"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("no/such/dir/o.json: cannot create (No such file or directory)"),
+            std::string::npos)
+      << r.err;
   // An existing report is replaced whole, never truncated in place.
   WriteFile(t.File("o.csv"), "old");
-  ASSERT_EQ(Eyesim("run eyeriss_v1 alexnet --layers conv1 --analytic -q --csv " + t.File("o.csv")).status, 0);
+  ASSERT_EQ(
+      Eyesim("run eyeriss_v1 alexnet --layers conv1 --analytic -q --csv " + t.File("o.csv")).status,
+      0);
   EXPECT_EQ(ReadFile(t.File("o.csv")).rfind("arch,net,batch,layer,", 0), 0u);
   std::string cmd = "ls '" + t.path + "' | grep -c tmp > '" + t.File("count") + "'";
   (void)!system(cmd.c_str());
@@ -213,9 +237,11 @@ TEST(Cli, AnOutputPipeStaysAPipe) {
   TempDir t;
   const std::string fifo = t.File("pipe");
   ASSERT_EQ(mkfifo(fifo.c_str(), 0666), 0);
-  ASSERT_EQ(Eyesim(std::string("run ") + kTiny + " --analytic -q --csv " + t.File("plain.csv")).status, 0);
-  std::string cmd = "timeout 20 cat '" + fifo + "' >'" + t.File("got.csv") + "' & '" + EY_BIN + "' run " + kTiny +
-                    " --analytic -q --csv '" + fifo + "'; st=$?; wait; exit $st";
+  ASSERT_EQ(
+      Eyesim(std::string("run ") + kTiny + " --analytic -q --csv " + t.File("plain.csv")).status,
+      0);
+  std::string cmd = "timeout 20 cat '" + fifo + "' >'" + t.File("got.csv") + "' & '" + EY_BIN +
+                    "' run " + kTiny + " --analytic -q --csv '" + fifo + "'; st=$?; wait; exit $st";
   ASSERT_EQ(system(("cd '" + std::string(EY_SRC_DIR) + "' && " + cmd).c_str()), 0);
   struct stat st;
   ASSERT_EQ(stat(fifo.c_str(), &st), 0);

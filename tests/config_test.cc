@@ -11,13 +11,13 @@ namespace {
 
 // Line numbers below refer to this text.
 const char *kArch =
-    "name: t\n"         // 1
-    "pe_array:\n"       // 2
-    "  rows: 12\n"      // 3
-    "  cols: 14\n"      // 4
-    "glb:\n"            // 5
-    "  size_kb: 108\n"  // 6
-    "  filter_kb: 8\n"; // 7
+    "name: t\n"          // 1
+    "pe_array:\n"        // 2
+    "  rows: 12\n"       // 3
+    "  cols: 14\n"       // 4
+    "glb:\n"             // 5
+    "  size_kb: 108\n"   // 6
+    "  filter_kb: 8\n";  // 7
 
 std::string Replace(std::string s, const std::string &from, const std::string &to) {
   size_t at = s.find(from);
@@ -64,8 +64,7 @@ TEST(ArchConfig, LoadsAndFillsDefaultsFromTheReference) {
 TEST(ArchConfig, MissingRequiredKeyNamesTheSectionLine) {
   EXPECT_EQ(ArchError(Replace(kArch, "  cols: 14\n", "")),
             "t.yaml:2: pe_array.cols: required but not given");
-  EXPECT_EQ(ArchError(Replace(kArch, "name: t\n", "")),
-            "t.yaml:1: name: required but not given");
+  EXPECT_EQ(ArchError(Replace(kArch, "name: t\n", "")), "t.yaml:1: name: required but not given");
 }
 
 TEST(ArchConfig, WrongType) {
@@ -90,8 +89,9 @@ TEST(ArchConfig, OutOfRangeFromBothSides) {
   EXPECT_EQ(ArchError(Replace(kArch, "rows: 12", "rows: 1024")), "");
   EXPECT_EQ(ArchError(Replace(kArch, "rows: 12", "rows: 1025")),
             "t.yaml:3: pe_array.rows: must be an integer from 1 to 1024 (got 1025)");
-  EXPECT_EQ(ArchError(Replace(kArch, "rows: 12", "rows: 99999999999999999999")),
-            "t.yaml:3: pe_array.rows: must be an integer from 1 to 1024 (got 99999999999999999999)");
+  EXPECT_EQ(
+      ArchError(Replace(kArch, "rows: 12", "rows: 99999999999999999999")),
+      "t.yaml:3: pe_array.rows: must be an integer from 1 to 1024 (got 99999999999999999999)");
 }
 
 TEST(ArchConfig, UnknownKeysAreErrorsWithASuggestion) {
@@ -120,7 +120,8 @@ TEST(ArchConfig, BadYamlSyntaxNamesTheLine) {
   EXPECT_NE(msg.find("(got invalid YAML)"), std::string::npos) << msg;
   msg = ArchError("name: [unclosed\n", EY_SYNTAX);
   EXPECT_EQ(msg.rfind("t.yaml:2: syntax: ", 0), 0u) << msg;
-  EXPECT_EQ(ArchError("", EY_SYNTAX), "t.yaml:1: document: expected a YAML mapping (got an empty file)");
+  EXPECT_EQ(ArchError("", EY_SYNTAX),
+            "t.yaml:1: document: expected a YAML mapping (got an empty file)");
 }
 
 TEST(ArchConfig, InconsistentArchIsRejectedAfterLoading) {
@@ -131,8 +132,11 @@ TEST(ArchConfig, InconsistentArchIsRejectedAfterLoading) {
             "t.yaml:9: data.psum_bits: must be at least data.word_bits (16) (got 8)");
   // One 32-bit psum is two 16-bit words: a single bank needs two ports.
   EXPECT_EQ(ArchError(Replace(kArch, "  filter_kb: 8\n", "  filter_kb: 8\n  banks: 1\n")),
-            "t.yaml:1: glb.bank_ports: must be at least 2 so that one psum of 2 words fits 1 banks (got 1)");
-  EXPECT_EQ(ArchError(Replace(kArch, "  filter_kb: 8\n", "  filter_kb: 8\n  banks: 1\n  bank_ports: 2\n")), "");
+            "t.yaml:1: glb.bank_ports: must be at least 2 so that one psum of 2 words fits 1 banks "
+            "(got 1)");
+  EXPECT_EQ(ArchError(Replace(kArch, "  filter_kb: 8\n",
+                              "  filter_kb: 8\n  banks: 1\n  bank_ports: 2\n")),
+            "");
 }
 
 TEST(ArchConfig, MissingFileIsAnIoError) {
@@ -172,19 +176,19 @@ TEST(ArchConfig, CrossFieldMessageNamesWhereEachKeyCameFrom) {
 // ------------------------------------------------------------------ networks
 
 const char *kNet =
-    "name: tiny\n"                                                    // 1
-    "batch: 2\n"                                                      // 2
-    "layers:\n"                                                       // 3
-    "  - {name: c1, C: 3, M: 8, H: 9, W: 9, R: 3, S: 3, pad: 1}\n"    // 4
-    "  - {name: c2, C: 8, M: 8, H: 9, W: 9, R: 3, S: 3, groups: 2}\n" // 5
-    "  - name: f3\n"                                                  // 6
-    "    type: fc\n"                                                  // 7
-    "    C: 8\n"                                                      // 8
-    "    M: 10\n"                                                     // 9
-    "    H: 7\n"                                                      // 10
-    "    W: 7\n"                                                      // 11
-    "    R: 7\n"                                                      // 12
-    "    S: 7\n";                                                     // 13
+    "name: tiny\n"                                                     // 1
+    "batch: 2\n"                                                       // 2
+    "layers:\n"                                                        // 3
+    "  - {name: c1, C: 3, M: 8, H: 9, W: 9, R: 3, S: 3, pad: 1}\n"     // 4
+    "  - {name: c2, C: 8, M: 8, H: 9, W: 9, R: 3, S: 3, groups: 2}\n"  // 5
+    "  - name: f3\n"                                                   // 6
+    "    type: fc\n"                                                   // 7
+    "    C: 8\n"                                                       // 8
+    "    M: 10\n"                                                      // 9
+    "    H: 7\n"                                                       // 10
+    "    W: 7\n"                                                       // 11
+    "    R: 7\n"                                                       // 12
+    "    S: 7\n";                                                      // 13
 
 std::string NetError(const std::string &text) {
   ey_net n;
@@ -227,9 +231,11 @@ TEST(NetConfig, LayerErrorsNameTheLayer) {
             "n.yaml:5: c1.name: must be unique (got it again; first on line 4)");
   EXPECT_EQ(NetError(Replace(kNet, "pad: 1", "pad: 3")),
             "n.yaml:4: c1.pad: must be less than R (3) and S (3) (got 3)");
-  EXPECT_EQ(NetError(Replace(kNet, "H: 9, W: 9, R: 3, S: 3, groups", "H: 2, W: 9, R: 3, S: 3, groups")),
-            "n.yaml:5: c2.R: must be at most H + 2*pad = 2 (got 3)");
-  EXPECT_EQ(NetError(Replace(kNet, "{name: c1, ", "{")), "n.yaml:4: layers[0].name: required but not given");
+  EXPECT_EQ(
+      NetError(Replace(kNet, "H: 9, W: 9, R: 3, S: 3, groups", "H: 2, W: 9, R: 3, S: 3, groups")),
+      "n.yaml:5: c2.R: must be at most H + 2*pad = 2 (got 3)");
+  EXPECT_EQ(NetError(Replace(kNet, "{name: c1, ", "{")),
+            "n.yaml:4: layers[0].name: required but not given");
 }
 
 TEST(NetConfig, TopLevelErrors) {
@@ -240,7 +246,8 @@ TEST(NetConfig, TopLevelErrors) {
   EXPECT_EQ(NetError("name: x\n"), "n.yaml:1: layers: required but not given");
   EXPECT_EQ(NetError("name: x\nlayers: 3\n"),
             "n.yaml:2: layers: must be a non-empty list of layers (got a scalar)");
-  EXPECT_EQ(NetError("name: x\nlayer: []\n"), "n.yaml:2: layer: unknown key (did you mean layers?)");
+  EXPECT_EQ(NetError("name: x\nlayer: []\n"),
+            "n.yaml:2: layer: unknown key (did you mean layers?)");
 }
 
 TEST(NetConfig, SelectNamesAndRanges) {

@@ -24,7 +24,7 @@ TEST(Dram, LinkCyclesBeginAtTheCeilingOfTheirCoreTime) {
   EXPECT_EQ(ey_dram_link_at(&d, 0), 0u);
   EXPECT_EQ(ey_dram_link_at(&d, 1), 1u);
   EXPECT_EQ(ey_dram_link_at(&d, 4), 1u);
-  EXPECT_EQ(ey_dram_link_at(&d, 5), 2u);   // link 1 began at 4, link 2 at 7
+  EXPECT_EQ(ey_dram_link_at(&d, 5), 2u);  // link 1 began at 4, link 2 at 7
   EXPECT_EQ(ey_dram_link_at(&d, 10), 3u);
   ey_dram_fini(&d);
 }

@@ -11,8 +11,8 @@
 extern "C" {
 #include "noc/noc.h"
 #include "sim/engine/data.h"
-#include "traces/rlc.h"
 #include "sim/engine/engine.h"
+#include "traces/rlc.h"
 }
 
 using eytest::Cost;
@@ -37,7 +37,8 @@ std::vector<Case> Cases() {
       {"fc", Layer(3, 6, 5, 3, 3, 3, 3), TinyArch(6, 3)},
       // Folded sets (E wider than the array), many channel blocks with psums
       // brought back from the GLB, and small FIFOs for back-pressure.
-      {"folded, many channel blocks", Layer(1, 12, 4, 12, 6, 2, 2), TinyArch(8, 3, 64, 1, "pe:\n  ifmap_fifo_words: 1\n  psum_fifo_words: 1\n")},
+      {"folded, many channel blocks", Layer(1, 12, 4, 12, 6, 2, 2),
+       TinyArch(8, 3, 64, 1, "pe:\n  ifmap_fifo_words: 1\n  psum_fifo_words: 1\n")},
       // A GLB so small that tiles, m-blocks and filter blocks multiply.
       {"tight GLB", Layer(2, 6, 8, 10, 10, 3, 3, 1, 1), TinyArch(6, 4, 2, 1)},
   };
@@ -47,7 +48,8 @@ ey_meas Simulate(const Case &k, const ey_mapping &m, int step, double zeros, uin
   ey_engine_opts o = eytest::Opts(step, seed, zeros, 1);
   ey_meas meas;
   ey_err err;
-  EXPECT_EQ(ey_engine_run_layer(&k.a, &k.l, &m, &o, nullptr, &meas, &err), EY_OK) << k.what << ": " << err.msg;
+  EXPECT_EQ(ey_engine_run_layer(&k.a, &k.l, &m, &o, nullptr, &meas, &err), EY_OK)
+      << k.what << ": " << err.msg;
   EXPECT_EQ(meas.checked, 1) << k.what;
   return meas;
 }
@@ -101,8 +103,9 @@ TEST(EngineGolden, ArbitraryLegalMappingsComputeTheSameConvolution) {
                 m.eg = m.e;
                 m.m = m.p * m.t;
                 if (ey_mapping_check(&k.l, &k.a, &m, nullptr) != EY_OK || seen++ % 5) continue;
-                SCOPED_TRACE(testing::Message() << k.what << " n" << m.n << " p" << m.p << " q" << m.q
-                                                << " r" << m.r << " t" << m.t << " e" << m.e);
+                SCOPED_TRACE(testing::Message()
+                             << k.what << " n" << m.n << " p" << m.p << " q" << m.q << " r" << m.r
+                             << " t" << m.t << " e" << m.e);
                 Simulate(k, m, EY_STEP_FAST, 0.3);
                 runs++;
               }
@@ -143,7 +146,8 @@ TEST(EngineCounts, MeasuredEqualsAnalytic) {
 TEST(EngineCounts, ZeroDataIsGatedNotSkipped) {
   Case k = Cases()[0];
   ey_mapping m = Best(k);
-  ey_meas dense = Simulate(k, m, EY_STEP_FAST, 0.0), half = Simulate(k, m, EY_STEP_FAST, 0.5), none = Simulate(k, m, EY_STEP_FAST, 1.0);
+  ey_meas dense = Simulate(k, m, EY_STEP_FAST, 0.0), half = Simulate(k, m, EY_STEP_FAST, 0.5),
+          none = Simulate(k, m, EY_STEP_FAST, 1.0);
   EXPECT_EQ(dense.c.macs, half.c.macs);
   EXPECT_EQ(none.c.macs_gated, none.c.macs);  // all-zero ifmaps gate every MAC
   EXPECT_EQ(none.c.spad_reads[EY_FILTER], 0u);
@@ -223,7 +227,8 @@ TEST(EngineRlc, CodedDramBitsEqualTheCodecsCount) {
     std::vector<int16_t> out(raw.size());
     ey_golden_conv(&l, &t, 16, raw.data(), out.data());
     uint64_t out_bits = 0;
-    for (int r = 0; r < l.N * l.M * l.E; r++) out_bits += 64 * ey_rlc_words(out.data() + r * l.F, l.F);
+    for (int r = 0; r < l.N * l.M * l.E; r++)
+      out_bits += 64 * ey_rlc_words(out.data() + r * l.F, l.F);
     EXPECT_EQ(ms.dram_bits[EY_IFMAP], in_bits);
     EXPECT_EQ(ms.dram_bits[EY_PSUM], out_bits);
     EXPECT_EQ(ms.dram_bits[EY_FILTER], ms.c.dram_reads[EY_FILTER] * 16);  // weights raw
@@ -246,8 +251,8 @@ TEST(EngineDeterminism, SameInputsSameMeasurements) {
 
 // The DRAM timing of the arch, for a memory that the test serves itself.
 ey_dram_cfg DramCfg(const ey_arch &a) {
-  return {(uint32_t)a.core_mhz, (uint32_t)a.dram_mhz, (uint32_t)a.dram_bus_bits, (uint32_t)a.word_bits,
-          (uint32_t)a.dram_latency};
+  return {(uint32_t)a.core_mhz, (uint32_t)a.dram_mhz, (uint32_t)a.dram_bus_bits,
+          (uint32_t)a.word_bits, (uint32_t)a.dram_latency};
 }
 
 // Steps a layer to the end in chunks of `chunk` cycles. Every step that is not
@@ -320,7 +325,8 @@ ey_meas ServeFromOutside(const Case &k, const ey_mapping &m, int step, Late late
     while (ey_dram_next_request(ey_engine_dram(e), &r)) {
       uint64_t id = ey_dram_request(&model, r.issued, r.addr, r.words, r.bits, r.type, r.is_write);
       EXPECT_EQ(id, r.id);
-      EXPECT_EQ(ey_dram_complete(ey_engine_dram(e), r.id, ey_dram_done_at(&model, id) + late(r)), EY_OK);
+      EXPECT_EQ(ey_dram_complete(ey_engine_dram(e), r.id, ey_dram_done_at(&model, id) + late(r)),
+                EY_OK);
       served++;
     }
     EXPECT_GT(served, 0);  // it waited for something it had asked for
@@ -339,7 +345,8 @@ TEST(EngineStep, AnOutsideMemoryWithTheFixedTimingGivesTheSameLayer) {
     SCOPED_TRACE(k.what);
     ey_mapping m = Best(k, EY_OBJ_CYCLES);
     uint64_t waits;
-    ey_meas outside = ServeFromOutside(k, m, EY_STEP_FAST, [](const ey_dram_req &) { return 0; }, &waits);
+    ey_meas outside = ServeFromOutside(
+        k, m, EY_STEP_FAST, [](const ey_dram_req &) { return 0; }, &waits);
     EXPECT_GT(waits, 0u);
     ExpectSameMeas(outside, Simulate(k, m, EY_STEP_FAST, 0.5));
   }
@@ -360,15 +367,18 @@ TEST(EngineStep, ACompletionDeliveredLateDelaysTheLayerByExactlyThatMuch) {
     for (int step : {EY_STEP_FAST, EY_STEP_EXACT}) {
       ey_meas base = Simulate(k, m, step, 0.5);
       uint64_t waits;
-      ey_meas first = ServeFromOutside(k, m, step, [&](const ey_dram_req &r) { return r.id == 1 ? D : 0; }, &waits);
+      ey_meas first = ServeFromOutside(
+          k, m, step, [&](const ey_dram_req &r) { return r.id == 1 ? D : 0; }, &waits);
       EXPECT_EQ(first.cycles, base.cycles + D);
       EXPECT_EQ(first.dram_wait_cycles, base.dram_wait_cycles + D);
       ExpectSameCounts(first.c, base.c);
       EXPECT_EQ(first.classes[EY_CL_MAC], base.classes[EY_CL_MAC]);
-      ey_meas writes = ServeFromOutside(k, m, step, [&](const ey_dram_req &r) { return r.is_write ? D : 0; }, &waits);
+      ey_meas writes = ServeFromOutside(
+          k, m, step, [&](const ey_dram_req &r) { return r.is_write ? D : 0; }, &waits);
       EXPECT_EQ(writes.cycles, base.cycles + D);
       EXPECT_EQ(writes.dram_wait_cycles, base.dram_wait_cycles + D);
-      EXPECT_EQ(writes.classes[EY_CL_IDLE], base.classes[EY_CL_IDLE] + D * (uint64_t)(k.a.rows * k.a.cols));
+      EXPECT_EQ(writes.classes[EY_CL_IDLE],
+                base.classes[EY_CL_IDLE] + D * (uint64_t)(k.a.rows * k.a.cols));
     }
   }
 }
@@ -400,9 +410,9 @@ TEST(Noc, MulticastReachesExactlyTheMatchingPes) {
   ey_noc_set_col_id(&n, 2, 2, 8);
   int out[12];
   ASSERT_EQ(ey_noc_match(&n, 5, 9, out), 3);
-  EXPECT_EQ(out[0], 1);   // (0, 1)
-  EXPECT_EQ(out[1], 3);   // (0, 3)
-  EXPECT_EQ(out[2], 8);   // (2, 0)
+  EXPECT_EQ(out[0], 1);  // (0, 1)
+  EXPECT_EQ(out[1], 3);  // (0, 3)
+  EXPECT_EQ(out[2], 8);  // (2, 0)
   EXPECT_EQ(ey_noc_match(&n, 6, 9, out), 1);
   EXPECT_EQ(ey_noc_match(&n, 7, 9, out), 0);
   EXPECT_EQ(ey_noc_match(&n, 5, EY_NOC_NO_ID, out), 0);  // unset PEs never match

@@ -16,7 +16,9 @@ struct Glb {
   explicit Glb(int ports = 1) {
     EXPECT_EQ(ey_glb_init(&g, 8192, 1024, 10, 16, 6, 32, 4, ports), EY_OK);
   }
-  ~Glb() { ey_glb_fini(&g); }
+  ~Glb() {
+    ey_glb_fini(&g);
+  }
 };
 
 TEST(Glb, OnePortPerBankPerCycle) {
@@ -47,7 +49,7 @@ TEST(Glb, A32BitPsumTakesTwoBanks) {
   EXPECT_EQ(ey_glb_try(&b.g, EY_GLB_R_PSUM, 1, EY_PSUM, 1), 1);
   EXPECT_EQ(ey_glb_try(&b.g, EY_GLB_R_PSUM, 3, EY_PSUM, 1), 0);
   EXPECT_EQ(ey_glb_try(&b.g, EY_GLB_R_PSUM, 2, EY_PSUM, 1), 1);  // words 24, 25: banks 0, 1
-  EXPECT_EQ(b.g.stats.writes[EY_PSUM], 2u);  // accesses, one per psum
+  EXPECT_EQ(b.g.stats.writes[EY_PSUM], 2u);                      // accesses, one per psum
   EXPECT_EQ(b.g.stats.bank_writes[2 * 3 + EY_PSUM], 1u);
   EXPECT_EQ(b.g.stats.bank_writes[0 * 3 + EY_PSUM], 1u);
 }

@@ -207,13 +207,13 @@ TEST(MapperCounts, HandComputedFoldedSet) {
   ey_cost cost;
   ey_counts c = Cost(l, a, m);
   ey_mapping_cost(&l, &a, &m, &cost);
-  EXPECT_EQ(cost.active_pes, 8);  // the whole 4x2 array
-  EXPECT_EQ(c.macs, 16u);         // 4 x 2 outputs x 2 taps
-  EXPECT_EQ(c.spad_writes[EY_FILTER], 8u);   // 2 words x 4 columns
+  EXPECT_EQ(cost.active_pes, 8);            // the whole 4x2 array
+  EXPECT_EQ(c.macs, 16u);                   // 4 x 2 outputs x 2 taps
+  EXPECT_EQ(c.spad_writes[EY_FILTER], 8u);  // 2 words x 4 columns
   EXPECT_EQ(c.noc_filter, 2u);
-  EXPECT_EQ(c.noc_ifmap, 10u);               // rows 0-4, 2 columns each
-  EXPECT_EQ(c.spad_writes[EY_IFMAP], 16u);   // 8 PEs x 2 words
-  EXPECT_EQ(c.noc_psum_local, 8u);           // 8 outputs x 1 hop
+  EXPECT_EQ(c.noc_ifmap, 10u);              // rows 0-4, 2 columns each
+  EXPECT_EQ(c.spad_writes[EY_IFMAP], 16u);  // 8 PEs x 2 words
+  EXPECT_EQ(c.noc_psum_local, 8u);          // 8 outputs x 1 hop
   EXPECT_EQ(c.noc_psum_out, 8u);
   EXPECT_EQ(c.spad_reads[EY_PSUM], 16u + 16);  // MACs + 8 PEs x 2 drains
 }
@@ -297,10 +297,10 @@ TEST(MapperCounts, ClosedFormsEqualTheWalkerOnRandomLayers) {
   for (int trial = 0; trial < 40; trial++) {
     int R = pick(1, 3), S = pick(1, 3), U = pick(1, 3), P = pick(0, std::min(R, S) - 1);
     int G = pick(1, 2);
-    ey_layer l = Layer(pick(1, 2), G * pick(1, 3), G * pick(1, 3), pick(R, 7), pick(S, 7), R, S, U,
-                       P, G);
-    ey_arch a = TinyArch(pick(R, 6), pick(1, 4), 64, 1,
-                         trial % 3 ? "" : "pe:\n  zero_gating: false\n");
+    ey_layer l =
+        Layer(pick(1, 2), G * pick(1, 3), G * pick(1, 3), pick(R, 7), pick(S, 7), R, S, U, P, G);
+    ey_arch a =
+        TinyArch(pick(R, 6), pick(1, 4), 64, 1, trial % 3 ? "" : "pe:\n  zero_gating: false\n");
     std::vector<ey_mapping> all = AllLegal(l, a);
     ASSERT_FALSE(all.empty());
     // A handful of mappings per layer, spread over the space.
@@ -326,7 +326,8 @@ std::vector<SearchCase> SearchCases() {
       {"depthwise", Layer(1, 3, 3, 6, 6, 3, 3, 1, 1, 3), TinyArch(6, 3)},
       {"1x1 stride 2", Layer(2, 4, 6, 6, 6, 1, 1, 2), TinyArch(3, 3)},
       // A GLB so small that capacity decides n, eg and m.
-      {"tight GLB", Layer(2, 4, 6, 8, 8, 3, 3, 1, 1), TinyArch(6, 4, 2, 1, "data:\n  psum_bits: 64\n")},
+      {"tight GLB", Layer(2, 4, 6, 8, 8, 3, 3, 1, 1),
+       TinyArch(6, 4, 2, 1, "data:\n  psum_bits: 64\n")},
   };
 }
 
@@ -380,7 +381,9 @@ TEST(MapperCheck, IllegalMappingsAreNamed) {
   };
   ey_mapping m = ok;
   m.q = 3;
-  EXPECT_EQ(msg(m), "q: must be at most C/groups = 48 with q*S at most pe.ifmap_spad_words = 12 (got q=3, S=5)");
+  EXPECT_EQ(
+      msg(m),
+      "q: must be at most C/groups = 48 with q*S at most pe.ifmap_spad_words = 12 (got q=3, S=5)");
   m = ok;
   m.p = 24;
   m.q = 2;
@@ -395,7 +398,9 @@ TEST(MapperCheck, IllegalMappingsAreNamed) {
   m = ok;
   m.r = 2;
   m.e = 27;
-  EXPECT_EQ(msg(m), "r: a group of r sets of 5 x 27 PEs folded into 2 segments needs 20 PE rows (got r=2, 12 rows)");
+  EXPECT_EQ(msg(m),
+            "r: a group of r sets of 5 x 27 PEs folded into 2 segments needs 20 PE rows (got r=2, "
+            "12 rows)");
   m = ok;
   m.n = 5;
   EXPECT_EQ(msg(m), "n: must be at most the batch N = 4 (got 5)");
@@ -460,12 +465,15 @@ void CheckShipped(const std::string &arch_name) {
       std::set<int> rows, cols;
       for (int o = 0; o < l.E; o++)
         for (int k = 0; k < l.R; k++)
-          if (o * l.stride + k >= l.pad && o * l.stride + k < l.pad + l.H) rows.insert(o * l.stride + k);
+          if (o * l.stride + k >= l.pad && o * l.stride + k < l.pad + l.H)
+            rows.insert(o * l.stride + k);
       for (int o = 0; o < l.F; o++)
         for (int k = 0; k < l.S; k++)
-          if (o * l.stride + k >= l.pad && o * l.stride + k < l.pad + l.W) cols.insert(o * l.stride + k);
+          if (o * l.stride + k >= l.pad && o * l.stride + k < l.pad + l.W)
+            cols.insert(o * l.stride + k);
       uint64_t compulsory = (uint64_t)l.N * l.C * rows.size() * cols.size() +
-                            (uint64_t)l.M * (l.C / l.groups) * l.R * l.S + (uint64_t)l.N * l.M * l.E * l.F;
+                            (uint64_t)l.M * (l.C / l.groups) * l.R * l.S +
+                            (uint64_t)l.N * l.M * l.E * l.F;
       uint64_t dram = 0;
       for (int t = 0; t < EY_NTYPES; t++) dram += c.c.dram_reads[t] + c.c.dram_writes[t];
       EXPECT_GE(dram, compulsory);
@@ -474,9 +482,17 @@ void CheckShipped(const std::string &arch_name) {
   }
 }
 
-TEST(MapperShipped, EyerissV1) { CheckShipped("eyeriss_v1"); }
-TEST(MapperShipped, EyerissV1_8x8) { CheckShipped("eyeriss_v1_8x8"); }
-TEST(MapperShipped, EyerissV1_16x16) { CheckShipped("eyeriss_v1_16x16"); }
-TEST(MapperShipped, EyerissV1_32x32) { CheckShipped("eyeriss_v1_32x32"); }
+TEST(MapperShipped, EyerissV1) {
+  CheckShipped("eyeriss_v1");
+}
+TEST(MapperShipped, EyerissV1_8x8) {
+  CheckShipped("eyeriss_v1_8x8");
+}
+TEST(MapperShipped, EyerissV1_16x16) {
+  CheckShipped("eyeriss_v1_16x16");
+}
+TEST(MapperShipped, EyerissV1_32x32) {
+  CheckShipped("eyeriss_v1_32x32");
+}
 
 }  // namespace

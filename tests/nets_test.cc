@@ -96,8 +96,8 @@ TEST(Nets, GoogLeNetModulesMatchThePaper) {
   const struct {
     const char *prefix;
     double mops;
-  } table[] = {{"inception_3a", 128}, {"inception_3b", 304}, {"inception_4a", 73},
-               {"inception_4b", 88},  {"inception_4c", 100}, {"inception_4d", 119},
+  } table[] = {{"inception_3a", 128}, {"inception_3b", 304},   {"inception_4a", 73},
+               {"inception_4b", 88},  {"inception_4c", 100},   {"inception_4d", 119},
                {"inception_4e", 170}, {"inception_5a", 51.08}, {"inception_5b", 71}};
   for (const auto &t : table) EXPECT_NEAR(MacsOf(n, t.prefix) / 1e6, t.mops, 1.0) << t.prefix;
   EXPECT_NEAR(MacsOf(n, "conv2") / 1e6, 360, 1.0);  // conv2_reduce + conv2

@@ -16,8 +16,12 @@ namespace {
 
 struct Pe {
   ey_pe pe;
-  Pe(int filt, int ifm, int fifo, int psum, int pin) { EXPECT_EQ(ey_pe_init(&pe, filt, ifm, fifo, psum, pin), EY_OK); }
-  ~Pe() { ey_pe_fini(&pe); }
+  Pe(int filt, int ifm, int fifo, int psum, int pin) {
+    EXPECT_EQ(ey_pe_init(&pe, filt, ifm, fifo, psum, pin), EY_OK);
+  }
+  ~Pe() {
+    ey_pe_fini(&pe);
+  }
 };
 
 // q = 1 channel, S = 3 weights, p = 2 filters, one image of F = 2 columns

@@ -158,7 +158,8 @@ struct Built {
     if (layers) {
       EXPECT_EQ(ey_net_select(&n, layers, &err), EY_OK) << err.msg;
     }
-    EXPECT_EQ(ey_report_build(&r, &a, &n, a.objective, nullptr, nullptr, nullptr, &err), EY_OK) << err.msg;
+    EXPECT_EQ(ey_report_build(&r, &a, &n, a.objective, nullptr, nullptr, nullptr, &err), EY_OK)
+        << err.msg;
   }
   ~Built() {
     ey_report_free(&r);
@@ -180,10 +181,10 @@ TEST(Report, JsonIsWellFormedAndCarriesTheSchema) {
   Built b("eyeriss_v1", "alexnet", "conv1..conv5");
   std::string js = Capture(ey_report_json, &b.r);
   EXPECT_TRUE(JsonChecker(js).document()) << js.substr(0, 400);
-  for (const char *key : {"\"report_schema\": 1", "\"source\": \"analytic\"", "\"arch\": {",
-                          "\"filter_spad_words\": 224", "\"layers\": [", "\"mapping\": {",
-                          "\"accesses\": {", "\"energy\": {", "\"total\": {", "\"fps\":",
-                          "\"dram_bytes_per_image\":"})
+  for (const char *key :
+       {"\"report_schema\": 1", "\"source\": \"analytic\"", "\"arch\": {",
+        "\"filter_spad_words\": 224", "\"layers\": [", "\"mapping\": {", "\"accesses\": {",
+        "\"energy\": {", "\"total\": {", "\"fps\":", "\"dram_bytes_per_image\":"})
     EXPECT_NE(js.find(key), std::string::npos) << key;
 }
 

@@ -31,16 +31,17 @@ void RoundTrip(const std::vector<int16_t> &v) {
 TEST(Rlc, ReferenceExampleBitByBit) {
   std::vector<uint64_t> w = Encode({0, 0, 12, 0, 0, 0, 0, 53, 0, 0, 22});
   ASSERT_EQ(w.size(), 1u);
-  uint64_t want = 2ull | 12ull << 5 | 4ull << 21 | 53ull << 26 | 2ull << 42 | 22ull << 47 | 1ull << 63;
+  uint64_t want =
+      2ull | 12ull << 5 | 4ull << 21 | 53ull << 26 | 2ull << 42 | 22ull << 47 | 1ull << 63;
   EXPECT_EQ(w[0], want);
   // Field by field, at the bit positions of DESIGN.md.
-  EXPECT_EQ(w[0] & 0x1F, 2u);              // bits 0-4 run0
-  EXPECT_EQ((w[0] >> 5) & 0xFFFF, 12u);    // bits 5-20 level0
-  EXPECT_EQ((w[0] >> 21) & 0x1F, 4u);      // bits 21-25 run1
-  EXPECT_EQ((w[0] >> 26) & 0xFFFF, 53u);   // bits 26-41 level1
-  EXPECT_EQ((w[0] >> 42) & 0x1F, 2u);      // bits 42-46 run2
-  EXPECT_EQ((w[0] >> 47) & 0xFFFF, 22u);   // bits 47-62 level2
-  EXPECT_EQ(w[0] >> 63, 1u);               // bit 63 term
+  EXPECT_EQ(w[0] & 0x1F, 2u);             // bits 0-4 run0
+  EXPECT_EQ((w[0] >> 5) & 0xFFFF, 12u);   // bits 5-20 level0
+  EXPECT_EQ((w[0] >> 21) & 0x1F, 4u);     // bits 21-25 run1
+  EXPECT_EQ((w[0] >> 26) & 0xFFFF, 53u);  // bits 26-41 level1
+  EXPECT_EQ((w[0] >> 42) & 0x1F, 2u);     // bits 42-46 run2
+  EXPECT_EQ((w[0] >> 47) & 0xFFFF, 22u);  // bits 47-62 level2
+  EXPECT_EQ(w[0] >> 63, 1u);              // bit 63 term
   RoundTrip({0, 0, 12, 0, 0, 0, 0, 53, 0, 0, 22});
 }
 

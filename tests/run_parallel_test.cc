@@ -2,9 +2,9 @@
 // and waveform are the same bytes whatever N; a failing layer fails the run as
 // with one job; a run stopped by SIGINT or SIGTERM keeps, and says it keeps, the
 // layers done before the first unfinished one, with exit status 128+N.
-#include <gtest/gtest.h>
 #include <dirent.h>
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
@@ -123,11 +123,16 @@ struct JsonCheck {
         return s[i++] == close;
       }
     }
-    if (s[i] == '"') ok = Str();
-    else if (s[i] == 't') ok = Lit("true");
-    else if (s[i] == 'f') ok = Lit("false");
-    else if (s[i] == 'n') ok = Lit("null");
-    else ok = Num();
+    if (s[i] == '"')
+      ok = Str();
+    else if (s[i] == 't')
+      ok = Lit("true");
+    else if (s[i] == 'f')
+      ok = Lit("false");
+    else if (s[i] == 'n')
+      ok = Lit("null");
+    else
+      ok = Num();
     return ok;
   }
   std::string Run() {
@@ -150,20 +155,23 @@ int Fields(const std::string &line) {
 std::vector<std::string> Lines(const std::string &text) {
   std::vector<std::string> v;
   size_t b = 0;
-  for (size_t e; (e = text.find('\n', b)) != std::string::npos; b = e + 1) v.push_back(text.substr(b, e - b));
+  for (size_t e; (e = text.find('\n', b)) != std::string::npos; b = e + 1)
+    v.push_back(text.substr(b, e - b));
   if (b < text.size()) v.push_back(text.substr(b));
   return v;
 }
 
 TEST(RunParallel, TheReportsAreTheSameWhateverTheJobs) {
-  for (std::string args : {std::string(kTiny) + " --check --zeros 0.3",
-                           std::string("eyeriss_v1 alexnet --layers conv1..conv5 --batch 1 --analytic")}) {
+  for (std::string args :
+       {std::string(kTiny) + " --check --zeros 0.3",
+        std::string("eyeriss_v1 alexnet --layers conv1..conv5 --batch 1 --analytic")}) {
     SCOPED_TRACE(args);
     TempDir t;
     std::string want_out, want_json, want_csv;
     for (const char *j : {"-j 1", "-j 2", "-j4", "--jobs=3"}) {
       SCOPED_TRACE(j);
-      auto r = Eyesim("run " + args + " " + j + " --json " + t.File("o.json") + " --csv " + t.File("o.csv"));
+      auto r = Eyesim("run " + args + " " + j + " --json " + t.File("o.json") + " --csv " +
+                      t.File("o.csv"));
       ASSERT_EQ(r.status, 0) << r.err;
       EXPECT_EQ(r.err, "");
       std::string js = ReadFile(t.File("o.json")), csv = ReadFile(t.File("o.csv"));
@@ -192,7 +200,8 @@ TEST(RunParallel, LayersAreToldInOrderWithTheSameFigures) {
   ASSERT_EQ(ey_net_load((kSrc + "/tests/data/tiny.yaml").c_str(), &n, &err), EY_OK) << err.msg;
   ey_engine_opts o = eytest::Opts(EY_STEP_FAST, 3, 0.2, 1);
   ey_report want, got;
-  ASSERT_EQ(ey_report_build(&want, &a, &n, a.objective, nullptr, &o, nullptr, &err), EY_OK) << err.msg;
+  ASSERT_EQ(ey_report_build(&want, &a, &n, a.objective, nullptr, &o, nullptr, &err), EY_OK)
+      << err.msg;
   struct Told {
     std::vector<int> order;
     pthread_t caller;
@@ -209,7 +218,8 @@ TEST(RunParallel, LayersAreToldInOrderWithTheSameFigures) {
     t->other_thread |= !pthread_equal(t->caller, pthread_self());
     EXPECT_TRUE(r->res[i].simulated) << i;
   };
-  ASSERT_EQ(ey_report_run(&got, &a, &n, a.objective, nullptr, &o, nullptr, &ctl, &err), EY_OK) << err.msg;
+  ASSERT_EQ(ey_report_run(&got, &a, &n, a.objective, nullptr, &o, nullptr, &ctl, &err), EY_OK)
+      << err.msg;
   EXPECT_EQ(ctl.abandoned, 0);
   EXPECT_EQ(got.stopped, 0);
   EXPECT_EQ(told.order, (std::vector<int>{0, 1, 2, 3}));
@@ -247,7 +257,8 @@ TEST(RunParallel, ASlowDoneCallbackDoesNotStallTheRun) {
     usleep(30000);  // the next layers end meanwhile
   };
   ey_report r;
-  ASSERT_EQ(ey_report_run(&r, &a, &n, a.objective, nullptr, &o, nullptr, &ctl, &err), EY_OK) << err.msg;
+  ASSERT_EQ(ey_report_run(&r, &a, &n, a.objective, nullptr, &o, nullptr, &ctl, &err), EY_OK)
+      << err.msg;
   EXPECT_EQ(order, (std::vector<int>{0, 1, 2, 3, 4, 5, 6, 7}));
   ey_report_free(&r);
   ey_net_free(&n);
@@ -261,8 +272,9 @@ TEST(RunParallel, AccessTracesAndWaveformsAreTheSameWhateverTheJobs) {
     SCOPED_TRACE(j);
     std::string dir = t.File(std::string("tr") + j), vcd = t.File(std::string("w") + j + ".vcd");
     // The window ends inside c2: c1 and c2 run one at a time, c3 and fc beside each other.
-    auto r = Eyesim(std::string("run ") + kTiny + " -q -j " + j + " --trace-detail full --trace-dir " + dir +
-                    " --vcd " + vcd + " --vcd-window 100:6000");
+    auto r =
+        Eyesim(std::string("run ") + kTiny + " -q -j " + j + " --trace-detail full --trace-dir " +
+               dir + " --vcd " + vcd + " --vcd-window 100:6000");
     ASSERT_EQ(r.status, 0) << r.err;
     auto got = Contents(dir);
     EXPECT_EQ(got.size(), 16u);  // 4 layers x dram, glb, spad, noc
@@ -284,7 +296,9 @@ TEST(RunParallel, AccessTracesAndWaveformsAreTheSameWhateverTheJobs) {
 // the others removed, whatever the layers after it were doing.
 TEST(RunParallel, AFailingLayerFailsTheRunAsWithOneJob) {
   TempDir t;
-  ASSERT_EQ(Eyesim("trace synth tests/data/tiny.yaml --layers c3 --batch 1 -o " + t.File("a.gz")).status, 0);
+  ASSERT_EQ(
+      Eyesim("trace synth tests/data/tiny.yaml --layers c3 --batch 1 -o " + t.File("a.gz")).status,
+      0);
   std::string want_err, want_out;
   for (const char *j : {"1", "2"}) {
     SCOPED_TRACE(j);
@@ -292,10 +306,11 @@ TEST(RunParallel, AFailingLayerFailsTheRunAsWithOneJob) {
     auto r = Eyesim(std::string("run ") + kTiny + " -j " + j + " --activations " + t.File("a.gz") +
                     " --trace-dir " + dir + " --json " + t.File("o.json"));
     EXPECT_EQ(r.status, 1);
-    EXPECT_EQ(r.err, "eyesim: " + t.File("a.gz") +
-                         ": tensor c3.ifmap: shape (1, 8, 8, 8) does not match layer c3 (2, 8, 8, 8)\n");
-    EXPECT_EQ(Names(Contents(dir)),
-              (std::vector<std::string>{"c1.dram.csv.gz", "c1.glb.csv.gz", "c2.dram.csv.gz", "c2.glb.csv.gz"}));
+    EXPECT_EQ(r.err,
+              "eyesim: " + t.File("a.gz") +
+                  ": tensor c3.ifmap: shape (1, 8, 8, 8) does not match layer c3 (2, 8, 8, 8)\n");
+    EXPECT_EQ(Names(Contents(dir)), (std::vector<std::string>{"c1.dram.csv.gz", "c1.glb.csv.gz",
+                                                              "c2.dram.csv.gz", "c2.glb.csv.gz"}));
     EXPECT_FALSE(FileExists(t.File("o.json")));
     // The rows of the layers done came out before the error.
     EXPECT_NE(r.out.find("\nc2 "), std::string::npos) << r.out;
@@ -361,7 +376,8 @@ Stopped RunAndStop(const std::vector<std::string> &args, const std::string &unti
       kill(pid, sig);
       sent = true;
     }
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0) {
       kill(pid, SIGKILL);
       break;
@@ -389,12 +405,14 @@ void ExpectTwoLayersKept(const Stopped &r, const TempDir &t, int status) {
   EXPECT_EQ(r.out.find("\nbig "), std::string::npos) << r.out;
   EXPECT_EQ(r.out.find("\na4 "), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("\ntotal "), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("\nstopped after 2 of 4 layers; the table and the totals cover those.\n"), std::string::npos)
+  EXPECT_NE(r.out.find("\nstopped after 2 of 4 layers; the table and the totals cover those.\n"),
+            std::string::npos)
       << r.out;
   // The JSON: whole, and holding exactly those two.
   std::string js = ReadFile(t.File("o.json"));
   EXPECT_EQ(JsonCheck(js).Run(), "");
-  EXPECT_NE(js.find("\n  \"complete\": false,\n  \"layers_done\": 2,\n  \"layers_total\": 4,\n"), std::string::npos)
+  EXPECT_NE(js.find("\n  \"complete\": false,\n  \"layers_done\": 2,\n  \"layers_total\": 4,\n"),
+            std::string::npos)
       << js.substr(0, 300);
   EXPECT_NE(js.find("\"name\": \"a1\""), std::string::npos);
   EXPECT_NE(js.find("\"name\": \"a2\""), std::string::npos);
@@ -409,7 +427,8 @@ void ExpectTwoLayersKept(const Stopped &r, const TempDir &t, int status) {
   for (auto &l : csv) EXPECT_EQ(Fields(l), Fields(csv[0])) << l;
   // The traces of those two; nothing else in the folder (no temporary file).
   EXPECT_EQ(Names(Contents(t.File("tr"))),
-            (std::vector<std::string>{"a1.dram.csv.gz", "a1.glb.csv.gz", "a2.dram.csv.gz", "a2.glb.csv.gz"}));
+            (std::vector<std::string>{"a1.dram.csv.gz", "a1.glb.csv.gz", "a2.dram.csv.gz",
+                                      "a2.glb.csv.gz"}));
   std::vector<std::string> left;
   for (auto &f : Names(Contents(t.path)))
     if (f.find(".tmp") != std::string::npos) left.push_back(f);
@@ -417,8 +436,12 @@ void ExpectTwoLayersKept(const Stopped &r, const TempDir &t, int status) {
 }
 
 std::vector<std::string> StopArgs(const TempDir &t, const char *jobs) {
-  return {"eyesim", "run", "eyeriss_v1", "tests/data/stop.yaml", "-j", jobs, "--json", t.File("o.json"),
-          "--csv", t.File("o.csv"), "--trace-dir", t.File("tr")};
+  return {"eyesim",      "run",
+          "eyeriss_v1",  "tests/data/stop.yaml",
+          "-j",          jobs,
+          "--json",      t.File("o.json"),
+          "--csv",       t.File("o.csv"),
+          "--trace-dir", t.File("tr")};
 }
 
 // One job: the signal comes once the second row is out, while `big` runs.

@@ -3,10 +3,9 @@
 // points are recorded with their reason; outputs do not depend on -j; a killed
 // sweep resumes without recomputing a finished point; shards merge to the
 // unsharded result; a real Slurm job array gives the same bytes.
-#include <gtest/gtest.h>
-
 #include <dirent.h>
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -46,7 +45,9 @@ struct Spec {
     WriteFile(path, yaml);
     rc = ey_sweep_load(path.c_str(), kConfigs.c_str(), &sw, &err);
   }
-  ~Spec() { ey_sweep_free(&sw); }
+  ~Spec() {
+    ey_sweep_free(&sw);
+  }
   ey_sweep_point Point(long i) const {
     ey_sweep_point p;
     ey_sweep_point_at(&sw, i, &p);
@@ -59,20 +60,24 @@ struct Spec {
 // the last fastest), not from the expansion code.
 TEST(SweepSpec, EveryAxisFormExpandsInOrder) {
   TempDir t;
-  Spec s(t, "arch: eyeriss_v1\n"
-            "nets: [alexnet, {net: " + kSrc + "/tests/data/tiny.yaml, layers: c1..c2}]\n"
-            "batch: [1, 2]\n"
-            "axes:\n"
-            "  - pe.ifmap_spad_words: 12\n"
-            "  - glb.size_kb: {from: 64, to: 512, factor: 2}\n"
-            "  - zip: {pe_array.rows: [8, 16], pe_array.cols: [10, 20]}\n"
-            "  - noc.filter_words_per_cycle: {from: 1, to: 7, step: 3}\n"
-            "derived:\n"
-            "  glb.filter_kb: round(glb.size_kb / 16) + pe_array.rows - 8\n");
+  Spec s(t,
+         "arch: eyeriss_v1\n"
+         "nets: [alexnet, {net: " +
+             kSrc +
+             "/tests/data/tiny.yaml, layers: c1..c2}]\n"
+             "batch: [1, 2]\n"
+             "axes:\n"
+             "  - pe.ifmap_spad_words: 12\n"
+             "  - glb.size_kb: {from: 64, to: 512, factor: 2}\n"
+             "  - zip: {pe_array.rows: [8, 16], pe_array.cols: [10, 20]}\n"
+             "  - noc.filter_words_per_cycle: {from: 1, to: 7, step: 3}\n"
+             "derived:\n"
+             "  glb.filter_kb: round(glb.size_kb / 16) + pe_array.rows - 8\n");
   ASSERT_EQ(s.rc, EY_OK) << s.err.msg;
   ASSERT_EQ(s.sw.ncols, 6);
-  const char *cols[] = {"pe.ifmap_spad_words", "glb.size_kb", "pe_array.rows", "pe_array.cols",
-                        "noc.filter_words_per_cycle", "glb.filter_kb"};
+  const char *cols[] = {
+      "pe.ifmap_spad_words",        "glb.size_kb",  "pe_array.rows", "pe_array.cols",
+      "noc.filter_words_per_cycle", "glb.filter_kb"};
   for (int c = 0; c < 6; c++) EXPECT_STREQ(s.sw.cols[c], cols[c]);
   ASSERT_EQ(s.sw.npoints, 2 * 2 * 1 * 4 * 2 * 3);
   EXPECT_EQ(s.sw.nets[1].net.nlayers, 2);  // the layer selection applied
@@ -107,9 +112,10 @@ TEST(SweepSpec, MappingFormScalarsAndDefaults) {
   TempDir t;
   // axes as a mapping: each key an axis, in the order written; no batch: the
   // network's own; a range of reals; set: applies to every point.
-  Spec s(t, "arch: eyeriss_v1\nnets: [alexnet]\n"
-            "set: {glb.banks: 9}\n"
-            "axes: {pe_array.rows: [4, 6], energy.dram: {from: 100, to: 250, step: 50}}\n");
+  Spec s(t,
+         "arch: eyeriss_v1\nnets: [alexnet]\n"
+         "set: {glb.banks: 9}\n"
+         "axes: {pe_array.rows: [4, 6], energy.dram: {from: 100, to: 250, step: 50}}\n");
   ASSERT_EQ(s.rc, EY_OK) << s.err.msg;
   ASSERT_EQ(s.sw.npoints, 8);
   EXPECT_STREQ(s.sw.name, "spec");  // the file's name
@@ -126,19 +132,22 @@ TEST(SweepSpec, MappingFormScalarsAndDefaults) {
 
 TEST(SweepSpec, InvalidPointsCarryTheirReason) {
   TempDir t;
-  Spec s(t, "arch: eyeriss_v1\nnets: [alexnet]\n"
-            "axes:\n  - pe_array.rows: [0, 5, 8]\n  - glb.filter_kb: [4, 200]\n"
-            "derived:\n  pe_array.cols: pe_array.rows * 1.5\n");
+  Spec s(t,
+         "arch: eyeriss_v1\nnets: [alexnet]\n"
+         "axes:\n  - pe_array.rows: [0, 5, 8]\n  - glb.filter_kb: [4, 200]\n"
+         "derived:\n  pe_array.cols: pe_array.rows * 1.5\n");
   ASSERT_EQ(s.rc, EY_OK) << s.err.msg;
   ASSERT_EQ(s.sw.npoints, 6);
   std::string spec = t.File("spec.yaml");
   ey_sweep_point p0 = s.Point(0);
   EXPECT_FALSE(p0.valid);
-  EXPECT_EQ(std::string(p0.why), spec + ":4: pe_array.rows: must be an integer from 1 to 1024 (got 0)");
+  EXPECT_EQ(std::string(p0.why),
+            spec + ":4: pe_array.rows: must be an integer from 1 to 1024 (got 0)");
   ey_sweep_point p2 = s.Point(2);  // rows 5: cols 7.5
   EXPECT_FALSE(p2.valid);
-  EXPECT_EQ(std::string(p2.why),
-            spec + ":7: pe_array.cols: expected a whole number (got 7.5; use round, floor or ceil)");
+  EXPECT_EQ(
+      std::string(p2.why),
+      spec + ":7: pe_array.cols: expected a whole number (got 7.5; use round, floor or ceil)");
   ey_sweep_point p4 = s.Point(4);  // rows 8, filter_kb 4: valid, cols 12
   EXPECT_TRUE(p4.valid) << p4.why;
   EXPECT_EQ(p4.arch.cols, 12);
@@ -196,43 +205,56 @@ TEST(SweepSpec, BadSpecsFailOnOneLineNamingLineAndKey) {
       {"nets: [alexnet]\n", "1: arch: required but not given"},
       {"arch: eyeriss_v1\n", "1: nets: required but not given"},
       {head + "axis: {pe_array.rows: [8]}\n", "3: axis: unknown key (expected name, arch"},
-      {head + "axes: {pe_array.rowz: [8]}\n", "3: pe_array.rowz: unknown key (did you mean pe_array.rows?)"},
+      {head + "axes: {pe_array.rowz: [8]}\n",
+       "3: pe_array.rowz: unknown key (did you mean pe_array.rows?)"},
       {head + "axes:\n  - zip: {pe_array.rows: [8, 16], pe_array.cols: [8]}\n",
        "4: pe_array.cols: expected 2 values, as pe_array.rows has in this zip (got 1)"},
       {head + "axes: {glb.size_kb: {from: 64, to: 512, factor: 2, step: 8}}\n",
        "3: glb.size_kb: expected a range with exactly one of factor and step (got both)"},
       {head + "axes: {glb.size_kb: {from: 512, to: 64, factor: 2}}\n",
        "3: glb.size_kb: expected from <= to (got from 512, to 64)"},
-      {head + "axes: {glb.size_kb: {from: 64, to: 512, factor: 1}}\n", "3: glb.size_kb: expected factor > 1 (got 1)"},
+      {head + "axes: {glb.size_kb: {from: 64, to: 512, factor: 1}}\n",
+       "3: glb.size_kb: expected factor > 1 (got 1)"},
       {head + "axes: {glb.size_kb: {from: 10, to: 512, factor: 1.5}}\n",
        "3: glb.size_kb: expected whole numbers for an integer key (the range reaches 22.5)"},
-      {head + "axes: {glb.size_kb: {from: 64}}\n", "3: glb.size_kb: expected a range {from, to, factor or step} (no to)"},
+      {head + "axes: {glb.size_kb: {from: 64}}\n",
+       "3: glb.size_kb: expected a range {from, to, factor or step} (no to)"},
       {head + "axes: {glb.size_kb: {from: 64, upto: 9}}\n",
        "3: glb.size_kb: expected a range with from, to and factor or step (got upto)"},
-      {head + "axes: {pe_array.rows: []}\n", "3: pe_array.rows: expected at least one value (got an empty list)"},
-      {head + "axes: {pe_array.rows: [8, 8]}\n", "3: pe_array.rows: expected each value once (got 8 twice)"},
+      {head + "axes: {pe_array.rows: []}\n",
+       "3: pe_array.rows: expected at least one value (got an empty list)"},
+      {head + "axes: {pe_array.rows: [8, 8]}\n",
+       "3: pe_array.rows: expected each value once (got 8 twice)"},
       {head + "axes:\n  - pe_array.rows: [8]\n  - pe_array.rows: [9]\n",
        "5: pe_array.rows: expected a key swept once (it is also swept by another axis)"},
       {head + "set: {pe_array.rows: 8}\naxes: {pe_array.rows: [9]}\n",
        "4: pe_array.rows: expected a key swept once (it is also fixed by set:)"},
-      {head + "set: {pe_array.rows: -1}\n", "3: pe_array.rows: must be an integer from 1 to 1024 (got -1)"},
+      {head + "set: {pe_array.rows: -1}\n",
+       "3: pe_array.rows: must be an integer from 1 to 1024 (got -1)"},
       {head + "axes: {pe_array.rows: [8]}\nderived: {pe_array.rows: 2 * 4}\n",
-       "4: pe_array.rows: expected a key derived once and not swept (it is also swept by another axis)"},
-      {head + "derived: {glb.size_kb: 2 *}\n", "3: glb.size_kb: unexpected end at column 4 of '2 *'"},
-      {head + "derived: {noc.impl: 1}\n", "3: noc.impl: expected a numeric key to derive (it is a name)"},
+       "4: pe_array.rows: expected a key derived once and not swept (it is also swept by another "
+       "axis)"},
+      {head + "derived: {glb.size_kb: 2 *}\n",
+       "3: glb.size_kb: unexpected end at column 4 of '2 *'"},
+      {head + "derived: {noc.impl: 1}\n",
+       "3: noc.impl: expected a numeric key to derive (it is a name)"},
       {head + "axes: [{zip: [1, 2]}]\n", "3: zip: expected a mapping (got a list)"},
       {head + "axes: {zip: {pe_array.rows: [8]}}\n", "3: axes: expected zip inside a list of axes"},
-      {head + "batch: 0\n", "3: batch: expected an integer from 1 to 65536, or a list of them (got 0)"},
+      {head + "batch: 0\n",
+       "3: batch: expected an integer from 1 to 65536, or a list of them (got 0)"},
       {head + "batch: [1, 1]\n", "3: batch: expected each batch once (got 1 twice)"},
       {head + "zeros: 2\n", "3: zeros: expected a number from 0 to 1 (got 2)"},
       {head + "objective: speed\n", "3: objective: expected energy, cycles or edp (got speed)"},
       {head + "analytic: yes please\n", "3: analytic: expected true or false (got yes please)"},
       {head + "analytic: true\ncheck: true\n", "4: check: expected false with analytic: true"},
-      {"arch: eyeriss_v9\nnets: [alexnet]\n", "1: arch: expected an architecture file or a shipped name (got eyeriss_v9"},
+      {"arch: eyeriss_v9\nnets: [alexnet]\n",
+       "1: arch: expected an architecture file or a shipped name (got eyeriss_v9"},
       {"arch: eyeriss_v1\nnets: []\n", "2: nets: expected a list of networks (got a list)"},
-      {"arch: eyeriss_v1\nnets: [alexnt]\n", "2: nets[0]: expected a network file or a shipped name (got alexnt"},
+      {"arch: eyeriss_v1\nnets: [alexnt]\n",
+       "2: nets[0]: expected a network file or a shipped name (got alexnt"},
       {"arch: eyeriss_v1\nnets: [{net: alexnet, layers: conv9}]\n", "2: nets[0]: "},
-      {"arch: eyeriss_v1\nnets: [alexnet, alexnet]\n", "2: nets[1]: expected each network once (got alexnet twice)"},
+      {"arch: eyeriss_v1\nnets: [alexnet, alexnet]\n",
+       "2: nets[1]: expected each network once (got alexnet twice)"},
       {head + "arch: eyeriss_v1\n", "3: arch: duplicate key (first at line 1)"},
   };
   for (auto &c : cases) {
@@ -256,7 +278,8 @@ const char *kSmall =
     "arch: eyeriss_v1\n"
     "nets:\n"
     "  - {net: alexnet, layers: conv1..conv2}\n"
-    "  - " EY_SRC_DIR "/tests/data/tiny.yaml\n"
+    "  - " EY_SRC_DIR
+    "/tests/data/tiny.yaml\n"
     "batch: 1\n"
     "analytic: true\n"
     "axes:\n"
@@ -282,7 +305,8 @@ int CountRecords(const std::string &dir, std::map<std::string, ino_t> *inodes = 
   int n = 0;
   while (struct dirent *e = readdir(d)) {
     std::string name = e->d_name;
-    if (name.size() > 4 && name.compare(name.size() - 4, 4, ".rec") == 0 && name.find(".tmp") == std::string::npos) {
+    if (name.size() > 4 && name.compare(name.size() - 4, 4, ".rec") == 0 &&
+        name.find(".tmp") == std::string::npos) {
       n++;
       struct stat st;
       if (inodes && stat((dir + "/" + name).c_str(), &st) == 0) (*inodes)[name] = st.st_ino;
@@ -359,7 +383,8 @@ TEST(SweepCli, StatusesRowsAndTotalsAreRight) {
   WriteFile(t.File("s.yaml"), kSmall);
   auto r = Eyesim("sweep " + t.File("s.yaml") + " -o " + t.File("o") + " -j2");
   ASSERT_EQ(r.status, 0) << r.err;
-  EXPECT_NE(r.out.find("sweep small: 8 points (8 computed, 0 already done): 2 ok, 2 nomap, 4 invalid, 0 error, 0 failed"),
+  EXPECT_NE(r.out.find("sweep small: 8 points (8 computed, 0 already done): 2 ok, 2 nomap, 4 "
+                       "invalid, 0 error, 0 failed"),
             std::string::npos)
       << r.out;
   Csv c = ParseCsv(ReadFile(t.File("o/sweep.csv")));
@@ -384,7 +409,8 @@ TEST(SweepCli, StatusesRowsAndTotalsAreRight) {
   const char *want[] = {"nomap", "invalid", "ok", "invalid", "nomap", "invalid", "ok", "invalid"};
   for (int p = 0; p < 8; p++) EXPECT_EQ(status[std::to_string(p)], want[p]) << p;
   // A total row sums its layer rows.
-  for (const char *col : {"cycles", "macs", "dram_bytes", "glb_ifmap_reads", "energy_total", "energy_dram"}) {
+  for (const char *col :
+       {"cycles", "macs", "dram_bytes", "glb_ifmap_reads", "energy_total", "energy_dram"}) {
     double sum = 0, total = -1;
     for (auto &row : c.rows) {
       if (row[0] != "2") continue;
@@ -397,8 +423,10 @@ TEST(SweepCli, StatusesRowsAndTotalsAreRight) {
   }
   // The nomap row names the layer and why; the invalid row names the rule.
   std::string csv = ReadFile(t.File("o/sweep.csv"));
-  EXPECT_NE(csv.find("2 of 2 layers cannot map; conv1: R: a filter of height 11 needs 11 PE rows"), std::string::npos);
-  EXPECT_NE(csv.find("glb.filter_kb: must be less than glb.size_kb (108) (got 200)"), std::string::npos);
+  EXPECT_NE(csv.find("2 of 2 layers cannot map; conv1: R: a filter of height 11 needs 11 PE rows"),
+            std::string::npos);
+  EXPECT_NE(csv.find("glb.filter_kb: must be less than glb.size_kb (108) (got 200)"),
+            std::string::npos);
   // One JSON line per point, in order, with the full report for points that ran.
   std::istringstream js(ReadFile(t.File("o/sweep.jsonl")));
   std::string line;
@@ -418,8 +446,10 @@ TEST(SweepCli, PointRowsEqualARunWithTheSameSettings) {
   TempDir t;
   WriteFile(t.File("s.yaml"), kSmall);
   ASSERT_EQ(Eyesim("sweep " + t.File("s.yaml") + " -o " + t.File("o") + " -q").status, 0);
-  auto r = Eyesim("run eyeriss_v1 tests/data/tiny.yaml --batch 1 --analytic --set pe_array.rows=12 "
-                  "--set glb.filter_kb=8 -q --csv " + t.File("run.csv"));
+  auto r = Eyesim(
+      "run eyeriss_v1 tests/data/tiny.yaml --batch 1 --analytic --set pe_array.rows=12 "
+      "--set glb.filter_kb=8 -q --csv " +
+      t.File("run.csv"));
   ASSERT_EQ(r.status, 0) << r.err;
   std::istringstream run(ReadFile(t.File("run.csv")));
   std::string line, sweep = ReadFile(t.File("o/sweep.csv"));
@@ -456,8 +486,10 @@ TEST(SweepCli, AChangedSpecIsRefusedUnlessForced) {
   auto r = Eyesim("sweep " + t.File("s.yaml") + " -o " + t.File("o"));
   EXPECT_EQ(r.status, 2);
   EXPECT_EQ(r.err, "eyesim: " + t.File("o") +
-                       ": holds the results of another sweep (the spec, or a file it names, has changed); re-run with "
-                       "--force to take it over (the points whose inputs did not change are kept), or choose another "
+                       ": holds the results of another sweep (the spec, or a file it names, has "
+                       "changed); re-run with "
+                       "--force to take it over (the points whose inputs did not change are kept), "
+                       "or choose another "
                        "-o\n");
   // --force: the points the change left alone (the four on 4-row arrays) are
   // reused; the others are computed, and the old sweep's other records removed.
@@ -503,14 +535,19 @@ TEST(SweepCli, UsageErrors) {
   } cases[] = {
       {"sweep", 2, "usage: eyesim sweep SPEC"},
       {"sweep " + s, 2, "eyesim: `eyesim sweep` needs -o DIR (see `eyesim help`)\n"},
-      {"sweep " + s + " -o x --shard 0/3", 2, "eyesim: --shard: expected I/N with 1 <= I <= N (got 0/3)"},
-      {"sweep " + s + " -o x --shard 4/3", 2, "eyesim: --shard: expected I/N with 1 <= I <= N (got 4/3)"},
+      {"sweep " + s + " -o x --shard 0/3", 2,
+       "eyesim: --shard: expected I/N with 1 <= I <= N (got 0/3)"},
+      {"sweep " + s + " -o x --shard 4/3", 2,
+       "eyesim: --shard: expected I/N with 1 <= I <= N (got 4/3)"},
       {"sweep " + s + " -o x -j 0", 2, "eyesim: -j: must be an integer from 1 to 1024 (got 0)"},
       {"sweep " + s + " -o x --array-size 3", 2, "eyesim: --array-size goes with --slurm"},
-      {"sweep " + s + " -o x --slurm -p debug", 2, "eyesim: -p: unknown option for `eyesim sweep` (sbatch options go as --name=value)"},
-      {"sweep " + s + " -o x --frobnicate", 2, "eyesim: --frobnicate: unknown option for `eyesim sweep`"},
+      {"sweep " + s + " -o x --slurm -p debug", 2,
+       "eyesim: -p: unknown option for `eyesim sweep` (sbatch options go as --name=value)"},
+      {"sweep " + s + " -o x --frobnicate", 2,
+       "eyesim: --frobnicate: unknown option for `eyesim sweep`"},
       {"sweep merge " + t.File("nothing"), 2, "eyesim: `eyesim sweep merge` needs DIR and -o OUT"},
-      {"sweep " + t.File("missing.yaml") + " -o x", 1, "eyesim: " + t.File("missing.yaml") + ": cannot open"},
+      {"sweep " + t.File("missing.yaml") + " -o x", 1,
+       "eyesim: " + t.File("missing.yaml") + ": cannot open"},
   };
   for (auto &c : cases) {
     auto r = Eyesim(c.args);
@@ -523,7 +560,8 @@ TEST(SweepCli, UsageErrors) {
   EXPECT_NE(h.out.find("--shard I/N"), std::string::npos);
   auto l = Eyesim("sweep " + s + " --list");
   ASSERT_EQ(l.status, 0) << l.err;
-  EXPECT_EQ(l.out.substr(0, l.out.find('\n')), "point,pe_array.rows,glb.filter_kb,net,batch,valid,reason");
+  EXPECT_EQ(l.out.substr(0, l.out.find('\n')),
+            "point,pe_array.rows,glb.filter_kb,net,batch,valid,reason");
   EXPECT_NE(l.out.find("\n2,12,8,alexnet,1,1,\n"), std::string::npos) << l.out;
 }
 
@@ -562,8 +600,9 @@ bool WaitForLock(const std::string &dir) {
 TEST(SweepCli, AKilledSweepResumesWithoutRecomputing) {
   TempDir t;
   // 16 cycle-level points of a fraction of a second each.
-  WriteFile(t.File("s.yaml"), "arch: eyeriss_v1\nnets: [" + kSrc + "/tests/data/mid.yaml]\n"
-                              "axes: {pe_array.cols: {from: 6, to: 21, step: 1}}\n");
+  WriteFile(t.File("s.yaml"), "arch: eyeriss_v1\nnets: [" + kSrc +
+                                  "/tests/data/mid.yaml]\n"
+                                  "axes: {pe_array.cols: {from: 6, to: 21, step: 1}}\n");
   const std::string out = t.File("o");
   pid_t pid = Spawn({"eyesim", "sweep", t.File("s.yaml"), "-o", out, "-j", "2"}, t.File("log1"));
   ASSERT_GT(pid, 0);
@@ -574,7 +613,8 @@ TEST(SweepCli, AKilledSweepResumesWithoutRecomputing) {
   kill(pid, SIGKILL);
   int st;
   ASSERT_EQ(waitpid(pid, &st, 0), pid);
-  ASSERT_TRUE(WIFSIGNALED(st)) << "the sweep ended before it could be killed: " << ReadFile(t.File("log1"));
+  ASSERT_TRUE(WIFSIGNALED(st)) << "the sweep ended before it could be killed: "
+                               << ReadFile(t.File("log1"));
   ASSERT_TRUE(WaitForLock(out));
   std::map<std::string, ino_t> kept;
   int done = CountRecords(out + "/points", &kept);
@@ -599,8 +639,9 @@ TEST(SweepCli, AKilledSweepResumesWithoutRecomputing) {
 // says so and exits 130, leaving the folder free at once.
 TEST(SweepCli, AnInterruptedSweepStopsItsWorkersAndKeepsItsPoints) {
   TempDir t;
-  WriteFile(t.File("s.yaml"), "arch: eyeriss_v1\nnets: [" + kSrc + "/tests/data/mid.yaml]\n"
-                              "axes: {pe_array.cols: {from: 6, to: 17, step: 1}}\n");
+  WriteFile(t.File("s.yaml"), "arch: eyeriss_v1\nnets: [" + kSrc +
+                                  "/tests/data/mid.yaml]\n"
+                                  "axes: {pe_array.cols: {from: 6, to: 17, step: 1}}\n");
   const std::string out = t.File("o");
   pid_t pid = Spawn({"eyesim", "sweep", t.File("s.yaml"), "-o", out, "-j", "2"}, t.File("log"));
   ASSERT_GT(pid, 0);
@@ -620,9 +661,10 @@ TEST(SweepCli, AnInterruptedSweepStopsItsWorkersAndKeepsItsPoints) {
   EXPECT_GE(done, 2);
   EXPECT_LT(done, 12);
   std::string log = ReadFile(t.File("log"));
-  EXPECT_NE(log.find("eyesim: sweep stopped by signal 2: " + std::to_string(done) + " of 12 points done and kept in " +
-                     out + "; run the same command again to finish"),
-            std::string::npos)
+  EXPECT_NE(
+      log.find("eyesim: sweep stopped by signal 2: " + std::to_string(done) +
+               " of 12 points done and kept in " + out + "; run the same command again to finish"),
+      std::string::npos)
       << log;
   EXPECT_FALSE(FileExists(out + "/sweep.csv"));
   auto r = Eyesim("sweep " + t.File("s.yaml") + " -o " + out + " -j 2");
@@ -657,16 +699,19 @@ std::vector<pid_t> ChildrenOf(pid_t parent) {
 // exits 1; running the same command again retries that point only.
 TEST(SweepCli, AWorkerThatDiesLeavesItsPointFailedAndARerunRetriesIt) {
   TempDir t;
-  WriteFile(t.File("s.yaml"), "arch: eyeriss_v1\nnets: [" + kSrc + "/tests/data/mid.yaml]\n"
-                              "axes: {pe_array.cols: [10, 11, 12, 13]}\n");
+  WriteFile(t.File("s.yaml"), "arch: eyeriss_v1\nnets: [" + kSrc +
+                                  "/tests/data/mid.yaml]\n"
+                                  "axes: {pe_array.cols: [10, 11, 12, 13]}\n");
   const std::string out = t.File("o");
   pid_t pid = Spawn({"eyesim", "sweep", t.File("s.yaml"), "-o", out, "-j", "1"}, t.File("log"));
   ASSERT_GT(pid, 0);
   pid_t victim = 0;
   for (int i = 0; i < 5000 && !victim; i++) {
     auto kids = ChildrenOf(pid);
-    if (!kids.empty()) victim = kids[0];
-    else std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    if (!kids.empty())
+      victim = kids[0];
+    else
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
   ASSERT_GT(victim, 0) << "no worker seen";
   kill(victim, SIGKILL);  // the first point's worker, well before it can finish
@@ -675,14 +720,16 @@ TEST(SweepCli, AWorkerThatDiesLeavesItsPointFailedAndARerunRetriesIt) {
   ASSERT_TRUE(WIFEXITED(st));
   EXPECT_EQ(WEXITSTATUS(st), 1);
   std::string log = ReadFile(t.File("log"));
-  EXPECT_NE(log.find("(4 computed, 0 already done): 3 ok, 0 nomap, 0 invalid, 0 error, 1 failed"), std::string::npos)
+  EXPECT_NE(log.find("(4 computed, 0 already done): 3 ok, 0 nomap, 0 invalid, 0 error, 1 failed"),
+            std::string::npos)
       << log;
   EXPECT_NE(log.find("eyesim: 1 point failed (status failed or error in " + out +
                      "/sweep.csv); run the same command again to retry the failed ones"),
             std::string::npos)
       << log;
   std::string csv = ReadFile(out + "/sweep.csv");
-  EXPECT_NE(csv.find("\n0,10,failed,eyeriss_v1,mid,1,total,0,"), std::string::npos) << csv.substr(0, 400);
+  EXPECT_NE(csv.find("\n0,10,failed,eyeriss_v1,mid,1,total,0,"), std::string::npos)
+      << csv.substr(0, 400);
   EXPECT_NE(csv.find(",the worker was killed by signal 9\n"), std::string::npos);
   EXPECT_EQ(CountRecords(out + "/points"), 3);
   auto r = Eyesim("sweep " + t.File("s.yaml") + " -o " + out + " -j 1");
@@ -695,9 +742,11 @@ TEST(SweepCli, AWorkerThatDiesLeavesItsPointFailedAndARerunRetriesIt) {
 
 TEST(SweepCli, ASecondSweepCannotShareAFolder) {
   TempDir t;
-  WriteFile(t.File("s.yaml"), "arch: eyeriss_v1\nnets: [" + kSrc + "/tests/data/mid.yaml]\n"
-                              "axes: {pe_array.cols: {from: 6, to: 13, step: 1}}\n");
-  pid_t pid = Spawn({"eyesim", "sweep", t.File("s.yaml"), "-o", t.File("o"), "-j", "1"}, t.File("log"));
+  WriteFile(t.File("s.yaml"), "arch: eyeriss_v1\nnets: [" + kSrc +
+                                  "/tests/data/mid.yaml]\n"
+                                  "axes: {pe_array.cols: {from: 6, to: 13, step: 1}}\n");
+  pid_t pid =
+      Spawn({"eyesim", "sweep", t.File("s.yaml"), "-o", t.File("o"), "-j", "1"}, t.File("log"));
   for (int i = 0; i < 2000 && !FileExists(t.File("o/manifest")); i++)
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   auto r = Eyesim("sweep " + t.File("s.yaml") + " -o " + t.File("o"));
@@ -705,7 +754,8 @@ TEST(SweepCli, ASecondSweepCannotShareAFolder) {
   waitpid(pid, &st, 0);
   ASSERT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0) << ReadFile(t.File("log"));
   EXPECT_EQ(r.status, 2) << r.out;
-  EXPECT_NE(r.err.find("another eyesim sweep is running in this folder"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("another eyesim sweep is running in this folder"), std::string::npos)
+      << r.err;
 }
 
 // ------------------------------------------------------------------ shards
@@ -754,9 +804,11 @@ TEST(SweepCli, ShardsMergeToTheUnshardedResult) {
   ASSERT_EQ(system(("rm -rf '" + t.File("sh/part2") + "'").c_str()), 0);
   auto g = Eyesim("sweep merge " + t.File("sh") + " -o " + t.File("gap"));
   EXPECT_EQ(g.status, 1);
-  EXPECT_EQ(g.err, "eyesim: " + t.File("sh") +
-                       ": 3 of 8 points missing: 1 (shard 2/3), 4 (shard 2/3), 7 (shard 2/3); re-run those "
-                       "shards, then merge again\n");
+  EXPECT_EQ(
+      g.err,
+      "eyesim: " + t.File("sh") +
+          ": 3 of 8 points missing: 1 (shard 2/3), 4 (shard 2/3), 7 (shard 2/3); re-run those "
+          "shards, then merge again\n");
   EXPECT_FALSE(FileExists(t.File("gap")));
 }
 
@@ -766,8 +818,8 @@ TEST(SweepPlot, DrawsEveryFigureAndListsThePointsLeftOut) {
   TempDir t;
   WriteFile(t.File("s.yaml"), kSmall);
   ASSERT_EQ(Eyesim("sweep " + t.File("s.yaml") + " -o " + t.File("o") + " -q").status, 0);
-  std::string cmd = "cd '" + kSrc + "' && scripts/plot '" + t.File("o/sweep.csv") + "' -o '" + t.File("png") +
-                    "' >'" + t.File("out") + "' 2>'" + t.File("err") + "'";
+  std::string cmd = "cd '" + kSrc + "' && scripts/plot '" + t.File("o/sweep.csv") + "' -o '" +
+                    t.File("png") + "' >'" + t.File("out") + "' 2>'" + t.File("err") + "'";
   ASSERT_EQ(system(cmd.c_str()), 0) << ReadFile(t.File("err"));
   for (const char *f : {"cycles", "utilization", "energy", "dram", "summary"}) {
     std::string png = ReadFile(t.File(std::string("png/") + f + ".png"));
@@ -777,14 +829,16 @@ TEST(SweepPlot, DrawsEveryFigureAndListsThePointsLeftOut) {
   // Six of the eight points are not ok: each is named on stderr.
   std::string err = ReadFile(t.File("err"));
   int left = 0;
-  for (size_t at = 0; (at = err.find("plot: left out point", at)) != std::string::npos; at++) left++;
+  for (size_t at = 0; (at = err.find("plot: left out point", at)) != std::string::npos; at++)
+    left++;
   EXPECT_EQ(left, 6) << err;
   // Not a sweep's CSV: one line, non-zero.
   WriteFile(t.File("bad.csv"), "a,b\n1,2\n");
   cmd = "cd '" + kSrc + "' && scripts/plot '" + t.File("bad.csv") + "' 2>'" + t.File("err2") + "'";
   EXPECT_NE(system(cmd.c_str()), 0);
-  EXPECT_EQ(ReadFile(t.File("err2")), "plot: " + t.File("bad.csv") +
-                                          ": not an eyesim sweep CSV (expected a header starting point,...,status,...)\n");
+  EXPECT_EQ(ReadFile(t.File("err2")),
+            "plot: " + t.File("bad.csv") +
+                ": not an eyesim sweep CSV (expected a header starting point,...,status,...)\n");
 }
 
 // ------------------------------------------------------------------ Slurm
@@ -793,21 +847,25 @@ TEST(SweepPlot, DrawsEveryFigureAndListsThePointsLeftOut) {
 // runs one shard per task, and the merged result equals a local run's bytes.
 TEST(SweepSlurm, AJobArrayMergesToTheLocalResult) {
   const char *conf = getenv("SLURM_CONF");
-  const bool required = getenv("EYESIM_REQUIRE_SLURM") && std::string(getenv("EYESIM_REQUIRE_SLURM")) == "1";
+  const bool required =
+      getenv("EYESIM_REQUIRE_SLURM") && std::string(getenv("EYESIM_REQUIRE_SLURM")) == "1";
   if (!conf || system("sinfo -h >/dev/null 2>&1") != 0) {
-    if (required) FAIL() << "EYESIM_REQUIRE_SLURM=1 but no Slurm answers (SLURM_CONF=" << (conf ? conf : "unset") << ")";
+    if (required)
+      FAIL() << "EYESIM_REQUIRE_SLURM=1 but no Slurm answers (SLURM_CONF="
+             << (conf ? conf : "unset") << ")";
     GTEST_SKIP() << "no Slurm here: run scripts/slurm-local start and set SLURM_CONF";
   }
   TempDir t;
   WriteFile(t.File("s.yaml"), kSmall);
   const std::string s = t.File("s.yaml");
-  auto w = Eyesim("sweep " + s + " -o " + t.File("cluster") + " --slurm --array-size 3 --time=10:00");
+  auto w =
+      Eyesim("sweep " + s + " -o " + t.File("cluster") + " --slurm --array-size 3 --time=10:00");
   ASSERT_EQ(w.status, 0) << w.err;
   std::string script = ReadFile(t.File("cluster/sweep.sbatch"));
   EXPECT_NE(script.find("#SBATCH --array=1-3\n"), std::string::npos) << script;
   EXPECT_NE(script.find("#SBATCH --time=10:00\n"), std::string::npos) << script;
-  std::string cmd = "timeout 300 sbatch --wait --quiet '" + t.File("cluster/sweep.sbatch") + "' >'" +
-                    t.File("sbatch.log") + "' 2>&1";
+  std::string cmd = "timeout 300 sbatch --wait --quiet '" + t.File("cluster/sweep.sbatch") +
+                    "' >'" + t.File("sbatch.log") + "' 2>&1";
   ASSERT_EQ(system(cmd.c_str()), 0) << ReadFile(t.File("sbatch.log"));
   for (int i = 1; i <= 3; i++)
     EXPECT_TRUE(FileExists(t.File("cluster/shard-" + std::to_string(i) + "/sweep.csv"))) << i;

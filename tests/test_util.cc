@@ -86,8 +86,9 @@ CmdResult Eyesim(const std::string &args) {
 
 ey_arch TinyArch(int rows, int cols, int glb_kb, int filter_kb, const std::string &extra) {
   std::string y = "name: tiny\npe_array:\n  rows: " + std::to_string(rows) +
-                  "\n  cols: " + std::to_string(cols) + "\nglb:\n  size_kb: " +
-                  std::to_string(glb_kb) + "\n  filter_kb: " + std::to_string(filter_kb) + "\n" + extra;
+                  "\n  cols: " + std::to_string(cols) +
+                  "\nglb:\n  size_kb: " + std::to_string(glb_kb) +
+                  "\n  filter_kb: " + std::to_string(filter_kb) + "\n" + extra;
   ey_arch a;
   ey_err err;
   EXPECT_EQ(ey_arch_load_string("tiny.yaml", y.c_str(), &a, &err), EY_OK) << err.msg;

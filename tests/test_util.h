@@ -35,7 +35,9 @@ struct TempDir {
   TempDir();
   ~TempDir();
   std::string path;
-  std::string File(const std::string &name) const { return path + "/" + name; }
+  std::string File(const std::string &name) const {
+    return path + "/" + name;
+  }
 };
 
 // A named layer and the architecture it runs on: a row of the tests' case tables.
@@ -47,7 +49,8 @@ struct LayerCase {
 
 // A small architecture from YAML: rows x cols PEs, a GLB of glb_kb KiB of which
 // filter_kb stage filters, and any `extra` YAML appended.
-ey_arch TinyArch(int rows, int cols, int glb_kb = 64, int filter_kb = 1, const std::string &extra = "");
+ey_arch TinyArch(int rows, int cols, int glb_kb = 64, int filter_kb = 1,
+                 const std::string &extra = "");
 // A layer named "L", checked and with E, F derived.
 ey_layer Layer(int N, int C, int M, int H, int W, int R, int S, int stride = 1, int pad = 0,
                int groups = 1);

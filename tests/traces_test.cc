@@ -30,7 +30,8 @@ void WriteNpy(const std::string &path, const int shape[4], const std::vector<int
   fclose(f);
 }
 
-void WriteTrace(const std::string &path, const char *name, const int shape[4], const std::vector<int16_t> &v) {
+void WriteTrace(const std::string &path, const char *name, const int shape[4],
+                const std::vector<int16_t> &v) {
   FILE *f = fopen(path.c_str(), "wb");
   ASSERT_NE(f, nullptr);
   ey_act_writer *w = ey_act_writer_open(f);
@@ -91,9 +92,11 @@ std::string NpyError(const std::string &bytes) {
 TEST(Npy, BadFilesAreNamed) {
   auto header = [](const std::string &dict) {
     std::string d = dict + std::string(128 - 10 - dict.size() - 1, ' ') + "\n";
-    return std::string("\x93NUMPY\x01\x00", 8) + std::string(1, (char)d.size()) + std::string(1, '\0') + d;
+    return std::string("\x93NUMPY\x01\x00", 8) + std::string(1, (char)d.size()) +
+           std::string(1, '\0') + d;
   };
-  EXPECT_EQ(NpyError("GIF89a...."), "offset 0: expected the .npy magic \\x93NUMPY (got other bytes)");
+  EXPECT_EQ(NpyError("GIF89a...."),
+            "offset 0: expected the .npy magic \\x93NUMPY (got other bytes)");
   EXPECT_EQ(NpyError(header("{'descr': '<f8', 'fortran_order': False, 'shape': (2,), }")),
             "offset 10: descr: expected '<i2' (int16) or '<f4' (float32) (got '<f8')");
   EXPECT_EQ(NpyError(header("{'descr': '<i2', 'fortran_order': True, 'shape': (2,), }")),
@@ -122,7 +125,8 @@ TEST(ActTrace, RoundTripGzipAndPlain) {
   // The same stream uncompressed reads too.
   std::string cmd = "gzip -dc '" + t.File("a.gz") + "' > '" + t.File("plain") + "'";
   ASSERT_EQ(system(cmd.c_str()), 0);
-  EXPECT_EQ(ReadFile(t.File("plain")).rfind(EY_ACT_MAGIC "\ntensor conv9.ifmap 1 2 3 5 16 ", 0), 0u);
+  EXPECT_EQ(ReadFile(t.File("plain")).rfind(EY_ACT_MAGIC "\ntensor conv9.ifmap 1 2 3 5 16 ", 0),
+            0u);
   EXPECT_EQ(LoadError(t.File("plain")), "");
 }
 
@@ -138,18 +142,22 @@ TEST(ActTrace, CorruptFilesAreNamed) {
   EXPECT_NE(m.find("truncated"), std::string::npos) << m;
   // Another kind of file, another version.
   WriteFile(t.File("bad"), "hello\n");
-  EXPECT_EQ(LoadError(t.File("bad")), t.File("bad") + ": offset 0: expected '" EY_ACT_MAGIC "' (got a file of another kind)");
+  EXPECT_EQ(LoadError(t.File("bad")),
+            t.File("bad") + ": offset 0: expected '" EY_ACT_MAGIC "' (got a file of another kind)");
   WriteFile(t.File("v2"), "eyesim activation trace v2\nend\n");
-  EXPECT_EQ(LoadError(t.File("v2")), t.File("v2") + ": offset 0: expected version 1 (got 'eyesim activation trace v2')");
+  EXPECT_EQ(LoadError(t.File("v2")),
+            t.File("v2") + ": offset 0: expected version 1 (got 'eyesim activation trace v2')");
   // A word without its term bit, and a run past the tensor's end.
   std::string plain = EY_ACT_MAGIC "\ntensor c.ifmap 1 1 2 3 16 1\n";
   uint64_t w = 2ull | 12ull << 5 | 2ull << 21 | 53ull << 26;  // no term bit
   WriteFile(t.File("noterm"), plain + std::string((const char *)&w, 8) + "end\n");
-  EXPECT_EQ(LoadError(t.File("noterm")), t.File("noterm") + ": tensor c.ifmap: word 0: the last word has no term bit");
+  EXPECT_EQ(LoadError(t.File("noterm")),
+            t.File("noterm") + ": tensor c.ifmap: word 0: the last word has no term bit");
   w = 2ull | 12ull << 5 | 9ull << 21 | 53ull << 26 | 1ull << 63;  // 9 zeros after 3 of 6 values
   WriteFile(t.File("overrun"), plain + std::string((const char *)&w, 8) + "end\n");
   EXPECT_EQ(LoadError(t.File("overrun")),
-            t.File("overrun") + ": tensor c.ifmap: word 0: a run of 9 zeros overflows the tensor's 6 values");
+            t.File("overrun") +
+                ": tensor c.ifmap: word 0: a run of 9 zeros overflows the tensor's 6 values");
   WriteFile(t.File("short"), plain + "abc");
   EXPECT_EQ(LoadError(t.File("short")),
             t.File("short") + ": tensor c.ifmap: expected 1 words (got 0: the file is truncated)");
@@ -163,9 +171,12 @@ struct Replay {
   ey_net n;
   Replay() {
     ey_err err;
-    EXPECT_EQ(ey_net_load((std::string(EY_SRC_DIR) + "/tests/data/tiny.yaml").c_str(), &n, &err), EY_OK);
+    EXPECT_EQ(ey_net_load((std::string(EY_SRC_DIR) + "/tests/data/tiny.yaml").c_str(), &n, &err),
+              EY_OK);
   }
-  ~Replay() { ey_net_free(&n); }
+  ~Replay() {
+    ey_net_free(&n);
+  }
   ey_rc Run(const ey_act_trace *act, double zeros, ey_report *r, ey_err *err) {
     static ey_engine_opts o;
     o = eytest::Opts(EY_STEP_FAST, 3, zeros, 1);
@@ -182,7 +193,8 @@ TEST(Replay, AllZeroActivationsGateEveryMac) {
     const ey_layer &l = rp.n.layers[i];
     const int shape[4] = {l.N, l.C, l.H, l.W};
     std::vector<int16_t> zero((size_t)l.N * l.C * l.H * l.W, 0);
-    ASSERT_EQ(ey_act_writer_add(w, (std::string(l.name) + ".ifmap").c_str(), shape, zero.data()), EY_OK);
+    ASSERT_EQ(ey_act_writer_add(w, (std::string(l.name) + ".ifmap").c_str(), shape, zero.data()),
+              EY_OK);
   }
   ASSERT_EQ(ey_act_writer_close(w), EY_OK);
   fclose(f);
@@ -216,7 +228,8 @@ TEST(Replay, SynthTraceReplaysAsTheSameSeededRun) {
     EXPECT_TRUE(a.res[i].replayed);
     eytest::ExpectSameCounts(b.res[i].meas.c, a.res[i].meas.c);
     EXPECT_EQ(a.res[i].meas.cycles, b.res[i].meas.cycles);
-    for (int ty = 0; ty < EY_NTYPES; ty++) EXPECT_EQ(a.res[i].meas.dram_bits[ty], b.res[i].meas.dram_bits[ty]);
+    for (int ty = 0; ty < EY_NTYPES; ty++)
+      EXPECT_EQ(a.res[i].meas.dram_bits[ty], b.res[i].meas.dram_bits[ty]);
   }
   ey_report_free(&a);
   ey_report_free(&b);
@@ -227,10 +240,12 @@ TEST(Replay, ShapeMismatchNamesBothShapes) {
   TempDir t;
   const int shape[4] = {2, 3, 15, 14};
   WriteTrace(t.File("m.gz"), "c1.ifmap", shape, std::vector<int16_t>(2 * 3 * 15 * 14, 1));
-  auto r = Eyesim("run eyeriss_v1 tests/data/tiny.yaml --activations " + t.File("m.gz") + " --json " + t.File("o.json"));
+  auto r = Eyesim("run eyeriss_v1 tests/data/tiny.yaml --activations " + t.File("m.gz") +
+                  " --json " + t.File("o.json"));
   EXPECT_EQ(r.status, 1);
-  EXPECT_EQ(r.err, "eyesim: " + t.File("m.gz") +
-                       ": tensor c1.ifmap: shape (2, 3, 15, 14) does not match layer c1 (2, 3, 15, 15)\n");
+  EXPECT_EQ(r.err,
+            "eyesim: " + t.File("m.gz") +
+                ": tensor c1.ifmap: shape (2, 3, 15, 14) does not match layer c1 (2, 3, 15, 15)\n");
   EXPECT_FALSE(FileExists(t.File("o.json")));
 }
 
@@ -245,17 +260,22 @@ TEST(TraceCli, EncodeDecodeStatsFlow) {
   ASSERT_EQ(st.status, 0) << st.err;
   EXPECT_NE(st.out.find("c2.ifmap                 (2, 8, 8, 8)"), std::string::npos) << st.out;
   EXPECT_NE(st.out.find(" 33.4 "), std::string::npos) << st.out;  // 342 of 1024 values are zero
-  ASSERT_EQ(Eyesim("trace decode " + t.File("t.gz") + " --layer c2 -o " + t.File("back.npy")).status, 0);
+  ASSERT_EQ(
+      Eyesim("trace decode " + t.File("t.gz") + " --layer c2 -o " + t.File("back.npy")).status, 0);
   EXPECT_EQ(ReadFile(t.File("back.npy")), ReadFile(t.File("c2.npy")));
   // Replaying it: the layer is marked, and --check still passes.
-  auto r = Eyesim("run eyeriss_v1 tests/data/tiny.yaml --layers c2 --check --activations " + t.File("t.gz"));
+  auto r = Eyesim("run eyeriss_v1 tests/data/tiny.yaml --layers c2 --check --activations " +
+                  t.File("t.gz"));
   ASSERT_EQ(r.status, 0) << r.err;
-  EXPECT_NE(r.out.find("activations replayed from " + t.File("t.gz") + ": c2\n"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("activations replayed from " + t.File("t.gz") + ": c2\n"), std::string::npos)
+      << r.out;
   // A bad input leaves no output behind.
   WriteFile(t.File("bad.npy"), "not numpy");
-  auto bad = Eyesim("trace encode " + t.File("c2.npy") + " " + t.File("bad.npy") + " -o " + t.File("u.gz"));
+  auto bad = Eyesim("trace encode " + t.File("c2.npy") + " " + t.File("bad.npy") + " -o " +
+                    t.File("u.gz"));
   EXPECT_EQ(bad.status, 1);
-  EXPECT_EQ(bad.err, "eyesim: " + t.File("bad.npy") + ": offset 0: expected the .npy magic \\x93NUMPY (got a file too short)\n");
+  EXPECT_EQ(bad.err, "eyesim: " + t.File("bad.npy") +
+                         ": offset 0: expected the .npy magic \\x93NUMPY (got a file too short)\n");
   EXPECT_FALSE(FileExists(t.File("u.gz")));
   auto nodec = Eyesim("trace decode " + t.File("t.gz") + " --layer zz -o " + t.File("z.npy"));
   EXPECT_EQ(nodec.status, 1);
@@ -274,8 +294,8 @@ struct Rows {
   uint64_t rows = 0, hash = 1469598103934665603ull;
 };
 
-void CountRow(void *ctx, const ey_layer *, ey_cycle now, int unit, int is_write, int type, uint64_t addr,
-              uint64_t words, int) {
+void CountRow(void *ctx, const ey_layer *, ey_cycle now, int unit, int is_write, int type,
+              uint64_t addr, uint64_t words, int) {
   Rows *r = (Rows *)ctx;
   r->words[unit][is_write][type] += words;
   r->rows++;
@@ -292,7 +312,8 @@ TEST(AccessTrace, RowsAddUpToTheCountersInBothSteppings) {
     o.access_ctx = &rows[step];
     ey_report r;
     ey_err err;
-    ASSERT_EQ(ey_report_build(&r, &rp.a, &rp.n, rp.a.objective, nullptr, &o, nullptr, &err), EY_OK) << err.msg;
+    ASSERT_EQ(ey_report_build(&r, &rp.a, &rp.n, rp.a.objective, nullptr, &o, nullptr, &err), EY_OK)
+        << err.msg;
     ey_counts sum = {};
     for (int i = 0; i < r.nlayers; i++)
       for (int ty = 0; ty < EY_NTYPES; ty++) {
@@ -326,19 +347,24 @@ TEST(AccessTrace, FilesPerLayerAndUnit) {
       ASSERT_TRUE(FileExists(f)) << f;
       std::string cmd = "gzip -dc '" + f + "' | head -2 > '" + t.File("head") + "'";
       ASSERT_EQ(system(cmd.c_str()), 0);
-      EXPECT_EQ(ReadFile(t.File("head")), std::string("# eyesim access trace v1: layer ") + layer + ", unit " +
-                                              unit + ", cycles of the core clock, addresses in words\n" +
+      EXPECT_EQ(ReadFile(t.File("head")), std::string("# eyesim access trace v1: layer ") + layer +
+                                              ", unit " + unit +
+                                              ", cycles of the core clock, addresses in words\n" +
                                               "cycle,unit,op,space,addr,words\n");
     }
   EXPECT_FALSE(FileExists(dir + "/c1.spad.csv.gz"));
-  auto full = Eyesim("run eyeriss_v1 tests/data/tiny.yaml --layers c1 -q --trace-detail full --trace-dir " + t.File("f"));
+  auto full =
+      Eyesim("run eyeriss_v1 tests/data/tiny.yaml --layers c1 -q --trace-detail full --trace-dir " +
+             t.File("f"));
   ASSERT_EQ(full.status, 0) << full.err;
   EXPECT_TRUE(FileExists(t.File("f") + "/c1.spad.csv.gz"));
   EXPECT_TRUE(FileExists(t.File("f") + "/c1.noc.csv.gz"));
   WriteFile(t.File("plain"), "x");
-  auto bad = Eyesim("run eyeriss_v1 tests/data/tiny.yaml -q --trace-dir " + t.File("plain") + "/sub");
+  auto bad =
+      Eyesim("run eyeriss_v1 tests/data/tiny.yaml -q --trace-dir " + t.File("plain") + "/sub");
   EXPECT_EQ(bad.status, 1);
-  EXPECT_EQ(bad.err, "eyesim: " + t.File("plain") + "/sub: cannot create the directory (Not a directory)\n");
+  EXPECT_EQ(bad.err,
+            "eyesim: " + t.File("plain") + "/sub: cannot create the directory (Not a directory)\n");
   auto an = Eyesim("run eyeriss_v1 tests/data/tiny.yaml --analytic --trace-dir " + dir);
   EXPECT_EQ(an.status, 2);
 }
@@ -352,8 +378,8 @@ struct Detail {
   uint64_t rows[4][4][3] = {};
 };
 
-void CountDetail(void *ctx, const ey_layer *, ey_cycle, int unit, int op, int type, uint64_t, uint64_t words,
-                 int) {
+void CountDetail(void *ctx, const ey_layer *, ey_cycle, int unit, int op, int type, uint64_t,
+                 uint64_t words, int) {
   Detail *d = (Detail *)ctx;
   d->words[unit][op][type] += words;
   d->rows[unit][op][type]++;
@@ -370,7 +396,8 @@ TEST(AccessTrace, FullDetailRowsAddUpToSpadAndNocCounters) {
     o.access_detail = 1;
     ey_report r;
     ey_err err;
-    ASSERT_EQ(ey_report_build(&r, &rp.a, &rp.n, rp.a.objective, nullptr, &o, nullptr, &err), EY_OK) << err.msg;
+    ASSERT_EQ(ey_report_build(&r, &rp.a, &rp.n, rp.a.objective, nullptr, &o, nullptr, &err), EY_OK)
+        << err.msg;
     ey_counts c = {};
     for (int i = 0; i < r.nlayers; i++) {
       const ey_counts &m = r.res[i].meas.c;
@@ -392,8 +419,12 @@ TEST(AccessTrace, FullDetailRowsAddUpToSpadAndNocCounters) {
       EXPECT_EQ(d.words[EY_ACC_SPAD][EY_OP_WRITE][ty], c.spad_writes[ty]);
     }
     // NoC: a row per packet, its words the PEs it reached.
-    auto packets = [&](int ty) { return d.rows[EY_ACC_NOC][EY_OP_MULTICAST][ty] + d.rows[EY_ACC_NOC][EY_OP_UNICAST][ty]; };
-    auto reached = [&](int ty) { return d.words[EY_ACC_NOC][EY_OP_MULTICAST][ty] + d.words[EY_ACC_NOC][EY_OP_UNICAST][ty]; };
+    auto packets = [&](int ty) {
+      return d.rows[EY_ACC_NOC][EY_OP_MULTICAST][ty] + d.rows[EY_ACC_NOC][EY_OP_UNICAST][ty];
+    };
+    auto reached = [&](int ty) {
+      return d.words[EY_ACC_NOC][EY_OP_MULTICAST][ty] + d.words[EY_ACC_NOC][EY_OP_UNICAST][ty];
+    };
     EXPECT_EQ(packets(EY_IFMAP), c.noc_ifmap);
     EXPECT_EQ(reached(EY_IFMAP), c.noc_ifmap_delivered);
     EXPECT_EQ(packets(EY_FILTER), c.noc_filter);

@@ -49,7 +49,8 @@ Vcd Parse(const std::string &text) {
         std::string kind, id, name, end;
         int w;
         in >> kind >> w >> id >> name >> end;
-        if ((kind != "wire" && kind != "reg") || w < 1 || end != "$end") v.error = "bad $var " + name;
+        if ((kind != "wire" && kind != "reg") || w < 1 || end != "$end")
+          v.error = "bad $var " + name;
         std::string full;
         for (auto &s : scope) full += s + ".";
         if (v.width.count(id)) v.error = "id declared twice: " + id;
@@ -93,12 +94,14 @@ Vcd Parse(const std::string &text) {
 // One PE (a 1 x 1 array) computing a 1 x 3 output from a 1 x 3 input and a 1 x 1
 // filter: three one-MAC columns.
 const char *kArch = "name: one\npe_array: {rows: 1, cols: 1}\nglb: {size_kb: 64, filter_kb: 1}\n";
-const char *kNet = "name: one\nbatch: 1\nlayers:\n  - {name: L, C: 1, M: 1, H: 1, W: 3, R: 1, S: 1}\n";
+const char *kNet =
+    "name: one\nbatch: 1\nlayers:\n  - {name: L, C: 1, M: 1, H: 1, W: 3, R: 1, S: 1}\n";
 
 std::string RunOne(TempDir &t, const std::string &extra) {
   WriteFile(t.File("a.yaml"), kArch);
   WriteFile(t.File("n.yaml"), kNet);
-  auto r = Eyesim("run " + t.File("a.yaml") + " " + t.File("n.yaml") + " -q --vcd " + t.File("w.vcd") + " " + extra);
+  auto r = Eyesim("run " + t.File("a.yaml") + " " + t.File("n.yaml") + " -q --vcd " +
+                  t.File("w.vcd") + " " + extra);
   EXPECT_EQ(r.status, 0) << r.err;
   return ReadFile(t.File("w.vcd"));
 }
@@ -107,7 +110,8 @@ TEST(Vcd, OnePeChangesAtTheHandComputedCycles) {
   TempDir t;
   Vcd v = Parse(RunOne(t, "--vcd-signals 'top.array.pe_r0_c0.*'"));
   ASSERT_EQ(v.error, "");
-  const std::string st = v.id_of["top.array.pe_r0_c0.state"], mac = v.id_of["top.array.pe_r0_c0.mac"];
+  const std::string st = v.id_of["top.array.pe_r0_c0.state"],
+                    mac = v.id_of["top.array.pe_r0_c0.mac"];
   ASSERT_FALSE(st.empty());
   // 200 MHz core, 60 MHz link (ratio 10:3), 64-bit bus, DRAM latency 6 link
   // cycles; link cycle k starts at core cycle ceil(10k/3). Cycle c is c * 5000 ps.
@@ -124,9 +128,11 @@ TEST(Vcd, OnePeChangesAtTheHandComputedCycles) {
   //    Cycle 52 waits for it: wait_psum (3); 53 and 54 forward with more to go
   //    (still wait_psum); 55 forwards the last and the PE is done: idle (6).
   const std::vector<std::pair<uint64_t, uint64_t>> want_state = {
-      {0, 1}, {24 * 5000, 2}, {47 * 5000, 5}, {48 * 5000, 1}, {49 * 5000, 0}, {52 * 5000, 3}, {55 * 5000, 6}};
+      {0, 1},         {24 * 5000, 2}, {47 * 5000, 5}, {48 * 5000, 1},
+      {49 * 5000, 0}, {52 * 5000, 3}, {55 * 5000, 6}};
   EXPECT_EQ(v.changes[st], want_state);
-  const std::vector<std::pair<uint64_t, uint64_t>> want_mac = {{0, 0}, {49 * 5000, 1}, {52 * 5000, 0}};
+  const std::vector<std::pair<uint64_t, uint64_t>> want_mac = {
+      {0, 0}, {49 * 5000, 1}, {52 * 5000, 0}};
   EXPECT_EQ(v.changes[mac], want_mac);
   // The output goes to DRAM from cycle 56: link cycle 17 (ceil(170/3) = 57 >= 56),
   // done at 17+1+6 = 24, core 80: the layer's 80 cycles.
@@ -159,7 +165,9 @@ TEST(Vcd, WindowAndFilterKeepFilesSmall) {
   EXPECT_EQ(c, want);
   auto bad = Eyesim("run eyeriss_v1 tests/data/tiny.yaml --vcd x.vcd --vcd-window 9:3");
   EXPECT_EQ(bad.status, 2);
-  EXPECT_EQ(bad.err, "eyesim: --vcd-window: expected FROM:TO cycles with FROM < TO (got 9:3) (see `eyesim help`)\n");
+  EXPECT_EQ(bad.err,
+            "eyesim: --vcd-window: expected FROM:TO cycles with FROM < TO (got 9:3) (see `eyesim "
+            "help`)\n");
 }
 
 TEST(Vcd, WaveformsDoNotChangeResults) {

@@ -30,17 +30,18 @@ ey_acc_writer *ey_acc_open(int fd, const char *about) {
     return NULL;
   }
   gzbuffer(w->g, 1 << 18);
-  w->n = (size_t)snprintf(w->buf, sizeof w->buf, "# eyesim access trace v1: %s\ncycle,unit,op,space,addr,words\n",
-                          about);
+  w->n = (size_t)snprintf(w->buf, sizeof w->buf,
+                          "# eyesim access trace v1: %s\ncycle,unit,op,space,addr,words\n", about);
   if (w->n >= sizeof w->buf) w->n = sizeof w->buf - 1;
   return w;
 }
 
-void ey_acc_row(ey_acc_writer *w, ey_cycle cycle, const char *unit, const char *op, const char *space,
-                uint64_t addr, uint64_t words) {
+void ey_acc_row(ey_acc_writer *w, ey_cycle cycle, const char *unit, const char *op,
+                const char *space, uint64_t addr, uint64_t words) {
   if (w->n + 160 > sizeof w->buf) flush_rows(w);
-  int k = snprintf(w->buf + w->n, sizeof w->buf - w->n, "%" PRIu64 ",%s,%s,%s,%" PRIu64 ",%" PRIu64 "\n", cycle,
-                   unit, op, space, addr, words);
+  int k = snprintf(w->buf + w->n, sizeof w->buf - w->n,
+                   "%" PRIu64 ",%s,%s,%s,%" PRIu64 ",%" PRIu64 "\n", cycle, unit, op, space, addr,
+                   words);
   if (k > 0) w->n += (size_t)k;
 }
 

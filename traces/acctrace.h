@@ -17,8 +17,8 @@ typedef struct ey_acc_writer ey_acc_writer; /* opaque */
 /* Starts a trace on file descriptor `fd` (the writer closes it), after the comment
  * `about`. Returns NULL when zlib cannot start. */
 ey_acc_writer *ey_acc_open(int fd, const char *about);
-void ey_acc_row(ey_acc_writer *w, ey_cycle cycle, const char *unit, const char *op, const char *space,
-                uint64_t addr, uint64_t words);
+void ey_acc_row(ey_acc_writer *w, ey_cycle cycle, const char *unit, const char *op,
+                const char *space, uint64_t addr, uint64_t words);
 /* Flushes and closes; frees w. Returns EY_OK or EY_IO (with the rows written so far
  * lost: the caller removes the file). */
 ey_rc ey_acc_close(ey_acc_writer *w);

@@ -57,8 +57,8 @@ ey_rc ey_act_writer_add(ey_act_writer *w, const char *name, const int shape[4], 
   for (uint64_t i = 0; i < nw; i++)
     for (int b = 0; b < 8; b++) le[i * 8 + (uint64_t)b] = (unsigned char)(words[i] >> (8 * b));
   char line[EY_ACT_NAME_MAX + 96];
-  int len = snprintf(line, sizeof line, "tensor %s %d %d %d %d 16 %" PRIu64 "\n", name, shape[0], shape[1],
-                     shape[2], shape[3], nw);
+  int len = snprintf(line, sizeof line, "tensor %s %d %d %d %d 16 %" PRIu64 "\n", name, shape[0],
+                     shape[1], shape[2], shape[3], nw);
   deflate_some(w, line, (size_t)len, Z_NO_FLUSH);
   deflate_some(w, le, 8 * (size_t)nw, Z_NO_FLUSH);
   free(words);
@@ -91,15 +91,17 @@ static ey_rc load(gzFile g, ey_act_trace *tr, ey_err *err) {
                       gz_why(g));
   line[strcspn(line, "\n")] = '\0';
   if (strncmp(line, "eyesim activation trace v", 25))
-    return ey_err_set(err, EY_SYNTAX, "%s: offset 0: expected '" EY_ACT_MAGIC "' (got a file of another kind)", path);
+    return ey_err_set(err, EY_SYNTAX,
+                      "%s: offset 0: expected '" EY_ACT_MAGIC "' (got a file of another kind)",
+                      path);
   if (strcmp(line, EY_ACT_MAGIC))
     return ey_err_set(err, EY_SYNTAX, "%s: offset 0: expected version 1 (got '%.40s')", path, line);
   int cap = 0;
   for (;;) {
     long off = (long)gztell(g);
     if (!gzgets(g, line, sizeof line) || !strchr(line, '\n'))
-      return ey_err_set(err, EY_SYNTAX, "%s: offset %ld: expected 'tensor ...' or 'end' (got %s)", path, off,
-                        gz_why(g));
+      return ey_err_set(err, EY_SYNTAX, "%s: offset %ld: expected 'tensor ...' or 'end' (got %s)",
+                        path, off, gz_why(g));
     line[strcspn(line, "\n")] = '\0';
     if (!strcmp(line, "end")) return EY_OK;
     if (tr->n == cap) {
@@ -113,13 +115,16 @@ static ey_rc load(gzFile g, ey_act_trace *tr, ey_err *err) {
     char name[EY_ACT_NAME_MAX];
     uint64_t nw;
     int bits;
-    if (sscanf(line, "tensor %127s %d %d %d %d %d %" SCNu64, name, &t->shape[0], &t->shape[1], &t->shape[2],
-               &t->shape[3], &bits, &nw) != 7 ||
-        t->shape[0] < 1 || t->shape[1] < 1 || t->shape[2] < 1 || t->shape[3] < 1 || nw < 1 || nw > (1ull << 40))
-      return ey_err_set(err, EY_SYNTAX, "%s: offset %ld: expected 'tensor NAME N C H W BITS WORDS' (got '%.60s')",
+    if (sscanf(line, "tensor %127s %d %d %d %d %d %" SCNu64, name, &t->shape[0], &t->shape[1],
+               &t->shape[2], &t->shape[3], &bits, &nw) != 7 ||
+        t->shape[0] < 1 || t->shape[1] < 1 || t->shape[2] < 1 || t->shape[3] < 1 || nw < 1 ||
+        nw > (1ull << 40))
+      return ey_err_set(err, EY_SYNTAX,
+                        "%s: offset %ld: expected 'tensor NAME N C H W BITS WORDS' (got '%.60s')",
                         path, off, line);
     if (bits != 16)
-      return ey_err_set(err, EY_SYNTAX, "%s: tensor %s: word_bits: expected 16 (got %d)", path, name, bits);
+      return ey_err_set(err, EY_SYNTAX, "%s: tensor %s: word_bits: expected 16 (got %d)", path,
+                        name, bits);
     snprintf(t->name, sizeof t->name, "%s", name);
     t->word_bits = bits;
     t->nwords = nw;
@@ -133,8 +138,9 @@ static ey_rc load(gzFile g, ey_act_trace *tr, ey_err *err) {
     int got = gzread(g, le, (unsigned)(8 * nw));
     if (got < 0 || (uint64_t)got < 8 * nw) {
       free(le);
-      return ey_err_set(err, EY_SYNTAX, "%s: tensor %s: expected %" PRIu64 " words (got %" PRIu64 ": %s)", path, name,
-                        nw, got < 0 ? 0 : (uint64_t)got / 8, gz_why(g));
+      return ey_err_set(err, EY_SYNTAX,
+                        "%s: tensor %s: expected %" PRIu64 " words (got %" PRIu64 ": %s)", path,
+                        name, nw, got < 0 ? 0 : (uint64_t)got / 8, gz_why(g));
     }
     for (uint64_t i = 0; i < nw; i++) {
       uint64_t v = 0;
@@ -152,7 +158,8 @@ static ey_rc load(gzFile g, ey_act_trace *tr, ey_err *err) {
     if (rc) return ey_err_set(err, rc, "%s: tensor %s: %s", path, name, why.msg);
     for (int k = 0; k < tr->n - 1; k++)
       if (!strcmp(tr->t[k].name, name))
-        return ey_err_set(err, EY_SYNTAX, "%s: tensor %s: each tensor once (got it twice)", path, name);
+        return ey_err_set(err, EY_SYNTAX, "%s: tensor %s: each tensor once (got it twice)", path,
+                          name);
   }
 }
 
@@ -160,7 +167,8 @@ ey_rc ey_act_load(const char *path, ey_act_trace *tr, ey_err *err) {
   memset(tr, 0, sizeof *tr);
   snprintf(tr->path, sizeof tr->path, "%s", path);
   gzFile g = gzopen(path, "rb");
-  if (!g) return ey_err_set(err, EY_IO, "%s: cannot open (%s)", path, strerror(errno ? errno : ENOENT));
+  if (!g)
+    return ey_err_set(err, EY_IO, "%s: cannot open (%s)", path, strerror(errno ? errno : ENOENT));
   ey_rc rc = load(g, tr, err);
   gzclose(g);
   if (rc) ey_act_free(tr);

@@ -28,7 +28,7 @@ typedef struct ey_act_tensor {
   int shape[4];               /* N, C, H, W */
   int word_bits;              /* 16 */
   uint64_t nwords;
-  uint64_t *words;            /* owned: the RLC words */
+  uint64_t *words; /* owned: the RLC words */
 } ey_act_tensor;
 
 typedef struct ey_act_trace {

@@ -10,7 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-
 /* The value of key `key` in the header dict, or NULL. */
 static const char *dict_value(const char *h, const char *key) {
   char pat[32];
@@ -31,8 +30,8 @@ ey_rc ey_npy_read(const char *path, double scale, ey_npy *out, ey_err *err) {
   char *hdr = NULL;
   size_t n = fread(pre, 1, 10, f);
   if (n < 10 || memcmp(pre, "\x93NUMPY", 6)) {
-    rc = ey_err_set(err, EY_SYNTAX, "%s: offset 0: expected the .npy magic \\x93NUMPY (got %s)", path,
-                    n < 10 ? "a file too short" : "other bytes");
+    rc = ey_err_set(err, EY_SYNTAX, "%s: offset 0: expected the .npy magic \\x93NUMPY (got %s)",
+                    path, n < 10 ? "a file too short" : "other bytes");
     goto done;
   }
   uint32_t hlen;
@@ -42,41 +41,51 @@ ey_rc ey_npy_read(const char *path, double scale, ey_npy *out, ey_err *err) {
     off = 10;
   } else if (pre[6] == 2 || pre[6] == 3) {
     if (fread(pre + 10, 1, 2, f) != 2) {
-      rc = ey_err_set(err, EY_SYNTAX, "%s: offset 10: expected a header length (got end of file)", path);
+      rc = ey_err_set(err, EY_SYNTAX, "%s: offset 10: expected a header length (got end of file)",
+                      path);
       goto done;
     }
-    hlen = (uint32_t)pre[8] | (uint32_t)pre[9] << 8 | (uint32_t)pre[10] << 16 | (uint32_t)pre[11] << 24;
+    hlen = (uint32_t)pre[8] | (uint32_t)pre[9] << 8 | (uint32_t)pre[10] << 16 |
+           (uint32_t)pre[11] << 24;
     off = 12;
   } else {
-    rc = ey_err_set(err, EY_SYNTAX, "%s: offset 6: expected .npy version 1, 2 or 3 (got %d)", path, pre[6]);
+    rc = ey_err_set(err, EY_SYNTAX, "%s: offset 6: expected .npy version 1, 2 or 3 (got %d)", path,
+                    pre[6]);
     goto done;
   }
   if (hlen > (1u << 20)) {
-    rc = ey_err_set(err, EY_SYNTAX, "%s: offset 8: expected a header under 1 MiB (got %u bytes)", path, hlen);
+    rc = ey_err_set(err, EY_SYNTAX, "%s: offset 8: expected a header under 1 MiB (got %u bytes)",
+                    path, hlen);
     goto done;
   }
   hdr = malloc(hlen + 1);
   if (!hdr || fread(hdr, 1, hlen, f) != hlen) {
-    rc = ey_err_set(err, EY_SYNTAX, "%s: offset %ld: expected a %u-byte header (got end of file)", path, off, hlen);
+    rc = ey_err_set(err, EY_SYNTAX, "%s: offset %ld: expected a %u-byte header (got end of file)",
+                    path, off, hlen);
     goto done;
   }
   hdr[hlen] = '\0';
-  const char *descr = dict_value(hdr, "descr"), *fo = dict_value(hdr, "fortran_order"), *sh = dict_value(hdr, "shape");
+  const char *descr = dict_value(hdr, "descr"), *fo = dict_value(hdr, "fortran_order"),
+             *sh = dict_value(hdr, "shape");
   if (!descr || !fo || !sh) {
-    rc = ey_err_set(err, EY_SYNTAX, "%s: offset %ld: expected 'descr', 'fortran_order' and 'shape' in the header (got %.60s)",
-                    path, off, hdr);
+    rc = ey_err_set(
+        err, EY_SYNTAX,
+        "%s: offset %ld: expected 'descr', 'fortran_order' and 'shape' in the header (got %.60s)",
+        path, off, hdr);
     goto done;
   }
   int is_i2 = !strncmp(descr, "'<i2'", 5), is_f4 = !strncmp(descr, "'<f4'", 5);
   if (!is_i2 && !is_f4) {
     const char *q = descr[0] == '\'' ? strchr(descr + 1, '\'') : NULL;
     int dl = q ? (int)(q - descr) + 1 : 8;
-    rc = ey_err_set(err, EY_SYNTAX, "%s: offset %ld: descr: expected '<i2' (int16) or '<f4' (float32) (got %.*s)", path,
-                    off, dl, descr);
+    rc = ey_err_set(err, EY_SYNTAX,
+                    "%s: offset %ld: descr: expected '<i2' (int16) or '<f4' (float32) (got %.*s)",
+                    path, off, dl, descr);
     goto done;
   }
   if (strncmp(fo, "False", 5)) {
-    rc = ey_err_set(err, EY_SYNTAX, "%s: offset %ld: fortran_order: expected False (got %.5s)", path, off, fo);
+    rc = ey_err_set(err, EY_SYNTAX, "%s: offset %ld: fortran_order: expected False (got %.5s)",
+                    path, off, fo);
     goto done;
   }
   long dims[8];
@@ -87,8 +96,9 @@ ey_rc ey_npy_read(const char *path, double scale, ey_npy *out, ey_err *err) {
     long v = strtol(p, &end, 10);
     if (end == p) break;
     if (nd == 8 || v < 1 || v > 65535) {
-      rc = ey_err_set(err, EY_SYNTAX, "%s: offset %ld: shape: expected 1 to 4 dimensions of 1 to 65535 (got %.40s)", path,
-                      off, sh);
+      rc = ey_err_set(err, EY_SYNTAX,
+                      "%s: offset %ld: shape: expected 1 to 4 dimensions of 1 to 65535 (got %.40s)",
+                      path, off, sh);
       goto done;
     }
     dims[nd++] = v;
@@ -96,7 +106,8 @@ ey_rc ey_npy_read(const char *path, double scale, ey_npy *out, ey_err *err) {
     while (*p == ',' || *p == ' ') p++;
   }
   if (nd < 1 || nd > 4) {
-    rc = ey_err_set(err, EY_SYNTAX, "%s: offset %ld: shape: expected 1 to 4 dimensions (got %d)", path, off, nd);
+    rc = ey_err_set(err, EY_SYNTAX, "%s: offset %ld: shape: expected 1 to 4 dimensions (got %d)",
+                    path, off, nd);
     goto done;
   }
   for (int k = 0; k < 4; k++) out->shape[k] = 1;
@@ -112,14 +123,16 @@ ey_rc ey_npy_read(const char *path, double scale, ey_npy *out, ey_err *err) {
     unsigned char b[4];
     size_t w = is_i2 ? 2 : 4;
     if (fread(b, 1, w, f) != w) {
-      rc = ey_err_set(err, EY_SYNTAX, "%s: offset %ld: expected %llu values (got %llu: the file is truncated)", path,
-                      off + (long)(i * w), (unsigned long long)out->count, (unsigned long long)i);
+      rc = ey_err_set(
+          err, EY_SYNTAX, "%s: offset %ld: expected %llu values (got %llu: the file is truncated)",
+          path, off + (long)(i * w), (unsigned long long)out->count, (unsigned long long)i);
       goto done;
     }
     if (is_i2) {
       out->data[i] = (int16_t)(uint16_t)(b[0] | b[1] << 8);
     } else {
-      uint32_t u = (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
+      uint32_t u =
+          (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
       float x;
       memcpy(&x, &u, sizeof x);
       double v = nearbyint((double)x * scale);
@@ -136,7 +149,8 @@ done:
 
 void ey_npy_write(FILE *f, const int shape[4], const int16_t *data) {
   char dict[128];
-  int dl = snprintf(dict, sizeof dict, "{'descr': '<i2', 'fortran_order': False, 'shape': (%d, %d, %d, %d), }",
+  int dl = snprintf(dict, sizeof dict,
+                    "{'descr': '<i2', 'fortran_order': False, 'shape': (%d, %d, %d, %d), }",
                     shape[0], shape[1], shape[2], shape[3]);
   /* Pad with spaces and a newline so that the data starts at a multiple of 64. */
   int total = 10 + dl + 1;

@@ -13,9 +13,9 @@ extern "C" {
 #endif
 
 typedef struct ey_npy {
-  int shape[4];    /* N, C, H, W */
-  uint64_t count;  /* values */
-  int16_t *data;   /* owned */
+  int shape[4];   /* N, C, H, W */
+  uint64_t count; /* values */
+  int16_t *data;  /* owned */
 } ey_npy;
 
 /* Reads `path`; float32 values are multiplied by `scale` first. Returns EY_OK, or

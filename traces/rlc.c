@@ -94,27 +94,35 @@ ey_rc ey_rlc_decode(const uint64_t *in, uint64_t words, int16_t *v, uint64_t n, 
     int16_t level[3];
     ey_rlc_unpack(in[w], run, level, &term);
     if (term && w + 1 < words)
-      return ey_err_set(err, EY_SYNTAX, "word %" PRIu64 ": term bit set before the last word (%" PRIu64 " words)", w, words);
+      return ey_err_set(err, EY_SYNTAX,
+                        "word %" PRIu64 ": term bit set before the last word (%" PRIu64 " words)",
+                        w, words);
     for (int k = 0; k < 3; k++) {
       if (at == n) { /* past the tensor: only padding, and only in the last word */
         if (run[k] || level[k])
-          return ey_err_set(err, EY_SYNTAX, "word %" PRIu64 ": data after the tensor's %" PRIu64 " values", w, n);
+          return ey_err_set(err, EY_SYNTAX,
+                            "word %" PRIu64 ": data after the tensor's %" PRIu64 " values", w, n);
         continue;
       }
       if (at + (uint64_t)run[k] + 1 > n)
-        return ey_err_set(err, EY_SYNTAX, "word %" PRIu64 ": a run of %d zeros overflows the tensor's %" PRIu64 " values",
+        return ey_err_set(err, EY_SYNTAX,
+                          "word %" PRIu64 ": a run of %d zeros overflows the tensor's %" PRIu64
+                          " values",
                           w, run[k], n);
       for (int z = 0; z < run[k]; z++) v[at++] = 0;
       v[at++] = level[k];
     }
     if (at == n && w + 1 < words)
-      return ey_err_set(err, EY_SYNTAX, "word %" PRIu64 ": %" PRIu64 " words left after the tensor's %" PRIu64 " values",
+      return ey_err_set(err, EY_SYNTAX,
+                        "word %" PRIu64 ": %" PRIu64 " words left after the tensor's %" PRIu64
+                        " values",
                         w + 1, words - w - 1, n);
     if (w + 1 == words && !term)
       return ey_err_set(err, EY_SYNTAX, "word %" PRIu64 ": the last word has no term bit", w);
   }
   if (at < n)
-    return ey_err_set(err, EY_SYNTAX, "word %" PRIu64 ": the stream ends after %" PRIu64 " of %" PRIu64 " values", words,
-                      at, n);
+    return ey_err_set(err, EY_SYNTAX,
+                      "word %" PRIu64 ": the stream ends after %" PRIu64 " of %" PRIu64 " values",
+                      words, at, n);
   return EY_OK;
 }

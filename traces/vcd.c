@@ -34,8 +34,12 @@ ey_vcd *ey_vcd_open(FILE *f) {
   return v;
 }
 
-void ey_vcd_scope(ey_vcd *v, const char *name) { fprintf(v->f, "$scope module %s $end\n", name); }
-void ey_vcd_upscope(ey_vcd *v) { fputs("$upscope $end\n", v->f); }
+void ey_vcd_scope(ey_vcd *v, const char *name) {
+  fprintf(v->f, "$scope module %s $end\n", name);
+}
+void ey_vcd_upscope(ey_vcd *v) {
+  fputs("$upscope $end\n", v->f);
+}
 
 int ey_vcd_var(ey_vcd *v, int width, const char *name) {
   if (v->n == v->cap) {
@@ -55,7 +59,9 @@ int ey_vcd_var(ey_vcd *v, int width, const char *name) {
   return v->n++;
 }
 
-void ey_vcd_enddefs(ey_vcd *v) { fputs("$enddefinitions $end\n", v->f); }
+void ey_vcd_enddefs(ey_vcd *v) {
+  fputs("$enddefinitions $end\n", v->f);
+}
 
 void ey_vcd_set(ey_vcd *v, uint64_t ps, int h, uint64_t value) {
   if (h < 0) return;

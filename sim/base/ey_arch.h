@@ -54,11 +54,11 @@ typedef struct ey_arch {
   int objective;         /* ey_objective: what the mapper minimizes */
 
   /* Not configuration: where each key came from, for messages. */
-  char path[256];               /* the file, or "" */
+  char path[256];                 /* the file, or "" */
   int key_line[EY_ARCH_MAX_KEYS]; /* line that set key i; -line of the file when
                                     defaulted; 0 when set by --set */
-  char set_where[256];          /* what set the keys of line 0, for messages
-                                   ("sweep.yaml: point 3"); "" means --set */
+  char set_where[256];            /* what set the keys of line 0, for messages
+                                     ("sweep.yaml: point 3"); "" means --set */
 } ey_arch;
 
 typedef enum ey_layer_type { EY_LAYER_CONV = 0, EY_LAYER_FC } ey_layer_type;
@@ -82,7 +82,7 @@ typedef struct ey_layer {
 
 typedef struct ey_net {
   char name[EY_NAME_MAX];
-  int batch;       /* images; every layer's N */
+  int batch; /* images; every layer's N */
   int nlayers;
   ey_layer *layers; /* owned */
   char path[256];

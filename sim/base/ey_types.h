@@ -21,30 +21,30 @@ typedef uint64_t ey_cycle; /* a count of core-clock cycles */
 /* The three data types every level moves, counted apart everywhere: one enum for
  * the PE's spads, the NoCs, the GLB, DRAM and the reports. */
 enum { EY_IFMAP = 0, EY_FILTER = 1, EY_PSUM = 2, EY_NTYPES = 3 };
-typedef int32_t ey_word;   /* one data value, sign-extended from data.word_bits */
+typedef int32_t ey_word; /* one data value, sign-extended from data.word_bits */
 
-#define EY_RC_MAP(X)                                                          \
-  X(OK, "success")                                                            \
-  X(FULL, "port full; retry next cycle")                                      \
-  X(DONE, "nothing more to do")                                               \
-  X(WAIT, "waiting for a completion from outside")                             \
-  X(NOMEM, "out of memory")                                                   \
-  X(IO, "input/output error")                                                 \
-  X(SYNTAX, "malformed input file")                                           \
-  X(CONFIG, "invalid configuration")                                          \
-  X(NOMAP, "layer cannot be mapped on this architecture")                     \
-  X(MISMATCH, "mapping does not match the network or architecture")           \
-  X(USAGE, "bad command-line usage")                                          \
+#define EY_RC_MAP(X)                                                \
+  X(OK, "success")                                                  \
+  X(FULL, "port full; retry next cycle")                            \
+  X(DONE, "nothing more to do")                                     \
+  X(WAIT, "waiting for a completion from outside")                  \
+  X(NOMEM, "out of memory")                                         \
+  X(IO, "input/output error")                                       \
+  X(SYNTAX, "malformed input file")                                 \
+  X(CONFIG, "invalid configuration")                                \
+  X(NOMAP, "layer cannot be mapped on this architecture")           \
+  X(MISMATCH, "mapping does not match the network or architecture") \
+  X(USAGE, "bad command-line usage")                                \
   X(MISUSE, "API misuse")
 
 typedef enum ey_rc {
 #define EY__RC_ENUM(name, text) EY_##name,
   EY_RC_MAP(EY__RC_ENUM)
 #undef EY__RC_ENUM
-  EY_RC_COUNT
+      EY_RC_COUNT
 } ey_rc;
 
-const char *ey_rc_name(ey_rc rc); /* "EY_CONFIG"; "EY_?" for an unknown code */
+const char *ey_rc_name(ey_rc rc);  /* "EY_CONFIG"; "EY_?" for an unknown code */
 const char *ey_strerror(ey_rc rc); /* "invalid configuration" */
 
 /* The message that travels with a failing rc. Functions that can fail on user

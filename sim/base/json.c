@@ -25,26 +25,26 @@ static void put_string(FILE *f, const char *s) {
   fputc('"', f);
   for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
     switch (*p) {
-    case '"':
-      fputs("\\\"", f);
-      break;
-    case '\\':
-      fputs("\\\\", f);
-      break;
-    case '\n':
-      fputs("\\n", f);
-      break;
-    case '\t':
-      fputs("\\t", f);
-      break;
-    case '\r':
-      fputs("\\r", f);
-      break;
-    default:
-      if (*p < 0x20)
-        fprintf(f, "\\u%04x", *p);
-      else
-        fputc(*p, f);
+      case '"':
+        fputs("\\\"", f);
+        break;
+      case '\\':
+        fputs("\\\\", f);
+        break;
+      case '\n':
+        fputs("\\n", f);
+        break;
+      case '\t':
+        fputs("\\t", f);
+        break;
+      case '\r':
+        fputs("\\r", f);
+        break;
+      default:
+        if (*p < 0x20)
+          fprintf(f, "\\u%04x", *p);
+        else
+          fputc(*p, f);
     }
   }
   fputc('"', f);
@@ -83,10 +83,18 @@ static void nest_close(ey_json *j, char c) {
   fputc(c, j->f);
 }
 
-void ey_json_obj_begin(ey_json *j, const char *key) { nest_open(j, key, '{'); }
-void ey_json_obj_end(ey_json *j) { nest_close(j, '}'); }
-void ey_json_arr_begin(ey_json *j, const char *key) { nest_open(j, key, '['); }
-void ey_json_arr_end(ey_json *j) { nest_close(j, ']'); }
+void ey_json_obj_begin(ey_json *j, const char *key) {
+  nest_open(j, key, '{');
+}
+void ey_json_obj_end(ey_json *j) {
+  nest_close(j, '}');
+}
+void ey_json_arr_begin(ey_json *j, const char *key) {
+  nest_open(j, key, '[');
+}
+void ey_json_arr_end(ey_json *j) {
+  nest_close(j, ']');
+}
 
 void ey_json_str(ey_json *j, const char *key, const char *v) {
   member(j, key);
@@ -121,4 +129,6 @@ void ey_json_raw(ey_json *j, const char *key, const char *text) {
   fputs(text, j->f);
 }
 
-void ey_json_finish(ey_json *j) { fputc('\n', j->f); }
+void ey_json_finish(ey_json *j) {
+  fputc('\n', j->f);
+}

@@ -13,10 +13,10 @@ extern "C" {
 #define EY_JSON_MAX_DEPTH 32
 
 typedef struct ey_json {
-  FILE *f;                            /* public: where the text goes */
-  int depth;                          /* private */
-  int count[EY_JSON_MAX_DEPTH];       /* private: members written per level */
-  int compact;                        /* private: one line, no spaces */
+  FILE *f;                      /* public: where the text goes */
+  int depth;                    /* private */
+  int count[EY_JSON_MAX_DEPTH]; /* private: members written per level */
+  int compact;                  /* private: one line, no spaces */
 } ey_json;
 
 void ey_json_init(ey_json *j, FILE *f);

@@ -14,10 +14,10 @@ extern "C" {
 #endif
 
 typedef struct ey_outfile {
-  FILE *f;          /* public: write here */
-  char path[512];   /* private: the target */
-  char tmp[528];    /* private: the temporary name; "" for stdout or direct */
-  int direct;       /* private: a device or pipe, written in place */
+  FILE *f;        /* public: write here */
+  char path[512]; /* private: the target */
+  char tmp[528];  /* private: the temporary name; "" for stdout or direct */
+  int direct;     /* private: a device or pipe, written in place */
 } ey_outfile;
 
 /* Opens a temporary file beside `path`. Returns EY_OK or EY_IO with a message. */

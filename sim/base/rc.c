@@ -1,8 +1,8 @@
 /* rc.c - names and texts of the result codes, and the error-message setter. */
-#include "sim/base/ey_types.h"
-
 #include <stdarg.h>
 #include <stdio.h>
+
+#include "sim/base/ey_types.h"
 
 const char *ey_rc_name(ey_rc rc) {
   switch (rc) {
@@ -11,8 +11,8 @@ const char *ey_rc_name(ey_rc rc) {
     return "EY_" #name;
     EY_RC_MAP(EY__RC_NAME)
 #undef EY__RC_NAME
-  default:
-    return "EY_?";
+    default:
+      return "EY_?";
   }
 }
 
@@ -23,8 +23,8 @@ const char *ey_strerror(ey_rc rc) {
     return text;
     EY_RC_MAP(EY__RC_TEXT)
 #undef EY__RC_TEXT
-  default:
-    return "unknown result code";
+    default:
+      return "unknown result code";
   }
 }
 

@@ -7,28 +7,28 @@
  * were written, with that layer marked); 128+N a run stopped by signal N (the
  * reports hold the layers done before it stopped). */
 #define _DEFAULT_SOURCE /* realpath */
-#include <stdarg.h>
-#include <stdio.h>
 #include <errno.h>
 #include <fnmatch.h>
 #include <math.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
-#include "sim/config/config.h"
 #include "sim/base/outfile.h"
+#include "sim/config/config.h"
+#include "sim/engine/data.h"
 #include "sim/report/run.h"
 #include "sim/sweep/sweep.h"
-#include "sim/engine/data.h"
 #include "traces/acctrace.h"
 #include "traces/npy.h"
-#include "traces/vcd.h"
 #include "traces/rlc.h"
+#include "traces/vcd.h"
 
 #ifndef EY_CONFIG_DIR
 #define EY_CONFIG_DIR "configs"
@@ -81,7 +81,8 @@ static const char k_usage_run[] =
     "  --vcd FILE         write a waveform (VCD, for GTKWave) of PEs, NoC, GLB banks and DRAM\n"
     "  --vcd-window A:B   the run cycles it covers (default 0:10000); layers it may reach\n"
     "                     run with exact stepping\n"
-    "  --vcd-signals PATS only the signals matching these globs, e.g. 'top.array.pe_r0_*,top.dram.*'\n"
+    "  --vcd-signals PATS only the signals matching these globs, e.g. "
+    "'top.array.pe_r0_*,top.dram.*'\n"
     "  --trace-dir DIR    write access traces: DIR/LAYER.dram.csv.gz and DIR/LAYER.glb.csv.gz,\n"
     "                     one row per access: cycle,unit,op,space,addr,words\n"
     "  --trace-detail D   basic (DRAM and GLB, the default) or full (spads and NoC too:\n"
@@ -110,9 +111,9 @@ static const char k_usage_run[] =
 
 typedef struct opts {
   const char *cmd, *arch, *net;
-  int batch;             /* 0: the file's */
-  const char *layers;    /* NULL: all */
-  int objective;         /* -1: the arch's */
+  int batch;          /* 0: the file's */
+  const char *layers; /* NULL: all */
+  int objective;      /* -1: the arch's */
   const char *sets[64];
   int nsets;
   const char *mapping, *json, *csv, *out;
@@ -125,7 +126,7 @@ typedef struct opts {
   int trace_full;
   const char *vcd, *vcd_signals;
   uint64_t vcd_from, vcd_to;
-  int jobs;              /* layers simulated at once */
+  int jobs; /* layers simulated at once */
 } opts;
 
 static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -227,7 +228,8 @@ static int parse_opts(int argc, char **argv, opts *o) {
     } else if (!strcmp(name, "--vcd-window") && !strcmp(o->cmd, "run")) {
       char *mid, *end;
       end = NULL;
-      unsigned long long lo = strtoull(val, &mid, 10), hi = *mid == ':' ? strtoull(mid + 1, &end, 10) : 0;
+      unsigned long long lo = strtoull(val, &mid, 10),
+                         hi = *mid == ':' ? strtoull(mid + 1, &end, 10) : 0;
       if (*val == '-' || mid == val || *mid != ':' || !end || end == mid + 1 || *end || hi <= lo)
         return usage_error("--vcd-window: expected FROM:TO cycles with FROM < TO (got %s)", val);
       o->vcd_from = lo;
@@ -243,7 +245,8 @@ static int parse_opts(int argc, char **argv, opts *o) {
     } else if (!strcmp(name, "--mapping") && !strcmp(o->cmd, "run")) {
       o->mapping = val;
     } else if ((!strcmp(name, "-j") || !strcmp(name, "--jobs")) && !strcmp(o->cmd, "run")) {
-      if (parse_int(val, 1, 1024, &o->jobs)) return usage_error("-j: must be an integer from 1 to 1024 (got %s)", val);
+      if (parse_int(val, 1, 1024, &o->jobs))
+        return usage_error("-j: must be an integer from 1 to 1024 (got %s)", val);
     } else if (!strcmp(name, "--json") && !strcmp(o->cmd, "run")) {
       o->json = val;
     } else if (!strcmp(name, "--csv") && !strcmp(o->cmd, "run")) {
@@ -288,8 +291,12 @@ static int write_out(const char *path, void (*emit)(const void *, FILE *), const
   return EXIT_OK;
 }
 
-static void emit_json(const void *r, FILE *f) { ey_report_json((const ey_report *)r, f); }
-static void emit_csv(const void *r, FILE *f) { ey_report_csv((const ey_report *)r, f); }
+static void emit_json(const void *r, FILE *f) {
+  ey_report_json((const ey_report *)r, f);
+}
+static void emit_csv(const void *r, FILE *f) {
+  ey_report_csv((const ey_report *)r, f);
+}
 
 typedef struct mapout {
   const ey_report *r;
@@ -317,8 +324,8 @@ static int write_mappings(const ey_report *r, const char *path) {
 static void print_mappings(const ey_report *r, FILE *f) {
   int w = 5;
   for (int i = 0; i < r->nlayers; i++) w = EY_MAX(w, (int)strlen(r->res[i].layer->name));
-  fprintf(f, "%-*s  %4s %4s %4s %4s %4s %4s %5s %5s  %6s %5s\n", w, "layer", "n", "p", "q", "r", "t",
-          "e", "eg", "m", "PEs", "util%");
+  fprintf(f, "%-*s  %4s %4s %4s %4s %4s %4s %5s %5s  %6s %5s\n", w, "layer", "n", "p", "q", "r",
+          "t", "e", "eg", "m", "PEs", "util%");
   for (int i = 0; i < r->nlayers; i++) {
     const ey_layer_result *x = &r->res[i];
     if (!x->mapped) {
@@ -327,7 +334,8 @@ static void print_mappings(const ey_report *r, FILE *f) {
     }
     const ey_mapping *m = &x->map;
     const ey_cost *c = &x->cost;
-    double util = c->cycles ? (double)c->c.macs / ((double)c->cycles * r->arch->rows * r->arch->cols) : 0;
+    double util =
+        c->cycles ? (double)c->c.macs / ((double)c->cycles * r->arch->rows * r->arch->cols) : 0;
     fprintf(f, "%-*s  %4d %4d %4d %4d %4d %4d %5d %5d  %6d %5.1f\n", w, x->layer->name, m->n, m->p,
             m->q, m->r, m->t, m->e, m->eg, m->m, c->active_pes, 100 * util);
   }
@@ -341,12 +349,12 @@ static void print_mappings(const ey_report *r, FILE *f) {
  * the same terminal). */
 typedef struct progress {
   pthread_mutex_t mu;
-  int on;               /* 1: draw (a terminal, the run going on) */
+  int on; /* 1: draw (a terminal, the run going on) */
   const ey_report *r;
-  int totaled;          /* `total` is summed (every layer mapped by then) */
-  double total, done;   /* estimated cycles: all layers; the passes done */
-  uint64_t *passes;     /* per layer: passes done */
-  int drawn;            /* a line is on the screen */
+  int totaled;        /* `total` is summed (every layer mapped by then) */
+  double total, done; /* estimated cycles: all layers; the passes done */
+  uint64_t *passes;   /* per layer: passes done */
+  int drawn;          /* a line is on the screen */
   struct timespec start, last;
 } progress;
 
@@ -376,7 +384,8 @@ static void on_pass(void *ctx, const ey_layer *l, uint64_t passes) {
   }
   const ey_cost *c = &r->res[i].cost;
   if (passes > p->passes[i])
-    p->done += (double)c->cycles * (double)(passes - p->passes[i]) / (double)(c->passes ? c->passes : 1);
+    p->done +=
+        (double)c->cycles * (double)(passes - p->passes[i]) / (double)(c->passes ? c->passes : 1);
   p->passes[i] = passes;
   struct timespec now;
   clock_gettime(CLOCK_MONOTONIC, &now);
@@ -403,21 +412,21 @@ enum { ACC_NONE = 0, ACC_OPEN, ACC_CLOSED, ACC_KEPT, ACC_GONE };
 typedef struct acc_layer {
   ey_outfile f[4];
   ey_acc_writer *w[4];
-  int mine;       /* the layer's thread only: 0 not started, 1 writing, 2 writes nothing */
-  int state;      /* ACC_*, under acc_out.mu */
-  int dropped;    /* under acc_out.mu: never to be kept */
-  int failed;     /* under acc_out.mu: a write failed; `err` says how */
+  int mine;    /* the layer's thread only: 0 not started, 1 writing, 2 writes nothing */
+  int state;   /* ACC_*, under acc_out.mu */
+  int dropped; /* under acc_out.mu: never to be kept */
+  int failed;  /* under acc_out.mu: a write failed; `err` says how */
   ey_err err;
 } acc_layer;
 
 typedef struct acc_out {
-  pthread_mutex_t mu;    /* a layer's opening, closing, keeping and dropping */
+  pthread_mutex_t mu; /* a layer's opening, closing, keeping and dropping */
   const char *dir;
-  int units;             /* 2, or 4 with full detail */
-  int cols;              /* to name a spad row's PE */
-  const ey_net *net;     /* a layer's slot is its index in net->layers */
+  int units;         /* 2, or 4 with full detail */
+  int cols;          /* to name a spad row's PE */
+  const ey_net *net; /* a layer's slot is its index in net->layers */
   acc_layer *slot;
-  int failed;            /* a kept layer's trace failed: `err`; no more are kept */
+  int failed; /* a kept layer's trace failed: `err`; no more are kept */
   ey_err err;
 } acc_out;
 
@@ -553,9 +562,9 @@ typedef struct vcd_out {
   const char *patterns;
   uint32_t core_mhz;
   int npe, banks;
-  int *pe;          /* per PE: state, mac, ifmap_words, psum_words */
-  int *bank;        /* per bank: reads, writes */
-  int h[9];         /* ifmap valid/ready/cast, filter busy, psum gin/local/gon, dram busy/in flight */
+  int *pe;   /* per PE: state, mac, ifmap_words, psum_words */
+  int *bank; /* per bank: reads, writes */
+  int h[9];  /* ifmap valid/ready/cast, filter busy, psum gin/local/gon, dram busy/in flight */
 } vcd_out;
 
 static int vcd_wanted(const vcd_out *o, const char *name) {
@@ -573,8 +582,8 @@ static int vcd_wanted(const vcd_out *o, const char *name) {
 
 /* Declares the variables of one scope (a prefix and leaf names with widths),
  * leaving out the scope when no variable is wanted. */
-static void vcd_scope(vcd_out *o, const char *prefix, const char *scope, int n, const char *const *leaf,
-                      const int *width, int *out) {
+static void vcd_scope(vcd_out *o, const char *prefix, const char *scope, int n,
+                      const char *const *leaf, const int *width, int *out) {
   char full[160];
   int any = 0;
   for (int k = 0; k < n; k++) {
@@ -647,9 +656,10 @@ static void on_sample(void *ctx, const ey_sample *s) {
     ey_vcd_set(o->v, ps, h[2], s->ifmap_words[x]);
     ey_vcd_set(o->v, ps, h[3], s->psum_words[x]);
   }
-  const uint64_t v[9] = {(uint64_t)s->ifmap_valid, (uint64_t)s->ifmap_sent, (uint64_t)s->ifmap_cast,
-                         (uint64_t)s->filter_busy, (uint64_t)s->psum_in,   (uint64_t)s->psum_local,
-                         (uint64_t)s->psum_out,    (uint64_t)s->dram_busy, s->dram_bytes_in_flight};
+  const uint64_t v[9] = {
+      (uint64_t)s->ifmap_valid, (uint64_t)s->ifmap_sent, (uint64_t)s->ifmap_cast,
+      (uint64_t)s->filter_busy, (uint64_t)s->psum_in,    (uint64_t)s->psum_local,
+      (uint64_t)s->psum_out,    (uint64_t)s->dram_busy,  s->dram_bytes_in_flight};
   for (int k = 0; k < 9; k++) ey_vcd_set(o->v, ps, o->h[k], v[k]);
   for (int b = 0; b < o->banks; b++) {
     ey_vcd_set(o->v, ps, o->bank[2 * b], s->bank_reads[b]);
@@ -677,10 +687,10 @@ static ey_rc vcd_end(vcd_out *o, int keep, ey_err *err) {
 /* What the run tells as each layer is done, in layer order: its traces are kept,
  * and its row of the table printed (the head before the first). */
 typedef struct live {
-  int table;       /* print the table on stdout as layers are done */
-  int head;        /* its head is printed */
-  progress *prog;  /* its mutex orders the rows and the progress line */
-  acc_out *acc;    /* NULL without --trace-dir */
+  int table;      /* print the table on stdout as layers are done */
+  int head;       /* its head is printed */
+  progress *prog; /* its mutex orders the rows and the progress line */
+  acc_out *acc;   /* NULL without --trace-dir */
 } live;
 
 static void on_layer_done(void *ctx, const ey_report *r, int i) {
@@ -703,14 +713,17 @@ static void on_layer_ended(void *ctx, int i, ey_rc rc) {
 
 /* SIGINT and SIGTERM during a run: no more layers start (sim/run.h). */
 static volatile sig_atomic_t g_run_stop;
-static void on_run_signal(int sig) { g_run_stop = sig; }
+static void on_run_signal(int sig) {
+  g_run_stop = sig;
+}
 
 /* "eyesim: stopped: 2 of 5 layers simulated (conv1, conv2); the reports hold those" */
 static void say_stopped(const ey_report *r, int simulate, int wrote) {
   fprintf(stderr, "eyesim: stopped: %d of %d layers %s", r->nlayers, r->net->nlayers,
           simulate ? "simulated" : "mapped");
   if (r->nlayers > 0 && r->nlayers <= 6) {
-    for (int i = 0; i < r->nlayers; i++) fprintf(stderr, "%s%s", i ? ", " : " (", r->res[i].layer->name);
+    for (int i = 0; i < r->nlayers; i++)
+      fprintf(stderr, "%s%s", i ? ", " : " (", r->res[i].layer->name);
     fputc(')', stderr);
   } else if (r->nlayers > 6) {
     fprintf(stderr, " (%s..%s)", r->res[0].layer->name, r->res[r->nlayers - 1].layer->name);
@@ -772,7 +785,8 @@ static int cmd_run_or_map(int argc, char **argv) {
     eng.progress_ctx = &prog;
   }
   if (!rc && o.activations && !simulate)
-    rc = ey_err_set(&err, EY_USAGE, "--activations: replay needs the cycle-level simulation (got --analytic)");
+    rc = ey_err_set(&err, EY_USAGE,
+                    "--activations: replay needs the cycle-level simulation (got --analytic)");
   if (!rc && o.activations) rc = ey_act_load(o.activations, &act, &err);
   acc_out acc;
   memset(&acc, 0, sizeof acc);
@@ -781,7 +795,8 @@ static int cmd_run_or_map(int argc, char **argv) {
   memset(&vcd, 0, sizeof vcd);
   if (!rc && o.vcd) {
     if (!simulate) {
-      rc = ey_err_set(&err, EY_USAGE, "--vcd: waveforms need the cycle-level simulation (got --analytic)");
+      rc = ey_err_set(&err, EY_USAGE,
+                      "--vcd: waveforms need the cycle-level simulation (got --analytic)");
     } else {
       vcd.patterns = o.vcd_signals;
       rc = vcd_begin(&vcd, &arch, o.vcd, &err);
@@ -796,9 +811,13 @@ static int cmd_run_or_map(int argc, char **argv) {
     }
   }
   if (!rc && o.trace_dir) {
-    if (!simulate) rc = ey_err_set(&err, EY_USAGE, "--trace-dir: access traces need the cycle-level simulation (got --analytic)");
+    if (!simulate)
+      rc =
+          ey_err_set(&err, EY_USAGE,
+                     "--trace-dir: access traces need the cycle-level simulation (got --analytic)");
     else if (mkdir(o.trace_dir, 0777) && errno != EEXIST)
-      rc = ey_err_set(&err, EY_IO, "%s: cannot create the directory (%s)", o.trace_dir, strerror(errno));
+      rc = ey_err_set(&err, EY_IO, "%s: cannot create the directory (%s)", o.trace_dir,
+                      strerror(errno));
     acc.dir = o.trace_dir;
     acc.units = o.trace_full ? 4 : 2;
     acc.cols = arch.cols;
@@ -893,7 +912,9 @@ static int cmd_run_or_map(int argc, char **argv) {
   if (!status || status == EXIT_NOMAP) {
     if (rep.stopped) {
       say_stopped(&rep, simulate, lv.table || o.json || o.csv);
-      if (vcd_lost) fprintf(stderr, "eyesim: %s: not written: the run stopped before the end of its window\n", o.vcd);
+      if (vcd_lost)
+        fprintf(stderr, "eyesim: %s: not written: the run stopped before the end of its window\n",
+                o.vcd);
     }
     if (g_run_stop) status = 128 + g_run_stop;
   }
@@ -930,7 +951,8 @@ static int cmd_config(int argc, char **argv) {
     else if (!strncmp(argv[i], "--set=", 6) && nsets < 64)
       sets[nsets++] = argv[i] + 6;
     else if (argv[i][0] == '-')
-      return usage_error("%s: unknown option for `eyesim config` (it takes --set KEY=VALUE)", argv[i]);
+      return usage_error("%s: unknown option for `eyesim config` (it takes --set KEY=VALUE)",
+                         argv[i]);
     else if (arch)
       return usage_error("unexpected argument %s", argv[i]);
     else
@@ -951,7 +973,8 @@ static int cmd_config(int argc, char **argv) {
 
 static int cmd_keys(void) {
   const ey_schema *s[] = {ey_arch_schema(), ey_net_schema(), ey_layer_schema()};
-  const char *title[] = {"Architecture file (configs/arch/*.yaml)", "Network file (configs/nets/*.yaml)",
+  const char *title[] = {"Architecture file (configs/arch/*.yaml)",
+                         "Network file (configs/nets/*.yaml)",
                          "Each entry of a network's `layers:` list"};
   for (int i = 0; i < 3; i++) {
     printf("%s## %s\n\n", i ? "\n" : "", title[i]);
@@ -964,7 +987,8 @@ static const char k_usage_trace[] =
     "usage: eyesim trace encode IN.npy... -o FILE [--scale S]\n"
     "       eyesim trace decode FILE (--layer L | --tensor NAME) -o OUT.npy\n"
     "       eyesim trace stats FILE\n"
-    "       eyesim trace synth NET -o FILE [--zeros PROFILE] [--seed S] [--batch N] [--layers LIST]\n"
+    "       eyesim trace synth NET -o FILE [--zeros PROFILE] [--seed S] [--batch N] [--layers "
+    "LIST]\n"
     "\n"
     "An activation trace holds RLC-coded activations (the Eyeriss DRAM code), one\n"
     "tensor per name, e.g. conv2.ifmap; `eyesim run ... --activations FILE` replays it.\n"
@@ -1020,7 +1044,10 @@ static int trace_encode(int argc, char **argv) {
     const char *base = strrchr(in[k], '/');
     base = base ? base + 1 : in[k];
     char name[EY_ACT_NAME_MAX];
-    snprintf(name, sizeof name, "%.*s", (int)(strlen(base) > 4 && !strcmp(base + strlen(base) - 4, ".npy") ? strlen(base) - 4 : strlen(base)), base);
+    snprintf(name, sizeof name, "%.*s",
+             (int)(strlen(base) > 4 && !strcmp(base + strlen(base) - 4, ".npy") ? strlen(base) - 4
+                                                                                : strlen(base)),
+             base);
     if (!strchr(name, '.')) strncat(name, ".ifmap", sizeof name - strlen(name) - 1);
     if (ey_act_writer_add(w, name, a.shape, a.data)) {
       ey_npy_free(&a);
@@ -1055,7 +1082,8 @@ static int trace_decode(int argc, char **argv) {
       file = argv[i];
   }
   if (!file || !out || (!layer == !tensor))
-    return usage_error("%s", "`eyesim trace decode` needs FILE, --layer L or --tensor NAME, and -o OUT.npy");
+    return usage_error(
+        "%s", "`eyesim trace decode` needs FILE, --layer L or --tensor NAME, and -o OUT.npy");
   char name[EY_ACT_NAME_MAX];
   snprintf(name, sizeof name, layer ? "%s.ifmap" : "%s", layer ? layer : tensor);
   ey_act_trace tr;
@@ -1103,7 +1131,8 @@ static int trace_stats(int argc, char **argv) {
   uint64_t *hl = calloc(65536, sizeof *hl);
   for (int k = 0; hl && k < tr.n; k++) {
     const ey_act_tensor *t = &tr.t[k];
-    uint64_t n = (uint64_t)t->shape[0] * t->shape[1] * t->shape[2] * t->shape[3], zeros = 0, pairs = 0;
+    uint64_t n = (uint64_t)t->shape[0] * t->shape[1] * t->shape[2] * t->shape[3], zeros = 0,
+             pairs = 0;
     int16_t *v = malloc(sizeof *v * (size_t)n);
     if (!v || ey_act_decode(&tr, t, v, &err)) {
       free(v);
@@ -1125,13 +1154,15 @@ static int trace_stats(int argc, char **argv) {
         pairs++;
       }
     }
-    double limit = pairs ? (double)pairs * (entropy(hr, 32, pairs) + entropy(hl, 65536, pairs)) / 8 : 0;
+    double limit =
+        pairs ? (double)pairs * (entropy(hr, 32, pairs) + entropy(hl, 65536, pairs)) / 8 : 0;
     uint64_t raw = n * 2, coded = t->nwords * 8;
     char shape[48];
-    snprintf(shape, sizeof shape, "(%d, %d, %d, %d)", t->shape[0], t->shape[1], t->shape[2], t->shape[3]);
-    printf("%-24s %-22s %7.1f %12llu %12llu %6.2f %13.1f%%\n", t->name, shape, 100.0 * (double)zeros / (double)n,
-           (unsigned long long)raw, (unsigned long long)coded, (double)raw / (double)coded,
-           limit > 0 ? 100.0 * ((double)coded / limit - 1) : 0.0);
+    snprintf(shape, sizeof shape, "(%d, %d, %d, %d)", t->shape[0], t->shape[1], t->shape[2],
+             t->shape[3]);
+    printf("%-24s %-22s %7.1f %12llu %12llu %6.2f %13.1f%%\n", t->name, shape,
+           100.0 * (double)zeros / (double)n, (unsigned long long)raw, (unsigned long long)coded,
+           (double)raw / (double)coded, limit > 0 ? 100.0 * ((double)coded / limit - 1) : 0.0);
     free(v);
   }
   free(hl);
@@ -1182,7 +1213,8 @@ static int trace_synth(int argc, char **argv) {
   }
   double z;
   if (profile_zeros(profile, "", &z))
-    return usage_error("--zeros: expected a fraction from 0 to 1, or NAME=FRACTION items (got %s)", profile);
+    return usage_error("--zeros: expected a fraction from 0 to 1, or NAME=FRACTION items (got %s)",
+                       profile);
   if (!net_arg || !out) return usage_error("%s", "`eyesim trace synth` needs NET and -o FILE");
   char nbuf[512];
   ey_net net;
@@ -1291,9 +1323,10 @@ static int sweep_merge_cmd(int argc, char **argv) {
   ey_err err;
   ey_rc rc = ey_sweep_merge(dir, out, &m, &err);
   if (rc) return fail(&err, rc);
-  printf("merged %ld points from %d folder%s into %s/sweep.csv and %s/sweep.jsonl", m.points, m.shards,
-         m.shards == 1 ? "" : "s", out, out);
-  if (m.duplicates) printf(" (%ld duplicate%s kept once)", m.duplicates, m.duplicates == 1 ? "" : "s");
+  printf("merged %ld points from %d folder%s into %s/sweep.csv and %s/sweep.jsonl", m.points,
+         m.shards, m.shards == 1 ? "" : "s", out, out);
+  if (m.duplicates)
+    printf(" (%ld duplicate%s kept once)", m.duplicates, m.duplicates == 1 ? "" : "s");
   printf("\n");
   return EXIT_OK;
 }
@@ -1341,8 +1374,9 @@ static int cmd_sweep(int argc, char **argv) {
       snprintf(name, sizeof name, "-j");
       val = a + 2;
     }
-    int takes = !strcmp(name, "-o") || !strcmp(name, "--out") || !strcmp(name, "-j") || !strcmp(name, "--jobs") ||
-                !strcmp(name, "--shard") || !strcmp(name, "--array-size");
+    int takes = !strcmp(name, "-o") || !strcmp(name, "--out") || !strcmp(name, "-j") ||
+                !strcmp(name, "--jobs") || !strcmp(name, "--shard") ||
+                !strcmp(name, "--array-size");
     if (takes && !val) {
       if (i + 1 >= argc) return usage_error("%s needs a value", a);
       val = argv[++i];
@@ -1353,7 +1387,8 @@ static int cmd_sweep(int argc, char **argv) {
     } else if (!strcmp(name, "-o") || !strcmp(name, "--out")) {
       out = val;
     } else if (!strcmp(name, "-j") || !strcmp(name, "--jobs")) {
-      if (parse_int(val, 1, 1024, &so.jobs)) return usage_error("-j: must be an integer from 1 to 1024 (got %s)", val);
+      if (parse_int(val, 1, 1024, &so.jobs))
+        return usage_error("-j: must be an integer from 1 to 1024 (got %s)", val);
     } else if (!strcmp(name, "--shard")) {
       char *mid, *end;
       long s = strtol(val, &mid, 10), n = *mid == '/' ? strtol(mid + 1, &end, 10) : 0;
@@ -1387,7 +1422,8 @@ static int cmd_sweep(int argc, char **argv) {
   if (!spec) return usage_error("%s", "`eyesim sweep` needs SPEC");
   if (!out && !list) return usage_error("%s", "`eyesim sweep` needs -o DIR");
   if (array && !slurm) return usage_error("%s", "--array-size goes with --slurm");
-  if (slurm && so.nshards) return usage_error("%s", "--shard and --slurm: the job array chooses the shards");
+  if (slurm && so.nshards)
+    return usage_error("%s", "--shard and --slurm: the job array chooses the shards");
   ey_sweep sw;
   ey_err err;
   ey_rc rc = ey_sweep_load(spec, config_dir(), &sw, &err);
@@ -1412,9 +1448,10 @@ static int cmd_sweep(int argc, char **argv) {
       } else if ((rc = ey_sweep_slurm(&sw, exe, spec_abs, out_abs, array, sbatch, &err))) {
         status = fail(&err, rc);
       } else if (!quiet) {
-        printf("wrote %s/sweep.sbatch: %ld points in %d array tasks\nsubmit: sbatch %s/sweep.sbatch\n"
-               "then:   %s sweep merge %s -o %s/merged\n",
-               out, sw.npoints, array, out, exe, out, out);
+        printf(
+            "wrote %s/sweep.sbatch: %ld points in %d array tasks\nsubmit: sbatch %s/sweep.sbatch\n"
+            "then:   %s sweep merge %s -o %s/merged\n",
+            out, sw.npoints, array, out, exe, out, out);
       }
     }
   } else {
@@ -1425,16 +1462,20 @@ static int cmd_sweep(int argc, char **argv) {
     if (rc) {
       status = fail(&err, rc);
     } else if (st.interrupted) {
-      fprintf(stderr, "eyesim: sweep stopped by signal %d: %ld of %ld points done and kept in %s; run the same "
-                      "command again to finish\n",
-              st.interrupted, st.skipped + st.computed - st.failed, st.points, out);
+      fprintf(
+          stderr,
+          "eyesim: sweep stopped by signal %d: %ld of %ld points done and kept in %s; run the same "
+          "command again to finish\n",
+          st.interrupted, st.skipped + st.computed - st.failed, st.points, out);
       status = 128 + st.interrupted;
     } else {
       if (!quiet)
-        printf("sweep %s: %ld points (%ld computed, %ld already done): %ld ok, %ld nomap, %ld invalid, %ld error, "
-               "%ld failed; %.1f s\nresults: %s/sweep.csv, %s/sweep.jsonl\n",
-               sw.name, st.points, st.computed, st.skipped, st.ok, st.nomap, st.invalid, st.error, st.failed,
-               st.seconds, out, out);
+        printf(
+            "sweep %s: %ld points (%ld computed, %ld already done): %ld ok, %ld nomap, %ld "
+            "invalid, %ld error, "
+            "%ld failed; %.1f s\nresults: %s/sweep.csv, %s/sweep.jsonl\n",
+            sw.name, st.points, st.computed, st.skipped, st.ok, st.nomap, st.invalid, st.error,
+            st.failed, st.seconds, out, out);
       if (st.failed || st.error) {
         fprintf(stderr, "eyesim: %ld point%s failed (status failed or error in %s/sweep.csv)%s\n",
                 st.failed + st.error, st.failed + st.error == 1 ? "" : "s", out,

@@ -111,9 +111,15 @@ static const ey_schema k_arch = {"architecture", k_arch_params, COUNT(k_arch_par
 static const ey_schema k_net = {"network", k_net_params, COUNT(k_net_params)};
 static const ey_schema k_layer = {"layer", k_layer_params, COUNT(k_layer_params)};
 
-const ey_schema *ey_arch_schema(void) { return &k_arch; }
-const ey_schema *ey_net_schema(void) { return &k_net; }
-const ey_schema *ey_layer_schema(void) { return &k_layer; }
+const ey_schema *ey_arch_schema(void) {
+  return &k_arch;
+}
+const ey_schema *ey_net_schema(void) {
+  return &k_net;
+}
+const ey_schema *ey_layer_schema(void) {
+  return &k_layer;
+}
 
 /* ---------------------------------------------------------------- finding files */
 
@@ -122,14 +128,15 @@ static int is_file(const char *p) {
   return stat(p, &st) == 0 && S_ISREG(st.st_mode);
 }
 
-int ey_config_path(const char *ref, const char *sub, const char *config_dir, const char *base_dir, char *buf,
-                   size_t cap) {
+int ey_config_path(const char *ref, const char *sub, const char *config_dir, const char *base_dir,
+                   char *buf, size_t cap) {
   if (base_dir && *base_dir && ref[0] != '/')
     snprintf(buf, cap, "%s/%s", base_dir, ref);
   else
     snprintf(buf, cap, "%s", ref);
   size_t n = strlen(ref);
-  int path = strchr(ref, '/') || (n > 5 && !strcmp(ref + n - 5, ".yaml")) || (n > 4 && !strcmp(ref + n - 4, ".yml"));
+  int path = strchr(ref, '/') || (n > 5 && !strcmp(ref + n - 5, ".yaml")) ||
+             (n > 4 && !strcmp(ref + n - 4, ".yml"));
   if (is_file(buf) || path) return is_file(buf);
   snprintf(buf, cap, "%s/%s/%s.yaml", config_dir, sub, ref);
   return is_file(buf);
@@ -167,7 +174,8 @@ ey_rc ey_arch_check(const ey_arch *a, ey_err *err) {
   if (a->glb_bank_ports < EY_CEIL_DIV(span, a->glb_banks)) {
     arch_where(a, "glb.bank_ports", w, sizeof w);
     return ey_err_set(err, EY_CONFIG,
-                      "%s: glb.bank_ports: must be at least %d so that one psum of %d words fits %d banks (got %d)",
+                      "%s: glb.bank_ports: must be at least %d so that one psum of %d words fits "
+                      "%d banks (got %d)",
                       w, EY_CEIL_DIV(span, a->glb_banks), span, a->glb_banks, a->glb_bank_ports);
   }
   return EY_OK;
@@ -227,8 +235,9 @@ ey_rc ey_layer_finish(ey_layer *l, const char *where, ey_err *err) {
                         "%s: %s.type: fc needs H = R and W = S (got H=%d R=%d W=%d S=%d)", where,
                         l->name, l->H, l->R, l->W, l->S);
     if (l->pad || l->stride != 1)
-      return ey_err_set(err, EY_CONFIG, "%s: %s.type: fc needs pad 0 and stride 1 (got pad %d, stride %d)",
-                        where, l->name, l->pad, l->stride);
+      return ey_err_set(err, EY_CONFIG,
+                        "%s: %s.type: fc needs pad 0 and stride 1 (got pad %d, stride %d)", where,
+                        l->name, l->pad, l->stride);
   }
   l->E = (l->H + 2 * l->pad - l->R) / l->stride + 1;
   l->F = (l->W + 2 * l->pad - l->S) / l->stride + 1;
@@ -246,7 +255,8 @@ static ey_rc net_from_doc(ey_ydoc *d, void *obj, ey_err *err) {
   if (!seq)
     return ey_err_set(err, EY_CONFIG, "%s:%d: layers: required but not given", d->path,
                       ey_ynode_line(root));
-  if (seq->type != YAML_SEQUENCE_NODE || seq->data.sequence.items.top == seq->data.sequence.items.start)
+  if (seq->type != YAML_SEQUENCE_NODE ||
+      seq->data.sequence.items.top == seq->data.sequence.items.start)
     return ey_err_set(err, EY_CONFIG, "%s:%d: layers: must be a non-empty list of layers (got %s)",
                       d->path, ey_ynode_line(seq),
                       seq->type == YAML_SEQUENCE_NODE ? "an empty list" : ey_ynode_kind(seq));
@@ -268,8 +278,9 @@ static ey_rc net_from_doc(ey_ydoc *d, void *obj, ey_err *err) {
     if (rc) return rc;
     for (int j = 0; j < i; j++)
       if (!strcmp(net->layers[j].name, l->name))
-        return ey_err_set(err, EY_CONFIG, "%s: %s.name: must be unique (got it again; first on line %d)",
-                          where, l->name, net->layers[j].line);
+        return ey_err_set(err, EY_CONFIG,
+                          "%s: %s.name: must be unique (got it again; first on line %d)", where,
+                          l->name, net->layers[j].line);
     net->nlayers = i + 1;
   }
   return EY_OK;

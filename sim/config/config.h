@@ -18,8 +18,8 @@ extern "C" {
  * exists, or ref holds a '/' or ends in .yaml or .yml; otherwise the shipped
  * config_dir/sub/ref.yaml ("eyeriss_v1" -> configs/arch/eyeriss_v1.yaml). Writes
  * the path into buf and returns 1 when a file is there, 0 when not. */
-int ey_config_path(const char *ref, const char *sub, const char *config_dir, const char *base_dir, char *buf,
-                   size_t cap);
+int ey_config_path(const char *ref, const char *sub, const char *config_dir, const char *base_dir,
+                   char *buf, size_t cap);
 
 const ey_schema *ey_arch_schema(void);
 const ey_schema *ey_net_schema(void);   /* the top level of a network file */

@@ -2,10 +2,10 @@
  * --mapping` reads them back, so a user can pin a mapping by hand. Each entry
  * records the shape it was made for, so a file made for another network or batch
  * is refused instead of being applied to the wrong layer. */
+#include "sim/config/mapfile.h"
+
 #include <stdlib.h>
 #include <string.h>
-
-#include "sim/config/mapfile.h"
 
 #include "sim/config/schema.h"
 #include "sim/config/yamldoc.h"
@@ -59,10 +59,11 @@ static void put_quoted(FILE *f, const char *s) {
 }
 
 void ey_mapfile_write(FILE *f, const ey_arch *a, const ey_net *net, const ey_mapping *maps) {
-  fputs("# eyesim mapping, one row-stationary mapping per layer (docs/mapping.md).\n"
-        "# `eyesim run ARCH NET --mapping FILE` reads it back; edit it to pin a mapping.\n"
-        "eyesim_mapping: 1\narch: ",
-        f);
+  fputs(
+      "# eyesim mapping, one row-stationary mapping per layer (docs/mapping.md).\n"
+      "# `eyesim run ARCH NET --mapping FILE` reads it back; edit it to pin a mapping.\n"
+      "eyesim_mapping: 1\narch: ",
+      f);
   put_quoted(f, a->name);
   fputs("\nnet: ", f);
   put_quoted(f, net->name);
@@ -76,8 +77,10 @@ void ey_mapfile_write(FILE *f, const ey_arch *a, const ey_net *net, const ey_map
             "\n    shape: {N: %d, C: %d, M: %d, H: %d, W: %d, R: %d, S: %d, stride: %d, pad: %d, "
             "groups: %d}\n",
             l->N, l->C, l->M, l->H, l->W, l->R, l->S, l->stride, l->pad, l->groups);
-    fprintf(f, "    n: %d\n    p: %d\n    q: %d\n    r: %d\n    t: %d\n    e: %d\n    eg: %d\n    m: %d\n",
-            m->n, m->p, m->q, m->r, m->t, m->e, m->eg, m->m);
+    fprintf(
+        f,
+        "    n: %d\n    p: %d\n    q: %d\n    r: %d\n    t: %d\n    e: %d\n    eg: %d\n    m: %d\n",
+        m->n, m->p, m->q, m->r, m->t, m->e, m->eg, m->m);
   }
 }
 
@@ -119,8 +122,8 @@ void ey_mapfile_free(ey_mapfile *mf) {
   mf->n = 0;
 }
 
-ey_rc ey_mapfile_lookup(const ey_mapfile *mf, const ey_layer *l, const ey_arch *a,
-                        ey_mapping *out, ey_err *err) {
+ey_rc ey_mapfile_lookup(const ey_mapfile *mf, const ey_layer *l, const ey_arch *a, ey_mapping *out,
+                        ey_err *err) {
   const ey_mapfile_entry *e = NULL;
   for (int i = 0; i < mf->n && !e; i++)
     if (!strcmp(mf->entries[i].layer, l->name)) e = &mf->entries[i];
@@ -136,11 +139,11 @@ ey_rc ey_mapfile_lookup(const ey_mapfile *mf, const ey_layer *l, const ey_arch *
   const struct {
     const char *key;
     int want, got;
-  } shape[] = {{"N", l->N, e->shape.N},           {"C", l->C, e->shape.C},
-               {"M", l->M, e->shape.M},           {"H", l->H, e->shape.H},
-               {"W", l->W, e->shape.W},           {"R", l->R, e->shape.R},
-               {"S", l->S, e->shape.S},           {"stride", l->stride, e->shape.stride},
-               {"pad", l->pad, e->shape.pad},     {"groups", l->groups, e->shape.groups}};
+  } shape[] = {{"N", l->N, e->shape.N},       {"C", l->C, e->shape.C},
+               {"M", l->M, e->shape.M},       {"H", l->H, e->shape.H},
+               {"W", l->W, e->shape.W},       {"R", l->R, e->shape.R},
+               {"S", l->S, e->shape.S},       {"stride", l->stride, e->shape.stride},
+               {"pad", l->pad, e->shape.pad}, {"groups", l->groups, e->shape.groups}};
   for (size_t i = 0; i < sizeof shape / sizeof shape[0]; i++)
     if (shape[i].want != shape[i].got)
       return ey_err_set(err, EY_MISMATCH,

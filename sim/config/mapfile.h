@@ -35,8 +35,8 @@ ey_rc ey_mapfile_load(const char *path, ey_mapfile *mf, ey_err *err);
 void ey_mapfile_free(ey_mapfile *mf);
 /* Finds the entry for `l`, checks that it was made for the same shape and that it
  * is legal on `a`. Returns EY_OK or EY_MISMATCH naming FILE:LINE and the key. */
-ey_rc ey_mapfile_lookup(const ey_mapfile *mf, const ey_layer *l, const ey_arch *a,
-                        ey_mapping *out, ey_err *err);
+ey_rc ey_mapfile_lookup(const ey_mapfile *mf, const ey_layer *l, const ey_arch *a, ey_mapping *out,
+                        ey_err *err);
 
 #ifdef __cplusplus
 }

@@ -13,16 +13,16 @@
 
 static const char *type_name(ey_ptype t) {
   switch (t) {
-  case EY_P_INT:
-    return "integer";
-  case EY_P_REAL:
-    return "number";
-  case EY_P_BOOL:
-    return "boolean";
-  case EY_P_STR:
-    return "string";
-  case EY_P_ENUM:
-    return "choice";
+    case EY_P_INT:
+      return "integer";
+    case EY_P_REAL:
+      return "number";
+    case EY_P_BOOL:
+      return "boolean";
+    case EY_P_STR:
+      return "string";
+    case EY_P_ENUM:
+      return "choice";
   }
   return "?";
 }
@@ -30,32 +30,32 @@ static const char *type_name(ey_ptype t) {
 /* Writes what param p expects, e.g. "an integer from 1 to 4096", into buf. */
 static void expected(const ey_param *p, char *buf, size_t cap) {
   switch (p->type) {
-  case EY_P_INT:
-    snprintf(buf, cap, "an integer from %.15g to %.15g", p->min, p->max);
-    break;
-  case EY_P_REAL:
-    snprintf(buf, cap, "a number from %.15g to %.15g", p->min, p->max);
-    break;
-  case EY_P_BOOL:
-    snprintf(buf, cap, "true or false");
-    break;
-  case EY_P_STR:
-    snprintf(buf, cap, "a string of 1 to %d characters", EY_NAME_MAX - 1);
-    break;
-  case EY_P_ENUM: {
-    /* "energy|cycles|edp" -> "one of energy, cycles, edp" */
-    size_t n = (size_t)snprintf(buf, cap, "one of ");
-    for (const char *c = p->choices; *c && n + 3 < cap; c++) {
-      if (*c == '|') {
-        buf[n++] = ',';
-        buf[n++] = ' ';
-      } else {
-        buf[n++] = *c;
+    case EY_P_INT:
+      snprintf(buf, cap, "an integer from %.15g to %.15g", p->min, p->max);
+      break;
+    case EY_P_REAL:
+      snprintf(buf, cap, "a number from %.15g to %.15g", p->min, p->max);
+      break;
+    case EY_P_BOOL:
+      snprintf(buf, cap, "true or false");
+      break;
+    case EY_P_STR:
+      snprintf(buf, cap, "a string of 1 to %d characters", EY_NAME_MAX - 1);
+      break;
+    case EY_P_ENUM: {
+      /* "energy|cycles|edp" -> "one of energy, cycles, edp" */
+      size_t n = (size_t)snprintf(buf, cap, "one of ");
+      for (const char *c = p->choices; *c && n + 3 < cap; c++) {
+        if (*c == '|') {
+          buf[n++] = ',';
+          buf[n++] = ' ';
+        } else {
+          buf[n++] = *c;
+        }
       }
+      buf[n < cap ? n : cap - 1] = '\0';
+      break;
     }
-    buf[n < cap ? n : cap - 1] = '\0';
-    break;
-  }
   }
 }
 
@@ -94,40 +94,40 @@ static int parse_value(const ey_param *p, const char *text, void *dst) {
   char *field = (char *)dst + p->off;
   char *end;
   switch (p->type) {
-  case EY_P_INT: {
-    errno = 0;
-    long long v = strtoll(text, &end, 10);
-    if (errno || end == text || *end || v < p->min || v > p->max) return -1;
-    *(int *)field = (int)v;
-    return 0;
-  }
-  case EY_P_REAL: {
-    errno = 0;
-    double v = strtod(text, &end);
-    if (errno || end == text || *end || !(v >= p->min && v <= p->max)) return -1;
-    *(double *)field = v;
-    return 0;
-  }
-  case EY_P_BOOL:
-    if (!strcmp(text, "true") || !strcmp(text, "yes") || !strcmp(text, "on")) {
-      *(int *)field = 1;
+    case EY_P_INT: {
+      errno = 0;
+      long long v = strtoll(text, &end, 10);
+      if (errno || end == text || *end || v < p->min || v > p->max) return -1;
+      *(int *)field = (int)v;
       return 0;
     }
-    if (!strcmp(text, "false") || !strcmp(text, "no") || !strcmp(text, "off")) {
-      *(int *)field = 0;
+    case EY_P_REAL: {
+      errno = 0;
+      double v = strtod(text, &end);
+      if (errno || end == text || *end || !(v >= p->min && v <= p->max)) return -1;
+      *(double *)field = v;
       return 0;
     }
-    return -1;
-  case EY_P_STR:
-    if (!*text || strlen(text) >= EY_NAME_MAX) return -1;
-    memcpy(field, text, strlen(text) + 1);
-    return 0;
-  case EY_P_ENUM: {
-    int idx = choice_index(p->choices, text);
-    if (idx < 0) return -1;
-    *(int *)field = idx;
-    return 0;
-  }
+    case EY_P_BOOL:
+      if (!strcmp(text, "true") || !strcmp(text, "yes") || !strcmp(text, "on")) {
+        *(int *)field = 1;
+        return 0;
+      }
+      if (!strcmp(text, "false") || !strcmp(text, "no") || !strcmp(text, "off")) {
+        *(int *)field = 0;
+        return 0;
+      }
+      return -1;
+    case EY_P_STR:
+      if (!*text || strlen(text) >= EY_NAME_MAX) return -1;
+      memcpy(field, text, strlen(text) + 1);
+      return 0;
+    case EY_P_ENUM: {
+      int idx = choice_index(p->choices, text);
+      if (idx < 0) return -1;
+      *(int *)field = idx;
+      return 0;
+    }
   }
   return -1;
 }
@@ -201,8 +201,8 @@ static ey_rc value_error(const ey_param *p, ey_ydoc *d, const yaml_node_t *val, 
   if (p->type == EY_P_STR && *text)
     return ey_err_set(err, EY_CONFIG, "%s:%d: %s%s: must be %s (got %zu characters)", d->path,
                       ey_ynode_line(val), prefix, p->key, exp, strlen(text));
-  return ey_err_set(err, EY_CONFIG, "%s:%d: %s%s: must be %s (got %s)", d->path,
-                    ey_ynode_line(val), prefix, p->key, exp, *text ? text : "an empty value");
+  return ey_err_set(err, EY_CONFIG, "%s:%d: %s%s: must be %s (got %s)", d->path, ey_ynode_line(val),
+                    prefix, p->key, exp, *text ? text : "an empty value");
 }
 
 static int in_list(const char *const *list, const char *s) {
@@ -220,8 +220,7 @@ static ey_rc apply_map(const ey_schema *s, ey_ydoc *d, yaml_node_t *map, const c
     const char *k = ey_ynode_scalar(kn);
     if (!k)
       return ey_err_set(err, EY_CONFIG, "%s:%d: %s%s: keys must be plain words (got %s)", d->path,
-                        ey_ynode_line(kn), prefix, *path ? path : "(top level)",
-                        ey_ynode_kind(kn));
+                        ey_ynode_line(kn), prefix, *path ? path : "(top level)", ey_ynode_kind(kn));
     char full[PATH_MAX_LEN];
     if (snprintf(full, sizeof full, "%s%s%s", path, *path ? "." : "", k) >= (int)sizeof full)
       return ey_err_set(err, EY_CONFIG, "%s:%d: %s%.40s...: unknown key (got a key too long)",
@@ -229,9 +228,9 @@ static ey_rc apply_map(const ey_schema *s, ey_ydoc *d, yaml_node_t *map, const c
     for (yaml_node_pair_t *q = map->data.mapping.pairs.start; q < pr; q++) {
       const char *qk = ey_ynode_scalar(ey_ydoc_node(d, q->key));
       if (qk && !strcmp(qk, k))
-        return ey_err_set(err, EY_CONFIG, "%s:%d: %s%s: each key once (got it again; first on line %d)",
-                          d->path, ey_ynode_line(kn), prefix, full,
-                          ey_ynode_line(ey_ydoc_node(d, q->key)));
+        return ey_err_set(err, EY_CONFIG,
+                          "%s:%d: %s%s: each key once (got it again; first on line %d)", d->path,
+                          ey_ynode_line(kn), prefix, full, ey_ynode_line(ey_ydoc_node(d, q->key)));
     }
     if (!*path && in_list(skip, k)) continue;
     int i = ey_schema_find(s, full);
@@ -276,7 +275,8 @@ static int missing_line(ey_ydoc *d, yaml_node_t *map, const char *key) {
   while ((dot = strchr(key, '.')) != NULL && map && map->type == YAML_MAPPING_NODE) {
     size_t len = (size_t)(dot - key);
     yaml_node_t *next = NULL;
-    for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top; p++) {
+    for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top;
+         p++) {
       yaml_node_t *kn = ey_ydoc_node(d, p->key);
       const char *k = ey_ynode_scalar(kn);
       if (k && strlen(k) == len && !strncmp(k, key, len)) {
@@ -350,21 +350,21 @@ void ey_schema_format(const ey_schema *s, int i, const void *src, char *buf, siz
   const ey_param *p = &s->params[i];
   const char *field = (const char *)src + p->off;
   switch (p->type) {
-  case EY_P_INT:
-    snprintf(buf, cap, "%d", *(const int *)field);
-    break;
-  case EY_P_REAL:
-    snprintf(buf, cap, "%.10g", *(const double *)field);
-    break;
-  case EY_P_BOOL:
-    snprintf(buf, cap, "%s", *(const int *)field ? "true" : "false");
-    break;
-  case EY_P_STR:
-    snprintf(buf, cap, "%s", field);
-    break;
-  case EY_P_ENUM:
-    choice_name(p->choices, *(const int *)field, buf, cap);
-    break;
+    case EY_P_INT:
+      snprintf(buf, cap, "%d", *(const int *)field);
+      break;
+    case EY_P_REAL:
+      snprintf(buf, cap, "%.10g", *(const double *)field);
+      break;
+    case EY_P_BOOL:
+      snprintf(buf, cap, "%s", *(const int *)field ? "true" : "false");
+      break;
+    case EY_P_STR:
+      snprintf(buf, cap, "%s", field);
+      break;
+    case EY_P_ENUM:
+      choice_name(p->choices, *(const int *)field, buf, cap);
+      break;
   }
 }
 

@@ -41,7 +41,7 @@ typedef struct ey_param {
 } ey_param;
 
 typedef struct ey_schema {
-  const char *what;      /* "architecture", "layer", ... for documentation */
+  const char *what; /* "architecture", "layer", ... for documentation */
   const ey_param *params;
   int n;
 } ey_schema;

@@ -12,8 +12,8 @@ static ey_rc load_with(ey_ydoc *d, yaml_parser_t *parser, ey_err *err) {
     int line = (int)parser->problem_mark.line + 1;
     const char *problem = parser->problem ? parser->problem : "unreadable input";
     if (parser->context)
-      return ey_err_set(err, EY_SYNTAX, "%s:%d: syntax: %s %s (got invalid YAML)", d->path,
-                        line, problem, parser->context);
+      return ey_err_set(err, EY_SYNTAX, "%s:%d: syntax: %s %s (got invalid YAML)", d->path, line,
+                        problem, parser->context);
     return ey_err_set(err, EY_SYNTAX, "%s:%d: syntax: %s (got invalid YAML)", d->path, line,
                       problem);
   }
@@ -70,21 +70,25 @@ yaml_node_t *ey_ydoc_root(ey_ydoc *d) {
   return d->loaded ? yaml_document_get_root_node(&d->doc) : NULL;
 }
 
-yaml_node_t *ey_ydoc_node(ey_ydoc *d, int id) { return yaml_document_get_node(&d->doc, id); }
+yaml_node_t *ey_ydoc_node(ey_ydoc *d, int id) {
+  return yaml_document_get_node(&d->doc, id);
+}
 
-int ey_ynode_line(const yaml_node_t *n) { return n ? (int)n->start_mark.line + 1 : 1; }
+int ey_ynode_line(const yaml_node_t *n) {
+  return n ? (int)n->start_mark.line + 1 : 1;
+}
 
 const char *ey_ynode_kind(const yaml_node_t *n) {
   if (!n) return "nothing";
   switch (n->type) {
-  case YAML_SCALAR_NODE:
-    return "a scalar";
-  case YAML_SEQUENCE_NODE:
-    return "a list";
-  case YAML_MAPPING_NODE:
-    return "a mapping";
-  default:
-    return "nothing";
+    case YAML_SCALAR_NODE:
+      return "a scalar";
+    case YAML_SEQUENCE_NODE:
+      return "a list";
+    case YAML_MAPPING_NODE:
+      return "a mapping";
+    default:
+      return "nothing";
   }
 }
 

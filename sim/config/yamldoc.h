@@ -31,8 +31,8 @@ typedef ey_rc (*ey_ydoc_fn)(ey_ydoc *d, void *obj, ey_err *err);
 ey_rc ey_ydoc_with(const char *path, const char *text, ey_ydoc_fn fn, void *obj, ey_err *err);
 
 yaml_node_t *ey_ydoc_root(ey_ydoc *d);
-yaml_node_t *ey_ydoc_node(ey_ydoc *d, int id); /* id from a pair or item */
-int ey_ynode_line(const yaml_node_t *n);       /* 1-based */
+yaml_node_t *ey_ydoc_node(ey_ydoc *d, int id);   /* id from a pair or item */
+int ey_ynode_line(const yaml_node_t *n);         /* 1-based */
 const char *ey_ynode_kind(const yaml_node_t *n); /* "a mapping", "a list", ... */
 /* The scalar text of a node, or NULL when the node is not a scalar. */
 const char *ey_ynode_scalar(const yaml_node_t *n);

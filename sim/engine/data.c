@@ -18,9 +18,11 @@ static uint64_t hash_name(const char *s) {
   return h;
 }
 
-ey_rc ey_tensors_make(ey_tensors *t, const ey_layer *l, int word_bits, uint64_t seed, double zeros) {
+ey_rc ey_tensors_make(ey_tensors *t, const ey_layer *l, int word_bits, uint64_t seed,
+                      double zeros) {
   memset(t, 0, sizeof *t);
-  size_t ni = (size_t)l->N * l->C * l->H * l->W, nw = (size_t)l->M * (l->C / l->groups) * l->R * l->S;
+  size_t ni = (size_t)l->N * l->C * l->H * l->W,
+         nw = (size_t)l->M * (l->C / l->groups) * l->R * l->S;
   t->ifmap = malloc(sizeof *t->ifmap * ni);
   t->weights = malloc(sizeof *t->weights * nw);
   if (!t->ifmap || !t->weights) {
@@ -38,7 +40,8 @@ ey_rc ey_tensors_make(ey_tensors *t, const ey_layer *l, int word_bits, uint64_t 
   /* Weights from a stream of their own: they depend on the seed and the layer,
    * not on the activations (so a replayed trace meets the same weights). */
   uint64_t sw = (seed ^ hash_name(l->name)) * 0x9E3779B97F4A7C15ull + 0x5EED;
-  for (size_t i = 0; i < nw; i++) t->weights[i] = (int16_t)((int)(next(&sw) % (uint64_t)(2 * mag + 1)) - mag);
+  for (size_t i = 0; i < nw; i++)
+    t->weights[i] = (int16_t)((int)(next(&sw) % (uint64_t)(2 * mag + 1)) - mag);
   t->shift = ey_requant_shift(l, word_bits);
   return EY_OK;
 }
@@ -85,7 +88,8 @@ void ey_golden_conv(const ey_layer *l, const ey_tensors *t, int word_bits, uint3
               for (int s = 0; s < l->S; s++) {
                 int x = f * l->stride + s - l->pad;
                 if (x < 0 || x >= l->W) continue;
-                int32_t a = t->ifmap[(((size_t)n * l->C + (size_t)g * Cg + c) * l->H + y) * l->W + x];
+                int32_t a =
+                    t->ifmap[(((size_t)n * l->C + (size_t)g * Cg + c) * l->H + y) * l->W + x];
                 int32_t w = t->weights[(((size_t)m * Cg + c) * l->R + r) * l->S + s];
                 acc += (uint32_t)(a * w);
               }

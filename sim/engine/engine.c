@@ -24,7 +24,6 @@
 #include "sim/engine/engine.h"
 
 #include <assert.h>
-
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,32 +35,30 @@
 #include "sim/engine/data.h"
 #include "traces/rlc.h"
 
-const char *const ey_class_names[EY_NCLASSES] = {"mac",         "wait_ifmap", "wait_filter",
-                                                 "wait_psum",   "blocked_out", "load",
-                                                 "idle"};
+const char *const ey_class_names[EY_NCLASSES] = {
+    "mac", "wait_ifmap", "wait_filter", "wait_psum", "blocked_out", "load", "idle"};
 
 typedef struct ey_engine eng;
 
-
 typedef struct tile { /* one ifmap tile: the channels of a block, rows of a GLB tile */
   int g, i0, na, f0, ma, o0, ta, c0, ca;
-  uint64_t req;   /* its DRAM read's id; 0 until submitted */
+  uint64_t req; /* its DRAM read's id; 0 until submitted */
   int buf;
-  int nrows;      /* real ifmap rows it holds (set when submitted) */
+  int nrows; /* real ifmap rows it holds (set when submitted) */
 } tile;
 
 typedef struct pass { /* the running pass: what pass_cycles() keeps between steps */
   const tile *t;
-  int fp, os;          /* its filter block and first output row */
-  int nr;              /* the strip's padded ifmap rows (E->srows) */
-  int nbot, ntop;      /* chains' first PEs fed by the psum GIN; last PEs */
+  int fp, os;                /* its filter block and first output row */
+  int nr;                    /* the strip's padded ifmap rows (E->srows) */
+  int nbot, ntop;            /* chains' first PEs fed by the psum GIN; last PEs */
   int s_im, s_xi, s_c, s_yi; /* the ifmap stream's position: image, needed column,
                                 channel, row */
   uint64_t sent, stream_len; /* ifmap packets sent, and in all */
-  int gon_rr, gin_rr;  /* the arbiters' round-robin pointers */
-  int ndone;           /* active PEs done with their share */
-  ey_cycle start;      /* the cycle it began */
-  uint64_t cl[EY_NCLASSES]; /* PE-cycles by class so far */
+  int gon_rr, gin_rr;        /* the arbiters' round-robin pointers */
+  int ndone;                 /* active PEs done with their share */
+  ey_cycle start;            /* the cycle it began */
+  uint64_t cl[EY_NCLASSES];  /* PE-cycles by class so far */
 } pass;
 
 struct ey_engine {
@@ -69,22 +66,22 @@ struct ey_engine {
   const ey_layer *l;
   const ey_mapping *m;
   const ey_engine_opts *o;
-  ey_meas ms;          /* what has been measured so far */
+  ey_meas ms;                 /* what has been measured so far */
   int rows, cols, npe, batch; /* batch: fast stepping */
-  ey_geom g;           /* the layer, per group */
-  int Hp;              /* padded input height */
-  int k, ecol, Hg;     /* placement: segments per set, set width, groups across */
-  int *xcol;           /* needed column index -> padded x */
+  ey_geom g;                  /* the layer, per group */
+  int Hp;                     /* padded input height */
+  int k, ecol, Hg;            /* placement: segments per set, set width, groups across */
+  int *xcol;                  /* needed column index -> padded x */
   ey_pe *pe;
   ey_noc inoc, fnoc;
   ey_glb glb;
   ey_dram dram;
   ey_tensors T;
-  uint32_t *row_bits;  /* dram.rlc: RLC bits of each ifmap row [N][C][H] */
+  uint32_t *row_bits;      /* dram.rlc: RLC bits of each ifmap row [N][C][H] */
   const int16_t *ifmap_in; /* replayed activations, or NULL */
-  uint32_t *raw;       /* [N][M][E][F] final psums */
-  int16_t *out;        /* [N][M][E][F] outputs */
-  int *rowmap[2];      /* per ifmap buffer: padded row -> local row, or -1 */
+  uint32_t *raw;           /* [N][M][E][F] final psums */
+  int16_t *out;            /* [N][M][E][F] outputs */
+  int *rowmap[2];          /* per ifmap buffer: padded row -> local row, or -1 */
   ey_cycle now;
   ey_cycle writes_done;
   uint64_t psum_in, psum_local, psum_out;
@@ -92,42 +89,42 @@ struct ey_engine {
   int *act, nact;
   int *up;
   unsigned char *granted, *cls;
-  int *room;           /* ifmap slots free, per PE, from the start of the cycle */
-  uint64_t *gin_seq;   /* psums the psum GIN brought to a chain's first PE */
-  uint64_t *gon_seq;   /* psums a chain's last PE sent on the GON (a one-PE chain
-                          has both) */
+  int *room;         /* ifmap slots free, per PE, from the start of the cycle */
+  uint64_t *gin_seq; /* psums the psum GIN brought to a chain's first PE */
+  uint64_t *gon_seq; /* psums a chain's last PE sent on the GON (a one-PE chain
+                        has both) */
   int *chain_pos;
-  int *grp, *lcol;     /* the PE's group and logical column in this pass */
-  int *bots, *tops;    /* the chains' first PEs (fed by the psum GIN) and last */
-  int *dirty;          /* PEs with a delivery or FIFO change to commit */
+  int *grp, *lcol;  /* the PE's group and logical column in this pass */
+  int *bots, *tops; /* the chains' first PEs (fed by the psum GIN) and last */
+  int *dirty;       /* PEs with a delivery or FIFO change to commit */
   unsigned char *is_dirty, *is_done;
   /* Fast stepping visits only the PEs that can change. A PE whose next cycles
    * repeat its last one sleeps: it is not visited, and each cycle it sleeps is
    * counted in its class when it wakes. A PE mid-column sleeps until the
    * column's last cycle (a timed wake, on the wheel); a PE that waits for an
    * ifmap word, a psum from below or room above is woken by that event. */
-  int *awake, nawake;  /* the active PEs to visit this cycle */
-  unsigned char *asleep;    /* per PE: 1 while asleep */
-  unsigned char *on_event;  /* ... woken by a delivery, a push or a pop above */
-  unsigned char *sleep_cls; /* ... the class of every cycle it sleeps */
-  ey_cycle *sleep_from;     /* ... the first cycle it was not visited */
-  ey_cycle *sleep_until;    /* ... its timed wake (a running column), or 0 */
-  int *wheel;          /* timed sleepers by wake cycle mod wheel_size: list heads */
+  int *awake, nawake;           /* the active PEs to visit this cycle */
+  unsigned char *asleep;        /* per PE: 1 while asleep */
+  unsigned char *on_event;      /* ... woken by a delivery, a push or a pop above */
+  unsigned char *sleep_cls;     /* ... the class of every cycle it sleeps */
+  ey_cycle *sleep_from;         /* ... the first cycle it was not visited */
+  ey_cycle *sleep_until;        /* ... its timed wake (a running column), or 0 */
+  int *wheel;                   /* timed sleepers by wake cycle mod wheel_size: list heads */
   int *wheel_next, *wheel_prev; /* ... and links, per PE */
-  int wheel_size, nsleep; /* a power of two above the longest column; timed sleepers */
-  int *down;           /* per PE: the PE below in its chain, or -1 */
+  int wheel_size, nsleep;       /* a power of two above the longest column; timed sleepers */
+  int *down;                    /* per PE: the PE below in its chain, or -1 */
   /* Waveform sampling (exact stepping only). */
   uint64_t *gated_seen; /* per PE: gated MACs already reported (access detail) */
   int sampling;
   ey_sample smp;
-  unsigned char *s_cls, *s_mask;   /* per PE: class; busy in a wait or load */
+  unsigned char *s_cls, *s_mask; /* per PE: class; busy in a wait or load */
   uint16_t *s_ifw, *s_psw;
-  uint8_t *s_br, *s_bw;            /* per bank this cycle */
-  ey_cycle *fl_done;               /* DRAM transfers in flight: completion */
+  uint8_t *s_br, *s_bw; /* per bank this cycle */
+  ey_cycle *fl_done;    /* DRAM transfers in flight: completion */
   uint64_t *fl_bytes, fl_n, fl_cap;
-  int *targets;        /* scratch for ey_noc_match */
-  int *tg, *tg_off;    /* ifmap targets per (set, row), packed: each active PE is in one */
-  int *srows;          /* the strip's padded ifmap rows */
+  int *targets;     /* scratch for ey_noc_match */
+  int *tg, *tg_off; /* ifmap targets per (set, row), packed: each active PE is in one */
+  int *srows;       /* the strip's padded ifmap rows */
   /* The schedule's position (advance()). */
   int state;           /* ST_* */
   tile *tiles;         /* every tile load of the layer, in loop-nest order */
@@ -140,10 +137,10 @@ struct ey_engine {
   int filter_prefetch; /* the staging region holds two blocks */
   int in_pass;         /* ps holds a pass begun and not finished */
   pass ps;
-  int blocked;         /* the last step stopped for a memory completion */
-  ey_rc rc;            /* a failure ends the layer: every later step returns it */
-  ey_err err;          /* ... with this message */
-  int finished;        /* the layer's results are final (stats collected, checked) */
+  int blocked;  /* the last step stopped for a memory completion */
+  ey_rc rc;     /* a failure ends the layer: every later step returns it */
+  ey_err err;   /* ... with this message */
+  int finished; /* the layer's results are final (stats collected, checked) */
 };
 
 /* The physical PE of group ti, set ri, filter row i, logical column j. */
@@ -207,7 +204,8 @@ static void observe(const eng *E, int unit, int op, int type, uint64_t addr, uin
 }
 
 /* The same for spad and NoC accesses, when the observer asked for them. */
-static void observe_detail(const eng *E, int unit, int op, int type, uint64_t addr, uint64_t words, int pe) {
+static void observe_detail(const eng *E, int unit, int op, int type, uint64_t addr, uint64_t words,
+                           int pe) {
   if (E->o->access && E->o->access_detail)
     E->o->access(E->o->access_ctx, E->l, E->now, unit, op, type, addr, words, pe);
 }
@@ -262,7 +260,8 @@ static int tile_rows(const eng *E, const tile *t, int *map) {
   int rows = 0;
   for (int y = 0; y < E->Hp; y++) {
     int used = 0;
-    for (int o = t->o0; o < t->o0 + t->ta && !used; o++) used = y >= o * E->g.U && y < o * E->g.U + E->g.R;
+    for (int o = t->o0; o < t->o0 + t->ta && !used; o++)
+      used = y >= o * E->g.U && y < o * E->g.U + E->g.R;
     used = used && y >= E->g.P && y < E->g.P + E->g.H;
     if (map) map[y] = used ? rows : -1;
     rows += used;
@@ -281,8 +280,13 @@ static int tile_submit(eng *E, tile *t, int buf) {
     for (int c = 0; c < t->ca; c++)
       for (int y = 0; y < E->Hp; y++) {
         if (map[y] < 0) continue;
-        const int16_t *src = E->T.ifmap + (((size_t)(t->i0 + im) * E->l->C + (size_t)t->g * E->g.Cg + t->c0 + c) * E->g.H + (size_t)(y - E->g.P)) * E->g.W;
-        memcpy(dst + (((size_t)im * t->ca + c) * nrows + map[y]) * E->g.W, src, sizeof *src * (size_t)E->g.W);
+        const int16_t *src =
+            E->T.ifmap +
+            (((size_t)(t->i0 + im) * E->l->C + (size_t)t->g * E->g.Cg + t->c0 + c) * E->g.H +
+             (size_t)(y - E->g.P)) *
+                E->g.W;
+        memcpy(dst + (((size_t)im * t->ca + c) * nrows + map[y]) * E->g.W, src,
+               sizeof *src * (size_t)E->g.W);
       }
   ey_glb_bulk(&E->glb, buf, 0, (uint64_t)words, EY_IFMAP, 1);
   observe(E, EY_ACC_GLB, 1, EY_IFMAP, E->glb.base[buf], (uint64_t)words);
@@ -293,13 +297,18 @@ static int tile_submit(eng *E, tile *t, int buf) {
       for (int c = 0; c < t->ca; c++)
         for (int y = 0; y < E->Hp; y++)
           if (map[y] >= 0)
-            bits += E->row_bits[((size_t)(t->i0 + im) * E->l->C + (size_t)t->g * E->g.Cg + t->c0 + c) * E->g.H + (size_t)(y - E->g.P)];
+            bits +=
+                E->row_bits[((size_t)(t->i0 + im) * E->l->C + (size_t)t->g * E->g.Cg + t->c0 + c) *
+                                E->g.H +
+                            (size_t)(y - E->g.P)];
   }
   int y0 = 0;
   while (y0 < E->Hp && map[y0] < 0) y0++;
-  const uint64_t addr =
-      (((uint64_t)t->i0 * (uint64_t)E->l->C + (uint64_t)t->g * (uint64_t)E->g.Cg + (uint64_t)t->c0) * (uint64_t)E->g.H +
-       (uint64_t)(y0 < E->Hp ? y0 - E->g.P : 0)) * (uint64_t)E->g.W;
+  const uint64_t addr = (((uint64_t)t->i0 * (uint64_t)E->l->C + (uint64_t)t->g * (uint64_t)E->g.Cg +
+                          (uint64_t)t->c0) *
+                             (uint64_t)E->g.H +
+                         (uint64_t)(y0 < E->Hp ? y0 - E->g.P : 0)) *
+                        (uint64_t)E->g.W;
   t->req = ey_dram_request(&E->dram, E->now, addr, (uint64_t)words, bits, EY_IFMAP, 0);
   if (!t->req) return -1;
   in_flight(E, ey_dram_done_at(&E->dram, t->req), bits);
@@ -340,7 +349,8 @@ static uint64_t load_filters(eng *E, const tile *t, int fp, int pa) {
           int x = place(E, ti, ri, i, j), row = x / E->cols;
           /* Filter-network IDs: the row tag names (vertical slot, set, filter row),
            * the column tag the horizontal slot of the group. */
-          ey_noc_set_row_id(&E->fnoc, row, (uint16_t)((ti / E->Hg) * m->r * E->g.R + ri * E->g.R + i));
+          ey_noc_set_row_id(&E->fnoc, row,
+                            (uint16_t)((ti / E->Hg) * m->r * E->g.R + ri * E->g.R + i));
           ey_noc_set_col_id(&E->fnoc, row, x % E->cols, (uint16_t)(ti % E->Hg));
         }
   uint64_t words = 0;
@@ -358,14 +368,17 @@ static uint64_t load_filters(eng *E, const tile *t, int fp, int pa) {
               ey_word w = E->T.weights[(((size_t)filt * E->g.Cg + ch) * E->g.R + i) * E->g.S + s];
               for (int k = 0; k < n; k++) {
                 ey_pe_load_filter(&E->pe[E->targets[k]], (c * E->g.S + s) * pf + pp, w);
-                observe_detail(E, EY_ACC_SPAD, EY_OP_WRITE, EY_FILTER, (uint64_t)((c * E->g.S + s) * pf + pp), 1,
-                               E->targets[k]);
+                observe_detail(E, EY_ACC_SPAD, EY_OP_WRITE, EY_FILTER,
+                               (uint64_t)((c * E->g.S + s) * pf + pp), 1, E->targets[k]);
               }
               ey_noc_deliver(&E->fnoc, n);
-              observe_detail(E, EY_ACC_NOC, n > 1 ? EY_OP_MULTICAST : EY_OP_UNICAST, EY_FILTER,
-                             (((uint64_t)filt * (uint64_t)E->g.Cg + (uint64_t)ch) * (uint64_t)E->g.R + (uint64_t)i) *
-                                     (uint64_t)E->g.S + (uint64_t)s,
-                             (uint64_t)n, -1);
+              observe_detail(
+                  E, EY_ACC_NOC, n > 1 ? EY_OP_MULTICAST : EY_OP_UNICAST, EY_FILTER,
+                  (((uint64_t)filt * (uint64_t)E->g.Cg + (uint64_t)ch) * (uint64_t)E->g.R +
+                   (uint64_t)i) *
+                          (uint64_t)E->g.S +
+                      (uint64_t)s,
+                  (uint64_t)n, -1);
               words++;
             }
       }
@@ -382,7 +395,8 @@ static uint64_t load_filters(eng *E, const tile *t, int fp, int pa) {
  * group work on neighbouring output rows in the same cycle, so their psums sit in
  * neighbouring words, which interleave over the GLB's banks. */
 static size_t psum_index(const eng *E, const tile *t, int im, int mf, int ol, int f) {
-  return (((size_t)im * (size_t)t->ma + (size_t)mf) * (size_t)E->g.F + (size_t)f) * (size_t)t->ta + (size_t)ol;
+  return (((size_t)im * (size_t)t->ma + (size_t)mf) * (size_t)E->g.F + (size_t)f) * (size_t)t->ta +
+         (size_t)ol;
 }
 
 /* The psum a chain's first PE (GIN) or last PE (GON) moves as its k-th: image,
@@ -422,8 +436,10 @@ static void pe_wake(eng *E, int x, ey_cycle at) {
   if (E->sleep_until[x]) {
     ey_pe_skip(&E->pe[x], (int)slept);
     int nx = E->wheel_next[x], pv = E->wheel_prev[x];
-    if (pv >= 0) E->wheel_next[pv] = nx;
-    else E->wheel[E->sleep_until[x] & (ey_cycle)(E->wheel_size - 1)] = nx;
+    if (pv >= 0)
+      E->wheel_next[pv] = nx;
+    else
+      E->wheel[E->sleep_until[x] & (ey_cycle)(E->wheel_size - 1)] = nx;
     if (nx >= 0) E->wheel_prev[nx] = pv;
     E->sleep_until[x] = 0;
     E->nsleep--;
@@ -452,8 +468,15 @@ static void pass_begin(eng *E, const tile *t, int fp, int pa, int os, int ea) {
       for (int i = 0; i < E->g.R; i++)
         for (int j = 0; j < ea; j++) {
           int x = place(E, ti, ri, i, j), pos = ri * E->g.R + i;
-          ey_pe_prog pg = {t->na, E->g.F, EY_MIN(m->q, t->ca - ri * m->q), EY_MIN(m->p, pa - ti * m->p),
-                           E->g.S, E->g.astep, E->g.wneed, a->zero_gating, 2 + a->mul_stages,
+          ey_pe_prog pg = {t->na,
+                           E->g.F,
+                           EY_MIN(m->q, t->ca - ri * m->q),
+                           EY_MIN(m->p, pa - ti * m->p),
+                           E->g.S,
+                           E->g.astep,
+                           E->g.wneed,
+                           a->zero_gating,
+                           2 + a->mul_stages,
                            pos > 0 || !first_cb};
           ey_pe_program(&E->pe[x], &pg);
           E->act[E->nact++] = x;
@@ -523,12 +546,12 @@ static int pass_cycles(eng *E, ey_cycle limit, ey_err *err) {
   const uint64_t per_chain = (uint64_t)t->na * E->g.F; /* columns; × pf psums */
   uint64_t *cl = P->cl;
   int ndirty = 0;
-#define DIRTY(x)                 \
-  do {                           \
-    if (!E->is_dirty[x]) {       \
-      E->is_dirty[x] = 1;        \
-      E->dirty[ndirty++] = (x);  \
-    }                            \
+#define DIRTY(x)                \
+  do {                          \
+    if (!E->is_dirty[x]) {      \
+      E->is_dirty[x] = 1;       \
+      E->dirty[ndirty++] = (x); \
+    }                           \
   } while (0)
 
   while (E->now < limit) {
@@ -552,7 +575,8 @@ static int pass_cycles(eng *E, ey_cycle limit, ey_err *err) {
       int y = srows[P->s_yi], x = E->xcol[P->s_xi];
       ey_word v = 0;
       if (y >= E->g.P && y < E->g.P + E->g.H && x >= E->g.P && x < E->g.P + E->g.W) {
-        size_t at = (((size_t)P->s_im * t->ca + P->s_c) * nrows_tile + rowmap[y]) * E->g.W + (x - E->g.P);
+        size_t at =
+            (((size_t)P->s_im * t->ca + P->s_c) * nrows_tile + rowmap[y]) * E->g.W + (x - E->g.P);
         if (!ey_glb_try(&E->glb, t->buf, at, EY_IFMAP, 0)) {
           bus_blocked = 1; /* its bank is busy this cycle */
           break;
@@ -565,7 +589,8 @@ static int pass_cycles(eng *E, ey_cycle limit, ey_err *err) {
       E->smp.ifmap_sent++;
       E->smp.ifmap_cast = n;
       for (int q = 0; q < n; q++) {
-        observe_detail(E, EY_ACC_SPAD, EY_OP_WRITE, EY_IFMAP, ey_pe_ifmap_slot(&E->pe[tg[q]]), 1, tg[q]);
+        observe_detail(E, EY_ACC_SPAD, EY_OP_WRITE, EY_IFMAP, ey_pe_ifmap_slot(&E->pe[tg[q]]), 1,
+                       tg[q]);
         ey_pe_put_ifmap(&E->pe[tg[q]], v);
         DIRTY(tg[q]);
       }
@@ -594,8 +619,10 @@ static int pass_cycles(eng *E, ey_cycle limit, ey_err *err) {
       if (E->gin_seq[x] >= per_chain * (uint64_t)pf || !ey_pe_psum_room(&E->pe[x])) continue;
       size_t at = chain_psum(E, t, fp, E->grp[x], pf, os + E->lcol[x], E->gin_seq[x]);
       if (!ey_glb_try(&E->glb, EY_GLB_R_PSUM, at, EY_PSUM, 0)) continue; /* bank busy */
-      observe(E, EY_ACC_GLB, 0, EY_PSUM, E->glb.base[EY_GLB_R_PSUM] + at * (uint64_t)E->glb.psum_words_each, 1);
-      bank_note(E, E->glb.base[EY_GLB_R_PSUM] + at * (uint64_t)E->glb.psum_words_each, E->glb.psum_words_each, 0);
+      observe(E, EY_ACC_GLB, 0, EY_PSUM,
+              E->glb.base[EY_GLB_R_PSUM] + at * (uint64_t)E->glb.psum_words_each, 1);
+      bank_note(E, E->glb.base[EY_GLB_R_PSUM] + at * (uint64_t)E->glb.psum_words_each,
+                E->glb.psum_words_each, 0);
       E->smp.psum_in++;
       E->gin_seq[x]++;
       ey_pe_psum_push(&E->pe[x], E->glb.psum[at]);
@@ -610,15 +637,19 @@ static int pass_cycles(eng *E, ey_cycle limit, ey_err *err) {
     for (int k = 0, granted = 0; k < ntop; k++) {
       int x = E->tops[(P->gon_rr + k) % ntop];
       E->granted[x] = 0;
-      if (granted >= a->noc_gon_wpc || !ey_pe_pend_ready(&E->pe[x], E->now) || !ey_pe_psum_in_ready(&E->pe[x]))
+      if (granted >= a->noc_gon_wpc || !ey_pe_pend_ready(&E->pe[x], E->now) ||
+          !ey_pe_psum_in_ready(&E->pe[x]))
         continue;
       size_t at = chain_psum(E, t, fp, E->grp[x], E->pe[x].prog.p, os + E->lcol[x], E->gon_seq[x]);
-      E->granted[x] = (unsigned char)ey_glb_try(&E->glb, EY_GLB_R_PSUM, at, EY_PSUM, 1); /* the write's bank port */
+      E->granted[x] = (unsigned char)ey_glb_try(&E->glb, EY_GLB_R_PSUM, at, EY_PSUM,
+                                                1); /* the write's bank port */
       /* A granted PE forwards this cycle; its write is reported here, in the
        * arbiter's order, so that traces do not depend on the order of visits. */
       if (E->granted[x]) {
-        observe(E, EY_ACC_GLB, 1, EY_PSUM, E->glb.base[EY_GLB_R_PSUM] + at * (uint64_t)E->glb.psum_words_each, 1);
-        bank_note(E, E->glb.base[EY_GLB_R_PSUM] + at * (uint64_t)E->glb.psum_words_each, E->glb.psum_words_each, 1);
+        observe(E, EY_ACC_GLB, 1, EY_PSUM,
+                E->glb.base[EY_GLB_R_PSUM] + at * (uint64_t)E->glb.psum_words_each, 1);
+        bank_note(E, E->glb.base[EY_GLB_R_PSUM] + at * (uint64_t)E->glb.psum_words_each,
+                  E->glb.psum_words_each, 1);
         E->smp.psum_out++;
       }
       granted += E->granted[x];
@@ -649,11 +680,13 @@ static int pass_cycles(eng *E, ey_cycle limit, ey_err *err) {
       }
       int up = E->up[x];
       uint32_t v = 0;
-      const int r = ey_pe_tick(pe, E->now, E->batch, up >= 0 ? ey_pe_psum_room(&E->pe[up]) : E->granted[x], &v);
+      const int r = ey_pe_tick(pe, E->now, E->batch,
+                               up >= 0 ? ey_pe_psum_room(&E->pe[up]) : E->granted[x], &v);
       const int cls = r & EY_PE_CLASS;
       const int did = r & (EY_PE_FWD | EY_PE_STARTED | EY_PE_ENDED); /* more than a countdown */
       if (r & EY_PE_FWD) {
-        observe_detail(E, EY_ACC_SPAD, EY_OP_READ, EY_PSUM, (uint64_t)pe->pend_head, 1, x); /* the drain */
+        observe_detail(E, EY_ACC_SPAD, EY_OP_READ, EY_PSUM, (uint64_t)pe->pend_head, 1,
+                       x); /* the drain */
         observe_detail(E, EY_ACC_NOC, EY_OP_UNICAST, EY_PSUM, (uint64_t)(up >= 0 ? up : x), 1, -1);
         if (r & EY_PE_POPPED) DIRTY(x);
         if (up >= 0) {
@@ -662,7 +695,9 @@ static int pass_cycles(eng *E, ey_cycle limit, ey_err *err) {
           E->psum_local++;
           E->smp.psum_local++;
         } else {
-          E->glb.psum[chain_psum(E, t, fp, E->grp[x], pe->prog.p, os + E->lcol[x], E->gon_seq[x]++)] = v;
+          E->glb
+              .psum[chain_psum(E, t, fp, E->grp[x], pe->prog.p, os + E->lcol[x], E->gon_seq[x]++)] =
+              v;
           E->psum_out++;
         }
       }
@@ -730,10 +765,12 @@ static int pass_cycles(eng *E, ey_cycle limit, ey_err *err) {
         for (int k = 0; k < E->nact; k++) {
           int x = E->act[k];
           ey_pe *pe = &E->pe[x];
-          fprintf(stderr, "pe %d pos %d up %d in %d: arrived %llu retired %llu cols %llu/%llu pend %d pin %d\n",
-                  x, E->chain_pos[x], E->up[x], pe->prog.has_in, (unsigned long long)pe->arrived,
-                  (unsigned long long)pe->retired, (unsigned long long)pe->cols_done,
-                  (unsigned long long)ey_pe_columns(pe), pe->pend_n, pe->pin_n);
+          fprintf(
+              stderr,
+              "pe %d pos %d up %d in %d: arrived %llu retired %llu cols %llu/%llu pend %d pin %d\n",
+              x, E->chain_pos[x], E->up[x], pe->prog.has_in, (unsigned long long)pe->arrived,
+              (unsigned long long)pe->retired, (unsigned long long)pe->cols_done,
+              (unsigned long long)ey_pe_columns(pe), pe->pend_n, pe->pin_n);
         }
 #endif
         ey_err_set(err, EY_MISUSE, "%s: engine deadlock at cycle %llu of a pass (a bug in eyesim)",
@@ -749,7 +786,8 @@ static int pass_cycles(eng *E, ey_cycle limit, ey_err *err) {
         uint64_t skip = UINT64_MAX;
         for (int k = 0; k < E->nact; k++) {
           int x = E->act[k];
-          uint64_t left = E->sleep_until[x] ? E->sleep_until[x] - E->now : (uint64_t)E->pe[x].run_left - 1;
+          uint64_t left =
+              E->sleep_until[x] ? E->sleep_until[x] - E->now : (uint64_t)E->pe[x].run_left - 1;
           if ((E->sleep_until[x] || E->pe[x].run_left) && left < skip) skip = left;
         }
         if (wake && wake - E->now < skip) skip = wake - E->now;
@@ -787,14 +825,14 @@ static int pass_cycles(eng *E, ey_cycle limit, ey_err *err) {
 /* The layer's schedule as a state machine, so that it can stop at any cycle and
  * resume: each state names what the engine does next. */
 enum {
-  ST_TILE,        /* begin tile ti: clear its psums, fetch it */
-  ST_TILE_WAIT,   /* wait for tile ti's ifmaps */
-  ST_BLOCK,       /* begin filter block fp of tile ti: fetch its filters */
-  ST_BLOCK_WAIT,  /* wait for them */
-  ST_LOAD,        /* load them into the spads over the filter GIN */
-  ST_PASS,        /* run pass os of the block */
-  ST_TILE_END,    /* write a finished ofmap tile back */
-  ST_DRAIN,       /* wait for the last writes */
+  ST_TILE,       /* begin tile ti: clear its psums, fetch it */
+  ST_TILE_WAIT,  /* wait for tile ti's ifmaps */
+  ST_BLOCK,      /* begin filter block fp of tile ti: fetch its filters */
+  ST_BLOCK_WAIT, /* wait for them */
+  ST_LOAD,       /* load them into the spads over the filter GIN */
+  ST_PASS,       /* run pass os of the block */
+  ST_TILE_END,   /* write a finished ofmap tile back */
+  ST_DRAIN,      /* wait for the last writes */
   ST_DONE
 };
 
@@ -818,7 +856,8 @@ static int wait_dram(eng *E, uint64_t req, int busy, int cls, ey_cycle limit) {
 /* Submits the DRAM read of filter block (fp, pa) of tile t and returns its id. */
 static uint64_t filter_fetch(eng *E, const tile *t, int fp, int pa) {
   const uint64_t words = (uint64_t)pa * t->ca * E->g.R * E->g.S;
-  const uint64_t faddr = ((uint64_t)(t->g * E->g.Mg + fp) * (uint64_t)E->g.Cg + (uint64_t)t->c0) * (uint64_t)E->g.R * (uint64_t)E->g.S;
+  const uint64_t faddr = ((uint64_t)(t->g * E->g.Mg + fp) * (uint64_t)E->g.Cg + (uint64_t)t->c0) *
+                         (uint64_t)E->g.R * (uint64_t)E->g.S;
   uint64_t bits = words * (uint64_t)E->a->word_bits;
   uint64_t id = ey_dram_request(&E->dram, E->now, faddr, words, bits, EY_FILTER, 0);
   if (!id) return 0;
@@ -835,7 +874,11 @@ static int tile_write(eng *E, const tile *t) {
       for (int ol = 0; ol < t->ta; ol++)
         for (int f = 0; f < E->g.F; f++) {
           uint32_t v = E->glb.psum[psum_index(E, t, im, mf, ol, f)];
-          size_t o = (((size_t)(t->i0 + im) * E->l->M + (size_t)t->g * E->g.Mg + t->f0 + mf) * E->g.E + t->o0 + ol) * E->g.F + f;
+          size_t o =
+              (((size_t)(t->i0 + im) * E->l->M + (size_t)t->g * E->g.Mg + t->f0 + mf) * E->g.E +
+               t->o0 + ol) *
+                  E->g.F +
+              f;
           E->raw[o] = v;
           E->out[o] = ey_requant(v, E->T.shift, E->a->word_bits, E->l->relu);
         }
@@ -848,12 +891,18 @@ static int tile_write(eng *E, const tile *t) {
     for (int im = 0; im < t->na; im++)
       for (int mf = 0; mf < t->ma; mf++)
         for (int ol = 0; ol < t->ta; ol++) {
-          size_t o = (((size_t)(t->i0 + im) * E->l->M + (size_t)t->g * E->g.Mg + t->f0 + mf) * E->g.E + t->o0 + ol) * E->g.F;
+          size_t o =
+              (((size_t)(t->i0 + im) * E->l->M + (size_t)t->g * E->g.Mg + t->f0 + mf) * E->g.E +
+               t->o0 + ol) *
+              E->g.F;
           bits += 64 * ey_rlc_words(E->out + o, (uint64_t)E->g.F);
         }
   }
   const uint64_t addr =
-      (((uint64_t)t->i0 * (uint64_t)E->l->M + (uint64_t)(t->g * E->g.Mg + t->f0)) * (uint64_t)E->g.E + (uint64_t)t->o0) * (uint64_t)E->g.F;
+      (((uint64_t)t->i0 * (uint64_t)E->l->M + (uint64_t)(t->g * E->g.Mg + t->f0)) *
+           (uint64_t)E->g.E +
+       (uint64_t)t->o0) *
+      (uint64_t)E->g.F;
   uint64_t id = ey_dram_request(&E->dram, E->now, addr, outs, bits, EY_PSUM, 1);
   if (!id) return -1;
   in_flight(E, ey_dram_done_at(&E->dram, id), bits);
@@ -886,101 +935,102 @@ static ey_rc advance(eng *E, ey_cycle limit, ey_err *err) {
   while (E->state != ST_DONE && !E->blocked && E->now < limit) {
     tile *t = E->ti < E->ntiles ? &E->tiles[E->ti] : NULL;
     switch (E->state) {
-    case ST_TILE:
-      if (!t) {
-        E->state = ST_DRAIN;
-        break;
-      }
-      if (t->c0 == 0) /* a new psum tile */
-        memset(E->glb.psum, 0, sizeof *E->glb.psum * E->glb.psum_words);
-      if (!t->req && tile_submit(E, t, E->glb.double_buffered ? E->ti % 2 : 0))
-        return ey_err_set(err, EY_NOMEM, "out of memory");
-      E->busy = mark_block(E, t, EY_MIN(m->p * m->t, t->ma));
-      E->state = ST_TILE_WAIT;
-      break;
-    case ST_TILE_WAIT:
-      if (!wait_dram(E, t->req, E->busy, EY_CL_WAIT_IFMAP, limit)) break;
-      /* Double buffering: fetch the next tile while this one is in use. */
-      if (E->glb.double_buffered && E->ti + 1 < E->ntiles &&
-          tile_submit(E, &E->tiles[E->ti + 1], (E->ti + 1) % 2))
-        return ey_err_set(err, EY_NOMEM, "out of memory");
-      E->fp = t->f0;
-      E->state = ST_BLOCK;
-      break;
-    case ST_BLOCK: {
-      if (E->fp >= t->f0 + t->ma) {
-        E->state = ST_TILE_END;
-        break;
-      }
-      E->pa = EY_MIN(m->p * m->t, t->f0 + t->ma - E->fp);
-      const uint64_t words = (uint64_t)E->pa * t->ca * E->g.R * E->g.S;
-      E->busy = mark_block(E, t, E->pa);
-      if (!E->filt_prefetched && !(E->filt_req = filter_fetch(E, t, E->fp, E->pa)))
-        return ey_err_set(err, EY_NOMEM, "out of memory");
-      ey_glb_bulk(&E->glb, EY_GLB_R_FILTER, 0, words, EY_FILTER, 1);
-      observe(E, EY_ACC_GLB, 1, EY_FILTER, E->glb.base[EY_GLB_R_FILTER], words);
-      E->state = ST_BLOCK_WAIT;
-      break;
-    }
-    case ST_BLOCK_WAIT:
-      if (!wait_dram(E, E->filt_req, E->busy, EY_CL_WAIT_FILTER, limit)) break;
-      E->load_end = E->now + load_filters(E, t, E->fp, E->pa);
-      E->state = ST_LOAD;
-      break;
-    case ST_LOAD:
-      if (E->load_end > E->now) {
-        wait_cycles(E, EY_MIN(E->load_end, limit) - E->now, E->busy, EY_CL_LOAD);
-        if (E->now < E->load_end) break;
-      }
-      if (filter_prefetch(E)) return ey_err_set(err, EY_NOMEM, "out of memory");
-      E->os = t->o0;
-      E->in_pass = 0;
-      E->state = ST_PASS;
-      break;
-    case ST_PASS: {
-      if (E->os >= t->o0 + t->ta) {
-        E->fp += m->p * m->t;
-        E->state = ST_BLOCK;
-        break;
-      }
-      if (!E->in_pass) {
-        pass_begin(E, t, E->fp, E->pa, E->os, EY_MIN(m->e, t->o0 + t->ta - E->os));
-        E->in_pass = 1;
-      }
-      int r = pass_cycles(E, limit, err);
-      if (r < 0) return EY_MISUSE;
-      if (r) {
-        E->in_pass = 0;
-        E->os += m->e;
-      }
-      break;
-    }
-    case ST_TILE_END:
-      if (t->c0 + t->ca == E->g.Cg && tile_write(E, t)) return ey_err_set(err, EY_NOMEM, "out of memory");
-      E->ti++;
-      E->state = ST_TILE;
-      break;
-    case ST_DRAIN: {
-      /* The layer ends when its last write is done; every read was waited for. */
-      ey_cycle end = 0;
-      for (uint64_t id = 1; id <= E->dram.nreq; id++) {
-        ey_cycle at = ey_dram_done_at(&E->dram, id);
-        if (at == EY_CYCLE_NEVER) {
-          E->blocked = 1;
+      case ST_TILE:
+        if (!t) {
+          E->state = ST_DRAIN;
           break;
         }
-        if (E->dram.req[id - 1].is_write && at > end) end = at;
+        if (t->c0 == 0) /* a new psum tile */
+          memset(E->glb.psum, 0, sizeof *E->glb.psum * E->glb.psum_words);
+        if (!t->req && tile_submit(E, t, E->glb.double_buffered ? E->ti % 2 : 0))
+          return ey_err_set(err, EY_NOMEM, "out of memory");
+        E->busy = mark_block(E, t, EY_MIN(m->p * m->t, t->ma));
+        E->state = ST_TILE_WAIT;
+        break;
+      case ST_TILE_WAIT:
+        if (!wait_dram(E, t->req, E->busy, EY_CL_WAIT_IFMAP, limit)) break;
+        /* Double buffering: fetch the next tile while this one is in use. */
+        if (E->glb.double_buffered && E->ti + 1 < E->ntiles &&
+            tile_submit(E, &E->tiles[E->ti + 1], (E->ti + 1) % 2))
+          return ey_err_set(err, EY_NOMEM, "out of memory");
+        E->fp = t->f0;
+        E->state = ST_BLOCK;
+        break;
+      case ST_BLOCK: {
+        if (E->fp >= t->f0 + t->ma) {
+          E->state = ST_TILE_END;
+          break;
+        }
+        E->pa = EY_MIN(m->p * m->t, t->f0 + t->ma - E->fp);
+        const uint64_t words = (uint64_t)E->pa * t->ca * E->g.R * E->g.S;
+        E->busy = mark_block(E, t, E->pa);
+        if (!E->filt_prefetched && !(E->filt_req = filter_fetch(E, t, E->fp, E->pa)))
+          return ey_err_set(err, EY_NOMEM, "out of memory");
+        ey_glb_bulk(&E->glb, EY_GLB_R_FILTER, 0, words, EY_FILTER, 1);
+        observe(E, EY_ACC_GLB, 1, EY_FILTER, E->glb.base[EY_GLB_R_FILTER], words);
+        E->state = ST_BLOCK_WAIT;
+        break;
       }
-      if (E->blocked) break;
-      if (end > E->now) {
-        ey_cycle to = EY_MIN(end, limit);
-        E->ms.dram_wait_cycles += to - E->now;
-        wait_cycles(E, to - E->now, 0, EY_CL_IDLE);
-        if (E->now < end) break;
+      case ST_BLOCK_WAIT:
+        if (!wait_dram(E, E->filt_req, E->busy, EY_CL_WAIT_FILTER, limit)) break;
+        E->load_end = E->now + load_filters(E, t, E->fp, E->pa);
+        E->state = ST_LOAD;
+        break;
+      case ST_LOAD:
+        if (E->load_end > E->now) {
+          wait_cycles(E, EY_MIN(E->load_end, limit) - E->now, E->busy, EY_CL_LOAD);
+          if (E->now < E->load_end) break;
+        }
+        if (filter_prefetch(E)) return ey_err_set(err, EY_NOMEM, "out of memory");
+        E->os = t->o0;
+        E->in_pass = 0;
+        E->state = ST_PASS;
+        break;
+      case ST_PASS: {
+        if (E->os >= t->o0 + t->ta) {
+          E->fp += m->p * m->t;
+          E->state = ST_BLOCK;
+          break;
+        }
+        if (!E->in_pass) {
+          pass_begin(E, t, E->fp, E->pa, E->os, EY_MIN(m->e, t->o0 + t->ta - E->os));
+          E->in_pass = 1;
+        }
+        int r = pass_cycles(E, limit, err);
+        if (r < 0) return EY_MISUSE;
+        if (r) {
+          E->in_pass = 0;
+          E->os += m->e;
+        }
+        break;
       }
-      E->state = ST_DONE;
-      break;
-    }
+      case ST_TILE_END:
+        if (t->c0 + t->ca == E->g.Cg && tile_write(E, t))
+          return ey_err_set(err, EY_NOMEM, "out of memory");
+        E->ti++;
+        E->state = ST_TILE;
+        break;
+      case ST_DRAIN: {
+        /* The layer ends when its last write is done; every read was waited for. */
+        ey_cycle end = 0;
+        for (uint64_t id = 1; id <= E->dram.nreq; id++) {
+          ey_cycle at = ey_dram_done_at(&E->dram, id);
+          if (at == EY_CYCLE_NEVER) {
+            E->blocked = 1;
+            break;
+          }
+          if (E->dram.req[id - 1].is_write && at > end) end = at;
+        }
+        if (E->blocked) break;
+        if (end > E->now) {
+          ey_cycle to = EY_MIN(end, limit);
+          E->ms.dram_wait_cycles += to - E->now;
+          wait_cycles(E, to - E->now, 0, EY_CL_IDLE);
+          if (E->now < end) break;
+        }
+        E->state = ST_DONE;
+        break;
+      }
     }
   }
   return EY_OK;
@@ -1061,11 +1111,12 @@ static ey_rc setup(eng *E, ey_err *err) {
   E->wheel = malloc(sizeof *E->wheel * (size_t)E->wheel_size);
   if (E->wheel)
     for (int b = 0; b < E->wheel_size; b++) E->wheel[b] = -1;
-  if (!E->pe || !E->act || !E->up || !E->granted || !E->cls || !E->room ||
-      !E->gin_seq || !E->gon_seq || !E->chain_pos || !E->targets || !E->rowmap[0] || !E->rowmap[1] || !E->tg || !E->tg_off ||
-      !E->srows || !E->grp || !E->lcol || !E->bots || !E->tops || !E->dirty || !E->is_dirty ||
-      !E->is_done || !E->sleep_until || !E->gated_seen || !E->awake || !E->wheel_next || !E->wheel ||
-      !E->sleep_from || !E->asleep || !E->on_event || !E->sleep_cls || !E->wheel_prev || !E->down)
+  if (!E->pe || !E->act || !E->up || !E->granted || !E->cls || !E->room || !E->gin_seq ||
+      !E->gon_seq || !E->chain_pos || !E->targets || !E->rowmap[0] || !E->rowmap[1] || !E->tg ||
+      !E->tg_off || !E->srows || !E->grp || !E->lcol || !E->bots || !E->tops || !E->dirty ||
+      !E->is_dirty || !E->is_done || !E->sleep_until || !E->gated_seen || !E->awake ||
+      !E->wheel_next || !E->wheel || !E->sleep_from || !E->asleep || !E->on_event ||
+      !E->sleep_cls || !E->wheel_prev || !E->down)
     return ey_err_set(err, EY_NOMEM, "out of memory");
   for (int x = 0; x < E->npe; x++)
     if (ey_pe_init(&E->pe[x], a->filter_spad_words, a->ifmap_spad_words, a->ifmap_fifo_words,
@@ -1082,14 +1133,26 @@ static ey_rc setup(eng *E, ey_err *err) {
   /* The largest tiles of the mapping size the GLB regions. */
   size_t max_ifm = 0;
   for (int o0 = 0; o0 < E->g.E; o0 += m->eg) {
-    tile t = {0, 0, EY_MIN(m->n, E->g.N), 0, 0, o0, EY_MIN(m->eg, E->g.E - o0), 0, EY_MIN(m->q * m->r, E->g.Cg), 0, 0, 0};
+    tile t = {0,
+              0,
+              EY_MIN(m->n, E->g.N),
+              0,
+              0,
+              o0,
+              EY_MIN(m->eg, E->g.E - o0),
+              0,
+              EY_MIN(m->q * m->r, E->g.Cg),
+              0,
+              0,
+              0};
     size_t w = (size_t)t.na * (size_t)t.ca * (size_t)tile_rows(E, &t, NULL) * (size_t)E->g.W;
     if (w > max_ifm) max_ifm = w;
   }
-  size_t psum_words = (size_t)EY_MIN(m->n, E->g.N) * EY_MIN(m->m, E->g.Mg) * EY_MIN(m->eg, E->g.E) * E->g.F;
+  size_t psum_words =
+      (size_t)EY_MIN(m->n, E->g.N) * EY_MIN(m->m, E->g.Mg) * EY_MIN(m->eg, E->g.E) * E->g.F;
   ey_rc rc = ey_glb_init(&E->glb, (uint64_t)(a->glb_kb - a->glb_filter_kb) * 8192u,
-                         (uint64_t)a->glb_filter_kb * 8192u, max_ifm, a->word_bits, psum_words, a->psum_bits,
-                         a->glb_banks, a->glb_bank_ports);
+                         (uint64_t)a->glb_filter_kb * 8192u, max_ifm, a->word_bits, psum_words,
+                         a->psum_bits, a->glb_banks, a->glb_bank_ports);
   if (rc) return ey_err_set(err, rc, "%s: the mapping's tiles do not fit the GLB", l->name);
   size_t nout = (size_t)E->g.N * l->M * E->g.E * E->g.F;
   E->raw = malloc(sizeof *E->raw * nout);
@@ -1098,13 +1161,15 @@ static ey_rc setup(eng *E, ey_err *err) {
   if (ey_tensors_make(&E->T, l, a->word_bits, E->o->seed, E->o->zeros))
     return ey_err_set(err, EY_NOMEM, "out of memory");
   if (E->ifmap_in)
-    memcpy(E->T.ifmap, E->ifmap_in, sizeof *E->T.ifmap * (size_t)E->g.N * (size_t)l->C * (size_t)E->g.H * (size_t)E->g.W);
+    memcpy(E->T.ifmap, E->ifmap_in,
+           sizeof *E->T.ifmap * (size_t)E->g.N * (size_t)l->C * (size_t)E->g.H * (size_t)E->g.W);
   if (a->dram_rlc) {
     size_t rows = (size_t)E->g.N * l->C * E->g.H;
     E->row_bits = malloc(sizeof *E->row_bits * rows);
     if (!E->row_bits) return ey_err_set(err, EY_NOMEM, "out of memory");
     for (size_t r = 0; r < rows; r++)
-      E->row_bits[r] = (uint32_t)(64 * ey_rlc_words(E->T.ifmap + r * (size_t)E->g.W, (uint64_t)E->g.W));
+      E->row_bits[r] =
+          (uint32_t)(64 * ey_rlc_words(E->T.ifmap + r * (size_t)E->g.W, (uint64_t)E->g.W));
   }
   return EY_OK;
 }
@@ -1183,8 +1248,18 @@ static tile *make_tiles(const eng *E, int *count) {
               }
               v = nv;
             }
-            tile t = {g, i0, EY_MIN(m->n, E->g.N - i0), f0, EY_MIN(m->m, E->g.Mg - f0), o0,
-                      EY_MIN(m->eg, E->g.E - o0), c0, EY_MIN(m->q * m->r, E->g.Cg - c0), 0, 0, 0};
+            tile t = {g,
+                      i0,
+                      EY_MIN(m->n, E->g.N - i0),
+                      f0,
+                      EY_MIN(m->m, E->g.Mg - f0),
+                      o0,
+                      EY_MIN(m->eg, E->g.E - o0),
+                      c0,
+                      EY_MIN(m->q * m->r, E->g.Cg - c0),
+                      0,
+                      0,
+                      0};
             v[n++] = t;
           }
   *count = n;
@@ -1206,18 +1281,19 @@ static ey_rc check_outputs(eng *E, ey_err *err) {
   for (size_t i = 0; i < nout && !rc; i++)
     if (raw[i] != E->raw[i] || out[i] != E->out[i]) {
       size_t f = i % (size_t)E->g.F, e = i / (size_t)E->g.F % (size_t)E->g.E;
-      size_t mm = i / ((size_t)E->g.F * E->g.E) % (size_t)l->M, n = i / ((size_t)E->g.F * E->g.E * l->M);
-      rc = ey_err_set(err, EY_MISMATCH,
-                      "%s: output [n=%zu][m=%zu][e=%zu][f=%zu] differs from the golden convolution: "
-                      "expected psum %d (output %d), got psum %d (output %d)",
-                      l->name, n, mm, e, f, (int32_t)raw[i], out[i], (int32_t)E->raw[i], E->out[i]);
+      size_t mm = i / ((size_t)E->g.F * E->g.E) % (size_t)l->M,
+             n = i / ((size_t)E->g.F * E->g.E * l->M);
+      rc =
+          ey_err_set(err, EY_MISMATCH,
+                     "%s: output [n=%zu][m=%zu][e=%zu][f=%zu] differs from the golden convolution: "
+                     "expected psum %d (output %d), got psum %d (output %d)",
+                     l->name, n, mm, e, f, (int32_t)raw[i], out[i], (int32_t)E->raw[i], E->out[i]);
     }
   free(raw);
   free(out);
   if (!rc) E->ms.checked = 1;
   return rc;
 }
-
 
 /* Sums the components' counters into E->ms (the classes of a pass in flight
  * included), for a layer done or part way. */
@@ -1252,19 +1328,22 @@ static void collect(const eng *E, ey_meas *out) {
   out->cycles = E->now;
   out->pes = (uint64_t)E->npe;
   out->ifmap_bus_blocked = E->inoc.stats.blocked_cycles;
-  for (int ty = 0; ty < 3; ty++) out->dram_bits[ty] = E->dram.stats.read_bits[ty] + E->dram.stats.write_bits[ty];
+  for (int ty = 0; ty < 3; ty++)
+    out->dram_bits[ty] = E->dram.stats.read_bits[ty] + E->dram.stats.write_bits[ty];
   out->glb_conflicts = E->glb.stats.conflicts;
   out->glb_banks = E->glb.banks;
   memcpy(out->glb_bank_reads, E->glb.stats.bank_reads, sizeof(uint64_t) * 3 * (size_t)E->glb.banks);
-  memcpy(out->glb_bank_writes, E->glb.stats.bank_writes, sizeof(uint64_t) * 3 * (size_t)E->glb.banks);
+  memcpy(out->glb_bank_writes, E->glb.stats.bank_writes,
+         sizeof(uint64_t) * 3 * (size_t)E->glb.banks);
   out->ifmap_multicasts = E->inoc.stats.multicasts;
   out->ifmap_unicasts = E->inoc.stats.unicasts;
   out->filter_multicasts = E->fnoc.stats.multicasts;
   out->filter_unicasts = E->fnoc.stats.unicasts;
 }
 
-ey_rc ey_engine_create(const ey_arch *a, const ey_layer *l, const ey_mapping *m, const ey_engine_opts *o,
-                       const int16_t *ifmap, ey_engine **out, ey_err *err) {
+ey_rc ey_engine_create(const ey_arch *a, const ey_layer *l, const ey_mapping *m,
+                       const ey_engine_opts *o, const int16_t *ifmap, ey_engine **out,
+                       ey_err *err) {
   *out = NULL;
   ey_err why;
   if (ey_mapping_check(l, a, m, &why))
@@ -1278,13 +1357,14 @@ ey_rc ey_engine_create(const ey_arch *a, const ey_layer *l, const ey_mapping *m,
   E->batch = o->step != EY_STEP_EXACT;
   E->ifmap_in = ifmap;
   ey_rc rc = setup(E, err);
-  if (!rc && !(E->tiles = make_tiles(E, &E->ntiles))) rc = ey_err_set(err, EY_NOMEM, "out of memory");
+  if (!rc && !(E->tiles = make_tiles(E, &E->ntiles)))
+    rc = ey_err_set(err, EY_NOMEM, "out of memory");
   if (rc) {
     ey_engine_destroy(E);
     return rc;
   }
-  const uint64_t block_bits_max =
-      (uint64_t)m->p * m->t * EY_MIN(m->q * m->r, E->g.Cg) * E->g.R * E->g.S * (uint64_t)a->word_bits;
+  const uint64_t block_bits_max = (uint64_t)m->p * m->t * EY_MIN(m->q * m->r, E->g.Cg) * E->g.R *
+                                  E->g.S * (uint64_t)a->word_bits;
   E->filter_prefetch = 2 * block_bits_max <= E->glb.staging_bits;
   E->state = ST_TILE;
   *out = E;
@@ -1309,13 +1389,21 @@ ey_rc ey_engine_step(ey_engine *E, ey_cycle until, ey_err *err) {
   return E->blocked ? EY_WAIT : EY_OK;
 }
 
-ey_cycle ey_engine_now(const ey_engine *E) { return E->now; }
+ey_cycle ey_engine_now(const ey_engine *E) {
+  return E->now;
+}
 
-int ey_engine_done(const ey_engine *E) { return E->finished; }
+int ey_engine_done(const ey_engine *E) {
+  return E->finished;
+}
 
-void ey_engine_stats(const ey_engine *E, ey_meas *out) { collect(E, out); }
+void ey_engine_stats(const ey_engine *E, ey_meas *out) {
+  collect(E, out);
+}
 
-ey_dram *ey_engine_dram(ey_engine *E) { return &E->dram; }
+ey_dram *ey_engine_dram(ey_engine *E) {
+  return &E->dram;
+}
 
 void ey_engine_destroy(ey_engine *E) {
   if (!E) return;
@@ -1324,7 +1412,8 @@ void ey_engine_destroy(ey_engine *E) {
 }
 
 ey_rc ey_engine_run_layer(const ey_arch *a, const ey_layer *l, const ey_mapping *m,
-                          const ey_engine_opts *o, const int16_t *ifmap, ey_meas *out, ey_err *err) {
+                          const ey_engine_opts *o, const int16_t *ifmap, ey_meas *out,
+                          ey_err *err) {
   memset(out, 0, sizeof *out);
   ey_engine *E;
   ey_rc rc = ey_engine_create(a, l, m, o, ifmap, &E, err);
@@ -1332,7 +1421,8 @@ ey_rc ey_engine_run_layer(const ey_arch *a, const ey_layer *l, const ey_mapping 
   do rc = ey_engine_step(E, EY_CYCLE_NEVER, err);
   while (rc == EY_OK);
   if (rc == EY_WAIT) /* only a memory served from outside leaves a completion unsaid */
-    rc = ey_err_set(err, EY_MISUSE, "%s: the layer waits for a memory completion that nothing delivers", l->name);
+    rc = ey_err_set(err, EY_MISUSE,
+                    "%s: the layer waits for a memory completion that nothing delivers", l->name);
   if (rc == EY_DONE) {
     rc = EY_OK;
     collect(E, out);

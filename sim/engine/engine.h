@@ -7,8 +7,8 @@
 #define EY_ENGINE_H
 
 #include "dram/dram.h"
-#include "pe/pe.h"
 #include "mapper/mapper.h"
+#include "pe/pe.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -24,27 +24,27 @@ typedef enum ey_step { EY_STEP_FAST = 0, EY_STEP_EXACT } ey_step;
 /* What the array does in one cycle, for waveforms (sim/main.c writes the VCD). */
 typedef struct ey_sample {
   const ey_layer *layer;
-  ey_cycle cycle;                /* of the run: opts.cycle_base + the layer's cycle */
+  ey_cycle cycle; /* of the run: opts.cycle_base + the layer's cycle */
   int rows, cols, banks;
-  const unsigned char *cls;      /* per PE, row-major: its EY_CL_* class */
-  const uint16_t *ifmap_words;   /* per PE: ifmap spad + FIFO words held */
-  const uint16_t *psum_words;    /* per PE: psum spad words in use */
-  int ifmap_valid;               /* a packet waits at the ifmap GIN */
-  int ifmap_sent;                /* packets it delivered this cycle */
-  int ifmap_cast;                /* PEs the last of them reached */
-  int filter_busy;               /* the filter GIN is loading spads */
-  int psum_in, psum_local, psum_out; /* psum words moved on the GIN, the vertical
-                                        links and the GON this cycle */
+  const unsigned char *cls;                /* per PE, row-major: its EY_CL_* class */
+  const uint16_t *ifmap_words;             /* per PE: ifmap spad + FIFO words held */
+  const uint16_t *psum_words;              /* per PE: psum spad words in use */
+  int ifmap_valid;                         /* a packet waits at the ifmap GIN */
+  int ifmap_sent;                          /* packets it delivered this cycle */
+  int ifmap_cast;                          /* PEs the last of them reached */
+  int filter_busy;                         /* the filter GIN is loading spads */
+  int psum_in, psum_local, psum_out;       /* psum words moved on the GIN, the vertical
+                                              links and the GON this cycle */
   const uint8_t *bank_reads, *bank_writes; /* array-side accesses per bank */
-  int dram_busy;                 /* the link moves data this cycle */
-  uint64_t dram_bytes_in_flight; /* requested and not yet complete */
+  int dram_busy;                           /* the link moves data this cycle */
+  uint64_t dram_bytes_in_flight;           /* requested and not yet complete */
 } ey_sample;
 
 typedef struct ey_engine_opts {
-  int step;        /* ey_step: fast (default) or exact; both give the same results */
-  uint64_t seed;   /* data generator seed */
-  double zeros;    /* fraction of ifmap values that are zero */
-  int check;       /* 1: compare every output with the golden convolution */
+  int step;      /* ey_step: fast (default) or exact; both give the same results */
+  uint64_t seed; /* data generator seed */
+  double zeros;  /* fraction of ifmap values that are zero */
+  int check;     /* 1: compare every output with the golden convolution */
   /* Called after every pass with the passes done in this layer (may be NULL). */
   void (*progress)(void *ctx, const ey_layer *l, uint64_t passes_done);
   void *progress_ctx;
@@ -63,7 +63,7 @@ typedef struct ey_engine_opts {
   void (*sample)(void *ctx, const ey_sample *s);
   void *sample_ctx;
   ey_cycle sample_from, sample_until;
-  ey_cycle cycle_base;   /* the run cycle at which this layer starts */
+  ey_cycle cycle_base; /* the run cycle at which this layer starts */
   /* The DRAM model; NULL: the arch's dram.impl. &ey_dram_external_ops lets the
    * caller serve the requests (ey_engine_dram()). */
   const ey_dram_ops *dram_ops;
@@ -76,22 +76,22 @@ enum { EY_OP_READ = 0, EY_OP_WRITE = 1, EY_OP_MULTICAST = 2, EY_OP_UNICAST = 3 }
 
 /* What the engine measured on one layer. */
 typedef struct ey_meas {
-  ey_counts c;                   /* the same counts as the analytic model */
-  uint64_t cycles;               /* core cycles, first DRAM request to last write */
-  uint64_t classes[EY_NCLASSES]; /* PE-cycles by class */
-  uint64_t pes;                  /* PEs of the array */
-  uint64_t ifmap_bus_blocked;    /* cycles a ready ifmap packet waited for a full PE */
-  uint64_t ifmap_multicasts, ifmap_unicasts;   /* ifmap GIN packets to >1 and to 1 PE */
+  ey_counts c;                               /* the same counts as the analytic model */
+  uint64_t cycles;                           /* core cycles, first DRAM request to last write */
+  uint64_t classes[EY_NCLASSES];             /* PE-cycles by class */
+  uint64_t pes;                              /* PEs of the array */
+  uint64_t ifmap_bus_blocked;                /* cycles a ready ifmap packet waited for a full PE */
+  uint64_t ifmap_multicasts, ifmap_unicasts; /* ifmap GIN packets to >1 and to 1 PE */
   uint64_t filter_multicasts, filter_unicasts; /* filter GIN packets likewise */
-  uint64_t dram_wait_cycles;     /* cycles the array waited for DRAM */
-  uint64_t dram_bits[EY_NTYPES]; /* bits that crossed the DRAM bus (RLC-coded when
-                                    dram.rlc), reads and writes, by data type */
+  uint64_t dram_wait_cycles;                   /* cycles the array waited for DRAM */
+  uint64_t dram_bits[EY_NTYPES];               /* bits that crossed the DRAM bus (RLC-coded when
+                                                  dram.rlc), reads and writes, by data type */
   uint64_t passes;
-  uint64_t glb_conflicts;        /* array-side GLB accesses that waited for a bank */
+  uint64_t glb_conflicts; /* array-side GLB accesses that waited for a bank */
   int glb_banks;
-  uint64_t glb_bank_reads[EY_GLB_MAX_BANKS][3];  /* words, by bank and data type */
+  uint64_t glb_bank_reads[EY_GLB_MAX_BANKS][3]; /* words, by bank and data type */
   uint64_t glb_bank_writes[EY_GLB_MAX_BANKS][3];
-  int checked;                   /* 1: every output equals the golden one */
+  int checked; /* 1: every output equals the golden one */
 } ey_meas;
 
 /* The engine for one layer, steppable: create it, step it to a cycle (as often as
@@ -103,8 +103,8 @@ typedef struct ey_engine ey_engine;
  * and the layer's data (`ifmap` as for ey_engine_run_layer()). a, l, m, o and
  * ifmap must outlive the engine. EY_OK with *out set; EY_MISUSE for a mapping
  * that fails ey_mapping_check(); EY_NOMEM. */
-ey_rc ey_engine_create(const ey_arch *a, const ey_layer *l, const ey_mapping *m, const ey_engine_opts *o,
-                       const int16_t *ifmap, ey_engine **out, ey_err *err);
+ey_rc ey_engine_create(const ey_arch *a, const ey_layer *l, const ey_mapping *m,
+                       const ey_engine_opts *o, const int16_t *ifmap, ey_engine **out, ey_err *err);
 /* Simulates core cycles up to `until` (exclusive: ey_engine_now() is then until).
  * Returns EY_OK when it got there; EY_DONE when the layer has ended (its last
  * write done, its outputs checked when o->check; ey_engine_now() is then its
@@ -126,10 +126,9 @@ void ey_engine_destroy(ey_engine *e); /* NULL is a no-op */
 
 /* Runs one layer on `ifmap` ([N][C][H][W], e.g. replayed from an activation
  * trace) or, when it is NULL, on activations made from o->seed and o->zeros; the
- * weights are always made from the seed. Returns EY_OK; EY_MISMATCH when --check finds an output that
- * differs from the golden convolution (err names the layer, the index, the
- * expected and the got); EY_NOMEM; EY_MISUSE for a mapping that fails
- * ey_mapping_check(). */
+ * weights are always made from the seed. Returns EY_OK; EY_MISMATCH when --check finds an output
+ * that differs from the golden convolution (err names the layer, the index, the expected and the
+ * got); EY_NOMEM; EY_MISUSE for a mapping that fails ey_mapping_check(). */
 ey_rc ey_engine_run_layer(const ey_arch *a, const ey_layer *l, const ey_mapping *m,
                           const ey_engine_opts *o, const int16_t *ifmap, ey_meas *out, ey_err *err);
 

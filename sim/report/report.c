@@ -5,14 +5,16 @@
 
 #include <string.h>
 
-#include "sim/config/config.h"
 #include "sim/base/json.h"
+#include "sim/config/config.h"
 
 static const char *objective_name(int o) {
   return o == EY_OBJ_CYCLES ? "cycles" : o == EY_OBJ_EDP ? "edp" : "energy";
 }
 
-static const char *source_name(const ey_report *r) { return r->engine ? "cycle-level" : "analytic"; }
+static const char *source_name(const ey_report *r) {
+  return r->engine ? "cycle-level" : "analytic";
+}
 
 static uint64_t dram_bytes(const ey_counts *c, const ey_arch *a);
 
@@ -39,16 +41,28 @@ static uint64_t dram_bytes(const ey_counts *c, const ey_arch *a) {
   return words * (uint64_t)a->word_bits / 8u;
 }
 
-uint64_t ey_cost_dram_bytes(const ey_cost *c, const ey_arch *a) { return dram_bytes(&c->c, a); }
+uint64_t ey_cost_dram_bytes(const ey_cost *c, const ey_arch *a) {
+  return dram_bytes(&c->c, a);
+}
 
-static uint64_t sum3(const uint64_t *v) { return v[0] + v[1] + v[2]; }
-static uint64_t glb_accesses(const ey_counts *c) { return sum3(c->glb_reads) + sum3(c->glb_writes); }
-static uint64_t spad_accesses(const ey_counts *c) { return sum3(c->spad_reads) + sum3(c->spad_writes); }
+static uint64_t sum3(const uint64_t *v) {
+  return v[0] + v[1] + v[2];
+}
+static uint64_t glb_accesses(const ey_counts *c) {
+  return sum3(c->glb_reads) + sum3(c->glb_writes);
+}
+static uint64_t spad_accesses(const ey_counts *c) {
+  return sum3(c->spad_reads) + sum3(c->spad_writes);
+}
 static uint64_t noc_transfers(const ey_counts *c) {
   return c->noc_ifmap + c->noc_filter + c->noc_psum_in + c->noc_psum_local + c->noc_psum_out;
 }
-static double level_energy(const double (*en)[EY_NTYPES], int lv) { return en[lv][0] + en[lv][1] + en[lv][2]; }
-static double ms_of(uint64_t cycles, const ey_arch *a) { return (double)cycles / ((double)a->core_mhz * 1e3); }
+static double level_energy(const double (*en)[EY_NTYPES], int lv) {
+  return en[lv][0] + en[lv][1] + en[lv][2];
+}
+static double ms_of(uint64_t cycles, const ey_arch *a) {
+  return (double)cycles / ((double)a->core_mhz * 1e3);
+}
 static double util_of(uint64_t macs, uint64_t cycles, uint64_t pes) {
   return cycles && pes ? (double)macs / ((double)cycles * (double)pes) : 0;
 }
@@ -135,19 +149,23 @@ void ey_report_table_head(const ey_report *r, FILE *f) {
   const ey_net *net = r->net;
   const int w = name_width(r);
   if (r->engine)
-    fprintf(f, "eyesim " EY_VERSION_STRING " - cycle-level simulation (%s stepping, seed %llu, %.2f zeros)%s\n",
-            r->engine->step == EY_STEP_EXACT ? "exact" : "fast", (unsigned long long)r->engine->seed,
-            r->engine->zeros, r->engine->check ? ", outputs checked against the golden convolution" : "");
+    fprintf(f,
+            "eyesim " EY_VERSION_STRING
+            " - cycle-level simulation (%s stepping, seed %llu, %.2f zeros)%s\n",
+            r->engine->step == EY_STEP_EXACT ? "exact" : "fast",
+            (unsigned long long)r->engine->seed, r->engine->zeros,
+            r->engine->check ? ", outputs checked against the golden convolution" : "");
   else
-    fprintf(f, "eyesim " EY_VERSION_STRING " - analytic estimate from the mapper's cost model (no cycle-level simulation)\n");
+    fprintf(f, "eyesim " EY_VERSION_STRING
+               " - analytic estimate from the mapper's cost model (no cycle-level simulation)\n");
   fprintf(f, "arch  %s: %dx%d PEs at %d MHz, GLB %d KiB, DRAM %d b at %d MHz\n", a->name, a->rows,
           a->cols, a->core_mhz, a->glb_kb, a->dram_bus_bits, a->dram_mhz);
   fprintf(f, "net   %s, batch %d, %d layer%s; mappings from %s, objective %s\n\n", net->name,
           net->batch, net->nlayers, net->nlayers == 1 ? "" : "s", r->mapping_from,
           objective_name(r->objective));
-  fprintf(f, "%-*s  %9s %5s %6s %11s %11s %9s %9s %5s %10s %10s %10s %11s  %s\n", w, "layer", "MACs(M)",
-          "PEs", "util%", "cycles", "est.cycles", "ms", "DRAM KB", "rlc", "GLB Kacc", "NoC Kxfer",
-          "spad Macc", "energy(M)", "mapping n p q r t e eg m");
+  fprintf(f, "%-*s  %9s %5s %6s %11s %11s %9s %9s %5s %10s %10s %10s %11s  %s\n", w, "layer",
+          "MACs(M)", "PEs", "util%", "cycles", "est.cycles", "ms", "DRAM KB", "rlc", "GLB Kacc",
+          "NoC Kxfer", "spad Macc", "energy(M)", "mapping n p q r t e eg m");
 }
 
 void ey_report_table_row(const ey_report *r, int i, FILE *f) {
@@ -162,7 +180,9 @@ void ey_report_table_row(const ey_report *r, int i, FILE *f) {
   ey_figures g;
   ey_layer_figures(x, a, &g);
   const ey_mapping *m = &x->map;
-  fprintf(f, "%-*s  %9.2f %5d %6.1f %11llu %11llu %9.3f %9.1f %5.2f %10.1f %10.1f %10.2f %11.2f  %d %d %d %d %d %d %d %d\n",
+  fprintf(f,
+          "%-*s  %9.2f %5d %6.1f %11llu %11llu %9.3f %9.1f %5.2f %10.1f %10.1f %10.2f %11.2f  %d "
+          "%d %d %d %d %d %d %d\n",
           w, x->layer->name, (double)g.c->macs / 1e6, x->cost.active_pes,
           100.0 * util_of(g.c->macs, g.cycles, pes), (unsigned long long)g.cycles,
           (unsigned long long)x->cost.cycles, ms_of(g.cycles, a), (double)g.dram_bytes_moved / 1e3,
@@ -178,35 +198,45 @@ void ey_report_table_foot(const ey_report *r, FILE *f) {
   const int w = name_width(r);
   ey_totals t;
   ey_report_totals(r, &t);
-  fprintf(f, "%-*s  %9.2f %5s %6.1f %11llu %11llu %9.3f %9.1f %5.2f %10.1f %10.1f %10.2f %11.2f\n\n", w,
-          "total", (double)t.macs / 1e6, "", 100.0 * t.utilization, (unsigned long long)t.cycles,
+  fprintf(f,
+          "%-*s  %9.2f %5s %6.1f %11llu %11llu %9.3f %9.1f %5.2f %10.1f %10.1f %10.2f %11.2f\n\n",
+          w, "total", (double)t.macs / 1e6, "", 100.0 * t.utilization, (unsigned long long)t.cycles,
           (unsigned long long)t.analytic_cycles, t.time_ms, (double)t.dram_bytes / 1e3,
           t.dram_bytes ? (double)t.dram_bytes_raw / (double)t.dram_bytes : 1.0,
-          (double)t.glb_accesses / 1e3, (double)t.noc_transfers / 1e3, (double)t.spad_accesses / 1e6,
-          t.energy_total / 1e6);
-  fprintf(f, "per batch of %d: %.3f ms, %.1f frames/s, %.1f GOPS, %.3f MB of DRAM traffic per image\n",
+          (double)t.glb_accesses / 1e3, (double)t.noc_transfers / 1e3,
+          (double)t.spad_accesses / 1e6, t.energy_total / 1e6);
+  fprintf(f,
+          "per batch of %d: %.3f ms, %.1f frames/s, %.1f GOPS, %.3f MB of DRAM traffic per image\n",
           net->batch, t.time_ms, t.fps, t.gops, t.dram_bytes_per_image / 1e6);
   fprintf(f, "energy %.4g %s:", t.energy_total / 1e6, energy_unit_label(a));
   for (int lv = 0; lv < EY_NLEVELS; lv++)
-    fprintf(f, " %s %.1f%%", ey_level_names[lv], t.energy_total > 0 ? 100.0 * t.energy[lv] / t.energy_total : 0.0);
+    fprintf(f, " %s %.1f%%", ey_level_names[lv],
+            t.energy_total > 0 ? 100.0 * t.energy[lv] / t.energy_total : 0.0);
   fputc('\n', f);
   if (r->engine && t.cycles) {
     uint64_t all = 0;
     for (int c = 0; c < EY_NCLASSES; c++) all += t.classes[c];
     fprintf(f, "PE-cycles:");
     for (int c = 0; c < EY_NCLASSES; c++)
-      fprintf(f, " %s %.1f%%", ey_class_names[c], all ? 100.0 * (double)t.classes[c] / (double)all : 0.0);
-    fprintf(f, "\nstalls: ifmap bus blocked %llu cycles, waiting for DRAM %llu cycles, GLB bank conflicts %llu\n",
+      fprintf(f, " %s %.1f%%", ey_class_names[c],
+              all ? 100.0 * (double)t.classes[c] / (double)all : 0.0);
+    fprintf(f,
+            "\nstalls: ifmap bus blocked %llu cycles, waiting for DRAM %llu cycles, GLB bank "
+            "conflicts %llu\n",
             (unsigned long long)t.ifmap_bus_blocked, (unsigned long long)t.dram_wait_cycles,
             (unsigned long long)t.glb_conflicts);
     if (r->engine->check)
-      fprintf(f, "check: %d of %d layers equal the golden convolution in every output\n", t.checked, t.mapped);
+      fprintf(f, "check: %d of %d layers equal the golden convolution in every output\n", t.checked,
+              t.mapped);
     if (r->activations) {
       fprintf(f, "activations replayed from %s:", r->activations);
       int any = 0;
       for (int i = 0; i < r->nlayers; i++)
         if (r->res[i].replayed) fprintf(f, "%s %s", any++ ? "," : "", r->res[i].layer->name);
-      fprintf(f, "%s\n", !any ? " none (no tensor matched a layer)" : any < t.mapped ? " (the others synthetic)" : "");
+      fprintf(f, "%s\n",
+              !any             ? " none (no tensor matched a layer)"
+              : any < t.mapped ? " (the others synthetic)"
+                               : "");
     }
   }
   if (t.unmapped)
@@ -237,9 +267,9 @@ static void json_shape(ey_json *j, const ey_layer *l) {
   const struct {
     const char *k;
     int v;
-  } f[] = {{"N", l->N}, {"C", l->C}, {"M", l->M}, {"H", l->H}, {"W", l->W}, {"R", l->R},
-           {"S", l->S}, {"stride", l->stride}, {"pad", l->pad}, {"groups", l->groups},
-           {"E", l->E}, {"F", l->F}};
+  } f[] = {{"N", l->N},     {"C", l->C},           {"M", l->M}, {"H", l->H},
+           {"W", l->W},     {"R", l->R},           {"S", l->S}, {"stride", l->stride},
+           {"pad", l->pad}, {"groups", l->groups}, {"E", l->E}, {"F", l->F}};
   for (size_t i = 0; i < sizeof f / sizeof f[0]; i++) ey_json_int(j, f[i].k, f[i].v);
   ey_json_bool(j, "relu", l->relu);
   ey_json_obj_end(j);
@@ -247,7 +277,8 @@ static void json_shape(ey_json *j, const ey_layer *l) {
 
 /* cycles, time, MACs, utilization, accesses and energy of one set of figures */
 static void json_figures(ey_json *j, const ey_arch *a, uint64_t cycles, const ey_counts *c,
-                         const double (*en)[EY_NTYPES], double total, int active_pes, uint64_t moved) {
+                         const double (*en)[EY_NTYPES], double total, int active_pes,
+                         uint64_t moved) {
   ey_json_uint(j, "cycles", cycles);
   ey_json_real(j, "time_ms", ms_of(cycles, a));
   ey_json_uint(j, "macs", c->macs);
@@ -337,8 +368,8 @@ static void json_layer(ey_json *j, const ey_report *r, const ey_layer_result *x)
       for (int b = 0; b < ms->glb_banks; b++) {
         const uint64_t *v = rw ? ms->glb_bank_writes[b] : ms->glb_bank_reads[b];
         char buf[96];
-        snprintf(buf, sizeof buf, "[%llu, %llu, %llu]", (unsigned long long)v[0], (unsigned long long)v[1],
-                 (unsigned long long)v[2]);
+        snprintf(buf, sizeof buf, "[%llu, %llu, %llu]", (unsigned long long)v[0],
+                 (unsigned long long)v[1], (unsigned long long)v[2]);
         ey_json_raw(j, NULL, buf);
       }
       ey_json_arr_end(j);
@@ -356,8 +387,8 @@ static void json_layer(ey_json *j, const ey_report *r, const ey_layer_result *x)
     ey_json_str(j, "activations", x->replayed ? "trace" : "synthetic");
   }
   ey_json_obj_begin(j, "analytic");
-  json_figures(j, a, c->cycles, &c->c, (const double(*)[EY_NTYPES])c->energy, c->energy_total, c->active_pes,
-               dram_bytes(&c->c, a));
+  json_figures(j, a, c->cycles, &c->c, (const double(*)[EY_NTYPES])c->energy, c->energy_total,
+               c->active_pes, dram_bytes(&c->c, a));
   ey_json_obj_begin(j, "cycle_parts");
   ey_json_uint(j, "pass_cycles", c->pass_cycles);
   ey_json_uint(j, "load_cycles", c->load_cycles);
@@ -461,23 +492,26 @@ void ey_csv_field(FILE *f, const char *s) {
 /* Measurement columns after the shape, in order; an unmapped row leaves them all
  * empty. The header and the rows are written from the same list. */
 #define EY_CSV_MEASURES 57
-#define EY_CSV_SHAPE 12   /* N to F */
-#define EY_CSV_MAPPING 9  /* n to m, and active_pes */
+#define EY_CSV_SHAPE 12  /* N to F */
+#define EY_CSV_MAPPING 9 /* n to m, and active_pes */
 
 void ey_report_csv_header(FILE *f) {
-  fputs("arch,net,batch,layer,mapped,source,N,C,M,H,W,R,S,stride,pad,groups,E,F,"
-        "n,p,q,r,t,e,eg,m,active_pes,utilization,cycles,analytic_cycles,time_ms,macs,macs_gated,",
-        f);
-  for (int t = 0; t < EY_NTYPES; t++) fprintf(f, "spad_%s_reads,spad_%s_writes,", ey_type_names[t], ey_type_names[t]);
+  fputs(
+      "arch,net,batch,layer,mapped,source,N,C,M,H,W,R,S,stride,pad,groups,E,F,"
+      "n,p,q,r,t,e,eg,m,active_pes,utilization,cycles,analytic_cycles,time_ms,macs,macs_gated,",
+      f);
+  for (int t = 0; t < EY_NTYPES; t++)
+    fprintf(f, "spad_%s_reads,spad_%s_writes,", ey_type_names[t], ey_type_names[t]);
   fputs("noc_ifmap,noc_filter,noc_psum_in,noc_psum_local,noc_psum_out,", f);
-  for (int t = 0; t < EY_NTYPES; t++) fprintf(f, "glb_%s_reads,glb_%s_writes,", ey_type_names[t], ey_type_names[t]);
-  for (int t = 0; t < EY_NTYPES; t++) fprintf(f, "dram_%s_reads,dram_%s_writes,", ey_type_names[t], ey_type_names[t]);
+  for (int t = 0; t < EY_NTYPES; t++)
+    fprintf(f, "glb_%s_reads,glb_%s_writes,", ey_type_names[t], ey_type_names[t]);
+  for (int t = 0; t < EY_NTYPES; t++)
+    fprintf(f, "dram_%s_reads,dram_%s_writes,", ey_type_names[t], ey_type_names[t]);
   fputs("dram_bytes,dram_bytes_moved,energy_total,analytic_energy_total", f);
   for (int lv = 0; lv < EY_NLEVELS; lv++) fprintf(f, ",energy_%s", ey_level_names[lv]);
   for (int c = 0; c < EY_NCLASSES; c++) fprintf(f, ",pe_%s", ey_class_names[c]);
   fputs(",ifmap_bus_blocked,dram_wait_cycles,checked,error\n", f);
 }
-
 
 /* The measurement columns from `utilization` to `analytic_energy_total` and the
  * energy per level: one layer's or a sum's, written by the same code. */
@@ -485,20 +519,23 @@ static void csv_measures(FILE *f, const ey_arch *a, uint64_t cycles, uint64_t an
                          const ey_counts *c, uint64_t moved, double energy, double analytic_energy,
                          const double *level_en) {
   const uint64_t pes = (uint64_t)a->rows * (uint64_t)a->cols;
-  fprintf(f, ",%.6f,%llu,%llu,%.6f,%llu,%llu", util_of(c->macs, cycles, pes), (unsigned long long)cycles,
-          (unsigned long long)analytic_cycles, ms_of(cycles, a), (unsigned long long)c->macs,
-          (unsigned long long)c->macs_gated);
+  fprintf(f, ",%.6f,%llu,%llu,%.6f,%llu,%llu", util_of(c->macs, cycles, pes),
+          (unsigned long long)cycles, (unsigned long long)analytic_cycles, ms_of(cycles, a),
+          (unsigned long long)c->macs, (unsigned long long)c->macs_gated);
   for (int t = 0; t < EY_NTYPES; t++)
-    fprintf(f, ",%llu,%llu", (unsigned long long)c->spad_reads[t], (unsigned long long)c->spad_writes[t]);
-  fprintf(f, ",%llu,%llu,%llu,%llu,%llu", (unsigned long long)c->noc_ifmap, (unsigned long long)c->noc_filter,
-          (unsigned long long)c->noc_psum_in, (unsigned long long)c->noc_psum_local,
-          (unsigned long long)c->noc_psum_out);
+    fprintf(f, ",%llu,%llu", (unsigned long long)c->spad_reads[t],
+            (unsigned long long)c->spad_writes[t]);
+  fprintf(f, ",%llu,%llu,%llu,%llu,%llu", (unsigned long long)c->noc_ifmap,
+          (unsigned long long)c->noc_filter, (unsigned long long)c->noc_psum_in,
+          (unsigned long long)c->noc_psum_local, (unsigned long long)c->noc_psum_out);
   for (int t = 0; t < EY_NTYPES; t++)
-    fprintf(f, ",%llu,%llu", (unsigned long long)c->glb_reads[t], (unsigned long long)c->glb_writes[t]);
+    fprintf(f, ",%llu,%llu", (unsigned long long)c->glb_reads[t],
+            (unsigned long long)c->glb_writes[t]);
   for (int t = 0; t < EY_NTYPES; t++)
-    fprintf(f, ",%llu,%llu", (unsigned long long)c->dram_reads[t], (unsigned long long)c->dram_writes[t]);
-  fprintf(f, ",%llu,%llu,%.6f,%.6f", (unsigned long long)dram_bytes(c, a), (unsigned long long)moved, energy,
-          analytic_energy);
+    fprintf(f, ",%llu,%llu", (unsigned long long)c->dram_reads[t],
+            (unsigned long long)c->dram_writes[t]);
+  fprintf(f, ",%llu,%llu,%.6f,%.6f", (unsigned long long)dram_bytes(c, a),
+          (unsigned long long)moved, energy, analytic_energy);
   for (int lv = 0; lv < EY_NLEVELS; lv++) fprintf(f, ",%.6f", level_en[lv]);
 }
 
@@ -511,8 +548,8 @@ void ey_report_csv_layer(const ey_report *r, int i, FILE *f) {
   ey_csv_field(f, r->net->name);
   fprintf(f, ",%d,", r->net->batch);
   ey_csv_field(f, l->name);
-  fprintf(f, ",%d,%s,%d,%d,%d,%d,%d,%d,%d,%d,%d,%d,%d,%d", x->mapped, source_name(r), l->N, l->C, l->M, l->H,
-          l->W, l->R, l->S, l->stride, l->pad, l->groups, l->E, l->F);
+  fprintf(f, ",%d,%s,%d,%d,%d,%d,%d,%d,%d,%d,%d,%d,%d,%d", x->mapped, source_name(r), l->N, l->C,
+          l->M, l->H, l->W, l->R, l->S, l->stride, l->pad, l->groups, l->E, l->F);
   if (!x->mapped) {
     for (int k = 0; k < EY_CSV_MEASURES; k++) fputc(',', f);
     fputc(',', f);
@@ -527,10 +564,11 @@ void ey_report_csv_layer(const ey_report *r, int i, FILE *f) {
           x->cost.active_pes);
   double lv_en[EY_NLEVELS];
   for (int lv = 0; lv < EY_NLEVELS; lv++) lv_en[lv] = level_energy(g.energy, lv);
-  csv_measures(f, a, g.cycles, x->cost.cycles, g.c, g.dram_bytes_moved, g.energy_total, x->cost.energy_total,
-               lv_en);
+  csv_measures(f, a, g.cycles, x->cost.cycles, g.c, g.dram_bytes_moved, g.energy_total,
+               x->cost.energy_total, lv_en);
   if (x->simulated) {
-    for (int k = 0; k < EY_NCLASSES; k++) fprintf(f, ",%llu", (unsigned long long)x->meas.classes[k]);
+    for (int k = 0; k < EY_NCLASSES; k++)
+      fprintf(f, ",%llu", (unsigned long long)x->meas.classes[k]);
     fprintf(f, ",%llu,%llu,%d,\n", (unsigned long long)x->meas.ifmap_bus_blocked,
             (unsigned long long)x->meas.dram_wait_cycles, x->meas.checked);
   } else {
@@ -548,11 +586,12 @@ void ey_report_csv_total(const ey_report *r, FILE *f, const char *error) {
   ey_csv_field(f, r->net->name);
   fprintf(f, ",%d,total,%d,%s", r->net->batch, t.unmapped == 0, source_name(r));
   for (int k = 0; k < EY_CSV_SHAPE + EY_CSV_MAPPING; k++) fputc(',', f);
-  csv_measures(f, a, t.cycles, t.analytic_cycles, &t.counts, t.dram_bytes, t.energy_total, t.analytic_energy_total,
-               t.energy);
+  csv_measures(f, a, t.cycles, t.analytic_cycles, &t.counts, t.dram_bytes, t.energy_total,
+               t.analytic_energy_total, t.energy);
   if (r->engine) { /* with an engine every mapped layer is simulated */
     for (int k = 0; k < EY_NCLASSES; k++) fprintf(f, ",%llu", (unsigned long long)t.classes[k]);
-    fprintf(f, ",%llu,%llu,%d,", (unsigned long long)t.ifmap_bus_blocked, (unsigned long long)t.dram_wait_cycles,
+    fprintf(f, ",%llu,%llu,%d,", (unsigned long long)t.ifmap_bus_blocked,
+            (unsigned long long)t.dram_wait_cycles,
             t.checked == t.mapped && r->engine && r->engine->check);
   } else {
     for (int k = 0; k < EY_NCLASSES + 3; k++) fputc(',', f);

@@ -18,12 +18,12 @@ extern "C" {
 
 typedef struct ey_layer_result {
   const ey_layer *layer;
-  int mapped;          /* 0: no legal mapping; `why` says why */
+  int mapped; /* 0: no legal mapping; `why` says why */
   char why[EY_ERR_MAX];
   ey_mapping map;
-  ey_cost cost;        /* the mapper's analytic figures */
-  int simulated;       /* 1: `meas` holds the cycle-level engine's figures */
-  int replayed;        /* 1: the ifmap came from an activation trace */
+  ey_cost cost;  /* the mapper's analytic figures */
+  int simulated; /* 1: `meas` holds the cycle-level engine's figures */
+  int replayed;  /* 1: the ifmap came from an activation trace */
   ey_meas meas;
   double meas_energy[EY_NLEVELS][EY_NTYPES]; /* energy of the measured accesses */
   double meas_energy_total;
@@ -43,30 +43,30 @@ void ey_layer_figures(const ey_layer_result *x, const ey_arch *a, ey_figures *ou
 typedef struct ey_report {
   const ey_arch *arch;
   const ey_net *net;
-  int objective;            /* ey_objective the mappings were chosen for */
-  const char *mapping_from; /* "search" or "file"; shown in the table only */
+  int objective;                /* ey_objective the mappings were chosen for */
+  const char *mapping_from;     /* "search" or "file"; shown in the table only */
   const ey_engine_opts *engine; /* NULL: analytic only */
-  const char *activations;  /* the activation trace replayed, or NULL */
-  int nlayers;              /* the layers reported: every layer of net, or, in a
-                               stopped run, the prefix of them that was done */
-  ey_layer_result *res;     /* parallel to net->layers */
-  int stopped;              /* 0, or what stopped the run (sim/run.h): nlayers is
-                               then below net->nlayers; the JSON says so and the
-                               totals cover the layers reported */
+  const char *activations;      /* the activation trace replayed, or NULL */
+  int nlayers;                  /* the layers reported: every layer of net, or, in a
+                                   stopped run, the prefix of them that was done */
+  ey_layer_result *res;         /* parallel to net->layers */
+  int stopped;                  /* 0, or what stopped the run (sim/run.h): nlayers is
+                                   then below net->nlayers; the JSON says so and the
+                                   totals cover the layers reported */
 } ey_report;
 
 /* Totals over the mapped layers. */
 typedef struct ey_totals {
   int mapped, unmapped;
   uint64_t cycles, macs, macs_gated, glb_accesses, noc_transfers, spad_accesses;
-  uint64_t dram_bytes;                  /* that crossed the bus */
-  uint64_t dram_bytes_raw;              /* before RLC coding */
-  uint64_t analytic_cycles;             /* the estimate, beside the measurement */
-  uint64_t classes[EY_NCLASSES];        /* simulated layers' PE-cycles */
+  uint64_t dram_bytes;           /* that crossed the bus */
+  uint64_t dram_bytes_raw;       /* before RLC coding */
+  uint64_t analytic_cycles;      /* the estimate, beside the measurement */
+  uint64_t classes[EY_NCLASSES]; /* simulated layers' PE-cycles */
   uint64_t ifmap_bus_blocked, dram_wait_cycles, glb_conflicts;
-  int checked;                          /* layers whose outputs matched the golden */
-  ey_counts counts;                     /* every counter, summed (measured where simulated) */
-  double analytic_energy_total;         /* the estimate, beside the measurement */
+  int checked;                  /* layers whose outputs matched the golden */
+  ey_counts counts;             /* every counter, summed (measured where simulated) */
+  double analytic_energy_total; /* the estimate, beside the measurement */
   double energy[EY_NLEVELS];
   double energy_total;
   double time_ms, fps, gops, utilization, dram_bytes_per_image;

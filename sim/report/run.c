@@ -30,8 +30,8 @@ static ey_rc map_layer(ey_layer_result *x, const ey_arch *a, int objective, cons
 }
 
 static ey_rc report_init(ey_report *r, const ey_arch *a, const ey_net *net, int objective,
-                         const ey_mapfile *mf, const ey_engine_opts *engine, const ey_act_trace *act,
-                         ey_err *err) {
+                         const ey_mapfile *mf, const ey_engine_opts *engine,
+                         const ey_act_trace *act, ey_err *err) {
   memset(r, 0, sizeof *r);
   r->arch = a;
   r->net = net;
@@ -59,10 +59,11 @@ static ey_rc simulate_layer(ey_layer_result *x, const ey_arch *a, const ey_engin
   if (t) {
     const int want[4] = {l->N, l->C, l->H, l->W};
     if (memcmp(t->shape, want, sizeof want))
-      return ey_err_set(err, EY_MISMATCH,
-                        "%s: tensor %s: shape (%d, %d, %d, %d) does not match layer %s (%d, %d, %d, %d)",
-                        act->path, name, t->shape[0], t->shape[1], t->shape[2], t->shape[3], l->name, l->N,
-                        l->C, l->H, l->W);
+      return ey_err_set(
+          err, EY_MISMATCH,
+          "%s: tensor %s: shape (%d, %d, %d, %d) does not match layer %s (%d, %d, %d, %d)",
+          act->path, name, t->shape[0], t->shape[1], t->shape[2], t->shape[3], l->name, l->N, l->C,
+          l->H, l->W);
     ifmap = malloc(sizeof *ifmap * (size_t)l->N * (size_t)l->C * (size_t)l->H * (size_t)l->W);
     if (!ifmap) return ey_err_set(err, EY_NOMEM, "out of memory");
     ey_rc drc = ey_act_decode(act, t, ifmap, err);
@@ -118,10 +119,10 @@ struct run_state;
 typedef struct job {
   struct run_state *s;
   int i;
-  int state;          /* JOB_*, under s->mu */
-  int joined;         /* the caller has joined its thread */
+  int state;  /* JOB_*, under s->mu */
+  int joined; /* the caller has joined its thread */
   pthread_t tid;
-  ey_engine_opts lo;  /* the layer's own copy */
+  ey_engine_opts lo; /* the layer's own copy */
   ey_rc rc;
   ey_err err;
 } job;
@@ -138,7 +139,7 @@ typedef struct run_state {
   const ey_act_trace *act;
   void (*ended)(void *ctx, int i, ey_rc rc);
   void *ctx;
-  job *jobs;         /* per layer */
+  job *jobs; /* per layer */
 } run_state;
 
 /* Drops one reference, under s->mu (which it releases); frees s after the last. */
@@ -186,7 +187,9 @@ static int start_thread(job *j) {
   return e;
 }
 
-static int stopped(const ey_run_ctl *ctl) { return ctl->stop && *ctl->stop; }
+static int stopped(const ey_run_ctl *ctl) {
+  return ctl->stop && *ctl->stop;
+}
 
 ey_rc ey_report_run(ey_report *r, const ey_arch *a, const ey_net *net, int objective,
                     const ey_mapfile *mf, const ey_engine_opts *engine, const ey_act_trace *act,
@@ -239,9 +242,9 @@ ey_rc ey_report_run(ey_report *r, const ey_arch *a, const ey_net *net, int objec
   }
 
   int width = ctl->jobs > 0 ? ctl->jobs : 1;
-  int next = 0;     /* the next layer to start */
-  int told = 0;     /* layers told done, in order */
-  int running = 0;  /* threads started and not yet joined */
+  int next = 0;    /* the next layer to start */
+  int told = 0;    /* layers told done, in order */
+  int running = 0; /* threads started and not yet joined */
   /* The sampler, if any, sees the layers that start before its window ends, one
    * at a time; once the window is behind the finished layers none samples. */
   int sampling = engine->sample != NULL;

@@ -22,7 +22,8 @@ uint64_t ey_fnv(uint64_t h, const void *data, size_t n) {
 
 /* A recursive-descent evaluator:
  *   expr := term (('+' | '-') term)*      term := unary (('*' | '/') unary)*
- *   unary := '-' unary | primary          primary := NUMBER | KEY | FN '(' args ')' | '(' expr ')' */
+ *   unary := '-' unary | primary          primary := NUMBER | KEY | FN '(' args ')' | '(' expr ')'
+ */
 typedef struct evaluator {
   const char *s, *p;
   const ey_arch *a;
@@ -117,11 +118,16 @@ static double ev_primary(evaluator *e) {
     if (*e->p != ')') return ev_fail(e, "expected ')'");
     e->p++;
     switch (f) {
-    case 0: return floor(x + 0.5);
-    case 1: return floor(x);
-    case 2: return ceil(x);
-    case 3: return x < y ? x : y;
-    default: return x > y ? x : y;
+      case 0:
+        return floor(x + 0.5);
+      case 1:
+        return floor(x);
+      case 2:
+        return ceil(x);
+      case 3:
+        return x < y ? x : y;
+      default:
+        return x > y ? x : y;
     }
   }
   return ev_fail(e, *e->p ? "unexpected character" : "unexpected end");
@@ -184,7 +190,9 @@ typedef struct loader {
   ey_err *err;
 } loader;
 
-static int line_of(const yaml_node_t *n) { return ey_ynode_line(n); }
+static int line_of(const yaml_node_t *n) {
+  return ey_ynode_line(n);
+}
 
 /* "SPEC:LINE: KEY: MESSAGE" */
 static ey_rc spec_error(loader *L, const yaml_node_t *n, const char *key, const char *fmt, ...)
@@ -221,11 +229,14 @@ static ey_rc hash_file(const char *path, uint64_t *out, ey_err *err) {
   return EY_OK;
 }
 
-static const char *scalar_or_null(const yaml_node_t *n) { return n ? ey_ynode_scalar(n) : NULL; }
+static const char *scalar_or_null(const yaml_node_t *n) {
+  return n ? ey_ynode_scalar(n) : NULL;
+}
 
 static ey_rc load_nets(loader *L, yaml_node_t *seq) {
   ey_sweep *sw = L->sw;
-  if (seq->type != YAML_SEQUENCE_NODE || seq->data.sequence.items.top == seq->data.sequence.items.start)
+  if (seq->type != YAML_SEQUENCE_NODE ||
+      seq->data.sequence.items.top == seq->data.sequence.items.start)
     return spec_error(L, seq, "nets", "expected a list of networks (got %s)", ey_ynode_kind(seq));
   int n = (int)(seq->data.sequence.items.top - seq->data.sequence.items.start);
   sw->nets = calloc((size_t)n, sizeof *sw->nets);
@@ -237,7 +248,8 @@ static ey_rc load_nets(loader *L, yaml_node_t *seq) {
     char key[32];
     snprintf(key, sizeof key, "nets[%d]", i);
     if (!ref && it->type == YAML_MAPPING_NODE) {
-      for (yaml_node_pair_t *pr = it->data.mapping.pairs.start; pr < it->data.mapping.pairs.top; pr++) {
+      for (yaml_node_pair_t *pr = it->data.mapping.pairs.start; pr < it->data.mapping.pairs.top;
+           pr++) {
         const char *k = ey_ynode_scalar(ey_ydoc_node(L->d, pr->key));
         yaml_node_t *v = ey_ydoc_node(L->d, pr->value);
         if (k && !strcmp(k, "net") && ey_ynode_scalar(v))
@@ -245,24 +257,26 @@ static ey_rc load_nets(loader *L, yaml_node_t *seq) {
         else if (k && !strcmp(k, "layers") && ey_ynode_scalar(v))
           layers = ey_ynode_scalar(v);
         else
-          return spec_error(L, v, key, "expected net: NAME and optionally layers: LIST (got %s)", k ? k : "?");
+          return spec_error(L, v, key, "expected net: NAME and optionally layers: LIST (got %s)",
+                            k ? k : "?");
       }
     }
     if (!ref || !*ref)
-      return spec_error(L, it, key, "expected a network name or file, or {net: NAME, layers: LIST} (got %s)",
+      return spec_error(L, it, key,
+                        "expected a network name or file, or {net: NAME, layers: LIST} (got %s)",
                         ey_ynode_kind(it));
     sw->nnets = i + 1;
     snprintf(sn->ref, sizeof sn->ref, "%s", ref);
     snprintf(sn->layers, sizeof sn->layers, "%s", layers ? layers : "");
     char path[768];
     if (!resolve(L, ref, "nets", path, sizeof path))
-      return spec_error(L, it, key, "expected a network file or a shipped name (got %s; no file %s)", ref, path);
+      return spec_error(
+          L, it, key, "expected a network file or a shipped name (got %s; no file %s)", ref, path);
     ey_rc rc = ey_net_load(path, &sn->net, L->err);
     if (rc) return rc;
     if (layers) {
       ey_err e2;
-      if (ey_net_select(&sn->net, layers, &e2))
-        return spec_error(L, it, key, "%s", e2.msg);
+      if (ey_net_select(&sn->net, layers, &e2)) return spec_error(L, it, key, "%s", e2.msg);
     }
     rc = hash_file(path, &sn->hash, L->err);
     if (rc) return rc;
@@ -281,7 +295,8 @@ static ey_rc load_batches(loader *L, yaml_node_t *v) {
   if (v->type == YAML_SEQUENCE_NODE) {
     items = v->data.sequence.items.start;
     n = (int)(v->data.sequence.items.top - items);
-    if (n == 0 || n > 64) return spec_error(L, v, "batch", "expected 1 to 64 batch sizes (got %d)", n);
+    if (n == 0 || n > 64)
+      return spec_error(L, v, "batch", "expected 1 to 64 batch sizes (got %d)", n);
   }
   for (int i = 0; i < n; i++) {
     yaml_node_t *it = items ? ey_ydoc_node(L->d, items[i]) : one[0];
@@ -289,17 +304,20 @@ static ey_rc load_batches(loader *L, yaml_node_t *v) {
     char *end = NULL;
     long b = s ? strtol(s, &end, 10) : 0;
     if (!s || end == s || *end || b < 1 || b > 65536)
-      return spec_error(L, it, "batch", "expected an integer from 1 to 65536, or a list of them (got %s)",
+      return spec_error(L, it, "batch",
+                        "expected an integer from 1 to 65536, or a list of them (got %s)",
                         s ? s : ey_ynode_kind(it));
     for (int j = 0; j < i; j++)
-      if (sw->batches[j] == b) return spec_error(L, it, "batch", "expected each batch once (got %ld twice)", b);
+      if (sw->batches[j] == b)
+        return spec_error(L, it, "batch", "expected each batch once (got %ld twice)", b);
     sw->batches[sw->nbatches++] = (int)b;
   }
   return EY_OK;
 }
 
 /* Is `key` already swept, derived or set? Returns what, or NULL. */
-static const char *key_used(const ey_sweep *sw, const char *key, const char *const *set_keys, int nset) {
+static const char *key_used(const ey_sweep *sw, const char *key, const char *const *set_keys,
+                            int nset) {
   for (int a = 0; a < sw->naxes; a++)
     for (int k = 0; k < sw->axes[a].nkeys; k++)
       if (!strcmp(sw->axes[a].keys[k], key)) return "swept by another axis";
@@ -313,7 +331,8 @@ static const char *key_used(const ey_sweep *sw, const char *key, const char *con
 /* Checks that `key` is an architecture key (with a suggestion when it is not). */
 static ey_rc arch_key(loader *L, yaml_node_t *at, const char *key) {
   if (ey_schema_find(ey_arch_schema(), key) >= 0 && strcmp(key, "name")) return EY_OK;
-  if (!strcmp(key, "name")) return spec_error(L, at, key, "expected an architecture key other than name");
+  if (!strcmp(key, "name"))
+    return spec_error(L, at, key, "expected an architecture key other than name");
   ey_arch scratch;
   memset(&scratch, 0, sizeof scratch);
   ey_err e2;
@@ -341,21 +360,24 @@ static ey_rc range_number(loader *L, yaml_node_t *map, const char *key, const ch
   yaml_node_t *v = ey_ymap_get(L->d, map, field);
   *given = v != NULL;
   if (!v) {
-    if (need) return spec_error(L, map, key, "expected a range {from, to, factor or step} (no %s)", field);
+    if (need)
+      return spec_error(L, map, key, "expected a range {from, to, factor or step} (no %s)", field);
     return EY_OK;
   }
   const char *s = ey_ynode_scalar(v);
   char *end = NULL;
   double x = s ? strtod(s, &end) : 0;
   if (!s || end == s || *end || !isfinite(x))
-    return spec_error(L, v, key, "expected a number for %s (got %s)", field, s ? s : ey_ynode_kind(v));
+    return spec_error(L, v, key, "expected a number for %s (got %s)", field,
+                      s ? s : ey_ynode_kind(v));
   *out = x;
   return EY_OK;
 }
 
 /* The values of one key: a scalar, a list of scalars, or a range map. Fills
  * `vals` (malloc'd, EY_SWEEP_VALUE_MAX each) and *n. */
-static ey_rc axis_values(loader *L, const char *key, yaml_node_t *v, char (**vals)[EY_SWEEP_VALUE_MAX], int *n) {
+static ey_rc axis_values(loader *L, const char *key, yaml_node_t *v,
+                         char (**vals)[EY_SWEEP_VALUE_MAX], int *n) {
   *vals = NULL;
   *n = 0;
   if (v->type == YAML_SCALAR_NODE || v->type == YAML_SEQUENCE_NODE) {
@@ -366,7 +388,8 @@ static ey_rc axis_values(loader *L, const char *key, yaml_node_t *v, char (**val
       cnt = (int)(v->data.sequence.items.top - items);
       if (cnt == 0) return spec_error(L, v, key, "expected at least one value (got an empty list)");
       if (cnt > EY_SWEEP_MAX_VALUES)
-        return spec_error(L, v, key, "expected at most %d values (got %d)", EY_SWEEP_MAX_VALUES, cnt);
+        return spec_error(L, v, key, "expected at most %d values (got %d)", EY_SWEEP_MAX_VALUES,
+                          cnt);
     }
     *vals = calloc((size_t)cnt, sizeof **vals);
     if (!*vals) return ey_err_set(L->err, EY_NOMEM, "out of memory");
@@ -374,11 +397,12 @@ static ey_rc axis_values(loader *L, const char *key, yaml_node_t *v, char (**val
       yaml_node_t *it = items ? ey_ydoc_node(L->d, items[i]) : v;
       const char *s = ey_ynode_scalar(it);
       if (!s || !*s || strlen(s) >= EY_SWEEP_VALUE_MAX || strpbrk(s, "\n\r"))
-        return spec_error(L, it, key, "expected a one-line value of at most %d characters (got %s)", EY_SWEEP_VALUE_MAX - 1,
-                          s ? s : ey_ynode_kind(it));
+        return spec_error(L, it, key, "expected a one-line value of at most %d characters (got %s)",
+                          EY_SWEEP_VALUE_MAX - 1, s ? s : ey_ynode_kind(it));
       snprintf((*vals)[i], EY_SWEEP_VALUE_MAX, "%s", s);
       for (int j = 0; j < i; j++)
-        if (!strcmp((*vals)[j], s)) return spec_error(L, it, key, "expected each value once (got %s twice)", s);
+        if (!strcmp((*vals)[j], s))
+          return spec_error(L, it, key, "expected each value once (got %s twice)", s);
     }
     *n = cnt;
     return EY_OK;
@@ -397,10 +421,13 @@ static ey_rc axis_values(loader *L, const char *key, yaml_node_t *v, char (**val
   if (!rc) rc = range_number(L, v, key, "factor", 0, &factor, &gf);
   if (!rc) rc = range_number(L, v, key, "step", 0, &step, &gs);
   if (rc) return rc;
-  if (gf == gs) return spec_error(L, v, key, "expected a range with exactly one of factor and step (got %s)", gf ? "both" : "neither");
+  if (gf == gs)
+    return spec_error(L, v, key, "expected a range with exactly one of factor and step (got %s)",
+                      gf ? "both" : "neither");
   if (to < from) return spec_error(L, v, key, "expected from <= to (got from %g, to %g)", from, to);
   if (gf && !(factor > 1)) return spec_error(L, v, key, "expected factor > 1 (got %g)", factor);
-  if (gf && !(from > 0)) return spec_error(L, v, key, "expected from > 0 with a factor (got %g)", from);
+  if (gf && !(from > 0))
+    return spec_error(L, v, key, "expected from > 0 with a factor (got %g)", from);
   if (gs && !(step > 0)) return spec_error(L, v, key, "expected step > 0 (got %g)", step);
   int integer = key_is_int(key);
   int cap = 16, cnt = 0;
@@ -411,9 +438,11 @@ static ey_rc axis_values(loader *L, const char *key, yaml_node_t *v, char (**val
     double x = gf ? from * pow(factor, (double)k) : from + step * (double)k;
     if (x > to + slack) break;
     if (cnt == EY_SWEEP_MAX_VALUES)
-      return spec_error(L, v, key, "expected a range of at most %d values (got more)", EY_SWEEP_MAX_VALUES);
+      return spec_error(L, v, key, "expected a range of at most %d values (got more)",
+                        EY_SWEEP_MAX_VALUES);
     if (integer && fabs(x - (double)llround(x)) > 1e-9)
-      return spec_error(L, v, key, "expected whole numbers for an integer key (the range reaches %g)", x);
+      return spec_error(L, v, key,
+                        "expected whole numbers for an integer key (the range reaches %g)", x);
     if (cnt == cap) {
       void *grown = realloc(*vals, sizeof **vals * (size_t)(cap *= 2));
       if (!grown) return ey_err_set(L->err, EY_NOMEM, "out of memory");
@@ -426,14 +455,14 @@ static ey_rc axis_values(loader *L, const char *key, yaml_node_t *v, char (**val
 }
 
 /* One axis from `nk` KEY: VALUES pairs: one pair, or the pairs of a zip. */
-static ey_rc add_axis(loader *L, yaml_node_t *at, const yaml_node_pair_t *pairs, int nk, const char *const *set_keys,
-                      int nset) {
+static ey_rc add_axis(loader *L, yaml_node_t *at, const yaml_node_pair_t *pairs, int nk,
+                      const char *const *set_keys, int nset) {
   ey_sweep *sw = L->sw;
   if (sw->naxes == EY_SWEEP_MAX_AXES)
     return spec_error(L, at, "axes", "expected at most %d axes (got more)", EY_SWEEP_MAX_AXES);
   ey_sweep_axis *ax = &sw->axes[sw->naxes];
   ax->line = line_of(at);
-  char (*kv[EY_SWEEP_MAX_ZIP])[EY_SWEEP_VALUE_MAX] = {0};
+  char(*kv[EY_SWEEP_MAX_ZIP])[EY_SWEEP_VALUE_MAX] = {0};
   ey_rc rc = EY_OK;
   for (int k = 0; k < nk && !rc; k++) {
     yaml_node_t *kn = ey_ydoc_node(L->d, pairs[k].key), *vn = ey_ydoc_node(L->d, pairs[k].value);
@@ -462,7 +491,8 @@ static ey_rc add_axis(loader *L, yaml_node_t *at, const yaml_node_pair_t *pairs,
     if (k == 0) {
       ax->nvalues = n;
     } else if (n != ax->nvalues) {
-      rc = spec_error(L, vn, key, "expected %d values, as %s has in this zip (got %d)", ax->nvalues, ax->keys[0], n);
+      rc = spec_error(L, vn, key, "expected %d values, as %s has in this zip (got %d)", ax->nvalues,
+                      ax->keys[0], n);
       break;
     }
   }
@@ -487,19 +517,23 @@ static ey_rc load_axes(loader *L, yaml_node_t *v, const char *const *set_keys, i
       yaml_node_t *kn = ey_ydoc_node(L->d, pr->key);
       const char *k = ey_ynode_scalar(kn);
       if (k && !strcmp(k, "zip"))
-        return spec_error(L, kn, "axes", "expected zip inside a list of axes (write axes: [{zip: {...}}, ...])");
+        return spec_error(L, kn, "axes",
+                          "expected zip inside a list of axes (write axes: [{zip: {...}}, ...])");
       ey_rc rc = add_axis(L, kn, pr, 1, set_keys, nset);
       if (rc) return rc;
     }
     return EY_OK;
   }
   if (v->type != YAML_SEQUENCE_NODE)
-    return spec_error(L, v, "axes", "expected a list of axes, or a mapping of keys to values (got %s)",
+    return spec_error(L, v, "axes",
+                      "expected a list of axes, or a mapping of keys to values (got %s)",
                       ey_ynode_kind(v));
   for (yaml_node_item_t *it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++) {
     yaml_node_t *ax = ey_ydoc_node(L->d, *it);
-    if (ax->type != YAML_MAPPING_NODE || ax->data.mapping.pairs.top - ax->data.mapping.pairs.start != 1)
-      return spec_error(L, ax, "axes", "expected each axis as KEY: VALUES or zip: {KEY: LIST, ...} (got %s)",
+    if (ax->type != YAML_MAPPING_NODE ||
+        ax->data.mapping.pairs.top - ax->data.mapping.pairs.start != 1)
+      return spec_error(L, ax, "axes",
+                        "expected each axis as KEY: VALUES or zip: {KEY: LIST, ...} (got %s)",
                         ey_ynode_kind(ax));
     yaml_node_t *kn = ey_ydoc_node(L->d, ax->data.mapping.pairs.start->key);
     yaml_node_t *vn = ey_ydoc_node(L->d, ax->data.mapping.pairs.start->value);
@@ -513,7 +547,8 @@ static ey_rc load_axes(loader *L, yaml_node_t *v, const char *const *set_keys, i
       int nk = (int)(vn->data.mapping.pairs.top - vn->data.mapping.pairs.start);
       rc = nk >= 1 && nk <= EY_SWEEP_MAX_ZIP
                ? add_axis(L, kn, vn->data.mapping.pairs.start, nk, set_keys, nset)
-               : spec_error(L, vn, "zip", "expected a mapping of 1 to %d keys to lists of equal length",
+               : spec_error(L, vn, "zip",
+                            "expected a mapping of 1 to %d keys to lists of equal length",
                             EY_SWEEP_MAX_ZIP);
     }
     if (rc) return rc;
@@ -521,8 +556,9 @@ static ey_rc load_axes(loader *L, yaml_node_t *v, const char *const *set_keys, i
   return EY_OK;
 }
 
-static const char *const k_spec_keys[] = {"name",  "arch",     "nets",      "batch", "analytic", "check",
-                                          "seed",  "zeros",    "objective", "set",   "axes",     "derived"};
+static const char *const k_spec_keys[] = {"name",      "arch",  "nets", "batch",
+                                          "analytic",  "check", "seed", "zeros",
+                                          "objective", "set",   "axes", "derived"};
 
 static ey_rc spec_from_doc(ey_ydoc *d, void *obj, ey_err *err) {
   loader *L = obj;
@@ -530,19 +566,24 @@ static ey_rc spec_from_doc(ey_ydoc *d, void *obj, ey_err *err) {
   ey_sweep *sw = L->sw;
   yaml_node_t *root = ey_ydoc_root(d);
   if (root->type != YAML_MAPPING_NODE)
-    return spec_error(L, root, "sweep", "expected a mapping of arch, nets, axes, ... (got %s)", ey_ynode_kind(root));
-  for (yaml_node_pair_t *pr = root->data.mapping.pairs.start; pr < root->data.mapping.pairs.top; pr++) {
+    return spec_error(L, root, "sweep", "expected a mapping of arch, nets, axes, ... (got %s)",
+                      ey_ynode_kind(root));
+  for (yaml_node_pair_t *pr = root->data.mapping.pairs.start; pr < root->data.mapping.pairs.top;
+       pr++) {
     yaml_node_t *kn = ey_ydoc_node(d, pr->key);
     const char *k = ey_ynode_scalar(kn);
     int known = 0;
-    for (size_t i = 0; k && i < sizeof k_spec_keys / sizeof k_spec_keys[0]; i++) known |= !strcmp(k, k_spec_keys[i]);
+    for (size_t i = 0; k && i < sizeof k_spec_keys / sizeof k_spec_keys[0]; i++)
+      known |= !strcmp(k, k_spec_keys[i]);
     if (!known)
-      return spec_error(L, kn, k ? k : "?",
-                        "unknown key (expected name, arch, nets, batch, analytic, check, seed, zeros, objective, "
-                        "set, axes or derived)");
+      return spec_error(
+          L, kn, k ? k : "?",
+          "unknown key (expected name, arch, nets, batch, analytic, check, seed, zeros, objective, "
+          "set, axes or derived)");
     for (yaml_node_pair_t *q = root->data.mapping.pairs.start; q < pr; q++)
       if (!strcmp(ey_ynode_scalar(ey_ydoc_node(d, q->key)), k))
-        return spec_error(L, kn, k, "duplicate key (first at line %d)", line_of(ey_ydoc_node(d, q->key)));
+        return spec_error(L, kn, k, "duplicate key (first at line %d)",
+                          line_of(ey_ydoc_node(d, q->key)));
   }
   /* name */
   const char *name = scalar_or_null(ey_ymap_get(d, root, "name"));
@@ -558,11 +599,15 @@ static ey_rc spec_from_doc(ey_ydoc *d, void *obj, ey_err *err) {
   yaml_node_t *an = ey_ymap_get(d, root, "arch");
   const char *aref = scalar_or_null(an);
   if (!an) return spec_error(L, root, "arch", "required but not given");
-  if (!aref || !*aref) return spec_error(L, an, "arch", "expected an architecture name or file (got %s)", ey_ynode_kind(an));
+  if (!aref || !*aref)
+    return spec_error(L, an, "arch", "expected an architecture name or file (got %s)",
+                      ey_ynode_kind(an));
   snprintf(sw->arch_ref, sizeof sw->arch_ref, "%s", aref);
   char apath[768];
   if (!resolve(L, aref, "arch", apath, sizeof apath))
-    return spec_error(L, an, "arch", "expected an architecture file or a shipped name (got %s; no file %s)", aref, apath);
+    return spec_error(L, an, "arch",
+                      "expected an architecture file or a shipped name (got %s; no file %s)", aref,
+                      apath);
   ey_rc rc = ey_arch_load(apath, &sw->base, err);
   if (rc) return rc;
   /* nets, batch */
@@ -586,7 +631,8 @@ static ey_rc spec_from_doc(ey_ydoc *d, void *obj, ey_err *err) {
     else if (s && !strcmp(s, "false"))
       *flags[i].flag = 0;
     else
-      return spec_error(L, v, flags[i].k, "expected true or false (got %s)", s ? s : ey_ynode_kind(v));
+      return spec_error(L, v, flags[i].k, "expected true or false (got %s)",
+                        s ? s : ey_ynode_kind(v));
   }
   sw->seed = 1;
   yaml_node_t *sn = ey_ymap_get(d, root, "seed");
@@ -595,7 +641,8 @@ static ey_rc spec_from_doc(ey_ydoc *d, void *obj, ey_err *err) {
     char *end = NULL;
     unsigned long long x = s ? strtoull(s, &end, 10) : 0;
     if (!s || end == s || *end || *s == '-')
-      return spec_error(L, sn, "seed", "expected a non-negative integer (got %s)", s ? s : ey_ynode_kind(sn));
+      return spec_error(L, sn, "seed", "expected a non-negative integer (got %s)",
+                        s ? s : ey_ynode_kind(sn));
     sw->seed = x;
   }
   yaml_node_t *zn = ey_ymap_get(d, root, "zeros");
@@ -604,7 +651,8 @@ static ey_rc spec_from_doc(ey_ydoc *d, void *obj, ey_err *err) {
     char *end = NULL;
     double x = s ? strtod(s, &end) : -1;
     if (!s || end == s || *end || !(x >= 0 && x <= 1))
-      return spec_error(L, zn, "zeros", "expected a number from 0 to 1 (got %s)", s ? s : ey_ynode_kind(zn));
+      return spec_error(L, zn, "zeros", "expected a number from 0 to 1 (got %s)",
+                        s ? s : ey_ynode_kind(zn));
     sw->zeros = x;
   }
   sw->objective = -1;
@@ -615,24 +663,32 @@ static ey_rc spec_from_doc(ey_ydoc *d, void *obj, ey_err *err) {
     for (int i = 0; s && i < 3; i++)
       if (!strcmp(s, objs[i])) sw->objective = i;
     if (sw->objective < 0)
-      return spec_error(L, on, "objective", "expected energy, cycles or edp (got %s)", s ? s : ey_ynode_kind(on));
+      return spec_error(L, on, "objective", "expected energy, cycles or edp (got %s)",
+                        s ? s : ey_ynode_kind(on));
   }
   if (sw->analytic && sw->check)
-    return spec_error(L, ey_ymap_get(d, root, "check"), "check",
-                      "expected false with analytic: true (the check needs the cycle-level simulation)");
+    return spec_error(
+        L, ey_ymap_get(d, root, "check"), "check",
+        "expected false with analytic: true (the check needs the cycle-level simulation)");
   /* set: fixed keys, applied to the base now */
   const char *set_keys[EY_ARCH_MAX_KEYS];
   int nset = 0;
   yaml_node_t *setn = ey_ymap_get(d, root, "set");
   if (setn) {
     if (setn->type != YAML_MAPPING_NODE)
-      return spec_error(L, setn, "set", "expected a mapping of architecture keys to values (got %s)", ey_ynode_kind(setn));
-    for (yaml_node_pair_t *pr = setn->data.mapping.pairs.start; pr < setn->data.mapping.pairs.top; pr++) {
+      return spec_error(L, setn, "set",
+                        "expected a mapping of architecture keys to values (got %s)",
+                        ey_ynode_kind(setn));
+    for (yaml_node_pair_t *pr = setn->data.mapping.pairs.start; pr < setn->data.mapping.pairs.top;
+         pr++) {
       yaml_node_t *kn = ey_ydoc_node(d, pr->key), *vn = ey_ydoc_node(d, pr->value);
       const char *k = ey_ynode_scalar(kn), *v = ey_ynode_scalar(vn);
-      if (!k) return spec_error(L, kn, "set", "expected an architecture key (got %s)", ey_ynode_kind(kn));
+      if (!k)
+        return spec_error(L, kn, "set", "expected an architecture key (got %s)", ey_ynode_kind(kn));
       if ((rc = arch_key(L, kn, k))) return rc;
-      if (!v) return spec_error(L, vn, k, "expected a single value (got %s; sweep it under axes)", ey_ynode_kind(vn));
+      if (!v)
+        return spec_error(L, vn, k, "expected a single value (got %s; sweep it under axes)",
+                          ey_ynode_kind(vn));
       for (int i = 0; i < nset; i++)
         if (!strcmp(set_keys[i], k)) return spec_error(L, kn, k, "duplicate key in set");
       char where[600];
@@ -649,22 +705,31 @@ static ey_rc spec_from_doc(ey_ydoc *d, void *obj, ey_err *err) {
   yaml_node_t *dn = ey_ymap_get(d, root, "derived");
   if (dn) {
     if (dn->type != YAML_MAPPING_NODE)
-      return spec_error(L, dn, "derived", "expected a mapping of keys to formulas (got %s)", ey_ynode_kind(dn));
-    for (yaml_node_pair_t *pr = dn->data.mapping.pairs.start; pr < dn->data.mapping.pairs.top; pr++) {
+      return spec_error(L, dn, "derived", "expected a mapping of keys to formulas (got %s)",
+                        ey_ynode_kind(dn));
+    for (yaml_node_pair_t *pr = dn->data.mapping.pairs.start; pr < dn->data.mapping.pairs.top;
+         pr++) {
       yaml_node_t *kn = ey_ydoc_node(d, pr->key), *vn = ey_ydoc_node(d, pr->value);
       const char *k = ey_ynode_scalar(kn), *v = ey_ynode_scalar(vn);
-      if (!k) return spec_error(L, kn, "derived", "expected an architecture key (got %s)", ey_ynode_kind(kn));
+      if (!k)
+        return spec_error(L, kn, "derived", "expected an architecture key (got %s)",
+                          ey_ynode_kind(kn));
       if ((rc = arch_key(L, kn, k))) return rc;
       const ey_param *p = &ey_arch_schema()->params[ey_schema_find(ey_arch_schema(), k)];
       if (p->type != EY_P_INT && p->type != EY_P_REAL)
-        return spec_error(L, kn, k, "expected a numeric key to derive (it is a %s)", p->type == EY_P_BOOL ? "boolean" : "name");
+        return spec_error(L, kn, k, "expected a numeric key to derive (it is a %s)",
+                          p->type == EY_P_BOOL ? "boolean" : "name");
       const char *used = key_used(sw, k, set_keys, nset);
-      if (used) return spec_error(L, kn, k, "expected a key derived once and not swept (it is also %s)", used);
+      if (used)
+        return spec_error(L, kn, k, "expected a key derived once and not swept (it is also %s)",
+                          used);
       if (!v || strlen(v) >= sizeof sw->derived[0].expr)
         return spec_error(L, vn, k, "expected a formula of at most %d characters (got %s)",
-                          (int)sizeof sw->derived[0].expr - 1, v ? "a longer one" : ey_ynode_kind(vn));
+                          (int)sizeof sw->derived[0].expr - 1,
+                          v ? "a longer one" : ey_ynode_kind(vn));
       if (sw->ncols == EY_SWEEP_MAX_COLS)
-        return spec_error(L, kn, k, "expected at most %d swept and derived keys", EY_SWEEP_MAX_COLS);
+        return spec_error(L, kn, k, "expected at most %d swept and derived keys",
+                          EY_SWEEP_MAX_COLS);
       double x;
       ey_err e2;
       if (ey_sweep_eval(v, &sw->base, &x, &e2)) return spec_error(L, vn, k, "%s", e2.msg);
@@ -679,7 +744,8 @@ static ey_rc spec_from_doc(ey_ydoc *d, void *obj, ey_err *err) {
   double np = (double)sw->nnets * (sw->nbatches ? sw->nbatches : 1);
   for (int a = 0; a < sw->naxes; a++) np *= sw->axes[a].nvalues;
   if (np > EY_SWEEP_MAX_POINTS)
-    return spec_error(L, root, "axes", "expected at most %d points (got %.0f)", EY_SWEEP_MAX_POINTS, np);
+    return spec_error(L, root, "axes", "expected at most %d points (got %.0f)", EY_SWEEP_MAX_POINTS,
+                      np);
   sw->npoints = (long)np;
   return EY_OK;
 }
@@ -717,8 +783,9 @@ static void point_key(const ey_sweep *sw, ey_sweep_point *p) {
   fprintf(f, "eyesim %s\nnet %s %016llx batch %d layers", EY_VERSION_STRING, net->name,
           (unsigned long long)sw->nets[p->net].hash, p->batch);
   for (int i = 0; i < net->nlayers; i++) fprintf(f, " %s", net->layers[i].name);
-  fprintf(f, "\nmode %s seed %llu zeros %.17g check %d objective %d\n", sw->analytic ? "analytic" : "cycle",
-          (unsigned long long)sw->seed, sw->zeros, sw->check, sw->objective >= 0 ? sw->objective : p->arch.objective);
+  fprintf(f, "\nmode %s seed %llu zeros %.17g check %d objective %d\n",
+          sw->analytic ? "analytic" : "cycle", (unsigned long long)sw->seed, sw->zeros, sw->check,
+          sw->objective >= 0 ? sw->objective : p->arch.objective);
   if (p->valid) {
     ey_schema_write_yaml(ey_arch_schema(), &p->arch, f, 0);
   } else {
@@ -779,7 +846,8 @@ void ey_sweep_point_at(const ey_sweep *sw, long index, ey_sweep_point *p) {
     int integer = s->params[idx].type == EY_P_INT;
     if (integer && fabs(x - floor(x + 0.5)) > 1e-9) {
       p->valid = 0;
-      snprintf(p->why, sizeof p->why, "%.200s:%d: %s: expected a whole number (got %.10g; use round, floor or ceil)",
+      snprintf(p->why, sizeof p->why,
+               "%.200s:%d: %s: expected a whole number (got %.10g; use round, floor or ceil)",
                sw->path, dv->line, dv->key, x);
       continue;
     }

@@ -22,20 +22,20 @@
 extern "C" {
 #endif
 
-#define EY_SWEEP_MAX_AXES 16   /* axes, a zipped group counting once */
-#define EY_SWEEP_MAX_ZIP 8     /* keys in one zipped group */
-#define EY_SWEEP_MAX_COLS 32   /* swept and derived keys together */
+#define EY_SWEEP_MAX_AXES 16      /* axes, a zipped group counting once */
+#define EY_SWEEP_MAX_ZIP 8        /* keys in one zipped group */
+#define EY_SWEEP_MAX_COLS 32      /* swept and derived keys together */
 #define EY_SWEEP_MAX_VALUES 10000 /* values of one axis */
 #define EY_SWEEP_MAX_POINTS 1000000
 #define EY_SWEEP_KEY_MAX 64
 #define EY_SWEEP_VALUE_MAX 64
 
 typedef struct ey_sweep_axis {
-  int line;                                     /* where the axis is written */
-  int nkeys;                                    /* 1, or the keys of a zip */
+  int line;  /* where the axis is written */
+  int nkeys; /* 1, or the keys of a zip */
   char keys[EY_SWEEP_MAX_ZIP][EY_SWEEP_KEY_MAX];
   int nvalues;
-  char (*values)[EY_SWEEP_VALUE_MAX];           /* value v of key k: values[v * nkeys + k] */
+  char (*values)[EY_SWEEP_VALUE_MAX]; /* value v of key k: values[v * nkeys + k] */
 } ey_sweep_axis;
 
 typedef struct ey_sweep_derived {
@@ -52,37 +52,37 @@ typedef struct ey_sweep_net {
 } ey_sweep_net;
 
 typedef struct ey_sweep {
-  char path[512];      /* the spec file */
-  char name[64];       /* `name:`, or the spec file's name without .yaml */
-  char arch_ref[256];  /* `arch:` as written */
-  ey_arch base;        /* the base architecture with `set:` applied */
+  char path[512];     /* the spec file */
+  char name[64];      /* `name:`, or the spec file's name without .yaml */
+  char arch_ref[256]; /* `arch:` as written */
+  ey_arch base;       /* the base architecture with `set:` applied */
   int nnets;
   ey_sweep_net *nets;
-  int nbatches;        /* 0: each network's own batch */
+  int nbatches; /* 0: each network's own batch */
   int batches[64];
-  int analytic;        /* 1: the mapper's estimates only */
-  int check;           /* compare every output with the golden convolution */
+  int analytic; /* 1: the mapper's estimates only */
+  int check;    /* compare every output with the golden convolution */
   uint64_t seed;
   double zeros;
-  int objective;       /* -1: the architecture's mapper.objective */
+  int objective; /* -1: the architecture's mapper.objective */
   int naxes;
   ey_sweep_axis axes[EY_SWEEP_MAX_AXES];
   int nderived;
   ey_sweep_derived derived[EY_SWEEP_MAX_COLS];
-  int ncols;                         /* the swept keys, then the derived ones */
+  int ncols; /* the swept keys, then the derived ones */
   const char *cols[EY_SWEEP_MAX_COLS];
   long npoints;
 } ey_sweep;
 
 typedef struct ey_sweep_point {
   long index;
-  int net;            /* index into sw->nets */
-  int batch;          /* the batch it runs */
-  int valid;          /* 0: the architecture is invalid; `why` says why */
+  int net;   /* index into sw->nets */
+  int batch; /* the batch it runs */
+  int valid; /* 0: the architecture is invalid; `why` says why */
   char why[EY_ERR_MAX];
-  ey_arch arch;       /* the point's architecture (when valid) */
+  ey_arch arch;                                     /* the point's architecture (when valid) */
   char cols[EY_SWEEP_MAX_COLS][EY_SWEEP_VALUE_MAX]; /* value of each column key */
-  uint64_t key;       /* hash of every input the point's results depend on */
+  uint64_t key; /* hash of every input the point's results depend on */
 } ey_sweep_point;
 
 /* Loads and checks a spec. ARCH and NET names are files (relative to the spec's
@@ -135,10 +135,10 @@ typedef struct ey_sweep_opts {
 } ey_sweep_opts;
 
 typedef struct ey_sweep_stats {
-  long points;                      /* this run's points (its shard's) */
-  long computed, skipped;           /* simulated now; found finished on disk */
+  long points;                            /* this run's points (its shard's) */
+  long computed, skipped;                 /* simulated now; found finished on disk */
   long ok, nomap, invalid, error, failed; /* by status; failed ones are retried by a re-run */
-  int interrupted;                  /* the signal that stopped the run, or 0 */
+  int interrupted;                        /* the signal that stopped the run, or 0 */
   double seconds;
 } ey_sweep_stats;
 
@@ -163,8 +163,8 @@ ey_rc ey_sweep_merge(const char *dir, const char *out, ey_sweep_merged *m, ey_er
 /* Writes out/sweep.sbatch: a Slurm job array of `array` tasks, task I running
  * shard I of `array` into out/shard-I, with each of `sbatch` (NULL-terminated
  * "--name=value" options) as an #SBATCH line. `exe` and `spec` are absolute. */
-ey_rc ey_sweep_slurm(const ey_sweep *sw, const char *exe, const char *spec, const char *out, int array,
-                     const char *const *sbatch, ey_err *err);
+ey_rc ey_sweep_slurm(const ey_sweep *sw, const char *exe, const char *spec, const char *out,
+                     int array, const char *const *sbatch, ey_err *err);
 
 #ifdef __cplusplus
 }

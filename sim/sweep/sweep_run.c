@@ -10,8 +10,6 @@
  * sweep holds the folder's lock (flock on the inherited descriptor), so a second
  * sweep cannot start in a folder until the last of them is gone. */
 #define _DEFAULT_SOURCE /* flock */
-#include "sim/sweep/sweep.h"
-
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -23,13 +21,15 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "sim/sweep/sweep.h"
 #ifdef __linux__
 #include <sys/prctl.h>
 #endif
 
-#include "sim/config/config.h"
 #include "sim/base/json.h"
 #include "sim/base/outfile.h"
+#include "sim/config/config.h"
 #include "sim/report/run.h"
 
 #define RECORD_MAGIC "eyesim-point 2"
@@ -90,7 +90,8 @@ static ey_rc make_dir(const char *path, ey_err *err) {
   if (mkdir(path, 0777) && errno != EEXIST)
     return ey_err_set(err, EY_IO, "%s: cannot create the folder (%s)", path, strerror(errno));
   struct stat st;
-  if (stat(path, &st) || !S_ISDIR(st.st_mode)) return ey_err_set(err, EY_IO, "%s: not a folder", path);
+  if (stat(path, &st) || !S_ISDIR(st.st_mode))
+    return ey_err_set(err, EY_IO, "%s: not a folder", path);
   return EY_OK;
 }
 
@@ -185,8 +186,8 @@ static int point_heads(const ey_sweep *sw, const ey_sweep_point *p, heads *h) {
 }
 
 /* The one row of a point that has no report (invalid, or its worker failed). */
-static void row_without_report(FILE *f, const ey_sweep *sw, const ey_sweep_point *p, const char *status,
-                               const char *why, int report_cols) {
+static void row_without_report(FILE *f, const ey_sweep *sw, const ey_sweep_point *p,
+                               const char *status, const char *why, int report_cols) {
   fprintf(f, "%s,", status);
   ey_csv_field(f, p->arch.name);
   fputc(',', f);
@@ -199,16 +200,16 @@ static void row_without_report(FILE *f, const ey_sweep *sw, const ey_sweep_point
 }
 
 /* The members of a point's JSON line after point and axes. */
-static void json_point_members(ey_json *j, const ey_sweep *sw, const ey_sweep_point *p, const char *status,
-                               const char *why) {
+static void json_point_members(ey_json *j, const ey_sweep *sw, const ey_sweep_point *p,
+                               const char *status, const char *why) {
   ey_json_str(j, "net", sw->nets[p->net].net.name);
   ey_json_int(j, "batch", p->batch);
   ey_json_str(j, "status", status);
   if (why) ey_json_str(j, "error", why);
 }
 
-static void json_without_report(FILE *f, const ey_sweep *sw, const ey_sweep_point *p, const char *status,
-                                const char *why) {
+static void json_without_report(FILE *f, const ey_sweep *sw, const ey_sweep_point *p,
+                                const char *status, const char *why) {
   ey_json j;
   ey_json_init_compact(&j, f);
   ey_json_obj_begin(&j, NULL);
@@ -252,7 +253,8 @@ static char *point_record(const ey_sweep *sw, ey_sweep_point *p, int report_cols
     ey_report rep;
     ey_err err;
     int objective = sw->objective >= 0 ? sw->objective : p->arch.objective;
-    ey_rc rc = ey_report_build(&rep, &p->arch, &net, objective, NULL, sw->analytic ? NULL : &eng, NULL, &err);
+    ey_rc rc = ey_report_build(&rep, &p->arch, &net, objective, NULL, sw->analytic ? NULL : &eng,
+                               NULL, &err);
     if (rc) {
       status = "error";
       snprintf(why, sizeof why, "%s", err.msg);
@@ -266,8 +268,8 @@ static char *point_record(const ey_sweep *sw, ey_sweep_point *p, int report_cols
         status = "nomap";
         for (int i = 0; i < rep.nlayers; i++)
           if (!rep.res[i].mapped) {
-            snprintf(why, sizeof why, "%d of %d layers cannot map; %s: %.400s", t.unmapped, rep.nlayers,
-                     rep.res[i].layer->name, rep.res[i].why);
+            snprintf(why, sizeof why, "%d of %d layers cannot map; %s: %.400s", t.unmapped,
+                     rep.nlayers, rep.res[i].layer->name, rep.res[i].why);
             break;
           }
       }
@@ -335,7 +337,7 @@ typedef struct record {
   size_t rows_len;
   const char *line; /* the JSON members after point and axes, with the newline */
   size_t line_len;
-  char *text;       /* owned */
+  char *text; /* owned */
 } record;
 
 /* Parses a record file. Returns EY_OK or EY_SYNTAX naming the file. */
@@ -368,7 +370,8 @@ static ey_rc record_load(const char *path, record *r, ey_err *err) {
   }
   free(r->text);
   r->text = NULL;
-  return ey_err_set(err, EY_SYNTAX, "%s: truncated point record (expected rows and a JSON line)", path);
+  return ey_err_set(err, EY_SYNTAX, "%s: truncated point record (expected rows and a JSON line)",
+                    path);
 }
 
 static void count_status(ey_sweep_stats *st, const char *status) {
@@ -413,8 +416,8 @@ static ey_rc manifest_load(const char *path, manifest *m, ey_err *err) {
   if (rc) return rc;
   int used = 0;
   const char *h = strstr(text, "\nheader ");
-  if (sscanf(text, MANIFEST_MAGIC "\nfingerprint %llx\npoints %ld\nshard %d/%d\nname %63s%n", &m->fingerprint,
-             &m->points, &m->shard, &m->nshards, m->name, &used) != 5 ||
+  if (sscanf(text, MANIFEST_MAGIC "\nfingerprint %llx\npoints %ld\nshard %d/%d\nname %63s%n",
+             &m->fingerprint, &m->points, &m->shard, &m->nshards, m->name, &used) != 5 ||
       !h) {
     free(text);
     return ey_err_set(err, EY_SYNTAX, "%s: not an eyesim sweep manifest", path);
@@ -427,7 +430,8 @@ static ey_rc manifest_load(const char *path, manifest *m, ey_err *err) {
   return EY_OK;
 }
 
-static char *manifest_text(const ey_sweep *sw, uint64_t fp, int shard, int nshards, const char *header) {
+static char *manifest_text(const ey_sweep *sw, uint64_t fp, int shard, int nshards,
+                           const char *header) {
   char *text = NULL;
   size_t len = 0;
   FILE *f = open_memstream(&text, &len);
@@ -436,8 +440,11 @@ static char *manifest_text(const ey_sweep *sw, uint64_t fp, int shard, int nshar
   snprintf(name, sizeof name, "%s", sw->name);
   for (char *c = name; *c; c++)
     if (*c == ' ' || *c == '\t' || *c == '\n') *c = '_';
-  fprintf(f, MANIFEST_MAGIC "\nfingerprint %016llx\npoints %ld\nshard %d/%d\nname %s\nspec %s\neyesim %s\nheader %s",
-          (unsigned long long)fp, sw->npoints, shard, nshards, name, sw->path, EY_VERSION_STRING, header);
+  fprintf(f,
+          MANIFEST_MAGIC
+          "\nfingerprint %016llx\npoints %ld\nshard %d/%d\nname %s\nspec %s\neyesim %s\nheader %s",
+          (unsigned long long)fp, sw->npoints, shard, nshards, name, sw->path, EY_VERSION_STRING,
+          header);
   fclose(f);
   return text;
 }
@@ -489,7 +496,8 @@ static ey_rc index_write(const ey_sweep *sw, const char *out, ey_err *err) {
     heads_free(&h);
   }
   free(p);
-  if (!rc && (fflush(o.f) || fsync(fileno(o.f)))) rc = ey_err_set(err, EY_IO, "%s: write failed", path);
+  if (!rc && (fflush(o.f) || fsync(fileno(o.f))))
+    rc = ey_err_set(err, EY_IO, "%s: write failed", path);
   if (!rc) return ey_outfile_commit(&o, err);
   ey_outfile_abort(&o);
   return rc;
@@ -536,7 +544,9 @@ static ey_rc index_load(const char *folder, long npoints, sweep_index *ix, ey_er
 /* ------------------------------------------------------------ running */
 
 static volatile sig_atomic_t g_stop;
-static void on_signal(int sig) { g_stop = sig; }
+static void on_signal(int sig) {
+  g_stop = sig;
+}
 
 static double now_s(void) {
   struct timespec t;
@@ -546,7 +556,8 @@ static double now_s(void) {
 
 /* The time left: the mean time of a point so far, times the points left, over
  * the workers (an in-flight point counts as left). */
-static void draw_progress(const ey_sweep_stats *st, long done, double start, double busy, int jobs, int final) {
+static void draw_progress(const ey_sweep_stats *st, long done, double start, double busy, int jobs,
+                          int final) {
   const int width = 30;
   long total = st->points;
   int fill = total ? (int)((double)done * width / (double)total) : width;
@@ -555,15 +566,16 @@ static void draw_progress(const ey_sweep_stats *st, long done, double start, dou
   bar[width] = 0;
   long left = total - done;
   double el = now_s() - start;
-  double eta = st->computed ? busy / (double)st->computed * (double)left / (double)(left < jobs ? (left ? left : 1) : jobs) : 0;
-  fprintf(stderr, "\r\033[K[%s] %ld/%ld points  %ld invalid  %ld nomap  %ld failed  ", bar, done, total,
-          st->invalid, st->nomap, st->failed + st->error);
+  double eta = st->computed ? busy / (double)st->computed * (double)left /
+                                  (double)(left < jobs ? (left ? left : 1) : jobs)
+                            : 0;
+  fprintf(stderr, "\r\033[K[%s] %ld/%ld points  %ld invalid  %ld nomap  %ld failed  ", bar, done,
+          total, st->invalid, st->nomap, st->failed + st->error);
   if (final)
     fprintf(stderr, "%.1f s\n", el);
   else if (st->computed)
     fprintf(stderr, "ETA %d:%02d", (int)eta / 60, (int)eta % 60);
 }
-
 
 /* The outputs while running: *.part files, appended in point order. */
 typedef struct streamer {
@@ -578,15 +590,16 @@ static ey_rc stream_open(streamer *s, const char *out, const char *header, ey_er
   s->csv = fopen(s->csv_part, "w");
   s->jsonl = fopen(s->jsonl_part, "w");
   if (!s->csv || !s->jsonl)
-    return ey_err_set(err, EY_IO, "%s: cannot create (%s)", s->csv ? s->jsonl_part : s->csv_part, strerror(errno));
+    return ey_err_set(err, EY_IO, "%s: cannot create (%s)", s->csv ? s->jsonl_part : s->csv_part,
+                      strerror(errno));
   fputs(header, s->csv);
   return EY_OK;
 }
 
 /* Writes a point: each of its rows after its CSV head, its JSON members after
  * its JSON head. Returns 0, or -1 when a write failed. */
-static int emit_point(FILE *csv, FILE *jsonl, const heads *h, const char *rows, size_t rlen, const char *tail,
-                      size_t tlen) {
+static int emit_point(FILE *csv, FILE *jsonl, const heads *h, const char *rows, size_t rlen,
+                      const char *tail, size_t tlen) {
   int bad = 0;
   for (const char *p = rows, *end = rows + rlen; p < end;) {
     const char *nl = memchr(p, '\n', (size_t)(end - p));
@@ -598,7 +611,8 @@ static int emit_point(FILE *csv, FILE *jsonl, const heads *h, const char *rows, 
   return bad ? -1 : 0;
 }
 
-static void stream_put(streamer *s, const heads *h, const char *rows, size_t rlen, const char *tail, size_t tlen) {
+static void stream_put(streamer *s, const heads *h, const char *rows, size_t rlen, const char *tail,
+                       size_t tlen) {
   if (emit_point(s->csv, s->jsonl, h, rows, rlen, tail, tlen)) s->failed = 1;
   if (fflush(s->csv) || fflush(s->jsonl)) s->failed = 1;
 }
@@ -613,13 +627,15 @@ static ey_rc stream_close(streamer *s, const char *out, int finish, ey_err *err)
     if (fclose(*f)) bad = 1;
     *f = NULL;
   }
-  if (bad) return ey_err_set(err, EY_IO, "%s: writing the outputs failed (%s)", out, strerror(errno));
+  if (bad)
+    return ey_err_set(err, EY_IO, "%s: writing the outputs failed (%s)", out, strerror(errno));
   if (!finish) return EY_OK;
   char csv[700], jsonl[700];
   snprintf(csv, sizeof csv, "%s/sweep.csv", out);
   snprintf(jsonl, sizeof jsonl, "%s/sweep.jsonl", out);
   if (rename(s->csv_part, csv) || rename(s->jsonl_part, jsonl))
-    return ey_err_set(err, EY_IO, "%s: cannot rename the outputs into place (%s)", out, strerror(errno));
+    return ey_err_set(err, EY_IO, "%s: cannot rename the outputs into place (%s)", out,
+                      strerror(errno));
   return EY_OK;
 }
 
@@ -633,7 +649,8 @@ static void clean_dir(const char *out, int all) {
   if (d) {
     struct dirent *e;
     while ((e = readdir(d))) {
-      if (e->d_name[0] == '.' && (!e->d_name[1] || (e->d_name[1] == '.' && !e->d_name[2]))) continue;
+      if (e->d_name[0] == '.' && (!e->d_name[1] || (e->d_name[1] == '.' && !e->d_name[2])))
+        continue;
       if (strstr(e->d_name, ".tmp")) {
         char f[1000];
         snprintf(f, sizeof f, "%s/%s", path, e->d_name);
@@ -654,7 +671,8 @@ static void clean_dir(const char *out, int all) {
     closedir(d);
   }
   if (all) {
-    static const char *const names[] = {"sweep.csv", "sweep.jsonl", "sweep.csv.part", "sweep.jsonl.part"};
+    static const char *const names[] = {"sweep.csv", "sweep.jsonl", "sweep.csv.part",
+                                        "sweep.jsonl.part"};
     for (int i = 0; i < 4; i++) {
       snprintf(path, sizeof path, "%s/%s", out, names[i]);
       unlink(path);
@@ -678,7 +696,8 @@ static void drop_unused(const char *out, const uint64_t *keys, long n) {
   while ((e = readdir(d))) {
     unsigned long long k;
     int used = 0;
-    if (sscanf(e->d_name, "%16llx.rec%n", &k, &used) != 1 || used != 20 || e->d_name[used]) continue;
+    if (sscanf(e->d_name, "%16llx.rec%n", &k, &used) != 1 || used != 20 || e->d_name[used])
+      continue;
     uint64_t key = k;
     if (bsearch(&key, keys, (size_t)n, sizeof key, cmp_key)) continue;
     char f[1000];
@@ -698,10 +717,11 @@ static ey_rc lock_dir(const char *out, int *fd, ey_err *err) {
   if (flock(*fd, LOCK_EX | LOCK_NB)) {
     close(*fd);
     *fd = -1;
-    return ey_err_set(err, EY_USAGE,
-                      "%s: another eyesim sweep is running in this folder (or its workers are still exiting); "
-                      "wait for it or choose another -o",
-                      out);
+    return ey_err_set(
+        err, EY_USAGE,
+        "%s: another eyesim sweep is running in this folder (or its workers are still exiting); "
+        "wait for it or choose another -o",
+        out);
   }
   return EY_OK;
 }
@@ -744,22 +764,25 @@ ey_rc ey_sweep_run(const ey_sweep *sw, const ey_sweep_opts *o, ey_sweep_stats *s
       manifest m;
       ey_err merr;
       ey_rc mrc = manifest_load(path, &m, &merr);
-      int same = !mrc && m.fingerprint == fp && m.points == sw->npoints && m.shard == sh && m.nshards == nsh &&
-                 !strcmp(m.header, header);
+      int same = !mrc && m.fingerprint == fp && m.points == sw->npoints && m.shard == sh &&
+                 m.nshards == nsh && !strcmp(m.header, header);
       if (!same && !o->force)
-        rc = ey_err_set(err, EY_USAGE,
-                        "%s: holds the results of another sweep (%s); re-run with --force to take it over (the "
-                        "points whose inputs did not change are kept), or choose another -o",
-                        o->out,
-                        mrc                                 ? "its manifest is unreadable"
-                        : m.points != sw->npoints           ? "a different number of points"
-                        : m.shard != sh || m.nshards != nsh ? "another shard"
-                                                            : "the spec, or a file it names, has changed");
+        rc = ey_err_set(
+            err, EY_USAGE,
+            "%s: holds the results of another sweep (%s); re-run with --force to take it over (the "
+            "points whose inputs did not change are kept), or choose another -o",
+            o->out,
+            mrc                                 ? "its manifest is unreadable"
+            : m.points != sw->npoints           ? "a different number of points"
+            : m.shard != sh || m.nshards != nsh ? "another shard"
+                                                : "the spec, or a file it names, has changed");
       if (!same && o->force) clean_dir(o->out, 1);
       free(m.header);
     } else if (!dir_empty(o->out)) {
-      rc = ey_err_set(err, EY_USAGE, "%s: exists and is not a sweep folder (no manifest); choose a new or empty folder",
-                      o->out);
+      rc = ey_err_set(
+          err, EY_USAGE,
+          "%s: exists and is not a sweep folder (no manifest); choose a new or empty folder",
+          o->out);
     }
   }
   char pdir[700];
@@ -795,7 +818,8 @@ ey_rc ey_sweep_run(const ey_sweep *sw, const ey_sweep_opts *o, ey_sweep_stats *s
   for (long i = sh - 1; i < sw->npoints; i += nsh) n++;
   st->points = n;
   long *mine = malloc(sizeof *mine * (size_t)(n ? n : 1));
-  signed char *state = calloc((size_t)(n ? n : 1), 1); /* 0 to do, 1 running, 2 recorded, 3 failed */
+  signed char *state =
+      calloc((size_t)(n ? n : 1), 1); /* 0 to do, 1 running, 2 recorded, 3 failed */
   char **failed_why = calloc((size_t)(n ? n : 1), sizeof *failed_why);
   ey_sweep_point *pt = malloc(sizeof *pt);
   streamer out;
@@ -905,7 +929,8 @@ ey_rc ey_sweep_run(const ey_sweep *sw, const ey_sweep_opts *o, ey_sweep_stats *s
       if (WIFSIGNALED(status))
         snprintf(why, sizeof why, "the worker was killed by signal %d", WTERMSIG(status));
       else
-        snprintf(why, sizeof why, "the worker exited with status %d", WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+        snprintf(why, sizeof why, "the worker exited with status %d",
+                 WIFEXITED(status) ? WEXITSTATUS(status) : -1);
       failed_why[k] = strdup(why);
       state[k] = 3;
       st->computed++;
@@ -997,10 +1022,12 @@ ey_rc ey_sweep_merge(const char *dir, const char *outdir, ey_sweep_merged *mg, e
   memset(mg, 0, sizeof *mg);
   char **folders;
   int nf = sweep_folders(dir, &folders);
-  if (nf < 0) return ey_err_set(err, EY_IO, "%s: cannot open the folder (%s)", dir, strerror(errno));
+  if (nf < 0)
+    return ey_err_set(err, EY_IO, "%s: cannot open the folder (%s)", dir, strerror(errno));
   if (nf == 0) {
     free(folders);
-    return ey_err_set(err, EY_USAGE, "%s: no sweep output here (no manifest in it or its subfolders)", dir);
+    return ey_err_set(err, EY_USAGE,
+                      "%s: no sweep output here (no manifest in it or its subfolders)", dir);
   }
   manifest first;
   memset(&first, 0, sizeof first);
@@ -1021,9 +1048,11 @@ ey_rc ey_sweep_merge(const char *dir, const char *outdir, ey_sweep_merged *mg, e
       rc = index_load(folders[0], m.points, &ix, err);
       continue;
     }
-    if (m.fingerprint != first.fingerprint || m.points != first.points || strcmp(m.header, first.header))
-      rc = ey_err_set(err, EY_MISMATCH, "%s: a different sweep from %s (fingerprint %016llx, not %016llx)", folders[i],
-                      folders[0], m.fingerprint, first.fingerprint);
+    if (m.fingerprint != first.fingerprint || m.points != first.points ||
+        strcmp(m.header, first.header))
+      rc = ey_err_set(err, EY_MISMATCH,
+                      "%s: a different sweep from %s (fingerprint %016llx, not %016llx)",
+                      folders[i], folders[0], m.fingerprint, first.fingerprint);
     free(m.header);
   }
   mg->shards = nf;
@@ -1044,9 +1073,11 @@ ey_rc ey_sweep_merge(const char *dir, const char *outdir, ey_sweep_merged *mg, e
     while (!rc && (e = readdir(pdd))) {
       unsigned long long k;
       int used = 0;
-      if (sscanf(e->d_name, "%16llx.rec%n", &k, &used) != 1 || used != 20 || e->d_name[used]) continue;
+      if (sscanf(e->d_name, "%16llx.rec%n", &k, &used) != 1 || used != 20 || e->d_name[used])
+        continue;
       uint64_t key = k;
-      if (!bsearch(&key, sorted, (size_t)first.points, sizeof key, cmp_key)) continue; /* another sweep's */
+      if (!bsearch(&key, sorted, (size_t)first.points, sizeof key, cmp_key))
+        continue; /* another sweep's */
       found *g = realloc(recs, sizeof *recs * (size_t)(nrecs + 1));
       size_t len = strlen(pd) + strlen(e->d_name) + 2;
       char *path = malloc(len);
@@ -1075,11 +1106,12 @@ ey_rc ey_sweep_merge(const char *dir, const char *outdir, ey_sweep_merged *mg, e
       long p = 0;
       while (p < first.points && ix.key[p] != recs[i].key) p++;
       if (!rc && (la != lb || memcmp(a, b, la)))
-        rc = ey_err_set(err, EY_MISMATCH, "point %ld: %s and %s differ", p, recs[kept - 1].path, recs[i].path);
+        rc = ey_err_set(err, EY_MISMATCH, "point %ld: %s and %s differ", p, recs[kept - 1].path,
+                        recs[i].path);
       if (!rc) {
         mg->duplicates++;
-        fprintf(stderr, "eyesim: merge: point %ld is in %s and %s (identical; kept once)\n", p, recs[kept - 1].path,
-                recs[i].path);
+        fprintf(stderr, "eyesim: merge: point %ld is in %s and %s (identical; kept once)\n", p,
+                recs[kept - 1].path, recs[i].path);
       }
       free(a);
       free(b);
@@ -1098,13 +1130,14 @@ ey_rc ey_sweep_merge(const char *dir, const char *outdir, ey_sweep_merged *mg, e
     if (bsearch(&want, recs, (size_t)nrecs, sizeof *recs, cmp_key)) continue;
     if (missing++ < 12) {
       size_t l = strlen(list);
-      snprintf(list + l, sizeof list - l, "%s%ld (shard %ld/%d)", l ? ", " : "", p, p % first.nshards + 1,
-               first.nshards);
+      snprintf(list + l, sizeof list - l, "%s%ld (shard %ld/%d)", l ? ", " : "", p,
+               p % first.nshards + 1, first.nshards);
     }
   }
   if (!rc && missing)
-    rc = ey_err_set(err, EY_MISMATCH, "%s: %ld of %ld points missing: %s%s; re-run those shards, then merge again", dir,
-                    missing, first.points, list, missing > 12 ? ", ..." : "");
+    rc = ey_err_set(err, EY_MISMATCH,
+                    "%s: %ld of %ld points missing: %s%s; re-run those shards, then merge again",
+                    dir, missing, first.points, list, missing > 12 ? ", ..." : "");
   /* The outputs, whole. */
   if (!rc) rc = make_dir(outdir, err);
   ey_outfile csv, jsonl;
@@ -1155,8 +1188,8 @@ static void sh_quote(FILE *f, const char *s) {
   fputc('\'', f);
 }
 
-ey_rc ey_sweep_slurm(const ey_sweep *sw, const char *exe, const char *spec, const char *out, int array,
-                     const char *const *sbatch, ey_err *err) {
+ey_rc ey_sweep_slurm(const ey_sweep *sw, const char *exe, const char *spec, const char *out,
+                     int array, const char *const *sbatch, ey_err *err) {
   ey_rc rc = make_dir(out, err);
   char logs[700];
   snprintf(logs, sizeof logs, "%s/logs", out);
@@ -1166,11 +1199,15 @@ ey_rc ey_sweep_slurm(const ey_sweep *sw, const char *exe, const char *spec, cons
   size_t len = 0;
   FILE *f = open_memstream(&text, &len);
   if (!f) return ey_err_set(err, EY_NOMEM, "out of memory");
-  fprintf(f, "#!/bin/sh\n# eyesim sweep %s: %ld points in %d shards, one per task of a Slurm job array.\n", sw->name,
-          sw->npoints, array);
-  fprintf(f, "# Submit: sbatch %s/sweep.sbatch\n# Then:   eyesim sweep merge %s -o %s/merged\n", out, out, out);
-  fprintf(f, "#SBATCH --job-name=eyesim-%s\n#SBATCH --array=1-%d\n#SBATCH --output=%s/%%A_%%a.out\n", sw->name,
-          array, logs);
+  fprintf(
+      f,
+      "#!/bin/sh\n# eyesim sweep %s: %ld points in %d shards, one per task of a Slurm job array.\n",
+      sw->name, sw->npoints, array);
+  fprintf(f, "# Submit: sbatch %s/sweep.sbatch\n# Then:   eyesim sweep merge %s -o %s/merged\n",
+          out, out, out);
+  fprintf(f,
+          "#SBATCH --job-name=eyesim-%s\n#SBATCH --array=1-%d\n#SBATCH --output=%s/%%A_%%a.out\n",
+          sw->name, array, logs);
   for (int i = 0; sbatch && sbatch[i]; i++) fprintf(f, "#SBATCH %s\n", sbatch[i]);
   fputs("set -eu\nexec ", f);
   sh_quote(f, exe);
@@ -1178,7 +1215,9 @@ ey_rc ey_sweep_slurm(const ey_sweep *sw, const char *exe, const char *spec, cons
   sh_quote(f, spec);
   fputs(" -o ", f);
   sh_quote(f, out);
-  fprintf(f, "\"/shard-$SLURM_ARRAY_TASK_ID\" --shard \"$SLURM_ARRAY_TASK_ID/%d\" -j \"${SLURM_CPUS_PER_TASK:-1}\" -q\n",
+  fprintf(f,
+          "\"/shard-$SLURM_ARRAY_TASK_ID\" --shard \"$SLURM_ARRAY_TASK_ID/%d\" -j "
+          "\"${SLURM_CPUS_PER_TASK:-1}\" -q\n",
           array);
   fclose(f);
   char path[700];
