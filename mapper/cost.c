@@ -145,7 +145,7 @@ uint64_t ey__pass_cycles(const ey_geom *g, const ey_arch *a, const ey_mapping *m
           /* Fill and drain: the MAC pipeline (fetch, multiplier, accumulate) and
            * the psum chain of R PEs per active set. */
           uint64_t fill =
-              2 + (uint64_t)a->mul_stages + (uint64_t)g->R * ceil_div(qr_a, (uint64_t)m->q);
+              (uint64_t)ey_mac_latency(a) + (uint64_t)g->R * ceil_div(qr_a, (uint64_t)m->q);
           total += cnt * (busy + fill);
         }
   return total;
@@ -163,10 +163,6 @@ uint64_t ey__load_cycles_unit(const ey_geom *g, const ey_arch *a, const ey_mappi
       total += cnt * ceil_div(words, (uint64_t)a->noc_filter_wpc);
     }
   return total;
-}
-
-uint64_t ey__glb_avail_bits(const ey_arch *a) {
-  return (uint64_t)(a->glb_kb - a->glb_filter_kb) * 1024u * 8u;
 }
 
 uint64_t ey__ifmap_tile_bits(const ey_geom *g, const ey_arch *a, const ey_mapping *m,
@@ -269,7 +265,7 @@ void ey__cost_fill(const ey_geom *g, const ey_arch *a, const ey_mapping *m, cons
   out->glb_psum_bits = ey__psum_tile_bits(g, a, m);
   if (!bound) {
     const uint64_t lat = (uint64_t)a->dram_latency;
-    if (2 * out->glb_ifmap_bits + out->glb_psum_bits > ey__glb_avail_bits(a)) {
+    if (2 * out->glb_ifmap_bits + out->glb_psum_bits > ey_glb_tile_bits(a)) {
       uint64_t tiles = nN * nMB * nG * nCB * G;
       out->dram_exposed_cycles += link_to_core(
           a,
@@ -278,7 +274,7 @@ void ey__cost_fill(const ey_geom *g, const ey_arch *a, const ey_mapping *m, cons
     }
     uint64_t block_bits =
         (uint64_t)m->p * m->t * EY_MIN((uint64_t)m->q * m->r, Cg) * R * S * (uint64_t)a->word_bits;
-    if (2 * block_bits > (uint64_t)a->glb_filter_kb * 8192u) {
+    if (!ey_filter_prefetch(a, block_bits)) {
       uint64_t nblocks = nN * nG * nCB * nPB * G;
       out->dram_exposed_cycles += link_to_core(
           a,
@@ -367,7 +363,7 @@ ey_rc ey_mapping_check(const ey_layer *l, const ey_arch *a, const ey_mapping *m,
   ey__gsums gs;
   ey__gsums_init(&g, m->eg, &gs);
   uint64_t need = ey__ifmap_tile_bits(&g, a, m, &gs) + ey__psum_tile_bits(&g, a, m);
-  uint64_t avail = ey__glb_avail_bits(a);
+  uint64_t avail = ey_glb_tile_bits(a);
   if (need > avail)
     return ey_err_set(err, EY_MISMATCH,
                       "m: the ifmap and psum tiles need %llu bits of GLB, more than the %llu of "

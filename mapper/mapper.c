@@ -69,7 +69,7 @@ ey_rc ey_map_layer(const ey_layer *l, const ey_arch *a, int objective, ey_mappin
   if (!gs) return ey_err_set(err, EY_NOMEM, "mapper: out of memory");
   for (int eg = 1; eg <= g.E; eg++) ey__gsums_init(&g, eg, &gs[eg]);
 
-  const uint64_t avail = ey__glb_avail_bits(a);
+  const uint64_t avail = ey_glb_tile_bits(a);
   uint64_t scored = 0;
   int found = 0;
   double best_obj = 0;

@@ -117,6 +117,29 @@ double ey_objective_value(const ey_cost *c, int objective);
 ey_rc ey_map_layer(const ey_layer *l, const ey_arch *a, int objective, ey_mapping *best,
                    ey_cost *cost, ey_map_stats *st, ey_err *err);
 
+/* ---- timing and capacity rules shared by the mapper and the engine ----
+ * Each rule is written once, here; the analytic model and the cycle-level
+ * engine both call it (docs/engine.md). */
+
+/* Cycles from a MAC's issue to its sum in the psum spad: operand fetch, the
+ * pe.mul_stages multiplier stages, the accumulate. */
+static inline int ey_mac_latency(const ey_arch *a) {
+  return 2 + a->mul_stages;
+}
+/* Bits of GLB for the ifmap and psum tiles: glb.size_kb less the filter region. */
+static inline uint64_t ey_glb_tile_bits(const ey_arch *a) {
+  return (uint64_t)(a->glb_kb - a->glb_filter_kb) * 8192u;
+}
+/* Bits of the filter staging region (glb.filter_kb). */
+static inline uint64_t ey_glb_staging_bits(const ey_arch *a) {
+  return (uint64_t)a->glb_filter_kb * 8192u;
+}
+/* 1 when the next filter block can be fetched while one of `block_bits` is in use:
+ * the staging region holds two. */
+static inline int ey_filter_prefetch(const ey_arch *a, uint64_t block_bits) {
+  return 2 * block_bits <= ey_glb_staging_bits(a);
+}
+
 #ifdef __cplusplus
 }
 #endif

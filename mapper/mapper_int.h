@@ -27,7 +27,6 @@ uint64_t ey__pass_cycles(const ey_geom *g, const ey_arch *a, const ey_mapping *m
 /* Filter-load cycles of one (image block, GLB tile) of one group: p, q, r, t. */
 uint64_t ey__load_cycles_unit(const ey_geom *g, const ey_arch *a, const ey_mapping *m);
 /* GLB bits available to the ifmap and psum tiles. */
-uint64_t ey__glb_avail_bits(const ey_arch *a);
 /* Tile sizes in bits. */
 uint64_t ey__ifmap_tile_bits(const ey_geom *g, const ey_arch *a, const ey_mapping *m,
                              const ey__gsums *gs);

@@ -476,7 +476,7 @@ static void pass_begin(eng *E, const tile *t, int fp, int pa, int os, int ea) {
                            E->g.astep,
                            E->g.wneed,
                            a->zero_gating,
-                           2 + a->mul_stages,
+                           ey_mac_latency(a),
                            pos > 0 || !first_cb};
           ey_pe_program(&E->pe[x], &pg);
           E->act[E->nact++] = x;
@@ -1150,9 +1150,8 @@ static ey_rc setup(eng *E, ey_err *err) {
   }
   size_t psum_words =
       (size_t)EY_MIN(m->n, E->g.N) * EY_MIN(m->m, E->g.Mg) * EY_MIN(m->eg, E->g.E) * E->g.F;
-  ey_rc rc = ey_glb_init(&E->glb, (uint64_t)(a->glb_kb - a->glb_filter_kb) * 8192u,
-                         (uint64_t)a->glb_filter_kb * 8192u, max_ifm, a->word_bits, psum_words,
-                         a->psum_bits, a->glb_banks, a->glb_bank_ports);
+  ey_rc rc = ey_glb_init(&E->glb, ey_glb_tile_bits(a), ey_glb_staging_bits(a), max_ifm,
+                         a->word_bits, psum_words, a->psum_bits, a->glb_banks, a->glb_bank_ports);
   if (rc) return ey_err_set(err, rc, "%s: the mapping's tiles do not fit the GLB", l->name);
   size_t nout = (size_t)E->g.N * l->M * E->g.E * E->g.F;
   E->raw = malloc(sizeof *E->raw * nout);
@@ -1365,7 +1364,7 @@ ey_rc ey_engine_create(const ey_arch *a, const ey_layer *l, const ey_mapping *m,
   }
   const uint64_t block_bits_max = (uint64_t)m->p * m->t * EY_MIN(m->q * m->r, E->g.Cg) * E->g.R *
                                   E->g.S * (uint64_t)a->word_bits;
-  E->filter_prefetch = 2 * block_bits_max <= E->glb.staging_bits;
+  E->filter_prefetch = ey_filter_prefetch(a, block_bits_max);
   E->state = ST_TILE;
   *out = E;
   return EY_OK;
