@@ -1,6 +1,7 @@
 /* config.c - the tables of every architecture and network key, and the
- * cross-field rules. Facts and open points come from ../shared/reference/eyeriss.md
- * ("reference" below); an open point is a key with a documented default. */
+ * cross-field rules. Facts and open points come from the Eyeriss papers (Chen et
+ * al., ISSCC 2016, ISCA 2016, JSSC 2017; "reference" below); an open point is a
+ * key with a documented default. */
 #include "sim/config/config.h"
 
 #include <stdlib.h>
