@@ -25,8 +25,6 @@
 extern "C" {
 #endif
 
-#define EY_CYCLE_NEVER UINT64_MAX /* a completion not (yet) known */
-
 typedef struct ey_dram_cfg {
   uint32_t core_mhz, link_mhz; /* clocks; their ratio converts link to core cycles */
   uint32_t bus_bits;           /* bits per link cycle */

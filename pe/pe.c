@@ -227,7 +227,7 @@ int ey_pe_tick(ey_pe *pe, ey_cycle now, int batch, int out_ok, uint32_t *out) {
 }
 
 ey_cycle ey_pe_next_event(const ey_pe *pe, ey_cycle now) {
-  ey_cycle next = EY_PE_NEVER;
+  ey_cycle next = EY_CYCLE_NEVER;
   if (pe->run_left) next = now + (ey_cycle)pe->run_left; /* the column's last cycle */
   if (pe->pend_n && ey_pe_pend_at(pe) > now && ey_pe_pend_at(pe) < next) next = ey_pe_pend_at(pe);
   return next;

@@ -152,9 +152,8 @@ int ey_pe_commit(ey_pe *pe);
 int ey_pe_tick(ey_pe *pe, ey_cycle now, int batch, int out_ok, uint32_t *out);
 
 /* The first cycle after `now` in which the PE can change anything on its own (a
- * column's last cycle, a psum leaving the MAC pipeline), or EY_PE_NEVER when only
+ * column's last cycle, a psum leaving the MAC pipeline), or EY_CYCLE_NEVER when only
  * its inputs can (an ifmap word, a psum from below, room above). */
-#define EY_PE_NEVER UINT64_MAX
 ey_cycle ey_pe_next_event(const ey_pe *pe, ey_cycle now);
 
 /* Total columns of the pass. */

@@ -66,7 +66,7 @@ TEST(Pe, AColumnRunsQSPCyclesOnceItsWindowHasArrived) {
   EXPECT_EQ(ey_pe_tick(pe, 13, 0, 1, &out), EY_CL_WAIT_PSUM);
   EXPECT_EQ(ey_pe_next_event(pe, 13), 16u);
   EXPECT_EQ(ey_pe_tick(pe, 16, 0, 0, &out), EY_CL_BLOCKED_OUT);
-  EXPECT_EQ(ey_pe_next_event(pe, 16), EY_PE_NEVER);  // only room above can move it
+  EXPECT_EQ(ey_pe_next_event(pe, 16), EY_CYCLE_NEVER);  // only room above can move it
   EXPECT_EQ(ey_pe_tick(pe, 17, 0, 1, &out), EY_CL_WAIT_PSUM | EY_PE_FWD);
   EXPECT_EQ((int32_t)out, 31);
   EXPECT_EQ(ey_pe_tick(pe, 18, 0, 1, &out), EY_CL_IDLE | EY_PE_FWD);

@@ -16,7 +16,8 @@ extern "C" {
 
 #define EY_NAME_MAX 64 /* bytes of a name (an arch, a network, a layer), including the NUL */
 
-typedef uint64_t ey_cycle; /* a count of core-clock cycles */
+typedef uint64_t ey_cycle;        /* a count of core-clock cycles */
+#define EY_CYCLE_NEVER UINT64_MAX /* a cycle that never comes, or is not known yet */
 
 /* The three data types every level moves, counted apart everywhere: one enum for
  * the PE's spads, the NoCs, the GLB, DRAM and the reports. */

@@ -666,18 +666,6 @@ static int pass_cycles(eng *E, ey_cycle limit, ey_err *err) {
     for (int k = 0; k < E->nawake; k++) {
       int x = E->awake[k];
       ey_pe *pe = &E->pe[x];
-      if (E->batch && pe->run_left > 2 && !pe->pend_n) {
-        /* Mid-column with nothing to forward: its own psums are the only ones
-         * that can arrive, at the column's end, so it sleeps until its last
-         * cycle; nothing else reads its countdown. */
-        pe->run_left--;
-        cl[EY_CL_MAC]++;
-        E->cls[x] = EY_CL_MAC;
-        pe_sleep(E, x, EY_CL_MAC, 0);
-        E->awake[k--] = E->awake[--E->nawake];
-        running = 1;
-        continue;
-      }
       int up = E->up[x];
       uint32_t v = 0;
       const int r = ey_pe_tick(pe, E->now, E->batch,
@@ -713,11 +701,14 @@ static int pass_cycles(eng *E, ey_cycle limit, ey_err *err) {
       /* Nothing happened but a countdown, and the PE cannot change on its own
        * before its column's last cycle (or at all): its next cycles repeat this
        * one until an event wakes it, or that cycle comes. A chain's last PE with
-       * a psum to send stays awake: the GON arbitrates it every cycle. */
+       * a psum to send stays awake: the GON arbitrates it every cycle. A PE
+       * mid-column with nothing to forward needs no event: only its column's
+       * end can change it. */
       const ey_cycle next = ey_pe_next_event(pe, E->now);
       if (E->batch && !did && !(up < 0 && pe->pend_n) &&
-          (next == EY_PE_NEVER || (pe->run_left >= 2 && next == E->now + (ey_cycle)pe->run_left))) {
-        pe_sleep(E, x, cls, 1);
+          (next == EY_CYCLE_NEVER ||
+           (pe->run_left >= 2 && next == E->now + (ey_cycle)pe->run_left))) {
+        pe_sleep(E, x, cls, !pe->run_left || pe->pend_n);
         E->awake[k--] = E->awake[--E->nawake];
       }
     }
