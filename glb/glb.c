@@ -12,6 +12,7 @@ ey_rc ey_glb_init(ey_glb *g, uint64_t avail_bits, uint64_t staging_bits, size_t 
   g->banks = banks;
   g->ports = ports;
   g->psum_words_each = (psum_bits + word_bits - 1) / word_bits;
+  g->bank_mask = banks > 0 && (banks & (banks - 1)) == 0 ? (uint64_t)banks - 1 : 0;
   uint64_t one = (uint64_t)ifm_words * (uint64_t)word_bits,
            ps = (uint64_t)psum_words * (uint64_t)psum_bits;
   if (one + ps > avail_bits) return EY_MISUSE;
@@ -60,25 +61,51 @@ static int span_of(const ey_glb *g, int region) {
   return region == EY_GLB_R_PSUM ? g->psum_words_each : 1;
 }
 
+void ey_glb_clear_psums(ey_glb *g) {
+  memset(g->psum, 0, sizeof *g->psum * g->psum_words);
+}
+
+static inline int bank_of(const ey_glb *g, uint64_t addr) {
+  return (int)(g->bank_mask || g->banks == 1 ? addr & g->bank_mask : addr % (uint64_t)g->banks);
+}
+
+/* Ports in use on bank b this cycle. */
+static inline int *ports_of(ey_glb *g, int b) {
+  if (g->port_cycle[b] != g->cycle) {
+    g->port_cycle[b] = g->cycle;
+    g->port_used[b] = 0;
+  }
+  return &g->port_used[b];
+}
+
 int ey_glb_try(ey_glb *g, int region, uint64_t index, int type, int is_write) {
   const int span = span_of(g, region);
-  const uint64_t addr = g->base[region] + index * (uint64_t)span, nb = (uint64_t)g->banks;
-  for (int k = 0; k < span; k++) {
-    int b = (int)((addr + (uint64_t)k) % nb);
-    if (g->port_cycle[b] != g->cycle) {
-      g->port_cycle[b] = g->cycle;
-      g->port_used[b] = 0;
+  const uint64_t addr = g->base[region] + index * (uint64_t)span;
+  if (span == 1) { /* the common case: one word, one bank */
+    const int b = bank_of(g, addr);
+    int *used = ports_of(g, b);
+    if (*used + 1 > g->ports) {
+      g->stats.conflicts++;
+      return 0;
     }
+    (*used)++;
+    count_bank(g, b, type, is_write, 1);
+    count_type(g, type, is_write, 1);
+    return 1;
+  }
+  for (int k = 0; k < span; k++) {
+    const int b = bank_of(g, addr + (uint64_t)k);
+    int *used = ports_of(g, b);
     /* A bank a wide access touches twice needs a port each time. */
     int need = 0;
-    for (int j = 0; j < span; j++) need += (int)((addr + (uint64_t)j) % nb) == b;
-    if (g->port_used[b] + need > g->ports) {
+    for (int j = 0; j < span; j++) need += bank_of(g, addr + (uint64_t)j) == b;
+    if (*used + need > g->ports) {
       g->stats.conflicts++;
       return 0;
     }
   }
   for (int k = 0; k < span; k++) {
-    int b = (int)((addr + (uint64_t)k) % nb);
+    const int b = bank_of(g, addr + (uint64_t)k);
     g->port_used[b]++;
     count_bank(g, b, type, is_write, 1);
   }

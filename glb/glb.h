@@ -30,6 +30,7 @@ typedef struct ey_glb {
   int double_buffered;   /* read-only: two ifmap tile buffers fit */
   int banks, ports;      /* read-only */
   int psum_words_each;   /* read-only: words one psum occupies */
+  uint64_t bank_mask;    /* private: banks - 1 when a power of two, else 0 */
   int16_t *ifm[2];       /* private: ifmap tile buffers */
   uint32_t *psum;        /* private: the psum tile */
   size_t ifm_words, psum_words;
@@ -47,10 +48,37 @@ ey_rc ey_glb_init(ey_glb *g, uint64_t avail_bits, uint64_t staging_bits, size_t 
                   int word_bits, size_t psum_words, int psum_bits, int banks, int ports);
 void ey_glb_fini(ey_glb *g);
 
-/* Starts array-side arbitration for core cycle `now`. */
-static inline void ey_glb_cycle(ey_glb *g, uint64_t now) {
+/* Starts core cycle `now`: every bank's array-side ports are free again. The GLB
+ * changes nothing on its own (it has no next event): its accesses come from the
+ * array and the DRAM. */
+static inline void ey_glb_tick(ey_glb *g, uint64_t now) {
   g->cycle = now + 1;
 }
+static inline ey_cycle ey_glb_next_event(const ey_glb *g) {
+  (void)g;
+  return EY_CYCLE_NEVER;
+}
+static inline const ey_glb_stats *ey_glb_get_stats(const ey_glb *g) {
+  return &g->stats;
+}
+
+/* The word address of element `index` of `region` (banks interleave by word). */
+static inline uint64_t ey_glb_addr(const ey_glb *g, int region, uint64_t index) {
+  return g->base[region] + index * (uint64_t)(region == EY_GLB_R_PSUM ? g->psum_words_each : 1);
+}
+/* The data. An ifmap tile buffer's words ([image][channel][row][x] of the tile
+ * being held), for the DRAM side to fill and the array side to read. */
+static inline int16_t *ey_glb_ifmap_buffer(ey_glb *g, int buf) {
+  return g->ifm[buf];
+}
+static inline uint32_t ey_glb_psum(const ey_glb *g, size_t i) {
+  return g->psum[i];
+}
+static inline void ey_glb_set_psum(ey_glb *g, size_t i, uint32_t v) {
+  g->psum[i] = v;
+}
+/* A new psum tile: every psum 0. */
+void ey_glb_clear_psums(ey_glb *g);
 /* One array-side access this cycle to element `index` of `region` (an ifmap word
  * or a psum): granted (1, counted) when each bank it touches has a port left,
  * refused (0, counted as a conflict) otherwise. */

@@ -1,59 +1,37 @@
-/* noc.c - ID-tag matching and counters of the multicast bus. */
+/* noc.c - what every network implementation shares: the table of
+ * implementations, the all-or-none rule and the counters. */
 #include "noc/noc.h"
 
-#include <stdlib.h>
 #include <string.h>
 
-ey_rc ey_noc_init(ey_noc *n, int rows, int cols, int width) {
+static const ey_noc_ops *const k_impls[] = {&ey_noc_multicast_bus_ops};
+
+const ey_noc_ops *ey_noc_ops_find(const char *name) {
+  for (size_t i = 0; i < sizeof k_impls / sizeof k_impls[0]; i++)
+    if (!strcmp(k_impls[i]->name, name)) return k_impls[i];
+  return NULL;
+}
+
+ey_rc ey_noc_init(ey_noc *n, const ey_noc_ops *ops, int rows, int cols, int width) {
   memset(n, 0, sizeof *n);
+  n->ops = ops;
   n->rows = rows;
   n->cols = cols;
   n->width = width;
-  n->row_id = malloc(sizeof *n->row_id * (size_t)rows);
-  n->col_id = malloc(sizeof *n->col_id * (size_t)rows * (size_t)cols);
-  if (!n->row_id || !n->col_id) {
-    ey_noc_fini(n);
-    return EY_NOMEM;
-  }
-  ey_noc_clear_ids(n);
+  ey_rc rc = ops->init(n);
+  if (rc) return rc;
+  ops->clear(n);
   return EY_OK;
 }
 
 void ey_noc_fini(ey_noc *n) {
-  free(n->row_id);
-  free(n->col_id);
-  n->row_id = NULL;
-  n->col_id = NULL;
-}
-
-void ey_noc_clear_ids(ey_noc *n) {
-  for (int r = 0; r < n->rows; r++) n->row_id[r] = EY_NOC_NO_ID;
-  for (int i = 0; i < n->rows * n->cols; i++) n->col_id[i] = EY_NOC_NO_ID;
-}
-
-void ey_noc_set_row_id(ey_noc *n, int row, uint16_t id) {
-  n->row_id[row] = id;
-}
-
-void ey_noc_set_col_id(ey_noc *n, int row, int col, uint16_t id) {
-  n->col_id[row * n->cols + col] = id;
-}
-
-int ey_noc_match(const ey_noc *n, uint16_t row_tag, uint16_t col_tag, int *out) {
-  int k = 0;
-  if (row_tag == EY_NOC_NO_ID || col_tag == EY_NOC_NO_ID) return 0;
-  for (int r = 0; r < n->rows; r++) {
-    if (n->row_id[r] != row_tag) continue; /* the X bus's controller */
-    const uint16_t *ids = n->col_id + r * n->cols;
-    for (int c = 0; c < n->cols; c++)
-      if (ids[c] == col_tag) out[k++] = r * n->cols + c; /* the PE's controller */
-  }
-  return k;
+  if (n->ops) n->ops->fini(n);
+  n->impl = NULL;
 }
 
 int ey_noc_can(const int *targets, int count, const int *room) {
   for (int k = 0; k < count; k++)
-    if (room[targets[k]] <= 0) return 0; /* reference/eyeriss.md: all-or-none */
+    if (room[targets[k]] <= 0) return 0; /* all-or-none */
   return 1;
 }
 

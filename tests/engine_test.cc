@@ -9,7 +9,6 @@
 #include "test_util.h"
 
 extern "C" {
-#include "noc/noc.h"
 #include "sim/engine/data.h"
 #include "sim/engine/engine.h"
 #include "traces/rlc.h"
@@ -392,56 +391,6 @@ TEST(EngineStep, RunLayerRefusesAMemoryThatNeverAnswers) {
   ey_err err;
   EXPECT_EQ(ey_engine_run_layer(&k.a, &k.l, &m, &o, nullptr, &meas, &err), EY_MISUSE);
   EXPECT_STREQ(err.msg, "L: the layer waits for a memory completion that nothing delivers");
-}
-
-// ---------------------------------------------------------------- NoC unit tests
-
-TEST(Noc, MulticastReachesExactlyTheMatchingPes) {
-  ey_noc n;
-  ASSERT_EQ(ey_noc_init(&n, 3, 4, 1), EY_OK);
-  // Rows 0 and 2 are X buses with ID 5; row 1 has ID 6.
-  ey_noc_set_row_id(&n, 0, 5);
-  ey_noc_set_row_id(&n, 1, 6);
-  ey_noc_set_row_id(&n, 2, 5);
-  ey_noc_set_col_id(&n, 0, 1, 9);
-  ey_noc_set_col_id(&n, 0, 3, 9);
-  ey_noc_set_col_id(&n, 1, 1, 9);  // right column ID, wrong row ID
-  ey_noc_set_col_id(&n, 2, 0, 9);
-  ey_noc_set_col_id(&n, 2, 2, 8);
-  int out[12];
-  ASSERT_EQ(ey_noc_match(&n, 5, 9, out), 3);
-  EXPECT_EQ(out[0], 1);  // (0, 1)
-  EXPECT_EQ(out[1], 3);  // (0, 3)
-  EXPECT_EQ(out[2], 8);  // (2, 0)
-  EXPECT_EQ(ey_noc_match(&n, 6, 9, out), 1);
-  EXPECT_EQ(ey_noc_match(&n, 7, 9, out), 0);
-  EXPECT_EQ(ey_noc_match(&n, 5, EY_NOC_NO_ID, out), 0);  // unset PEs never match
-  ey_noc_fini(&n);
-}
-
-TEST(Noc, NothingIsDeliveredWhileOneTargetIsFull) {
-  ey_noc n;
-  ASSERT_EQ(ey_noc_init(&n, 1, 4, 1), EY_OK);
-  int targets[] = {0, 2, 3};
-  int room[] = {1, 5, 0, 2};
-  EXPECT_EQ(ey_noc_try(&n, targets, 3, room), 0);
-  EXPECT_EQ(room[0], 1);  // untouched
-  EXPECT_EQ(room[3], 2);
-  EXPECT_EQ(n.stats.transfers, 0u);
-  ey_noc_block(&n, 1);
-  room[2] = 1;  // the full PE drains a word
-  EXPECT_EQ(ey_noc_try(&n, targets, 3, room), 1);
-  EXPECT_EQ(room[0], 0);
-  EXPECT_EQ(room[2], 0);
-  EXPECT_EQ(room[3], 1);
-  EXPECT_EQ(n.stats.transfers, 1u);
-  EXPECT_EQ(n.stats.multicasts, 1u);
-  EXPECT_EQ(n.stats.delivered, 3u);
-  EXPECT_EQ(n.stats.blocked_cycles, 1u);
-  int one[] = {1};
-  EXPECT_EQ(ey_noc_try(&n, one, 1, room), 1);
-  EXPECT_EQ(n.stats.unicasts, 1u);
-  ey_noc_fini(&n);
 }
 
 }  // namespace

@@ -23,20 +23,20 @@ struct Glb {
 
 TEST(Glb, OnePortPerBankPerCycle) {
   Glb b;
-  ey_glb_cycle(&b.g, 0);
+  ey_glb_tick(&b.g, 0);
   EXPECT_EQ(ey_glb_try(&b.g, EY_GLB_R_IFMAP0, 1, EY_IFMAP, 0), 1);  // word 1: bank 1
   EXPECT_EQ(ey_glb_try(&b.g, EY_GLB_R_IFMAP0, 5, EY_IFMAP, 0), 0);  // word 5: bank 1 again
   EXPECT_EQ(ey_glb_try(&b.g, EY_GLB_R_IFMAP0, 2, EY_IFMAP, 0), 1);  // bank 2 is free
   EXPECT_EQ(b.g.stats.conflicts, 1u);
   EXPECT_EQ(b.g.stats.reads[EY_IFMAP], 2u);
-  ey_glb_cycle(&b.g, 1);  // a new cycle frees every port
+  ey_glb_tick(&b.g, 1);  // a new cycle frees every port
   EXPECT_EQ(ey_glb_try(&b.g, EY_GLB_R_IFMAP0, 5, EY_IFMAP, 0), 1);
   EXPECT_EQ(b.g.stats.bank_reads[1 * 3 + EY_IFMAP], 2u);
 }
 
 TEST(Glb, TwoPortsAllowTwoAccesses) {
   Glb b(2);
-  ey_glb_cycle(&b.g, 0);
+  ey_glb_tick(&b.g, 0);
   EXPECT_EQ(ey_glb_try(&b.g, EY_GLB_R_IFMAP0, 1, EY_IFMAP, 0), 1);
   EXPECT_EQ(ey_glb_try(&b.g, EY_GLB_R_IFMAP0, 5, EY_IFMAP, 0), 1);
   EXPECT_EQ(ey_glb_try(&b.g, EY_GLB_R_IFMAP0, 9, EY_IFMAP, 0), 0);
@@ -44,7 +44,7 @@ TEST(Glb, TwoPortsAllowTwoAccesses) {
 
 TEST(Glb, A32BitPsumTakesTwoBanks) {
   Glb b;
-  ey_glb_cycle(&b.g, 0);
+  ey_glb_tick(&b.g, 0);
   // Psum 1 is words 22 and 23 (banks 2 and 3); psum 3 is words 26, 27 (2, 3).
   EXPECT_EQ(ey_glb_try(&b.g, EY_GLB_R_PSUM, 1, EY_PSUM, 1), 1);
   EXPECT_EQ(ey_glb_try(&b.g, EY_GLB_R_PSUM, 3, EY_PSUM, 1), 0);

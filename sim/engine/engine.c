@@ -51,11 +51,9 @@ typedef struct pass { /* the running pass: what pass_cycles() keeps between step
   const tile *t;
   int fp, os;                /* its filter block and first output row */
   int nr;                    /* the strip's padded ifmap rows (E->srows) */
-  int nbot, ntop;            /* chains' first PEs fed by the psum GIN; last PEs */
   int s_im, s_xi, s_c, s_yi; /* the ifmap stream's position: image, needed column,
                                 channel, row */
   uint64_t sent, stream_len; /* ifmap packets sent, and in all */
-  int gon_rr, gin_rr;        /* the arbiters' round-robin pointers */
   int ndone;                 /* active PEs done with their share */
   ey_cycle start;            /* the cycle it began */
   uint64_t cl[EY_NCLASSES];  /* PE-cycles by class so far */
@@ -73,7 +71,8 @@ struct ey_engine {
   int k, ecol, Hg;            /* placement: segments per set, set width, groups across */
   int *xcol;                  /* needed column index -> padded x */
   ey_pe *pe;
-  ey_noc inoc, fnoc;
+  ey_noc inoc, fnoc; /* the ifmap and filter networks (noc.impl) */
+  ey_chains ch;      /* the psum chains: vertical links, psum GIN, GON */
   ey_glb glb;
   ey_dram dram;
   ey_tensors T;
@@ -84,19 +83,18 @@ struct ey_engine {
   int *rowmap[2];          /* per ifmap buffer: padded row -> local row, or -1 */
   ey_cycle now;
   ey_cycle writes_done;
-  uint64_t psum_in, psum_local, psum_out;
   /* per-pass scratch, per physical PE */
   int *act, nact;
-  int *up;
   unsigned char *granted, *cls;
+  int *glist, ngl;   /* the tops granted the GON this cycle */
+  int ndirty;        /* entries of dirty[] */
   int *room;         /* ifmap slots free, per PE, from the start of the cycle */
   uint64_t *gin_seq; /* psums the psum GIN brought to a chain's first PE */
   uint64_t *gon_seq; /* psums a chain's last PE sent on the GON (a one-PE chain
                         has both) */
   int *chain_pos;
-  int *grp, *lcol;  /* the PE's group and logical column in this pass */
-  int *bots, *tops; /* the chains' first PEs (fed by the psum GIN) and last */
-  int *dirty;       /* PEs with a delivery or FIFO change to commit */
+  int *grp, *lcol; /* the PE's group and logical column in this pass */
+  int *dirty;      /* PEs with a delivery or FIFO change to commit */
   unsigned char *is_dirty, *is_done;
   /* Fast stepping visits only the PEs that can change. A PE whose next cycles
    * repeat its last one sleeps: it is not visited, and each cycle it sleeps is
@@ -112,7 +110,6 @@ struct ey_engine {
   int *wheel;                   /* timed sleepers by wake cycle mod wheel_size: list heads */
   int *wheel_next, *wheel_prev; /* ... and links, per PE */
   int wheel_size, nsleep;       /* a power of two above the longest column; timed sleepers */
-  int *down;                    /* per PE: the PE below in its chain, or -1 */
   /* Waveform sampling (exact stepping only). */
   uint64_t *gated_seen; /* per PE: gated MACs already reported (access detail) */
   int sampling;
@@ -275,7 +272,7 @@ static int tile_submit(eng *E, tile *t, int buf) {
   int *map = E->rowmap[buf];
   const int nrows = tile_rows(E, t, map), words = t->na * t->ca * nrows * E->g.W;
   t->nrows = nrows;
-  int16_t *dst = E->glb.ifm[buf];
+  int16_t *dst = ey_glb_ifmap_buffer(&E->glb, buf);
   for (int im = 0; im < t->na; im++)
     for (int c = 0; c < t->ca; c++)
       for (int y = 0; y < E->Hp; y++) {
@@ -289,7 +286,7 @@ static int tile_submit(eng *E, tile *t, int buf) {
                sizeof *src * (size_t)E->g.W);
       }
   ey_glb_bulk(&E->glb, buf, 0, (uint64_t)words, EY_IFMAP, 1);
-  observe(E, EY_ACC_GLB, 1, EY_IFMAP, E->glb.base[buf], (uint64_t)words);
+  observe(E, EY_ACC_GLB, 1, EY_IFMAP, ey_glb_addr(&E->glb, buf, 0), (uint64_t)words);
   uint64_t bits = (uint64_t)words * (uint64_t)E->a->word_bits;
   if (E->row_bits) { /* activations are stored RLC-coded, row by row */
     bits = 0;
@@ -341,17 +338,19 @@ static uint64_t load_filters(eng *E, const tile *t, int fp, int pa) {
   const ey_mapping *m = E->m;
   const int ng = EY_CEIL_DIV(pa, m->p), ns = EY_CEIL_DIV(t->ca, m->q);
   const int cols_used = EY_MIN(m->e, t->ta);
-  ey_noc_clear_ids(&E->fnoc);
+  ey_noc_clear(&E->fnoc);
   for (int ti = 0; ti < ng; ti++)
     for (int ri = 0; ri < ns; ri++)
       for (int i = 0; i < E->g.R; i++)
         for (int j = 0; j < cols_used; j++) {
-          int x = place(E, ti, ri, i, j), row = x / E->cols;
-          /* Filter-network IDs: the row tag names (vertical slot, set, filter row),
-           * the column tag the horizontal slot of the group. */
-          ey_noc_set_row_id(&E->fnoc, row,
-                            (uint16_t)((ti / E->Hg) * m->r * E->g.R + ri * E->g.R + i));
-          ey_noc_set_col_id(&E->fnoc, row, x % E->cols, (uint16_t)(ti % E->Hg));
+          /* Filter-network assignment: the group names (vertical slot, set, filter
+           * row), the same for a whole PE row; the tag the horizontal slot of the
+           * group. */
+          int ok = ey_noc_assign(&E->fnoc, place(E, ti, ri, i, j),
+                                 (uint16_t)((ti / E->Hg) * m->r * E->g.R + ri * E->g.R + i),
+                                 (uint16_t)(ti % E->Hg));
+          assert(ok == 0);
+          (void)ok;
         }
   uint64_t words = 0;
   for (int ti = 0; ti < ng; ti++) {
@@ -385,7 +384,7 @@ static uint64_t load_filters(eng *E, const tile *t, int fp, int pa) {
     }
   }
   ey_glb_bulk(&E->glb, EY_GLB_R_FILTER, 0, words, EY_FILTER, 0);
-  observe(E, EY_ACC_GLB, 0, EY_FILTER, E->glb.base[EY_GLB_R_FILTER], words);
+  observe(E, EY_ACC_GLB, 0, EY_FILTER, ey_glb_addr(&E->glb, EY_GLB_R_FILTER, 0), words);
   return (words + (uint64_t)E->a->noc_filter_wpc - 1) / (uint64_t)E->a->noc_filter_wpc;
 }
 
@@ -407,17 +406,17 @@ static size_t chain_psum(const eng *E, const tile *t, int fp, int ti, int pf, in
   return psum_index(E, t, im, fp - t->f0 + ti * E->m->p + pp, o - t->o0, f);
 }
 
-/* Puts PE x to sleep after its visit in cycle `now`, in class cls. A running
- * column (run_left > 1 after this cycle) wakes it for its last cycle; `event`
- * lets a delivery, a push or a pop above wake it earlier. */
-static void pe_sleep(eng *E, int x, int cls, int event) {
+/* Puts PE x to sleep after its visit in cycle `now`, in class cls, until cycle
+ * `at` (its next event: a running column's last cycle, or a psum leaving the MAC
+ * pipeline; at >= now + 2) or, with EY_CYCLE_NEVER, until an event; `event` lets
+ * a delivery, a push or a pop above (or a GON grant) wake it earlier. */
+static void pe_sleep(eng *E, int x, int cls, int event, ey_cycle at) {
   E->asleep[x] = 1;
   E->on_event[x] = (unsigned char)event;
   E->sleep_cls[x] = (unsigned char)cls;
   E->sleep_from[x] = E->now + 1;
-  const int left = E->pe[x].run_left;
-  if (left) {
-    ey_cycle at = E->now + (ey_cycle)left;
+  if (at != EY_CYCLE_NEVER) {
+    assert(at >= E->now + 2 && at - E->now < (ey_cycle)E->wheel_size);
     E->sleep_until[x] = at;
     int *head = &E->wheel[at & (ey_cycle)(E->wheel_size - 1)];
     E->wheel_prev[x] = -1;
@@ -434,7 +433,7 @@ static void pe_wake(eng *E, int x, ey_cycle at) {
   const uint64_t slept = at - E->sleep_from[x];
   E->ps.cl[E->sleep_cls[x]] += slept;
   if (E->sleep_until[x]) {
-    ey_pe_skip(&E->pe[x], (int)slept);
+    if (E->pe[x].run_left) ey_pe_skip(&E->pe[x], (int)slept);
     int nx = E->wheel_next[x], pv = E->wheel_prev[x];
     if (pv >= 0)
       E->wheel_next[pv] = nx;
@@ -461,7 +460,8 @@ static void pass_begin(eng *E, const tile *t, int fp, int pa, int os, int ea) {
   const int ng = EY_CEIL_DIV(pa, m->p), ns = EY_CEIL_DIV(t->ca, m->q), chain = ns * E->g.R;
   const int first_cb = t->c0 == 0;
 
-  ey_noc_clear_ids(&E->inoc);
+  ey_noc_clear(&E->inoc);
+  ey_chains_clear(&E->ch);
   E->nact = 0;
   for (int ti = 0; ti < ng; ti++)
     for (int ri = 0; ri < ns; ri++)
@@ -483,12 +483,16 @@ static void pass_begin(eng *E, const tile *t, int fp, int pa, int os, int ea) {
           E->chain_pos[x] = pos;
           E->grp[x] = ti;
           E->lcol[x] = j;
-          E->up[x] = pos + 1 < chain ? place(E, ti, (pos + 1) / E->g.R, (pos + 1) % E->g.R, j) : -1;
-          E->down[x] = -1;
+          ey_chains_add(
+              &E->ch, x,
+              pos + 1 < chain ? place(E, ti, (pos + 1) / E->g.R, (pos + 1) % E->g.R, j) : -1,
+              pos == 0 && !first_cb);
           E->gin_seq[x] = E->gon_seq[x] = 0;
           int y = (os + j) * E->g.U + i;
-          ey_noc_set_row_id(&E->inoc, x / E->cols, (uint16_t)ri); /* X bus: the channel set */
-          ey_noc_set_col_id(&E->inoc, x / E->cols, x % E->cols, (uint16_t)y); /* PE: its row */
+          /* Group: the channel set (an X bus on the bus); tag: the PE's row. */
+          int ok = ey_noc_assign(&E->inoc, x, (uint16_t)ri, (uint16_t)y);
+          assert(ok == 0);
+          (void)ok;
         }
   /* The strip's ifmap rows, and who takes each: the IDs decide. Every active PE
    * takes exactly one (set, row), so the lists pack into nact entries. */
@@ -508,23 +512,75 @@ static void pass_begin(eng *E, const tile *t, int fp, int pa, int os, int ea) {
       E->tg_off[slot + 1] = E->tg_off[slot] + n;
     }
 
-  /* The chains' ends: first PEs fed by the psum GIN, last PEs on the GON. */
+  ey_chains_seal(&E->ch);
+  /* Every chain's first PE fed by the GIN asks for a psum: its FIFO is empty. */
+  for (int k = 0; k < E->ch.nbot; k++) ey_chains_gin_request(&E->ch, E->ch.bots[k], 1);
   for (int k = 0; k < E->nact; k++) {
     int x = E->act[k];
-    if (E->chain_pos[x] == 0 && !first_cb) E->bots[P->nbot++] = x;
-    if (E->up[x] < 0) E->tops[P->ntop++] = x;
     E->is_done[x] = 0;
     E->is_dirty[x] = 0;
     E->sleep_until[x] = 0;
     E->asleep[x] = 0;
     E->awake[k] = x;
-    if (E->up[x] >= 0) E->down[E->up[x]] = x;
+    E->granted[x] = 0;
   }
+  E->ngl = 0;
   E->nawake = E->nact;
   E->nsleep = 0;
   /* The ifmap stream: image, needed column, channel, row. */
   P->stream_len = (uint64_t)t->na * E->g.wneed * t->ca * (uint64_t)nr;
   P->start = E->now;
+}
+
+/* Marks PE x as having a delivery or FIFO change to commit at the cycle's end. */
+static inline void dirty(eng *E, int x) {
+  if (!E->is_dirty[x]) {
+    E->is_dirty[x] = 1;
+    E->dirty[E->ndirty++] = x;
+  }
+}
+
+/* The psum GIN's grant to chain bottom x: the next psum of earlier channel
+ * blocks, when its GLB bank has a port. x asks only while it has psums to come
+ * and room in its FIFO at the start of the cycle. */
+static int gin_grant(void *ctx, int x) {
+  eng *E = ctx;
+  const pass *P = &E->ps;
+  size_t at =
+      chain_psum(E, P->t, P->fp, E->grp[x], E->pe[x].prog.p, P->os + E->lcol[x], E->gin_seq[x]);
+  if (!ey_glb_try(&E->glb, EY_GLB_R_PSUM, at, EY_PSUM, 0)) return 0; /* bank busy */
+  const uint64_t addr = ey_glb_addr(&E->glb, EY_GLB_R_PSUM, at);
+  observe(E, EY_ACC_GLB, 0, EY_PSUM, addr, 1);
+  bank_note(E, addr, E->glb.psum_words_each, 0);
+  E->smp.psum_in++;
+  E->gin_seq[x]++;
+  ey_pe_psum_push(&E->pe[x], ey_glb_psum(&E->glb, at));
+  ey_chains_gin_request(&E->ch, x, 0); /* asks again after its commit */
+  dirty(E, x);
+  observe_detail(E, EY_ACC_NOC, EY_OP_UNICAST, EY_PSUM, at, 1, -1);
+  return 1;
+}
+
+/* The GON's grant to chain top x (it asks while it holds a psum): when its psum
+ * has left the MAC pipeline, has what it adds, and the write's GLB bank has a
+ * port. A granted top forwards this cycle; a sleeping one wakes to do so. Its
+ * write is reported here, in the arbiter's order, so that traces do not depend
+ * on the order of visits. */
+static int gon_grant(void *ctx, int x) {
+  eng *E = ctx;
+  const pass *P = &E->ps;
+  const ey_pe *pe = &E->pe[x];
+  if (!ey_pe_pend_ready(pe, E->now) || !ey_pe_psum_in_ready(pe)) return 0;
+  size_t at = chain_psum(E, P->t, P->fp, E->grp[x], pe->prog.p, P->os + E->lcol[x], E->gon_seq[x]);
+  if (!ey_glb_try(&E->glb, EY_GLB_R_PSUM, at, EY_PSUM, 1)) return 0; /* the write's port */
+  E->granted[x] = 1;
+  E->glist[E->ngl++] = x;
+  const uint64_t addr = ey_glb_addr(&E->glb, EY_GLB_R_PSUM, at);
+  observe(E, EY_ACC_GLB, 1, EY_PSUM, addr, 1);
+  bank_note(E, addr, E->glb.psum_words_each, 1);
+  E->smp.psum_out++;
+  if (E->asleep[x]) pe_wake(E, x, E->now);
+  return 1;
 }
 
 /* Runs the pass begun by pass_begin() up to core cycle `limit`. Returns 1 when the
@@ -537,22 +593,16 @@ static int pass_cycles(eng *E, ey_cycle limit, ey_err *err) {
   const tile *t = P->t;
   const ey_mapping *m = E->m;
   const ey_arch *a = E->a;
-  const int fp = P->fp, os = P->os, nr = P->nr, nbot = P->nbot, ntop = P->ntop;
-  const int16_t *buf = E->glb.ifm[t->buf];
+  const int fp = P->fp, os = P->os, nr = P->nr;
+  const int16_t *buf = ey_glb_ifmap_buffer(&E->glb, t->buf);
   const int *rowmap = E->rowmap[t->buf];
   const int nrows_tile = t->nrows;
   const int *srows = E->srows;
   const uint64_t stream_len = P->stream_len;
   const uint64_t per_chain = (uint64_t)t->na * E->g.F; /* columns; × pf psums */
   uint64_t *cl = P->cl;
-  int ndirty = 0;
-#define DIRTY(x)                \
-  do {                          \
-    if (!E->is_dirty[x]) {      \
-      E->is_dirty[x] = 1;       \
-      E->dirty[ndirty++] = (x); \
-    }                           \
-  } while (0)
+  ey_chains *ch = &E->ch;
+  E->ndirty = 0;
 
   while (E->now < limit) {
     int changed = 0, bus_blocked = 0;
@@ -560,7 +610,7 @@ static int pass_cycles(eng *E, ey_cycle limit, ey_err *err) {
      * deliveries and psum pushes wait in inc/pushed until the commit, and a
      * FIFO popped this cycle still counts the popped word as occupied. */
 
-    ey_glb_cycle(&E->glb, E->now);
+    ey_glb_tick(&E->glb, E->now);
     /* 1. Ifmap GIN: up to its width of packets, in order; a packet goes only
      *    when every PE it reaches has room and its GLB bank has a port. */
     for (int w = 0; w < a->noc_ifmap_wpc && P->sent < stream_len; w++) {
@@ -581,8 +631,8 @@ static int pass_cycles(eng *E, ey_cycle limit, ey_err *err) {
           bus_blocked = 1; /* its bank is busy this cycle */
           break;
         }
-        observe(E, EY_ACC_GLB, 0, EY_IFMAP, E->glb.base[t->buf] + at, 1);
-        bank_note(E, E->glb.base[t->buf] + at, 1, 0);
+        observe(E, EY_ACC_GLB, 0, EY_IFMAP, ey_glb_addr(&E->glb, t->buf, at), 1);
+        bank_note(E, ey_glb_addr(&E->glb, t->buf, at), 1, 0);
         v = buf[at];
       } /* else a padding zero, made at the GLB port without an SRAM read */
       ey_noc_try(&E->inoc, tg, n, E->room);
@@ -592,7 +642,7 @@ static int pass_cycles(eng *E, ey_cycle limit, ey_err *err) {
         observe_detail(E, EY_ACC_SPAD, EY_OP_WRITE, EY_IFMAP, ey_pe_ifmap_slot(&E->pe[tg[q]]), 1,
                        tg[q]);
         ey_pe_put_ifmap(&E->pe[tg[q]], v);
-        DIRTY(tg[q]);
+        dirty(E, tg[q]);
       }
       /* The packet: its tag, (padded row << 16) | padded column, and the PEs reached. */
       observe_detail(E, EY_ACC_NOC, n > 1 ? EY_OP_MULTICAST : EY_OP_UNICAST, EY_IFMAP,
@@ -613,48 +663,13 @@ static int pass_cycles(eng *E, ey_cycle limit, ey_err *err) {
     if (bus_blocked) ey_noc_block(&E->inoc, 1);
     /* 2. Psum GIN: earlier channel blocks' psums to the chains' first PEs,
      *    round robin. */
-    for (int k = 0, granted = 0; k < nbot && granted < a->noc_psum_wpc; k++) {
-      int x = E->bots[(P->gin_rr + k) % nbot];
-      int pf = E->pe[x].prog.p;
-      if (E->gin_seq[x] >= per_chain * (uint64_t)pf || !ey_pe_psum_room(&E->pe[x])) continue;
-      size_t at = chain_psum(E, t, fp, E->grp[x], pf, os + E->lcol[x], E->gin_seq[x]);
-      if (!ey_glb_try(&E->glb, EY_GLB_R_PSUM, at, EY_PSUM, 0)) continue; /* bank busy */
-      observe(E, EY_ACC_GLB, 0, EY_PSUM,
-              E->glb.base[EY_GLB_R_PSUM] + at * (uint64_t)E->glb.psum_words_each, 1);
-      bank_note(E, E->glb.base[EY_GLB_R_PSUM] + at * (uint64_t)E->glb.psum_words_each,
-                E->glb.psum_words_each, 0);
-      E->smp.psum_in++;
-      E->gin_seq[x]++;
-      ey_pe_psum_push(&E->pe[x], E->glb.psum[at]);
-      DIRTY(x);
-      observe_detail(E, EY_ACC_NOC, EY_OP_UNICAST, EY_PSUM, at, 1, -1);
-      E->psum_in++;
-      granted++;
-      changed = 1;
-    }
-    if (nbot) P->gin_rr = (P->gin_rr + 1) % nbot;
-    /* 3. GON: grants for the chains' last PEs that can send, round robin. */
-    for (int k = 0, granted = 0; k < ntop; k++) {
-      int x = E->tops[(P->gon_rr + k) % ntop];
-      E->granted[x] = 0;
-      if (granted >= a->noc_gon_wpc || !ey_pe_pend_ready(&E->pe[x], E->now) ||
-          !ey_pe_psum_in_ready(&E->pe[x]))
-        continue;
-      size_t at = chain_psum(E, t, fp, E->grp[x], E->pe[x].prog.p, os + E->lcol[x], E->gon_seq[x]);
-      E->granted[x] = (unsigned char)ey_glb_try(&E->glb, EY_GLB_R_PSUM, at, EY_PSUM,
-                                                1); /* the write's bank port */
-      /* A granted PE forwards this cycle; its write is reported here, in the
-       * arbiter's order, so that traces do not depend on the order of visits. */
-      if (E->granted[x]) {
-        observe(E, EY_ACC_GLB, 1, EY_PSUM,
-                E->glb.base[EY_GLB_R_PSUM] + at * (uint64_t)E->glb.psum_words_each, 1);
-        bank_note(E, E->glb.base[EY_GLB_R_PSUM] + at * (uint64_t)E->glb.psum_words_each,
-                  E->glb.psum_words_each, 1);
-        E->smp.psum_out++;
-      }
-      granted += E->granted[x];
-    }
-    if (ntop) P->gon_rr = (P->gon_rr + 1) % ntop;
+    if (ey_chains_gin_arbitrate(ch, gin_grant, E)) changed = 1;
+    /* 3. GON: grants for the chains' last PEs that can send, round robin. The
+     *    last cycle's grants are spent. */
+    for (int k = 0; k < E->ngl; k++) E->granted[E->glist[k]] = 0;
+    E->ngl = 0;
+    ey_chains_gon_arbitrate(ch, gon_grant, E);
+    ey_chains_advance(ch, 1);
     /* 4. PEs: forward one finished psum, and run the MAC sequencer. Sleeping
      *    PEs due this cycle wake first; the order of visits cannot matter, since
      *    every decision reads the state at the start of the cycle. */
@@ -666,7 +681,7 @@ static int pass_cycles(eng *E, ey_cycle limit, ey_err *err) {
     for (int k = 0; k < E->nawake; k++) {
       int x = E->awake[k];
       ey_pe *pe = &E->pe[x];
-      int up = E->up[x];
+      int up = ch->up[x];
       uint32_t v = 0;
       const int r = ey_pe_tick(pe, E->now, E->batch,
                                up >= 0 ? ey_pe_psum_room(&E->pe[up]) : E->granted[x], &v);
@@ -676,17 +691,16 @@ static int pass_cycles(eng *E, ey_cycle limit, ey_err *err) {
         observe_detail(E, EY_ACC_SPAD, EY_OP_READ, EY_PSUM, (uint64_t)pe->pend_head, 1,
                        x); /* the drain */
         observe_detail(E, EY_ACC_NOC, EY_OP_UNICAST, EY_PSUM, (uint64_t)(up >= 0 ? up : x), 1, -1);
-        if (r & EY_PE_POPPED) DIRTY(x);
+        if (r & EY_PE_POPPED) dirty(E, x);
         if (up >= 0) {
           ey_pe_psum_push(&E->pe[up], v);
-          DIRTY(up);
-          E->psum_local++;
+          dirty(E, up);
+          ey_chains_local(ch);
           E->smp.psum_local++;
         } else {
-          E->glb
-              .psum[chain_psum(E, t, fp, E->grp[x], pe->prog.p, os + E->lcol[x], E->gon_seq[x]++)] =
-              v;
-          E->psum_out++;
+          ey_glb_set_psum(
+              &E->glb,
+              chain_psum(E, t, fp, E->grp[x], pe->prog.p, os + E->lcol[x], E->gon_seq[x]++), v);
         }
       }
       if (r & EY_PE_ENDED) observe_column(E, x);
@@ -698,33 +712,36 @@ static int pass_cycles(eng *E, ey_cycle limit, ey_err *err) {
       }
       E->cls[x] = (unsigned char)cls;
       cl[cls]++;
+      if (up < 0) ey_chains_gon_request(ch, x, pe->pend_n > 0);
       /* Nothing happened but a countdown, and the PE cannot change on its own
-       * before its column's last cycle (or at all): its next cycles repeat this
-       * one until an event wakes it, or that cycle comes. A chain's last PE with
-       * a psum to send stays awake: the GON arbitrates it every cycle. A PE
-       * mid-column with nothing to forward needs no event: only its column's
-       * end can change it. */
+       * before its next event (a column's last cycle, a psum leaving the MAC
+       * pipeline): its next cycles repeat this one until an input wakes it (an
+       * ifmap word, a psum from below, room above, a GON grant), or that event
+       * comes. A PE mid-column with nothing to forward needs no input: only its
+       * column's end can change it. */
       const ey_cycle next = ey_pe_next_event(pe, E->now);
-      if (E->batch && !did && !(up < 0 && pe->pend_n) &&
-          (next == EY_CYCLE_NEVER ||
-           (pe->run_left >= 2 && next == E->now + (ey_cycle)pe->run_left))) {
-        pe_sleep(E, x, cls, !pe->run_left || pe->pend_n);
+      if (E->batch && !did && (next == EY_CYCLE_NEVER || next >= E->now + 2)) {
+        pe_sleep(E, x, cls, !pe->run_left || pe->pend_n, next);
         E->awake[k--] = E->awake[--E->nawake];
       }
     }
     cl[EY_CL_IDLE] += (uint64_t)(E->npe - E->nact);
     /* 5. Commit: deliveries become visible next cycle. */
-    for (int k = 0; k < ndirty; k++) {
+    for (int k = 0; k < E->ndirty; k++) {
       int x = E->dirty[k];
       const int r = ey_pe_commit(&E->pe[x]);
       if (r & EY_PE_POPPED) { /* room for the PE below */
-        int d = E->down[x];
+        int d = ch->down[x];
         if (d >= 0 && E->asleep[d] && E->on_event[d]) pe_wake(E, d, E->now + 1);
       }
+      if (ch->bot_slot[x] >= 0) /* a GIN bottom asks while it has room and psums to come */
+        ey_chains_gin_request(
+            ch, x,
+            E->gin_seq[x] < per_chain * (uint64_t)E->pe[x].prog.p && ey_pe_psum_room(&E->pe[x]));
       if ((r & 1) && E->asleep[x] && E->on_event[x]) pe_wake(E, x, E->now + 1); /* new data */
       E->is_dirty[x] = 0;
     }
-    ndirty = 0;
+    E->ndirty = 0;
     if (E->sampling) {
       for (int x = 0; x < E->npe; x++) {
         E->s_cls[x] = EY_CL_IDLE;
@@ -759,7 +776,7 @@ static int pass_cycles(eng *E, ey_cycle limit, ey_err *err) {
           fprintf(
               stderr,
               "pe %d pos %d up %d in %d: arrived %llu retired %llu cols %llu/%llu pend %d pin %d\n",
-              x, E->chain_pos[x], E->up[x], pe->prog.has_in, (unsigned long long)pe->arrived,
+              x, E->chain_pos[x], ch->up[x], pe->prog.has_in, (unsigned long long)pe->arrived,
               (unsigned long long)pe->retired, (unsigned long long)pe->cols_done,
               (unsigned long long)ey_pe_columns(pe), pe->pend_n, pe->pin_n);
         }
@@ -793,14 +810,12 @@ static int pass_cycles(eng *E, ey_cycle limit, ey_err *err) {
           cl[EY_CL_IDLE] += skip * (uint64_t)(E->npe - E->nact);
           if (bus_blocked) ey_noc_block(&E->inoc, skip);
           /* The arbiters' round-robin pointers move every cycle, skipped or not. */
-          if (nbot) P->gin_rr = (int)(((uint64_t)P->gin_rr + skip) % (uint64_t)nbot);
-          if (ntop) P->gon_rr = (int)(((uint64_t)P->gon_rr + skip) % (uint64_t)ntop);
+          ey_chains_advance(ch, skip);
           E->now += skip;
         }
       }
     }
   }
-#undef DIRTY
   if (P->ndone < E->nact) return 0;
   for (int k = 0; k < E->nact; k++) /* done PEs asleep to the end */
     if (E->asleep[E->act[k]]) pe_wake(E, E->act[k], E->now);
@@ -864,7 +879,7 @@ static int tile_write(eng *E, const tile *t) {
     for (int mf = 0; mf < t->ma; mf++)
       for (int ol = 0; ol < t->ta; ol++)
         for (int f = 0; f < E->g.F; f++) {
-          uint32_t v = E->glb.psum[psum_index(E, t, im, mf, ol, f)];
+          uint32_t v = ey_glb_psum(&E->glb, psum_index(E, t, im, mf, ol, f));
           size_t o =
               (((size_t)(t->i0 + im) * E->l->M + (size_t)t->g * E->g.Mg + t->f0 + mf) * E->g.E +
                t->o0 + ol) *
@@ -875,7 +890,7 @@ static int tile_write(eng *E, const tile *t) {
         }
   uint64_t outs = (uint64_t)t->na * t->ma * t->ta * E->g.F;
   ey_glb_bulk(&E->glb, EY_GLB_R_PSUM, 0, outs, EY_PSUM, 0);
-  observe(E, EY_ACC_GLB, 0, EY_PSUM, E->glb.base[EY_GLB_R_PSUM], outs);
+  observe(E, EY_ACC_GLB, 0, EY_PSUM, ey_glb_addr(&E->glb, EY_GLB_R_PSUM, 0), outs);
   uint64_t bits = outs * (uint64_t)E->a->word_bits;
   if (E->row_bits) { /* each output row is coded as it is written */
     bits = 0;
@@ -932,7 +947,7 @@ static ey_rc advance(eng *E, ey_cycle limit, ey_err *err) {
           break;
         }
         if (t->c0 == 0) /* a new psum tile */
-          memset(E->glb.psum, 0, sizeof *E->glb.psum * E->glb.psum_words);
+          ey_glb_clear_psums(&E->glb);
         if (!t->req && tile_submit(E, t, E->glb.double_buffered ? E->ti % 2 : 0))
           return ey_err_set(err, EY_NOMEM, "out of memory");
         E->busy = mark_block(E, t, EY_MIN(m->p * m->t, t->ma));
@@ -958,7 +973,7 @@ static ey_rc advance(eng *E, ey_cycle limit, ey_err *err) {
         if (!E->filt_prefetched && !(E->filt_req = filter_fetch(E, t, E->fp, E->pa)))
           return ey_err_set(err, EY_NOMEM, "out of memory");
         ey_glb_bulk(&E->glb, EY_GLB_R_FILTER, 0, words, EY_FILTER, 1);
-        observe(E, EY_ACC_GLB, 1, EY_FILTER, E->glb.base[EY_GLB_R_FILTER], words);
+        observe(E, EY_ACC_GLB, 1, EY_FILTER, ey_glb_addr(&E->glb, EY_GLB_R_FILTER, 0), words);
         E->state = ST_BLOCK_WAIT;
         break;
       }
@@ -1046,7 +1061,6 @@ static ey_rc setup(eng *E, ey_err *err) {
 
   E->pe = calloc((size_t)E->npe, sizeof *E->pe);
   E->act = calloc((size_t)E->npe, sizeof *E->act);
-  E->up = calloc((size_t)E->npe, sizeof *E->up);
   E->granted = calloc((size_t)E->npe, 1);
   E->cls = calloc((size_t)E->npe, 1);
   E->room = calloc((size_t)E->npe, sizeof *E->room);
@@ -1061,8 +1075,7 @@ static ey_rc setup(eng *E, ey_err *err) {
   E->srows = calloc((size_t)E->Hp, sizeof *E->srows);
   E->grp = calloc((size_t)E->npe, sizeof *E->grp);
   E->lcol = calloc((size_t)E->npe, sizeof *E->lcol);
-  E->bots = calloc((size_t)E->npe, sizeof *E->bots);
-  E->tops = calloc((size_t)E->npe, sizeof *E->tops);
+  E->glist = calloc((size_t)E->npe, sizeof *E->glist);
   E->dirty = calloc((size_t)E->npe, sizeof *E->dirty);
   E->is_dirty = calloc((size_t)E->npe, 1);
   E->is_done = calloc((size_t)E->npe, 1);
@@ -1072,12 +1085,13 @@ static ey_rc setup(eng *E, ey_err *err) {
   E->on_event = calloc((size_t)E->npe, 1);
   E->sleep_cls = calloc((size_t)E->npe, 1);
   E->wheel_prev = calloc((size_t)E->npe, sizeof *E->wheel_prev);
-  E->down = calloc((size_t)E->npe, sizeof *E->down);
   E->gated_seen = calloc((size_t)E->npe, sizeof *E->gated_seen);
   E->awake = calloc((size_t)E->npe, sizeof *E->awake);
   E->wheel_next = calloc((size_t)E->npe, sizeof *E->wheel_next);
-  /* A column is at most p*q*S <= pe.filter_spad_words MAC cycles. */
-  for (E->wheel_size = 2; E->wheel_size <= a->filter_spad_words + 1; E->wheel_size *= 2) {
+  /* A timed wake is at most a column ahead (p*q*S <= pe.filter_spad_words MAC
+   * cycles) or a MAC pipeline's depth. */
+  const int ahead = EY_MAX(a->filter_spad_words, ey_mac_latency(a)) + 1;
+  for (E->wheel_size = 2; E->wheel_size <= ahead; E->wheel_size *= 2) {
   }
   E->sampling = E->o->sample && !E->batch;
   if (E->sampling) {
@@ -1102,19 +1116,23 @@ static ey_rc setup(eng *E, ey_err *err) {
   E->wheel = malloc(sizeof *E->wheel * (size_t)E->wheel_size);
   if (E->wheel)
     for (int b = 0; b < E->wheel_size; b++) E->wheel[b] = -1;
-  if (!E->pe || !E->act || !E->up || !E->granted || !E->cls || !E->room || !E->gin_seq ||
-      !E->gon_seq || !E->chain_pos || !E->targets || !E->rowmap[0] || !E->rowmap[1] || !E->tg ||
-      !E->tg_off || !E->srows || !E->grp || !E->lcol || !E->bots || !E->tops || !E->dirty ||
-      !E->is_dirty || !E->is_done || !E->sleep_until || !E->gated_seen || !E->awake ||
-      !E->wheel_next || !E->wheel || !E->sleep_from || !E->asleep || !E->on_event ||
-      !E->sleep_cls || !E->wheel_prev || !E->down)
+  if (!E->pe || !E->act || !E->granted || !E->cls || !E->room || !E->gin_seq || !E->gon_seq ||
+      !E->chain_pos || !E->targets || !E->rowmap[0] || !E->rowmap[1] || !E->tg || !E->tg_off ||
+      !E->srows || !E->grp || !E->lcol || !E->glist || !E->dirty || !E->is_dirty || !E->is_done ||
+      !E->sleep_until || !E->gated_seen || !E->awake || !E->wheel_next || !E->wheel ||
+      !E->sleep_from || !E->asleep || !E->on_event || !E->sleep_cls || !E->wheel_prev)
     return ey_err_set(err, EY_NOMEM, "out of memory");
   for (int x = 0; x < E->npe; x++)
     if (ey_pe_init(&E->pe[x], a->filter_spad_words, a->ifmap_spad_words, a->ifmap_fifo_words,
                    a->psum_spad_words, a->psum_fifo_words))
       return ey_err_set(err, EY_NOMEM, "out of memory");
-  if (ey_noc_init(&E->inoc, a->rows, a->cols, a->noc_ifmap_wpc) ||
-      ey_noc_init(&E->fnoc, a->rows, a->cols, a->noc_filter_wpc))
+  /* The networks of the arch's noc.impl (the schema admits only those eyesim has). */
+  const ey_noc_ops *nops = a->noc_impl == EY_NOC_MULTICAST_BUS ? &ey_noc_multicast_bus_ops : NULL;
+  if (!nops)
+    return ey_err_set(err, EY_MISUSE, "noc.impl %d: no such network implementation", a->noc_impl);
+  if (ey_noc_init(&E->inoc, nops, a->rows, a->cols, a->noc_ifmap_wpc) ||
+      ey_noc_init(&E->fnoc, nops, a->rows, a->cols, a->noc_filter_wpc) ||
+      ey_chains_init(&E->ch, E->npe, a->noc_psum_wpc, a->noc_gon_wpc))
     return ey_err_set(err, EY_NOMEM, "out of memory");
   ey_dram_cfg dc = {(uint32_t)a->core_mhz, (uint32_t)a->dram_mhz, (uint32_t)a->dram_bus_bits,
                     (uint32_t)a->word_bits, (uint32_t)a->dram_latency};
@@ -1169,7 +1187,6 @@ static void teardown(eng *E) {
     for (int x = 0; x < E->npe; x++) ey_pe_fini(&E->pe[x]);
   free(E->pe);
   free(E->act);
-  free(E->up);
   free(E->granted);
   free(E->cls);
   free(E->room);
@@ -1184,8 +1201,7 @@ static void teardown(eng *E) {
   free(E->srows);
   free(E->grp);
   free(E->lcol);
-  free(E->bots);
-  free(E->tops);
+  free(E->glist);
   free(E->dirty);
   free(E->is_dirty);
   free(E->is_done);
@@ -1195,7 +1211,6 @@ static void teardown(eng *E) {
   free(E->on_event);
   free(E->sleep_cls);
   free(E->wheel_prev);
-  free(E->down);
   free(E->gated_seen);
   free(E->awake);
   free(E->wheel);
@@ -1213,6 +1228,7 @@ static void teardown(eng *E) {
   free(E->out);
   ey_noc_fini(&E->inoc);
   ey_noc_fini(&E->fnoc);
+  ey_chains_fini(&E->ch);
   ey_glb_fini(&E->glb);
   ey_dram_fini(&E->dram);
   free(E->tiles);
@@ -1306,9 +1322,9 @@ static void collect(const eng *E, ey_meas *out) {
   c->noc_ifmap_delivered = E->inoc.stats.delivered;
   c->noc_filter = E->fnoc.stats.transfers;
   c->noc_filter_delivered = E->fnoc.stats.delivered;
-  c->noc_psum_in = E->psum_in;
-  c->noc_psum_local = E->psum_local;
-  c->noc_psum_out = E->psum_out;
+  c->noc_psum_in = E->ch.stats.gin_words;
+  c->noc_psum_local = E->ch.stats.local_words;
+  c->noc_psum_out = E->ch.stats.gon_words;
   for (int ty = 0; ty < 3; ty++) {
     c->glb_reads[ty] = E->glb.stats.reads[ty];
     c->glb_writes[ty] = E->glb.stats.writes[ty];
