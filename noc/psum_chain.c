@@ -19,7 +19,8 @@ ey_rc ey_chains_init(ey_chains *c, int npe, int gin_width, int gon_width) {
   c->top_slot = malloc(sizeof *c->top_slot * n);
   c->gin_req = calloc(words ? words : 1, sizeof *c->gin_req);
   c->gon_req = calloc(words ? words : 1, sizeof *c->gon_req);
-  if (!c->up || !c->down || !c->bots || !c->tops || !c->bot_slot || !c->top_slot || !c->gin_req || !c->gon_req) {
+  if (!c->up || !c->down || !c->bots || !c->tops || !c->bot_slot || !c->top_slot || !c->gin_req ||
+      !c->gon_req) {
     ey_chains_fini(c);
     return EY_NOMEM;
   }

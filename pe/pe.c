@@ -19,7 +19,8 @@ ey_rc ey_pe_init(ey_pe *pe, int filt_words, int ifm_words, int fifo_words, int p
   pe->pend = calloc((size_t)psum_words, sizeof *pe->pend);
   pe->pend_at = calloc((size_t)psum_words, sizeof *pe->pend_at);
   pe->acc = calloc((size_t)psum_words, sizeof *pe->acc);
-  if (!pe->filt || !pe->ifm || !pe->pend || !pe->pend_at || !pe->acc) {
+  pe->win = calloc((size_t)ifm_words, sizeof *pe->win);
+  if (!pe->filt || !pe->ifm || !pe->pend || !pe->pend_at || !pe->acc || !pe->win) {
     ey_pe_fini(pe);
     return EY_NOMEM;
   }
@@ -32,7 +33,8 @@ void ey_pe_fini(ey_pe *pe) {
   free(pe->pend);
   free(pe->pend_at);
   free(pe->acc);
-  pe->filt = pe->ifm = NULL;
+  free(pe->win);
+  pe->filt = pe->ifm = pe->win = NULL;
   pe->pend = pe->acc = NULL;
   pe->pend_at = NULL;
 }
@@ -113,17 +115,13 @@ static inline void do_mac(ey_pe *pe, int k) {
   pe->acc[pp] += (uint32_t)((int32_t)v * (int32_t)w);
 }
 
-/* All MACs of the running column at once (fast stepping): the same operations
- * and counts as q*S*p calls of do_mac(), in a loop the compiler can vectorize. */
-static void do_column(ey_pe *pe) {
+void ey_pe_compute(ey_pe *pe, const ey_word *win, uint32_t *acc) {
   const ey_pe_prog *g = &pe->prog;
   const int p = g->p, S = g->S, q = g->q;
-  uint32_t *acc = pe->acc;
   uint64_t gated_vals = 0;
   for (int c = 0; c < q; c++)
     for (int s = 0; s < S; s++) {
-      uint64_t at = seq(pe, pe->im, pe->f * g->astep + s) + (uint64_t)c;
-      int32_t v = pe->ifm[at % (uint64_t)pe->cap];
+      const int32_t v = win[c * S + s];
       if (v == 0 && g->zero_gating) {
         gated_vals++;
         continue;
@@ -138,6 +136,17 @@ static void do_column(ey_pe *pe) {
   pe->stats.spad_reads[EY_FILTER] += macs - gated;
   pe->stats.spad_reads[EY_PSUM] += macs - gated;
   pe->stats.spad_writes[EY_PSUM] += macs - gated;
+}
+
+/* All MACs of the running column at once (fast stepping): its window out of the
+ * ifmap ring, then the same operations and counts as q*S*p calls of do_mac(). */
+static void do_column(ey_pe *pe) {
+  const ey_pe_prog *g = &pe->prog;
+  for (int c = 0; c < g->q; c++)
+    for (int s = 0; s < g->S; s++)
+      pe->win[c * g->S + s] =
+          pe->ifm[(seq(pe, pe->im, pe->f * g->astep + s) + (uint64_t)c) % (uint64_t)pe->cap];
+  ey_pe_compute(pe, pe->win, pe->acc);
 }
 
 void ey_pe_start_column(ey_pe *pe, int batch) {

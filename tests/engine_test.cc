@@ -43,8 +43,15 @@ std::vector<Case> Cases() {
   };
 }
 
-ey_meas Simulate(const Case &k, const ey_mapping &m, int step, double zeros, uint64_t seed = 7) {
+// Pass replay in fast stepping (docs/engine.md): on (0), off (kNoReplay), or on
+// with every replayable pass simulated too and compared with its record.
+enum { kReplay = 0, kNoReplay = 1, kReplayCheck = 2 };
+
+ey_meas Simulate(const Case &k, const ey_mapping &m, int step, double zeros, uint64_t seed = 7,
+                 int replay = kReplay) {
   ey_engine_opts o = eytest::Opts(step, seed, zeros, 1);
+  o.no_replay = replay == kNoReplay;
+  o.replay_check = replay == kReplayCheck;
   ey_meas meas;
   ey_err err;
   EXPECT_EQ(ey_engine_run_layer(&k.a, &k.l, &m, &o, nullptr, &meas, &err), EY_OK)
@@ -72,6 +79,13 @@ void ExpectSameMeas(const ey_meas &x, const ey_meas &y) {
   EXPECT_EQ(x.ifmap_unicasts, y.ifmap_unicasts);
   EXPECT_EQ(x.filter_multicasts, y.filter_multicasts);
   EXPECT_EQ(x.filter_unicasts, y.filter_unicasts);
+  EXPECT_EQ(x.glb_conflicts, y.glb_conflicts);
+  ASSERT_EQ(x.glb_banks, y.glb_banks);
+  for (int b = 0; b < x.glb_banks; b++)
+    for (int t = 0; t < 3; t++) {
+      EXPECT_EQ(x.glb_bank_reads[b][t], y.glb_bank_reads[b][t]) << "bank " << b;
+      EXPECT_EQ(x.glb_bank_writes[b][t], y.glb_bank_writes[b][t]) << "bank " << b;
+    }
 }
 
 // Rung 1: every output equals the golden convolution, bit for bit, for every
@@ -105,7 +119,8 @@ TEST(EngineGolden, ArbitraryLegalMappingsComputeTheSameConvolution) {
                 SCOPED_TRACE(testing::Message()
                              << k.what << " n" << m.n << " p" << m.p << " q" << m.q << " r" << m.r
                              << " t" << m.t << " e" << m.e);
-                Simulate(k, m, EY_STEP_FAST, 0.3);
+                // Every replayed pass is also simulated and must equal its record.
+                Simulate(k, m, EY_STEP_FAST, 0.3, 7, kReplayCheck);
                 runs++;
               }
   }
@@ -168,6 +183,35 @@ TEST(EngineStepping, ExactAndFastAgree) {
 }
 
 // Rung 4: cycles >= MACs / active PEs, and the PE-cycle classes sum to cycles x PEs.
+// Pass replay changes no figure: with it, without it, and against exact stepping
+// (EngineStepping above), for every objective's mapping and zero fraction; every
+// replayable pass, simulated as well, equals the record of its signature.
+TEST(EngineReplay, ReplayedPassesEqualSimulatedOnes) {
+  uint64_t replayed = 0;
+  for (const Case &k : Cases())
+    for (int obj : {EY_OBJ_ENERGY, EY_OBJ_CYCLES})
+      for (double zeros : {0.0, 0.5, 1.0}) {
+        SCOPED_TRACE(testing::Message() << k.what << " objective " << obj << " zeros " << zeros);
+        ey_mapping m = Best(k, obj);
+        ey_meas with = Simulate(k, m, EY_STEP_FAST, zeros);
+        ey_meas without = Simulate(k, m, EY_STEP_FAST, zeros, 7, kNoReplay);
+        ExpectSameMeas(with, without);
+        EXPECT_EQ(without.replayed, 0u);
+        EXPECT_LE(with.replayed, with.passes);
+        replayed += with.replayed;
+        Simulate(k, m, EY_STEP_FAST, zeros, 7, kReplayCheck);
+      }
+  EXPECT_GT(replayed, 100u);  // the cases do repeat passes: replay is exercised
+}
+
+// Replay is off where a pass is watched cycle by cycle: exact stepping.
+TEST(EngineReplay, ExactSteppingReplaysNothing) {
+  Case k = Cases()[9];
+  ey_mapping m = Best(k);
+  EXPECT_EQ(Simulate(k, m, EY_STEP_EXACT, 0.5).replayed, 0u);
+  EXPECT_GT(Simulate(k, m, EY_STEP_FAST, 0.5).replayed, 0u);
+}
+
 TEST(EngineBounds, CyclesAndClasses) {
   for (const Case &k : Cases()) {
     SCOPED_TRACE(k.what);

@@ -59,6 +59,33 @@ typedef struct pass { /* the running pass: what pass_cycles() keeps between step
   uint64_t cl[EY_NCLASSES];  /* PE-cycles by class so far */
 } pass;
 
+/* Pass replay. Inside a pass, every decision (a column's start, a forward, a
+ * grant, a packet, a bank's port) depends on counts and positions, never on a
+ * value: zero gating saves energy, not cycles, and RLC coding acts at the DRAM,
+ * outside passes. A pass's cycles and counters are therefore a function of its
+ * signature: the tile's shape and place, its GLB buffer, whether it is the first
+ * channel block, the filter block and the output rows. Fast stepping simulates
+ * the first pass of each signature, records what it moved, and replays later
+ * ones: their arithmetic is done by the PEs directly (ey_pe_compute) and their
+ * counters are added from the record. */
+#define SIG_N 12   /* ints in a signature */
+#define RP_MAX 256 /* records kept per layer */
+
+typedef struct rp_counts { /* what a pass moves besides its arithmetic */
+  uint64_t cycles;
+  uint64_t cl[EY_NCLASSES];
+  ey_noc_stats inoc;
+  ey_chain_stats ch;
+  uint64_t glb_reads[EY_NTYPES], glb_writes[EY_NTYPES], glb_conflicts;
+  ey_pe_stats pe; /* summed over the array; the columns' MAC-side counts left out */
+  uint64_t *bank; /* [2][banks * 3]: words read, then written, by bank and type */
+} rp_counts;
+
+typedef struct rp_entry {
+  int sig[SIG_N];
+  rp_counts d;
+} rp_entry;
+
 struct ey_engine {
   const ey_arch *a;
   const ey_layer *l;
@@ -134,10 +161,19 @@ struct ey_engine {
   int filter_prefetch; /* the staging region holds two blocks */
   int in_pass;         /* ps holds a pass begun and not finished */
   pass ps;
-  int blocked;  /* the last step stopped for a memory completion */
-  ey_rc rc;     /* a failure ends the layer: every later step returns it */
-  ey_err err;   /* ... with this message */
-  int finished; /* the layer's results are final (stats collected, checked) */
+  int blocked;            /* the last step stopped for a memory completion */
+  int replay;             /* pass replay on: fast stepping, no waveform, no access observer */
+  rp_entry *rp;           /* the records, by signature */
+  int nrp;                /* ... in use */
+  rp_counts snap;         /* the counters at the start of the pass being recorded */
+  int recording;          /* the pass in flight is being recorded (into rp[nrp]) */
+  const rp_entry *rp_hit; /* replay_check: the record the pass must equal */
+  rp_counts rs;           /* what replayed passes added to the components' counters */
+  ey_word *rwin;          /* scratch: a column's window */
+  uint32_t *racc;         /* scratch: a chain's psums */
+  ey_rc rc;               /* a failure ends the layer: every later step returns it */
+  ey_err err;             /* ... with this message */
+  int finished;           /* the layer's results are final (stats collected, checked) */
 };
 
 /* The physical PE of group ti, set ri, filter row i, logical column j. */
@@ -826,6 +862,164 @@ static int pass_cycles(eng *E, ey_cycle limit, ey_err *err) {
   return 1;
 }
 
+/* ------------------------------------------------------------------ replay */
+
+static void pass_sig(const eng *E, const tile *t, int fp, int pa, int os, int ea, int *sig) {
+  const int v[SIG_N] = {t->na,  t->ma,      t->ta,      t->ca, t->o0, t->nrows,
+                        t->buf, t->c0 == 0, fp - t->f0, pa,    os,    ea};
+  (void)E;
+  memcpy(sig, v, sizeof v);
+}
+
+static const rp_entry *rp_find(const eng *E, const int *sig) {
+  for (int k = 0; k < E->nrp; k++)
+    if (!memcmp(E->rp[k].sig, sig, sizeof E->rp[k].sig)) return &E->rp[k];
+  return NULL;
+}
+
+/* The counters a pass moves, as they stand (bank arrays into out->bank). */
+static void rp_take(const eng *E, rp_counts *out) {
+  const int nb = E->glb.banks * 3;
+  out->cycles = E->now;
+  memcpy(out->cl, E->ms.classes, sizeof out->cl);
+  out->inoc = E->inoc.stats;
+  out->ch = E->ch.stats;
+  const ey_glb_stats *gs = ey_glb_get_stats(&E->glb);
+  memcpy(out->glb_reads, gs->reads, sizeof out->glb_reads);
+  memcpy(out->glb_writes, gs->writes, sizeof out->glb_writes);
+  out->glb_conflicts = gs->conflicts;
+  memcpy(out->bank, gs->bank_reads, sizeof *out->bank * (size_t)nb);
+  memcpy(out->bank + nb, gs->bank_writes, sizeof *out->bank * (size_t)nb);
+  memset(&out->pe, 0, sizeof out->pe);
+  for (int x = 0; x < E->npe; x++) {
+    const ey_pe_stats *st = &E->pe[x].stats;
+    out->pe.macs += st->macs;
+    out->pe.macs_gated += st->macs_gated;
+    for (int ty = 0; ty < EY_NTYPES; ty++) {
+      out->pe.spad_reads[ty] += st->spad_reads[ty];
+      out->pe.spad_writes[ty] += st->spad_writes[ty];
+    }
+  }
+}
+
+/* d = now - before, with the columns' MAC-side counts (ey_pe_compute's) left
+ * out of d->pe: a replay's PEs count those themselves, from its data. */
+static void rp_delta(const eng *E, const rp_counts *before, rp_counts *d) {
+  uint64_t *bank = d->bank;
+  rp_take(E, d);
+  const int nb = E->glb.banks * 3;
+  d->cycles -= before->cycles;
+  for (int c = 0; c < EY_NCLASSES; c++) d->cl[c] -= before->cl[c];
+  d->inoc.transfers -= before->inoc.transfers;
+  d->inoc.unicasts -= before->inoc.unicasts;
+  d->inoc.multicasts -= before->inoc.multicasts;
+  d->inoc.delivered -= before->inoc.delivered;
+  d->inoc.blocked_cycles -= before->inoc.blocked_cycles;
+  d->ch.gin_words -= before->ch.gin_words;
+  d->ch.local_words -= before->ch.local_words;
+  d->ch.gon_words -= before->ch.gon_words;
+  for (int ty = 0; ty < EY_NTYPES; ty++) {
+    d->glb_reads[ty] -= before->glb_reads[ty];
+    d->glb_writes[ty] -= before->glb_writes[ty];
+  }
+  d->glb_conflicts -= before->glb_conflicts;
+  for (int k = 0; k < 2 * nb; k++) bank[k] -= before->bank[k];
+  ey_pe_stats *p = &d->pe;
+  const ey_pe_stats *b = &before->pe;
+  p->macs -= b->macs;
+  p->macs_gated -= b->macs_gated;
+  for (int ty = 0; ty < EY_NTYPES; ty++) {
+    p->spad_reads[ty] -= b->spad_reads[ty];
+    p->spad_writes[ty] -= b->spad_writes[ty];
+  }
+  const uint64_t done = p->macs - p->macs_gated;
+  p->spad_reads[EY_IFMAP] -= p->macs;
+  p->spad_reads[EY_FILTER] -= done;
+  p->spad_reads[EY_PSUM] -= done;
+  p->spad_writes[EY_PSUM] -= done;
+  p->macs = p->macs_gated = 0;
+}
+
+static int rp_equal(const eng *E, const rp_counts *a, const rp_counts *b) {
+  const size_t nb = (size_t)E->glb.banks * 6;
+  return a->cycles == b->cycles && !memcmp(a->cl, b->cl, sizeof a->cl) &&
+         !memcmp(&a->inoc, &b->inoc, sizeof a->inoc) && !memcmp(&a->ch, &b->ch, sizeof a->ch) &&
+         !memcmp(a->glb_reads, b->glb_reads, sizeof a->glb_reads) &&
+         !memcmp(a->glb_writes, b->glb_writes, sizeof a->glb_writes) &&
+         a->glb_conflicts == b->glb_conflicts && !memcmp(&a->pe, &b->pe, sizeof a->pe) &&
+         !memcmp(a->bank, b->bank, sizeof *a->bank * nb);
+}
+
+/* Adds a record to the replayed sums and to the layer's classes and cycles. */
+static void rp_add(eng *E, const rp_counts *d) {
+  rp_counts *r = &E->rs;
+  const int nb = E->glb.banks * 3;
+  E->now += d->cycles;
+  for (int c = 0; c < EY_NCLASSES; c++) E->ms.classes[c] += d->cl[c];
+  r->inoc.transfers += d->inoc.transfers;
+  r->inoc.unicasts += d->inoc.unicasts;
+  r->inoc.multicasts += d->inoc.multicasts;
+  r->inoc.delivered += d->inoc.delivered;
+  r->inoc.blocked_cycles += d->inoc.blocked_cycles;
+  r->ch.gin_words += d->ch.gin_words;
+  r->ch.local_words += d->ch.local_words;
+  r->ch.gon_words += d->ch.gon_words;
+  for (int ty = 0; ty < EY_NTYPES; ty++) {
+    r->glb_reads[ty] += d->glb_reads[ty];
+    r->glb_writes[ty] += d->glb_writes[ty];
+    r->pe.spad_reads[ty] += d->pe.spad_reads[ty];
+    r->pe.spad_writes[ty] += d->pe.spad_writes[ty];
+  }
+  r->glb_conflicts += d->glb_conflicts;
+  for (int k = 0; k < 2 * nb; k++) r->bank[k] += d->bank[k];
+}
+
+/* The arithmetic of pass (t, fp, pa, os, ea), begun by pass_begin(): every
+ * chain's psums, each PE's column over the window the ifmap GIN would bring it
+ * (padding zeros included), added to the earlier channel blocks' psums in the
+ * GLB, where the GON would write them. */
+static void pass_data(eng *E, const tile *t, int fp, int pa, int os, int ea) {
+  const ey_mapping *m = E->m;
+  const int ng = EY_CEIL_DIV(pa, m->p), ns = EY_CEIL_DIV(t->ca, m->q), first_cb = t->c0 == 0;
+  const int S = E->g.S, P = E->g.P, H = E->g.H, W = E->g.W;
+  const int16_t *buf = ey_glb_ifmap_buffer(&E->glb, t->buf);
+  const int *rowmap = E->rowmap[t->buf];
+  uint32_t *acc = E->racc;
+  for (int ti = 0; ti < ng; ti++) {
+    const int pf = EY_MIN(m->p, pa - ti * m->p);
+    for (int j = 0; j < ea; j++) {
+      const int o = os + j;
+      for (int im = 0; im < t->na; im++)
+        for (int f = 0; f < E->g.F; f++) {
+          memset(acc, 0, sizeof *acc * (size_t)pf);
+          for (int ri = 0; ri < ns; ri++) {
+            const int qc = EY_MIN(m->q, t->ca - ri * m->q);
+            for (int i = 0; i < E->g.R; i++) {
+              const int y = o * E->g.U + i;
+              const int real_row = y >= P && y < P + H;
+              for (int c = 0; c < qc; c++) {
+                const int16_t *row =
+                    real_row ? buf + (((size_t)im * t->ca + (size_t)(ri * m->q + c)) * t->nrows +
+                                      (size_t)rowmap[y]) *
+                                         (size_t)W
+                             : NULL;
+                for (int s = 0; s < S; s++) {
+                  const int x = E->xcol[f * E->g.astep + s];
+                  E->rwin[c * S + s] = row && x >= P && x < P + W ? row[x - P] : 0;
+                }
+              }
+              ey_pe_compute(&E->pe[place(E, ti, ri, i, j)], E->rwin, acc);
+            }
+          }
+          for (int pp = 0; pp < pf; pp++) {
+            const size_t at = psum_index(E, t, im, fp - t->f0 + ti * m->p + pp, o - t->o0, f);
+            ey_glb_set_psum(&E->glb, at, acc[pp] + (first_cb ? 0 : ey_glb_psum(&E->glb, at)));
+          }
+        }
+    }
+  }
+}
+
 /* ------------------------------------------------------------------ a layer */
 
 /* The layer's schedule as a state machine, so that it can stop at any cycle and
@@ -999,7 +1193,33 @@ static ey_rc advance(eng *E, ey_cycle limit, ey_err *err) {
           break;
         }
         if (!E->in_pass) {
-          pass_begin(E, t, E->fp, E->pa, E->os, EY_MIN(m->e, t->o0 + t->ta - E->os));
+          const int ea = EY_MIN(m->e, t->o0 + t->ta - E->os);
+          pass_begin(E, t, E->fp, E->pa, E->os, ea);
+          E->recording = 0;
+          E->rp_hit = NULL;
+          if (E->replay) {
+            int sig[SIG_N];
+            pass_sig(E, t, E->fp, E->pa, E->os, ea, sig);
+            const rp_entry *hit = rp_find(E, sig);
+            if (hit && !E->o->replay_check && E->now + hit->d.cycles <= limit) {
+              pass_data(E, t, E->fp, E->pa, E->os, ea);
+              rp_add(E, &hit->d);
+              E->ms.passes++;
+              E->ms.replayed++;
+              if (E->o->progress) E->o->progress(E->o->progress_ctx, E->l, E->ms.passes);
+              E->os += m->e;
+              break;
+            }
+            if (hit ? E->o->replay_check : E->nrp < RP_MAX) { /* record it */
+              rp_entry *r = &E->rp[E->nrp]; /* rp[RP_MAX] is the check's scratch */
+              if (!r->d.bank && !(r->d.bank = malloc(sizeof *r->d.bank * 6 * (size_t)E->glb.banks)))
+                return ey_err_set(err, EY_NOMEM, "out of memory");
+              memcpy(r->sig, sig, sizeof sig);
+              rp_take(E, &E->snap);
+              E->recording = 1;
+              E->rp_hit = hit;
+            }
+          }
           E->in_pass = 1;
         }
         int r = pass_cycles(E, limit, err);
@@ -1007,6 +1227,18 @@ static ey_rc advance(eng *E, ey_cycle limit, ey_err *err) {
         if (r) {
           E->in_pass = 0;
           E->os += m->e;
+          if (E->recording) {
+            rp_counts *d = &E->rp[E->nrp].d;
+            rp_delta(E, &E->snap, d);
+            if (!E->rp_hit)
+              E->nrp++;
+            else if (!rp_equal(E, d, &E->rp_hit->d))
+              return ey_err_set(err, EY_MISUSE,
+                                "%s: a pass at cycle %llu differs from the record of its "
+                                "signature (a bug in eyesim's pass replay)",
+                                E->l->name, (unsigned long long)(E->now - d->cycles));
+            E->recording = 0;
+          }
         }
         break;
       }
@@ -1162,6 +1394,19 @@ static ey_rc setup(eng *E, ey_err *err) {
   ey_rc rc = ey_glb_init(&E->glb, ey_glb_tile_bits(a), ey_glb_staging_bits(a), max_ifm,
                          a->word_bits, psum_words, a->psum_bits, a->glb_banks, a->glb_bank_ports);
   if (rc) return ey_err_set(err, rc, "%s: the mapping's tiles do not fit the GLB", l->name);
+  /* Pass replay: fast stepping with nothing that watches a pass cycle by cycle. */
+  E->replay = E->batch && !E->sampling && !E->o->access && !E->o->no_replay;
+  const size_t nb = (size_t)E->glb.banks * 6;
+  if (!(E->rs.bank = calloc(nb, sizeof *E->rs.bank)))
+    return ey_err_set(err, EY_NOMEM, "out of memory");
+  if (E->replay) {
+    E->rp = calloc(RP_MAX + 1, sizeof *E->rp);
+    E->snap.bank = malloc(sizeof *E->snap.bank * nb);
+    E->rwin = malloc(sizeof *E->rwin * (size_t)a->ifmap_spad_words);
+    E->racc = malloc(sizeof *E->racc * (size_t)a->psum_spad_words);
+    if (!E->rp || !E->snap.bank || !E->rwin || !E->racc)
+      return ey_err_set(err, EY_NOMEM, "out of memory");
+  }
   size_t nout = (size_t)E->g.N * l->M * E->g.E * E->g.F;
   E->raw = malloc(sizeof *E->raw * nout);
   E->out = malloc(sizeof *E->out * nout);
@@ -1183,6 +1428,13 @@ static ey_rc setup(eng *E, ey_err *err) {
 }
 
 static void teardown(eng *E) {
+  if (E->rp)
+    for (int k = 0; k <= RP_MAX; k++) free(E->rp[k].d.bank);
+  free(E->rp);
+  free(E->snap.bank);
+  free(E->rs.bank);
+  free(E->rwin);
+  free(E->racc);
   if (E->pe)
     for (int x = 0; x < E->npe; x++) ey_pe_fini(&E->pe[x]);
   free(E->pe);
@@ -1309,6 +1561,13 @@ static void collect(const eng *E, ey_meas *out) {
     for (int c = 0; c < EY_NCLASSES; c++) out->classes[c] += E->ps.cl[c];
   ey_counts *c = &out->c;
   memset(c, 0, sizeof *c);
+  const rp_counts *rs = &E->rs; /* what replayed passes moved */
+  c->macs = rs->pe.macs;
+  c->macs_gated = rs->pe.macs_gated;
+  for (int ty = 0; ty < 3; ty++) {
+    c->spad_reads[ty] = rs->pe.spad_reads[ty];
+    c->spad_writes[ty] = rs->pe.spad_writes[ty];
+  }
   for (int x = 0; x < E->npe; x++) {
     const ey_pe_stats *s = &E->pe[x].stats;
     c->macs += s->macs;
@@ -1318,31 +1577,35 @@ static void collect(const eng *E, ey_meas *out) {
       c->spad_writes[ty] += s->spad_writes[ty];
     }
   }
-  c->noc_ifmap = E->inoc.stats.transfers;
-  c->noc_ifmap_delivered = E->inoc.stats.delivered;
+  c->noc_ifmap = E->inoc.stats.transfers + rs->inoc.transfers;
+  c->noc_ifmap_delivered = E->inoc.stats.delivered + rs->inoc.delivered;
   c->noc_filter = E->fnoc.stats.transfers;
   c->noc_filter_delivered = E->fnoc.stats.delivered;
-  c->noc_psum_in = E->ch.stats.gin_words;
-  c->noc_psum_local = E->ch.stats.local_words;
-  c->noc_psum_out = E->ch.stats.gon_words;
+  c->noc_psum_in = E->ch.stats.gin_words + rs->ch.gin_words;
+  c->noc_psum_local = E->ch.stats.local_words + rs->ch.local_words;
+  c->noc_psum_out = E->ch.stats.gon_words + rs->ch.gon_words;
   for (int ty = 0; ty < 3; ty++) {
-    c->glb_reads[ty] = E->glb.stats.reads[ty];
-    c->glb_writes[ty] = E->glb.stats.writes[ty];
+    c->glb_reads[ty] = E->glb.stats.reads[ty] + rs->glb_reads[ty];
+    c->glb_writes[ty] = E->glb.stats.writes[ty] + rs->glb_writes[ty];
     c->dram_reads[ty] = E->dram.stats.read_words[ty];
     c->dram_writes[ty] = E->dram.stats.write_words[ty];
   }
   out->cycles = E->now;
   out->pes = (uint64_t)E->npe;
-  out->ifmap_bus_blocked = E->inoc.stats.blocked_cycles;
+  out->ifmap_bus_blocked = E->inoc.stats.blocked_cycles + rs->inoc.blocked_cycles;
   for (int ty = 0; ty < 3; ty++)
     out->dram_bits[ty] = E->dram.stats.read_bits[ty] + E->dram.stats.write_bits[ty];
-  out->glb_conflicts = E->glb.stats.conflicts;
+  out->glb_conflicts = E->glb.stats.conflicts + rs->glb_conflicts;
   out->glb_banks = E->glb.banks;
-  memcpy(out->glb_bank_reads, E->glb.stats.bank_reads, sizeof(uint64_t) * 3 * (size_t)E->glb.banks);
-  memcpy(out->glb_bank_writes, E->glb.stats.bank_writes,
-         sizeof(uint64_t) * 3 * (size_t)E->glb.banks);
-  out->ifmap_multicasts = E->inoc.stats.multicasts;
-  out->ifmap_unicasts = E->inoc.stats.unicasts;
+  const int nb = E->glb.banks;
+  for (int b = 0; b < nb; b++)
+    for (int ty = 0; ty < 3; ty++) {
+      out->glb_bank_reads[b][ty] = E->glb.stats.bank_reads[b * 3 + ty] + rs->bank[b * 3 + ty];
+      out->glb_bank_writes[b][ty] =
+          E->glb.stats.bank_writes[b * 3 + ty] + rs->bank[nb * 3 + b * 3 + ty];
+    }
+  out->ifmap_multicasts = E->inoc.stats.multicasts + rs->inoc.multicasts;
+  out->ifmap_unicasts = E->inoc.stats.unicasts + rs->inoc.unicasts;
   out->filter_multicasts = E->fnoc.stats.multicasts;
   out->filter_unicasts = E->fnoc.stats.unicasts;
 }

@@ -67,6 +67,11 @@ typedef struct ey_engine_opts {
   /* The DRAM model; NULL: the arch's dram.impl. &ey_dram_external_ops lets the
    * caller serve the requests (ey_engine_dram()). */
   const ey_dram_ops *dram_ops;
+  /* Fast stepping replays a pass whose signature it has simulated (docs/engine.md,
+   * "Pass replay"): no_replay simulates every pass; replay_check simulates
+   * every pass and fails (EY_MISUSE) when one differs from its signature's
+   * record. Neither changes a result. */
+  int no_replay, replay_check;
 } ey_engine_opts;
 
 /* Access units and operations. A spad row names its PE (row-major index); NoC
@@ -91,7 +96,8 @@ typedef struct ey_meas {
   int glb_banks;
   uint64_t glb_bank_reads[EY_GLB_MAX_BANKS][3]; /* words, by bank and data type */
   uint64_t glb_bank_writes[EY_GLB_MAX_BANKS][3];
-  int checked; /* 1: every output equals the golden one */
+  int checked;       /* 1: every output equals the golden one */
+  uint64_t replayed; /* of the passes, those replayed from a record (fast stepping) */
 } ey_meas;
 
 /* The engine for one layer, steppable: create it, step it to a cycle (as often as
