@@ -5,7 +5,8 @@
 #include <string.h>
 
 ey_rc ey_glb_init(ey_glb *g, uint64_t avail_bits, uint64_t staging_bits, size_t ifm_words,
-                  int word_bits, size_t psum_words, int psum_bits, int banks, int ports) {
+                  int word_bits, size_t psum_words, int psum_bits, int double_buffer, int banks,
+                  int ports) {
   memset(g, 0, sizeof *g);
   g->avail_bits = avail_bits;
   g->staging_bits = staging_bits;
@@ -16,7 +17,8 @@ ey_rc ey_glb_init(ey_glb *g, uint64_t avail_bits, uint64_t staging_bits, size_t 
   uint64_t one = (uint64_t)ifm_words * (uint64_t)word_bits,
            ps = (uint64_t)psum_words * (uint64_t)psum_bits;
   if (one + ps > avail_bits) return EY_MISUSE;
-  g->double_buffered = 2 * one + ps <= avail_bits;
+  if (double_buffer && 2 * one + ps > avail_bits) return EY_MISUSE;
+  g->double_buffered = double_buffer;
   g->ifm_words = ifm_words;
   g->psum_words = psum_words;
   /* Regions one after another: ifmap buffers, psum tile, then filter staging. */

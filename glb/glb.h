@@ -41,11 +41,13 @@ typedef struct ey_glb {
   ey_glb_stats stats;   /* read-only */
 } ey_glb;
 
-/* Sizes the regions for a layer: ifmap tiles of ifm_words (word_bits each) and a
- * psum tile of psum_words (psum_bits each). Returns EY_NOMEM, or EY_MISUSE when
- * one tile of each does not fit (the mapper's capacity check failed). */
+/* Sizes the regions for a layer: ifmap tiles of ifm_words (word_bits each), two
+ * of them when `double_buffer` (the rule is the mapper's, ey_ifmap_double_buffer),
+ * and a psum tile of psum_words (psum_bits each). Returns EY_NOMEM, or EY_MISUSE
+ * when the tiles do not fit (the mapper's capacity check failed). */
 ey_rc ey_glb_init(ey_glb *g, uint64_t avail_bits, uint64_t staging_bits, size_t ifm_words,
-                  int word_bits, size_t psum_words, int psum_bits, int banks, int ports);
+                  int word_bits, size_t psum_words, int psum_bits, int double_buffer, int banks,
+                  int ports);
 void ey_glb_fini(ey_glb *g);
 
 /* Starts core cycle `now`: every bank's array-side ports are free again. The GLB

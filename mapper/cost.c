@@ -265,7 +265,7 @@ void ey__cost_fill(const ey_geom *g, const ey_arch *a, const ey_mapping *m, cons
   out->glb_psum_bits = ey__psum_tile_bits(g, a, m);
   if (!bound) {
     const uint64_t lat = (uint64_t)a->dram_latency;
-    if (2 * out->glb_ifmap_bits + out->glb_psum_bits > ey_glb_tile_bits(a)) {
+    if (!ey_ifmap_double_buffer(a, out->glb_ifmap_bits, out->glb_psum_bits)) {
       uint64_t tiles = nN * nMB * nG * nCB * G;
       out->dram_exposed_cycles += link_to_core(
           a,

@@ -134,6 +134,12 @@ static inline uint64_t ey_glb_tile_bits(const ey_arch *a) {
 static inline uint64_t ey_glb_staging_bits(const ey_arch *a) {
   return (uint64_t)a->glb_filter_kb * 8192u;
 }
+/* 1 when the next ifmap tile can be fetched while one of `ifmap_bits` is in use:
+ * the GLB holds two beside the psum tile of `psum_bits`. */
+static inline int ey_ifmap_double_buffer(const ey_arch *a, uint64_t ifmap_bits,
+                                         uint64_t psum_bits) {
+  return 2 * ifmap_bits + psum_bits <= ey_glb_tile_bits(a);
+}
 /* 1 when the next filter block can be fetched while one of `block_bits` is in use:
  * the staging region holds two. */
 static inline int ey_filter_prefetch(const ey_arch *a, uint64_t block_bits) {

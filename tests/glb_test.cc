@@ -14,7 +14,7 @@ namespace {
 struct Glb {
   ey_glb g;
   explicit Glb(int ports = 1) {
-    EXPECT_EQ(ey_glb_init(&g, 8192, 1024, 10, 16, 6, 32, 4, ports), EY_OK);
+    EXPECT_EQ(ey_glb_init(&g, 8192, 1024, 10, 16, 6, 32, 1, 4, ports), EY_OK);
   }
   ~Glb() {
     ey_glb_fini(&g);
@@ -66,9 +66,11 @@ TEST(Glb, DramSideTransfersSpreadOverTheBanks) {
 
 TEST(Glb, TilesThatDoNotFitAreRefused) {
   ey_glb g;
-  EXPECT_EQ(ey_glb_init(&g, 100, 0, 5, 16, 1, 32, 4, 1), EY_MISUSE);  // 80 + 32 > 100 bits
+  EXPECT_EQ(ey_glb_init(&g, 100, 0, 5, 16, 1, 32, 0, 4, 1), EY_MISUSE);  // 80 + 32 > 100 bits
   ey_glb_fini(&g);
-  EXPECT_EQ(ey_glb_init(&g, 150, 0, 5, 16, 1, 32, 4, 1), EY_OK);  // 112 fits, 192 does not
+  EXPECT_EQ(ey_glb_init(&g, 150, 0, 5, 16, 1, 32, 1, 4, 1), EY_MISUSE);  // 112 fits, 192 not
+  ey_glb_fini(&g);
+  EXPECT_EQ(ey_glb_init(&g, 150, 0, 5, 16, 1, 32, 0, 4, 1), EY_OK);
   EXPECT_EQ(g.double_buffered, 0);
   ey_glb_fini(&g);
 }

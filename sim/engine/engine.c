@@ -1391,8 +1391,11 @@ static ey_rc setup(eng *E, ey_err *err) {
   }
   size_t psum_words =
       (size_t)EY_MIN(m->n, E->g.N) * EY_MIN(m->m, E->g.Mg) * EY_MIN(m->eg, E->g.E) * E->g.F;
-  ey_rc rc = ey_glb_init(&E->glb, ey_glb_tile_bits(a), ey_glb_staging_bits(a), max_ifm,
-                         a->word_bits, psum_words, a->psum_bits, a->glb_banks, a->glb_bank_ports);
+  const int dbuf = ey_ifmap_double_buffer(a, (uint64_t)max_ifm * (uint64_t)a->word_bits,
+                                          (uint64_t)psum_words * (uint64_t)a->psum_bits);
+  ey_rc rc =
+      ey_glb_init(&E->glb, ey_glb_tile_bits(a), ey_glb_staging_bits(a), max_ifm, a->word_bits,
+                  psum_words, a->psum_bits, dbuf, a->glb_banks, a->glb_bank_ports);
   if (rc) return ey_err_set(err, rc, "%s: the mapping's tiles do not fit the GLB", l->name);
   /* Pass replay: fast stepping with nothing that watches a pass cycle by cycle. */
   E->replay = E->batch && !E->sampling && !E->o->access && !E->o->no_replay;
