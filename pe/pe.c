@@ -19,8 +19,7 @@ ey_rc ey_pe_init(ey_pe *pe, int filt_words, int ifm_words, int fifo_words, int p
   pe->pend = calloc((size_t)psum_words, sizeof *pe->pend);
   pe->pend_at = calloc((size_t)psum_words, sizeof *pe->pend_at);
   pe->acc = calloc((size_t)psum_words, sizeof *pe->acc);
-  pe->win = calloc((size_t)ifm_words, sizeof *pe->win);
-  if (!pe->filt || !pe->ifm || !pe->pend || !pe->pend_at || !pe->acc || !pe->win) {
+  if (!pe->filt || !pe->ifm || !pe->pend || !pe->pend_at || !pe->acc) {
     ey_pe_fini(pe);
     return EY_NOMEM;
   }
@@ -33,8 +32,7 @@ void ey_pe_fini(ey_pe *pe) {
   free(pe->pend);
   free(pe->pend_at);
   free(pe->acc);
-  free(pe->win);
-  pe->filt = pe->ifm = pe->win = NULL;
+  pe->filt = pe->ifm = NULL;
   pe->pend = pe->acc = NULL;
   pe->pend_at = NULL;
 }
@@ -115,38 +113,37 @@ static inline void do_mac(ey_pe *pe, int k) {
   pe->acc[pp] += (uint32_t)((int32_t)v * (int32_t)w);
 }
 
-void ey_pe_compute(ey_pe *pe, const ey_word *win, uint32_t *acc) {
+void ey_pe_count_macs(ey_pe *pe, uint64_t columns, uint64_t zeros) {
+  const ey_pe_prog *g = &pe->prog;
+  const uint64_t macs = columns * (uint64_t)g->q * (uint64_t)g->S * (uint64_t)g->p;
+  const uint64_t gated = g->zero_gating ? zeros * (uint64_t)g->p : 0, done = macs - gated;
+  pe->stats.macs += macs;
+  pe->stats.macs_gated += gated;
+  pe->stats.spad_reads[EY_IFMAP] += macs;
+  pe->stats.spad_reads[EY_FILTER] += done;
+  pe->stats.spad_reads[EY_PSUM] += done;
+  pe->stats.spad_writes[EY_PSUM] += done;
+}
+
+/* All MACs of the running column at once (fast stepping): the same operations
+ * and counts as q*S*p calls of do_mac(), in a loop the compiler can vectorize. */
+static void do_column(ey_pe *pe) {
   const ey_pe_prog *g = &pe->prog;
   const int p = g->p, S = g->S, q = g->q;
-  uint64_t gated_vals = 0;
+  uint32_t *acc = pe->acc;
+  uint64_t zeros = 0;
   for (int c = 0; c < q; c++)
     for (int s = 0; s < S; s++) {
-      const int32_t v = win[c * S + s];
-      if (v == 0 && g->zero_gating) {
-        gated_vals++;
-        continue;
+      uint64_t at = seq(pe, pe->im, pe->f * g->astep + s) + (uint64_t)c;
+      int32_t v = pe->ifm[at % (uint64_t)pe->cap];
+      if (v == 0) {
+        zeros++;
+        if (g->zero_gating) continue;
       }
       const ey_word *w = pe->filt + (c * S + s) * p;
       for (int pp = 0; pp < p; pp++) acc[pp] += (uint32_t)(v * (int32_t)w[pp]);
     }
-  const uint64_t macs = (uint64_t)q * (uint64_t)S * (uint64_t)p, gated = gated_vals * (uint64_t)p;
-  pe->stats.macs += macs;
-  pe->stats.macs_gated += gated;
-  pe->stats.spad_reads[EY_IFMAP] += macs;
-  pe->stats.spad_reads[EY_FILTER] += macs - gated;
-  pe->stats.spad_reads[EY_PSUM] += macs - gated;
-  pe->stats.spad_writes[EY_PSUM] += macs - gated;
-}
-
-/* All MACs of the running column at once (fast stepping): its window out of the
- * ifmap ring, then the same operations and counts as q*S*p calls of do_mac(). */
-static void do_column(ey_pe *pe) {
-  const ey_pe_prog *g = &pe->prog;
-  for (int c = 0; c < g->q; c++)
-    for (int s = 0; s < g->S; s++)
-      pe->win[c * g->S + s] =
-          pe->ifm[(seq(pe, pe->im, pe->f * g->astep + s) + (uint64_t)c) % (uint64_t)pe->cap];
-  ey_pe_compute(pe, pe->win, pe->acc);
+  ey_pe_count_macs(pe, 1, zeros);
 }
 
 void ey_pe_start_column(ey_pe *pe, int batch) {

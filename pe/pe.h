@@ -69,7 +69,6 @@ typedef struct ey_pe {
   uint32_t *pend;    /* psum spad: finished psums waiting to be forwarded (ring) */
   ey_cycle *pend_at; /* the cycle each leaves the MAC pipeline */
   uint32_t *acc;     /* psum spad: the running column's p accumulators */
-  ey_word *win;      /* scratch: a column's window, [q][S] */
   int filt_words, ifm_words, fifo_words, psum_words; /* capacities, words */
   int cap;                                           /* ifmap ring in use: q*S + fifo_words */
   /* read-only sequencer state */
@@ -178,12 +177,12 @@ void ey_pe_start_column(ey_pe *pe, int batch);
  * next column may start issuing at once. */
 int ey_pe_mac(ey_pe *pe, int batch, ey_cycle now);
 
-/* The arithmetic of one column without its cycles (a replayed pass, sim/):
- * acc[pp] += win[c * S + s] * the weight of filter pp, channel c, weight s, over
- * the program's q channels, S weights and p filters, with zero gating and the
- * MAC-side counters exactly as a column run cycle by cycle. `win` is the
- * column's window, [q][S]. */
-void ey_pe_compute(ey_pe *pe, const ey_word *win, uint32_t *acc);
+/* Counts the MAC side of `columns` columns of the program (q*S*p MACs each)
+ * whose windows held `zeros` zero values in all (each gates p MACs when zero
+ * gating is on): MACs, gated MACs, and the spad reads and writes of the MACs
+ * done. A column run by the PE counts itself this way; sim/ calls it for the
+ * columns of a replayed pass, whose arithmetic it does without cycles. */
+void ey_pe_count_macs(ey_pe *pe, uint64_t columns, uint64_t zeros);
 
 /* Fast stepping: `cycles` cycles of the running column in which it does not end
  * (its MACs were done at its start). */

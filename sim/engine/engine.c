@@ -63,13 +63,16 @@ typedef struct pass { /* the running pass: what pass_cycles() keeps between step
  * grant, a packet, a bank's port) depends on counts and positions, never on a
  * value: zero gating saves energy, not cycles, and RLC coding acts at the DRAM,
  * outside passes. A pass's cycles and counters are therefore a function of its
- * signature: the tile's shape and place, its GLB buffer, whether it is the first
- * channel block, the filter block and the output rows. Fast stepping simulates
+ * signature: the tile's shape, its GLB buffer, whether it is the first channel
+ * block, the filter block, the output rows relative to the tile's, and for each
+ * ifmap row the pass uses, its place in the tile buffer or padding. Passes at
+ * other places of the layer with the same signature move the same counts to the
+ * same banks in the same cycles. Fast stepping simulates
  * the first pass of each signature, records what it moved, and replays later
  * ones: their arithmetic is done by the PEs directly (ey_pe_compute) and their
  * counters are added from the record. */
-#define SIG_N 12   /* ints in a signature */
-#define RP_MAX 256 /* records kept per layer */
+#define SIG_FIXED 11 /* ints in a signature before its rows */
+#define RP_MAX 256   /* records kept per layer */
 
 typedef struct rp_counts { /* what a pass moves besides its arithmetic */
   uint64_t cycles;
@@ -82,7 +85,7 @@ typedef struct rp_counts { /* what a pass moves besides its arithmetic */
 } rp_counts;
 
 typedef struct rp_entry {
-  int sig[SIG_N];
+  int *sig, nsig; /* the signature */
   rp_counts d;
 } rp_entry;
 
@@ -169,8 +172,13 @@ struct ey_engine {
   int recording;          /* the pass in flight is being recorded (into rp[nrp]) */
   const rp_entry *rp_hit; /* replay_check: the record the pass must equal */
   rp_counts rs;           /* what replayed passes added to the components' counters */
-  ey_word *rwin;          /* scratch: a column's window */
-  uint32_t *racc;         /* scratch: a chain's psums */
+  int *sig;               /* scratch: the signature of the pass being begun */
+  int16_t *rrow;          /* scratch: a padded ifmap row */
+  uint32_t *racc;         /* scratch: a pass's psums of one output row, [pa][F] */
+  uint64_t *rzeros;       /* per PE: zeros in its windows this pass */
+  uint32_t *use;          /* per padded x: windows that hold it */
+  uint64_t use_total;     /* ... summed: window values of an ifmap row */
+  uint64_t use_pad;       /* ... over the padding alone */
   ey_rc rc;               /* a failure ends the layer: every later step returns it */
   ey_err err;             /* ... with this message */
   int finished;           /* the layer's results are final (stats collected, checked) */
@@ -864,16 +872,20 @@ static int pass_cycles(eng *E, ey_cycle limit, ey_err *err) {
 
 /* ------------------------------------------------------------------ replay */
 
-static void pass_sig(const eng *E, const tile *t, int fp, int pa, int os, int ea, int *sig) {
-  const int v[SIG_N] = {t->na,  t->ma,      t->ta,      t->ca, t->o0, t->nrows,
-                        t->buf, t->c0 == 0, fp - t->f0, pa,    os,    ea};
-  (void)E;
-  memcpy(sig, v, sizeof v);
+/* The signature of the pass begun by pass_begin() (srows and nr set) into
+ * E->sig; returns its length. */
+static int pass_sig(eng *E, const tile *t, int fp, int pa, int os, int ea) {
+  const int v[SIG_FIXED] = {t->na,      t->ma,      t->ta, t->ca,      t->nrows, t->buf,
+                            t->c0 == 0, fp - t->f0, pa,    os - t->o0, ea};
+  memcpy(E->sig, v, sizeof v);
+  const int *rowmap = E->rowmap[t->buf];
+  for (int yi = 0; yi < E->ps.nr; yi++) E->sig[SIG_FIXED + yi] = rowmap[E->srows[yi]];
+  return SIG_FIXED + E->ps.nr;
 }
 
-static const rp_entry *rp_find(const eng *E, const int *sig) {
+static const rp_entry *rp_find(const eng *E, const int *sig, int n) {
   for (int k = 0; k < E->nrp; k++)
-    if (!memcmp(E->rp[k].sig, sig, sizeof E->rp[k].sig)) return &E->rp[k];
+    if (E->rp[k].nsig == n && !memcmp(E->rp[k].sig, sig, sizeof *sig * (size_t)n)) return &E->rp[k];
   return NULL;
 }
 
@@ -974,50 +986,70 @@ static void rp_add(eng *E, const rp_counts *d) {
   for (int k = 0; k < 2 * nb; k++) r->bank[k] += d->bank[k];
 }
 
-/* The arithmetic of pass (t, fp, pa, os, ea), begun by pass_begin(): every
- * chain's psums, each PE's column over the window the ifmap GIN would bring it
- * (padding zeros included), added to the earlier channel blocks' psums in the
- * GLB, where the GON would write them. */
+/* The arithmetic of pass (t, fp, pa, os, ea), begun by pass_begin(), without its
+ * cycles: each output row's psums over the tile's channels and the filter rows,
+ * from the ifmap rows in the GLB tile buffer (padding zeros made as at the GLB
+ * port), added to the earlier channel blocks' psums in the GLB, where the GON
+ * would write them. Psums wrap at 32 bits, so the order of the additions is not
+ * seen. Each PE then counts its MAC side: its columns, and the zeros in its
+ * windows (the padded x of output column f and weight s is f*U + s; use[x]
+ * counts how often a window holds x). */
 static void pass_data(eng *E, const tile *t, int fp, int pa, int os, int ea) {
   const ey_mapping *m = E->m;
-  const int ng = EY_CEIL_DIV(pa, m->p), ns = EY_CEIL_DIV(t->ca, m->q), first_cb = t->c0 == 0;
-  const int S = E->g.S, P = E->g.P, H = E->g.H, W = E->g.W;
+  const int U = E->g.U, S = E->g.S, R = E->g.R, P = E->g.P, H = E->g.H, W = E->g.W, F = E->g.F;
+  const int first_cb = t->c0 == 0, Cg = E->g.Cg, ng = EY_CEIL_DIV(pa, m->p);
   const int16_t *buf = ey_glb_ifmap_buffer(&E->glb, t->buf);
   const int *rowmap = E->rowmap[t->buf];
-  uint32_t *acc = E->racc;
-  for (int ti = 0; ti < ng; ti++) {
-    const int pf = EY_MIN(m->p, pa - ti * m->p);
-    for (int j = 0; j < ea; j++) {
-      const int o = os + j;
-      for (int im = 0; im < t->na; im++)
-        for (int f = 0; f < E->g.F; f++) {
-          memset(acc, 0, sizeof *acc * (size_t)pf);
-          for (int ri = 0; ri < ns; ri++) {
-            const int qc = EY_MIN(m->q, t->ca - ri * m->q);
-            for (int i = 0; i < E->g.R; i++) {
-              const int y = o * E->g.U + i;
-              const int real_row = y >= P && y < P + H;
-              for (int c = 0; c < qc; c++) {
-                const int16_t *row =
-                    real_row ? buf + (((size_t)im * t->ca + (size_t)(ri * m->q + c)) * t->nrows +
-                                      (size_t)rowmap[y]) *
-                                         (size_t)W
-                             : NULL;
-                for (int s = 0; s < S; s++) {
-                  const int x = E->xcol[f * E->g.astep + s];
-                  E->rwin[c * S + s] = row && x >= P && x < P + W ? row[x - P] : 0;
-                }
+  const int16_t *wts = E->T.weights;
+  int16_t *prow = E->rrow; /* a padded ifmap row; its padding stays 0 */
+  uint32_t *acc = E->racc; /* [pa][F] */
+  for (int k = 0; k < E->nact; k++) E->rzeros[E->act[k]] = 0;
+  for (int j = 0; j < ea; j++) {
+    const int o = os + j;
+    for (int im = 0; im < t->na; im++) {
+      memset(acc, 0, sizeof *acc * (size_t)pa * (size_t)F);
+      for (int ch = 0; ch < t->ca; ch++)
+        for (int i = 0; i < R; i++) {
+          const int y = o * U + i;
+          uint64_t zeros = E->use_total; /* a padding row: every window value is 0 */
+          if (y >= P && y < P + H) {
+            memcpy(prow + P,
+                   buf + (((size_t)im * t->ca + (size_t)ch) * t->nrows + (size_t)rowmap[y]) *
+                             (size_t)W,
+                   sizeof *prow * (size_t)W);
+            zeros = E->use_pad;
+            for (int x = 0; x < W; x++) zeros += prow[P + x] == 0 ? E->use[P + x] : 0;
+            for (int k = 0; k < pa; k++) {
+              const int16_t *w =
+                  wts +
+                  ((((size_t)t->g * E->g.Mg + (size_t)(fp + k)) * Cg + (size_t)(t->c0 + ch)) * R +
+                   i) *
+                      S;
+              uint32_t *a = acc + (size_t)k * F;
+              for (int s = 0; s < S; s++) {
+                const int32_t wv = w[s];
+                const int16_t *src = prow + s;
+                if (U == 1)
+                  for (int f = 0; f < F; f++) a[f] += (uint32_t)(wv * (int32_t)src[f]);
+                else
+                  for (int f = 0; f < F; f++) a[f] += (uint32_t)(wv * (int32_t)src[f * U]);
               }
-              ey_pe_compute(&E->pe[place(E, ti, ri, i, j)], E->rwin, acc);
             }
           }
-          for (int pp = 0; pp < pf; pp++) {
-            const size_t at = psum_index(E, t, im, fp - t->f0 + ti * m->p + pp, o - t->o0, f);
-            ey_glb_set_psum(&E->glb, at, acc[pp] + (first_cb ? 0 : ey_glb_psum(&E->glb, at)));
-          }
+          /* The PEs of every group that hold this channel and filter row for o. */
+          for (int ti = 0; ti < ng; ti++) E->rzeros[place(E, ti, ch / m->q, i, j)] += zeros;
+        }
+      for (int k = 0; k < pa; k++)
+        for (int f = 0; f < F; f++) {
+          const size_t at = psum_index(E, t, im, fp - t->f0 + k, o - t->o0, f);
+          const uint32_t v = acc[(size_t)k * F + f];
+          ey_glb_set_psum(&E->glb, at, first_cb ? v : v + ey_glb_psum(&E->glb, at));
         }
     }
   }
+  const uint64_t columns = (uint64_t)t->na * (uint64_t)F;
+  for (int k = 0; k < E->nact; k++)
+    ey_pe_count_macs(&E->pe[E->act[k]], columns, E->rzeros[E->act[k]]);
 }
 
 /* ------------------------------------------------------------------ a layer */
@@ -1198,9 +1230,8 @@ static ey_rc advance(eng *E, ey_cycle limit, ey_err *err) {
           E->recording = 0;
           E->rp_hit = NULL;
           if (E->replay) {
-            int sig[SIG_N];
-            pass_sig(E, t, E->fp, E->pa, E->os, ea, sig);
-            const rp_entry *hit = rp_find(E, sig);
+            const int nsig = pass_sig(E, t, E->fp, E->pa, E->os, ea);
+            const rp_entry *hit = rp_find(E, E->sig, nsig);
             if (hit && !E->o->replay_check && E->now + hit->d.cycles <= limit) {
               pass_data(E, t, E->fp, E->pa, E->os, ea);
               rp_add(E, &hit->d);
@@ -1214,7 +1245,11 @@ static ey_rc advance(eng *E, ey_cycle limit, ey_err *err) {
               rp_entry *r = &E->rp[E->nrp]; /* rp[RP_MAX] is the check's scratch */
               if (!r->d.bank && !(r->d.bank = malloc(sizeof *r->d.bank * 6 * (size_t)E->glb.banks)))
                 return ey_err_set(err, EY_NOMEM, "out of memory");
-              memcpy(r->sig, sig, sizeof sig);
+              free(r->sig);
+              if (!(r->sig = malloc(sizeof *r->sig * (size_t)nsig)))
+                return ey_err_set(err, EY_NOMEM, "out of memory");
+              memcpy(r->sig, E->sig, sizeof *r->sig * (size_t)nsig);
+              r->nsig = nsig;
               rp_take(E, &E->snap);
               E->recording = 1;
               E->rp_hit = hit;
@@ -1405,10 +1440,22 @@ static ey_rc setup(eng *E, ey_err *err) {
   if (E->replay) {
     E->rp = calloc(RP_MAX + 1, sizeof *E->rp);
     E->snap.bank = malloc(sizeof *E->snap.bank * nb);
-    E->rwin = malloc(sizeof *E->rwin * (size_t)a->ifmap_spad_words);
-    E->racc = malloc(sizeof *E->racc * (size_t)a->psum_spad_words);
-    if (!E->rp || !E->snap.bank || !E->rwin || !E->racc)
+    E->sig = malloc(sizeof *E->sig * (size_t)(SIG_FIXED + E->Hp));
+    /* Padded x of output column f and weight s: f*U + s (the needed columns). */
+    const size_t xs = (size_t)(E->g.F - 1) * (size_t)E->g.U + (size_t)E->g.S;
+    const size_t wp = EY_MAX(xs, (size_t)E->g.W + 2 * (size_t)E->g.P);
+    E->rrow = calloc(wp, sizeof *E->rrow);
+    E->use = calloc(wp, sizeof *E->use);
+    E->racc = malloc(sizeof *E->racc * (size_t)EY_MIN(m->p * m->t, E->g.Mg) * (size_t)E->g.F);
+    E->rzeros = malloc(sizeof *E->rzeros * (size_t)E->npe);
+    if (!E->rp || !E->snap.bank || !E->sig || !E->rrow || !E->use || !E->racc || !E->rzeros)
       return ey_err_set(err, EY_NOMEM, "out of memory");
+    for (int f = 0; f < E->g.F; f++)
+      for (int s2 = 0; s2 < E->g.S; s2++) E->use[f * E->g.U + s2]++;
+    for (size_t x = 0; x < wp; x++) {
+      E->use_total += E->use[x];
+      if ((int)x < E->g.P || (int)x >= E->g.P + E->g.W) E->use_pad += E->use[x];
+    }
   }
   size_t nout = (size_t)E->g.N * l->M * E->g.E * E->g.F;
   E->raw = malloc(sizeof *E->raw * nout);
@@ -1432,12 +1479,18 @@ static ey_rc setup(eng *E, ey_err *err) {
 
 static void teardown(eng *E) {
   if (E->rp)
-    for (int k = 0; k <= RP_MAX; k++) free(E->rp[k].d.bank);
+    for (int k = 0; k <= RP_MAX; k++) {
+      free(E->rp[k].d.bank);
+      free(E->rp[k].sig);
+    }
   free(E->rp);
   free(E->snap.bank);
   free(E->rs.bank);
-  free(E->rwin);
+  free(E->rrow);
   free(E->racc);
+  free(E->rzeros);
+  free(E->use);
+  free(E->sig);
   if (E->pe)
     for (int x = 0; x < E->npe; x++) ey_pe_fini(&E->pe[x]);
   free(E->pe);
