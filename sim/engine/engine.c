@@ -63,15 +63,17 @@ typedef struct pass { /* the running pass: what pass_cycles() keeps between step
  * grant, a packet, a bank's port) depends on counts and positions, never on a
  * value: zero gating saves energy, not cycles, and RLC coding acts at the DRAM,
  * outside passes. A pass's cycles and counters are therefore a function of its
- * signature: the tile's shape, its GLB buffer, whether it is the first channel
- * block, the filter block, the output rows relative to the tile's, and for each
- * ifmap row the pass uses, its place in the tile buffer or padding. Passes at
- * other places of the layer with the same signature move the same counts to the
- * same banks in the same cycles. Fast stepping simulates
+ * signature: the tile's shape, whether it is the first channel block, the
+ * filter block's size, the output rows, the place in the tile buffer (or
+ * padding) of each ifmap row the pass uses relative to its first, and where the
+ * pass's ifmap words and psums fall among the GLB's banks relative to each other.
+ * A pass elsewhere in the layer with the same signature moves the same counts in
+ * the same cycles, every address shifted alike: its bank counts are the record's,
+ * rotated by the shift of its first psum's bank. Fast stepping simulates
  * the first pass of each signature, records what it moved, and replays later
  * ones: their arithmetic is done by the PEs directly (ey_pe_compute) and their
  * counters are added from the record. */
-#define SIG_FIXED 11 /* ints in a signature before its rows */
+#define SIG_FIXED 9  /* ints in a signature before its rows */
 #define RP_MAX 256   /* records kept per layer */
 
 typedef struct rp_counts { /* what a pass moves besides its arithmetic */
@@ -86,6 +88,7 @@ typedef struct rp_counts { /* what a pass moves besides its arithmetic */
 
 typedef struct rp_entry {
   int *sig, nsig; /* the signature */
+  int shift;      /* the bank of the pass's first psum */
   rp_counts d;
 } rp_entry;
 
@@ -171,6 +174,7 @@ struct ey_engine {
   rp_counts snap;         /* the counters at the start of the pass being recorded */
   int recording;          /* the pass in flight is being recorded (into rp[nrp]) */
   const rp_entry *rp_hit; /* replay_check: the record the pass must equal */
+  int rp_rot;             /* ... with its bank counts rotated by as many banks */
   rp_counts rs;           /* what replayed passes added to the components' counters */
   int *sig;               /* scratch: the signature of the pass being begun */
   int16_t *rrow;          /* scratch: a padded ifmap row */
@@ -873,13 +877,27 @@ static int pass_cycles(eng *E, ey_cycle limit, ey_err *err) {
 /* ------------------------------------------------------------------ replay */
 
 /* The signature of the pass begun by pass_begin() (srows and nr set) into
- * E->sig; returns its length. */
-static int pass_sig(eng *E, const tile *t, int fp, int pa, int os, int ea) {
-  const int v[SIG_FIXED] = {t->na,      t->ma,      t->ta, t->ca,      t->nrows, t->buf,
-                            t->c0 == 0, fp - t->f0, pa,    os - t->o0, ea};
-  memcpy(E->sig, v, sizeof v);
+ * E->sig, and the bank of its first psum into *shift; returns its length. Every
+ * address of a pass is an offset from its first psum's (psum_index is linear in
+ * the filter and the output row) or its first ifmap row's (rows of the tile
+ * buffer one after another); a bank is an address modulo the banks. */
+static int pass_sig(eng *E, const tile *t, int fp, int pa, int os, int ea, int *shift) {
+  const uint64_t nb = (uint64_t)E->glb.banks;
   const int *rowmap = E->rowmap[t->buf];
-  for (int yi = 0; yi < E->ps.nr; yi++) E->sig[SIG_FIXED + yi] = rowmap[E->srows[yi]];
+  int r0 = -1;
+  for (int yi = 0; yi < E->ps.nr && r0 < 0; yi++) r0 = rowmap[E->srows[yi]];
+  if (r0 < 0) r0 = 0; /* padding alone */
+  const uint64_t pref = ey_glb_addr(&E->glb, EY_GLB_R_PSUM,
+                                    psum_index(E, t, 0, fp - t->f0, os - t->o0, 0));
+  const uint64_t iref = ey_glb_addr(&E->glb, t->buf, (uint64_t)r0 * (uint64_t)E->g.W);
+  *shift = (int)(pref % nb);
+  const int v[SIG_FIXED] = {t->na, t->ma,      t->ta, t->ca, t->nrows, t->c0 == 0, pa, ea,
+                            (int)((iref % nb + nb - pref % nb) % nb)};
+  memcpy(E->sig, v, sizeof v);
+  for (int yi = 0; yi < E->ps.nr; yi++) {
+    const int r = rowmap[E->srows[yi]];
+    E->sig[SIG_FIXED + yi] = r < 0 ? -1 : r - r0;
+  }
   return SIG_FIXED + E->ps.nr;
 }
 
@@ -952,20 +970,32 @@ static void rp_delta(const eng *E, const rp_counts *before, rp_counts *d) {
   p->macs = p->macs_gated = 0;
 }
 
-static int rp_equal(const eng *E, const rp_counts *a, const rp_counts *b) {
-  const size_t nb = (size_t)E->glb.banks * 6;
+/* The bank counts of record d for a pass whose first psum is `rot` banks after
+ * the record's: bank b's are the record's bank (b - rot). */
+static uint64_t rp_bank(const eng *E, const rp_counts *d, int rot, int is_write, int b, int ty) {
+  const int nb = E->glb.banks;
+  return d->bank[is_write * nb * 3 + ((b - rot + nb) % nb) * 3 + ty];
+}
+
+/* 1 when a pass's counts `a` (its first psum `rot` banks after the record's)
+ * equal record b's. */
+static int rp_equal(const eng *E, const rp_counts *a, const rp_counts *b, int rot) {
+  for (int w = 0; w < 2; w++)
+    for (int k = 0; k < E->glb.banks; k++)
+      for (int ty = 0; ty < 3; ty++)
+        if (rp_bank(E, a, 0, w, k, ty) != rp_bank(E, b, rot, w, k, ty)) return 0;
   return a->cycles == b->cycles && !memcmp(a->cl, b->cl, sizeof a->cl) &&
          !memcmp(&a->inoc, &b->inoc, sizeof a->inoc) && !memcmp(&a->ch, &b->ch, sizeof a->ch) &&
          !memcmp(a->glb_reads, b->glb_reads, sizeof a->glb_reads) &&
          !memcmp(a->glb_writes, b->glb_writes, sizeof a->glb_writes) &&
-         a->glb_conflicts == b->glb_conflicts && !memcmp(&a->pe, &b->pe, sizeof a->pe) &&
-         !memcmp(a->bank, b->bank, sizeof *a->bank * nb);
+         a->glb_conflicts == b->glb_conflicts && !memcmp(&a->pe, &b->pe, sizeof a->pe);
 }
 
-/* Adds a record to the replayed sums and to the layer's classes and cycles. */
-static void rp_add(eng *E, const rp_counts *d) {
+/* Adds a record to the replayed sums and to the layer's classes and cycles, its
+ * bank counts rotated by `rot`. */
+static void rp_add(eng *E, const rp_counts *d, int rot) {
   rp_counts *r = &E->rs;
-  const int nb = E->glb.banks * 3;
+  const int nb = E->glb.banks;
   E->now += d->cycles;
   for (int c = 0; c < EY_NCLASSES; c++) E->ms.classes[c] += d->cl[c];
   r->inoc.transfers += d->inoc.transfers;
@@ -983,7 +1013,9 @@ static void rp_add(eng *E, const rp_counts *d) {
     r->pe.spad_writes[ty] += d->pe.spad_writes[ty];
   }
   r->glb_conflicts += d->glb_conflicts;
-  for (int k = 0; k < 2 * nb; k++) r->bank[k] += d->bank[k];
+  for (int w = 0; w < 2; w++)
+    for (int k = 0; k < nb; k++)
+      for (int ty = 0; ty < 3; ty++) r->bank[w * nb * 3 + k * 3 + ty] += rp_bank(E, d, rot, w, k, ty);
 }
 
 /* The arithmetic of pass (t, fp, pa, os, ea), begun by pass_begin(), without its
@@ -1230,11 +1262,13 @@ static ey_rc advance(eng *E, ey_cycle limit, ey_err *err) {
           E->recording = 0;
           E->rp_hit = NULL;
           if (E->replay) {
-            const int nsig = pass_sig(E, t, E->fp, E->pa, E->os, ea);
+            int shift;
+            const int nsig = pass_sig(E, t, E->fp, E->pa, E->os, ea, &shift);
             const rp_entry *hit = rp_find(E, E->sig, nsig);
+            const int rot = hit ? (shift - hit->shift + E->glb.banks) % E->glb.banks : 0;
             if (hit && !E->o->replay_check && E->now + hit->d.cycles <= limit) {
               pass_data(E, t, E->fp, E->pa, E->os, ea);
-              rp_add(E, &hit->d);
+              rp_add(E, &hit->d, rot);
               E->ms.passes++;
               E->ms.replayed++;
               if (E->o->progress) E->o->progress(E->o->progress_ctx, E->l, E->ms.passes);
@@ -1250,9 +1284,11 @@ static ey_rc advance(eng *E, ey_cycle limit, ey_err *err) {
                 return ey_err_set(err, EY_NOMEM, "out of memory");
               memcpy(r->sig, E->sig, sizeof *r->sig * (size_t)nsig);
               r->nsig = nsig;
+              r->shift = shift;
               rp_take(E, &E->snap);
               E->recording = 1;
               E->rp_hit = hit;
+              E->rp_rot = rot;
             }
           }
           E->in_pass = 1;
@@ -1267,7 +1303,7 @@ static ey_rc advance(eng *E, ey_cycle limit, ey_err *err) {
             rp_delta(E, &E->snap, d);
             if (!E->rp_hit)
               E->nrp++;
-            else if (!rp_equal(E, d, &E->rp_hit->d))
+            else if (!rp_equal(E, d, &E->rp_hit->d, E->rp_rot))
               return ey_err_set(err, EY_MISUSE,
                                 "%s: a pass at cycle %llu differs from the record of its "
                                 "signature (a bug in eyesim's pass replay)",
