@@ -73,8 +73,8 @@ typedef struct pass { /* the running pass: what pass_cycles() keeps between step
  * the first pass of each signature, records what it moved, and replays later
  * ones: their arithmetic is done by the PEs directly (ey_pe_compute) and their
  * counters are added from the record. */
-#define SIG_FIXED 9  /* ints in a signature before its rows */
-#define RP_MAX 256   /* records kept per layer */
+#define SIG_FIXED 9 /* ints in a signature before its rows */
+#define RP_MAX 256  /* records kept per layer */
 
 typedef struct rp_counts { /* what a pass moves besides its arithmetic */
   uint64_t cycles;
@@ -887,12 +887,13 @@ static int pass_sig(eng *E, const tile *t, int fp, int pa, int os, int ea, int *
   int r0 = -1;
   for (int yi = 0; yi < E->ps.nr && r0 < 0; yi++) r0 = rowmap[E->srows[yi]];
   if (r0 < 0) r0 = 0; /* padding alone */
-  const uint64_t pref = ey_glb_addr(&E->glb, EY_GLB_R_PSUM,
-                                    psum_index(E, t, 0, fp - t->f0, os - t->o0, 0));
+  const uint64_t pref =
+      ey_glb_addr(&E->glb, EY_GLB_R_PSUM, psum_index(E, t, 0, fp - t->f0, os - t->o0, 0));
   const uint64_t iref = ey_glb_addr(&E->glb, t->buf, (uint64_t)r0 * (uint64_t)E->g.W);
   *shift = (int)(pref % nb);
-  const int v[SIG_FIXED] = {t->na, t->ma,      t->ta, t->ca, t->nrows, t->c0 == 0, pa, ea,
-                            (int)((iref % nb + nb - pref % nb) % nb)};
+  const int v[SIG_FIXED] = {t->na, t->ma,    t->ta,
+                            t->ca, t->nrows, t->c0 == 0,
+                            pa,    ea,       (int)((iref % nb + nb - pref % nb) % nb)};
   memcpy(E->sig, v, sizeof v);
   for (int yi = 0; yi < E->ps.nr; yi++) {
     const int r = rowmap[E->srows[yi]];
@@ -1015,7 +1016,8 @@ static void rp_add(eng *E, const rp_counts *d, int rot) {
   r->glb_conflicts += d->glb_conflicts;
   for (int w = 0; w < 2; w++)
     for (int k = 0; k < nb; k++)
-      for (int ty = 0; ty < 3; ty++) r->bank[w * nb * 3 + k * 3 + ty] += rp_bank(E, d, rot, w, k, ty);
+      for (int ty = 0; ty < 3; ty++)
+        r->bank[w * nb * 3 + k * 3 + ty] += rp_bank(E, d, rot, w, k, ty);
 }
 
 /* The arithmetic of pass (t, fp, pa, os, ea), begun by pass_begin(), without its
