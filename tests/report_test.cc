@@ -158,7 +158,8 @@ struct Built {
     if (layers) {
       EXPECT_EQ(ey_net_select(&n, layers, &err), EY_OK) << err.msg;
     }
-    EXPECT_EQ(ey_report_build(&r, &a, &n, a.objective, nullptr, nullptr, nullptr, &err), EY_OK)
+    EXPECT_EQ(ey_report_run(&r, &a, &n, a.objective, nullptr, nullptr, nullptr, nullptr, &err),
+              EY_OK)
         << err.msg;
   }
   ~Built() {

@@ -180,7 +180,7 @@ struct Replay {
   ey_rc Run(const ey_act_trace *act, double zeros, ey_report *r, ey_err *err) {
     static ey_engine_opts o;
     o = eytest::Opts(EY_STEP_FAST, 3, zeros, 1);
-    return ey_report_build(r, &a, &n, a.objective, nullptr, &o, act, err);
+    return ey_report_run(r, &a, &n, a.objective, nullptr, &o, act, nullptr, err);
   }
 };
 
@@ -312,7 +312,8 @@ TEST(AccessTrace, RowsAddUpToTheCountersInBothSteppings) {
     o.access_ctx = &rows[step];
     ey_report r;
     ey_err err;
-    ASSERT_EQ(ey_report_build(&r, &rp.a, &rp.n, rp.a.objective, nullptr, &o, nullptr, &err), EY_OK)
+    ASSERT_EQ(ey_report_run(&r, &rp.a, &rp.n, rp.a.objective, nullptr, &o, nullptr, nullptr, &err),
+              EY_OK)
         << err.msg;
     ey_counts sum = {};
     for (int i = 0; i < r.nlayers; i++)
@@ -396,7 +397,8 @@ TEST(AccessTrace, FullDetailRowsAddUpToSpadAndNocCounters) {
     o.access_detail = 1;
     ey_report r;
     ey_err err;
-    ASSERT_EQ(ey_report_build(&r, &rp.a, &rp.n, rp.a.objective, nullptr, &o, nullptr, &err), EY_OK)
+    ASSERT_EQ(ey_report_run(&r, &rp.a, &rp.n, rp.a.objective, nullptr, &o, nullptr, nullptr, &err),
+              EY_OK)
         << err.msg;
     ey_counts c = {};
     for (int i = 0; i < r.nlayers; i++) {

@@ -253,8 +253,8 @@ static char *point_record(const ey_sweep *sw, ey_sweep_point *p, int report_cols
     ey_report rep;
     ey_err err;
     int objective = sw->objective >= 0 ? sw->objective : p->arch.objective;
-    ey_rc rc = ey_report_build(&rep, &p->arch, &net, objective, NULL, sw->analytic ? NULL : &eng,
-                               NULL, &err);
+    ey_rc rc = ey_report_run(&rep, &p->arch, &net, objective, NULL, sw->analytic ? NULL : &eng,
+                             NULL, NULL, &err);
     if (rc) {
       status = "error";
       snprintf(why, sizeof why, "%s", err.msg);
