@@ -366,6 +366,7 @@ static int trace_synth(int argc, char **argv) {
   ey_outfile out;
   st = ey_cli_open_out(&out, o.out);
   ey_act_writer *w = st ? NULL : ey_act_writer_open(out.f);
+  if (!st && !w) st = write_failed(o.out); /* no memory for the writer */
   if (w) st = synth_layers(&net, &o, w);
   if (w && ey_act_writer_close(w)) st = EXIT_INPUT;
   if (!st && ey_outfile_commit(&out, &err)) st = ey_cli_fail(&err, EY_IO);
