@@ -187,6 +187,50 @@ TEST(Cli, HelpAndVersionTellTheTruth) {
   EXPECT_EQ(v.out, "eyesim " EY_VERSION_STRING "\n");
 }
 
+// Every command's --help comes from its option table; `eyesim help CMD` and
+// `eyesim CMD --help` print the same text.
+TEST(Cli, EveryCommandHasItsHelp) {
+  for (const char *cmd : {"run", "map", "config", "keys", "trace", "sweep"}) {
+    SCOPED_TRACE(cmd);
+    auto h = Eyesim(std::string("help ") + cmd);
+    EXPECT_EQ(h.status, 0);
+    EXPECT_EQ(h.out.rfind("usage: eyesim ", 0), 0u) << h.out;
+    auto d = Eyesim(std::string(cmd) + " --help");
+    EXPECT_EQ(d.status, 0);
+    EXPECT_EQ(d.out, h.out);
+  }
+  std::string trace = Eyesim("help trace").out;
+  for (const char *sub : {"encode", "decode", "stats", "synth"})
+    EXPECT_EQ(Eyesim(std::string("trace ") + sub + " --help").out, trace) << sub;
+  for (const char *opt : {"options (synth):", "--zeros PROFILE", "--tensor NAME", "--scale S"})
+    EXPECT_NE(trace.find(opt), std::string::npos) << opt;
+  EXPECT_EQ(Eyesim("sweep merge --help").out, Eyesim("help sweep").out);
+  EXPECT_NE(Eyesim("help config").out.find("--set KEY=VALUE"), std::string::npos);
+}
+
+TEST(Cli, UsageErrorsNameTheOptionAndWhatWasWrong) {
+  const struct {
+    const char *args;
+    const char *err;
+  } cases[] = {
+      {"map eyeriss_v1 alexnet --check", "--check: unknown option for `eyesim map`"},
+      {"run eyeriss_v1 alexnet --check=1", "--check: takes no value (got --check=1)"},
+      {"run eyeriss_v1 alexnet --step=slow", "--step: must be fast or exact (got slow)"},
+      {"config eyeriss_v1 --set", "--set needs a value"},
+      {"config eyeriss_v1 --x",
+       "--x: unknown option for `eyesim config` (it takes --set KEY=VALUE)"},
+      {"trace encode a.npy -o", "-o needs a value"},
+      {"trace synth alexnet -o x.gz --seed x", "--seed: must be a non-negative integer (got x)"},
+      {"trace stats a.gz b.gz", "unexpected argument b.gz"},
+      {"sweep merge d -o", "-o needs a value"},
+  };
+  for (const auto &c : cases) {
+    auto r = Eyesim(c.args);
+    EXPECT_EQ(r.status, 2) << c.args;
+    EXPECT_EQ(r.err, std::string("eyesim: ") + c.err + " (see `eyesim help`)\n") << c.args;
+  }
+}
+
 TEST(Cli, SetChangesTheArchitecture) {
   auto r = Eyesim(
       "run eyeriss_v1 alexnet --layers conv3 --set pe_array.rows=16 --set pe_array.cols=16 "

@@ -3,14 +3,18 @@
 // up, and an unmappable layer is marked in every form, never dropped.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cstdio>
+#include <cstring>
+#include <set>
 #include <string>
 
 #include "test_util.h"
 
 extern "C" {
 #include "sim/report/run.h"
+#include "sim/report/stats.h"
 }
 
 namespace {
@@ -158,7 +162,8 @@ struct Built {
     if (layers) {
       EXPECT_EQ(ey_net_select(&n, layers, &err), EY_OK) << err.msg;
     }
-    EXPECT_EQ(ey_report_build(&r, &a, &n, a.objective, nullptr, nullptr, nullptr, &err), EY_OK)
+    EXPECT_EQ(ey_report_run(&r, &a, &n, a.objective, nullptr, nullptr, nullptr, nullptr, &err),
+              EY_OK)
         << err.msg;
   }
   ~Built() {
@@ -209,6 +214,44 @@ TEST(Report, CsvRowsHaveTheHeadersColumns) {
   EXPECT_EQ(rows, 1 + b.n.nlayers);
   EXPECT_NE(csv.find(",conv1,0,analytic,"), std::string::npos);
   EXPECT_NE(csv.find("R: a filter of height 11 needs 11 PE rows"), std::string::npos);
+}
+
+// Every figure is described once, with a name in some form and a unit; the CSV's
+// columns are unique and as many as ey_report_csv_columns() says (the sweep
+// relies on it); the table's headings fit their cells.
+TEST(Report, EveryFigureHasOneDescriptor) {
+  for (int id = EY_ST_NONE + 1; id < EY_ST_COUNT; id++) {
+    SCOPED_TRACE(id);
+    const ey_stat &d = ey_stats[id];
+    EXPECT_TRUE(d.json || d.json_total || d.csv || d.head);
+    EXPECT_TRUE(d.unit && *d.unit);
+    if (d.from == EY_SF_FN) {
+      EXPECT_TRUE(d.kind == EY_SK_UINT ? d.count != nullptr : d.real != nullptr);
+    }
+    if (d.head) {
+      EXPECT_GE(d.width, (int)strlen(d.head));
+    }
+  }
+  char *text = nullptr;
+  size_t len = 0;
+  FILE *f = open_memstream(&text, &len);
+  ey_report_csv_header(f);
+  fclose(f);
+  std::string header(text, len);
+  free(text);
+  ASSERT_EQ(header.back(), '\n');
+  header.pop_back();
+  std::set<std::string> names;
+  size_t cols = 0;
+  for (size_t at = 0; at <= header.size(); cols++) {
+    size_t comma = std::min(header.find(',', at), header.size());
+    EXPECT_TRUE(names.insert(header.substr(at, comma - at)).second)
+        << header.substr(at, comma - at);
+    at = comma + 1;
+  }
+  EXPECT_EQ((int)cols, ey_report_csv_columns());
+  for (const char *col : {"spad_filter_writes", "energy_dram", "pe_blocked_out", "error"})
+    EXPECT_TRUE(names.count(col)) << col;
 }
 
 TEST(Report, UnmappableLayerIsMarkedAndLeftOutOfTotals) {

@@ -1,7 +1,9 @@
 // traces_test.cc - activation traces and .npy files: round trips, each kind of
-// corrupt input with its one-line error, and replay through the engine.
+// corrupt input with its one-line error, and replay through the engine; the
+// access-trace and waveform writers of a run.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -11,9 +13,14 @@
 extern "C" {
 #include "sim/engine/data.h"
 #include "sim/report/run.h"
+#include "traces/accdir.h"
 #include "traces/actrace.h"
 #include "traces/npy.h"
+#include "traces/vcdfile.h"
 }
+
+#include <dirent.h>
+#include <zlib.h>
 
 using eytest::Eyesim;
 using eytest::FileExists;
@@ -180,7 +187,7 @@ struct Replay {
   ey_rc Run(const ey_act_trace *act, double zeros, ey_report *r, ey_err *err) {
     static ey_engine_opts o;
     o = eytest::Opts(EY_STEP_FAST, 3, zeros, 1);
-    return ey_report_build(r, &a, &n, a.objective, nullptr, &o, act, err);
+    return ey_report_run(r, &a, &n, a.objective, nullptr, &o, act, nullptr, err);
   }
 };
 
@@ -312,7 +319,8 @@ TEST(AccessTrace, RowsAddUpToTheCountersInBothSteppings) {
     o.access_ctx = &rows[step];
     ey_report r;
     ey_err err;
-    ASSERT_EQ(ey_report_build(&r, &rp.a, &rp.n, rp.a.objective, nullptr, &o, nullptr, &err), EY_OK)
+    ASSERT_EQ(ey_report_run(&r, &rp.a, &rp.n, rp.a.objective, nullptr, &o, nullptr, nullptr, &err),
+              EY_OK)
         << err.msg;
     ey_counts sum = {};
     for (int i = 0; i < r.nlayers; i++)
@@ -396,7 +404,8 @@ TEST(AccessTrace, FullDetailRowsAddUpToSpadAndNocCounters) {
     o.access_detail = 1;
     ey_report r;
     ey_err err;
-    ASSERT_EQ(ey_report_build(&r, &rp.a, &rp.n, rp.a.objective, nullptr, &o, nullptr, &err), EY_OK)
+    ASSERT_EQ(ey_report_run(&r, &rp.a, &rp.n, rp.a.objective, nullptr, &o, nullptr, nullptr, &err),
+              EY_OK)
         << err.msg;
     ey_counts c = {};
     for (int i = 0; i < r.nlayers; i++) {
@@ -433,6 +442,107 @@ TEST(AccessTrace, FullDetailRowsAddUpToSpadAndNocCounters) {
     EXPECT_EQ(d.rows[EY_ACC_NOC][EY_OP_MULTICAST][EY_PSUM], 0u);
     ey_report_free(&r);
   }
+}
+
+// The writers behind --trace-dir, without the engine: a layer's files appear
+// only once it and every layer before it are kept; the others are removed.
+std::vector<std::string> Files(const std::string &dir) {
+  std::vector<std::string> names;
+  DIR *d = opendir(dir.c_str());
+  if (!d) return names;
+  while (struct dirent *e = readdir(d))
+    if (e->d_name[0] != '.') names.push_back(e->d_name);
+  closedir(d);
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+std::string Gunzip(const std::string &path) {
+  gzFile g = gzopen(path.c_str(), "rb");
+  std::string text;
+  char buf[4096];
+  int n;
+  while (g && (n = gzread(g, buf, sizeof buf)) > 0) text.append(buf, (size_t)n);
+  if (g) gzclose(g);
+  return text;
+}
+
+TEST(AccessTrace, LayersAreKeptInOrderOrRemoved) {
+  TempDir t;
+  const std::string dir = t.File("acc");
+  ey_acctrace *w = nullptr;
+  ey_err err;
+  ASSERT_EQ(ey_acctrace_open(dir.c_str(), 0, 4, 3, &w, &err), EY_OK) << err.msg;
+  ey_acctrace_row(w, 0, "a/b", 5, EY_ACCTRACE_DRAM, EY_ACCTRACE_READ, EY_IFMAP, 0, 12, -1);
+  ey_acctrace_row(w, 1, "c", 9, EY_ACCTRACE_GLB, EY_ACCTRACE_WRITE, EY_PSUM, 3, 1, -1);
+  ey_acctrace_row(w, 2, "d", 1, EY_ACCTRACE_DRAM, EY_ACCTRACE_READ, EY_FILTER, 0, 2, -1);
+  ey_acctrace_ended(w, 0, EY_OK);
+  ey_acctrace_ended(w, 1, EY_OK);
+  ey_acctrace_ended(w, 2, EY_MISMATCH);  // failed: removed at once
+  EXPECT_EQ(Files(dir).size(), 4u);      // two layers' files under temporary names
+  ey_acctrace_keep(w, 0);
+  ASSERT_EQ(ey_acctrace_finish(w, &err), EY_OK) << err.msg;
+  ey_acctrace_free(w);
+  // Slashes in a layer's name become underscores; layer 1 was never kept.
+  EXPECT_EQ(Files(dir), (std::vector<std::string>{"a_b.dram.csv.gz", "a_b.glb.csv.gz"}));
+  EXPECT_EQ(Gunzip(dir + "/a_b.dram.csv.gz"),
+            "# eyesim access trace v1: layer a/b, unit dram, cycles of the core clock, addresses "
+            "in words\ncycle,unit,op,space,addr,words\n5,dram,read,ifmap,0,12\n");
+  EXPECT_EQ(Gunzip(dir + "/a_b.glb.csv.gz"),
+            "# eyesim access trace v1: layer a/b, unit glb, cycles of the core clock, addresses "
+            "in words\ncycle,unit,op,space,addr,words\n");
+  ASSERT_EQ(ey_acctrace_open((dir + "/no/such").c_str(), 1, 4, 1, &w, &err), EY_IO);
+  EXPECT_EQ(std::string(err.msg), dir +
+                                      "/no/such: cannot create the directory (No such file or "
+                                      "directory)");
+}
+
+// The waveform writer without the engine: the signals the globs keep, then only
+// what changes, in picoseconds of the core clock.
+TEST(Waveform, FramesBecomeChangesOfTheKeptSignals) {
+  TempDir t;
+  ey_arch a = eytest::TinyArch(1, 2);
+  ey_vcd_file *w = nullptr;
+  ey_err err;
+  const std::string path = t.File("w.vcd");
+  ASSERT_EQ(ey_vcd_begin(path.c_str(), &a, "top.array.pe_r0_c1.*,top.dram.busy", 0, &w, &err),
+            EY_OK)
+      << err.msg;
+  unsigned char state[2] = {1, 0};
+  uint16_t words[2] = {0, 0};
+  std::vector<uint8_t> banks((size_t)a.glb_banks, 0);
+  ey_vcd_frame fr = {};
+  fr.pe_state = state;
+  fr.ifmap_words = words;
+  fr.psum_words = words;
+  fr.bank_reads = banks.data();
+  fr.bank_writes = banks.data();
+  ey_vcd_sample(w, &fr);
+  fr.cycle = 2;
+  state[1] = 3;
+  fr.dram_busy = 1;
+  ey_vcd_sample(w, &fr);
+  ASSERT_EQ(ey_vcd_end(w, 1, &err), EY_OK) << err.msg;
+  const std::string vcd = ReadFile(path);
+  const std::string defs =
+      "$scope module top $end\n$scope module array $end\n"
+      "$scope module pe_r0_c1 $end\n$var reg 3 ! state $end\n"
+      "$var wire 1 \" mac $end\n$var reg 16 # ifmap_words $end\n"
+      "$var reg 16 $ psum_words $end\n$upscope $end\n$upscope $end\n"
+      "$scope module noc $end\n$upscope $end\n"
+      "$scope module glb $end\n$upscope $end\n"
+      "$scope module dram $end\n$var wire 1 % busy $end\n$upscope $end\n"
+      "$upscope $end\n$enddefinitions $end\n";
+  EXPECT_NE(vcd.find(defs), std::string::npos) << vcd;
+  const uint64_t ps = 2 * 1000000ull / (uint64_t)a.core_mhz;
+  EXPECT_NE(vcd.find("$enddefinitions $end\n#0\nb0 !\n1\"\nb0 #\nb0 $\n0%\n#" + std::to_string(ps) +
+                     "\nb11 !\n0\"\n1%\n"),
+            std::string::npos)
+      << vcd;
+  // Not kept: nothing is left behind.
+  ASSERT_EQ(ey_vcd_begin(t.File("x.vcd").c_str(), &a, nullptr, 0, &w, &err), EY_OK);
+  ASSERT_EQ(ey_vcd_end(w, 0, &err), EY_OK);
+  EXPECT_EQ(Files(t.path), (std::vector<std::string>{"w.vcd"}));
 }
 
 }  // namespace

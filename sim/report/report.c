@@ -1,12 +1,143 @@
 /* report.c - table, JSON and CSV forms of a run's results. A layer's headline
  * figures are the cycle-level engine's when it ran and the mapper's analytic
- * estimate otherwise ("source" says which); the estimate is always given beside. */
+ * estimate otherwise ("source" says which); the estimate is always given beside.
+ * The figures themselves, their names in each form and their formats are the
+ * descriptors of stats.c; this file lists which each form gives, in its order,
+ * and writes what is not a figure (the run, the layer's shape and mapping). */
 #include "sim/report/report.h"
 
 #include <string.h>
 
 #include "sim/base/json.h"
 #include "sim/config/config.h"
+#include "sim/report/stats.h"
+
+/* ------------------------------------------------------------------ what each form gives */
+
+#define ONE(id) \
+  { EY_ST_##id, EY_ST_NONE }
+#define PAIR(id, with) \
+  { EY_ST_##id, EY_ST_##with }
+#define COUNT_OF(list) ((int)(sizeof list / sizeof list[0]))
+
+/* The table's columns between the layer and its mapping. */
+static const ey_stat_ref k_table[] = {ONE(MACS),
+                                      ONE(ACTIVE_PES),
+                                      ONE(UTILIZATION),
+                                      ONE(CYCLES),
+                                      ONE(ANALYTIC_CYCLES),
+                                      ONE(TIME_MS),
+                                      ONE(DRAM_BYTES_MOVED),
+                                      ONE(RLC_RATIO),
+                                      ONE(GLB_ACCESSES),
+                                      ONE(NOC_TRANSFERS),
+                                      ONE(SPAD_ACCESSES),
+                                      ONE(ENERGY_TOTAL)};
+
+/* The CSV's columns after the mapping, a layer's and the total's alike. */
+static const ey_stat_ref k_csv[] = {ONE(ACTIVE_PES),
+                                    ONE(UTILIZATION),
+                                    ONE(CYCLES),
+                                    ONE(ANALYTIC_CYCLES),
+                                    ONE(TIME_MS),
+                                    ONE(MACS),
+                                    ONE(MACS_GATED),
+                                    PAIR(SPAD_READS, SPAD_WRITES),
+                                    ONE(NOC_IFMAP),
+                                    ONE(NOC_FILTER),
+                                    ONE(NOC_PSUM_IN),
+                                    ONE(NOC_PSUM_LOCAL),
+                                    ONE(NOC_PSUM_OUT),
+                                    PAIR(GLB_READS, GLB_WRITES),
+                                    PAIR(DRAM_READS, DRAM_WRITES),
+                                    ONE(DRAM_BYTES_RAW),
+                                    ONE(DRAM_BYTES_MOVED),
+                                    ONE(ENERGY_TOTAL),
+                                    ONE(ANALYTIC_ENERGY_TOTAL),
+                                    ONE(ENERGY_LEVEL),
+                                    ONE(PE_CYCLES),
+                                    ONE(IFMAP_BUS_BLOCKED),
+                                    ONE(DRAM_WAIT_CYCLES),
+                                    ONE(CHECKED)};
+
+/* A layer's JSON figures: measured (or estimated) and again under "analytic". */
+static const ey_stat_ref k_json_figures[] = {ONE(CYCLES),
+                                             ONE(TIME_MS),
+                                             ONE(MACS),
+                                             ONE(MACS_GATED),
+                                             ONE(UTILIZATION),
+                                             ONE(ACTIVE_UTILIZATION),
+                                             ONE(SPAD_READS),
+                                             ONE(SPAD_WRITES),
+                                             ONE(NOC_IFMAP),
+                                             ONE(NOC_IFMAP_DELIVERED),
+                                             ONE(NOC_FILTER),
+                                             ONE(NOC_FILTER_DELIVERED),
+                                             ONE(NOC_PSUM_IN),
+                                             ONE(NOC_PSUM_LOCAL),
+                                             ONE(NOC_PSUM_OUT),
+                                             ONE(GLB_READS),
+                                             ONE(GLB_WRITES),
+                                             ONE(DRAM_READS),
+                                             ONE(DRAM_WRITES),
+                                             ONE(DRAM_BYTES_RAW),
+                                             ONE(DRAM_BYTES_MOVED),
+                                             ONE(RLC_RATIO),
+                                             ONE(ENERGY_TOTAL),
+                                             ONE(ENERGY_LEVEL_TYPE)};
+
+/* A simulated layer's engine figures, before its per-bank counts. */
+static const ey_stat_ref k_json_engine[] = {ONE(PE_CYCLES), ONE(IFMAP_BUS_BLOCKED),
+                                            ONE(DRAM_WAIT_CYCLES), ONE(GLB_CONFLICTS)};
+static const ey_stat_ref k_json_active_pes[] = {ONE(ACTIVE_PES)};
+static const ey_stat_ref k_json_checked[] = {ONE(CHECKED)};
+
+/* The JSON's "total". */
+static const ey_stat_ref k_json_total[] = {ONE(LAYERS_MAPPED),
+                                           ONE(LAYERS_UNMAPPED),
+                                           ONE(CYCLES),
+                                           ONE(ANALYTIC_CYCLES),
+                                           ONE(TIME_MS),
+                                           ONE(MACS),
+                                           ONE(MACS_GATED),
+                                           ONE(UTILIZATION),
+                                           ONE(FPS),
+                                           ONE(GOPS),
+                                           ONE(DRAM_BYTES_MOVED),
+                                           ONE(DRAM_BYTES_RAW),
+                                           ONE(DRAM_BYTES_PER_IMAGE),
+                                           ONE(GLB_ACCESSES),
+                                           ONE(NOC_TRANSFERS),
+                                           ONE(SPAD_ACCESSES),
+                                           ONE(ENERGY_TOTAL),
+                                           ONE(ENERGY_LEVEL),
+                                           ONE(PE_CYCLES),
+                                           ONE(IFMAP_BUS_BLOCKED),
+                                           ONE(DRAM_WAIT_CYCLES),
+                                           ONE(GLB_CONFLICTS),
+                                           ONE(LAYERS_CHECKED)};
+
+/* A layer's shape and mapping: named integers, in JSON and CSV order. */
+typedef struct int_field {
+  const char *name;
+  size_t off;
+} int_field;
+
+#define SHAPE(f) \
+  { #f, offsetof(ey_layer, f) }
+static const int_field k_shape[] = {SHAPE(N),   SHAPE(C),      SHAPE(M), SHAPE(H),
+                                    SHAPE(W),   SHAPE(R),      SHAPE(S), SHAPE(stride),
+                                    SHAPE(pad), SHAPE(groups), SHAPE(E), SHAPE(F)};
+#define MAPPING(f) \
+  { #f, offsetof(ey_mapping, f) }
+static const int_field k_mapping[] = {MAPPING(n), MAPPING(p), MAPPING(q),  MAPPING(r),
+                                      MAPPING(t), MAPPING(e), MAPPING(eg), MAPPING(m)};
+
+static int field(const void *obj, const int_field *f) {
+  return *(const int *)((const char *)obj + f->off);
+}
+
+/* ------------------------------------------------------------------ the figures */
 
 static const char *objective_name(int o) {
   return o == EY_OBJ_CYCLES ? "cycles" : o == EY_OBJ_EDP ? "edp" : "energy";
@@ -16,55 +147,74 @@ static const char *source_name(const ey_report *r) {
   return r->engine ? "cycle-level" : "analytic";
 }
 
-static uint64_t dram_bytes(const ey_counts *c, const ey_arch *a);
-
-void ey_layer_figures(const ey_layer_result *x, const ey_arch *a, ey_figures *out) {
-  if (x->simulated) {
-    out->dram_bytes_moved = 0;
-    for (int t = 0; t < EY_NTYPES; t++) out->dram_bytes_moved += x->meas.dram_bits[t] / 8u;
-    out->cycles = x->meas.cycles;
-    out->c = &x->meas.c;
-    out->energy = (const double(*)[EY_NTYPES])x->meas_energy;
-    out->energy_total = x->meas_energy_total;
-  } else {
-    out->dram_bytes_moved = dram_bytes(&x->cost.c, a);
-    out->cycles = x->cost.cycles;
-    out->c = &x->cost.c;
-    out->energy = (const double(*)[EY_NTYPES])x->cost.energy;
-    out->energy_total = x->cost.energy_total;
-  }
-}
-
-static uint64_t dram_bytes(const ey_counts *c, const ey_arch *a) {
-  uint64_t words = 0;
-  for (int t = 0; t < EY_NTYPES; t++) words += c->dram_reads[t] + c->dram_writes[t];
-  return words * (uint64_t)a->word_bits / 8u;
-}
-
 uint64_t ey_cost_dram_bytes(const ey_cost *c, const ey_arch *a) {
-  return dram_bytes(&c->c, a);
+  return ey_stat_dram_bytes(&c->c, a);
 }
 
-static uint64_t sum3(const uint64_t *v) {
-  return v[0] + v[1] + v[2];
+static void sum_levels(ey_stat_src *s) {
+  for (int lv = 0; lv < EY_NLEVELS; lv++)
+    s->level_energy[lv] = s->energy[lv][0] + s->energy[lv][1] + s->energy[lv][2];
 }
-static uint64_t glb_accesses(const ey_counts *c) {
-  return sum3(c->glb_reads) + sum3(c->glb_writes);
+
+/* A layer's analytic estimate. */
+static void analytic_src(const ey_layer_result *x, const ey_arch *a, ey_stat_src *s) {
+  memset(s, 0, sizeof *s);
+  s->arch = a;
+  s->c = &x->cost.c;
+  s->cycles = x->cost.cycles;
+  s->analytic_cycles = x->cost.cycles;
+  s->dram_bytes_moved = ey_stat_dram_bytes(&x->cost.c, a);
+  s->energy_total = x->cost.energy_total;
+  s->analytic_energy_total = x->cost.energy_total;
+  memcpy(s->energy, x->cost.energy, sizeof s->energy);
+  sum_levels(s);
+  s->active_pes = x->cost.active_pes;
 }
-static uint64_t spad_accesses(const ey_counts *c) {
-  return sum3(c->spad_reads) + sum3(c->spad_writes);
+
+/* A mapped layer's headline figures: measured when it was simulated. */
+static void layer_src(const ey_layer_result *x, const ey_arch *a, ey_stat_src *s) {
+  analytic_src(x, a, s);
+  if (!x->simulated) return;
+  const ey_meas *ms = &x->meas;
+  s->engine = 1;
+  s->c = &ms->c;
+  s->cycles = ms->cycles;
+  s->dram_bytes_moved = 0;
+  for (int t = 0; t < EY_NTYPES; t++) s->dram_bytes_moved += ms->dram_bits[t] / 8u;
+  s->energy_total = x->meas_energy_total;
+  memcpy(s->energy, x->meas_energy, sizeof s->energy);
+  sum_levels(s);
+  memcpy(s->classes, ms->classes, sizeof s->classes);
+  s->ifmap_bus_blocked = ms->ifmap_bus_blocked;
+  s->dram_wait_cycles = ms->dram_wait_cycles;
+  s->glb_conflicts = ms->glb_conflicts;
+  s->checked = ms->checked;
 }
-static uint64_t noc_transfers(const ey_counts *c) {
-  return c->noc_ifmap + c->noc_filter + c->noc_psum_in + c->noc_psum_local + c->noc_psum_out;
-}
-static double level_energy(const double (*en)[EY_NTYPES], int lv) {
-  return en[lv][0] + en[lv][1] + en[lv][2];
-}
-static double ms_of(uint64_t cycles, const ey_arch *a) {
-  return (double)cycles / ((double)a->core_mhz * 1e3);
-}
-static double util_of(uint64_t macs, uint64_t cycles, uint64_t pes) {
-  return cycles && pes ? (double)macs / ((double)cycles * (double)pes) : 0;
+
+/* The totals, as figures. */
+static void totals_src(const ey_report *r, const ey_totals *t, ey_stat_src *s) {
+  memset(s, 0, sizeof *s);
+  s->arch = r->arch;
+  s->total = 1;
+  s->engine = r->engine != NULL; /* then every mapped layer is simulated */
+  s->c = &t->counts;
+  s->cycles = t->cycles;
+  s->analytic_cycles = t->analytic_cycles;
+  s->dram_bytes_moved = t->dram_bytes;
+  s->energy_total = t->energy_total;
+  s->analytic_energy_total = t->analytic_energy_total;
+  memcpy(s->level_energy, t->energy, sizeof s->level_energy);
+  memcpy(s->classes, t->classes, sizeof s->classes);
+  s->ifmap_bus_blocked = t->ifmap_bus_blocked;
+  s->dram_wait_cycles = t->dram_wait_cycles;
+  s->glb_conflicts = t->glb_conflicts;
+  s->checked = t->checked == t->mapped && r->engine && r->engine->check;
+  s->layers_checked = t->checked;
+  s->layers_mapped = t->mapped;
+  s->layers_unmapped = t->unmapped;
+  s->fps = t->fps;
+  s->gops = t->gops;
+  s->dram_bytes_per_image = t->dram_bytes_per_image;
 }
 
 static void counts_add(ey_counts *s, const ey_counts *c) {
@@ -96,15 +246,15 @@ void ey_report_totals(const ey_report *r, ey_totals *t) {
       t->unmapped++;
       continue;
     }
-    ey_figures f;
-    ey_layer_figures(x, a, &f);
+    ey_stat_src f;
+    layer_src(x, a, &f);
     t->mapped++;
     t->cycles += f.cycles;
     t->analytic_cycles += x->cost.cycles;
     t->analytic_energy_total += x->cost.energy_total;
     counts_add(&t->counts, f.c);
     t->dram_bytes += f.dram_bytes_moved;
-    for (int lv = 0; lv < EY_NLEVELS; lv++) t->energy[lv] += level_energy(f.energy, lv);
+    for (int lv = 0; lv < EY_NLEVELS; lv++) t->energy[lv] += f.level_energy[lv];
     t->energy_total += f.energy_total;
     if (x->simulated) {
       for (int c = 0; c < EY_NCLASSES; c++) t->classes[c] += x->meas.classes[c];
@@ -117,15 +267,15 @@ void ey_report_totals(const ey_report *r, ey_totals *t) {
   /* What follows from the summed counts. */
   t->macs = t->counts.macs;
   t->macs_gated = t->counts.macs_gated;
-  t->dram_bytes_raw = dram_bytes(&t->counts, a);
-  t->glb_accesses = glb_accesses(&t->counts);
-  t->noc_transfers = noc_transfers(&t->counts);
-  t->spad_accesses = spad_accesses(&t->counts);
-  t->time_ms = ms_of(t->cycles, a);
+  t->dram_bytes_raw = ey_stat_dram_bytes(&t->counts, a);
+  t->glb_accesses = ey_stat_glb_accesses(&t->counts);
+  t->noc_transfers = ey_stat_noc_transfers(&t->counts);
+  t->spad_accesses = ey_stat_spad_accesses(&t->counts);
+  t->time_ms = ey_stat_ms(t->cycles, a);
   double secs = t->time_ms / 1e3;
   t->fps = secs > 0 ? (double)r->net->batch / secs : 0;
   t->gops = secs > 0 ? 2.0 * (double)t->macs / secs / 1e9 : 0;
-  t->utilization = util_of(t->macs, t->cycles, (uint64_t)a->rows * (uint64_t)a->cols);
+  t->utilization = ey_stat_utilization(t->macs, t->cycles, (uint64_t)a->rows * (uint64_t)a->cols);
   t->dram_bytes_per_image = (double)t->dram_bytes / r->net->batch;
 }
 
@@ -147,7 +297,6 @@ static int name_width(const ey_report *r) {
 void ey_report_table_head(const ey_report *r, FILE *f) {
   const ey_arch *a = r->arch;
   const ey_net *net = r->net;
-  const int w = name_width(r);
   if (r->engine)
     fprintf(f,
             "eyesim " EY_VERSION_STRING
@@ -163,48 +312,38 @@ void ey_report_table_head(const ey_report *r, FILE *f) {
   fprintf(f, "net   %s, batch %d, %d layer%s; mappings from %s, objective %s\n\n", net->name,
           net->batch, net->nlayers, net->nlayers == 1 ? "" : "s", r->mapping_from,
           objective_name(r->objective));
-  fprintf(f, "%-*s  %9s %5s %6s %11s %11s %9s %9s %5s %10s %10s %10s %11s  %s\n", w, "layer",
-          "MACs(M)", "PEs", "util%", "cycles", "est.cycles", "ms", "DRAM KB", "rlc", "GLB Kacc",
-          "NoC Kxfer", "spad Macc", "energy(M)", "mapping n p q r t e eg m");
+  fprintf(f, "%-*s  ", name_width(r), "layer");
+  ey_stat_table_head(f, k_table, COUNT_OF(k_table));
+  fputs("  mapping", f);
+  for (int k = 0; k < COUNT_OF(k_mapping); k++) fprintf(f, " %s", k_mapping[k].name);
+  fputc('\n', f);
 }
 
 void ey_report_table_row(const ey_report *r, int i, FILE *f) {
-  const ey_arch *a = r->arch;
-  const uint64_t pes = (uint64_t)a->rows * (uint64_t)a->cols;
-  const int w = name_width(r);
   const ey_layer_result *x = &r->res[i];
+  fprintf(f, "%-*s  ", name_width(r), x->layer->name);
   if (!x->mapped) {
-    fprintf(f, "%-*s  cannot map: %s\n", w, x->layer->name, x->why);
+    fprintf(f, "cannot map: %s\n", x->why);
     return;
   }
-  ey_figures g;
-  ey_layer_figures(x, a, &g);
-  const ey_mapping *m = &x->map;
-  fprintf(f,
-          "%-*s  %9.2f %5d %6.1f %11llu %11llu %9.3f %9.1f %5.2f %10.1f %10.1f %10.2f %11.2f  %d "
-          "%d %d %d %d %d %d %d\n",
-          w, x->layer->name, (double)g.c->macs / 1e6, x->cost.active_pes,
-          100.0 * util_of(g.c->macs, g.cycles, pes), (unsigned long long)g.cycles,
-          (unsigned long long)x->cost.cycles, ms_of(g.cycles, a), (double)g.dram_bytes_moved / 1e3,
-          g.dram_bytes_moved ? (double)dram_bytes(g.c, a) / (double)g.dram_bytes_moved : 1.0,
-          (double)glb_accesses(g.c) / 1e3, (double)noc_transfers(g.c) / 1e3,
-          (double)spad_accesses(g.c) / 1e6, g.energy_total / 1e6, m->n, m->p, m->q, m->r, m->t,
-          m->e, m->eg, m->m);
+  ey_stat_src s;
+  layer_src(x, r->arch, &s);
+  ey_stat_table_row(f, k_table, COUNT_OF(k_table), &s);
+  for (int k = 0; k < COUNT_OF(k_mapping); k++)
+    fprintf(f, "%s%d", k ? " " : "  ", field(&x->map, &k_mapping[k]));
+  fputc('\n', f);
 }
 
 void ey_report_table_foot(const ey_report *r, FILE *f) {
   const ey_arch *a = r->arch;
   const ey_net *net = r->net;
-  const int w = name_width(r);
   ey_totals t;
   ey_report_totals(r, &t);
-  fprintf(f,
-          "%-*s  %9.2f %5s %6.1f %11llu %11llu %9.3f %9.1f %5.2f %10.1f %10.1f %10.2f %11.2f\n\n",
-          w, "total", (double)t.macs / 1e6, "", 100.0 * t.utilization, (unsigned long long)t.cycles,
-          (unsigned long long)t.analytic_cycles, t.time_ms, (double)t.dram_bytes / 1e3,
-          t.dram_bytes ? (double)t.dram_bytes_raw / (double)t.dram_bytes : 1.0,
-          (double)t.glb_accesses / 1e3, (double)t.noc_transfers / 1e3,
-          (double)t.spad_accesses / 1e6, t.energy_total / 1e6);
+  ey_stat_src s;
+  totals_src(r, &t, &s);
+  fprintf(f, "%-*s  ", name_width(r), "total");
+  ey_stat_table_row(f, k_table, COUNT_OF(k_table), &s);
+  fputs("\n\n", f);
   fprintf(f,
           "per batch of %d: %.3f ms, %.1f frames/s, %.1f GOPS, %.3f MB of DRAM traffic per image\n",
           net->batch, t.time_ms, t.fps, t.gops, t.dram_bytes_per_image / 1e6);
@@ -255,74 +394,46 @@ void ey_report_table(const ey_report *r, FILE *f) {
 
 /* ------------------------------------------------------------------ JSON */
 
-static void json_types(ey_json *j, const char *key, const uint64_t *v) {
-  ey_json_obj_begin(j, key);
-  for (int t = 0; t < EY_NTYPES; t++) ey_json_uint(j, ey_type_names[t], v[t]);
-  ey_json_obj_end(j);
-}
-
 static void json_shape(ey_json *j, const ey_layer *l) {
   ey_json_obj_begin(j, "shape");
   ey_json_str(j, "type", l->type == EY_LAYER_FC ? "fc" : "conv");
-  const struct {
-    const char *k;
-    int v;
-  } f[] = {{"N", l->N},     {"C", l->C},           {"M", l->M}, {"H", l->H},
-           {"W", l->W},     {"R", l->R},           {"S", l->S}, {"stride", l->stride},
-           {"pad", l->pad}, {"groups", l->groups}, {"E", l->E}, {"F", l->F}};
-  for (size_t i = 0; i < sizeof f / sizeof f[0]; i++) ey_json_int(j, f[i].k, f[i].v);
+  for (int k = 0; k < COUNT_OF(k_shape); k++)
+    ey_json_int(j, k_shape[k].name, field(l, &k_shape[k]));
   ey_json_bool(j, "relu", l->relu);
   ey_json_obj_end(j);
 }
 
-/* cycles, time, MACs, utilization, accesses and energy of one set of figures */
-static void json_figures(ey_json *j, const ey_arch *a, uint64_t cycles, const ey_counts *c,
-                         const double (*en)[EY_NTYPES], double total, int active_pes,
-                         uint64_t moved) {
-  ey_json_uint(j, "cycles", cycles);
-  ey_json_real(j, "time_ms", ms_of(cycles, a));
-  ey_json_uint(j, "macs", c->macs);
-  ey_json_uint(j, "macs_gated", c->macs_gated);
-  ey_json_real(j, "utilization", util_of(c->macs, cycles, (uint64_t)a->rows * (uint64_t)a->cols));
-  ey_json_real(j, "active_pe_utilization", util_of(c->macs, cycles, (uint64_t)active_pes));
-  ey_json_obj_begin(j, "accesses");
-  ey_json_obj_begin(j, "spad");
-  json_types(j, "reads", c->spad_reads);
-  json_types(j, "writes", c->spad_writes);
-  ey_json_obj_end(j);
-  ey_json_obj_begin(j, "noc");
-  ey_json_uint(j, "ifmap_transfers", c->noc_ifmap);
-  ey_json_uint(j, "ifmap_delivered", c->noc_ifmap_delivered);
-  ey_json_uint(j, "filter_transfers", c->noc_filter);
-  ey_json_uint(j, "filter_delivered", c->noc_filter_delivered);
-  ey_json_uint(j, "psum_in_transfers", c->noc_psum_in);
-  ey_json_uint(j, "psum_local_transfers", c->noc_psum_local);
-  ey_json_uint(j, "psum_out_transfers", c->noc_psum_out);
-  ey_json_obj_end(j);
-  ey_json_obj_begin(j, "glb");
-  json_types(j, "reads", c->glb_reads);
-  json_types(j, "writes", c->glb_writes);
-  ey_json_obj_end(j);
-  ey_json_obj_begin(j, "dram");
-  json_types(j, "reads", c->dram_reads);
-  json_types(j, "writes", c->dram_writes);
-  ey_json_uint(j, "bytes", dram_bytes(c, a));
-  ey_json_uint(j, "bytes_moved", moved);
-  ey_json_real(j, "rlc_ratio", moved ? (double)dram_bytes(c, a) / (double)moved : 1.0);
-  ey_json_obj_end(j);
-  ey_json_obj_end(j);
-  ey_json_obj_begin(j, "energy");
-  ey_json_real(j, "total", total);
-  for (int lv = 0; lv < EY_NLEVELS; lv++) {
-    ey_json_obj_begin(j, ey_level_names[lv]);
-    for (int t = 0; t < EY_NTYPES; t++) ey_json_real(j, ey_type_names[t], en[lv][t]);
-    ey_json_obj_end(j);
+/* What only the engine measures of a layer. */
+static void json_engine(ey_json *j, const ey_layer_result *x, const ey_stat_src *s) {
+  const ey_meas *ms = &x->meas;
+  ey_stat_json(j, k_json_engine, COUNT_OF(k_json_engine), s);
+  /* Words per bank as [ifmap, filter, psum] (a 32-bit psum is two words). */
+  ey_json_obj_begin(j, "glb_banks");
+  for (int rw = 0; rw < 2; rw++) {
+    ey_json_arr_begin(j, rw ? "writes" : "reads");
+    for (int b = 0; b < ms->glb_banks; b++) {
+      const uint64_t *v = rw ? ms->glb_bank_writes[b] : ms->glb_bank_reads[b];
+      char buf[96];
+      snprintf(buf, sizeof buf, "[%llu, %llu, %llu]", (unsigned long long)v[0],
+               (unsigned long long)v[1], (unsigned long long)v[2]);
+      ey_json_raw(j, NULL, buf);
+    }
+    ey_json_arr_end(j);
   }
   ey_json_obj_end(j);
+  /* Psum transfers (GIN, local links, GON) are all unicasts: see accesses.noc. */
+  ey_json_obj_begin(j, "noc_casts");
+  ey_json_uint(j, "ifmap_multicasts", ms->ifmap_multicasts);
+  ey_json_uint(j, "ifmap_unicasts", ms->ifmap_unicasts);
+  ey_json_uint(j, "filter_multicasts", ms->filter_multicasts);
+  ey_json_uint(j, "filter_unicasts", ms->filter_unicasts);
+  ey_json_uint(j, "ifmap_bus_blocked_cycles", ms->ifmap_bus_blocked);
+  ey_json_obj_end(j);
+  ey_stat_json(j, k_json_checked, COUNT_OF(k_json_checked), s);
+  ey_json_str(j, "activations", x->replayed ? "trace" : "synthetic");
 }
 
 static void json_layer(ey_json *j, const ey_report *r, const ey_layer_result *x) {
-  const ey_arch *a = r->arch;
   ey_json_obj_begin(j, NULL);
   ey_json_str(j, "name", x->layer->name);
   json_shape(j, x->layer);
@@ -333,62 +444,23 @@ static void json_layer(ey_json *j, const ey_report *r, const ey_layer_result *x)
     return;
   }
   const ey_cost *c = &x->cost;
-  const ey_mapping *m = &x->map;
   ey_json_obj_begin(j, "mapping");
-  const struct {
-    const char *k;
-    int v;
-  } mp[] = {{"n", m->n}, {"p", m->p}, {"q", m->q},   {"r", m->r},
-            {"t", m->t}, {"e", m->e}, {"eg", m->eg}, {"m", m->m}};
-  for (size_t i = 0; i < sizeof mp / sizeof mp[0]; i++) ey_json_int(j, mp[i].k, mp[i].v);
+  for (int k = 0; k < COUNT_OF(k_mapping); k++)
+    ey_json_int(j, k_mapping[k].name, field(&x->map, &k_mapping[k]));
   ey_json_obj_end(j);
-  ey_json_int(j, "active_pes", c->active_pes);
+  ey_stat_src s;
+  layer_src(x, r->arch, &s);
+  ey_stat_json(j, k_json_active_pes, COUNT_OF(k_json_active_pes), &s);
   ey_json_uint(j, "passes", c->passes);
   ey_json_obj_begin(j, "glb_tiles_bits");
   ey_json_uint(j, "ifmap", c->glb_ifmap_bits);
   ey_json_uint(j, "psum", c->glb_psum_bits);
   ey_json_obj_end(j);
-  ey_figures g;
-  ey_layer_figures(x, a, &g);
-  json_figures(j, a, g.cycles, g.c, g.energy, g.energy_total, c->active_pes, g.dram_bytes_moved);
-  if (x->simulated) {
-    const ey_meas *ms = &x->meas;
-    ey_json_obj_begin(j, "pe_cycles");
-    for (int k = 0; k < EY_NCLASSES; k++) ey_json_uint(j, ey_class_names[k], ms->classes[k]);
-    ey_json_obj_end(j);
-    ey_json_obj_begin(j, "stalls");
-    ey_json_uint(j, "ifmap_bus_blocked_cycles", ms->ifmap_bus_blocked);
-    ey_json_uint(j, "dram_wait_cycles", ms->dram_wait_cycles);
-    ey_json_uint(j, "glb_bank_conflicts", ms->glb_conflicts);
-    ey_json_obj_end(j);
-    /* Words per bank as [ifmap, filter, psum] (a 32-bit psum is two words). */
-    ey_json_obj_begin(j, "glb_banks");
-    for (int rw = 0; rw < 2; rw++) {
-      ey_json_arr_begin(j, rw ? "writes" : "reads");
-      for (int b = 0; b < ms->glb_banks; b++) {
-        const uint64_t *v = rw ? ms->glb_bank_writes[b] : ms->glb_bank_reads[b];
-        char buf[96];
-        snprintf(buf, sizeof buf, "[%llu, %llu, %llu]", (unsigned long long)v[0],
-                 (unsigned long long)v[1], (unsigned long long)v[2]);
-        ey_json_raw(j, NULL, buf);
-      }
-      ey_json_arr_end(j);
-    }
-    ey_json_obj_end(j);
-    /* Psum transfers (GIN, local links, GON) are all unicasts: see accesses.noc. */
-    ey_json_obj_begin(j, "noc_casts");
-    ey_json_uint(j, "ifmap_multicasts", ms->ifmap_multicasts);
-    ey_json_uint(j, "ifmap_unicasts", ms->ifmap_unicasts);
-    ey_json_uint(j, "filter_multicasts", ms->filter_multicasts);
-    ey_json_uint(j, "filter_unicasts", ms->filter_unicasts);
-    ey_json_uint(j, "ifmap_bus_blocked_cycles", ms->ifmap_bus_blocked);
-    ey_json_obj_end(j);
-    ey_json_bool(j, "checked", ms->checked);
-    ey_json_str(j, "activations", x->replayed ? "trace" : "synthetic");
-  }
+  ey_stat_json(j, k_json_figures, COUNT_OF(k_json_figures), &s);
+  if (x->simulated) json_engine(j, x, &s);
   ey_json_obj_begin(j, "analytic");
-  json_figures(j, a, c->cycles, &c->c, (const double(*)[EY_NTYPES])c->energy, c->energy_total,
-               c->active_pes, dram_bytes(&c->c, a));
+  analytic_src(x, r->arch, &s);
+  ey_stat_json(j, k_json_figures, COUNT_OF(k_json_figures), &s);
   ey_json_obj_begin(j, "cycle_parts");
   ey_json_uint(j, "pass_cycles", c->pass_cycles);
   ey_json_uint(j, "load_cycles", c->load_cycles);
@@ -441,36 +513,10 @@ void ey_report_json_members(const ey_report *r, ey_json *j) {
   ey_json_arr_end(j);
   ey_totals t;
   ey_report_totals(r, &t);
+  ey_stat_src s;
+  totals_src(r, &t, &s);
   ey_json_obj_begin(j, "total");
-  ey_json_int(j, "layers_mapped", t.mapped);
-  ey_json_int(j, "layers_unmapped", t.unmapped);
-  ey_json_uint(j, "cycles", t.cycles);
-  ey_json_uint(j, "analytic_cycles", t.analytic_cycles);
-  ey_json_real(j, "time_ms", t.time_ms);
-  ey_json_uint(j, "macs", t.macs);
-  ey_json_uint(j, "macs_gated", t.macs_gated);
-  ey_json_real(j, "utilization", t.utilization);
-  ey_json_real(j, "fps", t.fps);
-  ey_json_real(j, "gops", t.gops);
-  ey_json_uint(j, "dram_bytes", t.dram_bytes);
-  ey_json_uint(j, "dram_bytes_raw", t.dram_bytes_raw);
-  ey_json_real(j, "dram_bytes_per_image", t.dram_bytes_per_image);
-  ey_json_uint(j, "glb_accesses", t.glb_accesses);
-  ey_json_uint(j, "noc_transfers", t.noc_transfers);
-  ey_json_uint(j, "spad_accesses", t.spad_accesses);
-  ey_json_obj_begin(j, "energy");
-  ey_json_real(j, "total", t.energy_total);
-  for (int lv = 0; lv < EY_NLEVELS; lv++) ey_json_real(j, ey_level_names[lv], t.energy[lv]);
-  ey_json_obj_end(j);
-  if (r->engine) {
-    ey_json_obj_begin(j, "pe_cycles");
-    for (int k = 0; k < EY_NCLASSES; k++) ey_json_uint(j, ey_class_names[k], t.classes[k]);
-    ey_json_obj_end(j);
-    ey_json_uint(j, "ifmap_bus_blocked_cycles", t.ifmap_bus_blocked);
-    ey_json_uint(j, "dram_wait_cycles", t.dram_wait_cycles);
-    ey_json_uint(j, "glb_bank_conflicts", t.glb_conflicts);
-    ey_json_int(j, "layers_checked", t.checked);
-  }
+  ey_stat_json(j, k_json_total, COUNT_OF(k_json_total), &s);
   ey_json_obj_end(j);
 }
 
@@ -489,116 +535,72 @@ void ey_csv_field(FILE *f, const char *s) {
   fputc('"', f);
 }
 
-/* Measurement columns after the shape, in order; an unmapped row leaves them all
- * empty. The header and the rows are written from the same list. */
-#define EY_CSV_MEASURES 57
-#define EY_CSV_SHAPE 12  /* N to F */
-#define EY_CSV_MAPPING 9 /* n to m, and active_pes */
+/* The columns before the shape, and the last one. */
+static const char k_csv_head[] = "arch,net,batch,layer,mapped,source";
+enum { CSV_HEAD_COLUMNS = 6 };
 
 void ey_report_csv_header(FILE *f) {
-  fputs(
-      "arch,net,batch,layer,mapped,source,N,C,M,H,W,R,S,stride,pad,groups,E,F,"
-      "n,p,q,r,t,e,eg,m,active_pes,utilization,cycles,analytic_cycles,time_ms,macs,macs_gated,",
-      f);
-  for (int t = 0; t < EY_NTYPES; t++)
-    fprintf(f, "spad_%s_reads,spad_%s_writes,", ey_type_names[t], ey_type_names[t]);
-  fputs("noc_ifmap,noc_filter,noc_psum_in,noc_psum_local,noc_psum_out,", f);
-  for (int t = 0; t < EY_NTYPES; t++)
-    fprintf(f, "glb_%s_reads,glb_%s_writes,", ey_type_names[t], ey_type_names[t]);
-  for (int t = 0; t < EY_NTYPES; t++)
-    fprintf(f, "dram_%s_reads,dram_%s_writes,", ey_type_names[t], ey_type_names[t]);
-  fputs("dram_bytes,dram_bytes_moved,energy_total,analytic_energy_total", f);
-  for (int lv = 0; lv < EY_NLEVELS; lv++) fprintf(f, ",energy_%s", ey_level_names[lv]);
-  for (int c = 0; c < EY_NCLASSES; c++) fprintf(f, ",pe_%s", ey_class_names[c]);
-  fputs(",ifmap_bus_blocked,dram_wait_cycles,checked,error\n", f);
+  fputs(k_csv_head, f);
+  for (int k = 0; k < COUNT_OF(k_shape); k++) fprintf(f, ",%s", k_shape[k].name);
+  for (int k = 0; k < COUNT_OF(k_mapping); k++) fprintf(f, ",%s", k_mapping[k].name);
+  ey_stat_csv_header(f, k_csv, COUNT_OF(k_csv));
+  fputs(",error\n", f);
 }
 
-/* The measurement columns from `utilization` to `analytic_energy_total` and the
- * energy per level: one layer's or a sum's, written by the same code. */
-static void csv_measures(FILE *f, const ey_arch *a, uint64_t cycles, uint64_t analytic_cycles,
-                         const ey_counts *c, uint64_t moved, double energy, double analytic_energy,
-                         const double *level_en) {
-  const uint64_t pes = (uint64_t)a->rows * (uint64_t)a->cols;
-  fprintf(f, ",%.6f,%llu,%llu,%.6f,%llu,%llu", util_of(c->macs, cycles, pes),
-          (unsigned long long)cycles, (unsigned long long)analytic_cycles, ms_of(cycles, a),
-          (unsigned long long)c->macs, (unsigned long long)c->macs_gated);
-  for (int t = 0; t < EY_NTYPES; t++)
-    fprintf(f, ",%llu,%llu", (unsigned long long)c->spad_reads[t],
-            (unsigned long long)c->spad_writes[t]);
-  fprintf(f, ",%llu,%llu,%llu,%llu,%llu", (unsigned long long)c->noc_ifmap,
-          (unsigned long long)c->noc_filter, (unsigned long long)c->noc_psum_in,
-          (unsigned long long)c->noc_psum_local, (unsigned long long)c->noc_psum_out);
-  for (int t = 0; t < EY_NTYPES; t++)
-    fprintf(f, ",%llu,%llu", (unsigned long long)c->glb_reads[t],
-            (unsigned long long)c->glb_writes[t]);
-  for (int t = 0; t < EY_NTYPES; t++)
-    fprintf(f, ",%llu,%llu", (unsigned long long)c->dram_reads[t],
-            (unsigned long long)c->dram_writes[t]);
-  fprintf(f, ",%llu,%llu,%.6f,%.6f", (unsigned long long)dram_bytes(c, a),
-          (unsigned long long)moved, energy, analytic_energy);
-  for (int lv = 0; lv < EY_NLEVELS; lv++) fprintf(f, ",%.6f", level_en[lv]);
+int ey_report_csv_columns(void) {
+  return CSV_HEAD_COLUMNS + COUNT_OF(k_shape) + COUNT_OF(k_mapping) +
+         ey_stat_csv_columns(k_csv, COUNT_OF(k_csv)) + 1;
+}
+
+/* arch,net,batch, */
+static void csv_run(FILE *f, const char *arch, const char *net, int batch) {
+  ey_csv_field(f, arch);
+  fputc(',', f);
+  ey_csv_field(f, net);
+  fprintf(f, ",%d,", batch);
+}
+
+static void csv_end(FILE *f, const char *error) {
+  fputc(',', f);
+  ey_csv_field(f, error ? error : "");
+  fputc('\n', f);
 }
 
 void ey_report_csv_layer(const ey_report *r, int i, FILE *f) {
-  const ey_arch *a = r->arch;
   const ey_layer_result *x = &r->res[i];
   const ey_layer *l = x->layer;
-  ey_csv_field(f, a->name);
-  fputc(',', f);
-  ey_csv_field(f, r->net->name);
-  fprintf(f, ",%d,", r->net->batch);
+  csv_run(f, r->arch->name, r->net->name, r->net->batch);
   ey_csv_field(f, l->name);
-  fprintf(f, ",%d,%s,%d,%d,%d,%d,%d,%d,%d,%d,%d,%d,%d,%d", x->mapped, source_name(r), l->N, l->C,
-          l->M, l->H, l->W, l->R, l->S, l->stride, l->pad, l->groups, l->E, l->F);
-  if (!x->mapped) {
-    for (int k = 0; k < EY_CSV_MEASURES; k++) fputc(',', f);
+  fprintf(f, ",%d,%s", x->mapped, source_name(r));
+  for (int k = 0; k < COUNT_OF(k_shape); k++) fprintf(f, ",%d", field(l, &k_shape[k]));
+  ey_stat_src s;
+  if (x->mapped) layer_src(x, r->arch, &s);
+  for (int k = 0; k < COUNT_OF(k_mapping); k++) {
     fputc(',', f);
-    ey_csv_field(f, x->why);
-    fputc('\n', f);
-    return;
+    if (x->mapped) fprintf(f, "%d", field(&x->map, &k_mapping[k]));
   }
-  const ey_mapping *m = &x->map;
-  ey_figures g;
-  ey_layer_figures(x, a, &g);
-  fprintf(f, ",%d,%d,%d,%d,%d,%d,%d,%d,%d", m->n, m->p, m->q, m->r, m->t, m->e, m->eg, m->m,
-          x->cost.active_pes);
-  double lv_en[EY_NLEVELS];
-  for (int lv = 0; lv < EY_NLEVELS; lv++) lv_en[lv] = level_energy(g.energy, lv);
-  csv_measures(f, a, g.cycles, x->cost.cycles, g.c, g.dram_bytes_moved, g.energy_total,
-               x->cost.energy_total, lv_en);
-  if (x->simulated) {
-    for (int k = 0; k < EY_NCLASSES; k++)
-      fprintf(f, ",%llu", (unsigned long long)x->meas.classes[k]);
-    fprintf(f, ",%llu,%llu,%d,\n", (unsigned long long)x->meas.ifmap_bus_blocked,
-            (unsigned long long)x->meas.dram_wait_cycles, x->meas.checked);
-  } else {
-    for (int k = 0; k < EY_NCLASSES + 3; k++) fputc(',', f);
-    fputs(",\n", f);
-  }
+  ey_stat_csv(f, k_csv, COUNT_OF(k_csv), x->mapped ? &s : NULL);
+  csv_end(f, x->mapped ? NULL : x->why);
 }
 
 void ey_report_csv_total(const ey_report *r, FILE *f, const char *error) {
-  const ey_arch *a = r->arch;
   ey_totals t;
   ey_report_totals(r, &t);
-  ey_csv_field(f, a->name);
-  fputc(',', f);
-  ey_csv_field(f, r->net->name);
-  fprintf(f, ",%d,total,%d,%s", r->net->batch, t.unmapped == 0, source_name(r));
-  for (int k = 0; k < EY_CSV_SHAPE + EY_CSV_MAPPING; k++) fputc(',', f);
-  csv_measures(f, a, t.cycles, t.analytic_cycles, &t.counts, t.dram_bytes, t.energy_total,
-               t.analytic_energy_total, t.energy);
-  if (r->engine) { /* with an engine every mapped layer is simulated */
-    for (int k = 0; k < EY_NCLASSES; k++) fprintf(f, ",%llu", (unsigned long long)t.classes[k]);
-    fprintf(f, ",%llu,%llu,%d,", (unsigned long long)t.ifmap_bus_blocked,
-            (unsigned long long)t.dram_wait_cycles,
-            t.checked == t.mapped && r->engine && r->engine->check);
-  } else {
-    for (int k = 0; k < EY_NCLASSES + 3; k++) fputc(',', f);
-    fputc(',', f);
-  }
-  ey_csv_field(f, error ? error : "");
-  fputc('\n', f);
+  ey_stat_src s;
+  totals_src(r, &t, &s);
+  csv_run(f, r->arch->name, r->net->name, r->net->batch);
+  fprintf(f, "total,%d,%s", t.unmapped == 0, source_name(r));
+  for (int k = 0; k < COUNT_OF(k_shape) + COUNT_OF(k_mapping); k++) fputc(',', f);
+  ey_stat_csv(f, k_csv, COUNT_OF(k_csv), &s);
+  csv_end(f, error);
+}
+
+void ey_report_csv_blank_total(FILE *f, const char *arch, const char *net, int batch,
+                               const char *error) {
+  csv_run(f, arch, net, batch);
+  fputs("total,0", f); /* then every column empty, up to the error */
+  for (int k = 0; k < ey_report_csv_columns() - CSV_HEAD_COLUMNS; k++) fputc(',', f);
+  csv_end(f, error);
 }
 
 void ey_report_csv(const ey_report *r, FILE *f) {

@@ -29,17 +29,6 @@ typedef struct ey_layer_result {
   double meas_energy_total;
 } ey_layer_result;
 
-/* The figures a report leads with for a layer: measured when it was simulated,
- * analytic otherwise. Pointers into the result. */
-typedef struct ey_figures {
-  uint64_t cycles;
-  uint64_t dram_bytes_moved; /* bytes that crossed the DRAM bus (RLC-coded or raw) */
-  const ey_counts *c;
-  const double (*energy)[EY_NTYPES];
-  double energy_total;
-} ey_figures;
-void ey_layer_figures(const ey_layer_result *x, const ey_arch *a, ey_figures *out);
-
 typedef struct ey_report {
   const ey_arch *arch;
   const ey_net *net;
@@ -90,12 +79,17 @@ struct ey_json;
 void ey_report_json_members(const ey_report *r, struct ey_json *j);
 /* The CSV parts: the header line; layer i's row; and a row named `total` that
  * sums the mapped layers (shape and mapping columns empty, `mapped` 1 when every
- * layer mapped, `error` set to `error` when not NULL). */
+ * layer mapped, `error` set to `error` when not NULL). The columns are those of
+ * the descriptors in sim/report/stats.h. */
 void ey_report_csv_header(FILE *f);
+int ey_report_csv_columns(void); /* the header's columns */
 /* A CSV field, quoted when it holds a comma, a quote or a newline. */
 void ey_csv_field(FILE *f, const char *s);
 void ey_report_csv_layer(const ey_report *r, int i, FILE *f);
 void ey_report_csv_total(const ey_report *r, FILE *f, const char *error);
+/* A `total` row for a run that has no report (`mapped` 0, every figure empty). */
+void ey_report_csv_blank_total(FILE *f, const char *arch, const char *net, int batch,
+                               const char *error);
 
 /* Bytes moved to and from DRAM by one layer. */
 uint64_t ey_cost_dram_bytes(const ey_cost *c, const ey_arch *a);

@@ -1,5 +1,5 @@
 /* run.c - map and cost every layer of a network, then simulate the layers, one
- * at a time or several at once. */
+ * at a time or several at once, each on a thread of its own. */
 #include "sim/report/run.h"
 
 #include <errno.h>
@@ -87,30 +87,7 @@ static ey_rc simulate_layer(ey_layer_result *x, const ey_arch *a, const ey_engin
   return EY_OK;
 }
 
-ey_rc ey_report_build(ey_report *r, const ey_arch *a, const ey_net *net, int objective,
-                      const ey_mapfile *mf, const ey_engine_opts *engine, const ey_act_trace *act,
-                      ey_err *err) {
-  ey_rc rc = report_init(r, a, net, objective, mf, engine, act, err);
-  for (int i = 0; !rc && i < net->nlayers; i++) rc = map_layer(&r->res[i], a, objective, mf, err);
-  if (rc) return rc;
-  /* Every layer is mapped before any is simulated: a bad mapping file fails fast. */
-  ey_cycle base = 0; /* run cycle at which the next layer starts */
-  for (int i = 0; engine && i < net->nlayers; i++) {
-    ey_layer_result *x = &r->res[i];
-    if (!x->mapped) continue;
-    ey_engine_opts lo = *engine;
-    lo.cycle_base = base;
-    /* Waveforms need every cycle: a layer the window may reach steps exactly
-     * (the two steppings give the same results). */
-    if (lo.sample && base < lo.sample_until) lo.step = EY_STEP_EXACT;
-    rc = simulate_layer(x, a, &lo, act, err);
-    if (rc) return rc;
-    base += x->meas.cycles;
-  }
-  return EY_OK;
-}
-
-/* ------------------------------------------------------------------ parallel */
+/* ------------------------------------------------------------------ the run */
 
 enum { JOB_WAITING = 0, JOB_RUNNING, JOB_DONE, JOB_FAILED };
 
@@ -194,6 +171,11 @@ static int stopped(const ey_run_ctl *ctl) {
 ey_rc ey_report_run(ey_report *r, const ey_arch *a, const ey_net *net, int objective,
                     const ey_mapfile *mf, const ey_engine_opts *engine, const ey_act_trace *act,
                     ey_run_ctl *ctl, ey_err *err) {
+  ey_run_ctl one_job;
+  if (!ctl) {
+    memset(&one_job, 0, sizeof one_job);
+    ctl = &one_job;
+  }
   ctl->abandoned = 0;
   ey_rc rc = report_init(r, a, net, objective, mf, engine, act, err);
   const int n = net->nlayers;

@@ -14,23 +14,6 @@
 extern "C" {
 #endif
 
-/* Fills r for every layer of net: each layer mapped (by the search, or from the
- * mapping file `mf`, which may be NULL), costed analytically and, when `engine`
- * is not NULL, simulated cycle by cycle. A layer with no legal mapping is marked
- * (mapped = 0, why = the reason) and the others still run: that is EY_OK, and
- * ey_report_totals() counts it. A missing, mismatched or illegal mapping-file
- * entry is EY_MISMATCH naming FILE:LINE and key; an output that differs from the
- * golden convolution under engine->check is EY_MISMATCH naming layer and index.
- * With an activation trace `act` (may be NULL), a layer whose LAYER.ifmap tensor
- * is there is replayed on it; a tensor of another shape is EY_MISMATCH naming
- * both shapes; a layer the trace lacks runs on synthetic activations.
- * Layers are simulated one at a time, in order, on the calling thread.
- * The caller frees with ey_report_free() whatever the result. */
-ey_rc ey_report_build(ey_report *r, const ey_arch *a, const ey_net *net, int objective,
-                      const ey_mapfile *mf, const ey_engine_opts *engine, const ey_act_trace *act,
-                      ey_err *err);
-void ey_report_free(ey_report *r); /* safe on a zeroed ey_report */
-
 /* How ey_report_run carries a run out. A zeroed one asks for one layer at a
  * time, tells nothing and never stops. */
 typedef struct ey_run_ctl {
@@ -55,26 +38,40 @@ typedef struct ey_run_ctl {
   int abandoned;
 } ey_run_ctl;
 
-/* ey_report_build with `ctl`: up to ctl->jobs layers are simulated at once
- * (POSIX threads, which block SIGINT and SIGTERM so that the calling thread
- * receives them); the figures do not depend on it. Every layer is mapped, in
- * order on the calling thread, before any is simulated. A layer's cycle_base
- * (the run cycle at which it starts) is known only once every earlier layer is
- * done, and it matters only to the waveform sampler: with engine->sample set,
- * the layers that start before engine->sample_until run one at a time, in order,
- * with exact stepping, and the layers after them (which sample nothing) run in
- * parallel without the sampler. The callbacks of `engine` may be called from
- * several threads at once, for different layers.
+/* Fills r for every layer of net: each layer mapped (by the search, or from the
+ * mapping file `mf`, which may be NULL), costed analytically and, when `engine`
+ * is not NULL, simulated cycle by cycle. A layer with no legal mapping is marked
+ * (mapped = 0, why = the reason) and the others still run: that is EY_OK, and
+ * ey_report_totals() counts it. A missing, mismatched or illegal mapping-file
+ * entry is EY_MISMATCH naming FILE:LINE and key; an output that differs from the
+ * golden convolution under engine->check is EY_MISMATCH naming layer and index.
+ * With an activation trace `act` (may be NULL), a layer whose LAYER.ifmap tensor
+ * is there is replayed on it; a tensor of another shape is EY_MISMATCH naming
+ * both shapes; a layer the trace lacks runs on synthetic activations.
+ *
+ * `ctl` (NULL: a zeroed one, one layer at a time) says how: up to ctl->jobs
+ * layers are simulated at once, each on a POSIX thread of its own (which blocks
+ * SIGINT and SIGTERM so that the calling thread receives them); the figures do
+ * not depend on it. Every layer is mapped, in order on the calling thread,
+ * before any is simulated. A layer's cycle_base (the run cycle at which it
+ * starts) is known only once every earlier layer is done, and it matters only to
+ * the waveform sampler: with engine->sample set, the layers that start before
+ * engine->sample_until run one at a time, in order, with exact stepping, and the
+ * layers after them (which sample nothing) run in parallel without the sampler.
+ * The callbacks of `engine` may be called from several threads at once, for
+ * different layers (from one at a time with one job, but not the caller's).
  *
  * When a layer fails, no more layers start; the error returned is that of the
  * first failing layer in layer order (as with one job), once the layers before
  * it are done. When *ctl->stop becomes non-zero (also while mapping), the run
  * returns EY_OK with r->stopped set to that value and r->nlayers cut to the
  * prefix of layers that are done (0 when the mapping was not finished, for a
- * cycle-level run); layers done after it are left out. */
+ * cycle-level run); layers done after it are left out. The caller frees with
+ * ey_report_free() whatever the result. */
 ey_rc ey_report_run(ey_report *r, const ey_arch *a, const ey_net *net, int objective,
                     const ey_mapfile *mf, const ey_engine_opts *engine, const ey_act_trace *act,
                     ey_run_ctl *ctl, ey_err *err);
+void ey_report_free(ey_report *r); /* safe on a zeroed ey_report */
 
 #ifdef __cplusplus
 }

@@ -105,29 +105,19 @@ static void record_path(const char *out, uint64_t key, char *buf, size_t cap) {
 
 /* The sweep's CSV header: point, the swept and derived keys, status, then the
  * columns of `eyesim run --csv`. */
-static char *csv_header(const ey_sweep *sw, int *report_cols) {
-  char *text = NULL, *rep = NULL;
-  size_t len = 0, rlen = 0;
-  FILE *f = open_memstream(&rep, &rlen);
+static char *csv_header(const ey_sweep *sw) {
+  char *text = NULL;
+  size_t len = 0;
+  FILE *f = open_memstream(&text, &len);
   if (!f) return NULL;
-  ey_report_csv_header(f);
-  fclose(f);
-  int n = 1;
-  for (const char *c = rep; *c; c++) n += *c == ',';
-  if (report_cols) *report_cols = n;
-  f = open_memstream(&text, &len);
-  if (!f) {
-    free(rep);
-    return NULL;
-  }
   fputs("point", f);
   for (int c = 0; c < sw->ncols; c++) {
     fputc(',', f);
     ey_csv_field(f, sw->cols[c]);
   }
-  fprintf(f, ",status,%s", rep);
+  fputs(",status,", f);
+  ey_report_csv_header(f);
   fclose(f);
-  free(rep);
   return text;
 }
 
@@ -187,16 +177,9 @@ static int point_heads(const ey_sweep *sw, const ey_sweep_point *p, heads *h) {
 
 /* The one row of a point that has no report (invalid, or its worker failed). */
 static void row_without_report(FILE *f, const ey_sweep *sw, const ey_sweep_point *p,
-                               const char *status, const char *why, int report_cols) {
+                               const char *status, const char *why) {
   fprintf(f, "%s,", status);
-  ey_csv_field(f, p->arch.name);
-  fputc(',', f);
-  ey_csv_field(f, sw->nets[p->net].net.name);
-  fprintf(f, ",%d,total,0", p->batch);
-  for (int k = 0; k < report_cols - 6; k++) fputc(',', f);
-  fputc(',', f);
-  ey_csv_field(f, why);
-  fputc('\n', f);
+  ey_report_csv_blank_total(f, p->arch.name, sw->nets[p->net].net.name, p->batch, why);
 }
 
 /* The members of a point's JSON line after point and axes. */
@@ -222,7 +205,7 @@ static void json_without_report(FILE *f, const ey_sweep *sw, const ey_sweep_poin
 
 /* The record of a point: a header line, its CSV rows from `status` on, and its
  * JSON line's members after point and axes (the line without its first "{"). */
-static char *point_record(const ey_sweep *sw, ey_sweep_point *p, int report_cols, size_t *len) {
+static char *point_record(const ey_sweep *sw, ey_sweep_point *p, size_t *len) {
   char *rows = NULL, *line = NULL, *rec = NULL;
   size_t rlen = 0, llen = 0;
   FILE *fr = open_memstream(&rows, &rlen), *fl = open_memstream(&line, &llen);
@@ -238,7 +221,7 @@ static char *point_record(const ey_sweep *sw, ey_sweep_point *p, int report_cols
   int nrows = 0;
   if (!p->valid) {
     status = "invalid";
-    row_without_report(fr, sw, p, status, p->why, report_cols);
+    row_without_report(fr, sw, p, status, p->why);
     json_without_report(fl, sw, p, status, p->why);
     nrows = 1;
   } else {
@@ -253,12 +236,12 @@ static char *point_record(const ey_sweep *sw, ey_sweep_point *p, int report_cols
     ey_report rep;
     ey_err err;
     int objective = sw->objective >= 0 ? sw->objective : p->arch.objective;
-    ey_rc rc = ey_report_build(&rep, &p->arch, &net, objective, NULL, sw->analytic ? NULL : &eng,
-                               NULL, &err);
+    ey_rc rc = ey_report_run(&rep, &p->arch, &net, objective, NULL, sw->analytic ? NULL : &eng,
+                             NULL, NULL, &err);
     if (rc) {
       status = "error";
       snprintf(why, sizeof why, "%s", err.msg);
-      row_without_report(fr, sw, p, status, why, report_cols);
+      row_without_report(fr, sw, p, status, why);
       json_without_report(fl, sw, p, status, why);
       nrows = 1;
     } else {
@@ -305,7 +288,7 @@ static char *point_record(const ey_sweep *sw, ey_sweep_point *p, int report_cols
   return rec;
 }
 
-static void worker(const ey_sweep *sw, long index, const char *out, int report_cols, pid_t parent) {
+static void worker(const ey_sweep *sw, long index, const char *out, pid_t parent) {
 #ifdef __linux__
   prctl(PR_SET_PDEATHSIG, SIGKILL);
 #endif
@@ -316,7 +299,7 @@ static void worker(const ey_sweep *sw, long index, const char *out, int report_c
   if (!p) _exit(2);
   ey_sweep_point_at(sw, index, p);
   size_t len = 0;
-  char *rec = point_record(sw, p, report_cols, &len);
+  char *rec = point_record(sw, p, &len);
   if (!rec) _exit(2);
   char path[700];
   record_path(out, p->key, path, sizeof path);
@@ -742,8 +725,7 @@ ey_rc ey_sweep_run(const ey_sweep *sw, const ey_sweep_opts *o, ey_sweep_stats *s
   memset(st, 0, sizeof *st);
   const int nsh = o->nshards > 0 ? o->nshards : 1, sh = o->nshards > 0 ? o->shard : 1;
   double start = now_s();
-  int report_cols = 0;
-  char *header = csv_header(sw, &report_cols);
+  char *header = csv_header(sw);
   if (!header) return ey_err_set(err, EY_NOMEM, "out of memory");
   /* Every point's key, computed once: the fingerprint, what is on disk, and
    * which records a worker left all come from them. */
@@ -871,7 +853,7 @@ ey_rc ey_sweep_run(const ey_sweep *sw, const ey_sweep_opts *o, ey_sweep_stats *s
         char *rows = NULL, *line = NULL;
         size_t rl = 0, ll = 0;
         FILE *fr = open_memstream(&rows, &rl), *fl = open_memstream(&line, &ll);
-        if (fr) row_without_report(fr, sw, pt, "failed", failed_why[emitted], report_cols);
+        if (fr) row_without_report(fr, sw, pt, "failed", failed_why[emitted]);
         if (fl) json_without_report(fl, sw, pt, "failed", failed_why[emitted]);
         if (fr) fclose(fr);
         if (fl) fclose(fl);
@@ -895,7 +877,7 @@ ey_rc ey_sweep_run(const ey_sweep *sw, const ey_sweep_opts *o, ey_sweep_stats *s
         rc = ey_err_set(err, EY_IO, "cannot start a worker (%s)", strerror(errno));
         break;
       }
-      if (pid == 0) worker(sw, mine[next], o->out, report_cols, me);
+      if (pid == 0) worker(sw, mine[next], o->out, me);
       pids[slot] = pid;
       slot_of[slot] = next;
       began[slot] = now_s();

@@ -1,0 +1,388 @@
+/* cmd_trace.c - `eyesim trace encode|decode|stats|synth`: activation traces
+ * (traces/actrace.h) from .npy files, back to .npy, their statistics, and the
+ * synthetic activations `eyesim run` makes. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim/cli/cli.h"
+#include "sim/config/config.h"
+#include "sim/engine/data.h"
+#include "traces/actrace.h"
+#include "traces/npy.h"
+#include "traces/rlc.h"
+
+enum { CMD_ENCODE = 1, CMD_DECODE = 2, CMD_STATS = 4, CMD_SYNTH = 8 };
+
+typedef struct trace_opts {
+  const char *out;
+  double scale;               /* encode */
+  const char *layer, *tensor; /* decode */
+  const char *zeros, *layers; /* synth: the zero profile, the layer selection */
+  uint64_t seed;              /* synth */
+  int batch;                  /* synth; 0: the file's */
+} trace_opts;
+
+/* "0.6" or "0.5,conv1=0,conv2=0.7": the zero fraction of layer `name`. */
+static int profile_zeros(const char *profile, const char *name, double *out) {
+  *out = 0;
+  for (const char *p = profile; *p;) {
+    const char *comma = strchr(p, ',');
+    size_t len = comma ? (size_t)(comma - p) : strlen(p);
+    char item[128];
+    snprintf(item, sizeof item, "%.*s", (int)len, p);
+    char *eq = strchr(item, '='), *end;
+    double v = strtod(eq ? eq + 1 : item, &end);
+    if (*end || end == (eq ? eq + 1 : item) || !(v >= 0 && v <= 1)) return -1;
+    if (!eq || (size_t)(eq - item) == strlen(name)) {
+      if (!eq || !strncmp(item, name, strlen(name))) *out = v;
+    }
+    p += len + (comma ? 1 : 0);
+  }
+  return 0;
+}
+
+static int parse_profile(void *opts, const char *val) {
+  double z;
+  if (profile_zeros(val, "", &z)) return -1;
+  ((trace_opts *)opts)->zeros = val;
+  return 0;
+}
+
+#define F(field) offsetof(trace_opts, field)
+static const ey_opt k_trace_opts[] = {
+    {.short_name = 'o',
+     .kind = EY_OPT_STR,
+     .value = "FILE",
+     .cmds = CMD_ENCODE,
+     .offset = F(out),
+     .help = "the trace to write"},
+    {.name = "--scale",
+     .kind = EY_OPT_REAL,
+     .value = "S",
+     .cmds = CMD_ENCODE,
+     .offset = F(scale),
+     .lo = 0,
+     .lo_open = 1,
+     .hi = INFINITY,
+     .expect = "must be a positive number",
+     .help = "float32 values are multiplied by S, then rounded (default 1)"},
+    {.short_name = 'o',
+     .kind = EY_OPT_STR,
+     .value = "OUT.npy",
+     .cmds = CMD_DECODE,
+     .offset = F(out),
+     .help = "the int16 .npy to write, of shape (N, C, H, W)"},
+    {.name = "--layer",
+     .kind = EY_OPT_STR,
+     .value = "L",
+     .cmds = CMD_DECODE,
+     .offset = F(layer),
+     .help = "the tensor L.ifmap"},
+    {.name = "--tensor",
+     .kind = EY_OPT_STR,
+     .value = "NAME",
+     .cmds = CMD_DECODE,
+     .offset = F(tensor),
+     .help = "the tensor NAME, e.g. conv2.ofmap"},
+    {.short_name = 'o',
+     .kind = EY_OPT_STR,
+     .value = "FILE",
+     .cmds = CMD_SYNTH,
+     .offset = F(out),
+     .help = "the trace to write"},
+    {.name = "--zeros",
+     .kind = EY_OPT_CALL,
+     .value = "PROFILE",
+     .cmds = CMD_SYNTH,
+     .parse = parse_profile,
+     .expect = "expected a fraction from 0 to 1, or NAME=FRACTION items",
+     .help = "the fraction of zeros, as `eyesim run --zeros` (default 0)"},
+    {.name = "--seed",
+     .kind = EY_OPT_U64,
+     .value = "S",
+     .cmds = CMD_SYNTH,
+     .offset = F(seed),
+     .help = "seed of the synthetic data, as `eyesim run --seed` (default 1)"},
+    {.name = "--batch",
+     .kind = EY_OPT_INT,
+     .value = "N",
+     .cmds = CMD_SYNTH,
+     .offset = F(batch),
+     .lo = 1,
+     .hi = 65536,
+     .help = "images (default: the network file's batch)"},
+    {.name = "--layers",
+     .kind = EY_OPT_STR,
+     .value = "LIST",
+     .cmds = CMD_SYNTH,
+     .offset = F(layers),
+     .help = "layers: names and first..last ranges, e.g. conv1..conv5,fc8"},
+};
+#undef F
+
+static const ey_opt_section k_trace_sections[] = {{"options (encode):", CMD_ENCODE},
+                                                  {"options (decode):", CMD_DECODE},
+                                                  {"options (synth):", CMD_SYNTH}};
+
+static const char k_trace_usage[] =
+    "usage: eyesim trace encode IN.npy... -o FILE [--scale S]\n"
+    "       eyesim trace decode FILE (--layer L | --tensor NAME) -o OUT.npy\n"
+    "       eyesim trace stats FILE\n"
+    "       eyesim trace synth NET -o FILE [--zeros PROFILE] [--seed S] [--batch N] [--layers "
+    "LIST]\n"
+    "\n"
+    "An activation trace holds RLC-coded activations (the Eyeriss DRAM code), one\n"
+    "tensor per name, e.g. conv2.ifmap; `eyesim run ... --activations FILE` replays it.\n"
+    "  encode   one tensor per .npy file (int16, or float32 times --scale, rounded and\n"
+    "           saturated), named after the file: conv2.npy is conv2.ifmap,\n"
+    "           conv2.ofmap.npy is conv2.ofmap; shapes (N, C, H, W) or fewer dimensions\n"
+    "  decode   one tensor back to an int16 .npy\n"
+    "  stats    per tensor: shape, zeros, raw and coded bytes, ratio, and the coded size\n"
+    "           against the entropy of its runs and levels\n"
+    "  synth    the synthetic ifmaps `eyesim run` makes with the same --seed and zeros;\n"
+    "           PROFILE is a fraction (0.6) or per-layer ones (0.5,conv1=0,conv2=0.7)\n"
+    "\n";
+
+#define TRACE_CMD(cmd_name, bit, args)                                              \
+  {                                                                                 \
+    .name = cmd_name, .cmd = bit, .opts = k_trace_opts,                             \
+    .nopts = (int)(sizeof k_trace_opts / sizeof k_trace_opts[0]), .max_args = args, \
+    .usage = k_trace_usage, .sections = k_trace_sections,                           \
+    .nsections = (int)(sizeof k_trace_sections / sizeof k_trace_sections[0])        \
+  }
+
+static const ey_opt_cmd k_encode_cmd = TRACE_CMD("trace encode", CMD_ENCODE, EY_OPT_LIST_MAX);
+static const ey_opt_cmd k_decode_cmd = TRACE_CMD("trace decode", CMD_DECODE, 1);
+static const ey_opt_cmd k_stats_cmd = TRACE_CMD("trace stats", CMD_STATS, 1);
+static const ey_opt_cmd k_synth_cmd = TRACE_CMD("trace synth", CMD_SYNTH, 1);
+
+void ey_cli_trace_help(FILE *f) {
+  ey_opts_help(&k_encode_cmd, f);
+}
+
+/* Parses `eyesim trace SUB ...` into o and args; -1 to go on, else the status. */
+static int parse(const ey_opt_cmd *c, int argc, char **argv, trace_opts *o, ey_opt_list *args) {
+  memset(o, 0, sizeof *o);
+  o->scale = 1.0;
+  o->zeros = "0";
+  o->seed = 1;
+  args->n = 0;
+  return ey_cli_parse(c, argc, argv, 3, o, args);
+}
+
+/* conv2.npy -> conv2.ifmap; conv2.ofmap.npy -> conv2.ofmap */
+static void tensor_name(const char *path, char *name, size_t cap) {
+  const char *base = strrchr(path, '/');
+  base = base ? base + 1 : path;
+  size_t len = strlen(base);
+  if (len > 4 && !strcmp(base + len - 4, ".npy")) len -= 4;
+  snprintf(name, cap, "%.*s", (int)len, base);
+  if (!strchr(name, '.')) strncat(name, ".ifmap", cap - strlen(name) - 1);
+}
+
+static int write_failed(const char *out) {
+  fprintf(stderr, "eyesim: %s: write failed\n", out);
+  return EXIT_INPUT;
+}
+
+static int trace_encode(int argc, char **argv) {
+  trace_opts o;
+  ey_opt_list in;
+  int st = parse(&k_encode_cmd, argc, argv, &o, &in);
+  if (st >= 0) return st;
+  if (!o.out || !in.n)
+    return ey_cli_usage_error("%s", "`eyesim trace encode` needs IN.npy... and -o FILE");
+  ey_outfile out;
+  if ((st = ey_cli_open_out(&out, o.out))) return st;
+  ey_act_writer *w = ey_act_writer_open(out.f);
+  for (int k = 0; w && k < in.n; k++) {
+    ey_npy a;
+    ey_err err;
+    if (ey_npy_read(in.v[k], o.scale, &a, &err)) {
+      ey_act_writer_close(w);
+      ey_outfile_abort(&out);
+      return ey_cli_fail(&err, EY_SYNTAX);
+    }
+    char name[EY_ACT_NAME_MAX];
+    tensor_name(in.v[k], name, sizeof name);
+    ey_rc rc = ey_act_writer_add(w, name, a.shape, a.data);
+    ey_npy_free(&a);
+    if (rc) {
+      ey_act_writer_close(w);
+      ey_outfile_abort(&out);
+      return write_failed(o.out);
+    }
+  }
+  ey_err err;
+  if (!w || ey_act_writer_close(w) || ey_outfile_commit(&out, &err)) {
+    ey_outfile_abort(&out);
+    return write_failed(o.out);
+  }
+  return EXIT_OK;
+}
+
+static int trace_decode(int argc, char **argv) {
+  trace_opts o;
+  ey_opt_list args;
+  int st = parse(&k_decode_cmd, argc, argv, &o, &args);
+  if (st >= 0) return st;
+  if (!args.n || !o.out || (!o.layer == !o.tensor))
+    return ey_cli_usage_error(
+        "%s", "`eyesim trace decode` needs FILE, --layer L or --tensor NAME, and -o OUT.npy");
+  const char *file = args.v[0];
+  char name[EY_ACT_NAME_MAX];
+  snprintf(name, sizeof name, o.layer ? "%s.ifmap" : "%s", o.layer ? o.layer : o.tensor);
+  ey_act_trace tr;
+  ey_err err;
+  if (ey_act_load(file, &tr, &err)) return ey_cli_fail(&err, EY_SYNTAX);
+  const ey_act_tensor *t = ey_act_find(&tr, name);
+  if (!t) {
+    fprintf(stderr, "eyesim: %s: %s: no such tensor in the trace\n", file, name);
+    ey_act_free(&tr);
+    return EXIT_INPUT;
+  }
+  uint64_t n = (uint64_t)t->shape[0] * t->shape[1] * t->shape[2] * t->shape[3];
+  int16_t *v = malloc(sizeof *v * (size_t)n);
+  st = v ? EXIT_OK : EXIT_INPUT;
+  ey_outfile out;
+  if (!st && ey_act_decode(&tr, t, v, &err)) st = ey_cli_fail(&err, EY_SYNTAX);
+  if (!st) st = ey_cli_open_out(&out, o.out);
+  if (!st) {
+    ey_npy_write(out.f, t->shape, v);
+    if (ey_outfile_commit(&out, &err)) st = ey_cli_fail(&err, EY_IO);
+  }
+  free(v);
+  ey_act_free(&tr);
+  return st;
+}
+
+/* Entropy, in bits per symbol, of a histogram of `total` symbols. */
+static double entropy(const uint64_t *h, size_t n, uint64_t total) {
+  double e = 0;
+  for (size_t i = 0; i < n; i++)
+    if (h[i]) {
+      double p = (double)h[i] / (double)total;
+      e -= p * log2(p);
+    }
+  return e;
+}
+
+/* The entropy limit of the code's own symbols, in bytes: the runs and the
+ * levels of its pairs, each coded at its empirical entropy. `hl` has room for
+ * 65536 counts. */
+static double entropy_bytes(const ey_act_tensor *t, uint64_t *hl) {
+  uint64_t hr[32] = {0}, pairs = 0;
+  memset(hl, 0, 65536 * sizeof *hl);
+  for (uint64_t w = 0; w < t->nwords; w++) {
+    int run[3], term;
+    int16_t level[3];
+    ey_rlc_unpack(t->words[w], run, level, &term);
+    for (int p = 0; p < 3; p++) {
+      if (w + 1 == t->nwords && !run[p] && !level[p]) continue; /* padding */
+      hr[run[p]]++;
+      hl[(uint16_t)level[p]]++;
+      pairs++;
+    }
+  }
+  return pairs ? (double)pairs * (entropy(hr, 32, pairs) + entropy(hl, 65536, pairs)) / 8 : 0;
+}
+
+/* One tensor's row of `eyesim trace stats`. */
+static void stats_row(const ey_act_trace *tr, const ey_act_tensor *t, uint64_t *hl) {
+  uint64_t n = (uint64_t)t->shape[0] * t->shape[1] * t->shape[2] * t->shape[3], zeros = 0;
+  int16_t *v = malloc(sizeof *v * (size_t)n);
+  ey_err err;
+  if (!v || ey_act_decode(tr, t, v, &err)) {
+    free(v);
+    return;
+  }
+  for (uint64_t i = 0; i < n; i++) zeros += v[i] == 0;
+  double limit = entropy_bytes(t, hl);
+  uint64_t raw = n * 2, coded = t->nwords * 8;
+  char shape[48];
+  snprintf(shape, sizeof shape, "(%d, %d, %d, %d)", t->shape[0], t->shape[1], t->shape[2],
+           t->shape[3]);
+  printf("%-24s %-22s %7.1f %12llu %12llu %6.2f %13.1f%%\n", t->name, shape,
+         100.0 * (double)zeros / (double)n, (unsigned long long)raw, (unsigned long long)coded,
+         (double)raw / (double)coded, limit > 0 ? 100.0 * ((double)coded / limit - 1) : 0.0);
+  free(v);
+}
+
+static int trace_stats(int argc, char **argv) {
+  trace_opts o;
+  ey_opt_list args;
+  int st = parse(&k_stats_cmd, argc, argv, &o, &args);
+  if (st >= 0) return st;
+  if (!args.n) return ey_cli_usage_error("%s", "`eyesim trace stats` needs FILE");
+  ey_act_trace tr;
+  ey_err err;
+  if (ey_act_load(args.v[0], &tr, &err)) return ey_cli_fail(&err, EY_SYNTAX);
+  printf("%-24s %-22s %7s %12s %12s %6s %14s\n", "tensor", "shape (N,C,H,W)", "zeros%", "raw bytes",
+         "coded bytes", "ratio", "vs entropy");
+  uint64_t *hl = calloc(65536, sizeof *hl);
+  for (int k = 0; hl && k < tr.n; k++) stats_row(&tr, &tr.t[k], hl);
+  free(hl);
+  ey_act_free(&tr);
+  return EXIT_OK;
+}
+
+/* Writes the synthetic ifmap of every layer of net into the trace w. */
+static int synth_layers(const ey_net *net, const trace_opts *o, ey_act_writer *w) {
+  for (int i = 0; i < net->nlayers; i++) {
+    const ey_layer *l = &net->layers[i];
+    ey_tensors t;
+    double z;
+    profile_zeros(o->zeros, l->name, &z);
+    /* The same generator, seed and zeros as `eyesim run` (16-bit words). */
+    if (ey_tensors_make(&t, l, 16, o->seed, z)) return EXIT_INPUT;
+    char name[EY_ACT_NAME_MAX];
+    snprintf(name, sizeof name, "%s.ifmap", l->name);
+    const int shape[4] = {l->N, l->C, l->H, l->W};
+    ey_rc rc = ey_act_writer_add(w, name, shape, t.ifmap);
+    ey_tensors_free(&t);
+    if (rc) return EXIT_INPUT;
+  }
+  return EXIT_OK;
+}
+
+static int trace_synth(int argc, char **argv) {
+  trace_opts o;
+  ey_opt_list args;
+  int st = parse(&k_synth_cmd, argc, argv, &o, &args);
+  if (st >= 0) return st;
+  if (!args.n || !o.out)
+    return ey_cli_usage_error("%s", "`eyesim trace synth` needs NET and -o FILE");
+  char nbuf[512];
+  ey_net net;
+  ey_err err;
+  ey_rc rc = ey_net_load(ey_cli_resolve(args.v[0], "nets", nbuf, sizeof nbuf), &net, &err);
+  if (!rc && o.batch) ey_net_set_batch(&net, o.batch);
+  if (!rc && o.layers) rc = ey_net_select(&net, o.layers, &err);
+  if (rc) {
+    ey_net_free(&net);
+    return ey_cli_fail(&err, rc);
+  }
+  ey_outfile out;
+  st = ey_cli_open_out(&out, o.out);
+  ey_act_writer *w = st ? NULL : ey_act_writer_open(out.f);
+  if (!st && !w) st = write_failed(o.out); /* no memory for the writer */
+  if (w) st = synth_layers(&net, &o, w);
+  if (w && ey_act_writer_close(w)) st = EXIT_INPUT;
+  if (!st && ey_outfile_commit(&out, &err)) st = ey_cli_fail(&err, EY_IO);
+  if (st) ey_outfile_abort(&out);
+  ey_net_free(&net);
+  return st;
+}
+
+int ey_cli_trace(int argc, char **argv) {
+  if (argc < 3 || !strcmp(argv[2], "--help") || !strcmp(argv[2], "-h")) {
+    ey_cli_trace_help(argc < 3 ? stderr : stdout);
+    return argc < 3 ? EXIT_USAGE : EXIT_OK;
+  }
+  if (!strcmp(argv[2], "encode")) return trace_encode(argc, argv);
+  if (!strcmp(argv[2], "decode")) return trace_decode(argc, argv);
+  if (!strcmp(argv[2], "stats")) return trace_stats(argc, argv);
+  if (!strcmp(argv[2], "synth")) return trace_synth(argc, argv);
+  return ey_cli_usage_error("trace %s: unknown command (encode, decode, stats or synth)", argv[2]);
+}
