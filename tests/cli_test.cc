@@ -49,6 +49,21 @@ TEST(Cli, RunSimulatesAndChecksEveryLayer) {
   EXPECT_EQ(js, jx);
 }
 
+// Pass replay off, or checked against simulating every pass, gives the same report.
+TEST(Cli, PassReplayChangesNoFigure) {
+  TempDir t;
+  const std::string run = std::string("run ") + kTiny + " -q --check --json ";
+  ASSERT_EQ(Eyesim(run + t.File("on.json")).status, 0);
+  for (const char *mode : {"off", "check"}) {
+    auto r = Eyesim(run + t.File(std::string(mode) + ".json") + " --replay " + mode);
+    ASSERT_EQ(r.status, 0) << mode << ": " << r.err;
+    EXPECT_EQ(ReadFile(t.File(std::string(mode) + ".json")), ReadFile(t.File("on.json"))) << mode;
+  }
+  auto bad = Eyesim(run + t.File("x.json") + " --replay maybe");
+  EXPECT_EQ(bad.status, 2);
+  EXPECT_NE(bad.err.find("--replay"), std::string::npos) << bad.err;
+}
+
 TEST(Cli, ZerosAndSeedChangeTheDataNotTheSchedule) {
   TempDir t;
   ASSERT_EQ(Eyesim(std::string("run ") + kTiny + " -q --csv " + t.File("a.csv")).status, 0);

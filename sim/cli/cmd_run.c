@@ -39,6 +39,7 @@ typedef struct run_opts {
   ey_opt_list sets;
   const char *mapping, *json, *csv, *out;
   int quiet, check, analytic, step;
+  int replay; /* REPLAY_* */
   uint64_t seed;
   double zeros;
   const char *activations, *trace_dir;
@@ -65,6 +66,9 @@ static const ey_opt_choice k_objectives[] = {
 static const ey_opt_choice k_steps[] = {
     {"fast", EY_STEP_FAST}, {"exact", EY_STEP_EXACT}, {NULL, 0}};
 static const ey_opt_choice k_details[] = {{"basic", 0}, {"full", 1}, {NULL, 0}};
+enum { REPLAY_ON = 0, REPLAY_OFF, REPLAY_CHECK };
+static const ey_opt_choice k_replays[] = {
+    {"on", REPLAY_ON}, {"off", REPLAY_OFF}, {"check", REPLAY_CHECK}, {NULL, 0}};
 
 #define F(field) offsetof(run_opts, field)
 static const ey_opt k_run_opts[] = {
@@ -112,6 +116,16 @@ static const ey_opt k_run_opts[] = {
      .choices = k_steps,
      .help = "fast (default) or exact: exact ticks every PE every cycle; both\n"
              "give the same figures, fast in less time"},
+    {.name = "--replay",
+     .kind = EY_OPT_CHOICE,
+     .value = "MODE",
+     .cmds = CMD_RUN,
+     .offset = F(replay),
+     .choices = k_replays,
+     .help = "fast stepping's pass replay (docs/engine.md): on (default) simulates\n"
+             "the first pass of each kind and replays the others; off simulates\n"
+             "every pass; check simulates every pass and fails the run when one\n"
+             "differs from its kind's record. None changes a figure"},
     {.name = "--seed",
      .kind = EY_OPT_U64,
      .value = "S",
@@ -615,6 +629,8 @@ static int run_or_map(run_ctx *c) {
   ey_rc rc = load_inputs(c, &err);
   int objective = o->objective >= 0 ? o->objective : c->arch.objective;
   c->eng.step = o->step;
+  c->eng.no_replay = o->replay != REPLAY_ON;
+  c->eng.replay_check = o->replay == REPLAY_CHECK;
   c->eng.seed = o->seed;
   c->eng.zeros = o->zeros;
   c->eng.check = o->check;
