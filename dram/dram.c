@@ -85,3 +85,12 @@ uint64_t ey_dram_link_at(const ey_dram *d, ey_cycle t) {
 ey_cycle ey_dram_core_at(const ey_dram *d, uint64_t k) {
   return (k * (uint64_t)d->cfg.core_mhz + d->cfg.link_mhz - 1) / d->cfg.link_mhz;
 }
+
+ey_cycle ey_dram_drained_at(const ey_dram *d) {
+  ey_cycle end = 0;
+  for (uint64_t i = 0; i < d->nreq; i++) {
+    if (d->done[i] == EY_CYCLE_NEVER) return EY_CYCLE_NEVER;
+    if (d->req[i].is_write && d->done[i] > end) end = d->done[i];
+  }
+  return end;
+}

@@ -94,6 +94,9 @@ uint64_t ey_dram_request(ey_dram *d, ey_cycle now, uint64_t addr, uint64_t words
 static inline ey_cycle ey_dram_done_at(const ey_dram *d, uint64_t id) {
   return d->done[id - 1];
 }
+/* The cycle by which every write made so far has completed (0 with none), or
+ * EY_CYCLE_NEVER while the model has not said when some request completes. */
+ey_cycle ey_dram_drained_at(const ey_dram *d);
 /* From outside: the next request not yet handed out, in order (1), or none (0). */
 int ey_dram_next_request(ey_dram *d, ey_dram_req *out);
 /* From outside: request `id` completes at core cycle `at` (not before it was made).

@@ -99,6 +99,23 @@ TEST(Dram, AnExternalMemoryAnswersWhenTheOutsideSays) {
   ey_dram_fini(&d);
 }
 
+// The layer's drain: every request answered, then the last write's completion.
+TEST(Dram, DrainedOnceEveryRequestIsAnsweredAtTheLastWrite) {
+  ey_dram d;
+  ey_dram_init(&d, &kCfg, &ey_dram_external_ops);
+  EXPECT_EQ(ey_dram_drained_at(&d), 0u);  // nothing asked
+  uint64_t r = ey_dram_request(&d, 5, 0, 4, 64, EY_IFMAP, 0);
+  uint64_t w1 = ey_dram_request(&d, 6, 0, 4, 64, EY_PSUM, 1);
+  uint64_t w2 = ey_dram_request(&d, 7, 8, 4, 64, EY_PSUM, 1);
+  EXPECT_EQ(ey_dram_drained_at(&d), EY_CYCLE_NEVER);
+  ASSERT_EQ(ey_dram_complete(&d, w1, 90), EY_OK);
+  ASSERT_EQ(ey_dram_complete(&d, w2, 70), EY_OK);
+  EXPECT_EQ(ey_dram_drained_at(&d), EY_CYCLE_NEVER);  // the read is not answered yet
+  ASSERT_EQ(ey_dram_complete(&d, r, 200), EY_OK);
+  EXPECT_EQ(ey_dram_drained_at(&d), 90u);  // the later write; reads do not count
+  ey_dram_fini(&d);
+}
+
 TEST(Dram, ModelsAreFoundByTheirImplName) {
   EXPECT_EQ(ey_dram_ops_find("fixed"), &ey_dram_fixed_ops);
   EXPECT_EQ(ey_dram_ops_find("external"), &ey_dram_external_ops);

@@ -1323,16 +1323,11 @@ static ey_rc advance(eng *E, ey_cycle limit, ey_err *err) {
         break;
       case ST_DRAIN: {
         /* The layer ends when its last write is done; every read was waited for. */
-        ey_cycle end = 0;
-        for (uint64_t id = 1; id <= E->dram.nreq; id++) {
-          ey_cycle at = ey_dram_done_at(&E->dram, id);
-          if (at == EY_CYCLE_NEVER) {
-            E->blocked = 1;
-            break;
-          }
-          if (E->dram.req[id - 1].is_write && at > end) end = at;
+        const ey_cycle end = ey_dram_drained_at(&E->dram);
+        if (end == EY_CYCLE_NEVER) {
+          E->blocked = 1;
+          break;
         }
-        if (E->blocked) break;
         if (end > E->now) {
           ey_cycle to = EY_MIN(end, limit);
           E->ms.dram_wait_cycles += to - E->now;
