@@ -36,8 +36,9 @@ struct MemoryTiming {
 class Memory : public sc_core::sc_module {
  public:
   tlm_utils::simple_target_socket<Memory> socket;  // the accelerator's port, timed as above
-  tlm_utils::simple_target_socket<Memory> host;    // a second port (the driver's): host_latency
-                                                   // per access, apart from the bus
+  tlm_utils::simple_target_socket_optional<Memory>
+      host;  // a second port (the driver's): host_latency
+             // per access, apart from the bus
 
   Memory(sc_core::sc_module_name name, uint64_t size, const MemoryTiming &timing = {});
 
