@@ -161,6 +161,7 @@ struct Driver : sc_core::sc_module {
 }  // namespace
 
 int sc_main(int argc, char **argv) {
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);  // each line out as it is printed
   std::string arch_path = std::string(EY_CONFIG_DIR) + "/arch/eyeriss_v1.yaml";
   std::string net_path = std::string(EY_CONFIG_DIR) + "/nets/alexnet.yaml";
   std::string layer_name = "conv3", vcd;
