@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <vector>
 
 #include "test_util.h"
 
@@ -435,6 +436,33 @@ TEST(EngineStep, RunLayerRefusesAMemoryThatNeverAnswers) {
   ey_err err;
   EXPECT_EQ(ey_engine_run_layer(&k.a, &k.l, &m, &o, nullptr, &meas, &err), EY_MISUSE);
   EXPECT_STREQ(err.msg, "L: the layer waits for a memory completion that nothing delivers");
+}
+
+// Weights given by the caller (ey_engine_opts.weights) are the ones convolved,
+// and ey_engine_outputs() holds the layer's outputs: the golden convolution's.
+TEST(EngineStep, CallerWeightsAreConvolvedAndTheOutputsAreTheGoldenOnes) {
+  for (const Case &k : Cases()) {
+    SCOPED_TRACE(k.what);
+    ey_mapping m = Best(k);
+    ey_tensors t;  // other data than the seed of the run makes
+    ASSERT_EQ(ey_tensors_make(&t, &k.l, k.a.word_bits, 99, 0.3), EY_OK);
+    ey_engine_opts o = eytest::Opts(EY_STEP_FAST, 7, 0.5, 1);
+    o.weights = t.weights;
+    ey_engine *e = nullptr;
+    ey_err err;
+    ASSERT_EQ(ey_engine_create(&k.a, &k.l, &m, &o, t.ifmap, &e, &err), EY_OK) << err.msg;
+    EXPECT_EQ(ey_engine_step(e, EY_CYCLE_NEVER, &err), EY_DONE) << err.msg;
+    const size_t n = (size_t)k.l.N * k.l.M * k.l.E * k.l.F;
+    std::vector<uint32_t> raw(n);
+    std::vector<int16_t> want(n);
+    ey_golden_conv(&k.l, &t, k.a.word_bits, raw.data(), want.data());
+    const int16_t *got = ey_engine_outputs(e);
+    size_t bad = 0;
+    for (size_t i = 0; i < n; i++) bad += got[i] != want[i];
+    EXPECT_EQ(bad, 0u);
+    ey_engine_destroy(e);
+    ey_tensors_free(&t);
+  }
 }
 
 }  // namespace

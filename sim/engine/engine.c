@@ -1499,6 +1499,9 @@ static ey_rc setup(eng *E, ey_err *err) {
   if (E->ifmap_in)
     memcpy(E->T.ifmap, E->ifmap_in,
            sizeof *E->T.ifmap * (size_t)E->g.N * (size_t)l->C * (size_t)E->g.H * (size_t)E->g.W);
+  if (E->o->weights) /* caller-supplied weights replace the seeded ones */
+    memcpy(E->T.weights, E->o->weights,
+           sizeof *E->T.weights * (size_t)l->M * (size_t)E->g.Cg * (size_t)E->g.R * (size_t)E->g.S);
   if (a->dram_rlc) {
     size_t rows = (size_t)E->g.N * l->C * E->g.H;
     E->row_bits = malloc(sizeof *E->row_bits * rows);
@@ -1761,6 +1764,10 @@ void ey_engine_stats(const ey_engine *E, ey_meas *out) {
 
 ey_dram *ey_engine_dram(ey_engine *E) {
   return &E->dram;
+}
+
+const int16_t *ey_engine_outputs(const ey_engine *E) {
+  return E->out;
 }
 
 void ey_engine_destroy(ey_engine *E) {

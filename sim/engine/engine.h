@@ -72,6 +72,9 @@ typedef struct ey_engine_opts {
    * every pass and fails (EY_MISUSE) when one differs from its signature's
    * record. Neither changes a result. */
   int no_replay, replay_check;
+  /* The layer's weights, [M][C/groups][R][S] words (NULL: made from the seed, as
+   * the ifmap is when ey_engine_create() gets none). Copied at create. */
+  const int16_t *weights;
 } ey_engine_opts;
 
 /* Access units and operations. A spad row names its PE (row-major index); NoC
@@ -128,6 +131,10 @@ void ey_engine_stats(const ey_engine *e, ey_meas *out);
 /* The engine's memory front end: with the external model, the caller takes its
  * requests (ey_dram_next_request) and gives their completions (ey_dram_complete). */
 ey_dram *ey_engine_dram(ey_engine *e);
+/* The layer's outputs, [N][M][E][F] words (requantized, as the golden
+ * convolution's `out`). The words a DRAM write request names are final when the
+ * request is made; all of them are once the layer is done. */
+const int16_t *ey_engine_outputs(const ey_engine *e);
 void ey_engine_destroy(ey_engine *e); /* NULL is a no-op */
 
 /* Runs one layer on `ifmap` ([N][C][H][W], e.g. replayed from an activation

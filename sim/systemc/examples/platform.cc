@@ -1,0 +1,242 @@
+// platform.cc - an example virtual platform: a TLM memory, eyesim::Accelerator
+// and a driver thread, running AlexNet CONV3 (C=256, M=384, 13x13, 3x3, pad 1) on
+// Eyeriss v1.
+//
+// The driver writes the layer's input and weights into memory over the memory's
+// host port, writes one layer descriptor and the registers, waits for the
+// interrupt, reads the status and the counters, reads the outputs back and
+// compares them with the golden convolution.
+//
+//   eyesim_vp [--arch FILE] [--net FILE] [--layer NAME] [--latency N] [--extra-ns N]
+//             [--at] [--vcd FILE]
+//
+// --latency sets the memory's latency in link cycles (default: the arch's
+// dram.latency_cycles), --extra-ns adds that much to every burst, --at runs the
+// approximately-timed memory path, --vcd writes SystemC's VCD of the status.
+#include <tlm_utils/simple_initiator_socket.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <systemc>
+#include <tlm>
+#include <vector>
+
+#include "sim/systemc/accelerator.h"
+#include "sim/systemc/memory.h"
+
+extern "C" {
+#include "sim/config/config.h"
+#include "sim/engine/data.h"
+}
+
+using sc_core::SC_NS;
+using sc_core::sc_time;
+
+namespace {
+
+// Memory layout of the example: descriptors, then the three tensors.
+constexpr uint64_t kDescAddr = 0x1000, kIfmapAddr = 0x10000;
+
+struct Driver : sc_core::sc_module {
+  tlm_utils::simple_initiator_socket<Driver> regs, mem;
+  sc_core::sc_in<bool> irq;
+  const ey_layer &l;
+  int word_bits;
+  uint64_t weights_addr = 0, ofmap_addr = 0;
+  bool ok = false;
+
+  SC_HAS_PROCESS(Driver);
+  Driver(sc_core::sc_module_name n, const ey_layer &layer, int wb)
+      : sc_module(n), regs("regs"), mem("mem"), irq("irq"), l(layer), word_bits(wb) {
+    SC_THREAD(main);
+  }
+
+  void access(tlm_utils::simple_initiator_socket<Driver> &s, tlm::tlm_command cmd, uint64_t a,
+              void *data, unsigned len) {
+    tlm::tlm_generic_payload p;
+    sc_time delay = sc_core::SC_ZERO_TIME;
+    p.set_command(cmd);
+    p.set_address(a);
+    p.set_data_ptr(static_cast<unsigned char *>(data));
+    p.set_data_length(len);
+    p.set_streaming_width(len);
+    p.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+    s->b_transport(p, delay);
+    if (p.is_response_error()) {
+      std::fprintf(stderr, "eyesim_vp: %s at 0x%llx\n", p.get_response_string().c_str(),
+                   (unsigned long long)a);
+      std::exit(1);
+    }
+    wait(delay);
+  }
+  void write_reg(uint32_t off, uint32_t v) {
+    access(regs, tlm::TLM_WRITE_COMMAND, off, &v, 4);
+  }
+  uint32_t read_reg(uint32_t off) {
+    uint32_t v;
+    access(regs, tlm::TLM_READ_COMMAND, off, &v, 4);
+    return v;
+  }
+  uint64_t read_reg64(uint32_t off) {
+    uint64_t lo = read_reg(off);
+    return lo | (uint64_t)read_reg(off + 4) << 32;
+  }
+  void copy(tlm::tlm_command cmd, uint64_t a, void *data, uint64_t bytes) {
+    for (uint64_t o = 0; o < bytes; o += 4096)
+      access(mem, cmd, a + o, static_cast<unsigned char *>(data) + o,
+             (unsigned)std::min<uint64_t>(4096, bytes - o));
+  }
+
+  static void put(unsigned char *d, int bytes, uint64_t v) {
+    for (int i = 0; i < bytes; i++) d[i] = (unsigned char)(v >> 8 * i);
+  }
+
+  void main() {
+    ey_tensors t;
+    if (ey_tensors_make(&t, &l, word_bits, 1, 0.3)) std::exit(1);
+    const uint64_t Cg = (uint64_t)(l.C / l.groups);
+    const uint64_t nin = (uint64_t)l.N * l.C * l.H * l.W, nw = (uint64_t)l.M * Cg * l.R * l.S;
+    const uint64_t nout = (uint64_t)l.N * l.M * l.E * l.F;
+    weights_addr = (kIfmapAddr + nin * 2 + 0xfff) & ~0xfffull;
+    ofmap_addr = (weights_addr + nw * 2 + 0xfff) & ~0xfffull;
+    copy(tlm::TLM_WRITE_COMMAND, kIfmapAddr, t.ifmap, nin * 2);
+    copy(tlm::TLM_WRITE_COMMAND, weights_addr, t.weights, nw * 2);
+
+    unsigned char d[eyesim::kDescBytes] = {};
+    put(d, 4, eyesim::kDescMagic);
+    put(d + 0x04, 2, (uint64_t)l.N);
+    put(d + 0x06, 2, (uint64_t)l.C);
+    put(d + 0x08, 2, (uint64_t)l.M);
+    put(d + 0x0A, 2, (uint64_t)l.H);
+    put(d + 0x0C, 2, (uint64_t)l.W);
+    d[0x0E] = (unsigned char)l.R;
+    d[0x0F] = (unsigned char)l.S;
+    d[0x10] = (unsigned char)l.stride;
+    d[0x11] = (unsigned char)l.pad;
+    d[0x12] = (unsigned char)l.groups;
+    d[0x13] = (unsigned char)(l.relu ? 1 : 0);
+    put(d + 0x18, 8, kIfmapAddr);
+    put(d + 0x20, 8, weights_addr);
+    put(d + 0x28, 8, ofmap_addr);
+    copy(tlm::TLM_WRITE_COMMAND, kDescAddr, d, sizeof d);
+
+    std::printf("driver: id 0x%08x version 0x%06x\n", read_reg(eyesim::kId),
+                read_reg(eyesim::kVersion));
+    write_reg(eyesim::kDescLo, (uint32_t)kDescAddr);
+    write_reg(eyesim::kDescHi, 0);
+    write_reg(eyesim::kLayerCount, 1);
+    write_reg(eyesim::kIrqEnable, eyesim::kIrqDone | eyesim::kIrqError);
+    const sc_time started = sc_core::sc_time_stamp();
+    write_reg(eyesim::kControl, eyesim::kCtrlStart);
+    while (!irq.read()) wait(irq.posedge_event());
+    const sc_time took = sc_core::sc_time_stamp() - started;
+    const uint32_t status = read_reg(eyesim::kStatus);
+    write_reg(eyesim::kIrqStatus, read_reg(eyesim::kIrqStatus));  // acknowledge
+    std::printf("driver: interrupt after %s, status 0x%08x\n", took.to_string().c_str(), status);
+    std::printf("driver: cycles %llu, MACs %llu, DRAM bytes %llu, DRAM stall cycles %llu\n",
+                (unsigned long long)read_reg64(eyesim::kCyclesLo),
+                (unsigned long long)read_reg64(eyesim::kMacsLo),
+                (unsigned long long)read_reg64(eyesim::kDramBytesLo),
+                (unsigned long long)read_reg64(eyesim::kStallLo));
+
+    std::vector<int16_t> got(nout), want(nout);
+    std::vector<uint32_t> raw(nout);
+    copy(tlm::TLM_READ_COMMAND, ofmap_addr, got.data(), nout * 2);
+    ey_golden_conv(&l, &t, word_bits, raw.data(), want.data());
+    uint64_t bad = 0;
+    for (uint64_t i = 0; i < nout; i++) bad += got[i] != want[i];
+    ey_tensors_free(&t);
+    ok = (status & eyesim::kStDone) && !bad;
+    if (bad)
+      std::printf("driver: %llu of %llu outputs differ from the golden convolution\n",
+                  (unsigned long long)bad, (unsigned long long)nout);
+    else if (ok)
+      std::printf("driver: %llu outputs equal the golden convolution\n", (unsigned long long)nout);
+  }
+};
+
+}  // namespace
+
+int sc_main(int argc, char **argv) {
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);  // each line out as it is printed
+  std::string arch_path = std::string(EY_CONFIG_DIR) + "/arch/eyeriss_v1.yaml";
+  std::string net_path = std::string(EY_CONFIG_DIR) + "/nets/alexnet.yaml";
+  std::string layer_name = "conv3", vcd;
+  long latency = -1;
+  double extra_ns = 0;
+  eyesim::AcceleratorOptions opts;
+  for (int i = 1; i < argc; i++) {
+    const std::string a = argv[i];
+    const bool more = i + 1 < argc;
+    if (a == "--arch" && more)
+      arch_path = argv[++i];
+    else if (a == "--net" && more)
+      net_path = argv[++i];
+    else if (a == "--layer" && more)
+      layer_name = argv[++i];
+    else if (a == "--latency" && more)
+      latency = std::atol(argv[++i]);
+    else if (a == "--extra-ns" && more)
+      extra_ns = std::atof(argv[++i]);
+    else if (a == "--vcd" && more)
+      vcd = argv[++i];
+    else if (a == "--at")
+      opts.approximately_timed = true;
+    else {
+      std::fprintf(stderr,
+                   "usage: eyesim_vp [--arch FILE] [--net FILE] [--layer NAME] [--latency N] "
+                   "[--extra-ns N] [--at] [--vcd FILE]\n");
+      return 2;
+    }
+  }
+  ey_err err;
+  ey_arch arch;
+  ey_net net{};
+  if (ey_arch_load(arch_path.c_str(), &arch, &err) || ey_net_load(net_path.c_str(), &net, &err) ||
+      ey_net_select(&net, layer_name.c_str(), &err)) {
+    std::fprintf(stderr, "eyesim_vp: %s\n", err.msg);
+    ey_net_free(&net);
+    return 1;
+  }
+  const ey_layer layer = net.layers[0];
+  ey_net_free(&net);
+
+  eyesim::MemoryTiming mt;
+  mt.core_mhz = (uint32_t)arch.core_mhz;
+  mt.link_mhz = (uint32_t)arch.dram_mhz;
+  mt.bus_bits = (uint32_t)arch.dram_bus_bits;
+  mt.latency = latency >= 0 ? (uint32_t)latency : (uint32_t)arch.dram_latency;
+  mt.extra_per_burst = sc_time(extra_ns, SC_NS);
+  tlm::tlm_global_quantum::instance().set(sc_time(1, sc_core::SC_US));
+
+  eyesim::Memory memory("memory", 64ull << 20, mt);
+  eyesim::Accelerator acc("eyeriss", arch, opts);
+  Driver driver("driver", layer, arch.word_bits);
+  sc_core::sc_signal<bool> irq("irq");
+  acc.mem.bind(memory.socket);
+  driver.mem.bind(memory.host);
+  driver.regs.bind(acc.regs);
+  acc.irq(irq);
+  driver.irq(irq);
+  sc_core::sc_trace_file *tf = nullptr;
+  if (!vcd.empty()) {
+    tf = sc_core::sc_create_vcd_trace_file(vcd.c_str());
+    acc.trace(tf);
+  }
+  std::printf("platform: %s on %s, %s memory, latency %u link cycles + %g ns per burst\n",
+              layer.name, arch.name,
+              opts.approximately_timed ? "approximately timed" : "loosely timed", mt.latency,
+              extra_ns);
+  const auto wall0 = std::chrono::steady_clock::now();
+  sc_core::sc_start();
+  const double wall =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count();
+  if (tf) sc_core::sc_close_vcd_trace_file(tf);
+  std::printf("platform: simulated %s in %.2f s wall, %llu timed memory transfers\n",
+              sc_core::sc_time_stamp().to_string().c_str(), wall,
+              (unsigned long long)memory.transfers());
+  return driver.ok ? 0 : 1;
+}

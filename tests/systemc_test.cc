@@ -1,0 +1,531 @@
+// systemc_test.cc - eyesim::Accelerator in a small virtual platform: the register
+// map, loosely and approximately timed runs against the C engine (cycles and every
+// counter), a slower memory against the cycles it must add, the outputs in
+// platform memory against the golden convolution, and a descriptor error.
+//
+// A SystemC kernel elaborates once per process, so every simulation runs in a
+// child process (Simulate) and sends its outcome back through a pipe.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <tlm_utils/simple_initiator_socket.h>
+#include <unistd.h>
+
+#include <cstring>
+#include <functional>
+#include <string>
+#include <systemc>
+#include <tlm>
+#include <vector>
+
+#include "sim/systemc/accelerator.h"
+#include "sim/systemc/memory.h"
+#include "test_util.h"
+
+extern "C" {
+#include "sim/engine/data.h"
+}
+
+using eytest::Layer;
+using eytest::TinyArch;
+using sc_core::sc_time;
+
+namespace {
+
+// What a child's simulation reports.
+struct Outcome {
+  int finished;  // the driver got to its end
+  uint32_t status, irq_status;
+  int irq_seen;
+  uint64_t cycles, macs, dram_bytes, stall;  // the counter registers
+  int layers;
+  ey_meas meas;  // the first layer's, as the adapter measured it
+  ey_mapping mapping;
+  uint64_t out_mismatches, outputs;
+  uint64_t bytes_written, transfers;
+  double end_ns;     // when the interrupt came
+  char fails[2048];  // register-map checks that failed, one a line
+};
+
+// Runs f in a child process; f fills the outcome.
+Outcome Simulate(const std::function<void(Outcome &)> &f) {
+  Outcome o;
+  std::memset(&o, 0, sizeof o);
+  int fd[2];
+  if (pipe(fd)) {
+    ADD_FAILURE() << "pipe";
+    return o;
+  }
+  fflush(nullptr);
+  pid_t pid = fork();
+  if (pid == 0) {
+    close(fd[0]);
+    Outcome c;
+    std::memset(&c, 0, sizeof c);
+    f(c);
+    const char *p = reinterpret_cast<const char *>(&c);
+    size_t left = sizeof c;
+    while (left) {
+      ssize_t n = write(fd[1], p, left);
+      if (n <= 0) _exit(2);
+      p += n;
+      left -= (size_t)n;
+    }
+    _exit(0);  // no static destructors, no second report of the parent's tests
+  }
+  close(fd[1]);
+  char *p = reinterpret_cast<char *>(&o);
+  size_t got = 0;
+  while (got < sizeof o) {
+    ssize_t n = read(fd[0], p + got, sizeof o - got);
+    if (n <= 0) break;
+    got += (size_t)n;
+  }
+  close(fd[0]);
+  int st = 0;
+  waitpid(pid, &st, 0);
+  EXPECT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0) << "the simulation's process failed";
+  EXPECT_EQ(got, sizeof o);
+  return o;
+}
+
+constexpr uint64_t kDesc = 0x100, kIfmap = 0x1000;
+
+struct Tensors {
+  ey_tensors t{};
+  uint64_t nin = 0, nw = 0, nout = 0;
+  uint64_t weights = 0, ofmap = 0;  // addresses
+  Tensors(const ey_layer &l, int word_bits) {
+    EXPECT_EQ(ey_tensors_make(&t, &l, word_bits, 7, 0.5), EY_OK);
+    nin = (uint64_t)l.N * l.C * l.H * l.W;
+    nw = (uint64_t)l.M * (l.C / l.groups) * l.R * l.S;
+    nout = (uint64_t)l.N * l.M * l.E * l.F;
+    weights = (kIfmap + 2 * nin + 255) & ~255ull;
+    ofmap = (weights + 2 * nw + 255) & ~255ull;
+  }
+  ~Tensors() {
+    ey_tensors_free(&t);
+  }
+  uint64_t end() const {
+    return ofmap + 2 * nout;
+  }
+};
+
+void Put(unsigned char *d, int bytes, uint64_t v) {
+  for (int i = 0; i < bytes; i++) d[i] = (unsigned char)(v >> 8 * i);
+}
+
+// The descriptor of docs/systemc.md for layer l with its tensors at tn's addresses.
+void WriteDescriptor(unsigned char *d, const ey_layer &l, const Tensors &tn,
+                     const ey_mapping *m = nullptr) {
+  std::memset(d, 0, eyesim::kDescBytes);
+  Put(d, 4, eyesim::kDescMagic);
+  Put(d + 0x04, 2, (uint64_t)l.N);
+  Put(d + 0x06, 2, (uint64_t)l.C);
+  Put(d + 0x08, 2, (uint64_t)l.M);
+  Put(d + 0x0A, 2, (uint64_t)l.H);
+  Put(d + 0x0C, 2, (uint64_t)l.W);
+  d[0x0E] = (unsigned char)l.R;
+  d[0x0F] = (unsigned char)l.S;
+  d[0x10] = (unsigned char)l.stride;
+  d[0x11] = (unsigned char)l.pad;
+  d[0x12] = (unsigned char)l.groups;
+  d[0x13] = (unsigned char)((l.relu ? 1 : 0) | (m ? 2 : 0));
+  Put(d + 0x18, 8, kIfmap);
+  Put(d + 0x20, 8, tn.weights);
+  Put(d + 0x28, 8, tn.ofmap);
+  if (m) {
+    const int f[] = {m->n, m->p, m->q, m->r, m->t, m->e, m->eg, m->m};
+    for (int i = 0; i < 8; i++) Put(d + 0x30 + 2 * i, 2, (uint64_t)f[i]);
+  }
+}
+
+// A CPU that programs the accelerator: registers over `regs`, memory by its host
+// pointer (in zero time, so that the layer starts at time 0).
+struct Cpu : sc_core::sc_module {
+  tlm_utils::simple_initiator_socket<Cpu> regs;
+  sc_core::sc_in<bool> irq;
+  std::function<void(Cpu &)> body;
+  SC_HAS_PROCESS(Cpu);
+  explicit Cpu(sc_core::sc_module_name n) : sc_module(n), regs("regs"), irq("irq") {
+    SC_THREAD(main);
+  }
+  void main() {
+    body(*this);
+  }
+  tlm::tlm_response_status access(tlm::tlm_command cmd, uint64_t a, void *data, unsigned len,
+                                  unsigned char *be = nullptr) {
+    tlm::tlm_generic_payload p;
+    sc_time delay = sc_core::SC_ZERO_TIME;
+    p.set_command(cmd);
+    p.set_address(a);
+    p.set_data_ptr(static_cast<unsigned char *>(data));
+    p.set_data_length(len);
+    p.set_streaming_width(len);
+    if (be) {
+      p.set_byte_enable_ptr(be);
+      p.set_byte_enable_length(len);
+    }
+    p.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+    regs->b_transport(p, delay);
+    return p.get_response_status();
+  }
+  uint32_t rd(uint32_t off) {
+    uint32_t v = 0xdeadbeef;
+    EXPECT_EQ(access(tlm::TLM_READ_COMMAND, off, &v, 4), tlm::TLM_OK_RESPONSE);
+    return v;
+  }
+  void wr(uint32_t off, uint32_t v) {
+    EXPECT_EQ(access(tlm::TLM_WRITE_COMMAND, off, &v, 4), tlm::TLM_OK_RESPONSE);
+  }
+  uint64_t rd64(uint32_t off) {
+    uint64_t lo = rd(off);
+    return lo | (uint64_t)rd(off + 4) << 32;
+  }
+};
+
+eyesim::MemoryTiming FixedTiming(const ey_arch &a) {
+  eyesim::MemoryTiming t;
+  t.core_mhz = (uint32_t)a.core_mhz;
+  t.link_mhz = (uint32_t)a.dram_mhz;
+  t.bus_bits = (uint32_t)a.dram_bus_bits;
+  t.latency = (uint32_t)a.dram_latency;
+  return t;
+}
+
+struct RunSpec {
+  ey_arch a;
+  ey_layer l;
+  bool at = false;
+  uint64_t extra_cycles = 0;  // added to every burst, in core cycles
+};
+
+// Runs layer l through the platform; the outcome has the counters, the first
+// layer's measurement and the outputs compared with the golden convolution.
+Outcome RunLayer(const RunSpec &s) {
+  return Simulate([&](Outcome &o) {
+    Tensors tn(s.l, s.a.word_bits);
+    eyesim::MemoryTiming mt = FixedTiming(s.a);
+    eyesim::AcceleratorOptions ao;
+    ao.approximately_timed = s.at;
+    eyesim::Accelerator acc("acc", s.a, ao);
+    mt.extra_per_burst = acc.clock_period() * (double)s.extra_cycles;
+    eyesim::Memory mem("mem", (tn.end() + 4095) & ~4095ull, mt);
+    Cpu cpu("cpu");
+    sc_core::sc_signal<bool> irq("irq");
+    acc.mem.bind(mem.socket);
+    cpu.regs.bind(acc.regs);
+    acc.irq(irq);
+    cpu.irq(irq);
+    std::memcpy(mem.data() + kIfmap, tn.t.ifmap, 2 * tn.nin);
+    std::memcpy(mem.data() + tn.weights, tn.t.weights, 2 * tn.nw);
+    std::memset(mem.data() + tn.ofmap, 0xA5, 2 * tn.nout);
+    WriteDescriptor(mem.data() + kDesc, s.l, tn);
+    cpu.body = [&](Cpu &c) {
+      c.wr(eyesim::kDescLo, (uint32_t)kDesc);
+      c.wr(eyesim::kLayerCount, 1);
+      c.wr(eyesim::kIrqEnable, eyesim::kIrqDone | eyesim::kIrqError);
+      c.wr(eyesim::kControl, eyesim::kCtrlStart);
+      while (!c.irq.read()) sc_core::wait(c.irq.posedge_event());
+      o.irq_seen = 1;
+      o.end_ns = sc_core::sc_time_stamp().to_seconds() * 1e9;
+      o.status = c.rd(eyesim::kStatus);
+      o.irq_status = c.rd(eyesim::kIrqStatus);
+      o.cycles = c.rd64(eyesim::kCyclesLo);
+      o.macs = c.rd64(eyesim::kMacsLo);
+      o.dram_bytes = c.rd64(eyesim::kDramBytesLo);
+      o.stall = c.rd64(eyesim::kStallLo);
+      o.finished = 1;
+    };
+    sc_core::sc_start();
+    o.layers = (int)acc.results().size();
+    if (o.layers) {
+      o.meas = acc.results()[0].meas;
+      o.mapping = acc.results()[0].mapping;
+    }
+    std::vector<uint32_t> raw(tn.nout);
+    std::vector<int16_t> want(tn.nout), got(tn.nout);
+    ey_golden_conv(&s.l, &tn.t, s.a.word_bits, raw.data(), want.data());
+    std::memcpy(got.data(), mem.data() + tn.ofmap, 2 * tn.nout);
+    o.outputs = tn.nout;
+    for (uint64_t i = 0; i < tn.nout; i++) o.out_mismatches += got[i] != want[i];
+    o.bytes_written = mem.bytes_written();
+    o.transfers = mem.transfers();
+  });
+}
+
+// The C engine on the same layer, data and mapping (the fixed DRAM model).
+ey_meas Engine(const ey_arch &a, const ey_layer &l, const ey_mapping &m) {
+  Tensors tn(l, a.word_bits);
+  ey_engine_opts o = eytest::Opts(EY_STEP_FAST, 7, 0.5, 1);
+  o.weights = tn.t.weights;
+  ey_meas meas;
+  ey_err err;
+  EXPECT_EQ(ey_engine_run_layer(&a, &l, &m, &o, tn.t.ifmap, &meas, &err), EY_OK) << err.msg;
+  EXPECT_EQ(meas.checked, 1);
+  return meas;
+}
+
+void ExpectSameMeas(const ey_meas &x, const ey_meas &y) {
+  eytest::ExpectSameCounts(x.c, y.c);
+  EXPECT_EQ(x.cycles, y.cycles);
+  for (int c = 0; c < EY_NCLASSES; c++) EXPECT_EQ(x.classes[c], y.classes[c]) << ey_class_names[c];
+  EXPECT_EQ(x.ifmap_bus_blocked, y.ifmap_bus_blocked);
+  EXPECT_EQ(x.dram_wait_cycles, y.dram_wait_cycles);
+  EXPECT_EQ(x.passes, y.passes);
+  for (int t = 0; t < EY_NTYPES; t++) EXPECT_EQ(x.dram_bits[t], y.dram_bits[t]);
+  EXPECT_EQ(x.ifmap_multicasts, y.ifmap_multicasts);
+  EXPECT_EQ(x.ifmap_unicasts, y.ifmap_unicasts);
+  EXPECT_EQ(x.filter_multicasts, y.filter_multicasts);
+  EXPECT_EQ(x.filter_unicasts, y.filter_unicasts);
+  EXPECT_EQ(x.glb_conflicts, y.glb_conflicts);
+  ASSERT_EQ(x.glb_banks, y.glb_banks);
+  for (int b = 0; b < x.glb_banks; b++)
+    for (int t = 0; t < 3; t++) {
+      EXPECT_EQ(x.glb_bank_reads[b][t], y.glb_bank_reads[b][t]) << "bank " << b;
+      EXPECT_EQ(x.glb_bank_writes[b][t], y.glb_bank_writes[b][t]) << "bank " << b;
+    }
+}
+
+// Small layers whose ofmap rows are a multiple of the 64-bit bus (F*2 bytes, F a
+// multiple of 4): every burst is then whole beats, as the fixed model's requests are.
+std::vector<eytest::LayerCase> Cases() {
+  return {
+      {"stride 1", Layer(1, 3, 4, 10, 10, 3, 3), TinyArch(6, 4)},
+      {"padded, two images", Layer(2, 4, 6, 8, 8, 3, 3, 1, 1), TinyArch(6, 4)},
+      {"tight GLB, many tiles", Layer(2, 6, 8, 8, 8, 3, 3, 1, 1), TinyArch(6, 4, 2, 1)},
+  };
+}
+
+void ExpectEqualsTheEngine(bool at) {
+  for (const auto &k : Cases()) {
+    SCOPED_TRACE(k.what);
+    RunSpec s{k.a, k.l, at, 0};
+    Outcome o = RunLayer(s);
+    ASSERT_TRUE(o.finished);
+    ASSERT_EQ(o.layers, 1);
+    EXPECT_EQ(o.status, eyesim::kStIdle | eyesim::kStDone | 1u << 16);
+    ey_meas want = Engine(k.a, k.l, o.mapping);
+    ExpectSameMeas(o.meas, want);
+    EXPECT_EQ(o.cycles, want.cycles);
+    EXPECT_EQ(o.macs, want.c.macs);
+    uint64_t bytes = 0;
+    for (int t = 0; t < EY_NTYPES; t++) bytes += (want.dram_bits[t] + 7) / 8;
+    EXPECT_EQ(o.dram_bytes, bytes);
+    EXPECT_EQ(o.stall, want.dram_wait_cycles);
+    EXPECT_EQ(o.out_mismatches, 0u);
+  }
+}
+
+TEST(SystemC, RegisterMap) {
+  Outcome o = Simulate([](Outcome &out) {
+    ey_arch a = TinyArch(6, 4);
+    eyesim::Accelerator acc("acc", a);
+    eyesim::Memory mem("mem", 4096, FixedTiming(a));
+    Cpu cpu("cpu");
+    sc_core::sc_signal<bool> irq("irq");
+    acc.mem.bind(mem.socket);
+    cpu.regs.bind(acc.regs);
+    acc.irq(irq);
+    cpu.irq(irq);
+    std::string fails;
+    auto check = [&](bool ok, const std::string &what) {
+      if (!ok) fails += what + "\n";
+    };
+    cpu.body = [&](Cpu &c) {
+      using namespace eyesim;
+      // Reset values.
+      const uint32_t reset[][2] = {{kControl, 0},    {kStatus, kStIdle}, {kIrqEnable, 0},
+                                   {kIrqStatus, 0},  {kDescLo, 0},       {kDescHi, 0},
+                                   {kLayerCount, 0}, {kId, kIdValue},    {kVersion, 0x000100},
+                                   {kCyclesLo, 0},   {kCyclesHi, 0},     {kMacsLo, 0},
+                                   {kMacsHi, 0},     {kDramBytesLo, 0},  {kDramBytesHi, 0},
+                                   {kStallLo, 0},    {kStallHi, 0}};
+      for (auto &r : reset) check(c.rd(r[0]) == r[1], "reset value of 0x" + std::to_string(r[0]));
+      check(!c.irq.read(), "interrupt low after reset");
+      // Read-write registers.
+      c.wr(kDescLo, 0x12345678);
+      c.wr(kDescHi, 0x9abcdef0);
+      c.wr(kLayerCount, 7);
+      c.wr(kIrqEnable, 0xffffffff);
+      check(c.rd(kDescLo) == 0x12345678 && c.rd(kDescHi) == 0x9abcdef0, "DESC_ADDR read back");
+      check(c.rd(kLayerCount) == 7, "LAYER_COUNT read back");
+      check(c.rd(kIrqEnable) == (kIrqDone | kIrqError), "IRQ_ENABLE keeps its two bits");
+      // Read-only registers ignore writes.
+      for (uint32_t r : {kStatus, kId, kVersion, kCyclesLo, kCyclesHi, kMacsLo, kMacsHi,
+                         kDramBytesLo, kDramBytesHi, kStallLo, kStallHi}) {
+        const uint32_t before = c.rd(r);
+        c.wr(r, 0x5a5a5a5a);
+        check(c.rd(r) == before, "read-only 0x" + std::to_string(r));
+      }
+      // An empty list fails at once: error status, cause 1, the error interrupt.
+      c.wr(kLayerCount, 0);
+      c.wr(kControl, kCtrlStart);
+      sc_core::wait(sc_time(1, sc_core::SC_US));
+      check(c.rd(kStatus) == (kStIdle | kStError | kCauseBadDescriptor << 8), "empty list status");
+      check(c.rd(kIrqStatus) == kIrqError, "error interrupt status");
+      check(c.irq.read(), "interrupt line high");
+      // Write 1 to clear: 0 and the other bit change nothing; the bit clears it.
+      c.wr(kIrqStatus, 0);
+      c.wr(kIrqStatus, kIrqDone);
+      check(c.rd(kIrqStatus) == kIrqError, "W1C: other bits do not clear");
+      c.wr(kIrqStatus, kIrqError);
+      check(c.rd(kIrqStatus) == 0, "W1C clears");
+      sc_core::wait(sc_time(1, sc_core::SC_NS));
+      check(!c.irq.read(), "interrupt line low after clearing");
+      // Bad addresses and widths.
+      uint32_t v = 0;
+      check(c.access(tlm::TLM_READ_COMMAND, kRegSpan, &v, 4) == tlm::TLM_ADDRESS_ERROR_RESPONSE,
+            "read past the registers");
+      check(c.access(tlm::TLM_WRITE_COMMAND, 0x1000, &v, 4) == tlm::TLM_ADDRESS_ERROR_RESPONSE,
+            "write far out");
+      check(c.access(tlm::TLM_READ_COMMAND, 0x02, &v, 4) == tlm::TLM_ADDRESS_ERROR_RESPONSE,
+            "misaligned");
+      check(c.access(tlm::TLM_READ_COMMAND, kStatus, &v, 2) == tlm::TLM_BURST_ERROR_RESPONSE,
+            "16-bit access");
+      uint64_t w = 0;
+      check(c.access(tlm::TLM_READ_COMMAND, kStatus, &w, 8) == tlm::TLM_BURST_ERROR_RESPONSE,
+            "64-bit access");
+      unsigned char be[4] = {0xff, 0, 0xff, 0};
+      check(c.access(tlm::TLM_WRITE_COMMAND, kDescLo, &v, 4, be) ==
+                tlm::TLM_BYTE_ENABLE_ERROR_RESPONSE,
+            "byte enables");
+      // transport_dbg: several registers at once, no side effects.
+      uint32_t dump[9] = {};
+      tlm::tlm_generic_payload p;
+      p.set_command(tlm::TLM_READ_COMMAND);
+      p.set_address(0);
+      p.set_data_ptr(reinterpret_cast<unsigned char *>(dump));
+      p.set_data_length(sizeof dump);
+      p.set_streaming_width(sizeof dump);
+      check(c.regs->transport_dbg(p) == sizeof dump, "transport_dbg length");
+      check(dump[kId / 4] == kIdValue && dump[kDescLo / 4] == 0x12345678, "transport_dbg values");
+      p.set_address(kRegSpan);
+      p.set_data_length(4);
+      p.set_streaming_width(4);
+      check(c.regs->transport_dbg(p) == 0, "transport_dbg out of range");
+      // Soft reset: every register back to its reset value.
+      c.wr(kControl, kCtrlSoftReset);
+      for (auto &r : reset)
+        check(c.rd(r[0]) == r[1], "after soft reset, 0x" + std::to_string(r[0]));
+      out.finished = 1;
+    };
+    sc_core::sc_start();
+    std::snprintf(out.fails, sizeof out.fails, "%s", fails.c_str());
+  });
+  EXPECT_TRUE(o.finished);
+  EXPECT_STREQ(o.fails, "");
+}
+
+TEST(SystemC, LooselyTimedRunEqualsTheEngine) {
+  ExpectEqualsTheEngine(false);
+}
+
+TEST(SystemC, ApproximatelyTimedRunEqualsTheEngine) {
+  ExpectEqualsTheEngine(true);
+}
+
+// The C engine's DRAM requests for layer l under the fixed model, served from
+// outside (as tests/engine_test.cc does): each one's issue and completion cycle.
+std::vector<std::pair<ey_cycle, ey_cycle>> Requests(const ey_arch &a, const ey_layer &l,
+                                                    const ey_mapping &m) {
+  std::vector<std::pair<ey_cycle, ey_cycle>> v;
+  ey_engine_opts o = eytest::Opts(EY_STEP_FAST, 7, 0.5, 0);
+  o.dram_ops = &ey_dram_external_ops;
+  ey_engine *e = nullptr;
+  ey_err err;
+  EXPECT_EQ(ey_engine_create(&a, &l, &m, &o, nullptr, &e, &err), EY_OK) << err.msg;
+  if (!e) return v;
+  ey_dram model;
+  ey_dram_cfg cfg = {(uint32_t)a.core_mhz, (uint32_t)a.dram_mhz, (uint32_t)a.dram_bus_bits,
+                     (uint32_t)a.word_bits, (uint32_t)a.dram_latency};
+  ey_dram_init(&model, &cfg, &ey_dram_fixed_ops);
+  ey_rc rc;
+  while ((rc = ey_engine_step(e, EY_CYCLE_NEVER, &err)) == EY_WAIT) {
+    ey_dram_req r;
+    int served = 0;
+    while (ey_dram_next_request(ey_engine_dram(e), &r)) {
+      uint64_t id = ey_dram_request(&model, r.issued, r.addr, r.words, r.bits, r.type, r.is_write);
+      EXPECT_EQ(ey_dram_complete(ey_engine_dram(e), r.id, ey_dram_done_at(&model, id)), EY_OK);
+      v.push_back({r.issued, ey_dram_done_at(&model, id)});
+      served++;
+    }
+    if (!served) break;
+  }
+  EXPECT_EQ(rc, EY_DONE) << err.msg;
+  ey_dram_fini(&model);
+  ey_engine_destroy(e);
+  return v;
+}
+
+// A memory D core cycles slower on every burst. Where the engine's requests are
+// strictly serial (each made at or after the previous one's completion, as the C
+// engine shows under the fixed model), each of them delays everything after it by
+// D: a request of several bursts completes D late too (its bursts are all late
+// by D), the next request is made D later, and the layer ends at its last write.
+// The layer therefore takes D x requests longer, all of it DRAM wait, and nothing
+// else changes. (D is a multiple of the 10 core cycles that make 3 link cycles at
+// 200 and 60 MHz, so the shifted requests meet the link clock at the same phase.)
+TEST(SystemC, AMemorySlowerPerBurstAddsTheCyclesItExplains) {
+  const uint64_t D = 1000;
+  int serial = 0;
+  for (const auto &k : Cases()) {
+    SCOPED_TRACE(k.what);
+    for (bool at : {false, true}) {
+      Outcome base = RunLayer({k.a, k.l, at, 0});
+      const auto req = Requests(k.a, k.l, base.mapping);
+      bool is_serial = !req.empty();
+      for (size_t i = 1; i < req.size(); i++) is_serial &= req[i].first >= req[i - 1].second;
+      if (!is_serial) continue;
+      serial++;
+      Outcome slow = RunLayer({k.a, k.l, at, D});
+      ASSERT_TRUE(slow.finished);
+      EXPECT_EQ(slow.cycles, base.cycles + D * req.size()) << (at ? "AT" : "LT");
+      EXPECT_EQ(slow.stall, base.stall + D * req.size());
+      EXPECT_EQ(slow.macs, base.macs);
+      EXPECT_EQ(slow.dram_bytes, base.dram_bytes);
+      EXPECT_EQ(slow.meas.classes[EY_CL_MAC], base.meas.classes[EY_CL_MAC]);
+      EXPECT_EQ(slow.out_mismatches, 0u);
+    }
+  }
+  EXPECT_GE(serial, 4);  // the two one-tile layers at least, LT and AT
+}
+
+TEST(SystemC, OutputsInPlatformMemoryEqualTheGoldenConvolution) {
+  for (bool at : {false, true}) {
+    const auto k = Cases()[1];
+    Outcome o = RunLayer({k.a, k.l, at, 0});
+    ASSERT_TRUE(o.finished);
+    EXPECT_EQ(o.outputs, (uint64_t)k.l.N * k.l.M * k.l.E * k.l.F);
+    EXPECT_EQ(o.out_mismatches, 0u) << (at ? "AT" : "LT");
+    EXPECT_EQ(o.bytes_written, 2 * o.outputs);  // each output written once
+  }
+}
+
+// A descriptor the arch cannot map (a 7-row filter on a 6-row array that folds
+// nothing) ends with the error status and interrupt, and writes nothing.
+TEST(SystemC, AnUnmappableDescriptorEndsInErrorAndWritesNothing) {
+  RunSpec s{TinyArch(6, 4), Layer(1, 2, 2, 12, 12, 7, 7), false, 0};
+  ey_mapping m;
+  ey_err err;
+  ASSERT_EQ(ey_map_layer(&s.l, &s.a, EY_OBJ_ENERGY, &m, nullptr, nullptr, &err), EY_NOMAP);
+  for (bool at : {false, true}) {
+    s.at = at;
+    Outcome o = RunLayer(s);
+    ASSERT_TRUE(o.finished);
+    EXPECT_EQ(o.status, eyesim::kStIdle | eyesim::kStError | eyesim::kCauseUnmappable << 8);
+    EXPECT_EQ(o.irq_status, eyesim::kIrqError);
+    EXPECT_TRUE(o.irq_seen);
+    EXPECT_EQ(o.layers, 0);
+    EXPECT_EQ(o.transfers, 0u);
+    EXPECT_EQ(o.bytes_written, 0u);
+    EXPECT_EQ(o.cycles, 0u);
+  }
+}
+
+}  // namespace
+
+// libsystemc defines main() and wants an sc_main; GoogleTest's main is the one
+// linked, so this never runs.
+int sc_main(int, char **) {
+  return 0;
+}
