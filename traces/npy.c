@@ -24,6 +24,15 @@ static const char *dict_value(const char *h, const char *key) {
   return p;
 }
 
+/* Characters of the shape's text to show in a message: up to its ')'. */
+static int shape_len(const char *sh) {
+  int n = 0;
+  while (n < 40 && sh[n] && sh[n] != '\n' && sh[n] != '}') {
+    if (sh[n++] == ')') break;
+  }
+  return n;
+}
+
 ey_rc ey_npy_read(const char *path, double scale, ey_npy *out, ey_err *err) {
   memset(out, 0, sizeof *out);
   FILE *f = fopen(path, "rb");
@@ -109,8 +118,8 @@ ey_rc ey_npy_read(const char *path, double scale, ey_npy *out, ey_err *err) {
     }
     if (nd == 4) {
       rc = ey_err_set(err, EY_SYNTAX,
-                      "%s: offset %ld: shape: expected 1 to 4 dimensions (got more: %.40s)", path,
-                      off, sh);
+                      "%s: offset %ld: shape: expected 1 to 4 dimensions (got more: %.*s)", path,
+                      off, shape_len(sh), sh);
       goto done;
     }
     dims[nd++] = v;
@@ -123,8 +132,8 @@ ey_rc ey_npy_read(const char *path, double scale, ey_npy *out, ey_err *err) {
   }
   if (!ok || nd < 1) {
     rc = ey_err_set(err, EY_SYNTAX,
-                    "%s: offset %ld: shape: expected 1 to 4 dimensions of 1 to 65535 (got %.40s)",
-                    path, off, *sh ? sh : "nothing");
+                    "%s: offset %ld: shape: expected 1 to 4 dimensions of 1 to 65535 (got %.*s)",
+                    path, off, *sh ? shape_len(sh) : 7, *sh ? sh : "nothing");
     goto done;
   }
   for (int k = 0; k < 4; k++) out->shape[k] = 1;

@@ -334,8 +334,11 @@ static int missing_line(ey_ydoc *d, yaml_node_t *map, const char *key) {
 
 void ey_schema_item_prefix(ey_ydoc *d, yaml_node_t *item, const char *name_key, const char *list,
                            int index, char *buf, size_t cap) {
-  const char *nm = ey_ynode_scalar(ey_ymap_get(d, item, name_key));
-  if (nm && *nm && strlen(nm) < EY_NAME_MAX)
+  yaml_node_t *nn = ey_ymap_get(d, item, name_key);
+  const char *nm = ey_ynode_scalar(nn);
+  char why[64];
+  if (nm && *nm && strlen(nm) < EY_NAME_MAX && strlen(nm) == nn->data.scalar.length &&
+      !str_problem(nm, why, sizeof why))
     snprintf(buf, cap, "%s.", nm);
   else
     snprintf(buf, cap, "%s[%d].", list, index);

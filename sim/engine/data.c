@@ -58,9 +58,8 @@ ey_rc ey_tensors_check(const ey_layer *l, ey_err *err) {
       snprintf(got, sizeof got, "%llu", (unsigned long long)n);
     static const char *const what[EY_NTYPES] = {"ifmap N*C*H*W", "weights M*(C/groups)*R*S",
                                                 "ofmap N*M*E*F"};
-    return ey_err_set(err, EY_NOMEM,
-                      "%s: the %s holds %s values, more than the %llu one tensor may hold", l->name,
-                      what[ty], got, (unsigned long long)EY_TENSOR_MAX_VALUES);
+    return ey_err_set(err, EY_NOMEM, "%s: %s: expected at most %llu values in a tensor (got %s)",
+                      l->name, what[ty], (unsigned long long)EY_TENSOR_MAX_VALUES, got);
   }
   return EY_OK;
 }

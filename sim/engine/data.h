@@ -29,8 +29,8 @@ ey_rc ey_tensors_make(ey_tensors *t, const ey_layer *l, int word_bits, uint64_t 
  * does not fit 64 bits. */
 uint64_t ey_tensor_values(const ey_layer *l, int which);
 /* EY_OK when each of the three tensors holds at most EY_TENSOR_MAX_VALUES
- * values, else EY_NOMEM with "LAYER: the ifmap N*C*H*W holds V values, more than
- * the LIMIT one tensor may hold" in err (err may be NULL). */
+ * values, else EY_NOMEM with "LAYER: ifmap N*C*H*W: expected at most LIMIT values
+ * in a tensor (got V)" in err (err may be NULL). */
 ey_rc ey_tensors_check(const ey_layer *l, ey_err *err);
 void ey_tensors_free(ey_tensors *t);
 
