@@ -63,9 +63,9 @@ TEST(RobustActTrace, AShapeOf2To63ValuesIsRefusedByEveryCommand) {
   const std::string want = "eyesim: " + f +
                            ": tensor conv1.ifmap: shape (65536, 65536, 65536, 32768): expected at "
                            "most 4294967296 values (got 9223372036854775808)\n";
-  for (std::string cmd : {"trace stats " + f, "trace decode " + f + " --layer conv1 -o " +
-                                                  t.File("o.npy"),
-                          std::string("run ") + kTiny + " -q --activations " + f}) {
+  for (std::string cmd :
+       {"trace stats " + f, "trace decode " + f + " --layer conv1 -o " + t.File("o.npy"),
+        std::string("run ") + kTiny + " -q --activations " + f}) {
     SCOPED_TRACE(cmd);
     auto r = Eyesim(cmd);
     EXPECT_EQ(r.status, 1);
@@ -99,7 +99,8 @@ TEST(RobustActTrace, AHeaderCannotAskForMoreThanTheFileHolds) {
             f + ": tensor a.ifmap: expected 1431655766 words (got 1: the file is truncated)");
   // More words than values can use, and fewer than they need.
   WriteFile(f, Trace("tensor a.ifmap 1 1 2 3 16 3", Le64(0) + Le64(0) + Le64(1ull << 63)));
-  EXPECT_EQ(ActError(f), f + ": tensor a.ifmap: expected 1 to 2 RLC words for its 6 values (got 3)");
+  EXPECT_EQ(ActError(f),
+            f + ": tensor a.ifmap: expected 1 to 2 RLC words for its 6 values (got 3)");
   WriteFile(f, Trace("tensor a.ifmap 1 1 10 10 16 1", Le64(1ull << 63)));
   EXPECT_EQ(ActError(f),
             f + ": tensor a.ifmap: expected 2 to 34 RLC words for its 100 values (got 1)");
@@ -153,7 +154,8 @@ TEST(RobustActTrace, ManyTensorsAndADuplicateFarDown) {
     body += "tensor t" + std::to_string(i) + " 1 1 1 1 16 1\n" + Le64(1ull << 63 | 7ull << 5);
   body += "tensor t17 1 1 1 1 16 1\n" + Le64(1ull << 63 | 7ull << 5);
   WriteFile(t.File("m.trace"), std::string(EY_ACT_MAGIC "\n") + body + "end\n");
-  EXPECT_EQ(ActError(t.File("m.trace")), t.File("m.trace") + ": tensor t17: each tensor once (got it twice)");
+  EXPECT_EQ(ActError(t.File("m.trace")),
+            t.File("m.trace") + ": tensor t17: each tensor once (got it twice)");
 }
 
 TEST(RobustRlc, DecodingWithoutOutputChecksTheSameStream) {
@@ -189,17 +191,18 @@ std::string NpyError(const std::string &bytes, ey_rc want = EY_SYNTAX) {
 
 TEST(RobustNpy, TheShapesProductIsCheckedAndTheDataMustBeThere) {
   // Each dimension is in range; their product is 65535^4, 2^64 less a little.
-  EXPECT_EQ(NpyError(NpyHeader(
-                "{'descr': '<i2', 'fortran_order': False, 'shape': (65535, 65535, 65535, 65535), }")),
-            "offset 10: shape: expected at most 4294967296 values (got 18445618199572250625)");
-  EXPECT_EQ(NpyError(NpyHeader(
-                "{'descr': '<i2', 'fortran_order': False, 'shape': (65536, 65535), }")),
-            "offset 10: shape: expected 1 to 4 dimensions of 1 to 65535 (got (65536, 65535))");
+  EXPECT_EQ(
+      NpyError(NpyHeader(
+          "{'descr': '<i2', 'fortran_order': False, 'shape': (65535, 65535, 65535, 65535), }")),
+      "offset 10: shape: expected at most 4294967296 values (got 18445618199572250625)");
+  EXPECT_EQ(
+      NpyError(NpyHeader("{'descr': '<i2', 'fortran_order': False, 'shape': (65536, 65535), }")),
+      "offset 10: shape: expected 1 to 4 dimensions of 1 to 65535 (got (65536, 65535))");
   // Within the limit but not in the file: refused before 16 GiB are allocated.
-  EXPECT_EQ(NpyError(NpyHeader(
-                         "{'descr': '<f4', 'fortran_order': False, 'shape': (65535, 65535), }") +
-                     "abcdef"),
-            "offset 132: expected 4294836225 values (got 1: the file is truncated)");
+  EXPECT_EQ(
+      NpyError(NpyHeader("{'descr': '<f4', 'fortran_order': False, 'shape': (65535, 65535), }") +
+               "abcdef"),
+      "offset 132: expected 4294836225 values (got 1: the file is truncated)");
 }
 
 TEST(RobustNpy, AHeaderEndingAfterShapeIsNotReadPast) {
@@ -207,27 +210,28 @@ TEST(RobustNpy, AHeaderEndingAfterShapeIsNotReadPast) {
   std::string dict = "{'descr': '<i2', 'fortran_order': False, 'shape':";
   std::string bytes = std::string("\x93NUMPY\x01\x00", 8) + std::string(1, (char)dict.size()) +
                       std::string(1, '\0') + dict;
-  EXPECT_EQ(NpyError(bytes), "offset 10: shape: expected 1 to 4 dimensions of 1 to 65535 (got "
-                             "nothing)");
+  EXPECT_EQ(NpyError(bytes),
+            "offset 10: shape: expected 1 to 4 dimensions of 1 to 65535 (got "
+            "nothing)");
 }
 
 TEST(RobustNpy, ShapesAreTuplesOfIntegers) {
-  for (const char *shape : {"(2, x3)", "(2 3)", "2, 3", "(2, 3", "(-2,)", "(0,)", "(2,,)",
-                            "(2, 3.5)", "(+2,)", "()"}) {
+  for (const char *shape :
+       {"(2, x3)", "(2 3)", "2, 3", "(2, 3", "(-2,)", "(0,)", "(2,,)", "(2, 3.5)", "(+2,)", "()"}) {
     SCOPED_TRACE(shape);
     std::string m = NpyError(NpyHeader(
         std::string("{'descr': '<i2', 'fortran_order': False, 'shape': ") + shape + ", }"));
     EXPECT_EQ(m.rfind("offset 10: shape: expected 1 to 4 dimensions", 0), 0u) << m;
   }
-  EXPECT_EQ(NpyError(NpyHeader(
-                "{'descr': '<i2', 'fortran_order': False, 'shape': (1, 1, 1, 1, 1), }")),
-            "offset 10: shape: expected 1 to 4 dimensions (got more: (1, 1, 1, 1, 1))");
+  EXPECT_EQ(
+      NpyError(NpyHeader("{'descr': '<i2', 'fortran_order': False, 'shape': (1, 1, 1, 1, 1), }")),
+      "offset 10: shape: expected 1 to 4 dimensions (got more: (1, 1, 1, 1, 1))");
   // What numpy writes reads: spaces, a trailing comma for one dimension.
   std::string ok = NpyHeader("{'descr': '<i2', 'fortran_order': False, 'shape': ( 2 , 1 ), }");
   EXPECT_EQ(NpyError(ok + "abcd"), "");
-  EXPECT_EQ(NpyError(NpyHeader("{'descr': '<i2', 'fortran_order': False, 'shape': (2,), }") +
-                     "abcd"),
-            "");
+  EXPECT_EQ(
+      NpyError(NpyHeader("{'descr': '<i2', 'fortran_order': False, 'shape': (2,), }") + "abcd"),
+      "");
 }
 
 // ---------------------------------------------------------------- tensors of a layer
@@ -332,8 +336,9 @@ TEST(RobustMapper, ThroughTheCommandLine) {
                        "bits (got macs N*M*(C/groups)*E*F*R*S = 65536*1048576*1048576*62*62*3*3, "
                        "2^64 or more)\n");
   // A mapping file for a layer whose counts do not fit is refused by file and line.
-  WriteFile(t.File("w.yaml"), "name: w\nbatch: 65536\nlayers:\n"
-                              "  - {name: wide, C: 1, M: 1048576, H: 4096, W: 4096, R: 1, S: 1}\n");
+  WriteFile(t.File("w.yaml"),
+            "name: w\nbatch: 65536\nlayers:\n"
+            "  - {name: wide, C: 1, M: 1048576, H: 4096, W: 4096, R: 1, S: 1}\n");
   WriteFile(t.File("m.yaml"),
             "eyesim_mapping: 1\narch: eyeriss_v1\nnet: w\nbatch: 65536\nlayers:\n"
             "  - layer: wide\n"
@@ -430,8 +435,9 @@ TEST(RobustYaml, AFileOverTheSizeLimitNamesTheLine) {
   ey_err err;
   EXPECT_EQ(ey_arch_load(t.File("big.yaml").c_str(), &a, &err), EY_SYNTAX);
   EXPECT_EQ(std::string(err.msg),
-            t.File("big.yaml") + ":65537: document: expected a file of at most 64 MiB (got more; "
-                                 "the limit falls on this line)");
+            t.File("big.yaml") +
+                ":65537: document: expected a file of at most 64 MiB (got more; "
+                "the limit falls on this line)");
 }
 
 TEST(RobustYaml, DuplicateLayerNamesAmongManyAreFoundWithTheirLines) {
@@ -478,9 +484,10 @@ TEST(RobustMapfile, ADuplicateEntryNamesTheFileLineAndLayer) {
 
 TEST(RobustMapfile, NamesWithQuotesAndBackslashesRoundTrip) {
   TempDir t;
-  WriteFile(t.File("q.yaml"), "name: \"q\\\"net\\\\x\"\nbatch: 1\nlayers:\n"
-                              "  - {name: \"c\\\"1\\\\\", C: 3, M: 4, H: 8, W: 8, R: 3, S: 3}\n"
-                              "  - {name: 'it''s', C: 4, M: 4, H: 6, W: 6, R: 3, S: 3}\n");
+  WriteFile(t.File("q.yaml"),
+            "name: \"q\\\"net\\\\x\"\nbatch: 1\nlayers:\n"
+            "  - {name: \"c\\\"1\\\\\", C: 3, M: 4, H: 8, W: 8, R: 3, S: 3}\n"
+            "  - {name: 'it''s', C: 4, M: 4, H: 6, W: 6, R: 3, S: 3}\n");
   auto m = Eyesim("map eyeriss_v1 " + t.File("q.yaml") + " --out " + t.File("m.yaml"));
   ASSERT_EQ(m.status, 0) << m.err;
   EXPECT_NE(ReadFile(t.File("m.yaml")).find("layer: \"c\\\"1\\\\\"\n"), std::string::npos);
@@ -510,15 +517,17 @@ TEST(RobustMapfile, NamesWithQuotesAndBackslashesRoundTrip) {
 
 TEST(RobustMapfile, ControlCharactersInNamesAreRefusedAtLoad) {
   TempDir t;
-  WriteFile(t.File("nl.yaml"), "name: \"a\\nb\"\nbatch: 1\nlayers:\n"
-                               "  - {name: x, C: 3, M: 4, H: 8, W: 8, R: 3, S: 3}\n");
+  WriteFile(t.File("nl.yaml"),
+            "name: \"a\\nb\"\nbatch: 1\nlayers:\n"
+            "  - {name: x, C: 3, M: 4, H: 8, W: 8, R: 3, S: 3}\n");
   auto r = Eyesim("run eyeriss_v1 " + t.File("nl.yaml") + " --analytic");
   EXPECT_EQ(r.status, 1);
   EXPECT_EQ(r.err, "eyesim: " + t.File("nl.yaml") +
                        ":1: name: must be a string of 1 to 63 characters, without control "
                        "characters (got a newline at byte 2)\n");
-  WriteFile(t.File("nul.yaml"), "name: n\nbatch: 1\nlayers:\n"
-                                "  - {name: \"x\\0y\", C: 3, M: 4, H: 8, W: 8, R: 3, S: 3}\n");
+  WriteFile(t.File("nul.yaml"),
+            "name: n\nbatch: 1\nlayers:\n"
+            "  - {name: \"x\\0y\", C: 3, M: 4, H: 8, W: 8, R: 3, S: 3}\n");
   r = Eyesim("run eyeriss_v1 " + t.File("nul.yaml") + " --analytic");
   EXPECT_EQ(r.status, 1);
   EXPECT_EQ(r.err, "eyesim: " + t.File("nul.yaml") +

@@ -2,8 +2,8 @@
  * decoded the way `eyesim trace decode` and `run --activations` do. */
 #include <stdlib.h>
 
-#include "traces/actrace.h"
 #include "tests/fuzz/fuzz_util.h"
+#include "traces/actrace.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

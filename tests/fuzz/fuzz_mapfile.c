@@ -20,7 +20,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (!ey_mapfile_load(ey_fuzz_file(data, size, ".yaml"), &mf, &err)) {
     for (int i = 0; i < mf.n && i < 64; i++) {
       ey_layer l = mf.entries[i].shape;
-snprintf(l.name, sizeof l.name, "%s", mf.entries[i].layer);
+      snprintf(l.name, sizeof l.name, "%s", mf.entries[i].layer);
       l.type = EY_LAYER_CONV;
       l.relu = 1;
       if (ey_layer_finish(&l, "fuzz", &err)) continue;
