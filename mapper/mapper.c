@@ -140,7 +140,7 @@ ey_rc ey_map_layer(const ey_layer *l, const ey_arch *a, int objective, ey_mappin
                     ey__psum_tile_bits(&g, a, &m, wide) / (uint64_t)EY_MIN(pt, g.Mg);
                 /* Both tiles grow with eg: once pt filters do not fit, no
                  * larger eg will. */
-                if (ifb + unit * (uint64_t)EY_MIN(pt, g.Mg) > avail) break;
+                if (ey_sat_add(ifb, ey_sat_mul(unit, (uint64_t)EY_MIN(pt, g.Mg))) > avail) break;
                 fit_any = 1;
                 uint64_t mfit = (avail - ifb) / unit;
                 /* The tile holds min(m, M') filters: room for M' is one block. */
