@@ -5,9 +5,25 @@
  * the product of the dimension totals. The formulas are derived there, term by
  * term; the tests check them against hand-computed small cases. */
 #include <assert.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "mapper/mapper_int.h"
+#include "sim/base/ey_checked.h"
+
+/* Every count saturates at UINT64_MAX instead of wrapping: a layer whose counts
+ * do not fit 64 bits is refused by name (ey__cost_overflow), never reported with
+ * a wrapped, small number. Each function below comes in two copies, `checked`
+ * being a constant in each: saturating, and plain for the layers whose every
+ * count fits with a wide margin (ey__counts_may_overflow), so the search pays
+ * nothing for the check on them. */
+#if defined(__GNUC__)
+#define EY_SPECIALIZE static inline __attribute__((always_inline))
+#else
+#define EY_SPECIALIZE static inline
+#endif
+#define MUL(a, b) (checked ? ey_sat_mul((a), (b)) : (uint64_t)(a) * (uint64_t)(b))
+#define ADD(a, b) (checked ? ey_sat_add((a), (b)) : (uint64_t)(a) + (uint64_t)(b))
 
 const char *const ey_type_names[EY_NTYPES] = {"ifmap", "filter", "psum"};
 const char *const ey_level_names[EY_NLEVELS] = {"mac", "spad", "noc", "glb", "dram"};
@@ -117,11 +133,13 @@ static cblocks cut_channels(int cg, int qr) {
   return c;
 }
 
-static uint64_t ceil_div(uint64_t a, uint64_t b) {
-  return (a + b - 1) / b;
+static inline uint64_t ceil_div_sat(uint64_t a, uint64_t b) {
+  return a == UINT64_MAX ? UINT64_MAX : a / b + (a % b != 0);
 }
+#define ceil_div(a, b) (checked ? ceil_div_sat((a), (b)) : ((a) + (b)-1) / (b))
 
-uint64_t ey__pass_cycles(const ey_geom *g, const ey_arch *a, const ey_mapping *m) {
+EY_SPECIALIZE uint64_t pass_cycles(const ey_geom *g, const ey_arch *a, const ey_mapping *m,
+                                   const int checked) {
   blocks nb = cut(g->N, m->n), pb = cut(g->Mg, m->p * m->t), eb = cut(g->E, m->e);
   cblocks cb = cut_channels(g->Cg, m->q * m->r);
   uint64_t total = 0;
@@ -129,16 +147,16 @@ uint64_t ey__pass_cycles(const ey_geom *g, const ey_arch *a, const ey_mapping *m
     for (int j = 0; j < 3; j++)
       for (int k = 0; k < 2; k++)
         for (int s = 0; s < 2; s++) {
-          uint64_t cnt = nb.count[i] * cb.count[j] * pb.count[k] * eb.count[s];
+          uint64_t cnt = MUL(MUL(nb.count[i], cb.count[j]), MUL(pb.count[k], eb.count[s]));
           if (!cnt) continue;
           uint64_t n_a = (uint64_t)nb.size[i], qr_a = (uint64_t)cb.size[j],
                    pt_a = (uint64_t)pb.size[k], e_a = (uint64_t)eb.size[s];
           /* The busiest PE does n·F·q·S·p MACs at one per cycle. */
-          uint64_t comp =
-              n_a * g->F * EY_MIN(qr_a, (uint64_t)m->q) * g->S * EY_MIN(pt_a, (uint64_t)m->p);
-          uint64_t ifm = ceil_div(n_a * qr_a * ey__rows_needed(g, (int)e_a) * g->wneed,
+          uint64_t comp = MUL(MUL(MUL(n_a, (uint64_t)g->F), EY_MIN(qr_a, (uint64_t)m->q)),
+                              MUL((uint64_t)g->S, EY_MIN(pt_a, (uint64_t)m->p)));
+          uint64_t ifm = ceil_div(MUL(MUL(n_a, qr_a), MUL(ey__rows_needed(g, (int)e_a), g->wneed)),
                                   (uint64_t)a->noc_ifmap_wpc);
-          uint64_t outs = n_a * pt_a * e_a * g->F;
+          uint64_t outs = MUL(MUL(n_a, pt_a), MUL(e_a, (uint64_t)g->F));
           uint64_t gon = ceil_div(outs, (uint64_t)a->noc_gon_wpc);
           uint64_t gin = cb.first[j] ? 0 : ceil_div(outs, (uint64_t)a->noc_psum_wpc);
           uint64_t busy = EY_MAX(EY_MAX(comp, ifm), EY_MAX(gon, gin));
@@ -146,44 +164,66 @@ uint64_t ey__pass_cycles(const ey_geom *g, const ey_arch *a, const ey_mapping *m
            * the psum chain of R PEs per active set. */
           uint64_t fill =
               (uint64_t)ey_mac_latency(a) + (uint64_t)g->R * ceil_div(qr_a, (uint64_t)m->q);
-          total += cnt * (busy + fill);
+          total = ADD(total, MUL(cnt, ADD(busy, fill)));
         }
   return total;
 }
 
-uint64_t ey__load_cycles_unit(const ey_geom *g, const ey_arch *a, const ey_mapping *m) {
+uint64_t ey__pass_cycles(const ey_geom *g, const ey_arch *a, const ey_mapping *m, int checked) {
+  return checked ? pass_cycles(g, a, m, 1) : pass_cycles(g, a, m, 0);
+}
+
+EY_SPECIALIZE uint64_t load_cycles_unit(const ey_geom *g, const ey_arch *a, const ey_mapping *m,
+                                        const int checked) {
   blocks pb = cut(g->Mg, m->p * m->t);
   cblocks cb = cut_channels(g->Cg, m->q * m->r);
   uint64_t total = 0;
   for (int j = 0; j < 3; j++)
     for (int k = 0; k < 2; k++) {
-      uint64_t cnt = cb.count[j] * pb.count[k];
+      uint64_t cnt = MUL(cb.count[j], pb.count[k]);
       if (!cnt) continue;
-      uint64_t words = (uint64_t)cb.size[j] * pb.size[k] * g->R * g->S;
-      total += cnt * ceil_div(words, (uint64_t)a->noc_filter_wpc);
+      uint64_t words =
+          MUL(MUL((uint64_t)cb.size[j], (uint64_t)pb.size[k]), MUL((uint64_t)g->R, (uint64_t)g->S));
+      total = ADD(total, MUL(cnt, ceil_div(words, (uint64_t)a->noc_filter_wpc)));
     }
   return total;
 }
 
-uint64_t ey__ifmap_tile_bits(const ey_geom *g, const ey_arch *a, const ey_mapping *m,
-                             const ey__gsums *gs) {
-  uint64_t chans = (uint64_t)EY_MIN(m->q * m->r, g->Cg);
-  return (uint64_t)m->n * chans * gs->rows_max * (uint64_t)g->W * (uint64_t)a->word_bits;
+uint64_t ey__load_cycles_unit(const ey_geom *g, const ey_arch *a, const ey_mapping *m,
+                              int checked) {
+  return checked ? load_cycles_unit(g, a, m, 1) : load_cycles_unit(g, a, m, 0);
 }
 
-uint64_t ey__psum_tile_bits(const ey_geom *g, const ey_arch *a, const ey_mapping *m) {
+EY_SPECIALIZE uint64_t ifmap_tile_bits(const ey_geom *g, const ey_arch *a, const ey_mapping *m,
+                                       const ey__gsums *gs, const int checked) {
+  uint64_t chans = (uint64_t)EY_MIN(m->q * m->r, g->Cg);
+  return MUL(MUL(MUL((uint64_t)m->n, chans), MUL(gs->rows_max, (uint64_t)g->W)),
+             (uint64_t)a->word_bits);
+}
+
+uint64_t ey__ifmap_tile_bits(const ey_geom *g, const ey_arch *a, const ey_mapping *m,
+                             const ey__gsums *gs, int checked) {
+  return checked ? ifmap_tile_bits(g, a, m, gs, 1) : ifmap_tile_bits(g, a, m, gs, 0);
+}
+
+EY_SPECIALIZE uint64_t psum_tile_bits(const ey_geom *g, const ey_arch *a, const ey_mapping *m,
+                                      const int checked) {
   uint64_t filters = (uint64_t)EY_MIN(m->m, g->Mg), rows = (uint64_t)EY_MIN(m->eg, g->E);
-  return (uint64_t)m->n * filters * rows * (uint64_t)g->F * (uint64_t)a->psum_bits;
+  return MUL(MUL(MUL((uint64_t)m->n, filters), MUL(rows, (uint64_t)g->F)), (uint64_t)a->psum_bits);
+}
+
+uint64_t ey__psum_tile_bits(const ey_geom *g, const ey_arch *a, const ey_mapping *m, int checked) {
+  return checked ? psum_tile_bits(g, a, m, 1) : psum_tile_bits(g, a, m, 0);
 }
 
 /* Core cycles spanned by `link` DRAM link cycles. */
-static uint64_t link_to_core(const ey_arch *a, uint64_t link) {
-  return ceil_div(link * (uint64_t)a->core_mhz, (uint64_t)a->dram_mhz);
+EY_SPECIALIZE uint64_t link_to_core(const ey_arch *a, uint64_t link, const int checked) {
+  return ceil_div(MUL(link, (uint64_t)a->core_mhz), (uint64_t)a->dram_mhz);
 }
 
-void ey__cost_fill(const ey_geom *g, const ey_arch *a, const ey_mapping *m, const ey__esums *es,
-                   const ey__gsums *gs, uint64_t pass_cycles, uint64_t load_unit, int bound,
-                   ey_cost *out) {
+EY_SPECIALIZE void cost_fill(const ey_geom *g, const ey_arch *a, const ey_mapping *m,
+                             const ey__esums *es, const ey__gsums *gs, uint64_t pass_cycles,
+                             uint64_t load_unit, int bound, ey_cost *out, const int checked) {
   memset(out, 0, sizeof *out);
   ey_counts *c = &out->c;
   const uint64_t N = (uint64_t)g->N, Cg = (uint64_t)g->Cg, Mg = (uint64_t)g->Mg, E = (uint64_t)g->E,
@@ -195,44 +235,45 @@ void ey__cost_fill(const ey_geom *g, const ey_arch *a, const ey_mapping *m, cons
   const uint64_t nMB = ceil_div(Mg, (uint64_t)m->m);          /* GLB filter blocks */
   const uint64_t nQ = ceil_div(Cg, (uint64_t)m->q);           /* q-channel groups: active sets */
   const uint64_t nP = ceil_div(Mg, (uint64_t)m->p);           /* p-filter groups: active groups */
-  const uint64_t macs = N * Mg * Cg * E * F * R * S;
-  const uint64_t fw = Mg * Cg * R * S;  /* filter words */
-  const uint64_t outs = N * Mg * E * F; /* ofmap words */
+  const uint64_t macs = MUL(MUL(MUL(N, Mg), MUL(Cg, E)), MUL(F, MUL(R, S)));
+  const uint64_t fw = MUL(MUL(Mg, Cg), MUL(R, S));  /* filter words */
+  const uint64_t outs = MUL(MUL(N, Mg), MUL(E, F)); /* ofmap words */
   /* Filter columns: a filter word goes to every column of its set that computes
    * a row of the GLB tile: e per tile, fewer in a last tile shorter than e. */
   const uint64_t last = E - (nG - 1) * (uint64_t)m->eg;
   const uint64_t cols_used = (nG - 1) * (uint64_t)m->e + EY_MIN(last, (uint64_t)m->e);
 
   c->macs = macs;
-  c->macs_gated = a->zero_gating ? N * Mg * Cg * g->gated : 0;
-  const uint64_t done = macs - c->macs_gated;
+  c->macs_gated = a->zero_gating ? MUL(MUL(N, Mg), MUL(Cg, g->gated)) : 0;
+  /* A saturated count stays saturated: `done` is UINT64_MAX when macs is. */
+  const uint64_t done = macs == UINT64_MAX ? UINT64_MAX : macs - c->macs_gated;
 
-  c->spad_writes[EY_FILTER] = nN * fw * cols_used;
+  c->spad_writes[EY_FILTER] = MUL(MUL(nN, fw), cols_used);
   c->spad_reads[EY_FILTER] = done;
-  c->spad_writes[EY_IFMAP] = N * Cg * R * E * g->wneed * nP;
+  c->spad_writes[EY_IFMAP] = MUL(MUL(MUL(N, Cg), MUL(R, E)), MUL(g->wneed, nP));
   c->spad_reads[EY_IFMAP] = macs;
   /* Each MAC reads and writes its psum; each PE reads every finished psum once
    * to send it up the chain (the drain). */
-  c->spad_reads[EY_PSUM] = done + N * E * R * F * nQ * Mg;
+  c->spad_reads[EY_PSUM] = ADD(done, MUL(MUL(MUL(N, E), MUL(R, F)), MUL(nQ, Mg)));
   c->spad_writes[EY_PSUM] = done;
 
-  c->noc_filter = nN * nG * fw;
+  c->noc_filter = MUL(MUL(nN, nG), fw);
   c->noc_filter_delivered = c->spad_writes[EY_FILTER];
-  c->noc_ifmap = N * Cg * g->wneed * nPB * es->rows_padded;
+  c->noc_ifmap = MUL(MUL(MUL(N, Cg), MUL(g->wneed, nPB)), es->rows_padded);
   c->noc_ifmap_delivered = c->spad_writes[EY_IFMAP];
-  c->noc_psum_in = outs * (nCB - 1);
-  c->noc_psum_local = outs * (R * nQ - nCB);
-  c->noc_psum_out = outs * nCB;
+  c->noc_psum_in = MUL(outs, nCB - 1);
+  c->noc_psum_local = MUL(outs, R * nQ - nCB);
+  c->noc_psum_out = MUL(outs, nCB);
 
-  c->dram_reads[EY_IFMAP] = N * Cg * nMB * (uint64_t)g->W * gs->rows_real;
-  c->dram_reads[EY_FILTER] = nN * nG * fw;
+  c->dram_reads[EY_IFMAP] = MUL(MUL(MUL(N, Cg), MUL(nMB, (uint64_t)g->W)), gs->rows_real);
+  c->dram_reads[EY_FILTER] = MUL(MUL(nN, nG), fw);
   c->dram_writes[EY_PSUM] = outs;
   c->glb_writes[EY_IFMAP] = c->dram_reads[EY_IFMAP];
-  c->glb_reads[EY_IFMAP] = N * Cg * nPB * es->rows_real * g->real_cols;
+  c->glb_reads[EY_IFMAP] = MUL(MUL(MUL(N, Cg), MUL(nPB, es->rows_real)), g->real_cols);
   c->glb_writes[EY_FILTER] = c->dram_reads[EY_FILTER];
   c->glb_reads[EY_FILTER] = c->dram_reads[EY_FILTER];
-  c->glb_writes[EY_PSUM] = outs * nCB;
-  c->glb_reads[EY_PSUM] = outs * (nCB - 1) + outs; /* psums back in, then the ofmap out */
+  c->glb_writes[EY_PSUM] = MUL(outs, nCB);
+  c->glb_reads[EY_PSUM] = ADD(MUL(outs, nCB - 1), outs); /* psums back in, then the ofmap out */
 
   /* Everything above is per group; groups run one after another. */
   const uint64_t G = (uint64_t)g->G;
@@ -240,14 +281,14 @@ void ey__cost_fill(const ey_geom *g, const ey_arch *a, const ey_mapping *m, cons
       &c->macs,        &c->macs_gated,           &c->noc_ifmap,   &c->noc_ifmap_delivered,
       &c->noc_filter,  &c->noc_filter_delivered, &c->noc_psum_in, &c->noc_psum_local,
       &c->noc_psum_out};
-  for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) *all[i] *= G;
+  for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) *all[i] = MUL(*all[i], G);
   for (int t = 0; t < EY_NTYPES; t++) {
-    c->spad_reads[t] *= G;
-    c->spad_writes[t] *= G;
-    c->glb_reads[t] *= G;
-    c->glb_writes[t] *= G;
-    c->dram_reads[t] *= G;
-    c->dram_writes[t] *= G;
+    c->spad_reads[t] = MUL(c->spad_reads[t], G);
+    c->spad_writes[t] = MUL(c->spad_writes[t], G);
+    c->glb_reads[t] = MUL(c->glb_reads[t], G);
+    c->glb_writes[t] = MUL(c->glb_writes[t], G);
+    c->dram_reads[t] = MUL(c->dram_reads[t], G);
+    c->dram_writes[t] = MUL(c->dram_writes[t], G);
   }
 
   /* Cycles: on-chip work, bounded below by the DRAM link's transfer time. DRAM
@@ -255,38 +296,128 @@ void ey__cost_fill(const ey_geom *g, const ey_arch *a, const ey_mapping *m, cons
    * when the GLB holds two ifmap tiles beside the psum tile, the next filter
    * block when the staging region holds two blocks. Otherwise every such
    * transfer (and its latency) is waited for. A lower bound counts no waits. */
-  out->pass_cycles = pass_cycles * G;
-  out->load_cycles = nN * nG * load_unit * G;
+  out->pass_cycles = MUL(pass_cycles, G);
+  out->load_cycles = MUL(MUL(nN, nG), MUL(load_unit, G));
   uint64_t dram_words = 0;
-  for (int t = 0; t < EY_NTYPES; t++) dram_words += c->dram_reads[t] + c->dram_writes[t];
-  out->dram_cycles =
-      link_to_core(a, ceil_div(dram_words * (uint64_t)a->word_bits, (uint64_t)a->dram_bus_bits));
-  out->glb_ifmap_bits = ey__ifmap_tile_bits(g, a, m, gs);
-  out->glb_psum_bits = ey__psum_tile_bits(g, a, m);
+  for (int t = 0; t < EY_NTYPES; t++)
+    dram_words = ADD(dram_words, ADD(c->dram_reads[t], c->dram_writes[t]));
+  out->dram_cycles = link_to_core(
+      a, ceil_div(MUL(dram_words, (uint64_t)a->word_bits), (uint64_t)a->dram_bus_bits), checked);
+  out->glb_ifmap_bits = ifmap_tile_bits(g, a, m, gs, checked);
+  out->glb_psum_bits = psum_tile_bits(g, a, m, checked);
   if (!bound) {
     const uint64_t lat = (uint64_t)a->dram_latency;
     if (!ey_ifmap_double_buffer(a, out->glb_ifmap_bits, out->glb_psum_bits)) {
-      uint64_t tiles = nN * nMB * nG * nCB * G;
-      out->dram_exposed_cycles += link_to_core(
-          a,
-          ceil_div(c->dram_reads[EY_IFMAP] * (uint64_t)a->word_bits, (uint64_t)a->dram_bus_bits) +
-              tiles * lat);
+      uint64_t tiles = MUL(MUL(MUL(nN, nMB), MUL(nG, nCB)), G);
+      out->dram_exposed_cycles =
+          ADD(out->dram_exposed_cycles,
+              link_to_core(a,
+                           ADD(ceil_div(MUL(c->dram_reads[EY_IFMAP], (uint64_t)a->word_bits),
+                                        (uint64_t)a->dram_bus_bits),
+                               MUL(tiles, lat)),
+                           checked));
     }
     uint64_t block_bits =
-        (uint64_t)m->p * m->t * EY_MIN((uint64_t)m->q * m->r, Cg) * R * S * (uint64_t)a->word_bits;
+        MUL(MUL(MUL((uint64_t)m->p, (uint64_t)m->t), EY_MIN((uint64_t)m->q * (uint64_t)m->r, Cg)),
+            MUL(MUL(R, S), (uint64_t)a->word_bits));
     if (!ey_filter_prefetch(a, block_bits)) {
-      uint64_t nblocks = nN * nG * nCB * nPB * G;
-      out->dram_exposed_cycles += link_to_core(
-          a,
-          ceil_div(c->dram_reads[EY_FILTER] * (uint64_t)a->word_bits, (uint64_t)a->dram_bus_bits) +
-              nblocks * lat);
+      uint64_t nblocks = MUL(MUL(MUL(nN, nG), MUL(nCB, nPB)), G);
+      out->dram_exposed_cycles =
+          ADD(out->dram_exposed_cycles,
+              link_to_core(a,
+                           ADD(ceil_div(MUL(c->dram_reads[EY_FILTER], (uint64_t)a->word_bits),
+                                        (uint64_t)a->dram_bus_bits),
+                               MUL(nblocks, lat)),
+                           checked));
     }
   }
-  out->cycles =
-      EY_MAX(out->pass_cycles + out->load_cycles + out->dram_exposed_cycles, out->dram_cycles);
-  out->passes = nN * ceil_div(E, (uint64_t)m->e) * nCB * nPB * G;
+  out->cycles = EY_MAX(ADD(ADD(out->pass_cycles, out->load_cycles), out->dram_exposed_cycles),
+                       out->dram_cycles);
+  out->passes = MUL(MUL(MUL(nN, ceil_div(E, (uint64_t)m->e)), MUL(nCB, nPB)), G);
   out->active_pes = EY_MIN(m->t, (int)nP) * EY_MIN(m->r, (int)nQ) * g->R * EY_MIN(m->e, g->E);
   out->energy_total = ey_energy_of(c, a, out->energy);
+}
+
+void ey__cost_fill(const ey_geom *g, const ey_arch *a, const ey_mapping *m, const ey__esums *es,
+                   const ey__gsums *gs, uint64_t pass_cycles, uint64_t load_unit, int bound,
+                   int checked, ey_cost *out) {
+  if (checked)
+    cost_fill(g, a, m, es, gs, pass_cycles, load_unit, bound, out, 1);
+  else
+    cost_fill(g, a, m, es, gs, pass_cycles, load_unit, bound, out, 0);
+}
+
+int ey__counts_may_overflow(const ey_geom *g, const ey_arch *a) {
+  /* Upper bounds of every count and intermediate of cost_fill() over the legal
+   * mappings (n <= N, p <= M', q <= C', e <= E, ...), in floating point: each is
+   * the images, groups, filters, channels and output rows D·E times a term of
+   * the layer's geometry (docs/mapping.md's formulas, bounded one by one), and
+   * the cycle terms scale by the word, clock and latency keys. */
+  const double D = (double)g->N * g->G * g->Mg * g->Cg, E = g->E, F = g->F, R = g->R, S = g->S,
+               U = g->U, Hp = g->H + 2.0 * g->P, Wp = g->W + 2.0 * g->P;
+  const double x =
+      D * E *
+      (F * S * (R + U + 2) + 2 * F * R + Hp * Wp + Wp * (R + U) + 18 + R * g->Cg + 2 * R * S);
+  const double lat = (double)a->dram_latency + 1, clk = (double)a->core_mhz + 1;
+  const double bound = 64.0 * (x * 16 * 64 + D * E * lat) * clk;
+  return !(bound < 9.2e18 / 64); /* a margin of 64 on the sums of these terms */
+}
+
+const char *ey__cost_overflow(const ey_cost *c) {
+  const struct {
+    const char *name;
+    uint64_t v;
+  } k[] = {{"macs", c->c.macs},
+           {"macs", c->c.macs_gated},
+           {"spad reads", c->c.spad_reads[EY_IFMAP]},
+           {"spad reads", c->c.spad_reads[EY_FILTER]},
+           {"spad reads", c->c.spad_reads[EY_PSUM]},
+           {"spad writes", c->c.spad_writes[EY_IFMAP]},
+           {"spad writes", c->c.spad_writes[EY_FILTER]},
+           {"spad writes", c->c.spad_writes[EY_PSUM]},
+           {"NoC transfers", c->c.noc_ifmap},
+           {"NoC transfers", c->c.noc_ifmap_delivered},
+           {"NoC transfers", c->c.noc_filter},
+           {"NoC transfers", c->c.noc_filter_delivered},
+           {"NoC transfers", c->c.noc_psum_in},
+           {"NoC transfers", c->c.noc_psum_local},
+           {"NoC transfers", c->c.noc_psum_out},
+           {"GLB reads", c->c.glb_reads[EY_IFMAP]},
+           {"GLB reads", c->c.glb_reads[EY_FILTER]},
+           {"GLB reads", c->c.glb_reads[EY_PSUM]},
+           {"GLB writes", c->c.glb_writes[EY_IFMAP]},
+           {"GLB writes", c->c.glb_writes[EY_FILTER]},
+           {"GLB writes", c->c.glb_writes[EY_PSUM]},
+           {"DRAM reads", c->c.dram_reads[EY_IFMAP]},
+           {"DRAM reads", c->c.dram_reads[EY_FILTER]},
+           {"DRAM reads", c->c.dram_reads[EY_PSUM]},
+           {"DRAM writes", c->c.dram_writes[EY_IFMAP]},
+           {"DRAM writes", c->c.dram_writes[EY_FILTER]},
+           {"DRAM writes", c->c.dram_writes[EY_PSUM]},
+           {"cycles", c->cycles},
+           {"cycles", c->pass_cycles},
+           {"cycles", c->load_cycles},
+           {"cycles", c->dram_cycles},
+           {"cycles", c->dram_exposed_cycles},
+           {"passes", c->passes},
+           {"GLB tile bits", c->glb_ifmap_bits},
+           {"GLB tile bits", c->glb_psum_bits}};
+  _Static_assert(sizeof(ey_counts) == 27 * sizeof(uint64_t), "a new counter: list it above");
+  for (size_t i = 0; i < sizeof k / sizeof k[0]; i++)
+    if (k[i].v == UINT64_MAX) return k[i].name;
+  return NULL;
+}
+
+int ey__layer_overflow(const ey_layer *l, char *buf, size_t cap) {
+  const uint64_t f[7] = {(uint64_t)l->N, (uint64_t)l->M, (uint64_t)(l->C / l->groups),
+                         (uint64_t)l->E, (uint64_t)l->F, (uint64_t)l->R,
+                         (uint64_t)l->S};
+  if (ey_mul_n(f, 7) != UINT64_MAX) return 0;
+  snprintf(buf, cap,
+           "counts: expected counts that fit 64 bits (got macs N*M*(C/groups)*E*F*R*S = "
+           "%d*%d*%d*%d*%d*%d*%d, 2^64 or more)",
+           l->N, l->M, l->C / l->groups, l->E, l->F, l->R, l->S);
+  return 1;
 }
 
 double ey_energy_of(const ey_counts *c, const ey_arch *a, double en[EY_NLEVELS][EY_NTYPES]) {
@@ -362,13 +493,25 @@ ey_rc ey_mapping_check(const ey_layer *l, const ey_arch *a, const ey_mapping *m,
                       pt, EY_CEIL_DIV(g.Mg, pt) * pt, m->m);
   ey__gsums gs;
   ey__gsums_init(&g, m->eg, &gs);
-  uint64_t need = ey__ifmap_tile_bits(&g, a, m, &gs) + ey__psum_tile_bits(&g, a, m);
+  const int checked = 1; /* one mapping: no need to save time */
+  uint64_t need = ADD(ifmap_tile_bits(&g, a, m, &gs, 1), psum_tile_bits(&g, a, m, 1));
   uint64_t avail = ey_glb_tile_bits(a);
   if (need > avail)
     return ey_err_set(err, EY_MISMATCH,
                       "m: the ifmap and psum tiles need %llu bits of GLB, more than the %llu of "
                       "glb.size_kb - glb.filter_kb (got m=%d, eg=%d, n=%d)",
                       (unsigned long long)need, (unsigned long long)avail, m->m, m->eg, m->n);
+  /* The analytic counts of the mapping must fit their 64-bit counters. */
+  char why[200];
+  if (ey__layer_overflow(l, why, sizeof why)) return ey_err_set(err, EY_MISMATCH, "%s", why);
+  ey_cost c;
+  ey_mapping_cost(l, a, m, &c);
+  const char *what = ey__cost_overflow(&c);
+  if (what)
+    return ey_err_set(err, EY_MISMATCH,
+                      "counts: expected counts that fit 64 bits (got %s of 2^64 or more with this "
+                      "mapping)",
+                      what);
   return EY_OK;
 }
 
@@ -379,8 +522,7 @@ void ey_mapping_cost(const ey_layer *l, const ey_arch *a, const ey_mapping *m, e
   ey_geom_init(&g, l);
   ey__esums_init(&g, m->e, &es);
   ey__gsums_init(&g, m->eg, &gs);
-  ey__cost_fill(&g, a, m, &es, &gs, ey__pass_cycles(&g, a, m), ey__load_cycles_unit(&g, a, m), 0,
-                out);
+  cost_fill(&g, a, m, &es, &gs, pass_cycles(&g, a, m, 1), load_cycles_unit(&g, a, m, 1), 0, out, 1);
 }
 
 double ey_objective_value(const ey_cost *c, int objective) {

@@ -6,9 +6,11 @@
  * best m is the largest multiple of p·t that fits, balanced to the smallest
  * multiple with the same number of blocks (docs/mapping.md gives the argument;
  * the tests check it against a brute force over m as well). */
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "mapper/mapper_int.h"
+#include "sim/base/ey_checked.h"
 
 /* Strictly better: a smaller objective, then fewer cycles, then less energy. */
 static int better(const ey_cost *c, double obj, const ey_cost *best, double best_obj) {
@@ -63,6 +65,11 @@ ey_rc ey_map_layer(const ey_layer *l, const ey_arch *a, int objective, ey_mappin
   ey_geom_init(&g, l);
   ey_rc rc = hopeless(&g, a, err);
   if (rc) return rc;
+  /* Counts that cannot be represented refuse the layer instead of wrapping. */
+  char why[200];
+  if (ey__layer_overflow(l, why, sizeof why)) return ey_err_set(err, EY_NOMAP, "%s", why);
+  /* Saturating counts only for the layers that may need them (mapper_int.h). */
+  const int wide = ey__counts_may_overflow(&g, a);
 
   /* Tile sums for every eg (eg >= E is one tile, the same as eg = E). */
   ey__gsums *gs = malloc(sizeof *gs * ((size_t)g.E + 1));
@@ -72,6 +79,7 @@ ey_rc ey_map_layer(const ey_layer *l, const ey_arch *a, int objective, ey_mappin
   const uint64_t avail = ey_glb_tile_bits(a);
   uint64_t scored = 0;
   int found = 0;
+  const char *overflow = NULL; /* a count of a fitting mapping that did not fit 64 bits */
   double best_obj = 0;
   ey_cost c, bc;
   ey_mapping m;
@@ -98,48 +106,54 @@ ey_rc ey_map_layer(const ey_layer *l, const ey_arch *a, int objective, ey_mappin
             lb.n = g.N;
             lb.eg = EY_CEIL_DIV(g.E, m.e) * m.e;
             lb.m = EY_CEIL_DIV(g.Mg, m.p * tmax) * m.p * tmax;
-            ey__cost_fill(&g, a, &lb, &es, &gs[g.E], 0, 0, 1, &c);
+            ey__cost_fill(&g, a, &lb, &es, &gs[g.E], 0, 0, 1, wide, &c);
             if (lower_bound(&c, a, objective) > best_obj) continue;
           }
           for (m.t = tmax; m.t >= 1; m.t--) {
             const int pt = m.p * m.t;
             const int mcap = EY_CEIL_DIV(g.Mg, pt) * pt; /* no use holding more */
-            const uint64_t load = ey__load_cycles_unit(&g, a, &m);
+            const uint64_t load = ey__load_cycles_unit(&g, a, &m, wide);
             for (m.n = 1; m.n <= g.N; m.n++) {
               if (found) {
                 /* The same bound for this t and n, before any cycle count. */
                 m.eg = EY_CEIL_DIV(g.E, m.e) * m.e;
                 m.m = mcap;
-                ey__cost_fill(&g, a, &m, &es, &gs[g.E], 0, 0, 1, &c);
+                ey__cost_fill(&g, a, &m, &es, &gs[g.E], 0, 0, 1, wide, &c);
                 if (lower_bound(&c, a, objective) > best_obj) continue;
               }
-              const uint64_t pass = ey__pass_cycles(&g, a, &m);
+              const uint64_t pass = ey__pass_cycles(&g, a, &m, wide);
               /* Lower bound over every eg and m: one GLB tile and one filter
                * block minimize each term they touch (docs/mapping.md), so if
                * even that loses, no eg can win. Capacity is ignored here. */
               if (found) {
                 m.eg = EY_CEIL_DIV(g.E, m.e) * m.e;
                 m.m = mcap;
-                ey__cost_fill(&g, a, &m, &es, &gs[g.E], pass, load, 1, &c);
+                ey__cost_fill(&g, a, &m, &es, &gs[g.E], pass, load, 1, wide, &c);
                 if (ey_objective_value(&c, objective) > best_obj) continue;
               }
               int fit_any = 0;
               for (m.eg = m.e; m.eg < g.E + m.e; m.eg += m.e) {
                 const ey__gsums *t = &gs[EY_MIN(m.eg, g.E)];
                 m.m = pt;
-                const uint64_t ifb = ey__ifmap_tile_bits(&g, a, &m, t);
-                const uint64_t unit = ey__psum_tile_bits(&g, a, &m) / (uint64_t)EY_MIN(pt, g.Mg);
+                const uint64_t ifb = ey__ifmap_tile_bits(&g, a, &m, t, wide);
+                const uint64_t unit =
+                    ey__psum_tile_bits(&g, a, &m, wide) / (uint64_t)EY_MIN(pt, g.Mg);
                 /* Both tiles grow with eg: once pt filters do not fit, no
                  * larger eg will. */
-                if (ifb + unit * (uint64_t)EY_MIN(pt, g.Mg) > avail) break;
+                if (ey_sat_add(ifb, ey_sat_mul(unit, (uint64_t)EY_MIN(pt, g.Mg))) > avail) break;
                 fit_any = 1;
                 uint64_t mfit = (avail - ifb) / unit;
                 /* The tile holds min(m, M') filters: room for M' is one block. */
                 int mmax = mfit >= (uint64_t)g.Mg ? mcap : (int)(mfit / (uint64_t)pt) * pt;
                 int blocks = EY_CEIL_DIV(g.Mg, mmax);
                 m.m = EY_CEIL_DIV(EY_CEIL_DIV(g.Mg, pt), blocks) * pt;
-                ey__cost_fill(&g, a, &m, &es, t, pass, load, 0, &c);
+                ey__cost_fill(&g, a, &m, &es, t, pass, load, 0, wide, &c);
                 scored++;
+                const char *what = wide ? ey__cost_overflow(&c) : NULL;
+                if (what) {
+                  overflow = what;
+                  continue;
+                }
                 double obj = ey_objective_value(&c, objective);
                 if (!found || better(&c, obj, &bc, best_obj)) {
                   found = 1;
@@ -157,11 +171,17 @@ ey_rc ey_map_layer(const ey_layer *l, const ey_arch *a, int objective, ey_mappin
   }
   free(gs);
   if (st) st->candidates = scored;
+  if (!found && overflow)
+    return ey_err_set(err, EY_NOMAP,
+                      "counts: expected counts that fit 64 bits (got %s of 2^64 or more with "
+                      "every mapping that fits)",
+                      overflow);
   if (!found) {
     ey_mapping tiny = {1, 1, 1, 1, 1, 1, 1, 1};
     ey__gsums t1;
     ey__gsums_init(&g, 1, &t1);
-    uint64_t need = ey__ifmap_tile_bits(&g, a, &tiny, &t1) + ey__psum_tile_bits(&g, a, &tiny);
+    uint64_t need =
+        ey_sat_add(ey__ifmap_tile_bits(&g, a, &tiny, &t1, 1), ey__psum_tile_bits(&g, a, &tiny, 1));
     return ey_err_set(
         err, EY_NOMAP,
         "glb.size_kb: the smallest tile (one image, channel, filter and output row) needs %llu "

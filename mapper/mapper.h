@@ -138,7 +138,8 @@ static inline uint64_t ey_glb_staging_bits(const ey_arch *a) {
  * the GLB holds two beside the psum tile of `psum_bits`. */
 static inline int ey_ifmap_double_buffer(const ey_arch *a, uint64_t ifmap_bits,
                                          uint64_t psum_bits) {
-  return 2 * ifmap_bits + psum_bits <= ey_glb_tile_bits(a);
+  const uint64_t cap = ey_glb_tile_bits(a); /* 2 * ifmap + psum <= cap, without overflow */
+  return ifmap_bits <= cap / 2 && psum_bits <= cap - 2 * ifmap_bits;
 }
 /* 1 when the next filter block can be fetched while one of `block_bits` is in use:
  * the staging region holds two. */

@@ -22,20 +22,33 @@ void ey__gsums_init(const ey_geom *g, int eg, ey__gsums *out);
 /* Padded ifmap rows that `count` consecutive output rows need. */
 uint64_t ey__rows_needed(const ey_geom *g, int count);
 
+/* Each function below takes `checked`: 1 for counts that saturate at
+ * UINT64_MAX instead of wrapping, 0 for plain arithmetic, which is only right
+ * when ey__counts_may_overflow() said 0 for the layer. */
+
+/* 1 unless every count of every legal mapping of the layer fits 64 bits with a
+ * wide margin. */
+int ey__counts_may_overflow(const ey_geom *g, const ey_arch *a);
 /* Cycles of all processing passes of one group (depends on n, p, q, r, t, e). */
-uint64_t ey__pass_cycles(const ey_geom *g, const ey_arch *a, const ey_mapping *m);
+uint64_t ey__pass_cycles(const ey_geom *g, const ey_arch *a, const ey_mapping *m, int checked);
 /* Filter-load cycles of one (image block, GLB tile) of one group: p, q, r, t. */
-uint64_t ey__load_cycles_unit(const ey_geom *g, const ey_arch *a, const ey_mapping *m);
-/* GLB bits available to the ifmap and psum tiles. */
+uint64_t ey__load_cycles_unit(const ey_geom *g, const ey_arch *a, const ey_mapping *m, int checked);
 /* Tile sizes in bits. */
 uint64_t ey__ifmap_tile_bits(const ey_geom *g, const ey_arch *a, const ey_mapping *m,
-                             const ey__gsums *gs);
-uint64_t ey__psum_tile_bits(const ey_geom *g, const ey_arch *a, const ey_mapping *m);
+                             const ey__gsums *gs, int checked);
+uint64_t ey__psum_tile_bits(const ey_geom *g, const ey_arch *a, const ey_mapping *m, int checked);
 /* Fills every field of out from the hoisted parts. With `bound`, cycles leave out
  * the DRAM waits that capacity decides, so that the cost bounds every eg and m
  * from below (the search's pruning). */
 void ey__cost_fill(const ey_geom *g, const ey_arch *a, const ey_mapping *m, const ey__esums *es,
                    const ey__gsums *gs, uint64_t pass_cycles, uint64_t load_unit, int bound,
-                   ey_cost *out);
+                   int checked, ey_cost *out);
+
+/* Counts saturate at UINT64_MAX rather than wrap. The name of the first count of
+ * c that did ("macs", "DRAM reads", ...), or NULL when every one fits. */
+const char *ey__cost_overflow(const ey_cost *c);
+/* 1, with "counts: expected counts that fit 64 bits (got macs ...)" in buf, when
+ * the layer's MACs alone (every mapping's) do not fit 64 bits; else 0. */
+int ey__layer_overflow(const ey_layer *l, char *buf, size_t cap);
 
 #endif /* EY_MAPPER_INT_H */

@@ -14,6 +14,8 @@
 
 #include <stdio.h>
 
+#include "sim/base/ey_checked.h"
+#include "sim/base/ey_nameset.h"
 #include "sim/base/ey_types.h"
 
 #ifdef __cplusplus
@@ -35,11 +37,17 @@ typedef struct ey_act_trace {
   char path[256];
   int n;
   ey_act_tensor *t; /* owned */
+  ey_nameset index; /* private: the tensors by name */
 } ey_act_trace;
 
 /* Loads and checks a trace: magic and version, each tensor's header, its words,
  * and that they decode to exactly its shape. Returns EY_OK, or EY_IO / EY_SYNTAX
- * with "FILE: offset K: expected X (got Y)" or "FILE: tensor NAME: ..." in err. */
+ * with "FILE: offset K: expected X (got Y)" or "FILE: tensor NAME: ..." in err.
+ * Every size is checked from the header before it is allocated: a tensor holds
+ * at most EY_TENSOR_MAX_VALUES values, N·C·H·W / 96 to N·C·H·W / 3 words (what
+ * the code can hold), and the words are read as they arrive, so the memory a
+ * trace takes is bounded by the data it holds. A NAME may hold spaces, not a
+ * newline. */
 ey_rc ey_act_load(const char *path, ey_act_trace *tr, ey_err *err);
 void ey_act_free(ey_act_trace *tr);
 const ey_act_tensor *ey_act_find(const ey_act_trace *tr, const char *name);
@@ -49,7 +57,10 @@ ey_rc ey_act_decode(const ey_act_trace *tr, const ey_act_tensor *t, int16_t *v, 
 typedef struct ey_act_writer ey_act_writer; /* opaque */
 /* Starts a trace on f (gzip). Returns NULL when out of memory. */
 ey_act_writer *ey_act_writer_open(FILE *f);
-/* Codes and appends one tensor. Returns EY_OK or EY_NOMEM / EY_IO. */
+/* Codes and appends one tensor. Returns EY_OK or EY_NOMEM / EY_IO, or EY_MISUSE
+ * for what the reader would refuse: a name empty, of EY_ACT_NAME_MAX bytes or
+ * more, or with a newline; a dimension below 1 or more than EY_TENSOR_MAX_VALUES
+ * values. */
 ey_rc ey_act_writer_add(ey_act_writer *w, const char *name, const int shape[4], const int16_t *v);
 /* Ends the trace and flushes the gzip stream; frees w. EY_IO on a write error. */
 ey_rc ey_act_writer_close(ey_act_writer *w);

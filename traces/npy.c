@@ -9,6 +9,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+
+#include "sim/base/ey_checked.h"
 
 /* The value of key `key` in the header dict, or NULL. */
 static const char *dict_value(const char *h, const char *key) {
@@ -19,6 +22,15 @@ static const char *dict_value(const char *h, const char *key) {
   p += strlen(pat);
   while (*p == ' ') p++;
   return p;
+}
+
+/* Characters of the shape's text to show in a message: up to its ')'. */
+static int shape_len(const char *sh) {
+  int n = 0;
+  while (n < 40 && sh[n] && sh[n] != '\n' && sh[n] != '}') {
+    if (sh[n++] == ')') break;
+  }
+  return n;
 }
 
 ey_rc ey_npy_read(const char *path, double scale, ey_npy *out, ey_err *err) {
@@ -88,40 +100,74 @@ ey_rc ey_npy_read(const char *path, double scale, ey_npy *out, ey_err *err) {
                     path, off, fo);
     goto done;
   }
-  long dims[8];
+  /* shape: a Python tuple of positive integers, "(2, 3)", "(5,)" */
+  long dims[4];
   int nd = 0;
-  const char *p = sh + 1; /* after '(' */
-  while (*p && *p != ')') {
+  const char *p = sh;
+  int ok = *p == '(';
+  if (ok) p++;
+  while (ok) {
+    while (*p == ' ') p++;
+    if (*p == ')') break;
     char *end;
-    long v = strtol(p, &end, 10);
-    if (end == p) break;
-    if (nd == 8 || v < 1 || v > 65535) {
+    errno = 0;
+    long v = (*p >= '0' && *p <= '9') ? strtol(p, &end, 10) : 0;
+    if (!v || errno || v > 65535) {
+      ok = 0;
+      break;
+    }
+    if (nd == 4) {
       rc = ey_err_set(err, EY_SYNTAX,
-                      "%s: offset %ld: shape: expected 1 to 4 dimensions of 1 to 65535 (got %.40s)",
-                      path, off, sh);
+                      "%s: offset %ld: shape: expected 1 to 4 dimensions (got more: %.*s)", path,
+                      off, shape_len(sh), sh);
       goto done;
     }
     dims[nd++] = v;
     p = end;
-    while (*p == ',' || *p == ' ') p++;
+    while (*p == ' ') p++;
+    if (*p == ',')
+      p++;
+    else if (*p != ')')
+      ok = 0;
   }
-  if (nd < 1 || nd > 4) {
-    rc = ey_err_set(err, EY_SYNTAX, "%s: offset %ld: shape: expected 1 to 4 dimensions (got %d)",
-                    path, off, nd);
+  if (!ok || nd < 1) {
+    rc = ey_err_set(err, EY_SYNTAX,
+                    "%s: offset %ld: shape: expected 1 to 4 dimensions of 1 to 65535 (got %.*s)",
+                    path, off, *sh ? shape_len(sh) : 7, *sh ? sh : "nothing");
     goto done;
   }
   for (int k = 0; k < 4; k++) out->shape[k] = 1;
   for (int k = 0; k < nd; k++) out->shape[4 - nd + k] = (int)dims[k];
-  out->count = (uint64_t)out->shape[0] * out->shape[1] * out->shape[2] * out->shape[3];
-  out->data = malloc(sizeof *out->data * (size_t)(out->count ? out->count : 1));
+  const uint64_t dim[4] = {(uint64_t)out->shape[0], (uint64_t)out->shape[1],
+                           (uint64_t)out->shape[2], (uint64_t)out->shape[3]};
+  out->count = ey_mul_n(dim, 4);
+  const size_t w = is_i2 ? 2 : 4;
+  if (out->count > EY_TENSOR_MAX_VALUES) {
+    rc = ey_err_set(err, EY_SYNTAX,
+                    "%s: offset %ld: shape: expected at most %llu values (got %llu)", path, off,
+                    (unsigned long long)EY_TENSOR_MAX_VALUES, (unsigned long long)out->count);
+    goto done;
+  }
+  /* The data must be there before a buffer is sized by the header. */
+  struct stat st;
+  long data_at = off + (long)hlen;
+  if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) &&
+      (uint64_t)st.st_size < (uint64_t)data_at + out->count * w) {
+    uint64_t have = st.st_size > data_at ? (uint64_t)(st.st_size - data_at) / w : 0;
+    rc = ey_err_set(
+        err, EY_SYNTAX, "%s: offset %ld: expected %llu values (got %llu: the file is truncated)",
+        path, data_at + (long)(have * w), (unsigned long long)out->count, (unsigned long long)have);
+    goto done;
+  }
+  out->data = malloc(ey_alloc_size(out->count, sizeof *out->data));
   if (!out->data) {
-    rc = ey_err_set(err, EY_NOMEM, "%s: out of memory", path);
+    rc = ey_err_set(err, EY_NOMEM, "%s: out of memory for %llu values", path,
+                    (unsigned long long)out->count);
     goto done;
   }
   off += (long)hlen;
   for (uint64_t i = 0; i < out->count; i++) {
     unsigned char b[4];
-    size_t w = is_i2 ? 2 : 4;
     if (fread(b, 1, w, f) != w) {
       rc = ey_err_set(
           err, EY_SYNTAX, "%s: offset %ld: expected %llu values (got %llu: the file is truncated)",

@@ -109,8 +109,11 @@ ey_rc ey_rlc_decode(const uint64_t *in, uint64_t words, int16_t *v, uint64_t n, 
                           "word %" PRIu64 ": a run of %d zeros overflows the tensor's %" PRIu64
                           " values",
                           w, run[k], n);
-      for (int z = 0; z < run[k]; z++) v[at++] = 0;
-      v[at++] = level[k];
+      if (v) {
+        for (int z = 0; z < run[k]; z++) v[at + (uint64_t)z] = 0;
+        v[at + (uint64_t)run[k]] = level[k];
+      }
+      at += (uint64_t)run[k] + 1;
     }
     if (at == n && w + 1 < words)
       return ey_err_set(err, EY_SYNTAX,

@@ -17,17 +17,21 @@
 extern "C" {
 #endif
 
-#define EY_RLC_RUN_MAX 31 /* 5-bit run */
+#define EY_RLC_RUN_MAX 31             /* 5-bit run */
+#define EY_RLC_MAX_VALUES_PER_WORD 96 /* three pairs of 31 zeros and a value */
 
 /* Words needed to code n values (a pass over the data, no output). */
 uint64_t ey_rlc_words(const int16_t *v, uint64_t n);
 /* Codes n values into out (room for ey_rlc_words(v, n) words); returns the words
  * written. An empty tensor is one word, (0, 0) pairs with the term bit. */
 uint64_t ey_rlc_encode(const int16_t *v, uint64_t n, uint64_t *out);
-/* Decodes exactly n values from `words` words. Returns EY_OK, or EY_SYNTAX with a
+/* Decodes exactly n values from `words` words into v (room for n values; NULL
+ * checks the stream without writing it). Returns EY_OK, or EY_SYNTAX with a
  * message naming the word index: a run that overflows the tensor, a term bit
  * missing from the last word or set before it, words left after the tensor, data
- * in the unused pairs of the last word, or too few words. */
+ * in the unused pairs of the last word, or too few words. A word codes 1 to 96
+ * values (three pairs of up to 32), so n values take ceil(n/96) to ceil(n/3)
+ * words (EY_RLC_MAX_VALUES_PER_WORD). */
 ey_rc ey_rlc_decode(const uint64_t *in, uint64_t words, int16_t *v, uint64_t n, ey_err *err);
 
 /* One word from three pairs (runs 0-31) and a term bit, and the fields of one. */

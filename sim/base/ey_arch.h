@@ -5,6 +5,7 @@
 #ifndef EY_ARCH_H
 #define EY_ARCH_H
 
+#include "sim/base/ey_checked.h"
 #include "sim/base/ey_types.h"
 
 #ifdef __cplusplus
@@ -88,10 +89,13 @@ typedef struct ey_net {
   char path[256];
 } ey_net;
 
-/* MACs of a layer for all N images: N·M·(C/groups)·E·F·R·S. */
+/* MACs of a layer for all N images: N·M·(C/groups)·E·F·R·S, or UINT64_MAX when
+ * that does not fit 64 bits. */
 static inline uint64_t ey_layer_macs(const ey_layer *l) {
-  return (uint64_t)l->N * (uint64_t)l->M * (uint64_t)(l->C / l->groups) * (uint64_t)l->E *
-         (uint64_t)l->F * (uint64_t)l->R * (uint64_t)l->S;
+  const uint64_t f[7] = {(uint64_t)l->N, (uint64_t)l->M, (uint64_t)(l->C / l->groups),
+                         (uint64_t)l->E, (uint64_t)l->F, (uint64_t)l->R,
+                         (uint64_t)l->S};
+  return ey_mul_n(f, 7);
 }
 
 #ifdef __cplusplus

@@ -8,6 +8,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "sim/base/ey_nameset.h"
+
 #define A(field) offsetof(ey_arch, field)
 #define L(field) offsetof(ey_layer, field)
 #define N_(field) offsetof(ey_net, field)
@@ -245,6 +247,35 @@ ey_rc ey_layer_finish(ey_layer *l, const char *where, ey_err *err) {
   return EY_OK;
 }
 
+static const char *layer_name(const void *net, int i) {
+  return ((const ey_net *)net)->layers[i].name;
+}
+
+/* Layer i of `layers:`, checked, and its name unique. */
+static ey_rc net_layer(ey_ydoc *d, yaml_node_t *seq, ey_net *net, int i, ey_nameset *names,
+                       ey_err *err) {
+  yaml_node_t *ln = ey_ydoc_node(d, seq->data.sequence.items.start[i]);
+  ey_layer *l = &net->layers[i];
+  char prefix[EY_NAME_MAX + 24];
+  ey_schema_item_prefix(d, ln, "name", "layers", i, prefix, sizeof prefix);
+  ey_rc rc = ey_schema_apply(&k_layer, d, ln, prefix, NULL, l, NULL, err);
+  if (rc) return rc;
+  l->N = net->batch;
+  l->line = ey_ynode_line(ln);
+  char where[300];
+  snprintf(where, sizeof where, "%s:%d", d->path, l->line);
+  rc = ey_layer_finish(l, where, err);
+  if (rc) return rc;
+  int j = ey_nameset_add(names, i, layer_name, net);
+  if (j == -2) return ey_err_set(err, EY_NOMEM, "%s: out of memory", d->path);
+  if (j >= 0)
+    return ey_err_set(err, EY_CONFIG,
+                      "%s: %s.name: must be unique (got it again; first on line %d)", where,
+                      l->name, net->layers[j].line);
+  net->nlayers = i + 1;
+  return EY_OK;
+}
+
 static ey_rc net_from_doc(ey_ydoc *d, void *obj, ey_err *err) {
   ey_net *net = obj;
   static const char *const skip[] = {"layers", NULL};
@@ -264,27 +295,11 @@ static ey_rc net_from_doc(ey_ydoc *d, void *obj, ey_err *err) {
   int n = (int)(seq->data.sequence.items.top - seq->data.sequence.items.start);
   net->layers = calloc((size_t)n, sizeof *net->layers);
   if (!net->layers) return ey_err_set(err, EY_NOMEM, "%s: out of memory", d->path);
-  for (int i = 0; i < n; i++) {
-    yaml_node_t *ln = ey_ydoc_node(d, seq->data.sequence.items.start[i]);
-    ey_layer *l = &net->layers[i];
-    char prefix[EY_NAME_MAX + 24];
-    ey_schema_item_prefix(d, ln, "name", "layers", i, prefix, sizeof prefix);
-    rc = ey_schema_apply(&k_layer, d, ln, prefix, NULL, l, NULL, err);
-    if (rc) return rc;
-    l->N = net->batch;
-    l->line = ey_ynode_line(ln);
-    char where[300];
-    snprintf(where, sizeof where, "%s:%d", d->path, l->line);
-    rc = ey_layer_finish(l, where, err);
-    if (rc) return rc;
-    for (int j = 0; j < i; j++)
-      if (!strcmp(net->layers[j].name, l->name))
-        return ey_err_set(err, EY_CONFIG,
-                          "%s: %s.name: must be unique (got it again; first on line %d)", where,
-                          l->name, net->layers[j].line);
-    net->nlayers = i + 1;
-  }
-  return EY_OK;
+  ey_nameset names = {0}; /* each name once, in O(1) a layer */
+  rc = EY_OK;
+  for (int i = 0; i < n && !rc; i++) rc = net_layer(d, seq, net, i, &names, err);
+  ey_nameset_free(&names);
+  return rc;
 }
 
 ey_rc ey_net_load(const char *path, ey_net *net, ey_err *err) {

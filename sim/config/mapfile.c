@@ -49,30 +49,21 @@ static const ey_schema k_file = {"mapping file", k_file_params,
 static const ey_schema k_entry = {"mapping", k_entry_params,
                                   (int)(sizeof k_entry_params / sizeof k_entry_params[0])};
 
-static void put_quoted(FILE *f, const char *s) {
-  fputc('"', f);
-  for (; *s; s++) {
-    if (*s == '"' || *s == '\\') fputc('\\', f);
-    fputc(*s, f);
-  }
-  fputc('"', f);
-}
-
 void ey_mapfile_write(FILE *f, const ey_arch *a, const ey_net *net, const ey_mapping *maps) {
   fputs(
       "# eyesim mapping, one row-stationary mapping per layer (docs/mapping.md).\n"
       "# `eyesim run ARCH NET --mapping FILE` reads it back; edit it to pin a mapping.\n"
       "eyesim_mapping: 1\narch: ",
       f);
-  put_quoted(f, a->name);
+  ey_schema_put_quoted(f, a->name);
   fputs("\nnet: ", f);
-  put_quoted(f, net->name);
+  ey_schema_put_quoted(f, net->name);
   fprintf(f, "\nbatch: %d\nlayers:\n", net->batch);
   for (int i = 0; i < net->nlayers; i++) {
     const ey_layer *l = &net->layers[i];
     const ey_mapping *m = &maps[i];
     fputs("  - layer: ", f);
-    put_quoted(f, l->name);
+    ey_schema_put_quoted(f, l->name);
     fprintf(f,
             "\n    shape: {N: %d, C: %d, M: %d, H: %d, W: %d, R: %d, S: %d, stride: %d, pad: %d, "
             "groups: %d}\n",
@@ -82,6 +73,10 @@ void ey_mapfile_write(FILE *f, const ey_arch *a, const ey_net *net, const ey_map
         "    n: %d\n    p: %d\n    q: %d\n    r: %d\n    t: %d\n    e: %d\n    eg: %d\n    m: %d\n",
         m->n, m->p, m->q, m->r, m->t, m->e, m->eg, m->m);
   }
+}
+
+static const char *entry_name(const void *mf, int i) {
+  return ((const ey_mapfile *)mf)->entries[i].layer;
 }
 
 static ey_rc mapfile_from_doc(ey_ydoc *d, void *obj, ey_err *err) {
@@ -106,6 +101,13 @@ static ey_rc mapfile_from_doc(ey_ydoc *d, void *obj, ey_err *err) {
     if (rc) return rc;
     e->line = ey_ynode_line(en);
     mf->n = i + 1;
+    /* One entry a layer: a second one would be ignored without a word. */
+    int first = ey_nameset_add(&mf->index, i, entry_name, mf);
+    if (first == -2) return ey_err_set(err, EY_NOMEM, "%s: out of memory", d->path);
+    if (first >= 0)
+      return ey_err_set(err, EY_CONFIG,
+                        "%s:%d: %slayer: each layer once (got it again; first on line %d)", d->path,
+                        e->line, prefix, mf->entries[first].line);
   }
   return EY_OK;
 }
@@ -117,6 +119,7 @@ ey_rc ey_mapfile_load(const char *path, ey_mapfile *mf, ey_err *err) {
 }
 
 void ey_mapfile_free(ey_mapfile *mf) {
+  ey_nameset_free(&mf->index);
   free(mf->entries);
   mf->entries = NULL;
   mf->n = 0;
@@ -124,9 +127,8 @@ void ey_mapfile_free(ey_mapfile *mf) {
 
 ey_rc ey_mapfile_lookup(const ey_mapfile *mf, const ey_layer *l, const ey_arch *a, ey_mapping *out,
                         ey_err *err) {
-  const ey_mapfile_entry *e = NULL;
-  for (int i = 0; i < mf->n && !e; i++)
-    if (!strcmp(mf->entries[i].layer, l->name)) e = &mf->entries[i];
+  int k = ey_nameset_find(&mf->index, l->name, entry_name, mf);
+  const ey_mapfile_entry *e = k >= 0 ? &mf->entries[k] : NULL;
   if (!e) {
     char names[200] = "";
     size_t len = 0;

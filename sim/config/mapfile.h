@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 #include "mapper/mapper.h"
+#include "sim/base/ey_nameset.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -26,11 +27,12 @@ typedef struct ey_mapfile {
   int batch;
   int n;
   ey_mapfile_entry *entries; /* owned */
+  ey_nameset index;          /* private: the entries by layer name */
 } ey_mapfile;
 
 /* Writes one mapping per layer. `maps` is parallel to net->layers. */
 void ey_mapfile_write(FILE *f, const ey_arch *a, const ey_net *net, const ey_mapping *maps);
-/* Reads and checks the syntax of a mapping file. */
+/* Reads and checks the syntax of a mapping file: each layer once. */
 ey_rc ey_mapfile_load(const char *path, ey_mapfile *mf, ey_err *err);
 void ey_mapfile_free(ey_mapfile *mf);
 /* Finds the entry for `l`, checks that it was made for the same shape and that it

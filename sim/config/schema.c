@@ -88,6 +88,37 @@ static void choice_name(const char *choices, int idx, char *buf, size_t cap) {
   snprintf(buf, cap, "%.*s", (int)clen, c);
 }
 
+/* Why `text` cannot be a name, into buf ("a newline at byte 3"), or NULL when it
+ * can: names are echoed into YAML, CSV, JSON and trace headers, one line each,
+ * so they hold no control character and are valid UTF-8 (as all YAML is; this
+ * catches --set). */
+static const char *str_problem(const char *text, char *buf, size_t cap) {
+  const unsigned char *u = (const unsigned char *)text;
+  for (size_t i = 0; u[i];) {
+    if (u[i] < 0x20 || u[i] == 0x7F) {
+      snprintf(buf, cap, "%s at byte %zu",
+               u[i] == '\n'   ? "a newline"
+               : u[i] == '\t' ? "a tab"
+                              : "a control character",
+               i + 1);
+      return buf;
+    }
+    size_t n = u[i] < 0x80             ? 1
+               : (u[i] & 0xE0) == 0xC0 ? 2
+               : (u[i] & 0xF0) == 0xE0 ? 3
+               : (u[i] & 0xF8) == 0xF0 ? 4
+                                       : 0;
+    int ok = n > 0 && (n != 2 || u[i] >= 0xC2);
+    for (size_t k = 1; ok && k < n; k++) ok = (u[i + k] & 0xC0) == 0x80;
+    if (!ok) {
+      snprintf(buf, cap, "a byte that is not UTF-8 at byte %zu", i + 1);
+      return buf;
+    }
+    i += n;
+  }
+  return NULL;
+}
+
 /* Parses text into the field of p in dst. Returns 0, or -1 when the text is not a
  * valid value for p (the caller writes the message). */
 static int parse_value(const ey_param *p, const char *text, void *dst) {
@@ -118,10 +149,12 @@ static int parse_value(const ey_param *p, const char *text, void *dst) {
         return 0;
       }
       return -1;
-    case EY_P_STR:
-      if (!*text || strlen(text) >= EY_NAME_MAX) return -1;
+    case EY_P_STR: {
+      char why[64];
+      if (!*text || strlen(text) >= EY_NAME_MAX || str_problem(text, why, sizeof why)) return -1;
       memcpy(field, text, strlen(text) + 1);
       return 0;
+    }
     case EY_P_ENUM: {
       int idx = choice_index(p->choices, text);
       if (idx < 0) return -1;
@@ -198,6 +231,14 @@ static ey_rc value_error(const ey_param *p, ey_ydoc *d, const yaml_node_t *val, 
   if (!text)
     return ey_err_set(err, EY_CONFIG, "%s:%d: %s%s: must be %s (got %s)", d->path,
                       ey_ynode_line(val), prefix, p->key, exp, ey_ynode_kind(val));
+  if (strlen(text) != val->data.scalar.length)
+    return ey_err_set(err, EY_CONFIG, "%s:%d: %s%s: must be %s (got a NUL byte at byte %zu)",
+                      d->path, ey_ynode_line(val), prefix, p->key, exp, strlen(text) + 1);
+  char why[64];
+  if (p->type == EY_P_STR && str_problem(text, why, sizeof why))
+    return ey_err_set(err, EY_CONFIG,
+                      "%s:%d: %s%s: must be %s, without control characters (got %s)", d->path,
+                      ey_ynode_line(val), prefix, p->key, exp, why);
   if (p->type == EY_P_STR && *text)
     return ey_err_set(err, EY_CONFIG, "%s:%d: %s%s: must be %s (got %zu characters)", d->path,
                       ey_ynode_line(val), prefix, p->key, exp, strlen(text));
@@ -236,7 +277,7 @@ static ey_rc apply_map(const ey_schema *s, ey_ydoc *d, yaml_node_t *map, const c
     int i = ey_schema_find(s, full);
     if (i >= 0) {
       const char *text = ey_ynode_scalar(val);
-      if (!text || parse_value(&s->params[i], text, dst))
+      if (!text || strlen(text) != val->data.scalar.length || parse_value(&s->params[i], text, dst))
         return value_error(&s->params[i], d, val, prefix, err);
       seen[i] = 1;
       if (lines) lines[i] = ey_ynode_line(val);
@@ -293,8 +334,11 @@ static int missing_line(ey_ydoc *d, yaml_node_t *map, const char *key) {
 
 void ey_schema_item_prefix(ey_ydoc *d, yaml_node_t *item, const char *name_key, const char *list,
                            int index, char *buf, size_t cap) {
-  const char *nm = ey_ynode_scalar(ey_ymap_get(d, item, name_key));
-  if (nm && *nm && strlen(nm) < EY_NAME_MAX)
+  yaml_node_t *nn = ey_ymap_get(d, item, name_key);
+  const char *nm = ey_ynode_scalar(nn);
+  char why[64];
+  if (nm && *nm && strlen(nm) < EY_NAME_MAX && strlen(nm) == nn->data.scalar.length &&
+      !str_problem(nm, why, sizeof why))
     snprintf(buf, cap, "%s.", nm);
   else
     snprintf(buf, cap, "%s[%d].", list, index);
@@ -339,8 +383,11 @@ ey_rc ey_schema_set(const ey_schema *s, const char *key, const char *text, void 
     return ey_err_set(err, EY_CONFIG, "%s: %s: unknown key", where, key);
   }
   if (parse_value(&s->params[i], text, dst)) {
-    char exp[160];
+    char exp[160], why[64];
     expected(&s->params[i], exp, sizeof exp);
+    if (s->params[i].type == EY_P_STR && str_problem(text, why, sizeof why))
+      return ey_err_set(err, EY_CONFIG, "%s: %s: must be %s, without control characters (got %s)",
+                        where, key, exp, why);
     return ey_err_set(err, EY_CONFIG, "%s: %s: must be %s (got %s)", where, key, exp, text);
   }
   return EY_OK;
@@ -408,11 +455,30 @@ void ey_schema_write_yaml(const ey_schema *s, const void *src, FILE *f, int inde
     }
     ey_schema_format(s, i, src, buf, sizeof buf);
     int in = indent + (*section ? 2 : 0);
-    if (s->params[i].type == EY_P_STR)
-      fprintf(f, "%*s%s: \"%s\"\n", in, "", leaf, buf);
-    else
+    if (s->params[i].type == EY_P_STR) {
+      fprintf(f, "%*s%s: ", in, "", leaf);
+      ey_schema_put_quoted(f, buf);
+      fputc('\n', f);
+    } else
       fprintf(f, "%*s%s: %s\n", in, "", leaf, buf);
   }
+}
+
+void ey_schema_put_quoted(FILE *f, const char *s) {
+  fputc('"', f);
+  for (const unsigned char *u = (const unsigned char *)s; *u; u++) {
+    if (*u == '"' || *u == '\\')
+      fprintf(f, "\\%c", *u);
+    else if (*u == '\n')
+      fputs("\\n", f);
+    else if (*u == '\t')
+      fputs("\\t", f);
+    else if (*u < 0x20 || *u == 0x7F)
+      fprintf(f, "\\x%02x", *u);
+    else
+      fputc(*u, f);
+  }
+  fputc('"', f);
 }
 
 void ey_schema_write_markdown(const ey_schema *s, FILE *f) {

@@ -81,6 +81,9 @@ struct ey_json;
 void ey_schema_write_json(const ey_schema *s, const void *src, struct ey_json *j);
 /* Writes src as a YAML block at `indent` spaces. */
 void ey_schema_write_yaml(const ey_schema *s, const void *src, FILE *f, int indent);
+/* Writes s as a YAML double-quoted scalar that reads back as s: `"` and `\`
+ * escaped, and control characters as \n, \t or \xNN. */
+void ey_schema_put_quoted(FILE *f, const char *s);
 /* Writes the table as Markdown rows: key, type, range or choices, default, doc. */
 void ey_schema_write_markdown(const ey_schema *s, FILE *f);
 

@@ -3,20 +3,82 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
-static ey_rc load_with(ey_ydoc *d, yaml_parser_t *parser, ey_err *err) {
-  if (!yaml_parser_load(parser, &d->doc)) {
-    /* libyaml marks are 0-based; context_mark points at the construct that was
-     * open when the problem was found, problem_mark at the problem itself. */
-    int line = (int)parser->problem_mark.line + 1;
-    const char *problem = parser->problem ? parser->problem : "unreadable input";
-    if (parser->context)
-      return ey_err_set(err, EY_SYNTAX, "%s:%d: syntax: %s %s (got invalid YAML)", d->path, line,
-                        problem, parser->context);
-    return ey_err_set(err, EY_SYNTAX, "%s:%d: syntax: %s (got invalid YAML)", d->path, line,
-                      problem);
+static ey_rc parser_error(const ey_ydoc *d, const yaml_parser_t *parser, ey_err *err) {
+  /* libyaml marks are 0-based; context_mark points at the construct that was
+   * open when the problem was found, problem_mark at the problem itself. */
+  int line = (int)parser->problem_mark.line + 1;
+  const char *problem = parser->problem ? parser->problem : "unreadable input";
+  if (parser->context)
+    return ey_err_set(err, EY_SYNTAX, "%s:%d: syntax: %s %s (got invalid YAML)", d->path, line,
+                      problem, parser->context);
+  return ey_err_set(err, EY_SYNTAX, "%s:%d: syntax: %s (got invalid YAML)", d->path, line, problem);
+}
+
+/* A first pass over the events, before the tree is built: one document, and no
+ * deeper nesting than EY_YAML_MAX_DEPTH. libyaml's scanner takes time quadratic
+ * in the nesting depth, so the pass stops as soon as the limit is crossed. */
+static ey_rc check_events(const ey_ydoc *d, const unsigned char *text, size_t len, ey_err *err) {
+  yaml_parser_t parser;
+  if (!yaml_parser_initialize(&parser))
+    return ey_err_set(err, EY_NOMEM, "%s: cannot initialize the YAML parser", d->path);
+  yaml_parser_set_input_string(&parser, text, len);
+  ey_rc rc = EY_OK;
+  int depth = 0, docs = 0;
+  for (int done = 0; !done && !rc;) {
+    yaml_event_t ev;
+    if (!yaml_parser_parse(&parser, &ev)) {
+      rc = parser_error(d, &parser, err);
+      break;
+    }
+    int line = (int)ev.start_mark.line + 1;
+    switch (ev.type) {
+      case YAML_DOCUMENT_START_EVENT:
+        if (++docs > 1)
+          rc = ey_err_set(err, EY_SYNTAX,
+                          "%s:%d: document: expected one YAML document (got a second one)", d->path,
+                          line);
+        break;
+      case YAML_SEQUENCE_START_EVENT:
+      case YAML_MAPPING_START_EVENT:
+        if (++depth > EY_YAML_MAX_DEPTH)
+          rc = ey_err_set(err, EY_SYNTAX,
+                          "%s:%d: syntax: expected at most %d levels of nested lists and "
+                          "mappings (got more)",
+                          d->path, line, EY_YAML_MAX_DEPTH);
+        break;
+      case YAML_SEQUENCE_END_EVENT:
+      case YAML_MAPPING_END_EVENT:
+        depth--;
+        break;
+      case YAML_STREAM_END_EVENT:
+        done = 1;
+        break;
+      default:
+        break;
+    }
+    yaml_event_delete(&ev);
   }
+  yaml_parser_delete(&parser);
+  return rc;
+}
+
+/* Loads text[0..len) into d->doc. */
+static ey_rc load_text(ey_ydoc *d, const unsigned char *text, size_t len, ey_err *err) {
+  ey_rc rc = check_events(d, text, len, err);
+  if (rc) return rc;
+  yaml_parser_t parser;
+  if (!yaml_parser_initialize(&parser))
+    return ey_err_set(err, EY_NOMEM, "%s: cannot initialize the YAML parser", d->path);
+  yaml_parser_set_input_string(&parser, text, len);
+  if (!yaml_parser_load(&parser, &d->doc)) {
+    rc = parser_error(d, &parser, err);
+    yaml_parser_delete(&parser);
+    return rc;
+  }
+  yaml_parser_delete(&parser);
   d->loaded = 1;
   if (!yaml_document_get_root_node(&d->doc))
     return ey_err_set(err, EY_SYNTAX, "%s:1: document: expected a YAML mapping (got an empty file)",
@@ -24,19 +86,53 @@ static ey_rc load_with(ey_ydoc *d, yaml_parser_t *parser, ey_err *err) {
   return EY_OK;
 }
 
+/* The size error: names the line on which the limit falls. */
+static ey_rc too_big(const ey_ydoc *d, const char *text, ey_err *err) {
+  int line = 1;
+  for (size_t i = 0; i < EY_YAML_MAX_BYTES; i++) line += text[i] == '\n';
+  return ey_err_set(err, EY_SYNTAX,
+                    "%s:%d: document: expected a file of at most %d MiB (got more; the limit "
+                    "falls on this line)",
+                    d->path, line, EY_YAML_MAX_BYTES >> 20);
+}
+
 ey_rc ey_ydoc_load(ey_ydoc *d, const char *path, ey_err *err) {
   memset(d, 0, sizeof *d);
   d->path = path;
   FILE *f = fopen(path, "rb");
   if (!f) return ey_err_set(err, EY_IO, "%s: cannot open (%s)", path, strerror(errno));
-  yaml_parser_t parser;
-  if (!yaml_parser_initialize(&parser)) {
-    fclose(f);
-    return ey_err_set(err, EY_NOMEM, "%s: cannot initialize the YAML parser", path);
+  /* The whole file, up to the limit and one byte more to see that it is over. */
+  size_t cap = 1 << 16, len = 0;
+  char *text = malloc(cap);
+  ey_rc rc = EY_OK;
+  while (text) {
+    if (len == cap) {
+      if (cap > EY_YAML_MAX_BYTES) break; /* one byte over the limit is enough */
+      size_t ncap =
+          cap * 2 > (size_t)EY_YAML_MAX_BYTES + 1 ? (size_t)EY_YAML_MAX_BYTES + 1 : cap * 2;
+      char *nt = realloc(text, ncap);
+      if (!nt) {
+        free(text);
+        text = NULL;
+        break;
+      }
+      text = nt;
+      cap = ncap;
+    }
+    size_t got = fread(text + len, 1, cap - len, f);
+    len += got;
+    if (got == 0) break;
   }
-  yaml_parser_set_input_file(&parser, f);
-  ey_rc rc = load_with(d, &parser, err);
-  yaml_parser_delete(&parser);
+  if (!text) {
+    rc = ey_err_set(err, EY_NOMEM, "%s: out of memory", path);
+  } else if (len > EY_YAML_MAX_BYTES) {
+    rc = too_big(d, text, err);
+  } else if (ferror(f)) {
+    rc = ey_err_set(err, EY_IO, "%s: cannot read (%s)", path, strerror(errno));
+  } else {
+    rc = load_text(d, (const unsigned char *)text, len, err);
+  }
+  free(text);
   fclose(f);
   return rc;
 }
@@ -44,13 +140,9 @@ ey_rc ey_ydoc_load(ey_ydoc *d, const char *path, ey_err *err) {
 ey_rc ey_ydoc_load_string(ey_ydoc *d, const char *path, const char *text, ey_err *err) {
   memset(d, 0, sizeof *d);
   d->path = path;
-  yaml_parser_t parser;
-  if (!yaml_parser_initialize(&parser))
-    return ey_err_set(err, EY_NOMEM, "%s: cannot initialize the YAML parser", path);
-  yaml_parser_set_input_string(&parser, (const unsigned char *)text, strlen(text));
-  ey_rc rc = load_with(d, &parser, err);
-  yaml_parser_delete(&parser);
-  return rc;
+  size_t len = strlen(text);
+  if (len > EY_YAML_MAX_BYTES) return too_big(d, text, err);
+  return load_text(d, (const unsigned char *)text, len, err);
 }
 
 ey_rc ey_ydoc_with(const char *path, const char *text, ey_ydoc_fn fn, void *obj, ey_err *err) {

@@ -17,9 +17,17 @@ typedef struct ey_ydoc {
   const char *path;    /* read-only; the caller's string, used in messages */
 } ey_ydoc;
 
+/* Limits of every YAML file eyesim reads (docs/config.md, "Limits"): its size,
+ * and how deep lists and mappings nest (libyaml's time grows with the square of
+ * the depth; eyesim's own files nest four levels at most). */
+#define EY_YAML_MAX_BYTES (64 << 20) /* 64 MiB */
+#define EY_YAML_MAX_DEPTH 64
+
 /* Loads the whole file. Returns EY_OK; EY_IO when it cannot be opened; EY_SYNTAX
- * for malformed YAML or an empty document, with "FILE:LINE: syntax: ..." in err.
- * The caller calls ey_ydoc_fini() in every case. */
+ * for malformed YAML, an empty document, a second document, a file over
+ * EY_YAML_MAX_BYTES or nesting deeper than EY_YAML_MAX_DEPTH, with
+ * "FILE:LINE: syntax: ..." or "FILE:LINE: document: ..." in err. The caller
+ * calls ey_ydoc_fini() in every case. */
 ey_rc ey_ydoc_load(ey_ydoc *d, const char *path, ey_err *err);
 /* The same from a string; `path` is only the name used in messages. */
 ey_rc ey_ydoc_load_string(ey_ydoc *d, const char *path, const char *text, ey_err *err);

@@ -1,8 +1,11 @@
 /* data.c - synthetic tensors, golden convolution, requantization. */
 #include "sim/engine/data.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "sim/base/ey_checked.h"
 
 /* splitmix64: a small, well-mixed generator whose stream depends only on its seed. */
 static uint64_t next(uint64_t *s) {
@@ -18,18 +21,63 @@ static uint64_t hash_name(const char *s) {
   return h;
 }
 
+/* The largest magnitude of a synthetic value: half the word's bits each for an
+ * activation and a weight, so that their product fits a word (127 for 16-bit
+ * words); at least 1, so that words of 2 and 3 bits hold the values -1, 0, 1. */
+static int magnitude(int word_bits) {
+  int mag = word_bits >= 4 ? (1 << (word_bits / 2 - 1)) - 1 : 1;
+  return mag > 0 ? mag : 1;
+}
+
+uint64_t ey_tensor_values(const ey_layer *l, int which) {
+  uint64_t f[4];
+  if (which == EY_FILTER) {
+    f[0] = (uint64_t)l->M;
+    f[1] = l->groups > 0 ? (uint64_t)(l->C / l->groups) : 0;
+    f[2] = (uint64_t)l->R;
+    f[3] = (uint64_t)l->S;
+  } else {
+    f[0] = (uint64_t)l->N;
+    f[1] = which == EY_IFMAP ? (uint64_t)l->C : (uint64_t)l->M;
+    f[2] = which == EY_IFMAP ? (uint64_t)l->H : (uint64_t)l->E;
+    f[3] = which == EY_IFMAP ? (uint64_t)l->W : (uint64_t)l->F;
+  }
+  for (int k = 0; k < 4; k++)
+    if ((int64_t)f[k] < 1) return UINT64_MAX;
+  return ey_mul_n(f, 4);
+}
+
+ey_rc ey_tensors_check(const ey_layer *l, ey_err *err) {
+  for (int ty = 0; ty < EY_NTYPES; ty++) {
+    uint64_t n = ey_tensor_values(l, ty);
+    if (n <= EY_TENSOR_MAX_VALUES) continue;
+    char got[32];
+    if (n == UINT64_MAX)
+      snprintf(got, sizeof got, "more than 2^64");
+    else
+      snprintf(got, sizeof got, "%llu", (unsigned long long)n);
+    static const char *const what[EY_NTYPES] = {"ifmap N*C*H*W", "weights M*(C/groups)*R*S",
+                                                "ofmap N*M*E*F"};
+    return ey_err_set(err, EY_NOMEM, "%s: %s: expected at most %llu values in a tensor (got %s)",
+                      l->name, what[ty], (unsigned long long)EY_TENSOR_MAX_VALUES, got);
+  }
+  return EY_OK;
+}
+
 ey_rc ey_tensors_make(ey_tensors *t, const ey_layer *l, int word_bits, uint64_t seed,
                       double zeros) {
   memset(t, 0, sizeof *t);
-  size_t ni = (size_t)l->N * l->C * l->H * l->W,
-         nw = (size_t)l->M * (l->C / l->groups) * l->R * l->S;
-  t->ifmap = malloc(sizeof *t->ifmap * ni);
-  t->weights = malloc(sizeof *t->weights * nw);
+  /* Sizes are checked before anything is allocated (a product of the documented
+   * ranges can pass 2^64). */
+  if (ey_tensors_check(l, NULL)) return EY_NOMEM;
+  size_t ni = (size_t)ey_tensor_values(l, EY_IFMAP), nw = (size_t)ey_tensor_values(l, EY_FILTER);
+  t->ifmap = malloc(ey_alloc_size(ni, sizeof *t->ifmap));
+  t->weights = malloc(ey_alloc_size(nw, sizeof *t->weights));
   if (!t->ifmap || !t->weights) {
     ey_tensors_free(t);
     return EY_NOMEM;
   }
-  const int mag = (1 << (word_bits / 2 - 1)) - 1; /* 127 for 16-bit words */
+  const int mag = magnitude(word_bits);
   uint64_t s = seed ^ hash_name(l->name);
   /* A zero fraction compared in 2^-53 steps: 0 gives no zeros, 1 all zeros. */
   const uint64_t cut = (uint64_t)(zeros * 9007199254740992.0);
@@ -53,7 +101,7 @@ void ey_tensors_free(ey_tensors *t) {
 }
 
 int ey_requant_shift(const ey_layer *l, int word_bits) {
-  const uint64_t mag = (1u << (word_bits / 2 - 1)) - 1;
+  const uint64_t mag = (uint64_t)magnitude(word_bits);
   uint64_t max = mag * mag * (uint64_t)(l->C / l->groups) * (uint64_t)l->R * (uint64_t)l->S;
   int bits = 0;
   while ((max >> bits) > 0) bits++;

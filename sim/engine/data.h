@@ -19,9 +19,19 @@ typedef struct ey_tensors {
 
 /* Fills ifmap and weights from `seed` and the layer's name (so every layer gets
  * its own data): ifmap values are 0 with probability `zeros`, otherwise in
- * 1 .. 2^(word_bits/2-1)-1, the way post-ReLU activations are non-negative;
- * weights are in -(2^(word_bits/2-1)-1) .. +(same). Returns EY_NOMEM. */
+ * 1 .. mag, the way post-ReLU activations are non-negative; weights are in
+ * -mag .. +mag, where mag = 2^(word_bits/2-1)-1, or 1 for words of 2 and 3 bits.
+ * Returns EY_NOMEM when out of memory or when ey_tensors_check() refuses the
+ * layer (checked before anything is allocated). */
 ey_rc ey_tensors_make(ey_tensors *t, const ey_layer *l, int word_bits, uint64_t seed, double zeros);
+/* Values of the layer's ifmap (EY_IFMAP: N*C*H*W), weights (EY_FILTER:
+ * M*(C/groups)*R*S) or ofmap (EY_PSUM: N*M*E*F), or UINT64_MAX when the product
+ * does not fit 64 bits. */
+uint64_t ey_tensor_values(const ey_layer *l, int which);
+/* EY_OK when each of the three tensors holds at most EY_TENSOR_MAX_VALUES
+ * values, else EY_NOMEM with "LAYER: ifmap N*C*H*W: expected at most LIMIT values
+ * in a tensor (got V)" in err (err may be NULL). */
+ey_rc ey_tensors_check(const ey_layer *l, ey_err *err);
 void ey_tensors_free(ey_tensors *t);
 
 /* The shift that maps the largest possible psum of the layer into a word. */

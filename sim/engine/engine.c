@@ -1709,6 +1709,9 @@ ey_rc ey_engine_create(const ey_arch *a, const ey_layer *l, const ey_mapping *m,
   ey_err why;
   if (ey_mapping_check(l, a, m, &why))
     return ey_err_set(err, EY_MISUSE, "%s: illegal mapping: %s", l->name, why.msg);
+  /* The layer's tensors are sized before anything is allocated from them. */
+  ey_rc trc = ey_tensors_check(l, err);
+  if (trc) return trc;
   eng *E = calloc(1, sizeof *E);
   if (!E) return ey_err_set(err, EY_NOMEM, "out of memory");
   E->a = a;
