@@ -156,4 +156,25 @@ ey_engine_opts Opts(int step, uint64_t seed, double zeros, int check) {
   return o;
 }
 
+void ExpectSameMeas(const ey_meas &x, const ey_meas &y) {
+  ExpectSameCounts(x.c, y.c);
+  EXPECT_EQ(x.cycles, y.cycles);
+  for (int c = 0; c < EY_NCLASSES; c++) EXPECT_EQ(x.classes[c], y.classes[c]) << ey_class_names[c];
+  EXPECT_EQ(x.ifmap_bus_blocked, y.ifmap_bus_blocked);
+  EXPECT_EQ(x.dram_wait_cycles, y.dram_wait_cycles);
+  EXPECT_EQ(x.passes, y.passes);
+  for (int t = 0; t < EY_NTYPES; t++) EXPECT_EQ(x.dram_bits[t], y.dram_bits[t]);
+  EXPECT_EQ(x.ifmap_multicasts, y.ifmap_multicasts);
+  EXPECT_EQ(x.ifmap_unicasts, y.ifmap_unicasts);
+  EXPECT_EQ(x.filter_multicasts, y.filter_multicasts);
+  EXPECT_EQ(x.filter_unicasts, y.filter_unicasts);
+  EXPECT_EQ(x.glb_conflicts, y.glb_conflicts);
+  ASSERT_EQ(x.glb_banks, y.glb_banks);
+  for (int b = 0; b < x.glb_banks; b++)
+    for (int t = 0; t < 3; t++) {
+      EXPECT_EQ(x.glb_bank_reads[b][t], y.glb_bank_reads[b][t]) << "bank " << b;
+      EXPECT_EQ(x.glb_bank_writes[b][t], y.glb_bank_writes[b][t]) << "bank " << b;
+    }
+}
+
 }  // namespace eytest

@@ -60,6 +60,8 @@ ey_counts Cost(const ey_layer &l, const ey_arch &a, const ey_mapping &m);
 ey_engine_opts Opts(int step, uint64_t seed, double zeros, int check);
 // Every counter equal, by name.
 void ExpectSameCounts(const ey_counts &want, const ey_counts &got);
+// Every field of two engine measurements, the counts and per-bank GLB counts too.
+void ExpectSameMeas(const ey_meas &x, const ey_meas &y);
 
 std::string ReadFile(const std::string &path);
 void WriteFile(const std::string &path, const std::string &text);
