@@ -59,6 +59,12 @@ static ey_rc hopeless(const ey_geom *g, const ey_arch *a, ey_err *err) {
   return EY_OK;
 }
 
+/* The smallest n > cur with fewer image blocks ceil(N/n) than cur gives. */
+static int next_n(int N, int cur) {
+  const int b = EY_CEIL_DIV(N, cur);
+  return b > 1 ? EY_CEIL_DIV(N, b - 1) : N + 1;
+}
+
 ey_rc ey_map_layer(const ey_layer *l, const ey_arch *a, int objective, ey_mapping *best,
                    ey_cost *cost, ey_map_stats *st, ey_err *err) {
   ey_geom g;
@@ -113,7 +119,23 @@ ey_rc ey_map_layer(const ey_layer *l, const ey_arch *a, int objective, ey_mappin
             const int pt = m.p * m.t;
             const int mcap = EY_CEIL_DIV(g.Mg, pt) * pt; /* no use holding more */
             const uint64_t load = ey__load_cycles_unit(&g, a, &m, wide);
-            for (m.n = 1; m.n <= g.N; m.n++) {
+            /* Images per pass: for each number of image blocks b only the
+             * smallest n that gives b blocks, ceil(N/b). A larger n with as
+             * many blocks needs more GLB for the same accesses (they depend on
+             * n only through b), so the search visits O(sqrt N) values of n,
+             * not N (docs/mapping.md). */
+            for (m.n = 1; m.n <= g.N; m.n = next_n(g.N, m.n)) {
+              {
+                /* The smallest tile of these n images (eg = e, pt filters):
+                 * when it does not fit, no larger n fits either. */
+                m.eg = m.e;
+                m.m = pt;
+                const ey__gsums *t0 = &gs[EY_MIN(m.e, g.E)];
+                const uint64_t ifb = ey__ifmap_tile_bits(&g, a, &m, t0, wide);
+                const uint64_t unit =
+                    ey__psum_tile_bits(&g, a, &m, wide) / (uint64_t)EY_MIN(pt, g.Mg);
+                if (ey_sat_add(ifb, ey_sat_mul(unit, (uint64_t)EY_MIN(pt, g.Mg))) > avail) break;
+              }
               if (found) {
                 /* The same bound for this t and n, before any cycle count. */
                 m.eg = EY_CEIL_DIV(g.E, m.e) * m.e;

@@ -1,6 +1,7 @@
 /* vcd.c - Value Change Dump output. */
 #include "traces/vcd.h"
 
+#include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
 
@@ -88,8 +89,13 @@ void ey_vcd_set(ey_vcd *v, uint64_t ps, int h, uint64_t value) {
 }
 
 ey_rc ey_vcd_close(ey_vcd *v) {
-  int bad = ferror(v->f);
+  /* The flush retries what is buffered, so errno says why writing failed. */
+  errno = 0;
+  int bad = fflush(v->f) != 0;
+  const int e = errno;
+  bad |= ferror(v->f) != 0;
   free(v->vars);
   free(v);
+  errno = e;
   return bad ? EY_IO : EY_OK;
 }

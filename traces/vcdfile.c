@@ -2,6 +2,7 @@
  * then the values that change, frame by frame. */
 #include "traces/vcdfile.h"
 
+#include <errno.h>
 #include <fnmatch.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -165,8 +166,9 @@ void ey_vcd_sample(ey_vcd_file *w, const ey_vcd_frame *fr) {
 ey_rc ey_vcd_end(ey_vcd_file *w, int keep, ey_err *err) {
   ey_rc rc = EY_OK;
   if (ey_vcd_close(w->v)) {
+    const int e = errno ? errno : EIO;
     keep = 0;
-    rc = ey_err_set(err, EY_IO, "%s: write failed", w->f.path);
+    rc = ey_err_set(err, EY_IO, "%s: write failed (%s)", w->f.path, strerror(e));
   }
   w->v = NULL;
   if (keep) rc = ey_outfile_commit(&w->f, err);

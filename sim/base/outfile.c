@@ -1,11 +1,71 @@
 /* outfile.c - write to a temporary name, then rename. */
 #include "sim/base/outfile.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+/* Temporary names are "TARGET.tmpPID.XXXXXX". A process killed outright (SIGKILL,
+ * a power cut) cannot remove its own; the next one to write TARGET, or to write
+ * into the folder, removes those of processes that no longer exist, so a kill
+ * leaves nothing behind for long. Only names of this exact shape (for `base`,
+ * or any target when base is NULL) whose PID does not run are removed. */
+static int stale_pid(const char *p, long self) {
+  long pid = 0;
+  int digits = 0;
+  while (*p >= '0' && *p <= '9' && digits < 10) pid = pid * 10 + (*p++ - '0'), digits++;
+  if (!digits || *p != '.' || strlen(p + 1) != 6 || pid <= 0 || pid == self) return 0;
+  return kill((pid_t)pid, 0) != 0 && errno == ESRCH; /* alive, or not ours to judge */
+}
+
+static void remove_stale(const char *dir, const char *base) {
+  const size_t blen = base ? strlen(base) : 0;
+  DIR *d = opendir(dir);
+  if (!d) return;
+  const long self = (long)getpid();
+  struct dirent *e;
+  while ((e = readdir(d))) {
+    const char *n = e->d_name, *p;
+    if (base) {
+      if (strncmp(n, base, blen) || strncmp(n + blen, ".tmp", 4)) continue;
+      p = n + blen + 4;
+    } else {
+      /* The last ".tmp" followed by PID.XXXXXX; a target's own name may hold one. */
+      const char *t = NULL;
+      for (const char *q = strstr(n, ".tmp"); q; q = strstr(q + 1, ".tmp")) t = q;
+      if (!t || t == n) continue;
+      p = t + 4;
+    }
+    if (!stale_pid(p, self)) continue;
+    char full[1100];
+    if (snprintf(full, sizeof full, "%s/%s", dir, n) < (int)sizeof full) unlink(full);
+  }
+  closedir(d);
+}
+
+void ey_outfile_clean_dir(const char *dir) {
+  remove_stale(dir, NULL);
+}
+
+/* remove_stale() for the folder and name of `path`. */
+static void remove_stale_of(const char *path) {
+  const char *slash = strrchr(path, '/');
+  char dir[512];
+  if (!slash) {
+    remove_stale(".", path);
+    return;
+  }
+  size_t n = (size_t)(slash - path);
+  if (n + 2 > sizeof dir || !slash[1]) return;
+  memcpy(dir, path, n);
+  dir[n] = '\0';
+  if (!n) strcpy(dir, "/");
+  remove_stale(dir, slash + 1);
+}
 
 ey_rc ey_outfile_open(ey_outfile *o, const char *path, ey_err *err) {
   memset(o, 0, sizeof *o);
@@ -25,7 +85,8 @@ ey_rc ey_outfile_open(ey_outfile *o, const char *path, ey_err *err) {
     o->direct = 1;
     return EY_OK;
   }
-  snprintf(o->tmp, sizeof o->tmp, "%s.tmpXXXXXX", path);
+  remove_stale_of(path);
+  snprintf(o->tmp, sizeof o->tmp, "%s.tmp%ld.XXXXXX", path, (long)getpid());
   int fd = mkstemp(o->tmp);
   if (fd < 0) {
     ey_rc rc = ey_err_set(err, EY_IO, "%s: cannot create (%s)", path, strerror(errno));

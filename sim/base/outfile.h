@@ -1,7 +1,9 @@
 /* outfile.h - output files that appear whole or not at all: the text is written
  * to a temporary file beside the target and renamed over it on success, so a
  * failed or interrupted run never leaves a half-written report. "-" is stdout;
- * a path that names a device or a pipe (/dev/null, a FIFO) is written in place. */
+ * a path that names a device or a pipe (/dev/null, a FIFO) is written in place.
+ * The temporary name is TARGET.tmpPID.XXXXXX; opening TARGET removes those left by
+ * processes that were killed outright (their PID no longer runs). */
 #ifndef EY_OUTFILE_H
 #define EY_OUTFILE_H
 
@@ -16,7 +18,7 @@ extern "C" {
 typedef struct ey_outfile {
   FILE *f;        /* public: write here */
   char path[512]; /* private: the target */
-  char tmp[528];  /* private: the temporary name; "" for stdout or direct */
+  char tmp[544];  /* private: the temporary name; "" for stdout or direct */
   int direct;     /* private: a device or pipe, written in place */
 } ey_outfile;
 
@@ -31,6 +33,9 @@ ey_rc ey_outfile_close(ey_outfile *o, ey_err *err);
 ey_rc ey_outfile_commit(ey_outfile *o, ey_err *err);
 /* Closes and removes the temporary file; safe after commit and on a zeroed one. */
 void ey_outfile_abort(ey_outfile *o);
+/* Removes every temporary file in `dir` left by a process that no longer runs
+ * (for folders of many outputs, such as --trace-dir). */
+void ey_outfile_clean_dir(const char *dir);
 
 #ifdef __cplusplus
 }

@@ -2,8 +2,10 @@
  * help on --help, configs by short name, outputs written whole. */
 #include "sim/cli/cli.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "sim/config/config.h"
@@ -50,13 +52,16 @@ int ey_cli_open_out(ey_outfile *o, const char *path) {
   return EXIT_OK;
 }
 
-int ey_cli_write_out(const char *path, void (*emit)(const void *, FILE *), const void *arg) {
-  ey_outfile o;
-  ey_err err;
-  if (ey_outfile_open(&o, path, &err)) return ey_cli_fail(&err, EY_IO);
-  emit(arg, o.f);
-  if (ey_outfile_commit(&o, &err)) return ey_cli_fail(&err, EY_IO);
-  return EXIT_OK;
+int ey_cli_stdout_status(int status) {
+  /* A full disk or a closed pipe shows only at the flush, or as the stream's
+   * error flag from an earlier write. */
+  int bad = fflush(stdout) != 0;
+  int e = errno;
+  bad |= ferror(stdout) != 0;
+  fflush(stderr);
+  if (!bad) return status;
+  fprintf(stderr, "eyesim: stdout: write failed (%s)\n", strerror(bad && e ? e : EIO));
+  return status ? status : EXIT_INPUT;
 }
 
 int ey_cli_default_jobs(void) {

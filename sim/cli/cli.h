@@ -54,8 +54,9 @@ const char *ey_cli_resolve(const char *arg, const char *sub, char *buf, size_t c
 /* Opens `path` through a temporary file (the caller commits or aborts). Returns
  * EXIT_OK, or EXIT_INPUT with the error printed. */
 int ey_cli_open_out(ey_outfile *o, const char *path);
-/* Writes with `emit` to `path` through a temporary file; returns the status. */
-int ey_cli_write_out(const char *path, void (*emit)(const void *, FILE *), const void *arg);
+/* The exit status once stdout is flushed: `status`, or when anything written to
+ * stdout was lost (a full disk, /dev/full), a message and EXIT_INPUT. */
+int ey_cli_stdout_status(int status);
 /* Layers or points worked on at once by default: the online cores (1 to 1024). */
 int ey_cli_default_jobs(void);
 

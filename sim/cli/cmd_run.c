@@ -285,7 +285,16 @@ static void emit_maps(const void *p, FILE *f) {
   ey_mapfile_write(f, mo->r->arch, mo->r->net, mo->maps);
 }
 
-static int write_mappings(const ey_report *r, const char *path) {
+/* Writes into `o` (opened before the run, so that a folder that does not exist
+ * fails before the simulation, not after it) and renames it into place. */
+static int emit_out(ey_outfile *o, void (*emit)(const void *, FILE *), const void *arg) {
+  ey_err err;
+  emit(arg, o->f);
+  if (ey_outfile_commit(o, &err)) return ey_cli_fail(&err, EY_IO);
+  return EXIT_OK;
+}
+
+static int write_mappings(const ey_report *r, ey_outfile *o) {
   ey_mapping *maps = malloc(sizeof *maps * (size_t)(r->nlayers ? r->nlayers : 1));
   if (!maps) {
     fprintf(stderr, "eyesim: out of memory\n");
@@ -293,7 +302,7 @@ static int write_mappings(const ey_report *r, const char *path) {
   }
   for (int i = 0; i < r->nlayers; i++) maps[i] = r->res[i].map;
   mapout mo = {r, maps};
-  int status = ey_cli_write_out(path, emit_maps, &mo);
+  int status = emit_out(o, emit_maps, &mo);
   free(maps);
   return status;
 }
@@ -402,10 +411,11 @@ typedef struct run_ctx {
   ey_report rep;
   ey_engine_opts eng;
   progress prog;
-  ey_acctrace *acc; /* NULL without --trace-dir */
-  ey_vcd_file *vcd; /* NULL without --vcd */
-  int table;        /* print the table on stdout as layers are done */
-  int head;         /* its head is printed */
+  ey_acctrace *acc;                /* NULL without --trace-dir */
+  ey_vcd_file *vcd;                /* NULL without --vcd */
+  ey_outfile json_f, csv_f, out_f; /* --json, --csv, --out, opened before the run */
+  int table;                       /* print the table on stdout as layers are done */
+  int head;                        /* its head is printed */
   ey_run_ctl ctl;
 } run_ctx;
 
@@ -494,6 +504,23 @@ static ey_rc start_progress(run_ctx *c, ey_err *err) {
 static ey_rc start_outputs(run_ctx *c, ey_err *err) {
   const run_opts *o = &c->o;
   ey_rc rc = EY_OK;
+  if (!c->simulate && c->is_run) {
+    /* Options that only the simulation reads would be ignored without a word. */
+    if (o->check)
+      return ey_err_set(err, EY_USAGE,
+                        "--check: the golden comparison needs the cycle-level simulation (got "
+                        "--analytic)");
+    if (o->step || o->replay != REPLAY_ON)
+      return ey_err_set(err, EY_USAGE,
+                        "%s: stepping needs the cycle-level simulation (got --analytic)",
+                        o->step ? "--step" : "--replay");
+  }
+  /* The report files first: a folder that does not exist, or one that cannot
+   * be written, fails now rather than after the whole simulation. */
+  if (o->json) rc = ey_outfile_open(&c->json_f, o->json, err);
+  if (!rc && o->csv) rc = ey_outfile_open(&c->csv_f, o->csv, err);
+  if (!rc && o->out) rc = ey_outfile_open(&c->out_f, o->out, err);
+  if (rc) return rc;
   if (o->activations && !c->simulate)
     return ey_err_set(err, EY_USAGE,
                       "--activations: replay needs the cycle-level simulation (got --analytic)");
@@ -514,6 +541,7 @@ static ey_rc start_outputs(run_ctx *c, ey_err *err) {
           err, EY_USAGE,
           "--trace-dir: access traces need the cycle-level simulation (got --analytic)");
     rc = ey_acctrace_open(o->trace_dir, o->trace_full, c->arch.cols, c->net.nlayers, &c->acc, err);
+    if (!rc) ey_outfile_clean_dir(o->trace_dir); /* what a killed run left there */
     c->eng.access_detail = o->trace_full;
     c->eng.access = on_access;
     c->eng.access_ctx = c;
@@ -578,7 +606,7 @@ static int map_outputs(run_ctx *c, const ey_totals *t) {
   }
   /* With --out -, stdout carries the YAML alone so it can be piped. */
   if (!(c->o.out && !strcmp(c->o.out, "-"))) print_mappings(&c->rep, stdout);
-  return c->o.out ? write_mappings(&c->rep, c->o.out) : EXIT_OK;
+  return c->o.out ? write_mappings(&c->rep, &c->out_f) : EXIT_OK;
 }
 
 /* `eyesim run`: the table's foot, --json, --csv, and what stderr says of
@@ -591,8 +619,8 @@ static int run_outputs(run_ctx *c, const ey_totals *t, int vcd_lost) {
     if (!c->head) ey_report_table_head(rep, stdout);
     ey_report_table_foot(rep, stdout);
   }
-  if (o->json) status = ey_cli_write_out(o->json, emit_json, rep);
-  if (!status && o->csv) status = ey_cli_write_out(o->csv, emit_csv, rep);
+  if (o->json) status = emit_out(&c->json_f, emit_json, rep);
+  if (!status && o->csv) status = emit_out(&c->csv_f, emit_csv, rep);
   if (!status && t->unmapped) {
     for (int i = 0; i < rep->nlayers; i++)
       if (!rep->res[i].mapped)
@@ -611,6 +639,9 @@ static int run_outputs(run_ctx *c, const ey_totals *t, int vcd_lost) {
 }
 
 static void free_ctx(run_ctx *c) {
+  ey_outfile_abort(&c->json_f); /* unless committed */
+  ey_outfile_abort(&c->csv_f);
+  ey_outfile_abort(&c->out_f);
   free(c->prog.passes);
   pthread_mutex_destroy(&c->prog.mu);
   ey_acctrace_free(c->acc);
@@ -634,17 +665,10 @@ static int run_or_map(run_ctx *c) {
   c->eng.seed = o->seed;
   c->eng.zeros = o->zeros;
   c->eng.check = o->check;
-  if (!rc) rc = start_progress(c, &err);
-  if (!rc) rc = start_outputs(c, &err);
-  const int to_stdout = (o->json && !strcmp(o->json, "-")) || (o->csv && !strcmp(o->csv, "-"));
-  c->table = c->is_run && !o->quiet && !to_stdout;
-  c->ctl.jobs = o->jobs;
-  c->ctl.done = on_layer_done;
-  c->ctl.ended = on_layer_ended;
-  c->ctl.ctx = c;
   struct sigaction sa, old_int, old_term;
   if (c->is_run) {
-    /* The first SIGINT or SIGTERM stops the run; a second one ends the process. */
+    /* The first SIGINT or SIGTERM stops the run; a second one ends the process.
+     * Caught before any output is opened, so that none is left half-made. */
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_run_signal;
     sa.sa_flags = SA_RESTART | SA_RESETHAND;
@@ -654,6 +678,14 @@ static int run_or_map(run_ctx *c) {
     sigaction(SIGTERM, &sa, &old_term);
     c->ctl.stop = &g_run_stop;
   }
+  if (!rc) rc = start_progress(c, &err);
+  if (!rc) rc = start_outputs(c, &err);
+  const int to_stdout = (o->json && !strcmp(o->json, "-")) || (o->csv && !strcmp(o->csv, "-"));
+  c->table = c->is_run && !o->quiet && !to_stdout;
+  c->ctl.jobs = o->jobs;
+  c->ctl.done = on_layer_done;
+  c->ctl.ended = on_layer_ended;
+  c->ctl.ctx = c;
   if (!rc)
     rc =
         ey_report_run(&c->rep, &c->arch, &c->net, objective, o->mapping ? &c->mf : NULL,
@@ -706,9 +738,9 @@ int ey_cli_run(int argc, char **argv) {
   if (c->ctl.abandoned) {
     /* Layers still being simulated use everything in c: end the process
      * without freeing it (their files are already gone from the folders). */
-    fflush(stdout);
-    fflush(stderr);
-    _exit(status);
+    ey_outfile_abort(&c->json_f); /* unless committed */
+    ey_outfile_abort(&c->csv_f);
+    _exit(ey_cli_stdout_status(status));
   }
   free_ctx(c);
   return status;

@@ -86,7 +86,7 @@ int main(int argc, char **argv) {
   const char *cmd = argv[1];
   if (!strcmp(cmd, "--version") || !strcmp(cmd, "version")) {
     puts("eyesim " EY_VERSION_STRING);
-    return EXIT_OK;
+    return ey_cli_stdout_status(EXIT_OK);
   }
   if (!strcmp(cmd, "help") || !strcmp(cmd, "--help") || !strcmp(cmd, "-h")) {
     const command *c = argc > 2 ? find(argv[2]) : NULL;
@@ -94,9 +94,9 @@ int main(int argc, char **argv) {
       c->help(stdout);
     else
       usage(stdout);
-    return EXIT_OK;
+    return ey_cli_stdout_status(EXIT_OK);
   }
   const command *c = find(cmd);
-  if (c) return c->run(argc, argv);
+  if (c) return ey_cli_stdout_status(c->run(argc, argv));
   return ey_cli_usage_error("%s: unknown command", cmd);
 }
