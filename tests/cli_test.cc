@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <string>
 
 #include "test_util.h"
@@ -165,9 +166,44 @@ TEST(Cli, BadInputIsOneLineAndExitOne) {
   EXPECT_EQ(r.status, 1);
   EXPECT_EQ(r.err, "eyesim: " + t.File("a.yaml") +
                        ":4: pe_array.cols: must be an integer from 1 to 1024 (got 0)\n");
+  // A short name that is not shipped: the shipped ones, and the nearest when it
+  // looks like a slip (an edit or two, or the start of a name).
+  std::vector<std::string> nets = eytest::ShippedNets(), archs = eytest::ShippedArchs();
+  std::sort(nets.begin(), nets.end());
+  std::sort(archs.begin(), archs.end());
+  auto join = [](const std::vector<std::string> &v) {
+    std::string s;
+    for (const std::string &x : v) s += (s.empty() ? "" : ", ") + x;
+    return s;
+  };
   r = Eyesim("run eyeriss_v1 no_such_net");
   EXPECT_EQ(r.status, 1);
-  EXPECT_EQ(r.err, "eyesim: no_such_net: cannot open (No such file or directory)\n");
+  EXPECT_EQ(r.err,
+            "eyesim: no_such_net: no such file, and no shipped network of that name "
+            "(shipped: " +
+                join(nets) + ")\n");
+  r = Eyesim("run eyeriss_v1 alexnett");
+  EXPECT_EQ(r.status, 1);
+  EXPECT_EQ(r.err,
+            "eyesim: alexnett: no such file, and no shipped network of that name; did "
+            "you mean alexnet? (shipped: " +
+                join(nets) + ")\n");
+  r = Eyesim("config eyeris");
+  EXPECT_EQ(r.status, 1);
+  EXPECT_EQ(r.err,
+            "eyesim: eyeris: no such file, and no shipped architecture of that name; did "
+            "you mean eyeriss_v1? (shipped: " +
+                join(archs) + ")\n");
+  r = Eyesim("trace synth mobilenet -o /dev/null");
+  EXPECT_EQ(r.status, 1);
+  EXPECT_EQ(r.err,
+            "eyesim: mobilenet: no such file, and no shipped network of that name; did "
+            "you mean mobilenet_v1? (shipped: " +
+                join(nets) + ")\n");
+  // A path is opened as given, and the loader says what is wrong.
+  r = Eyesim("run eyeriss_v1 ./no_such_net.yaml");
+  EXPECT_EQ(r.status, 1);
+  EXPECT_EQ(r.err, "eyesim: ./no_such_net.yaml: cannot open (No such file or directory)\n");
   r = Eyesim("run eyeriss_v1 alexnet --set pe.ifmap_spad_words=0");
   EXPECT_EQ(r.status, 1);
   EXPECT_EQ(r.err,

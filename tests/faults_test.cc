@@ -105,8 +105,8 @@ const std::vector<OutputKind> &Kinds() {
        {"w.vcd"},
        {"w.vcd"}},
       {"trace-dir",
-       {"run", "eyeriss_v1", "tests/data/stop.yaml", "--layers", "big", "-j1", "-q",
-        "--trace-dir", "@/tr"},
+       {"run", "eyeriss_v1", "tests/data/stop.yaml", "--layers", "big", "-j1", "-q", "--trace-dir",
+        "@/tr"},
        {"tr/big.dram.csv.gz", "tr/big.glb.csv.gz"},
        {"tr/a1.dram.csv.gz", "tr/a1.glb.csv.gz"}},
       {"mapping file",
@@ -155,10 +155,10 @@ TEST(Faults, AKilledRunLeavesNoFinalNameAndTheNextRunNoTemporary) {
 // temporary files before it exits.
 TEST(Faults, ATerminatedRunLeavesNoTemporary) {
   TempDir t;
-  pid_t pid = Start(WithDir({"run", "eyeriss_v1", "tests/data/stop.yaml", "--layers", "a1..big",
-                             "-j1", "-q", "--json", "@/r.json", "--csv", "@/r.csv", "--trace-dir",
-                             "@/tr"},
-                            t.path));
+  pid_t pid =
+      Start(WithDir({"run", "eyeriss_v1", "tests/data/stop.yaml", "--layers", "a1..big", "-j1",
+                     "-q", "--json", "@/r.json", "--csv", "@/r.csv", "--trace-dir", "@/tr"},
+                    t.path));
   ASSERT_TRUE(AwaitTemporary(t.path, pid));
   kill(pid, SIGTERM);
   int st;
@@ -191,7 +191,8 @@ TEST(Faults, AMissingOutputFolderFailsBeforeTheSimulation) {
         Eyesim(std::string("run eyeriss_v1 alexnet -j1 ") + opt + " /nonexistent-eyesim/r.out");
     double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     EXPECT_EQ(r.status, 1);
-    EXPECT_EQ(r.err, "eyesim: /nonexistent-eyesim/r.out: cannot create (No such file or directory)\n");
+    EXPECT_EQ(r.err,
+              "eyesim: /nonexistent-eyesim/r.out: cannot create (No such file or directory)\n");
     EXPECT_EQ(r.out, ""); /* not even the table's head: nothing was simulated */
     EXPECT_LT(s, 20.0);   /* the whole of AlexNet takes far longer */
   }
@@ -248,8 +249,8 @@ TEST(Faults, AFullDiskLeavesNoPartialReport) {
             0);
   for (const char *opt : {"--json", "--csv"}) {
     SCOPED_TRACE(opt);
-    eytest::CmdResult r = Eyesim(std::string("run eyeriss_v1 vgg16 --analytic -q ") + opt + " '" +
-                                 mnt + "/r.out'");
+    eytest::CmdResult r =
+        Eyesim(std::string("run eyeriss_v1 vgg16 --analytic -q ") + opt + " '" + mnt + "/r.out'");
     EXPECT_EQ(r.status, 1);
     EXPECT_EQ(r.err, "eyesim: " + mnt + "/r.out: write failed (No space left on device)\n");
     EXPECT_FALSE(FileExists(mnt + "/r.out"));

@@ -71,7 +71,8 @@ int ey_cli_config(int argc, char **argv) {
   char buf[512];
   ey_arch a;
   ey_err err;
-  ey_rc rc = ey_arch_load(ey_cli_resolve(args.v[0], "arch", buf, sizeof buf), &a, &err);
+  ey_rc rc = ey_cli_locate(args.v[0], "arch", buf, sizeof buf, &err);
+  if (!rc) rc = ey_arch_load(buf, &a, &err);
   for (int i = 0; !rc && i < o.sets.n; i++) rc = ey_arch_set(&a, o.sets.v[i], &err);
   if (rc) return ey_cli_fail(&err, rc);
   printf("# effective architecture: %s, defaults filled in (eyesim " EY_VERSION_STRING ")\n",

@@ -477,11 +477,11 @@ static void on_run_signal(int sig) {
 static ey_rc load_inputs(run_ctx *c, ey_err *err) {
   const run_opts *o = &c->o;
   char abuf[512], nbuf[512];
-  const char *arch_path = ey_cli_resolve(c->arch_arg, "arch", abuf, sizeof abuf);
-  const char *net_path = ey_cli_resolve(c->net_arg, "nets", nbuf, sizeof nbuf);
-  ey_rc rc = ey_arch_load(arch_path, &c->arch, err);
+  ey_rc rc = ey_cli_locate(c->arch_arg, "arch", abuf, sizeof abuf, err);
+  if (!rc) rc = ey_cli_locate(c->net_arg, "nets", nbuf, sizeof nbuf, err);
+  if (!rc) rc = ey_arch_load(abuf, &c->arch, err);
   for (int i = 0; !rc && i < o->sets.n; i++) rc = ey_arch_set(&c->arch, o->sets.v[i], err);
-  if (!rc) rc = ey_net_load(net_path, &c->net, err);
+  if (!rc) rc = ey_net_load(nbuf, &c->net, err);
   if (!rc && o->batch) ey_net_set_batch(&c->net, o->batch);
   if (!rc && o->layers) rc = ey_net_select(&c->net, o->layers, err);
   if (!rc && o->mapping) rc = ey_mapfile_load(o->mapping, &c->mf, err);

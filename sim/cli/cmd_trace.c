@@ -356,7 +356,9 @@ static int trace_synth(int argc, char **argv) {
   char nbuf[512];
   ey_net net;
   ey_err err;
-  ey_rc rc = ey_net_load(ey_cli_resolve(args.v[0], "nets", nbuf, sizeof nbuf), &net, &err);
+  memset(&net, 0, sizeof net);
+  ey_rc rc = ey_cli_locate(args.v[0], "nets", nbuf, sizeof nbuf, &err);
+  if (!rc) rc = ey_net_load(nbuf, &net, &err);
   if (!rc && o.batch) ey_net_set_batch(&net, o.batch);
   if (!rc && o.layers) rc = ey_net_select(&net, o.layers, &err);
   if (rc) {
