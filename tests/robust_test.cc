@@ -14,6 +14,7 @@
 extern "C" {
 #include "mapper/mapper_int.h"
 #include "sim/base/ey_checked.h"
+#include "sim/base/json.h"
 #include "sim/config/mapfile.h"
 #include "sim/engine/data.h"
 #include "traces/actrace.h"
@@ -22,6 +23,7 @@ extern "C" {
 }
 
 using eytest::Eyesim;
+using eytest::FileExists;
 using eytest::ReadFile;
 using eytest::TempDir;
 using eytest::WriteFile;
@@ -546,3 +548,78 @@ TEST(RobustMapfile, ControlCharactersInNamesAreRefusedAtLoad) {
 }
 
 }  // namespace
+
+// ---------------------------------------------------------------- sweep outputs
+
+TEST(RobustSweep, JsonNumbersFollowTheGrammar) {
+  for (const char *ok : {"0", "-0", "12", "-12", "1.5", "0.25", "1e9", "1E+9", "2.5e-3"})
+    EXPECT_TRUE(ey_json_is_number(ok)) << ok;
+  for (const char *bad : {"", "+12", "0x10", "nan", "inf", "-inf", "012", ".5", "5.", "1e", "1e+",
+                          "--1", "1 ", " 1", "1,0", "Infinity"})
+    EXPECT_FALSE(ey_json_is_number(bad)) << bad;
+}
+
+// An axis value the spec wrote in a form JSON has no number for stays a string,
+// so every line of sweep.jsonl parses.
+TEST(RobustSweep, AxisValuesThatAreNotJsonNumbersAreWrittenAsStrings) {
+  TempDir t;
+  WriteFile(t.File("s.yaml"),
+            "name: odd\narch: eyeriss_v1\nnets: [{net: alexnet, layers: conv5}]\nanalytic: true\n"
+            "axes:\n  - glb.size_kb: [nan, inf, 0x10, +12, 64]\n");
+  eytest::CmdResult r =
+      eytest::Eyesim("sweep '" + t.File("s.yaml") + "' -o '" + t.File("o") + "' -q");
+  ASSERT_EQ(r.status, 0) << r.err;
+  std::string jl = ReadFile(t.File("o/sweep.jsonl"));
+  for (const char *v : {"{\"point\":0,\"axes\":{\"glb.size_kb\":\"nan\"}",
+                        "{\"point\":1,\"axes\":{\"glb.size_kb\":\"inf\"}",
+                        "{\"point\":2,\"axes\":{\"glb.size_kb\":\"0x10\"}",
+                        "{\"point\":3,\"axes\":{\"glb.size_kb\":\"+12\"}",
+                        "{\"point\":4,\"axes\":{\"glb.size_kb\":64}"})
+    EXPECT_NE(jl.find(v), std::string::npos) << v << "\n" << jl.substr(0, 600);
+}
+
+// A newline in a --slurm option or in the output folder would end an #SBATCH or
+// comment line of the job script and start a command.
+TEST(RobustSweep, ControlCharactersCannotReachTheJobScript) {
+  TempDir t;
+  WriteFile(t.File("s.yaml"),
+            "name: s\narch: eyeriss_v1\nnets: [{net: alexnet, layers: conv5}]\nanalytic: true\n"
+            "axes:\n  - glb.size_kb: [64, 108]\n");
+  eytest::CmdResult r =
+      eytest::Eyesim("sweep '" + t.File("s.yaml") + "' -o '" + t.File("o") +
+                     "' --slurm '--partition=debug\ntouch " + t.File("owned") + "'");
+  EXPECT_EQ(r.status, 2);
+  EXPECT_EQ(r.err,
+            "eyesim: --partition=debug: expected an sbatch option without control characters "
+            "(got 0x0a at character 18)\n");
+  EXPECT_FALSE(FileExists(t.File("o")));
+  r = eytest::Eyesim("sweep '" + t.File("s.yaml") + "' -o '" + t.File("o") + "\nx' --slurm");
+  EXPECT_EQ(r.status, 2);
+  EXPECT_EQ(r.err,
+            "eyesim: -o: expected no control characters in the job script (got 0x0a at "
+            "character " +
+                std::to_string(t.File("o").size() + 1) + ")\n");
+  EXPECT_FALSE(FileExists(t.File("o\nx")));
+}
+
+// The table's foot: stalls in cycles on one line, GLB bank conflicts (a count
+// of accesses, several of which may wait in one cycle) on their own, equal to
+// the JSON's total.
+TEST(RobustReport, GlbBankConflictsAreNotListedAmongStallCycles) {
+  TempDir t;
+  eytest::CmdResult r =
+      Eyesim("run eyeriss_v1 tests/data/tiny.yaml -j1 --json '" + t.File("r.json") + "'");
+  ASSERT_EQ(r.status, 0) << r.err;
+  size_t at = r.out.find("\nstalls: ");
+  ASSERT_NE(at, std::string::npos) << r.out;
+  std::string stalls = r.out.substr(at + 1, r.out.find('\n', at + 1) - at - 1);
+  EXPECT_EQ(stalls.find("conflict"), std::string::npos) << stalls;
+  std::string json = ReadFile(t.File("r.json"));
+  size_t k = json.rfind("\"glb_bank_conflicts\": ");
+  ASSERT_NE(k, std::string::npos);
+  unsigned long long n = std::stoull(json.substr(k + 22));
+  EXPECT_NE(r.out.find("\nGLB bank conflicts: " + std::to_string(n) +
+                       " accesses waited for a bank port\n"),
+            std::string::npos)
+      << r.out;
+}

@@ -34,6 +34,8 @@ void ey_json_real(ey_json *j, const char *key, double v); /* %.10g; null if not 
 void ey_json_bool(ey_json *j, const char *key, int v);
 /* A pre-formatted JSON value (number literal, true, ...). */
 void ey_json_raw(ey_json *j, const char *key, const char *text);
+/* 1 when `s` is a number as JSON writes one (no "+12", "0x10", "nan", "inf", ".5"). */
+int ey_json_is_number(const char *s);
 void ey_json_finish(ey_json *j); /* final newline */
 
 #ifdef __cplusplus

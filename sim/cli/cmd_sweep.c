@@ -205,16 +205,18 @@ static int sweep_slurm(const ey_sweep *sw, const char *spec, sweep_cli *o) {
     return ey_cli_usage_error("%s: cannot find the absolute paths of eyesim and the spec", spec);
   exe[n] = 0;
   int array = o->array ? o->array : (int)EY_MIN(sw->npoints, 100);
+  const char *sbatch[65];
+  for (int i = 0; i < o->sbatch.n; i++) sbatch[i] = o->sbatch.v[i];
+  sbatch[o->sbatch.n] = NULL;
+  ey_err err;
+  /* Before the folder is made. */
+  if (ey_sweep_slurm_check(exe, spec_abs, o->out, sbatch, &err)) return ey_cli_fail(&err, EY_USAGE);
   if (mkdir(o->out, 0777) && errno != EEXIST) {
     fprintf(stderr, "eyesim: %s: cannot create the folder (%s)\n", o->out, strerror(errno));
     return EXIT_INPUT;
   }
   if (!realpath(o->out, out_abs))
     return ey_cli_usage_error("%s: cannot find its absolute path", o->out);
-  const char *sbatch[65];
-  for (int i = 0; i < o->sbatch.n; i++) sbatch[i] = o->sbatch.v[i];
-  sbatch[o->sbatch.n] = NULL;
-  ey_err err;
   ey_rc rc = ey_sweep_slurm(sw, exe, spec_abs, out_abs, array, sbatch, &err);
   if (rc) return ey_cli_fail(&err, rc);
   if (!o->quiet)

@@ -359,10 +359,10 @@ void ey_report_table_foot(const ey_report *r, FILE *f) {
     for (int c = 0; c < EY_NCLASSES; c++)
       fprintf(f, " %s %.1f%%", ey_class_names[c],
               all ? 100.0 * (double)t.classes[c] / (double)all : 0.0);
-    fprintf(f,
-            "\nstalls: ifmap bus blocked %llu cycles, waiting for DRAM %llu cycles, GLB bank "
-            "conflicts %llu\n",
-            (unsigned long long)t.ifmap_bus_blocked, (unsigned long long)t.dram_wait_cycles,
+    fprintf(f, "\nstalls: ifmap bus blocked %llu cycles, waiting for DRAM %llu cycles\n",
+            (unsigned long long)t.ifmap_bus_blocked, (unsigned long long)t.dram_wait_cycles);
+    /* Not cycles: accesses, several of which may wait in one cycle. */
+    fprintf(f, "GLB bank conflicts: %llu accesses waited for a bank port\n",
             (unsigned long long)t.glb_conflicts);
     if (r->engine->check)
       fprintf(f, "check: %d of %d layers equal the golden convolution in every output\n", t.checked,

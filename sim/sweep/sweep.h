@@ -160,6 +160,10 @@ typedef struct ey_sweep_merged {
  * folders of different sweeps, writing nothing; EY_IO. */
 ey_rc ey_sweep_merge(const char *dir, const char *out, ey_sweep_merged *m, ey_err *err);
 
+/* EY_OK, or EY_USAGE naming the first of the paths and options that holds a
+ * control character (a newline would start a command in the job script). */
+ey_rc ey_sweep_slurm_check(const char *exe, const char *spec, const char *out,
+                           const char *const *sbatch, ey_err *err);
 /* Writes out/sweep.sbatch: a Slurm job array of `array` tasks, task I running
  * shard I of `array` into out/shard-I, with each of `sbatch` (NULL-terminated
  * "--name=value" options) as an #SBATCH line. `exe` and `spec` are absolute. */

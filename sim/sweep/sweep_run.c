@@ -159,9 +159,10 @@ static int point_heads(const ey_sweep *sw, const ey_sweep_point *p, heads *h) {
   for (int c = 0; c < sw->ncols; c++) {
     const char *v = p->cols[c];
     int i = ey_schema_find(s, sw->cols[c]);
-    char *end = NULL;
-    int numeric = (s->params[i].type == EY_P_INT || s->params[i].type == EY_P_REAL) && *v &&
-                  (strtod(v, &end), end && !*end);
+    /* As the spec wrote it: a number only when it is one in JSON's grammar, so
+     * that "+12", "0x10", "nan" or "inf" are strings and every line parses. */
+    int numeric =
+        (s->params[i].type == EY_P_INT || s->params[i].type == EY_P_REAL) && ey_json_is_number(v);
     int boolean = s->params[i].type == EY_P_BOOL && (!strcmp(v, "true") || !strcmp(v, "false"));
     if (numeric || boolean)
       ey_json_raw(&j, sw->cols[c], v);
@@ -1170,8 +1171,38 @@ static void sh_quote(FILE *f, const char *s) {
   fputc('\'', f);
 }
 
+/* The index of the first control character of s (a newline would end an
+ * #SBATCH or comment line and start a command of the job script), or -1. */
+static int control_at(const char *s) {
+  for (int i = 0; s[i]; i++)
+    if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f) return i;
+  return -1;
+}
+
+ey_rc ey_sweep_slurm_check(const char *exe, const char *spec, const char *out,
+                           const char *const *sbatch, ey_err *err) {
+  /* Every text that reaches a line of the script as it is. */
+  const char *what[3] = {"eyesim's path", "the spec's path", "-o"}, *text3[3] = {exe, spec, out};
+  for (int i = 0; i < 3; i++)
+    if (control_at(text3[i]) >= 0)
+      return ey_err_set(err, EY_USAGE,
+                        "%s: expected no control characters in the job script (got 0x%02x at "
+                        "character %d)",
+                        what[i], (unsigned char)text3[i][control_at(text3[i])],
+                        control_at(text3[i]) + 1);
+  for (int i = 0; sbatch && sbatch[i]; i++)
+    if (control_at(sbatch[i]) >= 0)
+      return ey_err_set(err, EY_USAGE,
+                        "%.*s: expected an sbatch option without control characters (got 0x%02x "
+                        "at character %d)",
+                        control_at(sbatch[i]), sbatch[i],
+                        (unsigned char)sbatch[i][control_at(sbatch[i])], control_at(sbatch[i]) + 1);
+  return EY_OK;
+}
+
 ey_rc ey_sweep_slurm(const ey_sweep *sw, const char *exe, const char *spec, const char *out,
                      int array, const char *const *sbatch, ey_err *err) {
+  if (ey_sweep_slurm_check(exe, spec, out, sbatch, err)) return EY_USAGE;
   ey_rc rc = make_dir(out, err);
   char logs[700];
   snprintf(logs, sizeof logs, "%s/logs", out);
