@@ -63,8 +63,8 @@ static int bus_match(const ey_noc *n, uint16_t group, uint16_t tag, int *out) {
   return k;
 }
 
-const ey_noc_ops ey_noc_multicast_bus_ops = {"multicast-bus", bus_init,   bus_fini,
-                                             bus_clear,       bus_assign, bus_match};
+const ey_noc_ops ey_noc_multicast_bus_ops = {"multicast-bus", bus_init,  bus_fini, bus_clear,
+                                             bus_assign,      bus_match, NULL};
 
 void ey_noc_set_row_id(ey_noc *n, int row, uint16_t id) {
   assert(n->ops == &ey_noc_multicast_bus_ops);

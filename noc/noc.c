@@ -4,6 +4,8 @@
 
 #include <string.h>
 
+/* The networks a config may name. hierarchical-mesh joins when the mapper and
+ * the engine drive it; until then it is built with ey_noc_init_mesh() only. */
 static const ey_noc_ops *const k_impls[] = {&ey_noc_multicast_bus_ops};
 
 const ey_noc_ops *ey_noc_ops_find(const char *name) {
@@ -13,13 +15,18 @@ const ey_noc_ops *ey_noc_ops_find(const char *name) {
 }
 
 ey_rc ey_noc_init(ey_noc *n, const ey_noc_ops *ops, int rows, int cols, int width) {
+  const ey_noc_mesh g = ops == &ey_noc_hmesh_ops ? n->mesh : (ey_noc_mesh){0};
   memset(n, 0, sizeof *n);
+  n->mesh = g; /* set by ey_noc_init_mesh() */
   n->ops = ops;
   n->rows = rows;
   n->cols = cols;
   n->width = width;
   ey_rc rc = ops->init(n);
-  if (rc) return rc;
+  if (rc) {
+    n->ops = NULL;
+    return rc;
+  }
   ops->clear(n);
   return EY_OK;
 }

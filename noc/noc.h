@@ -41,6 +41,15 @@ typedef struct ey_noc_stats {
 
 typedef struct ey_noc ey_noc;
 
+/* hierarchical-mesh: what the mesh of one data type is (noc/hmesh.c). */
+typedef enum ey_mesh_type { EY_MESH_IFMAP = 0, EY_MESH_WEIGHT, EY_MESH_PSUM } ey_mesh_type;
+typedef struct ey_noc_mesh {
+  int type;                       /* ey_mesh_type: which links exist, which PEs a router feeds */
+  int cluster_rows, cluster_cols; /* PEs per cluster, dividing the array's rows and columns */
+  int planes;                     /* routers per cluster, each in a mesh of its own */
+  int hop_cycles;                 /* cycles a word spends in each router it passes */
+} ey_noc_mesh;
+
 /* A network implementation (noc.impl). */
 typedef struct ey_noc_ops {
   const char *name;         /* the noc.impl value */
@@ -53,9 +62,12 @@ typedef struct ey_noc_ops {
   /* Writes the PEs a packet tagged (group, tag) reaches into out (room for
    * rows * cols), in row-major order, and returns how many. */
   int (*match)(const ey_noc *n, uint16_t group, uint16_t tag, int *out);
+  /* Optional: `packets` packets of `group` went (per-router and link counts). */
+  void (*count)(ey_noc *n, uint16_t group, uint64_t packets);
 } ey_noc_ops;
 
 extern const ey_noc_ops ey_noc_multicast_bus_ops;
+extern const ey_noc_ops ey_noc_hmesh_ops;
 /* The implementation named `name`, or NULL. */
 const ey_noc_ops *ey_noc_ops_find(const char *name);
 
@@ -63,6 +75,7 @@ struct ey_noc {
   const ey_noc_ops *ops; /* read-only */
   int rows, cols;        /* read-only: the physical array */
   int width;             /* read-only: packets per cycle */
+  ey_noc_mesh mesh;      /* read-only: hierarchical-mesh's geometry (zero otherwise) */
   void *impl;            /* private: the implementation's state */
   ey_noc_stats stats;    /* read-only */
 };
@@ -77,6 +90,10 @@ static inline int ey_noc_assign(ey_noc *n, int pe, uint16_t group, uint16_t tag)
 }
 static inline int ey_noc_match(const ey_noc *n, uint16_t group, uint16_t tag, int *out) {
   return n->ops->match(n, group, tag, out);
+}
+
+static inline void ey_noc_count(ey_noc *n, uint16_t group, uint64_t packets) {
+  if (n->ops->count) n->ops->count(n, group, packets);
 }
 
 /* The all-or-none rule: a packet to `targets` (from ey_noc_match; sim/ may cache
@@ -95,6 +112,38 @@ void ey_noc_block(ey_noc *n, uint64_t cycles);
 /* multicast-bus only: the row ID of an X bus and the column ID of a PE. */
 void ey_noc_set_row_id(ey_noc *n, int row, uint16_t id);
 void ey_noc_set_col_id(ey_noc *n, int row, int col, uint16_t id);
+
+/* ------------------------------------------------ hierarchical-mesh (hmesh.c)
+ * A group names a source: ey_hmesh_source(cluster x, y, plane). ey_noc_assign()
+ * gives a PE a source and a tag, and adds the PE's cluster to the source's
+ * circuit; it returns -1 when the data type has no link the circuit needs (a
+ * weight cannot go north or south, a psum only goes south), when a link or a
+ * router's output into the cluster is another source's, or when the source's
+ * router does not feed that PE (weight router p feeds PE row p of its cluster,
+ * psum router p column p). */
+
+/* Initializes n as a hierarchical mesh of `g` over rows x cols PEs. Returns
+ * EY_OK, EY_NOMEM, or EY_MISUSE when the clusters do not tile the array. */
+ey_rc ey_noc_init_mesh(ey_noc *n, int rows, int cols, int width, const ey_noc_mesh *g);
+/* Clusters in the array (into *cx columns and *cy rows when not NULL). */
+int ey_hmesh_clusters(const ey_noc *n, int *cx, int *cy);
+/* The group of the source at router `plane` of cluster (cx, cy). */
+int ey_hmesh_source(const ey_noc *n, int cx, int cy, int plane);
+/* Cycles from a word leaving source `group` to its arrival at PE `pe`:
+ * hop_cycles x (1 + links between their clusters). */
+int ey_hmesh_latency(const ey_noc *n, uint16_t group, int pe);
+/* Words sent on the link leaving cluster (cx, cy) of `plane` towards dir
+ * (0 east, 1 west, 2 north, 3 south), from the packets counted. */
+uint64_t ey_hmesh_link_words(const ey_noc *n, int cx, int cy, int plane, int dir);
+/* Links held by some circuit. */
+int ey_hmesh_links_used(const ey_noc *n);
+/* Words through router `plane` of cluster (cx, cy): every packet of every
+ * circuit it is on (as source, relay or feeder of its PEs) once. */
+uint64_t ey_hmesh_router_words(const ey_noc *n, int cx, int cy, int plane);
+/* The mode of source group's circuit: "off", "unicast" (one cluster),
+ * "horizontal multicast" (one row of clusters), "vertical multicast" (one
+ * column) or "broadcast" (a block of rows and columns). */
+const char *ey_hmesh_mode(const ey_noc *n, uint16_t group);
 
 /* ------------------------------------------------------------ psum chains */
 

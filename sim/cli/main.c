@@ -44,8 +44,9 @@ static const char k_usage_foot[] =
     "\n"
     "ARCH and NET are YAML files, or names of shipped ones: eyesim run eyeriss_v1 alexnet\n"
     "looks in configs/arch/ and configs/nets/ (or $EYESIM_CONFIGS/arch, /nets).\n"
-    "Exit status: 0 ok, 1 bad input file or a --check mismatch, 2 bad usage, 3 some layer\n"
-    "could not map, 128+N stopped by signal N. `eyesim help sweep` gives the sweep's.\n";
+    "Exit status: 0 ok, 1 bad input file, an output that could not be written or a --check\n"
+    "mismatch, 2 bad usage, 3 some layer could not map, 128+N stopped by signal N.\n"
+    "`eyesim help sweep` gives the sweep's.\n";
 
 /* "  run ARCH NET     map every layer ..." and its further lines. */
 static void usage_line(const char *left, const char *summary, FILE *f) {
