@@ -34,9 +34,9 @@
 enum { DIR_E = 0, DIR_W, DIR_N, DIR_S, NDIRS };
 
 typedef struct mesh {
-  int cx, cy;      /* clusters in X (columns) and Y (rows) */
-  int nsrc;        /* sources: clusters x planes */
-  int *pe_src;     /* per PE: the source it takes from, or -1 */
+  int cx, cy;       /* clusters in X (columns) and Y (rows) */
+  int nsrc;         /* sources: clusters x planes */
+  int *pe_src;      /* per PE: the source it takes from, or -1 */
   uint16_t *pe_tag; /* per PE: its tag */
   /* Per source: the bounding box of its clusters per column (rows lo..hi in
    * column x, lo > hi when none) and of its row span; see tree_*(). */

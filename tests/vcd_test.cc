@@ -181,4 +181,48 @@ TEST(Vcd, WaveformsDoNotChangeResults) {
   EXPECT_EQ(Parse(ReadFile(t.File("w.vcd"))).error, "");
 }
 
+// A waveform needs every cycle of its window only: the engine steps exactly
+// until the window is behind it, then fast (with pass replay) from the next pass
+// on. The samples and every figure equal those of exact stepping throughout.
+TEST(Vcd, FastSteppingResumesAfterTheWindow) {
+  ey_arch a = eytest::LoadArch("eyeriss_v1");
+  ey_layer l = eytest::Layer(1, 64, 64, 13, 13, 3, 3, 1, 1);
+  ey_mapping m;
+  ey_err err;
+  ASSERT_EQ(ey_map_layer(&l, &a, EY_OBJ_CYCLES, &m, nullptr, nullptr, &err), EY_OK) << err.msg;
+  struct Log {
+    std::vector<ey_cycle> cycles;
+    std::vector<uint8_t> first_pe;
+  };
+  auto sample = [](void *ctx, const ey_sample *s) {
+    Log *g = static_cast<Log *>(ctx);
+    g->cycles.push_back(s->cycle);
+    g->first_pe.push_back(s->cls[0]);
+  };
+  ey_meas plain, fast, exact;
+  Log lf, le;
+  ey_engine_opts o = eytest::Opts(EY_STEP_FAST, 1, 0.3, 1);
+  ASSERT_EQ(ey_engine_run_layer(&a, &l, &m, &o, nullptr, &plain, &err), EY_OK) << err.msg;
+  o.sample = sample;
+  o.sample_from = 100;
+  o.sample_until = 2000;
+  o.sample_ctx = &lf;
+  ASSERT_EQ(ey_engine_run_layer(&a, &l, &m, &o, nullptr, &fast, &err), EY_OK) << err.msg;
+  ey_engine_opts x = o;
+  x.step = EY_STEP_EXACT;
+  x.sample_ctx = &le;
+  ASSERT_EQ(ey_engine_run_layer(&a, &l, &m, &x, nullptr, &exact, &err), EY_OK) << err.msg;
+  ASSERT_GT(plain.cycles, 20000u); /* the window is a small part of the layer */
+  eytest::ExpectSameMeas(plain, fast);
+  eytest::ExpectSameMeas(plain, exact);
+  EXPECT_TRUE(fast.checked && exact.checked);
+  ASSERT_EQ(lf.cycles.size(), 1900u);
+  EXPECT_EQ(lf.cycles.front(), 100u);
+  EXPECT_EQ(lf.cycles.back(), 1999u);
+  EXPECT_EQ(lf.cycles, le.cycles);
+  EXPECT_EQ(lf.first_pe, le.first_pe);
+  EXPECT_GT(fast.replayed, 0u); /* fast stepping came back after the window */
+  EXPECT_EQ(exact.replayed, 0u);
+}
+
 }  // namespace

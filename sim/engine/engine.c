@@ -146,6 +146,7 @@ struct ey_engine {
   /* Waveform sampling (exact stepping only). */
   uint64_t *gated_seen; /* per PE: gated MACs already reported (access detail) */
   int sampling;
+  int fast_after; /* 1: fast stepping once the window is behind */
   ey_sample smp;
   unsigned char *s_cls, *s_mask; /* per PE: class; busy in a wait or load */
   uint16_t *s_ifw, *s_psw;
@@ -1195,6 +1196,46 @@ static int filter_prefetch(eng *E) {
   return 0;
 }
 
+/* The records and buffers of pass replay (docs/engine.md, "Pass replay"). */
+static ey_rc replay_setup(eng *E, ey_err *err) {
+  const ey_mapping *m = E->m;
+  const size_t nb = (size_t)E->glb.banks * 6;
+  E->rp = calloc(RP_MAX + 1, sizeof *E->rp);
+  E->snap.bank = malloc(sizeof *E->snap.bank * nb);
+  E->sig = malloc(sizeof *E->sig * (size_t)(SIG_FIXED + E->Hp));
+  /* Padded x of output column f and weight s: f*U + s (the needed columns). */
+  const size_t xs = (size_t)(E->g.F - 1) * (size_t)E->g.U + (size_t)E->g.S;
+  const size_t wp = EY_MAX(xs, (size_t)E->g.W + 2 * (size_t)E->g.P);
+  E->rrow = calloc(wp, sizeof *E->rrow);
+  E->use = calloc(wp, sizeof *E->use);
+  E->racc = malloc(sizeof *E->racc * (size_t)EY_MIN(m->p * m->t, E->g.Mg) * (size_t)E->g.F);
+  E->rzeros = malloc(sizeof *E->rzeros * (size_t)E->npe);
+  if (!E->rp || !E->snap.bank || !E->sig || !E->rrow || !E->use || !E->racc || !E->rzeros)
+    return ey_err_set(err, EY_NOMEM, "out of memory");
+  for (int f = 0; f < E->g.F; f++)
+    for (int s2 = 0; s2 < E->g.S; s2++) E->use[f * E->g.U + s2]++;
+  for (size_t x = 0; x < wp; x++) {
+    E->use_total += E->use[x];
+    if ((int)x < E->g.P || (int)x >= E->g.P + E->g.W) E->use_pad += E->use[x];
+  }
+  return EY_OK;
+}
+
+/* At a pass's start: once the waveform's window is behind, fast stepping (and
+ * pass replay, when nothing else watches every pass) for the rest of the layer,
+ * as the run asked; the figures are the same either way. */
+static ey_rc window_passed(eng *E, ey_err *err) {
+  if (!E->sampling || E->o->cycle_base + E->now < E->o->sample_until) return EY_OK;
+  E->sampling = 0;
+  if (!E->fast_after) return EY_OK;
+  E->batch = 1;
+  if (!E->o->access && !E->o->no_replay && !E->replay) {
+    E->replay = 1;
+    return replay_setup(E, err);
+  }
+  return EY_OK;
+}
+
 /* Advances the layer's schedule up to core cycle `limit`; see ey_engine_step(). */
 static ey_rc advance(eng *E, ey_cycle limit, ey_err *err) {
   const ey_mapping *m = E->m;
@@ -1259,6 +1300,7 @@ static ey_rc advance(eng *E, ey_cycle limit, ey_err *err) {
           break;
         }
         if (!E->in_pass) {
+          if (window_passed(E, err)) return EY_NOMEM;
           const int ea = EY_MIN(m->e, t->o0 + t->ta - E->os);
           pass_begin(E, t, E->fp, E->pa, E->os, ea);
           E->recording = 0;
@@ -1393,7 +1435,11 @@ static ey_rc setup(eng *E, ey_err *err) {
   const int ahead = EY_MAX(a->filter_spad_words, ey_mac_latency(a)) + 1;
   for (E->wheel_size = 2; E->wheel_size <= ahead; E->wheel_size *= 2) {
   }
-  E->sampling = E->o->sample && !E->batch;
+  /* Waveforms need every cycle: exact stepping while the window is ahead
+   * (window_passed() goes back to fast stepping after it). */
+  E->sampling = E->o->sample != NULL;
+  E->fast_after = E->sampling && E->batch;
+  if (E->sampling) E->batch = 0;
   if (E->sampling) {
     E->s_cls = calloc((size_t)E->npe, 1);
     E->s_mask = calloc((size_t)E->npe, 1);
@@ -1470,26 +1516,7 @@ static ey_rc setup(eng *E, ey_err *err) {
   const size_t nb = (size_t)E->glb.banks * 6;
   if (!(E->rs.bank = calloc(nb, sizeof *E->rs.bank)))
     return ey_err_set(err, EY_NOMEM, "out of memory");
-  if (E->replay) {
-    E->rp = calloc(RP_MAX + 1, sizeof *E->rp);
-    E->snap.bank = malloc(sizeof *E->snap.bank * nb);
-    E->sig = malloc(sizeof *E->sig * (size_t)(SIG_FIXED + E->Hp));
-    /* Padded x of output column f and weight s: f*U + s (the needed columns). */
-    const size_t xs = (size_t)(E->g.F - 1) * (size_t)E->g.U + (size_t)E->g.S;
-    const size_t wp = EY_MAX(xs, (size_t)E->g.W + 2 * (size_t)E->g.P);
-    E->rrow = calloc(wp, sizeof *E->rrow);
-    E->use = calloc(wp, sizeof *E->use);
-    E->racc = malloc(sizeof *E->racc * (size_t)EY_MIN(m->p * m->t, E->g.Mg) * (size_t)E->g.F);
-    E->rzeros = malloc(sizeof *E->rzeros * (size_t)E->npe);
-    if (!E->rp || !E->snap.bank || !E->sig || !E->rrow || !E->use || !E->racc || !E->rzeros)
-      return ey_err_set(err, EY_NOMEM, "out of memory");
-    for (int f = 0; f < E->g.F; f++)
-      for (int s2 = 0; s2 < E->g.S; s2++) E->use[f * E->g.U + s2]++;
-    for (size_t x = 0; x < wp; x++) {
-      E->use_total += E->use[x];
-      if ((int)x < E->g.P || (int)x >= E->g.P + E->g.W) E->use_pad += E->use[x];
-    }
-  }
+  if (E->replay && replay_setup(E, err)) return EY_NOMEM;
   size_t nout = (size_t)E->g.N * l->M * E->g.E * E->g.F;
   E->raw = malloc(sizeof *E->raw * nout);
   E->out = malloc(sizeof *E->out * nout);

@@ -59,7 +59,8 @@ typedef struct ey_engine_opts {
   void *access_ctx;
   int access_detail; /* 1: spad and NoC accesses too (EY_ACC_SPAD, EY_ACC_NOC) */
   /* Called at the end of every cycle from sample_from to sample_until (run
-   * cycles) when step is exact (may be NULL). */
+   * cycles; may be NULL). With a sampler the engine steps exactly until the
+   * window is behind it, then as `step` says, from the next pass on. */
   void (*sample)(void *ctx, const ey_sample *s);
   void *sample_ctx;
   ey_cycle sample_from, sample_until;

@@ -281,9 +281,8 @@ ey_rc ey_report_run(ey_report *r, const ey_arch *a, const ey_net *net, int objec
       if (sampling) {
         if (next != told || running) break; /* its cycle_base is not known yet */
         if (base < engine->sample_until) {
-          /* Waveforms need every cycle: exact stepping (the same results). */
+          /* The engine steps exactly while the window is ahead of it. */
           j->lo.cycle_base = base;
-          j->lo.step = EY_STEP_EXACT;
         } else {
           sampling = 0;
         }
