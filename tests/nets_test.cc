@@ -82,6 +82,20 @@ TEST(Nets, MobileNetV1Total) {
   ey_net_free(&n);
 }
 
+// Width 0.5 at 128 x 128, the network Eyeriss v2 is measured on: 49.2 M MACs in
+// the Eyeriss v2 paper (JETCAS 2019), 49 M in the MobileNet release's table.
+TEST(Nets, MobileNetV1Half128Total) {
+  ey_net n = eytest::LoadNet("mobilenet_v1_0.5_128");
+  ey_net_set_batch(&n, 1);
+  EXPECT_NEAR(MacsOf(n, nullptr), 49.2e6, 0.1e6);
+  EXPECT_EQ(n.nlayers, 28);
+  const ey_layer *dw = Find(n, "dw14");
+  ASSERT_NE(dw, nullptr);
+  EXPECT_EQ(dw->groups, 512);
+  EXPECT_EQ(dw->H, 4);
+  ey_net_free(&n);
+}
+
 // The GoogLeNet paper's Table 1 gives each stage's multiply-adds ("ops"). Every
 // module matches it but two rows that disagree with the table's own channel
 // counts: conv1 prints 34 M where 7x7x3x64 at 112x112 is 118 M, and inception

@@ -38,8 +38,8 @@ const std::vector<std::string> &ShippedArchs() {
 }
 
 const std::vector<std::string> &ShippedNets() {
-  static const std::vector<std::string> v = {"alexnet", "vgg16", "mobilenet_v1", "resnet50",
-                                             "googlenet"};
+  static const std::vector<std::string> v = {"alexnet",  "vgg16",     "mobilenet_v1",
+                                             "resnet50", "googlenet", "mobilenet_v1_0.5_128"};
   return v;
 }
 
