@@ -199,6 +199,7 @@ struct RunSpec {
   ey_layer l;
   bool at = false;
   uint64_t extra_cycles = 0;  // added to every burst, in core cycles
+  bool fault_ofmap = false;   // the memory answers accesses to the ofmap with an error
 };
 
 // Runs layer l through the platform; the outcome has the counters, the first
@@ -211,6 +212,10 @@ Outcome RunLayer(const RunSpec &s) {
     ao.approximately_timed = s.at;
     eyesim::Accelerator acc("acc", s.a, ao);
     mt.extra_per_burst = acc.clock_period() * (double)s.extra_cycles;
+    if (s.fault_ofmap) {
+      mt.fault_from = tn.ofmap;
+      mt.fault_to = tn.end();
+    }
     eyesim::Memory mem("mem", (tn.end() + 4095) & ~4095ull, mt);
     Cpu cpu("cpu");
     sc_core::sc_signal<bool> irq("irq");
@@ -500,6 +505,25 @@ TEST(SystemC, AnUnmappableDescriptorEndsInErrorAndWritesNothing) {
     EXPECT_EQ(o.transfers, 0u);
     EXPECT_EQ(o.bytes_written, 0u);
     EXPECT_EQ(o.cycles, 0u);
+  }
+}
+
+// Platform memory that answers the ofmap's writes with TLM_ADDRESS_ERROR_RESPONSE:
+// the layer ends with the memory-error status and the error interrupt, no layer
+// is reported done, and no write reaches the ofmap.
+TEST(SystemC, AMemoryErrorEndsTheLayerWithTheMemoryCause) {
+  const auto k = Cases()[0];
+  for (bool at : {false, true}) {
+    SCOPED_TRACE(at ? "AT" : "LT");
+    RunSpec s{k.a, k.l, at, 0, true};
+    Outcome o = RunLayer(s);
+    ASSERT_TRUE(o.finished);
+    EXPECT_TRUE(o.irq_seen);
+    EXPECT_EQ(o.status, eyesim::kStIdle | eyesim::kStError | eyesim::kCauseMemory << 8);
+    EXPECT_EQ(o.irq_status, eyesim::kIrqError);
+    EXPECT_EQ(o.layers, 0);
+    EXPECT_EQ(o.bytes_written, 0u);
+    EXPECT_EQ(o.out_mismatches, o.outputs);  // the ofmap keeps its 0xA5 fill
   }
 }
 

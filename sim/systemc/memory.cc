@@ -39,6 +39,10 @@ bool Memory::access(tlm::tlm_generic_payload &p) {
     p.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
     return false;
   }
+  if (timing_.fault_to > timing_.fault_from && a < timing_.fault_to && a + n > timing_.fault_from) {
+    p.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
+    return false;
+  }
   if (p.is_read())
     std::memcpy(p.get_data_ptr(), &mem_[a], n);
   else if (p.is_write())
@@ -102,7 +106,7 @@ void Memory::respond(tlm::tlm_generic_payload &p, const tlm::tlm_phase &ph) {
 }
 
 bool Memory::get_direct_mem_ptr(tlm::tlm_generic_payload &, tlm::tlm_dmi &dmi) {
-  if (!timing_.dmi) return false;
+  if (!timing_.dmi || timing_.fault_to > timing_.fault_from) return false;
   dmi.set_dmi_ptr(mem_.data());
   dmi.set_start_address(0);
   dmi.set_end_address(mem_.size() - 1);

@@ -31,6 +31,10 @@ struct MemoryTiming {
   sc_core::sc_time extra_per_burst = sc_core::SC_ZERO_TIME;  // added to every transfer
   bool dmi = true;  // offer DMI (functional accesses only: DMI carries no timing)
   sc_core::sc_time host_latency = sc_core::sc_time(10, sc_core::SC_NS);  // per host access
+  // A fault to inject: timed accesses that touch [fault_from, fault_to) are answered
+  // TLM_ADDRESS_ERROR_RESPONSE (none when fault_to <= fault_from). DMI is then not
+  // offered, so that every access meets the fault.
+  uint64_t fault_from = 0, fault_to = 0;
 };
 
 class Memory : public sc_core::sc_module {
