@@ -1,7 +1,8 @@
 // systemc_test.cc - eyesim::Accelerator in a small virtual platform: the register
 // map, loosely and approximately timed runs against the C engine (cycles and every
 // counter), a slower memory against the cycles it must add, the outputs in
-// platform memory against the golden convolution, and a descriptor error.
+// platform memory against the golden convolution, a descriptor error, a memory
+// error, and a list of two layers chained through platform memory.
 //
 // A SystemC kernel elaborates once per process, so every simulation runs in a
 // child process (Simulate) and sends its outcome back through a pipe.
@@ -524,6 +525,159 @@ TEST(SystemC, AMemoryErrorEndsTheLayerWithTheMemoryCause) {
     EXPECT_EQ(o.layers, 0);
     EXPECT_EQ(o.bytes_written, 0u);
     EXPECT_EQ(o.out_mismatches, o.outputs);  // the ofmap keeps its 0xA5 fill
+  }
+}
+
+// A list of two layers where the second reads the first's ofmap, as a network
+// runs: both are reported, the counters are the sums of the two C engine runs on
+// the same data, and the second's outputs in platform memory equal the golden
+// convolution of the first's golden outputs.
+TEST(SystemC, ALayerListChainsOfmapToIfmap) {
+  const ey_arch a = TinyArch(6, 4);
+  const ey_layer l1 = Layer(1, 3, 4, 10, 10, 3, 3), l2 = Layer(1, 4, 4, 8, 8, 3, 3, 1, 1);
+  for (bool at : {false, true}) {
+    SCOPED_TRACE(at ? "AT" : "LT");
+    struct Two {
+      int finished, layers;
+      uint32_t status;
+      uint64_t cycles, macs, stall, mismatches, outputs;
+      ey_meas meas[2];
+      ey_mapping map[2];
+      uint64_t start[2];  // core cycle at which each layer started
+    };
+    Two r;
+    std::memset(&r, 0, sizeof r);
+    int fd[2];
+    ASSERT_EQ(pipe(fd), 0);
+    fflush(nullptr);
+    pid_t pid = fork();
+    if (pid == 0) {
+      close(fd[0]);
+      Two c;
+      std::memset(&c, 0, sizeof c);
+      Tensors t1(l1, a.word_bits), t2(l2, a.word_bits);
+      // Layer 2's weights and ofmap after layer 1's ofmap, which is its ifmap.
+      const uint64_t w2 = (t1.end() + 255) & ~255ull, o2 = (w2 + 2 * t2.nw + 255) & ~255ull;
+      const uint64_t end = o2 + 2 * t2.nout;
+      eyesim::AcceleratorOptions ao;
+      ao.approximately_timed = at;
+      eyesim::Accelerator acc("acc", a, ao);
+      eyesim::Memory mem("mem", (end + 4095) & ~4095ull, FixedTiming(a));
+      Cpu cpu("cpu");
+      sc_core::sc_signal<bool> irq("irq");
+      acc.mem.bind(mem.socket);
+      cpu.regs.bind(acc.regs);
+      acc.irq(irq);
+      cpu.irq(irq);
+      std::memcpy(mem.data() + kIfmap, t1.t.ifmap, 2 * t1.nin);
+      std::memcpy(mem.data() + t1.weights, t1.t.weights, 2 * t1.nw);
+      std::memcpy(mem.data() + w2, t2.t.weights, 2 * t2.nw);
+      WriteDescriptor(mem.data() + kDesc, l1, t1);
+      unsigned char *d2 = mem.data() + kDesc + eyesim::kDescBytes;
+      WriteDescriptor(d2, l2, t2);
+      Put(d2 + 0x18, 8, t1.ofmap);
+      Put(d2 + 0x20, 8, w2);
+      Put(d2 + 0x28, 8, o2);
+      cpu.body = [&](Cpu &k) {
+        k.wr(eyesim::kDescLo, (uint32_t)kDesc);
+        k.wr(eyesim::kLayerCount, 2);
+        k.wr(eyesim::kIrqEnable, eyesim::kIrqDone | eyesim::kIrqError);
+        k.wr(eyesim::kControl, eyesim::kCtrlStart);
+        while (!k.irq.read()) sc_core::wait(k.irq.posedge_event());
+        c.status = k.rd(eyesim::kStatus);
+        c.cycles = k.rd64(eyesim::kCyclesLo);
+        c.macs = k.rd64(eyesim::kMacsLo);
+        c.stall = k.rd64(eyesim::kStallLo);
+        c.finished = 1;
+      };
+      sc_core::sc_start();
+      c.layers = (int)acc.results().size();
+      for (int i = 0; i < c.layers && i < 2; i++) {
+        c.meas[i] = acc.results()[i].meas;
+        c.map[i] = acc.results()[i].mapping;
+        c.start[i] = acc.results()[i].start.value() / acc.clock_period().value();
+      }
+      // The golden chain: layer 1's golden outputs into layer 2.
+      std::vector<uint32_t> raw1(t1.nout), raw2(t2.nout);
+      std::vector<int16_t> out1(t1.nout), out2(t2.nout), got(t2.nout);
+      ey_golden_conv(&l1, &t1.t, a.word_bits, raw1.data(), out1.data());
+      std::memcpy(t2.t.ifmap, out1.data(), 2 * t2.nin);
+      ey_golden_conv(&l2, &t2.t, a.word_bits, raw2.data(), out2.data());
+      std::memcpy(got.data(), mem.data() + o2, 2 * t2.nout);
+      c.outputs = t2.nout;
+      for (uint64_t i = 0; i < t2.nout; i++) c.mismatches += got[i] != out2[i];
+      const char *p = reinterpret_cast<const char *>(&c);
+      for (size_t left = sizeof c; left;) {
+        ssize_t n = write(fd[1], p, left);
+        if (n <= 0) _exit(2);
+        p += n;
+        left -= (size_t)n;
+      }
+      _exit(0);
+    }
+    close(fd[1]);
+    size_t got = 0;
+    for (ssize_t n; got < sizeof r && (n = read(fd[0], (char *)&r + got, sizeof r - got)) > 0;)
+      got += (size_t)n;
+    close(fd[0]);
+    int st = 0;
+    waitpid(pid, &st, 0);
+    ASSERT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+    ASSERT_EQ(got, sizeof r);
+    ASSERT_TRUE(r.finished);
+    ASSERT_EQ(r.layers, 2);
+    EXPECT_EQ(r.status, eyesim::kStIdle | eyesim::kStDone | 2u << 16);
+    EXPECT_EQ(r.mismatches, 0u);
+    EXPECT_EQ(r.outputs, 4u * 8 * 8);
+    // The C engine on each layer, layer 2 fed layer 1's golden outputs. The
+    // platform memory's link clock runs from time 0, so a layer that starts at
+    // core cycle B meets it at B's phase: the engine's requests are served by the
+    // fixed model shifted by B (the first layer starts at 0).
+    EXPECT_EQ(r.start[0], 0u);
+    Tensors t1(l1, a.word_bits), t2(l2, a.word_bits);
+    std::vector<uint32_t> raw1(t1.nout);
+    std::vector<int16_t> out1(t1.nout);
+    ey_golden_conv(&l1, &t1.t, a.word_bits, raw1.data(), out1.data());
+    ey_meas want[2];
+    ey_err err;
+    for (int i = 0; i < 2; i++) {
+      SCOPED_TRACE(i ? "layer 2" : "layer 1");
+      ey_engine_opts o = eytest::Opts(EY_STEP_FAST, 7, 0.5, 1);
+      o.weights = i ? t2.t.weights : t1.t.weights;
+      o.dram_ops = &ey_dram_external_ops;
+      ey_engine *e = nullptr;
+      ASSERT_EQ(ey_engine_create(&a, i ? &l2 : &l1, &r.map[i], &o, i ? out1.data() : t1.t.ifmap, &e,
+                                 &err),
+                EY_OK)
+          << err.msg;
+      ey_dram model;
+      ey_dram_cfg cfg = {(uint32_t)a.core_mhz, (uint32_t)a.dram_mhz, (uint32_t)a.dram_bus_bits,
+                         (uint32_t)a.word_bits, (uint32_t)a.dram_latency};
+      ey_dram_init(&model, &cfg, &ey_dram_fixed_ops);
+      const uint64_t base = r.start[i];
+      ey_rc rc;
+      while ((rc = ey_engine_step(e, EY_CYCLE_NEVER, &err)) == EY_WAIT) {
+        ey_dram_req q;
+        int served = 0;
+        while (ey_dram_next_request(ey_engine_dram(e), &q)) {
+          uint64_t id =
+              ey_dram_request(&model, base + q.issued, q.addr, q.words, q.bits, q.type, q.is_write);
+          ASSERT_EQ(ey_dram_complete(ey_engine_dram(e), q.id, ey_dram_done_at(&model, id) - base),
+                    EY_OK);
+          served++;
+        }
+        if (!served) break;
+      }
+      ASSERT_EQ(rc, EY_DONE) << err.msg;
+      ey_engine_stats(e, &want[i]);
+      ey_engine_destroy(e);
+      ey_dram_fini(&model);
+      EXPECT_EQ(want[i].checked, 1);
+      ExpectSameMeas(r.meas[i], want[i]);
+    }
+    EXPECT_EQ(r.cycles, want[0].cycles + want[1].cycles);
+    EXPECT_EQ(r.macs, want[0].c.macs + want[1].c.macs);
+    EXPECT_EQ(r.stall, want[0].dram_wait_cycles + want[1].dram_wait_cycles);
   }
 }
 
