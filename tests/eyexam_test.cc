@@ -1,0 +1,153 @@
+// eyexam_test.cc - the seven Eyexam bounds (mapper/eyexam.h) on three small
+// layers worked by hand in the comments, and against the engine: a measured
+// MAC/cycle never exceeds the bound of step 6, on every test layer.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "test_util.h"
+
+extern "C" {
+#include "mapper/eyexam.h"
+}
+
+using eytest::Layer;
+using eytest::TinyArch;
+
+namespace {
+
+ey_cost CostOf(const ey_layer &l, const ey_arch &a, const ey_mapping &m) {
+  ey_err err;
+  EXPECT_EQ(ey_mapping_check(&l, &a, &m, &err), EY_OK) << err.msg;
+  ey_cost c;
+  ey_mapping_cost(&l, &a, &m, &c);
+  return c;
+}
+
+}  // namespace
+
+// A 3x3 filter over a 5x5 ifmap, one channel and one filter (E = F = 3), on 6 x 4
+// PEs with the defaults (16-bit words, 32-bit psums, a 64-bit DRAM bus at 60 MHz
+// under a 200 MHz core, 27 GLB banks of one port, GINs of 1 ifmap and 4 filter
+// and psum words a cycle). The mapping: one set of 3 x 3 PEs, e = 3.
+//   1 workload  81 MACs
+//   2 dataflow  R*E = 9 row primitives
+//   3 PEs       9 / ceil(9/24) = 9
+//   4 array     e = 3, r = t = 1: 3 x 3 = 9 PEs (r and t cannot grow: C = M = 1)
+//   5 storage   9 (everything fits)
+//   6 bandwidth the ifmap GIN sends 5 rows x 5 columns = 25 words: 81/25 = 3.24;
+//               DRAM moves 25 + 9 + 9 words of 16 bits = 688 bits at 19.2 bits a
+//               cycle: 81 * 19.2 / 688 = 2.2605 (the limit); the GLB serves 25 +
+//               25 ifmap, 9 + 9 filter and 9 + 9 psum accesses of two words each
+//               (104 port-cycles) on 27 ports: 81 * 27 / 104 = 21.03; the filter
+//               GIN 9 words at 4: 36; the GON 9 at 4: 36; no psum comes back in.
+TEST(Eyexam, OneSmallSetIsBoundByDram) {
+  ey_arch a = TinyArch(6, 4);
+  ey_layer l = Layer(1, 1, 1, 5, 5, 3, 3);
+  ey_mapping m = {1, 1, 1, 1, 1, 3, 3, 1};
+  ey_cost c = CostOf(l, a, m);
+  ey_eyexam x;
+  ASSERT_EQ(ey_eyexam_bounds(&l, &a, &c, 0, 0, &x), EY_OK);
+  EXPECT_EQ(x.bound[EY_EX_WORKLOAD], 81);
+  EXPECT_EQ(x.primitives, 9u);
+  EXPECT_EQ(x.bound[EY_EX_DATAFLOW], 9);
+  EXPECT_EQ(x.bound[EY_EX_PES], 9);
+  EXPECT_EQ(x.array_pes, 9);
+  EXPECT_EQ(x.storage_pes, 9);
+  EXPECT_EQ(x.mapping_pes, 9);
+  EXPECT_DOUBLE_EQ(x.level_bound[EY_EXBW_NOC_IFMAP], 81.0 / 25);
+  EXPECT_DOUBLE_EQ(x.level_bound[EY_EXBW_DRAM], 81 * 19.2 / 688);
+  EXPECT_DOUBLE_EQ(x.level_bound[EY_EXBW_GLB], 81.0 * 27 / 104);
+  EXPECT_DOUBLE_EQ(x.level_bound[EY_EXBW_NOC_FILTER], 36);
+  EXPECT_DOUBLE_EQ(x.level_bound[EY_EXBW_NOC_PSUM_OUT], 36);
+  EXPECT_TRUE(std::isinf(x.level_bound[EY_EXBW_NOC_PSUM_IN]));
+  EXPECT_EQ(x.limit, EY_EXBW_DRAM);
+  EXPECT_DOUBLE_EQ(x.bound[EY_EX_BANDWIDTH], 81 * 19.2 / 688);
+  EXPECT_EQ(x.bound[EY_EX_MEASURED], 0);  // no cycles given
+  ASSERT_EQ(ey_eyexam_bounds(&l, &a, &c, 100, 0, &x), EY_OK);
+  EXPECT_DOUBLE_EQ(x.bound[EY_EX_MEASURED], 0.81);
+}
+
+// Ten 3x3 filters over a 3x3 ifmap (E = F = 1) on the same 24 PEs: 30 row
+// primitives take two rounds, so step 3 loses half (30 / 2 = 15); a placement of
+// e = 1 fits t = 8 sets of 3 PEs (24 PEs), which 15 already caps.
+TEST(Eyexam, TwoRoundsOfPrimitivesHalveThePeBound) {
+  ey_arch a = TinyArch(6, 4);
+  ey_layer l = Layer(1, 1, 10, 3, 3, 3, 3);
+  ey_mapping m = {1, 1, 1, 1, 8, 1, 1, 8};
+  ey_cost c = CostOf(l, a, m);
+  ey_eyexam x;
+  ASSERT_EQ(ey_eyexam_bounds(&l, &a, &c, 0, 0, &x), EY_OK);
+  EXPECT_EQ(x.bound[EY_EX_WORKLOAD], 90);
+  EXPECT_EQ(x.primitives, 30u);
+  EXPECT_EQ(x.bound[EY_EX_DATAFLOW], 30);
+  EXPECT_EQ(x.bound[EY_EX_PES], 15);
+  EXPECT_EQ(x.array_pes, 24);
+  EXPECT_EQ(x.bound[EY_EX_ARRAY], 15);
+  EXPECT_EQ(x.storage_pes, 24);
+  EXPECT_EQ(x.mapping_pes, 24);
+  EXPECT_EQ(x.bound[EY_EX_STORAGE], 15);
+  EXPECT_LE(x.bound[EY_EX_BANDWIDTH], 15);
+}
+
+// Eight 3x3 filters over a 34x34 ifmap (E = F = 32) with 1 KiB of GLB for the
+// tiles (8192 bits): every placement of the array holds 24 PEs (e = 4 with t = 2,
+// or e = 8 folded in two), but a tile of e output rows needs (e + 2) ifmap rows x
+// 34 x 16 bits and e x 32 x 32 bits of psums per filter:
+//   e = 1: 1632 + 1024 t <= 8192 for t <= 6 (the array has 8 slots): 6 x 3 = 18 PEs
+//   e = 2: 2176 + 2048 t: t = 2, 2 x 3 x 2 = 12;  e = 3: 2720 + 3072 t: t = 1, 9
+//   e = 4: 3264 + 4096 t: t = 1, 12;  e = 8: 5440 + 8192 > 8192: none
+// so storage allows 18 PEs of the 24.
+TEST(Eyexam, ASmallGlbCutsTheActivePes) {
+  ey_arch a = TinyArch(6, 4, 2, 1);
+  ey_layer l = Layer(1, 1, 8, 34, 34, 3, 3);
+  ey_mapping m;
+  ey_err err;
+  ASSERT_EQ(ey_map_layer(&l, &a, EY_OBJ_CYCLES, &m, nullptr, nullptr, &err), EY_OK) << err.msg;
+  ey_cost c = CostOf(l, a, m);
+  ey_eyexam x;
+  ASSERT_EQ(ey_eyexam_bounds(&l, &a, &c, 0, 0, &x), EY_OK);
+  EXPECT_EQ(x.primitives, 8u * 3 * 32);
+  EXPECT_EQ(x.bound[EY_EX_PES], 24);  // 768 / ceil(768 / 24)
+  EXPECT_EQ(x.array_pes, 24);
+  EXPECT_EQ(x.storage_pes, 18);
+  EXPECT_EQ(x.bound[EY_EX_STORAGE], 18);
+  EXPECT_LE(x.mapping_pes, 18);
+}
+
+// No legal mapping: nothing to place at step 5.
+TEST(Eyexam, NoLegalMappingIsNoMap) {
+  ey_arch a = TinyArch(6, 4, 2, 1);
+  ey_layer l = Layer(1, 1, 1, 34, 34, 3, 3);
+  ey_layer big = Layer(1, 1, 1, 600, 600, 3, 3);  // one ifmap row pair is too big
+  ey_mapping m = {1, 1, 1, 1, 1, 1, 1, 1};
+  ey_cost c = CostOf(l, a, m);
+  ey_eyexam x;
+  EXPECT_EQ(ey_eyexam_bounds(&big, &a, &c, 0, 0, &x), EY_NOMAP);
+}
+
+// The engine never beats step 6: its cycles respect every level's bandwidth.
+TEST(Eyexam, MeasuredNeverExceedsTheBandwidthBound) {
+  ey_arch a = eytest::LoadArch("eyeriss_v1");
+  ey_net net = eytest::LoadNet("alexnet");
+  for (int i = 0; i < net.nlayers; i++) {
+    ey_layer l = net.layers[i];
+    l.N = 1;
+    SCOPED_TRACE(l.name);
+    ey_mapping m;
+    ey_cost c;
+    ey_err err;
+    ASSERT_EQ(ey_map_layer(&l, &a, EY_OBJ_CYCLES, &m, &c, nullptr, &err), EY_OK) << err.msg;
+    ey_engine_opts o = eytest::Opts(EY_STEP_FAST, 1, 0.0, 0);
+    ey_meas meas;
+    ASSERT_EQ(ey_engine_run_layer(&a, &l, &m, &o, nullptr, &meas, &err), EY_OK) << err.msg;
+    uint64_t bits = 0;
+    for (int t = 0; t < EY_NTYPES; t++) bits += meas.dram_bits[t];
+    ey_eyexam x;
+    ASSERT_EQ(ey_eyexam_bounds(&l, &a, &c, meas.cycles, bits, &x), EY_OK);
+    for (int s = 1; s < EY_EX_STEPS - 1; s++) EXPECT_LE(x.bound[s], x.bound[s - 1]) << s;
+    EXPECT_LE(x.bound[EY_EX_MEASURED], x.bound[EY_EX_BANDWIDTH]);
+    EXPECT_GT(x.bound[EY_EX_MEASURED], 0);
+  }
+  ey_net_free(&net);
+}
