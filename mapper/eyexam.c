@@ -8,37 +8,54 @@
 
 const char *const ey_eyexam_names[EY_EX_STEPS] = {"workload", "dataflow",  "pes",     "array",
                                                   "storage",  "bandwidth", "measured"};
-const char *const ey_eyexam_bw_names[EY_EXBW_LEVELS] = {"dram",      "glb",         "noc_ifmap",
-                                                        "noc_filter", "noc_psum_in", "noc_psum_out"};
+const char *const ey_eyexam_bw_names[EY_EXBW_LEVELS] = {
+    "dram", "glb", "noc_ifmap", "noc_filter", "noc_psum_in", "noc_psum_out"};
 
-/* Active PEs of (e, r, t) with p = q = 1: t groups of r sets of R x e PEs, as
- * the cost model counts them (mapper/cost.c). */
-static int active_of(const ey_geom *g, int e, int r, int t) {
-  return EY_MIN(t, g->Mg) * EY_MIN(r, g->Cg) * g->R * EY_MIN(e, g->E);
+/* Sum over the blocks of size `b` that cut `d` of min(each block, cap): the work
+ * of the busiest PE summed over a dimension's blocks. */
+static uint64_t busiest(int d, int b, int cap) {
+  const uint64_t full = (uint64_t)(d / b), last = (uint64_t)(d % b);
+  return full * (uint64_t)EY_MIN(cap, b) + (last ? (uint64_t)EY_MIN((uint64_t)cap, last) : 0);
 }
 
-/* The largest active PEs over the placements (e, r, t) that the array's rows and
- * columns admit; with `legal`, only those whose least-storage mapping (p = q = 1,
- * one image, one GLB tile of e rows, t filters: no mapping of the same placement
- * needs less spad or GLB) passes ey_mapping_check(). 0 when none. */
-static int best_active(const ey_layer *l, const ey_arch *a, const ey_geom *g, int legal) {
-  int best = 0;
+/* The cycles mapping m needs with no bandwidth limit and no fill or drain: every
+ * pass takes its busiest PE's n*F*q*S*p MACs, one a cycle (docs/eyexam.md). The
+ * E rows are cut into GLB tiles of eg, each into strips of e. */
+static double ideal_cycles(const ey_geom *g, const ey_mapping *m) {
+  const uint64_t tiles = (uint64_t)(g->E / m->eg), rest = (uint64_t)(g->E % m->eg);
+  const uint64_t strips =
+      tiles * (uint64_t)EY_CEIL_DIV(m->eg, m->e) + (uint64_t)EY_CEIL_DIV((int)rest, m->e);
+  return (double)g->G * g->N * g->F * g->S * (double)strips *
+         (double)busiest(g->Cg, m->q * m->r, m->q) * (double)busiest(g->Mg, m->p * m->t, m->p);
+}
+
+/* The best MAC/cycle, MACs / ideal_cycles(), over the placements (e, r, t) the
+ * array's rows and columns admit, each with one filter and one channel per PE
+ * (p = q = 1: more per PE adds work to a PE, not PEs); with `legal`, only those
+ * whose least-storage mapping (p = q = 1, one image, one GLB tile of e rows, t
+ * filters: no mapping of the same placement needs less spad or GLB) passes
+ * ey_mapping_check(). Also the active PEs of that placement; 0 when none. */
+static double best_placement(const ey_layer *l, const ey_arch *a, const ey_geom *g, int legal,
+                             int *pes) {
+  const double macs = (double)g->G * g->N * g->Mg * g->Cg * g->E * g->F * g->R * g->S;
+  double best = 0;
+  *pes = 0;
   for (int e = 1; e <= g->E; e++) {
     const int k = EY_CEIL_DIV(e, a->cols), ecol = EY_MIN(e, a->cols);
     if (k * g->R > a->rows) break; /* k only grows with e */
     for (int r = 1; r <= EY_MIN(g->Cg, a->rows / (k * g->R)); r++) {
       const int slots = (a->rows / (k * r * g->R)) * (a->cols / ecol);
-      /* Active PEs grow with t: the largest t that passes is the best of r, e. */
       for (int t = EY_MIN(g->Mg, slots); t >= 1; t--) {
-        const int act = active_of(g, e, r, t);
-        if (act <= best) break; /* smaller t gives fewer still */
+        ey_mapping m = {g->N, 1, 1, r, t, e, e, t};
+        const double v = macs / ideal_cycles(g, &m);
+        if (v <= best) continue;
         if (legal) {
-          ey_mapping m = {1, 1, 1, r, t, e, e, t};
+          m.n = 1;
           ey_err err;
           if (ey_mapping_check(l, a, &m, &err) != EY_OK) continue;
         }
-        best = act;
-        break;
+        best = v;
+        *pes = t * r * g->R * e;
       }
     }
   }
@@ -50,8 +67,8 @@ static double roof(uint64_t macs, double bandwidth, uint64_t accesses) {
   return accesses ? bandwidth * (double)macs / (double)accesses : INFINITY;
 }
 
-ey_rc ey_eyexam_bounds(const ey_layer *l, const ey_arch *a, const ey_cost *c, uint64_t cycles,
-                       uint64_t dram_bits, ey_eyexam *out) {
+ey_rc ey_eyexam_bounds(const ey_layer *l, const ey_arch *a, const ey_mapping *m, const ey_cost *c,
+                       uint64_t cycles, uint64_t dram_bits, ey_eyexam *out) {
   memset(out, 0, sizeof *out);
   ey_geom g;
   ey_geom_init(&g, l);
@@ -60,7 +77,7 @@ ey_rc ey_eyexam_bounds(const ey_layer *l, const ey_arch *a, const ey_cost *c, ui
   /* 1. Every MAC at once. */
   b[EY_EX_WORKLOAD] = (double)macs;
   /* 2. One row primitive per PE at a time: G*N*M'*C'*R*E of them. */
-  const uint64_t f[6] = {(uint64_t)g.G, (uint64_t)g.N,  (uint64_t)g.Mg,
+  const uint64_t f[6] = {(uint64_t)g.G,  (uint64_t)g.N, (uint64_t)g.Mg,
                          (uint64_t)g.Cg, (uint64_t)g.R, (uint64_t)g.E};
   out->primitives = ey_mul_n(f, 6);
   b[EY_EX_DATAFLOW] = EY_MIN(b[EY_EX_WORKLOAD], (double)out->primitives);
@@ -68,13 +85,14 @@ ey_rc ey_eyexam_bounds(const ey_layer *l, const ey_arch *a, const ey_cost *c, ui
   const uint64_t P = (uint64_t)a->rows * (uint64_t)a->cols, W = out->primitives;
   b[EY_EX_PES] = EY_MIN(b[EY_EX_DATAFLOW], (double)W / (double)((W + P - 1) / P));
   /* 4, 5. The best placement, then the best that fits the storage. */
-  out->array_pes = best_active(l, a, &g, 0);
-  out->storage_pes = best_active(l, a, &g, 1);
+  const double b4 = best_placement(l, a, &g, 0, &out->array_pes);
+  const double b5 = best_placement(l, a, &g, 1, &out->storage_pes);
   if (!out->storage_pes) return EY_NOMAP;
-  b[EY_EX_ARRAY] = EY_MIN(b[EY_EX_PES], (double)out->array_pes);
-  b[EY_EX_STORAGE] = EY_MIN(b[EY_EX_ARRAY], (double)out->storage_pes);
+  b[EY_EX_ARRAY] = EY_MIN(b[EY_EX_PES], b4);
+  b[EY_EX_STORAGE] = EY_MIN(b[EY_EX_ARRAY], b5);
   /* 6. The mapping used, capped by every level's average bandwidth. */
   out->mapping_pes = c->active_pes;
+  out->mapping_bound = (double)macs / ideal_cycles(&g, m);
   const ey_counts *k = &c->c;
   uint64_t dram_words = 0, glb_ports = 0;
   const uint64_t psum_span = (uint64_t)EY_CEIL_DIV(a->psum_bits, a->word_bits);
@@ -90,7 +108,7 @@ ey_rc ey_eyexam_bounds(const ey_layer *l, const ey_arch *a, const ey_cost *c, ui
   lv[EY_EXBW_NOC_FILTER] = roof(macs, a->noc_filter_wpc, k->noc_filter);
   lv[EY_EXBW_NOC_PSUM_IN] = roof(macs, a->noc_psum_wpc, k->noc_psum_in);
   lv[EY_EXBW_NOC_PSUM_OUT] = roof(macs, a->noc_gon_wpc, k->noc_psum_out);
-  double six = EY_MIN(b[EY_EX_STORAGE], (double)out->mapping_pes);
+  double six = EY_MIN(b[EY_EX_STORAGE], out->mapping_bound);
   out->limit = 0;
   for (int i = 0; i < EY_EXBW_LEVELS; i++)
     if (lv[i] < lv[out->limit]) out->limit = i;

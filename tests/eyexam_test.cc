@@ -33,7 +33,7 @@ ey_cost CostOf(const ey_layer &l, const ey_arch &a, const ey_mapping &m) {
 //   1 workload  81 MACs
 //   2 dataflow  R*E = 9 row primitives
 //   3 PEs       9 / ceil(9/24) = 9
-//   4 array     e = 3, r = t = 1: 3 x 3 = 9 PEs (r and t cannot grow: C = M = 1)
+//   4 array     e = 3, r = t = 1: 3 x 3 = 9 PEs in one pass (C = M = 1)
 //   5 storage   9 (everything fits)
 //   6 bandwidth the ifmap GIN sends 5 rows x 5 columns = 25 words: 81/25 = 3.24;
 //               DRAM moves 25 + 9 + 9 words of 16 bits = 688 bits at 19.2 bits a
@@ -47,7 +47,7 @@ TEST(Eyexam, OneSmallSetIsBoundByDram) {
   ey_mapping m = {1, 1, 1, 1, 1, 3, 3, 1};
   ey_cost c = CostOf(l, a, m);
   ey_eyexam x;
-  ASSERT_EQ(ey_eyexam_bounds(&l, &a, &c, 0, 0, &x), EY_OK);
+  ASSERT_EQ(ey_eyexam_bounds(&l, &a, &m, &c, 0, 0, &x), EY_OK);
   EXPECT_EQ(x.bound[EY_EX_WORKLOAD], 81);
   EXPECT_EQ(x.primitives, 9u);
   EXPECT_EQ(x.bound[EY_EX_DATAFLOW], 9);
@@ -55,6 +55,7 @@ TEST(Eyexam, OneSmallSetIsBoundByDram) {
   EXPECT_EQ(x.array_pes, 9);
   EXPECT_EQ(x.storage_pes, 9);
   EXPECT_EQ(x.mapping_pes, 9);
+  EXPECT_EQ(x.mapping_bound, 9);  // 81 MACs in one pass of 3 x 3 MACs per PE
   EXPECT_DOUBLE_EQ(x.level_bound[EY_EXBW_NOC_IFMAP], 81.0 / 25);
   EXPECT_DOUBLE_EQ(x.level_bound[EY_EXBW_DRAM], 81 * 19.2 / 688);
   EXPECT_DOUBLE_EQ(x.level_bound[EY_EXBW_GLB], 81.0 * 27 / 104);
@@ -64,40 +65,46 @@ TEST(Eyexam, OneSmallSetIsBoundByDram) {
   EXPECT_EQ(x.limit, EY_EXBW_DRAM);
   EXPECT_DOUBLE_EQ(x.bound[EY_EX_BANDWIDTH], 81 * 19.2 / 688);
   EXPECT_EQ(x.bound[EY_EX_MEASURED], 0);  // no cycles given
-  ASSERT_EQ(ey_eyexam_bounds(&l, &a, &c, 100, 0, &x), EY_OK);
+  ASSERT_EQ(ey_eyexam_bounds(&l, &a, &m, &c, 100, 0, &x), EY_OK);
   EXPECT_DOUBLE_EQ(x.bound[EY_EX_MEASURED], 0.81);
 }
 
 // Ten 3x3 filters over a 3x3 ifmap (E = F = 1) on the same 24 PEs: 30 row
-// primitives take two rounds, so step 3 loses half (30 / 2 = 15); a placement of
-// e = 1 fits t = 8 sets of 3 PEs (24 PEs), which 15 already caps.
+// primitives take two rounds, so step 3 loses half (30 / 2 = 15). A placement of
+// e = 1 fits t = 8 sets of 3 PEs (24 PEs), but 10 filters in blocks of 8 take two
+// passes: 5 sets busy on average, 15 MAC/cycle; t = 5 gives the same.
 TEST(Eyexam, TwoRoundsOfPrimitivesHalveThePeBound) {
   ey_arch a = TinyArch(6, 4);
   ey_layer l = Layer(1, 1, 10, 3, 3, 3, 3);
   ey_mapping m = {1, 1, 1, 1, 8, 1, 1, 8};
   ey_cost c = CostOf(l, a, m);
   ey_eyexam x;
-  ASSERT_EQ(ey_eyexam_bounds(&l, &a, &c, 0, 0, &x), EY_OK);
+  ASSERT_EQ(ey_eyexam_bounds(&l, &a, &m, &c, 0, 0, &x), EY_OK);
   EXPECT_EQ(x.bound[EY_EX_WORKLOAD], 90);
   EXPECT_EQ(x.primitives, 30u);
   EXPECT_EQ(x.bound[EY_EX_DATAFLOW], 30);
   EXPECT_EQ(x.bound[EY_EX_PES], 15);
-  EXPECT_EQ(x.array_pes, 24);
+  EXPECT_EQ(x.array_pes, 24);  // the first placement found at 15
   EXPECT_EQ(x.bound[EY_EX_ARRAY], 15);
   EXPECT_EQ(x.storage_pes, 24);
   EXPECT_EQ(x.mapping_pes, 24);
+  EXPECT_EQ(x.mapping_bound, 15);  // 90 MACs in two passes of 3 x 3 MACs
   EXPECT_EQ(x.bound[EY_EX_STORAGE], 15);
   EXPECT_LE(x.bound[EY_EX_BANDWIDTH], 15);
 }
 
 // Eight 3x3 filters over a 34x34 ifmap (E = F = 32) with 1 KiB of GLB for the
-// tiles (8192 bits): every placement of the array holds 24 PEs (e = 4 with t = 2,
-// or e = 8 folded in two), but a tile of e output rows needs (e + 2) ifmap rows x
-// 34 x 16 bits and e x 32 x 32 bits of psums per filter:
-//   e = 1: 1632 + 1024 t <= 8192 for t <= 6 (the array has 8 slots): 6 x 3 = 18 PEs
-//   e = 2: 2176 + 2048 t: t = 2, 2 x 3 x 2 = 12;  e = 3: 2720 + 3072 t: t = 1, 9
-//   e = 4: 3264 + 4096 t: t = 1, 12;  e = 8: 5440 + 8192 > 8192: none
-// so storage allows 18 PEs of the 24.
+// tiles (8192 bits). Without the storage limit, e = 4 with t = 2 sets side by side
+// runs 3 x 4 x 2 = 24 PEs in every pass (32 rows in 8 strips, 8 filters in 4
+// blocks): 24 MAC/cycle. But a tile of e output rows needs (e + 2) ifmap rows x 34
+// x 16 bits and e x 32 x 32 bits of psums per filter:
+//   e = 1: 1632 + 1024 t <= 8192 for t <= 6: 18 PEs, but 8 filters in blocks of 6
+//          take two passes, 4 sets busy on average: 3 x 1 x 4 = 12 MAC/cycle
+//   e = 2: 2176 + 2048 t: t = 2: 3 x 2 x 2 = 12;  e = 3: 2720 + 3072 t: t = 1, and
+//          32 rows in 11 strips: 3 x 32/11 = 8.7;  e = 4: 3264 + 4096 t: t = 1: 12
+//   e = 8: 5440 + 8192 > 8192: none
+// so storage allows 12 MAC/cycle (the first placement found at 12 is e = 1's, of
+// 18 PEs).
 TEST(Eyexam, ASmallGlbCutsTheActivePes) {
   ey_arch a = TinyArch(6, 4, 2, 1);
   ey_layer l = Layer(1, 1, 8, 34, 34, 3, 3);
@@ -106,13 +113,14 @@ TEST(Eyexam, ASmallGlbCutsTheActivePes) {
   ASSERT_EQ(ey_map_layer(&l, &a, EY_OBJ_CYCLES, &m, nullptr, nullptr, &err), EY_OK) << err.msg;
   ey_cost c = CostOf(l, a, m);
   ey_eyexam x;
-  ASSERT_EQ(ey_eyexam_bounds(&l, &a, &c, 0, 0, &x), EY_OK);
+  ASSERT_EQ(ey_eyexam_bounds(&l, &a, &m, &c, 0, 0, &x), EY_OK);
   EXPECT_EQ(x.primitives, 8u * 3 * 32);
   EXPECT_EQ(x.bound[EY_EX_PES], 24);  // 768 / ceil(768 / 24)
+  EXPECT_EQ(x.bound[EY_EX_ARRAY], 24);
   EXPECT_EQ(x.array_pes, 24);
+  EXPECT_EQ(x.bound[EY_EX_STORAGE], 12);
   EXPECT_EQ(x.storage_pes, 18);
-  EXPECT_EQ(x.bound[EY_EX_STORAGE], 18);
-  EXPECT_LE(x.mapping_pes, 18);
+  EXPECT_LE(x.mapping_bound, 12);
 }
 
 // No legal mapping: nothing to place at step 5.
@@ -123,7 +131,7 @@ TEST(Eyexam, NoLegalMappingIsNoMap) {
   ey_mapping m = {1, 1, 1, 1, 1, 1, 1, 1};
   ey_cost c = CostOf(l, a, m);
   ey_eyexam x;
-  EXPECT_EQ(ey_eyexam_bounds(&big, &a, &c, 0, 0, &x), EY_NOMAP);
+  EXPECT_EQ(ey_eyexam_bounds(&big, &a, &m, &c, 0, 0, &x), EY_NOMAP);
 }
 
 // The engine never beats step 6: its cycles respect every level's bandwidth.
@@ -144,7 +152,7 @@ TEST(Eyexam, MeasuredNeverExceedsTheBandwidthBound) {
     uint64_t bits = 0;
     for (int t = 0; t < EY_NTYPES; t++) bits += meas.dram_bits[t];
     ey_eyexam x;
-    ASSERT_EQ(ey_eyexam_bounds(&l, &a, &c, meas.cycles, bits, &x), EY_OK);
+    ASSERT_EQ(ey_eyexam_bounds(&l, &a, &m, &c, meas.cycles, bits, &x), EY_OK);
     for (int s = 1; s < EY_EX_STEPS - 1; s++) EXPECT_LE(x.bound[s], x.bound[s - 1]) << s;
     EXPECT_LE(x.bound[EY_EX_MEASURED], x.bound[EY_EX_BANDWIDTH]);
     EXPECT_GT(x.bound[EY_EX_MEASURED], 0);

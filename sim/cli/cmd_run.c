@@ -38,7 +38,7 @@ typedef struct run_opts {
   int objective;      /* -1: the arch's */
   ey_opt_list sets;
   const char *mapping, *json, *csv, *out;
-  int quiet, check, analytic, step;
+  int quiet, check, analytic, step, eyexam;
   int replay; /* REPLAY_* */
   uint64_t seed;
   double zeros;
@@ -140,6 +140,13 @@ static const ey_opt k_run_opts[] = {
      .lo = 0,
      .hi = 1,
      .help = "fraction of ifmap values that are zero, 0 to 1 (default 0)"},
+    {.name = "--eyexam",
+     .kind = EY_OPT_FLAG,
+     .cmds = CMD_RUN,
+     .offset = F(eyexam),
+     .help = "after the table, each layer's Eyexam bounds: MAC/cycle after each\n"
+             "step from the workload to the measured (docs/eyexam.md); the JSON\n"
+             "and CSV hold them always"},
     {.name = "--analytic",
      .kind = EY_OPT_FLAG,
      .cmds = CMD_RUN,
@@ -619,6 +626,7 @@ static int run_outputs(run_ctx *c, const ey_totals *t, int vcd_lost) {
     if (!c->head) ey_report_table_head(rep, stdout);
     ey_report_table_foot(rep, stdout);
   }
+  if (o->eyexam && !o->quiet) ey_report_eyexam_table(rep, stdout);
   if (o->json) status = emit_out(&c->json_f, emit_json, rep);
   if (!status && o->csv) status = emit_out(&c->csv_f, emit_csv, rep);
   if (!status && t->unmapped) {

@@ -58,7 +58,9 @@ static const ey_stat_ref k_csv[] = {ONE(ACTIVE_PES),
                                     ONE(PE_CYCLES),
                                     ONE(IFMAP_BUS_BLOCKED),
                                     ONE(DRAM_WAIT_CYCLES),
-                                    ONE(CHECKED)};
+                                    ONE(CHECKED),
+                                    ONE(EYEXAM),
+                                    ONE(EYEXAM_BW)};
 
 /* A layer's JSON figures: measured (or estimated) and again under "analytic". */
 static const ey_stat_ref k_json_figures[] = {ONE(CYCLES),
@@ -85,6 +87,9 @@ static const ey_stat_ref k_json_figures[] = {ONE(CYCLES),
                                              ONE(RLC_RATIO),
                                              ONE(ENERGY_TOTAL),
                                              ONE(ENERGY_LEVEL_TYPE)};
+
+/* A layer's Eyexam bounds. */
+static const ey_stat_ref k_json_eyexam[] = {ONE(EYEXAM), ONE(EYEXAM_BW)};
 
 /* A simulated layer's engine figures, before its per-bank counts. */
 static const ey_stat_ref k_json_engine[] = {ONE(PE_CYCLES), ONE(IFMAP_BUS_BLOCKED),
@@ -189,6 +194,19 @@ static void layer_src(const ey_layer_result *x, const ey_arch *a, ey_stat_src *s
   s->dram_wait_cycles = ms->dram_wait_cycles;
   s->glb_conflicts = ms->glb_conflicts;
   s->checked = ms->checked;
+}
+
+/* Fills s's Eyexam bounds for the layer (after layer_src: its cycles and DRAM
+ * bits are the measured ones when it was simulated, else the estimate's). */
+static void eyexam_src(const ey_layer_result *x, const ey_arch *a, ey_stat_src *s) {
+  ey_eyexam ex;
+  uint64_t moved = 0; /* bits on the DRAM bus; 0: the raw words of the estimate */
+  if (x->simulated)
+    for (int t = 0; t < EY_NTYPES; t++) moved += x->meas.dram_bits[t];
+  if (ey_eyexam_bounds(x->layer, a, &x->map, &x->cost, s->cycles, moved, &ex) == EY_OK) {
+    memcpy(s->eyexam, ex.bound, sizeof s->eyexam);
+    memcpy(s->eyexam_bw, ex.level_bound, sizeof s->eyexam_bw);
+  }
 }
 
 /* The totals, as figures. */
@@ -386,6 +404,38 @@ void ey_report_table_foot(const ey_report *r, FILE *f) {
             net->nlayers);
 }
 
+void ey_report_eyexam_table(const ey_report *r, FILE *f) {
+  int w = 5;
+  for (int i = 0; i < r->nlayers; i++) w = EY_MAX(w, (int)strlen(r->res[i].layer->name));
+  fprintf(f, "\neyexam: MAC/cycle after each step, each bounding the next (docs/eyexam.md)\n");
+  fprintf(f, "%-*s %11s %11s %8s %8s %8s %9s %9s  %s\n", w, "layer", "workload", "dataflow", "PEs",
+          "array", "storage", "bandwidth", r->engine ? "measured" : "estimate", "bandwidth limit");
+  for (int i = 0; i < r->nlayers; i++) {
+    const ey_layer_result *x = &r->res[i];
+    fprintf(f, "%-*s", w, x->layer->name);
+    ey_stat_src s;
+    ey_eyexam ex;
+    if (!x->mapped) {
+      fprintf(f, "  (not mapped)\n");
+      continue;
+    }
+    layer_src(x, r->arch, &s);
+    uint64_t moved = 0;
+    if (x->simulated)
+      for (int t = 0; t < EY_NTYPES; t++) moved += x->meas.dram_bits[t];
+    if (ey_eyexam_bounds(x->layer, r->arch, &x->map, &x->cost, s.cycles, moved, &ex) != EY_OK) {
+      fprintf(f, "  (no legal placement)\n");
+      continue;
+    }
+    fprintf(f, " %11.4g %11.4g %8.1f %8.1f %8.1f %9.1f %9.1f  %s\n", ex.bound[EY_EX_WORKLOAD],
+            ex.bound[EY_EX_DATAFLOW], ex.bound[EY_EX_PES], ex.bound[EY_EX_ARRAY],
+            ex.bound[EY_EX_STORAGE], ex.bound[EY_EX_BANDWIDTH], ex.bound[EY_EX_MEASURED],
+            ex.level_bound[ex.limit] < EY_MIN(ex.bound[EY_EX_STORAGE], ex.mapping_bound)
+                ? ey_eyexam_bw_names[ex.limit]
+                : "-");
+  }
+}
+
 void ey_report_table(const ey_report *r, FILE *f) {
   ey_report_table_head(r, f);
   for (int i = 0; i < r->nlayers; i++) ey_report_table_row(r, i, f);
@@ -457,6 +507,8 @@ static void json_layer(ey_json *j, const ey_report *r, const ey_layer_result *x)
   ey_json_uint(j, "psum", c->glb_psum_bits);
   ey_json_obj_end(j);
   ey_stat_json(j, k_json_figures, COUNT_OF(k_json_figures), &s);
+  eyexam_src(x, r->arch, &s);
+  ey_stat_json(j, k_json_eyexam, COUNT_OF(k_json_eyexam), &s);
   if (x->simulated) json_engine(j, x, &s);
   ey_json_obj_begin(j, "analytic");
   analytic_src(x, r->arch, &s);
@@ -574,7 +626,10 @@ void ey_report_csv_layer(const ey_report *r, int i, FILE *f) {
   fprintf(f, ",%d,%s", x->mapped, source_name(r));
   for (int k = 0; k < COUNT_OF(k_shape); k++) fprintf(f, ",%d", field(l, &k_shape[k]));
   ey_stat_src s;
-  if (x->mapped) layer_src(x, r->arch, &s);
+  if (x->mapped) {
+    layer_src(x, r->arch, &s);
+    eyexam_src(x, r->arch, &s);
+  }
   for (int k = 0; k < COUNT_OF(k_mapping); k++) {
     fputc(',', f);
     if (x->mapped) fprintf(f, "%d", field(&x->map, &k_mapping[k]));

@@ -70,6 +70,8 @@ void ey_report_table(const ey_report *r, FILE *f);
 void ey_report_table_head(const ey_report *r, FILE *f);
 void ey_report_table_row(const ey_report *r, int i, FILE *f);
 void ey_report_table_foot(const ey_report *r, FILE *f);
+/* Each layer's Eyexam bounds (mapper/eyexam.h), a line each: `run --eyexam`. */
+void ey_report_eyexam_table(const ey_report *r, FILE *f);
 void ey_report_json(const ey_report *r, FILE *f);
 void ey_report_csv(const ey_report *r, FILE *f); /* the header, then a row per layer */
 

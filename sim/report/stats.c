@@ -279,6 +279,20 @@ const ey_stat ey_stats[EY_ST_COUNT] = {
                                     .unit = "bytes moved per image",
                                     .kind = EY_SK_REAL,
                                     SRC(dram_bytes_per_image)},
+    [EY_ST_EYEXAM] = {.json = "eyexam.%s",
+                      .csv = "eyexam_%s",
+                      .unit = "MAC/cycle after each Eyexam step (docs/eyexam.md)",
+                      .kind = EY_SK_REAL,
+                      .over = EY_SO_EYEXAM,
+                      SRC(eyexam),
+                      .flags = EY_STAT_LAYER},
+    [EY_ST_EYEXAM_BW] = {.json = "eyexam.bandwidth_by_level.%s",
+                         .csv = "eyexam_bw_%s",
+                         .unit = "MAC/cycle: a level's bandwidth x its operational intensity",
+                         .kind = EY_SK_REAL,
+                         .over = EY_SO_EYEXAM_BW,
+                         SRC(eyexam_bw),
+                         .flags = EY_STAT_LAYER},
 };
 
 /* ------------------------------------------------------------------ members and values */
@@ -293,6 +307,10 @@ int ey_stat_members(ey_stat_over over) {
       return EY_NCLASSES;
     case EY_SO_LEVEL_TYPE:
       return EY_NLEVELS * EY_NTYPES;
+    case EY_SO_EYEXAM:
+      return EY_EX_STEPS;
+    case EY_SO_EYEXAM_BW:
+      return EY_EXBW_LEVELS;
     default:
       return 1;
   }
@@ -305,6 +323,8 @@ static const char *member_name(const ey_stat *d, const char *pat, int k, char *b
   if (d->over == EY_SO_TYPE) sub[0] = ey_type_names[k];
   if (d->over == EY_SO_LEVEL) sub[0] = ey_level_names[k];
   if (d->over == EY_SO_CLASS) sub[0] = ey_class_names[k];
+  if (d->over == EY_SO_EYEXAM) sub[0] = ey_eyexam_names[k];
+  if (d->over == EY_SO_EYEXAM_BW) sub[0] = ey_eyexam_bw_names[k];
   if (d->over == EY_SO_LEVEL_TYPE) {
     sub[0] = ey_level_names[k / EY_NTYPES];
     sub[1] = ey_type_names[k % EY_NTYPES];

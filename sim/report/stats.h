@@ -12,6 +12,7 @@
 
 #include <stdio.h>
 
+#include "mapper/eyexam.h"
 #include "mapper/mapper.h"
 #include "sim/engine/engine.h"
 
@@ -39,6 +40,8 @@ typedef struct ey_stat_src {
   int checked;    /* a layer: its outputs matched; totals: every layer's did, under --check */
   int layers_checked, layers_mapped, layers_unmapped; /* totals */
   double fps, gops, dram_bytes_per_image;             /* totals */
+  double eyexam[EY_EX_STEPS];                         /* a layer's Eyexam bounds, MAC/cycle */
+  double eyexam_bw[EY_EXBW_LEVELS];                   /* and step 6's per level */
 } ey_stat_src;
 
 typedef enum ey_stat_id {
@@ -85,6 +88,8 @@ typedef enum ey_stat_id {
   EY_ST_FPS,
   EY_ST_GOPS,
   EY_ST_DRAM_BYTES_PER_IMAGE,
+  EY_ST_EYEXAM,
+  EY_ST_EYEXAM_BW,
   EY_ST_COUNT
 } ey_stat_id;
 
@@ -96,7 +101,9 @@ typedef enum ey_stat_over {
   EY_SO_TYPE,
   EY_SO_LEVEL,
   EY_SO_CLASS,
-  EY_SO_LEVEL_TYPE
+  EY_SO_LEVEL_TYPE,
+  EY_SO_EYEXAM,   /* the Eyexam steps (ey_eyexam_names) */
+  EY_SO_EYEXAM_BW /* the levels of Eyexam's step 6 (ey_eyexam_bw_names) */
 } ey_stat_over;
 /* Where a value is: a counter of ey_counts, a field of ey_stat_src (both at
  * `off`, an array for a family), or computed by `count` or `real`. */
