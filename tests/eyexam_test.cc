@@ -159,3 +159,26 @@ TEST(Eyexam, MeasuredNeverExceedsTheBandwidthBound) {
   }
   ey_net_free(&net);
 }
+
+// Through the command line: the table's section has a row per layer, and the
+// JSON and CSV carry the same bounds, the measured one MACs / cycles.
+TEST(Eyexam, TheReportsCarryTheBounds) {
+  eytest::TempDir t;
+  eytest::CmdResult r = eytest::Eyesim("run eyeriss_v1 tests/data/tiny.yaml -j1 --eyexam --json '" +
+                                       t.File("r.json") + "' --csv '" + t.File("r.csv") + "'");
+  ASSERT_EQ(r.status, 0) << r.err;
+  size_t at = r.out.find("\neyexam: MAC/cycle after each step");
+  ASSERT_NE(at, std::string::npos) << r.out;
+  for (const char *layer : {"\nc1 ", "\nc2 ", "\nc3 ", "\nfc "})
+    EXPECT_NE(r.out.find(layer, at), std::string::npos) << layer;
+  std::string json = eytest::ReadFile(t.File("r.json"));
+  EXPECT_NE(json.find("\"eyexam\": {"), std::string::npos);
+  EXPECT_NE(json.find("\"bandwidth_by_level\": {"), std::string::npos);
+  std::string csv = eytest::ReadFile(t.File("r.csv"));
+  EXPECT_NE(csv.find(",eyexam_workload,eyexam_dataflow,eyexam_pes,eyexam_array,eyexam_storage,"
+                     "eyexam_bandwidth,eyexam_measured,eyexam_bw_dram"),
+            std::string::npos);
+  // Quiet, or a JSON on stdout: no section.
+  r = eytest::Eyesim("run eyeriss_v1 tests/data/tiny.yaml -j1 --eyexam -q");
+  EXPECT_EQ(r.out, "");
+}

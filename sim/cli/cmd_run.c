@@ -626,7 +626,7 @@ static int run_outputs(run_ctx *c, const ey_totals *t, int vcd_lost) {
     if (!c->head) ey_report_table_head(rep, stdout);
     ey_report_table_foot(rep, stdout);
   }
-  if (o->eyexam && !o->quiet) ey_report_eyexam_table(rep, stdout);
+  if (o->eyexam && c->table) ey_report_eyexam_table(rep, stdout); /* not into a JSON on stdout */
   if (o->json) status = emit_out(&c->json_f, emit_json, rep);
   if (!status && o->csv) status = emit_out(&c->csv_f, emit_csv, rep);
   if (!status && t->unmapped) {
