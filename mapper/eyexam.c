@@ -45,10 +45,12 @@ static double best_placement(const ey_layer *l, const ey_arch *a, const ey_geom 
     if (k * g->R > a->rows) break; /* k only grows with e */
     for (int r = 1; r <= EY_MIN(g->Cg, a->rows / (k * g->R)); r++) {
       const int slots = (a->rows / (k * r * g->R)) * (a->cols / ecol);
+      /* M'/ceil(M'/t) never falls as t grows: the largest t that passes is the
+       * best of this (e, r), and once one does not beat `best` none below does. */
       for (int t = EY_MIN(g->Mg, slots); t >= 1; t--) {
         ey_mapping m = {g->N, 1, 1, r, t, e, e, t};
         const double v = macs / ideal_cycles(g, &m);
-        if (v <= best) continue;
+        if (v <= best) break;
         if (legal) {
           m.n = 1;
           ey_err err;
@@ -56,6 +58,7 @@ static double best_placement(const ey_layer *l, const ey_arch *a, const ey_geom 
         }
         best = v;
         *pes = t * r * g->R * e;
+        break;
       }
     }
   }
