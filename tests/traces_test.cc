@@ -483,12 +483,12 @@ TEST(AccessTrace, LayersAreKeptInOrderOrRemoved) {
   ey_acctrace_keep(w, 0);
   ASSERT_EQ(ey_acctrace_finish(w, &err), EY_OK) << err.msg;
   ey_acctrace_free(w);
-  // Slashes in a layer's name become underscores; layer 1 was never kept.
-  EXPECT_EQ(Files(dir), (std::vector<std::string>{"a_b.dram.csv.gz", "a_b.glb.csv.gz"}));
-  EXPECT_EQ(Gunzip(dir + "/a_b.dram.csv.gz"),
+  // A slash in a layer's name is written %2F; layer 1 was never kept.
+  EXPECT_EQ(Files(dir), (std::vector<std::string>{"a%2Fb.dram.csv.gz", "a%2Fb.glb.csv.gz"}));
+  EXPECT_EQ(Gunzip(dir + "/a%2Fb.dram.csv.gz"),
             "# eyesim access trace v1: layer a/b, unit dram, cycles of the core clock, addresses "
             "in words\ncycle,unit,op,space,addr,words\n5,dram,read,ifmap,0,12\n");
-  EXPECT_EQ(Gunzip(dir + "/a_b.glb.csv.gz"),
+  EXPECT_EQ(Gunzip(dir + "/a%2Fb.glb.csv.gz"),
             "# eyesim access trace v1: layer a/b, unit glb, cycles of the core clock, addresses "
             "in words\ncycle,unit,op,space,addr,words\n");
   ASSERT_EQ(ey_acctrace_open((dir + "/no/such").c_str(), 1, 4, 1, &w, &err), EY_IO);
