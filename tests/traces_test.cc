@@ -509,7 +509,7 @@ TEST(Waveform, FramesBecomeChangesOfTheKeptSignals) {
             EY_OK)
       << err.msg;
   unsigned char state[2] = {1, 0};
-  uint16_t words[2] = {0, 0};
+  uint32_t words[2] = {0, 0};
   std::vector<uint8_t> banks((size_t)a.glb_banks, 0);
   ey_vcd_frame fr = {};
   fr.pe_state = state;
@@ -527,8 +527,8 @@ TEST(Waveform, FramesBecomeChangesOfTheKeptSignals) {
   const std::string defs =
       "$scope module top $end\n$scope module array $end\n"
       "$scope module pe_r0_c1 $end\n$var reg 3 ! state $end\n"
-      "$var wire 1 \" mac $end\n$var reg 16 # ifmap_words $end\n"
-      "$var reg 16 $ psum_words $end\n$upscope $end\n$upscope $end\n"
+      "$var wire 1 \" mac $end\n$var reg 5 # ifmap_words $end\n"
+      "$var reg 5 $ psum_words $end\n$upscope $end\n$upscope $end\n"
       "$scope module noc $end\n$upscope $end\n"
       "$scope module glb $end\n$upscope $end\n"
       "$scope module dram $end\n$var wire 1 % busy $end\n$upscope $end\n"
