@@ -483,12 +483,12 @@ TEST(AccessTrace, LayersAreKeptInOrderOrRemoved) {
   ey_acctrace_keep(w, 0);
   ASSERT_EQ(ey_acctrace_finish(w, &err), EY_OK) << err.msg;
   ey_acctrace_free(w);
-  // Slashes in a layer's name become underscores; layer 1 was never kept.
-  EXPECT_EQ(Files(dir), (std::vector<std::string>{"a_b.dram.csv.gz", "a_b.glb.csv.gz"}));
-  EXPECT_EQ(Gunzip(dir + "/a_b.dram.csv.gz"),
+  // A slash in a layer's name is written %2F; layer 1 was never kept.
+  EXPECT_EQ(Files(dir), (std::vector<std::string>{"a%2Fb.dram.csv.gz", "a%2Fb.glb.csv.gz"}));
+  EXPECT_EQ(Gunzip(dir + "/a%2Fb.dram.csv.gz"),
             "# eyesim access trace v1: layer a/b, unit dram, cycles of the core clock, addresses "
             "in words\ncycle,unit,op,space,addr,words\n5,dram,read,ifmap,0,12\n");
-  EXPECT_EQ(Gunzip(dir + "/a_b.glb.csv.gz"),
+  EXPECT_EQ(Gunzip(dir + "/a%2Fb.glb.csv.gz"),
             "# eyesim access trace v1: layer a/b, unit glb, cycles of the core clock, addresses "
             "in words\ncycle,unit,op,space,addr,words\n");
   ASSERT_EQ(ey_acctrace_open((dir + "/no/such").c_str(), 1, 4, 1, &w, &err), EY_IO);
@@ -509,7 +509,7 @@ TEST(Waveform, FramesBecomeChangesOfTheKeptSignals) {
             EY_OK)
       << err.msg;
   unsigned char state[2] = {1, 0};
-  uint16_t words[2] = {0, 0};
+  uint32_t words[2] = {0, 0};
   std::vector<uint8_t> banks((size_t)a.glb_banks, 0);
   ey_vcd_frame fr = {};
   fr.pe_state = state;
@@ -527,8 +527,8 @@ TEST(Waveform, FramesBecomeChangesOfTheKeptSignals) {
   const std::string defs =
       "$scope module top $end\n$scope module array $end\n"
       "$scope module pe_r0_c1 $end\n$var reg 3 ! state $end\n"
-      "$var wire 1 \" mac $end\n$var reg 16 # ifmap_words $end\n"
-      "$var reg 16 $ psum_words $end\n$upscope $end\n$upscope $end\n"
+      "$var wire 1 \" mac $end\n$var reg 5 # ifmap_words $end\n"
+      "$var reg 5 $ psum_words $end\n$upscope $end\n$upscope $end\n"
       "$scope module noc $end\n$upscope $end\n"
       "$scope module glb $end\n$upscope $end\n"
       "$scope module dram $end\n$var wire 1 % busy $end\n$upscope $end\n"

@@ -18,6 +18,7 @@ enum { SLOT_NONE = 0, SLOT_OPEN, SLOT_CLOSED, SLOT_KEPT, SLOT_GONE };
 enum { MINE_NEW = 0, MINE_WRITING, MINE_NOTHING };
 
 typedef struct slot {
+  char name[EY_NAME_MAX]; /* the layer's, set when its files open */
   ey_outfile f[MAX_UNITS];
   ey_acc_writer *w[MAX_UNITS];
   int mine;    /* the layer's thread only: MINE_* */
@@ -72,13 +73,24 @@ static void abort_files(ey_acctrace *t, slot *s) {
   s->state = SLOT_GONE;
 }
 
+/* A layer's name as the start of its file names: '%' is written %25 and '/' %2F,
+ * so that names map to files one to one (a/b is a%2Fb, a_b stays a_b). */
+static void file_stem(const char *name, char *out, size_t cap) {
+  size_t n = 0;
+  for (const char *c = name; *c && n + 4 <= cap; c++) {
+    if (*c == '%' || *c == '/')
+      n += (size_t)snprintf(out + n, cap - n, "%%%02X", (unsigned char)*c);
+    else
+      out[n++] = *c;
+  }
+  out[n] = '\0';
+}
+
 /* Opens one unit's file of layer `name`; returns 0, or -1 with s->err set. */
 static int open_unit(ey_acctrace *t, slot *s, const char *name, int u) {
-  char path[700], file[EY_NAME_MAX];
-  snprintf(file, sizeof file, "%s", name);
-  for (char *c = file; *c; c++)
-    if (*c == '/') *c = '_';
-  snprintf(path, sizeof path, "%s/%s.%s.csv.gz", t->dir, file, k_units[u]);
+  char path[1200], stem[3 * EY_NAME_MAX + 1];
+  file_stem(name, stem, sizeof stem);
+  snprintf(path, sizeof path, "%s/%s.%s.csv.gz", t->dir, stem, k_units[u]);
   if (ey_outfile_open(&s->f[u], path, &s->err)) return -1;
   char about[160];
   snprintf(about, sizeof about, "layer %s, unit %s, cycles of the core clock, addresses in words",
@@ -100,6 +112,7 @@ static void open_layer(ey_acctrace *t, slot *s, const char *name) {
     return;
   }
   s->state = SLOT_OPEN;
+  snprintf(s->name, sizeof s->name, "%s", name);
   for (int u = 0; u < t->units && !s->failed; u++)
     if (open_unit(t, s, name, u)) s->failed = 1;
   if (s->failed)
@@ -132,7 +145,7 @@ void ey_acctrace_ended(ey_acctrace *t, int i, ey_rc rc) {
     for (int u = 0; u < t->units; u++) {
       if (s->w[u] && ey_acc_close(s->w[u]) && !s->failed) {
         s->failed = 1;
-        ey_err_set(&s->err, EY_IO, "%s: write failed", s->f[u].path);
+        ey_err_set(&s->err, EY_IO, "%s: write failed (%s)", s->f[u].path, strerror(errno));
       }
       s->w[u] = NULL;
     }
@@ -146,21 +159,35 @@ void ey_acctrace_ended(ey_acctrace *t, int i, ey_rc rc) {
   pthread_mutex_unlock(&t->mu);
 }
 
+/* A kept layer's trace failed: the run's error is `why`, and says that none of
+ * the layer's files is kept. */
+static void run_failed(ey_acctrace *t, const slot *s, const ey_err *why) {
+  t->failed = 1;
+  t->err = *why;
+  size_t len = strlen(t->err.msg);
+  snprintf(t->err.msg + len, sizeof t->err.msg - len, "; no access trace of layer %s is kept",
+           s->name);
+}
+
 void ey_acctrace_keep(ey_acctrace *t, int i) {
   slot *s = &t->slot[i];
   pthread_mutex_lock(&t->mu);
-  if (s->failed && !t->failed) {
-    t->failed = 1;
-    t->err = s->err;
-  }
+  if (s->failed && !t->failed) run_failed(t, s, &s->err);
   if (s->state == SLOT_CLOSED && !t->failed) {
-    for (int u = 0; u < t->units; u++) {
-      if (!t->failed && ey_outfile_commit(&s->f[u], &t->err))
-        t->failed = 1; /* (commit removed that file) */
-      else if (t->failed)
-        ey_outfile_abort(&s->f[u]);
+    /* The layer's files appear together or not at all: when one cannot be
+     * renamed into place (commit removes it), those renamed before it are
+     * removed again and those after it are never renamed. */
+    int kept = 0;
+    ey_err why;
+    while (kept < t->units && !ey_outfile_commit(&s->f[kept], &why)) kept++;
+    if (kept < t->units) {
+      for (int u = 0; u < kept; u++) unlink(s->f[u].path);
+      for (int u = kept + 1; u < t->units; u++) ey_outfile_abort(&s->f[u]);
+      run_failed(t, s, &why);
+      s->state = SLOT_GONE;
+    } else {
+      s->state = SLOT_KEPT;
     }
-    s->state = SLOT_KEPT;
   }
   if (s->state == SLOT_CLOSED) abort_files(t, s);
   pthread_mutex_unlock(&t->mu);

@@ -1,6 +1,7 @@
 /* acctrace.c - buffered gzip CSV rows. */
 #include "traces/acctrace.h"
 
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,12 +12,26 @@
 struct ey_acc_writer {
   gzFile g;
   int failed;
+  int errnum; /* errno of the first failure */
   size_t n;
   char buf[1 << 16]; /* rows are formatted here and handed to zlib in blocks */
 };
 
+/* Records the first failure and its cause: errno for a failed write, else EIO. */
+static void fail(ey_acc_writer *w, int code) {
+  if (!w->failed) w->errnum = code == Z_ERRNO && errno ? errno : EIO;
+  w->failed = 1;
+}
+
 static void flush_rows(ey_acc_writer *w) {
-  if (w->n && gzwrite(w->g, w->buf, (unsigned)w->n) != (int)w->n) w->failed = 1;
+  if (w->n && !w->failed) {
+    errno = 0;
+    if (gzwrite(w->g, w->buf, (unsigned)w->n) != (int)w->n) {
+      int code;
+      gzerror(w->g, &code);
+      fail(w, code);
+    }
+  }
   w->n = 0;
 }
 
@@ -47,7 +62,11 @@ void ey_acc_row(ey_acc_writer *w, ey_cycle cycle, const char *unit, const char *
 
 ey_rc ey_acc_close(ey_acc_writer *w) {
   flush_rows(w);
-  int failed = w->failed | (gzclose(w->g) != Z_OK);
+  errno = 0;
+  int code = gzclose(w->g);
+  if (code != Z_OK) fail(w, code);
+  int failed = w->failed, e = w->errnum;
   free(w);
+  if (failed) errno = e;
   return failed ? EY_IO : EY_OK;
 }

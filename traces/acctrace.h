@@ -19,8 +19,9 @@ typedef struct ey_acc_writer ey_acc_writer; /* opaque */
 ey_acc_writer *ey_acc_open(int fd, const char *about);
 void ey_acc_row(ey_acc_writer *w, ey_cycle cycle, const char *unit, const char *op,
                 const char *space, uint64_t addr, uint64_t words);
-/* Flushes and closes; frees w. Returns EY_OK or EY_IO (with the rows written so far
- * lost: the caller removes the file). */
+/* Flushes and closes; frees w. Returns EY_OK or EY_IO, with errno set to the cause
+ * of the first failed write (the rows written so far are lost: the caller removes
+ * the file). After a failed write no more rows are written. */
 ey_rc ey_acc_close(ey_acc_writer *w);
 
 #ifdef __cplusplus

@@ -17,12 +17,22 @@ struct ey_act_writer {
   FILE *f;
   z_stream z;
   int failed;
+  int errnum; /* errno of the first failure */
+  ey_act_stats stats;
   unsigned char out[1 << 16];
 };
 
+/* Records the first failure of w and its errno (EIO when there is none). */
+static void fail(ey_act_writer *w, int e) {
+  if (!w->failed) w->errnum = e ? e : EIO;
+  w->failed = 1;
+}
+
 static void deflate_some(ey_act_writer *w, const void *p, size_t n, int flush) {
   const unsigned char *in = p;
-  do { /* avail_in is 32 bits: a large tensor goes in in parts */
+  if (w->failed) return; /* nothing more is written after a failure */
+  /* avail_in is 32 bits: a large tensor goes in in parts */
+  do {
     size_t part = n < (1u << 30) ? n : (1u << 30);
     int fl = part == n ? flush : Z_NO_FLUSH;
     w->z.next_in = (Bytef *)(uintptr_t)in;
@@ -30,9 +40,12 @@ static void deflate_some(ey_act_writer *w, const void *p, size_t n, int flush) {
     do {
       w->z.next_out = w->out;
       w->z.avail_out = sizeof w->out;
-      if (deflate(&w->z, fl) == Z_STREAM_ERROR) w->failed = 1;
+      if (deflate(&w->z, fl) == Z_STREAM_ERROR) fail(w, EIO);
       size_t have = sizeof w->out - w->z.avail_out;
-      if (have && fwrite(w->out, 1, have, w->f) != have) w->failed = 1;
+      if (have && !w->failed) {
+        errno = 0;
+        if (fwrite(w->out, 1, have, w->f) != have || ferror(w->f)) fail(w, errno);
+      }
     } while (w->z.avail_out == 0);
     in += part;
     n -= part;
@@ -76,6 +89,8 @@ ey_rc ey_act_writer_add(ey_act_writer *w, const char *name, const int shape[4], 
     return EY_NOMEM;
   }
   ey_rlc_encode(v, n, words);
+  uint64_t zeros = 0;
+  for (uint64_t i = 0; i < n; i++) zeros += v[i] == 0;
   for (uint64_t i = 0; i < nw; i++)
     for (int b = 0; b < 8; b++) le[i * 8 + (uint64_t)b] = (unsigned char)(words[i] >> (8 * b));
   char line[EY_ACT_NAME_MAX + 96];
@@ -85,14 +100,27 @@ ey_rc ey_act_writer_add(ey_act_writer *w, const char *name, const int shape[4], 
   deflate_some(w, le, 8 * (size_t)nw, Z_NO_FLUSH);
   free(words);
   free(le);
-  return w->failed ? EY_IO : EY_OK;
+  if (w->failed) {
+    errno = w->errnum;
+    return EY_IO;
+  }
+  w->stats.tensors++;
+  w->stats.values += n;
+  w->stats.zeros += zeros;
+  w->stats.words += nw;
+  return EY_OK;
+}
+
+void ey_act_writer_stats(const ey_act_writer *w, ey_act_stats *s) {
+  *s = w->stats;
 }
 
 ey_rc ey_act_writer_close(ey_act_writer *w) {
   deflate_some(w, "end\n", 4, Z_FINISH);
-  int failed = w->failed;
+  int failed = w->failed, e = w->errnum;
   deflateEnd(&w->z);
   free(w);
+  if (failed) errno = e;
   return failed ? EY_IO : EY_OK;
 }
 

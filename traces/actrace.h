@@ -55,14 +55,24 @@ const ey_act_tensor *ey_act_find(const ey_act_trace *tr, const char *name);
 ey_rc ey_act_decode(const ey_act_trace *tr, const ey_act_tensor *t, int16_t *v, ey_err *err);
 
 typedef struct ey_act_writer ey_act_writer; /* opaque */
+/* What a writer has written: tensors, their values and zeros, the RLC words. */
+typedef struct ey_act_stats {
+  int tensors;
+  uint64_t values, zeros, words;
+} ey_act_stats;
 /* Starts a trace on f (gzip). Returns NULL when out of memory. */
 ey_act_writer *ey_act_writer_open(FILE *f);
 /* Codes and appends one tensor. Returns EY_OK or EY_NOMEM / EY_IO, or EY_MISUSE
  * for what the reader would refuse: a name empty, of EY_ACT_NAME_MAX bytes or
  * more, or with a newline; a dimension below 1 or more than EY_TENSOR_MAX_VALUES
- * values. */
+ * values. After a write error (EY_IO, errno set to its cause, e.g. ENOSPC) the
+ * writer writes nothing more. */
 ey_rc ey_act_writer_add(ey_act_writer *w, const char *name, const int shape[4], const int16_t *v);
-/* Ends the trace and flushes the gzip stream; frees w. EY_IO on a write error. */
+/* The tensors added so far (those that returned EY_OK). */
+void ey_act_writer_stats(const ey_act_writer *w, ey_act_stats *s);
+/* Ends the trace and flushes the gzip stream into f (the caller still flushes
+ * and closes f); frees w. EY_IO, with errno set to its cause, when a write
+ * failed. */
 ey_rc ey_act_writer_close(ey_act_writer *w);
 
 #ifdef __cplusplus

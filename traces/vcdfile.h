@@ -23,8 +23,8 @@ extern "C" {
 typedef struct ey_vcd_frame {
   uint64_t cycle;                          /* of the run */
   const unsigned char *pe_state;           /* per PE: its class (docs/engine.md) */
-  const uint16_t *ifmap_words;             /* per PE: ifmap spad + FIFO words held */
-  const uint16_t *psum_words;              /* per PE: psum spad words in use */
+  const uint32_t *ifmap_words;             /* per PE: ifmap spad + FIFO words held */
+  const uint32_t *psum_words;              /* per PE: psum spad words in use */
   int ifmap_valid;                         /* a packet waits at the ifmap GIN */
   int ifmap_sent;                          /* packets it delivered this cycle */
   int ifmap_cast;                          /* PEs the last of them reached */
@@ -39,9 +39,13 @@ typedef struct ey_vcd_file ey_vcd_file; /* opaque */
 
 /* Opens `path` through a temporary file and declares the signals of the
  * architecture `a` whose full names (top.array.pe_r0_c0.state) match one of the
- * comma-separated globs of `patterns` (NULL: every signal). A PE's `mac` signal
- * is 1 when its state is `mac_state`. Returns EY_OK with *out set, or EY_IO or
- * EY_NOMEM with the message in err (nothing is left behind). */
+ * comma-separated globs of `patterns` (NULL: every signal), each as wide as the
+ * largest value the architecture lets it take. A PE's `mac` signal is 1 when its
+ * state is `mac_state`. Returns EY_OK with *out set, or EY_IO or EY_NOMEM with
+ * the message in err (nothing is left behind), or EY_USAGE, before the file is
+ * created, when `patterns` holds no glob or a glob that matches no signal (the
+ * message names them as the command line's --vcd-signals, with examples of the
+ * signals there are). */
 ey_rc ey_vcd_begin(const char *path, const ey_arch *a, const char *patterns, int mac_state,
                    ey_vcd_file **out, ey_err *err);
 /* Writes what changed in frame `fr`; frames come in cycle order. */

@@ -61,24 +61,30 @@ void ey_cli_keys_help(FILE *f) {
   ey_opts_help(&k_keys_cmd, f);
 }
 
-int ey_cli_config(int argc, char **argv) {
-  config_opts o;
-  memset(&o, 0, sizeof o);
-  ey_opt_list args = {0};
-  int st = ey_cli_parse(&k_config_cmd, argc, argv, 2, &o, &args);
-  if (st >= 0) return st;
-  if (!args.n) return ey_cli_usage_error("%s", "`eyesim config` needs ARCH");
+static int config(const config_opts *o, const ey_opt_list *args) {
+  if (!args->n) return ey_cli_usage_error("%s", "`eyesim config` needs ARCH");
   char buf[512];
   ey_arch a;
   ey_err err;
-  ey_rc rc = ey_cli_locate(args.v[0], "arch", buf, sizeof buf, &err);
+  ey_rc rc = ey_cli_locate(args->v[0], "arch", buf, sizeof buf, &err);
   if (!rc) rc = ey_arch_load(buf, &a, &err);
-  for (int i = 0; !rc && i < o.sets.n; i++) rc = ey_arch_set(&a, o.sets.v[i], &err);
+  for (int i = 0; !rc && i < o->sets.n; i++) rc = ey_arch_set(&a, o->sets.v[i], &err);
   if (rc) return ey_cli_fail(&err, rc);
   printf("# effective architecture: %s, defaults filled in (eyesim " EY_VERSION_STRING ")\n",
          a.path);
   ey_schema_write_yaml(ey_arch_schema(), &a, stdout, 0);
   return EXIT_OK;
+}
+
+int ey_cli_config(int argc, char **argv) {
+  config_opts o;
+  memset(&o, 0, sizeof o);
+  ey_opt_list args = {0};
+  int st = ey_cli_parse(&k_config_cmd, argc, argv, 2, &o, &args);
+  if (st < 0) st = config(&o, &args);
+  ey_opt_list_free(&args);
+  ey_opt_list_free(&o.sets);
+  return st;
 }
 
 int ey_cli_keys(int argc, char **argv) {

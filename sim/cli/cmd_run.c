@@ -657,6 +657,7 @@ static void free_ctx(run_ctx *c) {
   ey_act_free(&c->act);
   ey_mapfile_free(&c->mf);
   ey_net_free(&c->net);
+  ey_opt_list_free(&c->o.sets);
   free(c);
 }
 
@@ -734,11 +735,14 @@ int ey_cli_run(int argc, char **argv) {
   int st = ey_cli_parse(c->is_run ? &k_run_cmd : &k_map_cmd, argc, argv, 2, &c->o, &args);
   if (st < 0 && args.n < 2) st = ey_cli_usage_error("`eyesim %s` needs ARCH and NET", argv[1]);
   if (st >= 0) {
+    ey_opt_list_free(&args);
+    ey_opt_list_free(&c->o.sets);
     free(c);
     return st;
   }
   c->arch_arg = args.v[0];
   c->net_arg = args.v[1];
+  ey_opt_list_free(&args);
   c->simulate = c->is_run && !c->o.analytic;
   c->prog.r = &c->rep;
   pthread_mutex_init(&c->prog.mu, NULL);

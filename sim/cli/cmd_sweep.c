@@ -44,7 +44,10 @@ static int sbatch_option(void *opts, const char *arg, char *msg, size_t cap) {
     snprintf(msg, cap, "%s: too many sbatch options (at most 64)", arg);
     return -1;
   }
-  o->sbatch.v[o->sbatch.n++] = arg;
+  if (ey_opt_list_add(&o->sbatch, arg)) {
+    snprintf(msg, cap, "%s: out of memory for the sbatch options", arg);
+    return -1;
+  }
   return 1;
 }
 
@@ -161,12 +164,13 @@ static int sweep_merge(int argc, char **argv) {
   memset(&o, 0, sizeof o);
   ey_opt_list args = {0};
   int st = ey_cli_parse(&k_merge_cmd, argc, argv, 3, &o, &args);
+  const char *dir = args.n ? args.v[0] : NULL;
+  ey_opt_list_free(&args);
   if (st >= 0) return st;
-  if (!args.n || !o.out)
-    return ey_cli_usage_error("%s", "`eyesim sweep merge` needs DIR and -o OUT");
+  if (!dir || !o.out) return ey_cli_usage_error("%s", "`eyesim sweep merge` needs DIR and -o OUT");
   ey_sweep_merged m;
   ey_err err;
-  ey_rc rc = ey_sweep_merge(args.v[0], o.out, &m, &err);
+  ey_rc rc = ey_sweep_merge(dir, o.out, &m, &err);
   if (rc) return ey_cli_fail(&err, rc);
   printf("merged %ld points from %d folder%s into %s/sweep.csv and %s/sweep.jsonl", m.points,
          m.shards, m.shards == 1 ? "" : "s", o.out, o.out);
@@ -263,6 +267,29 @@ static int sweep_points(const ey_sweep *sw, const sweep_cli *o) {
   return EXIT_OK;
 }
 
+/* `eyesim sweep SPEC ...` once its options are read. */
+static int sweep(const char *spec, sweep_cli *o) {
+  if (!spec) return ey_cli_usage_error("%s", "`eyesim sweep` needs SPEC");
+  if (!o->out && !o->list) return ey_cli_usage_error("%s", "`eyesim sweep` needs -o DIR");
+  if (o->array && !o->slurm) return ey_cli_usage_error("%s", "--array-size goes with --slurm");
+  if (o->slurm && o->nshards)
+    return ey_cli_usage_error("%s", "--shard and --slurm: the job array chooses the shards");
+  ey_sweep sw;
+  ey_err err;
+  ey_rc rc = ey_sweep_load(spec, ey_cli_config_dir(), &sw, &err);
+  int status = EXIT_OK;
+  if (rc)
+    status = ey_cli_fail(&err, rc);
+  else if (o->list)
+    sweep_list(&sw);
+  else if (o->slurm)
+    status = sweep_slurm(&sw, spec, o);
+  else
+    status = sweep_points(&sw, o);
+  ey_sweep_free(&sw);
+  return status;
+}
+
 int ey_cli_sweep(int argc, char **argv) {
   if (argc < 3 || !strcmp(argv[2], "--help") || !strcmp(argv[2], "-h")) {
     ey_cli_sweep_help(argc < 3 ? stderr : stdout);
@@ -274,24 +301,9 @@ int ey_cli_sweep(int argc, char **argv) {
   o.jobs = ey_cli_default_jobs();
   ey_opt_list args = {0};
   int st = ey_cli_parse(&k_sweep_cmd, argc, argv, 2, &o, &args);
-  if (st >= 0) return st;
-  if (!args.n) return ey_cli_usage_error("%s", "`eyesim sweep` needs SPEC");
-  if (!o.out && !o.list) return ey_cli_usage_error("%s", "`eyesim sweep` needs -o DIR");
-  if (o.array && !o.slurm) return ey_cli_usage_error("%s", "--array-size goes with --slurm");
-  if (o.slurm && o.nshards)
-    return ey_cli_usage_error("%s", "--shard and --slurm: the job array chooses the shards");
-  ey_sweep sw;
-  ey_err err;
-  ey_rc rc = ey_sweep_load(args.v[0], ey_cli_config_dir(), &sw, &err);
-  int status = EXIT_OK;
-  if (rc)
-    status = ey_cli_fail(&err, rc);
-  else if (o.list)
-    sweep_list(&sw);
-  else if (o.slurm)
-    status = sweep_slurm(&sw, args.v[0], &o);
-  else
-    status = sweep_points(&sw, &o);
-  ey_sweep_free(&sw);
-  return status;
+  const char *spec = args.n ? args.v[0] : NULL;
+  ey_opt_list_free(&args);
+  if (st < 0) st = sweep(spec, &o);
+  ey_opt_list_free(&o.sbatch);
+  return st;
 }

@@ -1,10 +1,13 @@
 /* cmd_trace.c - `eyesim trace encode|decode|stats|synth`: activation traces
  * (traces/actrace.h) from .npy files, back to .npy, their statistics, and the
  * synthetic activations `eyesim run` makes. */
+#include <errno.h>
+#include <inttypes.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "sim/base/ey_nameset.h"
 #include "sim/cli/cli.h"
 #include "sim/config/config.h"
 #include "sim/engine/data.h"
@@ -142,6 +145,8 @@ static const char k_trace_usage[] =
     "           against the entropy of its runs and levels\n"
     "  synth    the synthetic ifmaps `eyesim run` makes with the same --seed and zeros;\n"
     "           PROFILE is a fraction (0.6) or per-layer ones (0.5,conv1=0,conv2=0.7)\n"
+    "encode, decode and synth say what they wrote in one line on stdout (not with\n"
+    "-o -, which writes the data itself to stdout).\n"
     "\n";
 
 #define TRACE_CMD(cmd_name, bit, args)                                              \
@@ -152,7 +157,7 @@ static const char k_trace_usage[] =
     .nsections = (int)(sizeof k_trace_sections / sizeof k_trace_sections[0])        \
   }
 
-static const ey_opt_cmd k_encode_cmd = TRACE_CMD("trace encode", CMD_ENCODE, EY_OPT_LIST_MAX);
+static const ey_opt_cmd k_encode_cmd = TRACE_CMD("trace encode", CMD_ENCODE, EY_OPT_ARGS_ANY);
 static const ey_opt_cmd k_decode_cmd = TRACE_CMD("trace decode", CMD_DECODE, 1);
 static const ey_opt_cmd k_stats_cmd = TRACE_CMD("trace stats", CMD_STATS, 1);
 static const ey_opt_cmd k_synth_cmd = TRACE_CMD("trace synth", CMD_SYNTH, 1);
@@ -167,72 +172,150 @@ static int parse(const ey_opt_cmd *c, int argc, char **argv, trace_opts *o, ey_o
   o->scale = 1.0;
   o->zeros = "0";
   o->seed = 1;
-  args->n = 0;
   return ey_cli_parse(c, argc, argv, 3, o, args);
 }
 
-/* conv2.npy -> conv2.ifmap; conv2.ofmap.npy -> conv2.ofmap */
-static void tensor_name(const char *path, char *name, size_t cap) {
+/* conv2.npy -> conv2.ifmap; conv2.ofmap.npy -> conv2.ofmap. Returns the length
+ * the name has (it is cut to cap - 1 bytes when longer). */
+static size_t tensor_name(const char *path, char *name, size_t cap) {
   const char *base = strrchr(path, '/');
   base = base ? base + 1 : path;
   size_t len = strlen(base);
   if (len > 4 && !strcmp(base + len - 4, ".npy")) len -= 4;
-  snprintf(name, cap, "%.*s", (int)len, base);
-  if (!strchr(name, '.')) strncat(name, ".ifmap", cap - strlen(name) - 1);
+  int plain = !memchr(base, '.', len);
+  snprintf(name, cap, "%.*s%s", (int)len, base, plain ? ".ifmap" : "");
+  return len + (plain ? 6 : 0);
 }
 
-static int write_failed(const char *out) {
-  fprintf(stderr, "eyesim: %s: write failed\n", out);
+/* "eyesim: OUT: write failed (REASON)", for the errno of a failed write. */
+static int write_failed(const char *out, int e) {
+  fprintf(stderr, "eyesim: %s: write failed (%s)\n", !strcmp(out, "-") ? "stdout" : out,
+          strerror(e ? e : EIO));
   return EXIT_INPUT;
 }
 
-static int trace_encode(int argc, char **argv) {
-  trace_opts o;
-  ey_opt_list in;
-  int st = parse(&k_encode_cmd, argc, argv, &o, &in);
-  if (st >= 0) return st;
-  if (!o.out || !in.n)
-    return ey_cli_usage_error("%s", "`eyesim trace encode` needs IN.npy... and -o FILE");
-  ey_outfile out;
-  if ((st = ey_cli_open_out(&out, o.out))) return st;
-  ey_act_writer *w = ey_act_writer_open(out.f);
-  for (int k = 0; w && k < in.n; k++) {
-    ey_npy a;
-    ey_err err;
-    if (ey_npy_read(in.v[k], o.scale, &a, &err)) {
-      ey_act_writer_close(w);
-      ey_outfile_abort(&out);
-      return ey_cli_fail(&err, EY_SYNTAX);
-    }
-    char name[EY_ACT_NAME_MAX];
-    tensor_name(in.v[k], name, sizeof name);
-    ey_rc rc = ey_act_writer_add(w, name, a.shape, a.data);
-    ey_npy_free(&a);
-    if (rc) {
-      ey_act_writer_close(w);
-      ey_outfile_abort(&out);
-      return write_failed(o.out);
-    }
-  }
+/* Commits `out`, then checks stdout when it was the output. Returns the status. */
+static int commit(ey_outfile *out, const char *path) {
   ey_err err;
-  if (!w || ey_act_writer_close(w) || ey_outfile_commit(&out, &err)) {
-    ey_outfile_abort(&out);
-    return write_failed(o.out);
-  }
+  int to_stdout = !strcmp(path, "-");
+  if (ey_outfile_commit(out, &err)) return ey_cli_fail(&err, EY_IO);
+  if (to_stdout && ferror(stdout)) return write_failed(path, EIO);
   return EXIT_OK;
 }
 
-static int trace_decode(int argc, char **argv) {
-  trace_opts o;
-  ey_opt_list args;
-  int st = parse(&k_decode_cmd, argc, argv, &o, &args);
-  if (st >= 0) return st;
-  if (!args.n || !o.out || (!o.layer == !o.tensor))
+/* "wrote t.rlc: 2 tensors, 905984 raw bytes, 603256 coded (ratio 1.50), 50.0% zeros" on
+ * stdout; nothing when the trace itself went to stdout. */
+static void say_written(const char *out, const ey_act_stats *s) {
+  if (!strcmp(out, "-")) return;
+  uint64_t raw = s->values * 2, coded = s->words * 8;
+  double ratio = coded ? (double)raw / (double)coded : 0.0,
+         zeros = s->values ? 100.0 * (double)s->zeros / (double)s->values : 0.0;
+  printf("wrote %s: %d tensor%s, %" PRIu64 " raw bytes, %" PRIu64
+         " coded (ratio %.2f), %.1f%% zeros\n",
+         out, s->tensors, s->tensors == 1 ? "" : "s", raw, coded, ratio, zeros);
+}
+
+typedef struct encode_names {
+  char (*name)[EY_ACT_NAME_MAX];
+} encode_names;
+
+static const char *encode_name_of(const void *ctx, int i) {
+  return ((const encode_names *)ctx)->name[i];
+}
+
+/* The tensor name of every input, each a name the trace can hold and each
+ * once. Returns EXIT_OK with names->name set (the caller frees it), or the
+ * status with the error printed. */
+static int encode_names_of(const ey_opt_list *in, encode_names *names) {
+  names->name = calloc((size_t)in->n, sizeof *names->name);
+  if (!names->name) {
+    fprintf(stderr, "eyesim: out of memory for %d tensor names\n", in->n);
+    return EXIT_INPUT;
+  }
+  ey_nameset set = {0};
+  int st = EXIT_OK;
+  for (int k = 0; k < in->n && !st; k++) {
+    size_t len = tensor_name(in->v[k], names->name[k], sizeof names->name[k]);
+    if (len >= EY_ACT_NAME_MAX) {
+      st = ey_cli_usage_error("%s: tensor name: expected at most %d bytes (got %zu: %s...)",
+                              in->v[k], EY_ACT_NAME_MAX - 1, len, names->name[k]);
+    } else if (strchr(names->name[k], '\n')) {
+      st = ey_cli_usage_error("%s: tensor name: expected one line (got a newline in the file name)",
+                              in->v[k]);
+    } else {
+      int first = ey_nameset_add(&set, k, encode_name_of, names);
+      if (first == -2) {
+        fprintf(stderr, "eyesim: out of memory for %d tensor names\n", in->n);
+        st = EXIT_INPUT;
+      } else if (first >= 0) {
+        st = ey_cli_usage_error(
+            "%s: tensor %s: expected each tensor once (got it from %s too; a tensor is named "
+            "after its file)",
+            in->v[k], names->name[k], in->v[first]);
+      }
+    }
+  }
+  ey_nameset_free(&set);
+  if (st) {
+    free(names->name);
+    names->name = NULL;
+  }
+  return st;
+}
+
+static int trace_encode(const trace_opts *o, const ey_opt_list *in) {
+  if (!o->out || !in->n)
+    return ey_cli_usage_error("%s", "`eyesim trace encode` needs IN.npy... and -o FILE");
+  encode_names names;
+  int st = encode_names_of(in, &names);
+  if (st) return st;
+  ey_outfile out;
+  if ((st = ey_cli_open_out(&out, o->out))) {
+    free(names.name);
+    return st;
+  }
+  ey_act_writer *w = ey_act_writer_open(out.f);
+  if (!w) {
+    fprintf(stderr, "eyesim: %s: out of memory for the trace writer\n", o->out);
+    st = EXIT_INPUT;
+  }
+  for (int k = 0; w && !st && k < in->n; k++) {
+    ey_npy a;
+    ey_err err;
+    if (ey_npy_read(in->v[k], o->scale, &a, &err)) {
+      st = ey_cli_fail(&err, EY_SYNTAX);
+      break;
+    }
+    ey_rc rc = ey_act_writer_add(w, names.name[k], a.shape, a.data);
+    int e = errno;
+    ey_npy_free(&a);
+    if (rc == EY_IO)
+      st = write_failed(o->out, e);
+    else if (rc) {
+      fprintf(stderr, "eyesim: %s: tensor %s: %s\n", in->v[k], names.name[k],
+              rc == EY_NOMEM ? "out of memory" : "cannot be coded");
+      st = EXIT_INPUT;
+    }
+  }
+  ey_act_stats stats = {0};
+  if (w) ey_act_writer_stats(w, &stats);
+  if (w && ey_act_writer_close(w) && !st) st = write_failed(o->out, errno);
+  if (!st) st = commit(&out, o->out);
+  if (st)
+    ey_outfile_abort(&out);
+  else
+    say_written(o->out, &stats);
+  free(names.name);
+  return st;
+}
+
+static int trace_decode(const trace_opts *o, const ey_opt_list *args) {
+  if (!args->n || !o->out || (!o->layer == !o->tensor))
     return ey_cli_usage_error(
         "%s", "`eyesim trace decode` needs FILE, --layer L or --tensor NAME, and -o OUT.npy");
-  const char *file = args.v[0];
+  const char *file = args->v[0];
   char name[EY_ACT_NAME_MAX];
-  snprintf(name, sizeof name, o.layer ? "%s.ifmap" : "%s", o.layer ? o.layer : o.tensor);
+  snprintf(name, sizeof name, o->layer ? "%s.ifmap" : "%s", o->layer ? o->layer : o->tensor);
   ey_act_trace tr;
   ey_err err;
   if (ey_act_load(file, &tr, &err)) return ey_cli_fail(&err, EY_SYNTAX);
@@ -244,14 +327,22 @@ static int trace_decode(int argc, char **argv) {
   }
   uint64_t n = (uint64_t)t->shape[0] * t->shape[1] * t->shape[2] * t->shape[3];
   int16_t *v = malloc(sizeof *v * (size_t)n);
-  st = v ? EXIT_OK : EXIT_INPUT;
+  int st = EXIT_OK;
+  if (!v) {
+    fprintf(stderr, "eyesim: %s: tensor %s: out of memory for its %" PRIu64 " values\n", file, name,
+            n);
+    st = EXIT_INPUT;
+  }
   ey_outfile out;
   if (!st && ey_act_decode(&tr, t, v, &err)) st = ey_cli_fail(&err, EY_SYNTAX);
-  if (!st) st = ey_cli_open_out(&out, o.out);
+  if (!st) st = ey_cli_open_out(&out, o->out);
   if (!st) {
     ey_npy_write(out.f, t->shape, v);
-    if (ey_outfile_commit(&out, &err)) st = ey_cli_fail(&err, EY_IO);
+    st = commit(&out, o->out);
   }
+  if (!st && strcmp(o->out, "-")) /* a summary, unless the .npy went to stdout */
+    printf("wrote %s: %s (%d, %d, %d, %d)\n", o->out, t->name, t->shape[0], t->shape[1],
+           t->shape[2], t->shape[3]);
   free(v);
   ey_act_free(&tr);
   return st;
@@ -288,14 +379,20 @@ static double entropy_bytes(const ey_act_tensor *t, uint64_t *hl) {
   return pairs ? (double)pairs * (entropy(hr, 32, pairs) + entropy(hl, 65536, pairs)) / 8 : 0;
 }
 
-/* One tensor's row of `eyesim trace stats`. */
-static void stats_row(const ey_act_trace *tr, const ey_act_tensor *t, uint64_t *hl) {
+/* One tensor's row of `eyesim trace stats`. Returns EXIT_OK, or the status
+ * with the error printed. */
+static int stats_row(const ey_act_trace *tr, const ey_act_tensor *t, uint64_t *hl) {
   uint64_t n = (uint64_t)t->shape[0] * t->shape[1] * t->shape[2] * t->shape[3], zeros = 0;
   int16_t *v = malloc(sizeof *v * (size_t)n);
+  if (!v) {
+    fprintf(stderr, "eyesim: %s: tensor %s: out of memory for its %" PRIu64 " values\n", tr->path,
+            t->name, n);
+    return EXIT_INPUT;
+  }
   ey_err err;
-  if (!v || ey_act_decode(tr, t, v, &err)) {
+  if (ey_act_decode(tr, t, v, &err)) {
     free(v);
-    return;
+    return ey_cli_fail(&err, EY_SYNTAX);
   }
   for (uint64_t i = 0; i < n; i++) zeros += v[i] == 0;
   double limit = entropy_bytes(t, hl);
@@ -307,84 +404,121 @@ static void stats_row(const ey_act_trace *tr, const ey_act_tensor *t, uint64_t *
          100.0 * (double)zeros / (double)n, (unsigned long long)raw, (unsigned long long)coded,
          (double)raw / (double)coded, limit > 0 ? 100.0 * ((double)coded / limit - 1) : 0.0);
   free(v);
-}
-
-static int trace_stats(int argc, char **argv) {
-  trace_opts o;
-  ey_opt_list args;
-  int st = parse(&k_stats_cmd, argc, argv, &o, &args);
-  if (st >= 0) return st;
-  if (!args.n) return ey_cli_usage_error("%s", "`eyesim trace stats` needs FILE");
-  ey_act_trace tr;
-  ey_err err;
-  if (ey_act_load(args.v[0], &tr, &err)) return ey_cli_fail(&err, EY_SYNTAX);
-  printf("%-24s %-22s %7s %12s %12s %6s %14s\n", "tensor", "shape (N,C,H,W)", "zeros%", "raw bytes",
-         "coded bytes", "ratio", "vs entropy");
-  uint64_t *hl = calloc(65536, sizeof *hl);
-  for (int k = 0; hl && k < tr.n; k++) stats_row(&tr, &tr.t[k], hl);
-  free(hl);
-  ey_act_free(&tr);
   return EXIT_OK;
 }
 
-/* Writes the synthetic ifmap of every layer of net into the trace w. */
+static int trace_stats(const trace_opts *o, const ey_opt_list *args) {
+  (void)o;
+  if (!args->n) return ey_cli_usage_error("%s", "`eyesim trace stats` needs FILE");
+  ey_act_trace tr;
+  ey_err err;
+  if (ey_act_load(args->v[0], &tr, &err)) return ey_cli_fail(&err, EY_SYNTAX);
+  printf("%-24s %-22s %7s %12s %12s %6s %14s\n", "tensor", "shape (N,C,H,W)", "zeros%", "raw bytes",
+         "coded bytes", "ratio", "vs entropy");
+  uint64_t *hl = calloc(65536, sizeof *hl);
+  int st = EXIT_OK;
+  if (!hl) {
+    fprintf(stderr, "eyesim: out of memory\n");
+    st = EXIT_INPUT;
+  }
+  for (int k = 0; !st && k < tr.n; k++) st = stats_row(&tr, &tr.t[k], hl);
+  free(hl);
+  ey_act_free(&tr);
+  if (!st && (fflush(stdout) || ferror(stdout))) st = write_failed("-", errno);
+  return st;
+}
+
+/* Writes the synthetic ifmap of every layer of net into the trace w. Returns
+ * EXIT_OK, or the status with the error printed. */
 static int synth_layers(const ey_net *net, const trace_opts *o, ey_act_writer *w) {
   for (int i = 0; i < net->nlayers; i++) {
     const ey_layer *l = &net->layers[i];
     ey_tensors t;
+    ey_err err;
     double z;
     profile_zeros(o->zeros, l->name, &z);
+    if (ey_tensors_check(l, &err)) return ey_cli_fail(&err, EY_NOMEM);
     /* The same generator, seed and zeros as `eyesim run` (16-bit words). */
-    if (ey_tensors_make(&t, l, 16, o->seed, z)) return EXIT_INPUT;
+    if (ey_tensors_make(&t, l, 16, o->seed, z)) {
+      fprintf(stderr, "eyesim: %s: out of memory for its tensors\n", l->name);
+      return EXIT_INPUT;
+    }
     char name[EY_ACT_NAME_MAX];
     snprintf(name, sizeof name, "%s.ifmap", l->name);
     const int shape[4] = {l->N, l->C, l->H, l->W};
     ey_rc rc = ey_act_writer_add(w, name, shape, t.ifmap);
+    int e = errno;
     ey_tensors_free(&t);
-    if (rc) return EXIT_INPUT;
+    if (rc == EY_IO) return write_failed(o->out, e);
+    if (rc) {
+      fprintf(stderr, "eyesim: %s: tensor %s: %s\n", o->out, name,
+              rc == EY_NOMEM ? "out of memory" : "cannot be coded");
+      return EXIT_INPUT;
+    }
   }
   return EXIT_OK;
 }
 
-static int trace_synth(int argc, char **argv) {
-  trace_opts o;
-  ey_opt_list args;
-  int st = parse(&k_synth_cmd, argc, argv, &o, &args);
-  if (st >= 0) return st;
-  if (!args.n || !o.out)
+static int trace_synth(const trace_opts *o, const ey_opt_list *args) {
+  if (!args->n || !o->out)
     return ey_cli_usage_error("%s", "`eyesim trace synth` needs NET and -o FILE");
   char nbuf[512];
   ey_net net;
   ey_err err;
   memset(&net, 0, sizeof net);
-  ey_rc rc = ey_cli_locate(args.v[0], "nets", nbuf, sizeof nbuf, &err);
+  ey_rc rc = ey_cli_locate(args->v[0], "nets", nbuf, sizeof nbuf, &err);
   if (!rc) rc = ey_net_load(nbuf, &net, &err);
-  if (!rc && o.batch) ey_net_set_batch(&net, o.batch);
-  if (!rc && o.layers) rc = ey_net_select(&net, o.layers, &err);
+  if (!rc && o->batch) ey_net_set_batch(&net, o->batch);
+  if (!rc && o->layers) rc = ey_net_select(&net, o->layers, &err);
   if (rc) {
     ey_net_free(&net);
     return ey_cli_fail(&err, rc);
   }
   ey_outfile out;
-  st = ey_cli_open_out(&out, o.out);
+  int st = ey_cli_open_out(&out, o->out);
   ey_act_writer *w = st ? NULL : ey_act_writer_open(out.f);
-  if (!st && !w) st = write_failed(o.out); /* no memory for the writer */
-  if (w) st = synth_layers(&net, &o, w);
-  if (w && ey_act_writer_close(w)) st = EXIT_INPUT;
-  if (!st && ey_outfile_commit(&out, &err)) st = ey_cli_fail(&err, EY_IO);
-  if (st) ey_outfile_abort(&out);
+  if (!st && !w) {
+    fprintf(stderr, "eyesim: %s: out of memory for the trace writer\n", o->out);
+    st = EXIT_INPUT;
+  }
+  if (w) st = synth_layers(&net, o, w);
+  ey_act_stats stats = {0};
+  if (w) ey_act_writer_stats(w, &stats);
+  if (w && ey_act_writer_close(w) && !st) st = write_failed(o->out, errno);
+  if (!st) st = commit(&out, o->out);
+  if (st)
+    ey_outfile_abort(&out);
+  else
+    say_written(o->out, &stats);
   ey_net_free(&net);
   return st;
 }
+
+typedef struct trace_cmd {
+  const char *name;
+  const ey_opt_cmd *cmd;
+  int (*run)(const trace_opts *o, const ey_opt_list *args);
+} trace_cmd;
+
+static const trace_cmd k_trace_cmds[] = {{"encode", &k_encode_cmd, trace_encode},
+                                         {"decode", &k_decode_cmd, trace_decode},
+                                         {"stats", &k_stats_cmd, trace_stats},
+                                         {"synth", &k_synth_cmd, trace_synth}};
 
 int ey_cli_trace(int argc, char **argv) {
   if (argc < 3 || !strcmp(argv[2], "--help") || !strcmp(argv[2], "-h")) {
     ey_cli_trace_help(argc < 3 ? stderr : stdout);
     return argc < 3 ? EXIT_USAGE : EXIT_OK;
   }
-  if (!strcmp(argv[2], "encode")) return trace_encode(argc, argv);
-  if (!strcmp(argv[2], "decode")) return trace_decode(argc, argv);
-  if (!strcmp(argv[2], "stats")) return trace_stats(argc, argv);
-  if (!strcmp(argv[2], "synth")) return trace_synth(argc, argv);
+  for (size_t k = 0; k < sizeof k_trace_cmds / sizeof k_trace_cmds[0]; k++) {
+    const trace_cmd *c = &k_trace_cmds[k];
+    if (strcmp(argv[2], c->name)) continue;
+    trace_opts o;
+    ey_opt_list args = {0};
+    int st = parse(c->cmd, argc, argv, &o, &args);
+    if (st < 0) st = c->run(&o, &args);
+    ey_opt_list_free(&args);
+    return st;
+  }
   return ey_cli_usage_error("trace %s: unknown command (encode, decode, stats or synth)", argv[2]);
 }

@@ -9,6 +9,26 @@
 
 enum { HELP_COLUMN = 18 }; /* "  --activations FILE replay ..." */
 
+int ey_opt_list_add(ey_opt_list *l, const char *s) {
+  if (l->n == l->cap) {
+    if (l->cap == INT_MAX) return -1;
+    int cap = !l->cap ? 8 : l->cap > INT_MAX / 2 ? INT_MAX : 2 * l->cap;
+    if ((size_t)cap > SIZE_MAX / sizeof *l->v) return -1;
+    const char **v = realloc(l->v, sizeof *v * (size_t)cap);
+    if (!v) return -1;
+    l->v = v;
+    l->cap = cap;
+  }
+  l->v[l->n++] = s;
+  return 0;
+}
+
+void ey_opt_list_free(ey_opt_list *l) {
+  free(l->v);
+  l->v = NULL;
+  l->n = l->cap = 0;
+}
+
 static int takes(const ey_opt_cmd *c, const ey_opt *o) {
   return (o->cmds & c->cmd) != 0;
 }
@@ -127,12 +147,14 @@ static int store(const ey_opt *o, void *opts, const char *val, char *msg, size_t
       break;
     case EY_OPT_LIST: {
       ey_opt_list *l = field;
-      int max = o->max > 0 && o->max < EY_OPT_LIST_MAX ? o->max : EY_OPT_LIST_MAX;
-      if (l->n >= max) {
-        snprintf(msg, cap, "%s: too many %s options (at most %d)", val, o->name, max);
+      if (o->max > 0 && l->n >= o->max) {
+        snprintf(msg, cap, "%s: too many %s options (at most %d)", val, o->name, o->max);
         return -1;
       }
-      l->v[l->n++] = val;
+      if (ey_opt_list_add(l, val)) {
+        snprintf(msg, cap, "%s: out of memory for the %s options", val, o->name);
+        return -1;
+      }
       break;
     }
     case EY_OPT_CHOICE:
@@ -199,11 +221,14 @@ int ey_opts_parse(const ey_opt_cmd *c, int argc, char **argv, void *opts, ey_opt
   for (int i = 0; i < argc; i++) {
     const char *a = argv[i];
     if (a[0] != '-' || !strcmp(a, "-")) {
-      if (!args || args->n >= c->max_args || args->n >= EY_OPT_LIST_MAX) {
+      if (!args || args->n >= c->max_args) {
         snprintf(msg, cap, "unexpected argument %s", a);
         return EY_OPTS_BAD;
       }
-      args->v[args->n++] = a;
+      if (ey_opt_list_add(args, a)) {
+        snprintf(msg, cap, "%s: out of memory for the arguments", a);
+        return EY_OPTS_BAD;
+      }
       continue;
     }
     if (!strcmp(a, "-h") || !strcmp(a, "--help")) return EY_OPTS_HELP;

@@ -11,6 +11,7 @@
 #ifndef EY_OPTS_H
 #define EY_OPTS_H
 
+#include <limits.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -25,7 +26,7 @@ typedef enum ey_opt_kind {
   EY_OPT_U64,    /* uint64_t: a non-negative decimal integer */
   EY_OPT_REAL,   /* double, from lo to hi (above lo with lo_open) */
   EY_OPT_STR,    /* const char *: the last value given */
-  EY_OPT_LIST,   /* ey_opt_list: every value given, up to `max` */
+  EY_OPT_LIST,   /* ey_opt_list: every value given (up to `max` when it is set) */
   EY_OPT_CHOICE, /* int: the value of the name given, from `choices` */
   EY_OPT_CALL,   /* parse(opts, value) reads it: 0, or -1 when not as `expect` says */
 } ey_opt_kind;
@@ -35,11 +36,22 @@ typedef struct ey_opt_choice {
   int value;
 } ey_opt_choice;
 
-#define EY_OPT_LIST_MAX 256
+/* Strings in the order given: the values of a LIST option, or the positional
+ * arguments. It grows as they come (no limit but memory and INT_MAX); zeroed, it
+ * is empty, and ey_opt_list_free() frees what it took. */
 typedef struct ey_opt_list {
   int n;
-  const char *v[EY_OPT_LIST_MAX];
+  const char **v; /* v[0..n) */
+  int cap;        /* private: room in v */
 } ey_opt_list;
+
+/* Appends s (not copied). Returns 0, or -1 when out of memory or at INT_MAX. */
+int ey_opt_list_add(ey_opt_list *l, const char *s);
+/* Frees the list's storage and empties it; safe on a zeroed list. */
+void ey_opt_list_free(ey_opt_list *l);
+
+/* max_args of a command that takes any number of positional arguments. */
+#define EY_OPT_ARGS_ANY INT_MAX
 
 typedef struct ey_opt {
   const char *name; /* "--batch" */
@@ -50,7 +62,7 @@ typedef struct ey_opt {
   size_t offset;                /* of its field in the command's options struct */
   double lo, hi;                /* INT and REAL: the bounds */
   int lo_open;                  /* REAL: the value must be above lo */
-  int max;                      /* LIST: most values (at most EY_OPT_LIST_MAX) */
+  int max;                      /* LIST: most values; 0: any number */
   const ey_opt_choice *choices; /* CHOICE: ended by a NULL name */
   int (*parse)(void *opts, const char *value); /* CALL */
   const char *expect; /* what a bad value should be: "expected FROM:TO cycles ...";
@@ -70,7 +82,7 @@ typedef struct ey_opt_cmd {
   unsigned cmd;     /* its bit: the options whose cmds hold it are taken */
   const ey_opt *opts;
   int nopts;
-  int max_args;     /* positional arguments taken, at most EY_OPT_LIST_MAX */
+  int max_args;     /* positional arguments taken; EY_OPT_ARGS_ANY: any number */
   const char *hint; /* appended to the unknown-option error, or NULL */
   /* Called for an option the table does not have, before it is refused (may be
    * NULL): 1 taken, 0 refused, -1 refused with the message written in msg. */
@@ -87,7 +99,8 @@ enum { EY_OPTS_OK = 0, EY_OPTS_HELP = 1, EY_OPTS_BAD = -1 };
 /* Reads argv[0..argc) (the arguments after the command's own words) into the
  * fields of `opts` and the positional arguments into `args` (may be NULL when
  * the command takes none). The fields keep their values for the options not
- * given: set the defaults before. Returns EY_OPTS_OK; EY_OPTS_HELP at -h or
+ * given: set the defaults before. The caller frees `args` and the LIST fields
+ * with ey_opt_list_free(), whatever the result. Returns EY_OPTS_OK; EY_OPTS_HELP at -h or
  * --help (the rest is not read); EY_OPTS_BAD with one line in msg, such as
  * "--batch: must be an integer from 1 to 65536 (got 0)". */
 int ey_opts_parse(const ey_opt_cmd *c, int argc, char **argv, void *opts, ey_opt_list *args,

@@ -149,7 +149,7 @@ struct ey_engine {
   int fast_after; /* 1: fast stepping once the window is behind */
   ey_sample smp;
   unsigned char *s_cls, *s_mask; /* per PE: class; busy in a wait or load */
-  uint16_t *s_ifw, *s_psw;
+  uint32_t *s_ifw, *s_psw;
   uint8_t *s_br, *s_bw; /* per bank this cycle */
   ey_cycle *fl_done;    /* DRAM transfers in flight: completion */
   uint64_t *fl_bytes, fl_n, fl_cap;
@@ -800,8 +800,8 @@ static int pass_cycles(eng *E, ey_cycle limit, ey_err *err) {
         int x = E->act[k];
         const ey_pe *pe = &E->pe[x];
         E->s_cls[x] = E->cls[x];
-        E->s_ifw[x] = (uint16_t)(pe->arrived - pe->retired);
-        E->s_psw[x] = (uint16_t)(pe->pend_n + (pe->run_left ? pe->prog.p : 0));
+        E->s_ifw[x] = (uint32_t)(pe->arrived - pe->retired);
+        E->s_psw[x] = (uint32_t)(pe->pend_n + (pe->run_left ? pe->prog.p : 0));
       }
       E->smp.ifmap_valid = P->sent < stream_len;
       emit_sample(E);

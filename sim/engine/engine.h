@@ -27,8 +27,8 @@ typedef struct ey_sample {
   ey_cycle cycle; /* of the run: opts.cycle_base + the layer's cycle */
   int rows, cols, banks;
   const unsigned char *cls;                /* per PE, row-major: its EY_CL_* class */
-  const uint16_t *ifmap_words;             /* per PE: ifmap spad + FIFO words held */
-  const uint16_t *psum_words;              /* per PE: psum spad words in use */
+  const uint32_t *ifmap_words;             /* per PE: ifmap spad + FIFO words held */
+  const uint32_t *psum_words;              /* per PE: psum spad words in use */
   int ifmap_valid;                         /* a packet waits at the ifmap GIN */
   int ifmap_sent;                          /* packets it delivered this cycle */
   int ifmap_cast;                          /* PEs the last of them reached */

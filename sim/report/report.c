@@ -315,14 +315,25 @@ static int name_width(const ey_report *r) {
 void ey_report_table_head(const ey_report *r, FILE *f) {
   const ey_arch *a = r->arch;
   const ey_net *net = r->net;
-  if (r->engine)
-    fprintf(f,
-            "eyesim " EY_VERSION_STRING
-            " - cycle-level simulation (%s stepping, seed %llu, %.2f zeros)%s\n",
-            r->engine->step == EY_STEP_EXACT ? "exact" : "fast",
-            (unsigned long long)r->engine->seed, r->engine->zeros,
-            r->engine->check ? ", outputs checked against the golden convolution" : "");
-  else
+  if (r->engine) {
+    /* Where the activations come from: the seeded generator's zeros, or the
+     * trace, for every layer or some (the others synthetic). */
+    char from[EY_ERR_MAX];
+    const double zeros = r->engine->zeros;
+    if (!r->activations)
+      snprintf(from, sizeof from, "%.2f zeros", zeros);
+    else if (r->activation_layers == net->nlayers)
+      snprintf(from, sizeof from, "activations from %s", r->activations);
+    else
+      snprintf(from, sizeof from,
+               "activations from %s for %d of %d layers, the others synthetic "
+               "with %.2f zeros",
+               r->activations, r->activation_layers, net->nlayers, zeros);
+    fprintf(
+        f, "eyesim " EY_VERSION_STRING " - cycle-level simulation (%s stepping, seed %llu, %s)%s\n",
+        r->engine->step == EY_STEP_EXACT ? "exact" : "fast", (unsigned long long)r->engine->seed,
+        from, r->engine->check ? ", outputs checked against the golden convolution" : "");
+  } else
     fprintf(f, "eyesim " EY_VERSION_STRING
                " - analytic estimate from the mapper's cost model (no cycle-level simulation)\n");
   fprintf(f, "arch  %s: %dx%d PEs at %d MHz, GLB %d KiB, DRAM %d b at %d MHz\n", a->name, a->rows,

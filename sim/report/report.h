@@ -36,6 +36,7 @@ typedef struct ey_report {
   const char *mapping_from;     /* "search" or "file"; shown in the table only */
   const ey_engine_opts *engine; /* NULL: analytic only */
   const char *activations;      /* the activation trace replayed, or NULL */
+  int activation_layers;        /* layers of net whose ifmap the trace holds */
   int nlayers;                  /* the layers reported: every layer of net, or, in a
                                    stopped run, the prefix of them that was done */
   ey_layer_result *res;         /* parallel to net->layers */

@@ -42,7 +42,12 @@ static ey_rc report_init(ey_report *r, const ey_arch *a, const ey_net *net, int 
   r->res = calloc((size_t)(net->nlayers ? net->nlayers : 1), sizeof *r->res);
   if (!r->res) return ey_err_set(err, EY_NOMEM, "out of memory");
   r->nlayers = net->nlayers;
-  for (int i = 0; i < net->nlayers; i++) r->res[i].layer = &net->layers[i];
+  for (int i = 0; i < net->nlayers; i++) {
+    r->res[i].layer = &net->layers[i];
+    char name[EY_ACT_NAME_MAX];
+    snprintf(name, sizeof name, "%s.ifmap", net->layers[i].name);
+    if (act && ey_act_find(act, name)) r->activation_layers++;
+  }
   return EY_OK;
 }
 
