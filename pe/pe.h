@@ -4,8 +4,9 @@
  *
  * The PE runs a 1-D row convolution: for each of n images and each of F output
  * columns (a "column"), q*S*p MACs, one per cycle: for each of its q channels,
- * each of S weights, each of its p filters (reference/eyeriss.md: filters, channels
- * and images interleaved in one PE). A column starts when its window of ifmap
+ * each of S weights, each of its p filters (filters, channels and images interleaved
+ * in one PE, as in Chen et al., "Eyeriss: A Spatial Architecture for Energy-Efficient
+ * Dataflow for Convolutional Neural Networks", ISCA 2016). A column starts when its window of ifmap
  * values has arrived and the psum spad has room for p more psums; it then runs
  * without a stall, which is what lets sim/'s fast stepping do a column's arithmetic
  * at its start. Finished psums wait in the psum spad until the chain forwards them.

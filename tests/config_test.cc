@@ -44,7 +44,7 @@ TEST(ArchConfig, LoadsAndFillsDefaultsFromTheReference) {
   EXPECT_STREQ(a.name, "t");
   EXPECT_EQ(a.rows, 12);
   EXPECT_EQ(a.cols, 14);
-  // Defaults are the Eyeriss v1 figures of reference/eyeriss.md.
+  // Defaults are the Eyeriss v1 figures (Chen et al., ISSCC 2016 and JSSC 2017).
   EXPECT_EQ(a.core_mhz, 200);
   EXPECT_EQ(a.dram_mhz, 60);
   EXPECT_EQ(a.ifmap_spad_words, 12);
@@ -290,7 +290,7 @@ TEST(ShippedConfigs, EveryArchitectureAndNetworkLoads) {
   }
 }
 
-// The shipped Eyeriss v1 file carries the chip's figures (reference/eyeriss.md).
+// The shipped Eyeriss v1 file carries the chip's figures (Chen et al., ISSCC 2016).
 TEST(ShippedConfigs, EyerissV1MatchesTheReference) {
   ey_arch a = eytest::LoadArch("eyeriss_v1");
   EXPECT_EQ(a.rows * a.cols, 168);

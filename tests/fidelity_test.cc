@@ -1,6 +1,7 @@
 // fidelity_test.cc - rung 5 of the validation ladder: the cycle-level engine on
 // the published chip. Eyeriss v1 runs AlexNet CONV1-5 at batch 4 in 115.3 ms at
-// 200 MHz (ISSCC 2016, reference/eyeriss.md).
+// 200 MHz (Chen et al., "Eyeriss: An Energy-Efficient Reconfigurable Accelerator
+// for Deep Convolutional Neural Networks", ISSCC 2016).
 #include <gtest/gtest.h>
 
 #include "test_util.h"
@@ -25,8 +26,8 @@ TEST(Fidelity, EyerissV1AlexNetLatencyWithinTwentyPercentOfThePublished) {
   EXPECT_NEAR(t.macs / 1e6, 2663, 1);
   // Measured: 132.9 ms (+15.3 %). The synthetic activations have no zeros, so RLC
   // coding on the DRAM boundary costs bits instead of saving them (the chip's real
-  // activations save 1.9-2.6x, reference/eyeriss.md) and the array waits on DRAM
-  // for longer; the mappings are eyesim's own. The tolerance is 20 % until real
+  // activations save 1.9-2.6x; Chen et al., ISSCC 2016 and JSSC 2017) and the array
+  // waits on DRAM for longer; the mappings are eyesim's own. The tolerance is 20 % until real
   // activation traces (with their zeros) drive this run.
   EXPECT_NEAR(t.time_ms, 115.3, 0.20 * 115.3);
   ey_report_free(&r);

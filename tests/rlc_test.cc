@@ -27,14 +27,15 @@ void RoundTrip(const std::vector<int16_t> &v) {
   EXPECT_EQ(back, v);
 }
 
-// reference/eyeriss.md: 0,0,12,0,0,0,0,53,0,0,22 -> [2|12][4|53][2|22][term].
+// The chip's example (Chen et al., ISSCC 2016 and JSSC 2017; docs/traces.md):
+// 0,0,12,0,0,0,0,53,0,0,22 -> [2|12][4|53][2|22][term].
 TEST(Rlc, ReferenceExampleBitByBit) {
   std::vector<uint64_t> w = Encode({0, 0, 12, 0, 0, 0, 0, 53, 0, 0, 22});
   ASSERT_EQ(w.size(), 1u);
   uint64_t want =
       2ull | 12ull << 5 | 4ull << 21 | 53ull << 26 | 2ull << 42 | 22ull << 47 | 1ull << 63;
   EXPECT_EQ(w[0], want);
-  // Field by field, at the bit positions of DESIGN.md.
+  // Field by field, at the bit positions of traces/rlc.h and docs/traces.md.
   EXPECT_EQ(w[0] & 0x1F, 2u);             // bits 0-4 run0
   EXPECT_EQ((w[0] >> 5) & 0xFFFF, 12u);   // bits 5-20 level0
   EXPECT_EQ((w[0] >> 21) & 0x1F, 4u);     // bits 21-25 run1

@@ -814,27 +814,92 @@ TEST(SweepCli, ShardsMergeToTheUnshardedResult) {
 
 // ------------------------------------------------------------------ plots
 
-TEST(SweepPlot, DrawsEveryFigureAndListsThePointsLeftOut) {
+// How many times `what` occurs in `s`.
+int Count(const std::string &s, const std::string &what) {
+  int n = 0;
+  for (size_t at = 0; (at = s.find(what, at)) != std::string::npos; at += what.size()) n++;
+  return n;
+}
+
+// scripts/plot DIR/sweep.csv -o DIR/OUT [--format FMT]: its exit status; stdout
+// and stderr land in DIR/OUT.out and DIR/OUT.err.
+int Plot(const TempDir &t, const std::string &dir, const std::string &out, const std::string &fmt) {
+  std::string cmd = "cd '" + kSrc + "' && scripts/plot '" + t.File(dir + "/sweep.csv") + "' -o '" +
+                    t.File(out) + "'" + (fmt.empty() ? "" : " --format " + fmt) + " >'" +
+                    t.File(out + ".out") + "' 2>'" + t.File(out + ".err") + "'";
+  return system(cmd.c_str());
+}
+
+const char *kFigures[] = {"cycles", "time", "utilization", "energy", "dram"};
+
+// Every figure is drawn, milliseconds too; each says where its figures come from
+// (the CSV's source column) and the batch; a point that is not ok is marked at
+// the bottom of every panel, not dropped. The SVGs keep their text as text and
+// each mark as a group with the id mark-STATUS-N, so the titles, the legends
+// and the marks drawn can be counted.
+TEST(SweepPlot, DrawsEveryFigureAndMarksThePointsNotDrawn) {
   TempDir t;
   WriteFile(t.File("s.yaml"), kSmall);
   ASSERT_EQ(Eyesim("sweep " + t.File("s.yaml") + " -o " + t.File("o") + " -q").status, 0);
-  std::string cmd = "cd '" + kSrc + "' && scripts/plot '" + t.File("o/sweep.csv") + "' -o '" +
-                    t.File("png") + "' >'" + t.File("out") + "' 2>'" + t.File("err") + "'";
-  ASSERT_EQ(system(cmd.c_str()), 0) << ReadFile(t.File("err"));
-  for (const char *f : {"cycles", "utilization", "energy", "dram", "summary"}) {
+  // Eight points: both networks cannot map on 4 rows (nomap: points 0 and 4);
+  // a 200 KiB filter region does not fit the 108 KiB GLB (invalid: 1, 3, 5, 7).
+  ASSERT_EQ(Plot(t, "o", "png", ""), 0) << ReadFile(t.File("png.err"));
+  const std::string what = "analytic (mapper estimates), batch 1";
+  EXPECT_EQ(ReadFile(t.File("png.out")),
+            "wrote " + t.File("png") + "/{cycles,time,utilization,energy,dram,summary}.png: " +
+                what + "; 2 points drawn, 6 marked (2 did not map, 4 invalid architecture)\n");
+  for (const char *f : {"cycles", "time", "utilization", "energy", "dram", "summary"}) {
     std::string png = ReadFile(t.File(std::string("png/") + f + ".png"));
     ASSERT_GT(png.size(), 1000u) << f;
     EXPECT_EQ(png.substr(0, 8), std::string("\x89PNG\r\n\x1a\n", 8)) << f;
+    // The PNG's own metadata says so too (a tEXt chunk).
+    EXPECT_NE(png.find(std::string("tEXtDescription") + '\0' + what), std::string::npos) << f;
   }
-  // Six of the eight points are not ok: each is named on stderr.
-  std::string err = ReadFile(t.File("err"));
-  int left = 0;
-  for (size_t at = 0; (at = err.find("plot: left out point", at)) != std::string::npos; at++)
-    left++;
-  EXPECT_EQ(left, 6) << err;
+  // Each point not drawn is named on stderr, with what it is marked as.
+  std::string err = ReadFile(t.File("png.err"));
+  EXPECT_EQ(Count(err, "plot: point "), 6) << err;
+  EXPECT_EQ(Count(err, ": nomap, marked \"did not map\", not drawn: "), 2) << err;
+  EXPECT_EQ(Count(err, ": invalid, marked \"invalid architecture\", not drawn: "), 4) << err;
+  EXPECT_NE(err.find("plot: point 0 (alexnet glb.filter_kb=8, pe_array.rows=4): nomap"),
+            std::string::npos)
+      << err;
+
+  ASSERT_EQ(Plot(t, "o", "svg", "svg"), 0) << ReadFile(t.File("svg.err"));
+  for (const char *f : kFigures) {
+    std::string svg = ReadFile(t.File(std::string("svg/") + f + ".svg"));
+    ASSERT_EQ(svg.substr(0, 5), "<?xml") << f;
+    EXPECT_EQ(Count(svg, ">" + what + "</text>"), 1) << f;
+    EXPECT_EQ(Count(svg, "<g id=\"mark-nomap-"), 2) << f;
+    EXPECT_EQ(Count(svg, "<g id=\"mark-invalid-"), 4) << f;
+    EXPECT_EQ(Count(svg, ">did not map</text>"), 1) << f;
+    EXPECT_EQ(Count(svg, ">invalid architecture</text>"), 1) << f;
+  }
+  EXPECT_EQ(Count(ReadFile(t.File("svg/time.svg")), ">milliseconds per run</text>"), 1);
+  // The summary: the five panels, and the list of the points not drawn.
+  std::string sum = ReadFile(t.File("svg/summary.svg"));
+  EXPECT_EQ(Count(sum, "<g id=\"mark-nomap-"), 10);
+  EXPECT_EQ(Count(sum, "<g id=\"mark-invalid-"), 20);
+  EXPECT_EQ(Count(sum, ">milliseconds per run</text>"), 1);
+  EXPECT_NE(sum.find("point 4, tiny glb.filter_kb=8, pe_array.rows=4: did not map"),
+            std::string::npos);
+
+  // A cycle-level sweep at batch 2 says so.
+  WriteFile(t.File("c.yaml"),
+            "name: cyc\narch: eyeriss_v1\nnets: [" + kSrc +
+                "/tests/data/tiny.yaml]\nbatch: 2\naxes:\n  - pe_array.rows: [4, 12]\n");
+  ASSERT_EQ(Eyesim("sweep " + t.File("c.yaml") + " -o " + t.File("c") + " -q -j 1").status, 0);
+  ASSERT_EQ(Plot(t, "c", "csvg", "svg"), 0) << ReadFile(t.File("csvg.err"));
+  for (const char *f : kFigures) {
+    std::string svg = ReadFile(t.File(std::string("csvg/") + f + ".svg"));
+    EXPECT_EQ(Count(svg, ">cycle-level (simulated), batch 2</text>"), 1) << f;
+    EXPECT_EQ(Count(svg, "<g id=\"mark-nomap-"), 1) << f;
+    EXPECT_EQ(Count(svg, "<g id=\"mark-"), 1) << f;
+  }
+
   // Not a sweep's CSV: one line, non-zero.
   WriteFile(t.File("bad.csv"), "a,b\n1,2\n");
-  cmd = "cd '" + kSrc + "' && scripts/plot '" + t.File("bad.csv") + "' 2>'" + t.File("err2") + "'";
+  std::string cmd =
+      "cd '" + kSrc + "' && scripts/plot '" + t.File("bad.csv") + "' 2>'" + t.File("err2") + "'";
   EXPECT_NE(system(cmd.c_str()), 0);
   EXPECT_EQ(ReadFile(t.File("err2")),
             "plot: " + t.File("bad.csv") +

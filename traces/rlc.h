@@ -1,5 +1,7 @@
-/* rlc.h - the Eyeriss run-length code for activations (reference/eyeriss.md,
- * DESIGN.md). A 64-bit word holds three (run, level) pairs and a term bit:
+/* rlc.h - the Eyeriss run-length code for activations (Chen et al., "Eyeriss: An
+ * Energy-Efficient Reconfigurable Accelerator for Deep Convolutional Neural
+ * Networks", ISSCC 2016 and IEEE JSSC 2017; docs/traces.md). A 64-bit word holds
+ * three (run, level) pairs and a term bit:
  *
  *   bits  0-4  run0    5-20 level0   21-25 run1   26-41 level1
  *   bits 42-46 run2   47-62 level2   63    term (last word of a tensor)
