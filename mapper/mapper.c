@@ -59,6 +59,19 @@ static ey_rc hopeless(const ey_geom *g, const ey_arch *a, ey_err *err) {
   return EY_OK;
 }
 
+/* 1 when the ifmap tile of m (its n, e, eg, q, r) and the psums of pt filters
+ * (one pass block) fit `avail` bits; sets m->m = pt, and the ifmap tile's bits
+ * and the psum bits per filter into *ifb and *unit when not NULL. */
+static int tile_fits(const ey_geom *g, const ey_arch *a, ey_mapping *m, const ey__gsums *t, int pt,
+                     int wide, uint64_t avail, uint64_t *ifb, uint64_t *unit) {
+  m->m = pt;
+  const uint64_t f = ey__ifmap_tile_bits(g, a, m, t, wide);
+  const uint64_t u = ey__psum_tile_bits(g, a, m, wide) / (uint64_t)EY_MIN(pt, g->Mg);
+  if (ifb) *ifb = f;
+  if (unit) *unit = u;
+  return ey_sat_add(f, ey_sat_mul(u, (uint64_t)EY_MIN(pt, g->Mg))) <= avail;
+}
+
 /* The smallest n > cur with fewer image blocks ceil(N/n) than cur gives. */
 static int next_n(int N, int cur) {
   const int b = EY_CEIL_DIV(N, cur);
@@ -125,17 +138,10 @@ ey_rc ey_map_layer(const ey_layer *l, const ey_arch *a, int objective, ey_mappin
              * n only through b), so the search visits O(sqrt N) values of n,
              * not N (docs/mapping.md). */
             for (m.n = 1; m.n <= g.N; m.n = next_n(g.N, m.n)) {
-              {
-                /* The smallest tile of these n images (eg = e, pt filters):
-                 * when it does not fit, no larger n fits either. */
-                m.eg = m.e;
-                m.m = pt;
-                const ey__gsums *t0 = &gs[EY_MIN(m.e, g.E)];
-                const uint64_t ifb = ey__ifmap_tile_bits(&g, a, &m, t0, wide);
-                const uint64_t unit =
-                    ey__psum_tile_bits(&g, a, &m, wide) / (uint64_t)EY_MIN(pt, g.Mg);
-                if (ey_sat_add(ifb, ey_sat_mul(unit, (uint64_t)EY_MIN(pt, g.Mg))) > avail) break;
-              }
+              /* The smallest tile of these n images (eg = e): when it does
+               * not fit, no larger n fits either. */
+              m.eg = m.e;
+              if (!tile_fits(&g, a, &m, &gs[EY_MIN(m.e, g.E)], pt, wide, avail, NULL, NULL)) break;
               if (found) {
                 /* The same bound for this t and n, before any cycle count. */
                 m.eg = EY_CEIL_DIV(g.E, m.e) * m.e;
@@ -156,13 +162,10 @@ ey_rc ey_map_layer(const ey_layer *l, const ey_arch *a, int objective, ey_mappin
               int fit_any = 0;
               for (m.eg = m.e; m.eg < g.E + m.e; m.eg += m.e) {
                 const ey__gsums *t = &gs[EY_MIN(m.eg, g.E)];
-                m.m = pt;
-                const uint64_t ifb = ey__ifmap_tile_bits(&g, a, &m, t, wide);
-                const uint64_t unit =
-                    ey__psum_tile_bits(&g, a, &m, wide) / (uint64_t)EY_MIN(pt, g.Mg);
+                uint64_t ifb, unit;
                 /* Both tiles grow with eg: once pt filters do not fit, no
                  * larger eg will. */
-                if (ey_sat_add(ifb, ey_sat_mul(unit, (uint64_t)EY_MIN(pt, g.Mg))) > avail) break;
+                if (!tile_fits(&g, a, &m, t, pt, wide, avail, &ifb, &unit)) break;
                 fit_any = 1;
                 uint64_t mfit = (avail - ifb) / unit;
                 /* The tile holds min(m, M') filters: room for M' is one block. */

@@ -49,9 +49,11 @@ struct Outcome {
   char fails[2048];  // register-map checks that failed, one a line
 };
 
-// Runs f in a child process; f fills the outcome.
-Outcome Simulate(const std::function<void(Outcome &)> &f) {
-  Outcome o;
+// Runs f in a child process; f fills the outcome (a plain struct), which comes
+// back through a pipe.
+template <class T>
+T SimulateAs(const std::function<void(T &)> &f) {
+  T o;
   std::memset(&o, 0, sizeof o);
   int fd[2];
   if (pipe(fd)) {
@@ -62,7 +64,7 @@ Outcome Simulate(const std::function<void(Outcome &)> &f) {
   pid_t pid = fork();
   if (pid == 0) {
     close(fd[0]);
-    Outcome c;
+    T c;
     std::memset(&c, 0, sizeof c);
     f(c);
     const char *p = reinterpret_cast<const char *>(&c);
@@ -89,6 +91,10 @@ Outcome Simulate(const std::function<void(Outcome &)> &f) {
   EXPECT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0) << "the simulation's process failed";
   EXPECT_EQ(got, sizeof o);
   return o;
+}
+
+Outcome Simulate(const std::function<void(Outcome &)> &f) {
+  return SimulateAs<Outcome>(f);
 }
 
 constexpr uint64_t kDesc = 0x100, kIfmap = 0x1000;
@@ -545,16 +551,7 @@ TEST(SystemC, ALayerListChainsOfmapToIfmap) {
       ey_mapping map[2];
       uint64_t start[2];  // core cycle at which each layer started
     };
-    Two r;
-    std::memset(&r, 0, sizeof r);
-    int fd[2];
-    ASSERT_EQ(pipe(fd), 0);
-    fflush(nullptr);
-    pid_t pid = fork();
-    if (pid == 0) {
-      close(fd[0]);
-      Two c;
-      std::memset(&c, 0, sizeof c);
+    Two r = SimulateAs<Two>([&](Two &c) {
       Tensors t1(l1, a.word_bits), t2(l2, a.word_bits);
       // Layer 2's weights and ofmap after layer 1's ofmap, which is its ifmap.
       const uint64_t w2 = (t1.end() + 255) & ~255ull, o2 = (w2 + 2 * t2.nw + 255) & ~255ull;
@@ -606,24 +603,7 @@ TEST(SystemC, ALayerListChainsOfmapToIfmap) {
       std::memcpy(got.data(), mem.data() + o2, 2 * t2.nout);
       c.outputs = t2.nout;
       for (uint64_t i = 0; i < t2.nout; i++) c.mismatches += got[i] != out2[i];
-      const char *p = reinterpret_cast<const char *>(&c);
-      for (size_t left = sizeof c; left;) {
-        ssize_t n = write(fd[1], p, left);
-        if (n <= 0) _exit(2);
-        p += n;
-        left -= (size_t)n;
-      }
-      _exit(0);
-    }
-    close(fd[1]);
-    size_t got = 0;
-    for (ssize_t n; got < sizeof r && (n = read(fd[0], (char *)&r + got, sizeof r - got)) > 0;)
-      got += (size_t)n;
-    close(fd[0]);
-    int st = 0;
-    waitpid(pid, &st, 0);
-    ASSERT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0);
-    ASSERT_EQ(got, sizeof r);
+    });
     ASSERT_TRUE(r.finished);
     ASSERT_EQ(r.layers, 2);
     EXPECT_EQ(r.status, eyesim::kStIdle | eyesim::kStDone | 2u << 16);

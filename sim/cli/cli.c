@@ -43,10 +43,6 @@ const char *ey_cli_config_dir(void) {
   return dir && *dir ? dir : EY_CONFIG_DIR;
 }
 
-const char *ey_cli_resolve(const char *arg, const char *sub, char *buf, size_t cap) {
-  return ey_config_path(arg, sub, ey_cli_config_dir(), NULL, buf, cap) ? buf : arg;
-}
-
 /* Edit distance of a and b (each at most EY_NAME_MAX - 1 characters long). */
 static int distance(const char *a, const char *b) {
   int prev[EY_NAME_MAX], cur[EY_NAME_MAX];
@@ -70,11 +66,9 @@ static int cmp_names(const void *x, const void *y) {
 
 ey_rc ey_cli_locate(const char *arg, const char *sub, char *buf, size_t cap, ey_err *err) {
   if (ey_config_path(arg, sub, ey_cli_config_dir(), NULL, buf, cap)) return EY_OK;
-  size_t n = strlen(arg);
-  int path = strchr(arg, '/') || (n > 5 && !strcmp(arg + n - 5, ".yaml")) ||
-             (n > 4 && !strcmp(arg + n - 4, ".yml"));
+  const size_t n = strlen(arg);
   snprintf(buf, cap, "%s", arg);
-  if (path) return EY_OK; /* a path: the loader says what is wrong with it */
+  if (ey_config_is_path(arg)) return EY_OK; /* a path: the loader says what is wrong with it */
   /* A short name that is not shipped: list the shipped ones, nearest first. */
   const char *what = !strcmp(sub, "arch") ? "architecture" : "network";
   char dir[600];

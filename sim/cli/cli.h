@@ -48,10 +48,8 @@ int ey_cli_parse(const ey_opt_cmd *c, int argc, char **argv, int from, void *opt
 
 /* Where shipped configs are: $EYESIM_CONFIGS, else the build's configs/. */
 const char *ey_cli_config_dir(void);
-/* A path as given, or a short name found under the configs directory's `sub`;
- * when neither is a file, the argument itself, so that the error names it. */
-const char *ey_cli_resolve(const char *arg, const char *sub, char *buf, size_t cap);
-/* The same into buf, or when `arg` is a bare name (no '/', no .yaml) that is not
+/* A path as given, or a short name found under the configs directory's `sub`,
+ * into buf; when `arg` is a bare name (no '/', no .yaml) that is not
  * shipped, EY_IO with "NAME: no such file, and no shipped network of that name;
  * did you mean X? (shipped: ...)" in err. A path is left for the loader to open. */
 ey_rc ey_cli_locate(const char *arg, const char *sub, char *buf, size_t cap, ey_err *err);

@@ -131,16 +131,19 @@ static int is_file(const char *p) {
   return stat(p, &st) == 0 && S_ISREG(st.st_mode);
 }
 
+int ey_config_is_path(const char *ref) {
+  const size_t n = strlen(ref);
+  return strchr(ref, '/') || (n > 5 && !strcmp(ref + n - 5, ".yaml")) ||
+         (n > 4 && !strcmp(ref + n - 4, ".yml"));
+}
+
 int ey_config_path(const char *ref, const char *sub, const char *config_dir, const char *base_dir,
                    char *buf, size_t cap) {
   if (base_dir && *base_dir && ref[0] != '/')
     snprintf(buf, cap, "%s/%s", base_dir, ref);
   else
     snprintf(buf, cap, "%s", ref);
-  size_t n = strlen(ref);
-  int path = strchr(ref, '/') || (n > 5 && !strcmp(ref + n - 5, ".yaml")) ||
-             (n > 4 && !strcmp(ref + n - 4, ".yml"));
-  if (is_file(buf) || path) return is_file(buf);
+  if (is_file(buf) || ey_config_is_path(ref)) return is_file(buf);
   snprintf(buf, cap, "%s/%s/%s.yaml", config_dir, sub, ref);
   return is_file(buf);
 }

@@ -13,6 +13,9 @@
 extern "C" {
 #endif
 
+/* 1 when `ref` names a file rather than a shipped config: it holds a '/' or ends
+ * in .yaml or .yml. */
+int ey_config_is_path(const char *ref);
 /* Where an architecture or network named by `ref` lives: `ref` itself as a path
  * (taken from `base_dir` when relative and base_dir is not NULL) when that file
  * exists, or ref holds a '/' or ends in .yaml or .yml; otherwise the shipped

@@ -196,14 +196,21 @@ static void layer_src(const ey_layer_result *x, const ey_arch *a, ey_stat_src *s
   s->checked = ms->checked;
 }
 
-/* Fills s's Eyexam bounds for the layer (after layer_src: its cycles and DRAM
- * bits are the measured ones when it was simulated, else the estimate's). */
-static void eyexam_src(const ey_layer_result *x, const ey_arch *a, ey_stat_src *s) {
-  ey_eyexam ex;
-  uint64_t moved = 0; /* bits on the DRAM bus; 0: the raw words of the estimate */
+/* The layer's Eyexam bounds, after layer_src filled s (its cycles are the
+ * measured ones when it was simulated, with the bits that crossed the DRAM bus;
+ * else the estimate's, on raw words). Returns what ey_eyexam_bounds() does. */
+static ey_rc layer_eyexam(const ey_layer_result *x, const ey_arch *a, const ey_stat_src *s,
+                          ey_eyexam *ex) {
+  uint64_t moved = 0;
   if (x->simulated)
     for (int t = 0; t < EY_NTYPES; t++) moved += x->meas.dram_bits[t];
-  if (ey_eyexam_bounds(x->layer, a, &x->map, &x->cost, s->cycles, moved, &ex) == EY_OK) {
+  return ey_eyexam_bounds(x->layer, a, &x->map, &x->cost, s->cycles, moved, ex);
+}
+
+/* Fills s's Eyexam figures (left zero when the layer has no legal placement). */
+static void eyexam_src(const ey_layer_result *x, const ey_arch *a, ey_stat_src *s) {
+  ey_eyexam ex;
+  if (layer_eyexam(x, a, s, &ex) == EY_OK) {
     memcpy(s->eyexam, ex.bound, sizeof s->eyexam);
     memcpy(s->eyexam_bw, ex.level_bound, sizeof s->eyexam_bw);
   }
@@ -431,10 +438,7 @@ void ey_report_eyexam_table(const ey_report *r, FILE *f) {
       continue;
     }
     layer_src(x, r->arch, &s);
-    uint64_t moved = 0;
-    if (x->simulated)
-      for (int t = 0; t < EY_NTYPES; t++) moved += x->meas.dram_bits[t];
-    if (ey_eyexam_bounds(x->layer, r->arch, &x->map, &x->cost, s.cycles, moved, &ex) != EY_OK) {
+    if (layer_eyexam(x, r->arch, &s, &ex) != EY_OK) {
       fprintf(f, "  (no legal placement)\n");
       continue;
     }
