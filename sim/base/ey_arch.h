@@ -62,7 +62,18 @@ typedef struct ey_arch {
                                      ("sweep.yaml: point 3"); "" means --set */
 } ey_arch;
 
-typedef enum ey_layer_type { EY_LAYER_CONV = 0, EY_LAYER_FC } ey_layer_type;
+/* What a node of a network does. The array runs conv and fc (the layers); the
+ * others run on the host between layers (docs/graphs.md). */
+typedef enum ey_layer_type {
+  EY_LAYER_CONV = 0,
+  EY_LAYER_FC,
+  EY_NODE_MAXPOOL,
+  EY_NODE_AVGPOOL,
+  EY_NODE_ADD,
+  EY_NODE_CONCAT,
+  EY_NODE_FLATTEN
+} ey_layer_type;
+#define EY_NODE_IS_LAYER(type) ((type) <= EY_LAYER_FC)
 
 /* One convolution (FC is a convolution with H = R, W = S). C and M count all
  * groups; each group convolves C/groups channels into M/groups filters. */
@@ -79,13 +90,35 @@ typedef struct ey_layer {
   int relu;   /* 1: ReLU after requantization */
   int E, F;   /* output height and width (derived) */
   int line;   /* line of the layer in its file */
+  int node;   /* its node in ey_net.nodes */
 } ey_layer;
+
+#define EY_NODE_INPUTS_MAX 16 /* inputs of one node (a concat's branches) */
+#define EY_NET_INPUT (-1)     /* an input that is the network's own input */
+
+/* One node of a network graph, in file order: every input comes before it. For
+ * conv and fc, `l` is the layer (as in ey_net.layers); for pooling, l.C, l.H and
+ * l.W are its input, l.R, l.S, l.stride and l.pad its window, l.E and l.F its
+ * output; for the other types l.C, l.H, l.W are the first input's shape. */
+typedef struct ey_node {
+  ey_layer l;  /* name, type, relu, line and the geometry */
+  int layer;   /* its index in ey_net.layers; -1 for a host node or an unselected layer */
+  int ninputs; /* 1 .. EY_NODE_INPUTS_MAX */
+  int inputs[EY_NODE_INPUTS_MAX]; /* node indices, each below this one's, or EY_NET_INPUT */
+  int ceil;                       /* pooling: output size rounded up */
+  int global;                     /* pooling: the window is the whole input */
+  int outC, outH, outW;           /* the output, per image */
+} ey_node;
 
 typedef struct ey_net {
   char name[EY_NAME_MAX];
   int batch; /* images; every layer's N */
   int nlayers;
-  ey_layer *layers; /* owned */
+  ey_layer *layers; /* owned: the conv and fc nodes (those --layers keeps), in file order */
+  int nnodes;
+  ey_node *nodes;    /* owned: every node, in file order */
+  int independent;   /* 1: every layer reads an input of its own (no graph) */
+  int inC, inH, inW; /* the network's input, per image (0 when independent) */
   char path[256];
 } ey_net;
 
