@@ -328,7 +328,7 @@ TEST(RobustMapper, CountsThatDoNotFit64BitsRefuseTheLayer) {
 TEST(RobustMapper, ThroughTheCommandLine) {
   TempDir t;
   WriteFile(t.File("big.yaml"),
-            "name: big\nbatch: 65536\nlayers:\n"
+            "name: big\nbatch: 65536\nindependent: true\nlayers:\n"
             "  - {name: small, C: 3, M: 4, H: 8, W: 8, R: 3, S: 3}\n"
             "  - {name: huge, C: 1048576, M: 1048576, H: 64, W: 64, R: 3, S: 3}\n");
   auto r = Eyesim("run eyeriss_v1 " + t.File("big.yaml") + " --analytic --layers huge");
@@ -443,7 +443,7 @@ TEST(RobustYaml, AFileOverTheSizeLimitNamesTheLine) {
 }
 
 TEST(RobustYaml, DuplicateLayerNamesAmongManyAreFoundWithTheirLines) {
-  std::string y = "name: many\nbatch: 1\nlayers:\n";
+  std::string y = "name: many\nbatch: 1\nindependent: true\nlayers:\n";
   const int n = 50000;
   for (int i = 0; i < n; i++)
     y += "  - {name: l" + std::to_string(i) + ", C: 3, M: 4, H: 8, W: 8, R: 3, S: 3}\n";
@@ -455,9 +455,9 @@ TEST(RobustYaml, DuplicateLayerNamesAmongManyAreFoundWithTheirLines) {
   y += "  - {name: l12345, C: 3, M: 4, H: 8, W: 8, R: 3, S: 3}\n";
   ASSERT_EQ(ey_net_load_string("many.yaml", y.c_str(), &net, &err), EY_CONFIG);
   ey_net_free(&net);
-  EXPECT_EQ(std::string(err.msg), "many.yaml:" + std::to_string(n + 4) +
+  EXPECT_EQ(std::string(err.msg), "many.yaml:" + std::to_string(n + 5) +
                                       ": l12345.name: must be unique (got it again; first on "
-                                      "line 12349)");
+                                      "line 12350)");
 }
 
 // ---------------------------------------------------------------- names and mapping files

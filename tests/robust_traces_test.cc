@@ -376,7 +376,7 @@ TEST(RobustAccessTrace, ARenameThatFailsRemovesTheLayersOtherFiles) {
 TEST(RobustAccessTrace, LayerNamesGiveFilesOfTheirOwn) {
   TempDir t;
   WriteFile(t.File("n.yaml"),
-            "name: names\nbatch: 1\nlayers:\n"
+            "name: names\nbatch: 1\nindependent: true\nlayers:\n"
             "  - {name: a/b, C: 3, M: 4, H: 8, W: 8, R: 3, S: 3}\n"
             "  - {name: a_b, C: 4, M: 4, H: 6, W: 6, R: 3, S: 3}\n"
             "  - {name: a%2Fb, C: 4, M: 4, H: 6, W: 6, R: 3, S: 3}\n");

@@ -240,7 +240,7 @@ TEST(RunParallel, LayersAreToldInOrderWithTheSameFigures) {
 // ended: a slow `done` does not hold back the layers after them.
 TEST(RunParallel, ASlowDoneCallbackDoesNotStallTheRun) {
   ey_arch a = eytest::LoadArch("eyeriss_v1");
-  std::string y = "name: eight\nbatch: 1\nlayers:\n";
+  std::string y = "name: eight\nbatch: 1\nindependent: true\nlayers:\n";
   for (int i = 0; i < 8; i++)
     y += "  - {name: l" + std::to_string(i) + ", C: 3, M: 8, H: 9, W: 9, R: 3, S: 3, pad: 1}\n";
   ey_net n;

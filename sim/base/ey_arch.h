@@ -122,6 +122,17 @@ typedef struct ey_net {
   char path[256];
 } ey_net;
 
+/* Output size of a pooling window k with stride and pad over `in` values:
+ * floor((in + 2 pad - k) / stride) + 1, or with `ceil` rounded up, less one when
+ * the last window would start in the right padding (Caffe and ONNX). The caller
+ * checks k <= in + 2 pad. */
+static inline int ey_pool_out(int in, int k, int stride, int pad, int ceil) {
+  const int span = in + 2 * pad - k;
+  int out = (ceil ? (span + stride - 1) / stride : span / stride) + 1;
+  if (ceil && (out - 1) * stride >= in + pad) out--;
+  return out;
+}
+
 /* MACs of a layer for all N images: N·M·(C/groups)·E·F·R·S, or UINT64_MAX when
  * that does not fit 64 bits. */
 static inline uint64_t ey_layer_macs(const ey_layer *l) {

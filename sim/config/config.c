@@ -13,6 +13,7 @@
 #define A(field) offsetof(ey_arch, field)
 #define L(field) offsetof(ey_layer, field)
 #define N_(field) offsetof(ey_net, field)
+#define NO(field) offsetof(ey_node, field) /* ey_node begins with its ey_layer */
 
 /* clang-format off */
 static const ey_param k_arch_params[] = {
@@ -88,23 +89,29 @@ static const ey_param k_arch_params[] = {
 };
 
 static const ey_param k_net_params[] = {
-  { "name",   EY_P_STR, 0, 0,     NULL, N_(name),  NULL, "Name of the network, echoed in every report." },
-  { "batch",  EY_P_INT, 1, 65536, "1",  N_(batch), NULL, "Images per run (every layer's N); --batch overrides it." },
+  { "name",        EY_P_STR,  0, 0,     NULL,    N_(name),        NULL, "Name of the network, echoed in every report." },
+  { "batch",       EY_P_INT,  1, 65536, "1",     N_(batch),       NULL, "Images per run (every layer's N); --batch overrides it." },
+  { "independent", EY_P_BOOL, 0, 1,     "false", N_(independent), NULL, "true: the layers do not form a graph; each reads an input of its own stated size (docs/graphs.md)." },
 };
 
+/* Every node key; which node types take which is k_node_keys below. "" as the
+ * default: optional, taken from the node's input when omitted. */
 static const ey_param k_layer_params[] = {
-  { "name",   EY_P_STR,  0, 0,       NULL,   L(name),   NULL, "Layer name, unique in the network." },
-  { "type",   EY_P_ENUM, 0, 0,       "conv", L(type),   "conv|fc", "conv, or fc (a convolution with H = R, W = S, no padding)." },
-  { "C",      EY_P_INT,  1, 1048576, NULL,   L(C),      NULL, "Input channels (all groups)." },
-  { "M",      EY_P_INT,  1, 1048576, NULL,   L(M),      NULL, "Filters = output channels (all groups)." },
-  { "H",      EY_P_INT,  1, 65535,   NULL,   L(H),      NULL, "Input height before padding." },
-  { "W",      EY_P_INT,  1, 65535,   NULL,   L(W),      NULL, "Input width before padding." },
-  { "R",      EY_P_INT,  1, 1024,    NULL,   L(R),      NULL, "Filter height." },
-  { "S",      EY_P_INT,  1, 1024,    NULL,   L(S),      NULL, "Filter width." },
-  { "stride", EY_P_INT,  1, 64,      "1",    L(stride), NULL, "Stride, both directions." },
-  { "pad",    EY_P_INT,  0, 64,      "0",    L(pad),    NULL, "Zero padding on each side." },
-  { "groups", EY_P_INT,  1, 1048576, "1",    L(groups), NULL, "Groups; groups = C = M is depthwise." },
-  { "relu",   EY_P_BOOL, 0, 1,       "true", L(relu),   NULL, "ReLU after requantization." },
+  { "name",   EY_P_STR,  0, 0,       NULL,   L(name),   NULL, "Node name, unique in the network." },
+  { "type",   EY_P_ENUM, 0, 0,       "conv", L(type),   "conv|fc|maxpool|avgpool|add|concat|flatten",
+    "conv and fc run on the array (fc: a convolution with H = R, W = S, no padding); the others on the host (docs/graphs.md)." },
+  { "C",      EY_P_INT,  1, 1048576, "",     L(C),      NULL, "Input channels (all groups); omitted: from the input." },
+  { "M",      EY_P_INT,  1, 1048576, "",     L(M),      NULL, "conv, fc: filters = output channels (all groups); required." },
+  { "H",      EY_P_INT,  1, 65535,   "",     L(H),      NULL, "Input height before padding; omitted: from the input." },
+  { "W",      EY_P_INT,  1, 65535,   "",     L(W),      NULL, "Input width before padding; omitted: from the input." },
+  { "R",      EY_P_INT,  1, 1024,    "",     L(R),      NULL, "Filter or pooling window height (required but for fc, which takes H, and a global pool)." },
+  { "S",      EY_P_INT,  1, 1024,    "",     L(S),      NULL, "Filter or pooling window width (required but for fc, which takes W, and a global pool)." },
+  { "stride", EY_P_INT,  1, 64,      "1",    L(stride), NULL, "conv, pooling: stride, both directions." },
+  { "pad",    EY_P_INT,  0, 64,      "0",    L(pad),    NULL, "conv, pooling: zero padding on each side." },
+  { "groups", EY_P_INT,  1, 1048576, "1",    L(groups), NULL, "conv: groups; groups = C = M is depthwise." },
+  { "relu",   EY_P_BOOL, 0, 1,       "true", L(relu),   NULL, "ReLU on the output (after requantization for conv and fc)." },
+  { "ceil",   EY_P_BOOL, 0, 1,       "false", NO(ceil), NULL, "pooling: output size rounded up (Caffe, ONNX ceil_mode)." },
+  { "global", EY_P_BOOL, 0, 1,       "false", NO(global), NULL, "pooling: the window is the whole input." },
 };
 /* clang-format on */
 
@@ -250,32 +257,301 @@ ey_rc ey_layer_finish(ey_layer *l, const char *where, ey_err *err) {
   return EY_OK;
 }
 
-static const char *layer_name(const void *net, int i) {
-  return ((const ey_net *)net)->layers[i].name;
+static const char *const k_type_names[] = {"conv", "fc",     "maxpool", "avgpool",
+                                           "add",  "concat", "flatten"};
+
+/* The keys each node type takes, besides name, type, inputs and relu, which all
+ * take; C, H and W are the input's shape, which every node may state. */
+static const char *const k_node_keys[] = {
+    [EY_LAYER_CONV] = " C H W M R S stride pad groups ",
+    [EY_LAYER_FC] = " C H W M R S ",
+    [EY_NODE_MAXPOOL] = " C H W R S stride pad ceil global ",
+    [EY_NODE_AVGPOOL] = " C H W R S stride pad ceil global ",
+    [EY_NODE_ADD] = " C H W ",
+    [EY_NODE_CONCAT] = " C H W ",
+    [EY_NODE_FLATTEN] = " C H W ",
+};
+
+static const char *node_name(const void *net, int i) {
+  return ((const ey_net *)net)->nodes[i].l.name;
 }
 
-/* Layer i of `layers:`, checked, and its name unique. */
-static ey_rc net_layer(ey_ydoc *d, yaml_node_t *seq, ey_net *net, int i, ey_nameset *names,
-                       ey_err *err) {
+/* What the loader knows while it reads one network. */
+typedef struct net_load {
+  ey_ydoc *d;
+  ey_net *net;
+  ey_nameset names;
+  int in_node; /* the node that first stated the network's input, or -1 */
+} net_load;
+
+/* 1 when key `k` (index in k_layer_params) was written in the node's mapping. */
+#define GIVEN(lines, k) ((lines)[k] > 0)
+
+static int key_index(const char *key) {
+  return ey_schema_find(&k_layer, key);
+}
+
+/* Reads `inputs:` into x->inputs (default: the node before, or the input). */
+static ey_rc node_inputs(net_load *s, yaml_node_t *ln, ey_node *x, int i, ey_err *err) {
+  ey_ydoc *d = s->d;
+  yaml_node_t *v = ey_ymap_get(d, ln, "inputs");
+  if (!v) {
+    x->ninputs = 1;
+    x->inputs[0] = i ? i - 1 : EY_NET_INPUT;
+    return EY_OK;
+  }
+  if (s->net->independent)
+    return ey_err_set(err, EY_CONFIG,
+                      "%s:%d: %s.inputs: not allowed in a network of independent layers (got it)",
+                      d->path, ey_ynode_line(v), x->l.name);
+  yaml_node_item_t one, *start = &one, *top = &one + 1;
+  if (v->type == YAML_SEQUENCE_NODE) {
+    start = v->data.sequence.items.start;
+    top = v->data.sequence.items.top;
+  } else if (v->type == YAML_SCALAR_NODE) {
+    one = 0; /* marks the scalar itself: see below */
+  } else {
+    return ey_err_set(err, EY_CONFIG,
+                      "%s:%d: %s.inputs: expected a node name or a list of them (got %s)", d->path,
+                      ey_ynode_line(v), x->l.name, ey_ynode_kind(v));
+  }
+  if (top - start < 1 || top - start > EY_NODE_INPUTS_MAX)
+    return ey_err_set(err, EY_CONFIG, "%s:%d: %s.inputs: expected 1 to %d names (got %d)", d->path,
+                      ey_ynode_line(v), x->l.name, EY_NODE_INPUTS_MAX, (int)(top - start));
+  x->ninputs = 0;
+  for (yaml_node_item_t *it = start; it < top; it++) {
+    yaml_node_t *in = v->type == YAML_SCALAR_NODE ? v : ey_ydoc_node(d, *it);
+    const char *nm = ey_ynode_scalar(in);
+    if (!nm || !*nm || strlen(nm) != in->data.scalar.length)
+      return ey_err_set(err, EY_CONFIG, "%s:%d: %s.inputs: expected a node name (got %s)", d->path,
+                        ey_ynode_line(in), x->l.name,
+                        nm ? "an empty or malformed name" : ey_ynode_kind(in));
+    int j = EY_NET_INPUT;
+    if (strcmp(nm, "input")) {
+      j = ey_nameset_find(&s->names, nm, node_name, s->net);
+      if (j < 0)
+        return ey_err_set(
+            err, EY_CONFIG,
+            "%s:%d: %s.inputs: expected a node above this one or `input` (got %.*s, %s)", d->path,
+            ey_ynode_line(in), x->l.name, EY_NAME_MAX, nm, "which names no node before it");
+    }
+    for (int k = 0; k < x->ninputs; k++)
+      if (x->inputs[k] == j)
+        return ey_err_set(err, EY_CONFIG,
+                          "%s:%d: %s.inputs: expected each input once (got %.*s twice)", d->path,
+                          ey_ynode_line(in), x->l.name, EY_NAME_MAX, nm);
+    x->inputs[x->ninputs++] = j;
+  }
+  return EY_OK;
+}
+
+/* The shape node `j` (or the network's input) gives, and what to call it in a
+ * message. Returns 0 when the network's input is not known yet. */
+static int producer_shape(const net_load *s, int j, int shape[3], char *who, size_t cap) {
+  const ey_net *net = s->net;
+  if (j == EY_NET_INPUT) {
+    if (s->in_node < 0) return 0;
+    shape[0] = net->inC, shape[1] = net->inH, shape[2] = net->inW;
+    snprintf(who, cap, "the network's input, as %s (line %d) gives it",
+             net->nodes[s->in_node].l.name, net->nodes[s->in_node].l.line);
+    return 1;
+  }
+  const ey_node *p = &net->nodes[j];
+  shape[0] = p->outC, shape[1] = p->outH, shape[2] = p->outW;
+  snprintf(who, cap, "the output of its input %s (line %d)", p->l.name, p->l.line);
+  return 1;
+}
+
+/* C, H, W of node x: stated, from its first input, or both (then they agree). */
+static ey_rc node_in_shape(net_load *s, ey_node *x, const int *lines, const char *where,
+                           ey_err *err) {
+  static const char *const keys[3] = {"C", "H", "W"};
+  int *field[3] = {&x->l.C, &x->l.H, &x->l.W};
+  int have[3], given[3];
+  char who[EY_NAME_MAX + 80];
+  for (int k = 0; k < 3; k++) given[k] = GIVEN(lines, key_index(keys[k]));
+  if (s->net->independent) {
+    for (int k = 0; k < 3; k++)
+      if (!given[k])
+        return ey_err_set(
+            err, EY_CONFIG,
+            "%s: %s.%s: required but not given (independent layers state their inputs)", where,
+            x->l.name, keys[k]);
+    return EY_OK;
+  }
+  if (!producer_shape(s, x->inputs[0], have, who, sizeof who)) {
+    /* The first node that reads the network's input states its shape. */
+    for (int k = 0; k < 3; k++)
+      if (!given[k])
+        return ey_err_set(
+            err, EY_CONFIG,
+            "%s: %s.%s: required for the first node that reads the network's input (got nothing)",
+            where, x->l.name, keys[k]);
+    s->in_node = (int)(x - s->net->nodes);
+    s->net->inC = x->l.C, s->net->inH = x->l.H, s->net->inW = x->l.W;
+    return EY_OK;
+  }
+  for (int k = 0; k < 3; k++) {
+    if (given[k] && *field[k] != have[k])
+      return ey_err_set(err, EY_CONFIG, "%s: %s.%s: must equal %s, %d (got %d)", where, x->l.name,
+                        keys[k], who, have[k], *field[k]);
+    *field[k] = have[k];
+  }
+  return EY_OK;
+}
+
+/* Shape rules of the node types that are not layers; fills the output shape. */
+static ey_rc host_node(net_load *s, ey_node *x, const int *lines, const char *where, ey_err *err) {
+  ey_layer *l = &x->l;
+  const int multi = l->type == EY_NODE_ADD || l->type == EY_NODE_CONCAT;
+  if (multi ? x->ninputs < 2 : x->ninputs != 1)
+    return ey_err_set(err, EY_CONFIG, "%s: %s.inputs: a %s node takes %s (got %d)", where, l->name,
+                      k_type_names[l->type], multi ? "2 or more inputs" : "1 input", x->ninputs);
+  ey_rc rc = node_in_shape(s, x, lines, where, err);
+  if (rc) return rc;
+  x->outC = l->C, x->outH = l->H, x->outW = l->W;
+  switch (l->type) {
+    case EY_NODE_MAXPOOL:
+    case EY_NODE_AVGPOOL: {
+      const int gr = GIVEN(lines, key_index("R")), gs = GIVEN(lines, key_index("S"));
+      if (x->global) {
+        if (gr || gs || GIVEN(lines, key_index("stride")) || GIVEN(lines, key_index("pad")))
+          return ey_err_set(err, EY_CONFIG,
+                            "%s: %s.global: a global pool takes no R, S, stride or pad (got %s)",
+                            where, l->name,
+                            gr   ? "R"
+                            : gs ? "S"
+                                 : "stride or pad");
+        l->R = l->H, l->S = l->W;
+      } else if (!gr || !gs) {
+        return ey_err_set(err, EY_CONFIG, "%s: %s.%s: required but not given", where, l->name,
+                          gr ? "S" : "R");
+      }
+      if (l->pad >= l->R || l->pad >= l->S)
+        return ey_err_set(err, EY_CONFIG,
+                          "%s: %s.pad: must be less than R (%d) and S (%d) (got %d)", where,
+                          l->name, l->R, l->S, l->pad);
+      if (l->R > l->H + 2 * l->pad || l->S > l->W + 2 * l->pad)
+        return ey_err_set(err, EY_CONFIG,
+                          "%s: %s.R: the window must fit the padded input %dx%d (got %dx%d)", where,
+                          l->name, l->H + 2 * l->pad, l->W + 2 * l->pad, l->R, l->S);
+      l->E = ey_pool_out(l->H, l->R, l->stride, l->pad, x->ceil);
+      l->F = ey_pool_out(l->W, l->S, l->stride, l->pad, x->ceil);
+      x->outH = l->E, x->outW = l->F;
+      break;
+    }
+    case EY_NODE_ADD:
+    case EY_NODE_CONCAT: {
+      int c = l->C;
+      for (int k = 1; k < x->ninputs; k++) {
+        int sh[3];
+        char who[EY_NAME_MAX + 80];
+        if (!producer_shape(s, x->inputs[k], sh, who, sizeof who))
+          return ey_err_set(err, EY_CONFIG,
+                            "%s: %s.inputs: the network's input is not known yet (state it on the "
+                            "node that reads it first)",
+                            where, l->name);
+        const char *bad = NULL;
+        if (l->type == EY_NODE_ADD && sh[0] != l->C) bad = "channels";
+        if (sh[1] != l->H || sh[2] != l->W) bad = "height and width";
+        if (bad)
+          return ey_err_set(err, EY_CONFIG,
+                            "%s: %s.inputs: %s of every input must agree: %s is %dx%dx%d, but its "
+                            "first input is %dx%dx%d",
+                            where, l->name, bad, who, sh[0], sh[1], sh[2], l->C, l->H, l->W);
+        c += sh[0];
+        if (c > 1048576)
+          return ey_err_set(err, EY_CONFIG,
+                            "%s: %s.inputs: expected at most 1048576 channels in all (got more)",
+                            where, l->name);
+      }
+      if (l->type == EY_NODE_CONCAT) x->outC = c;
+      break;
+    }
+    case EY_NODE_FLATTEN: {
+      const uint64_t f[3] = {(uint64_t)l->C, (uint64_t)l->H, (uint64_t)l->W};
+      uint64_t c = ey_mul_n(f, 3);
+      if (c > 1048576)
+        return ey_err_set(err, EY_CONFIG,
+                          "%s: %s: expected at most 1048576 values to flatten (got %llu)", where,
+                          l->name, (unsigned long long)c);
+      x->outC = (int)c, x->outH = x->outW = 1;
+      break;
+    }
+  }
+  return EY_OK;
+}
+
+/* Node i of `layers:`, checked, and its name unique. */
+static ey_rc net_node(net_load *s, yaml_node_t *seq, int i, ey_err *err) {
+  ey_ydoc *d = s->d;
+  ey_net *net = s->net;
   yaml_node_t *ln = ey_ydoc_node(d, seq->data.sequence.items.start[i]);
-  ey_layer *l = &net->layers[i];
+  ey_node *x = &net->nodes[i];
+  ey_layer *l = &x->l;
   char prefix[EY_NAME_MAX + 24];
   ey_schema_item_prefix(d, ln, "name", "layers", i, prefix, sizeof prefix);
-  ey_rc rc = ey_schema_apply(&k_layer, d, ln, prefix, NULL, l, NULL, err);
+  static const char *const skip[] = {"inputs", NULL};
+  int lines[COUNT(k_layer_params)];
+  ey_rc rc = ey_schema_apply(&k_layer, d, ln, prefix, skip, x, lines, err);
   if (rc) return rc;
   l->N = net->batch;
   l->line = ey_ynode_line(ln);
+  l->node = i;
+  x->layer = -1;
   char where[300];
   snprintf(where, sizeof where, "%s:%d", d->path, l->line);
-  rc = ey_layer_finish(l, where, err);
-  if (rc) return rc;
-  int j = ey_nameset_add(names, i, layer_name, net);
+  if (!strcmp(l->name, "input"))
+    return ey_err_set(err, EY_CONFIG,
+                      "%s: %s.name: `input` names the network's input (got it as a node name)",
+                      where, l->name);
+  int j = ey_nameset_add(&s->names, i, node_name, net);
   if (j == -2) return ey_err_set(err, EY_NOMEM, "%s: out of memory", d->path);
   if (j >= 0)
     return ey_err_set(err, EY_CONFIG,
                       "%s: %s.name: must be unique (got it again; first on line %d)", where,
-                      l->name, net->layers[j].line);
-  net->nlayers = i + 1;
+                      l->name, net->nodes[j].l.line);
+  if (net->independent && !EY_NODE_IS_LAYER(l->type))
+    return ey_err_set(
+        err, EY_CONFIG,
+        "%s: %s.type: expected conv or fc in a network of independent layers (got %s)", where,
+        l->name, k_type_names[l->type]);
+  for (int k = 0; k < k_layer.n; k++) {
+    const char *key = k_layer_params[k].key;
+    char pat[16];
+    snprintf(pat, sizeof pat, " %s ", key);
+    if (GIVEN(lines, k) && strcmp(key, "name") && strcmp(key, "type") && strcmp(key, "relu") &&
+        !strstr(k_node_keys[l->type], pat))
+      return ey_err_set(err, EY_CONFIG, "%s:%d: %s%s: not a key of a %s node (it takes%s)", d->path,
+                        lines[k], prefix, key, k_type_names[l->type], k_node_keys[l->type]);
+  }
+  rc = node_inputs(s, ln, x, i, err);
+  if (rc) return rc;
+  if (!EY_NODE_IS_LAYER(l->type)) {
+    rc = host_node(s, x, lines, where, err);
+    if (rc) return rc;
+  } else {
+    if (x->ninputs != 1)
+      return ey_err_set(err, EY_CONFIG, "%s: %s.inputs: a %s layer takes 1 input (got %d)", where,
+                        l->name, k_type_names[l->type], x->ninputs);
+    rc = node_in_shape(s, x, lines, where, err);
+    if (rc) return rc;
+    if (!GIVEN(lines, key_index("M")))
+      return ey_err_set(err, EY_CONFIG, "%s: %s.M: required but not given", where, l->name);
+    if (l->type == EY_LAYER_FC) {
+      if (!GIVEN(lines, key_index("R"))) l->R = l->H;
+      if (!GIVEN(lines, key_index("S"))) l->S = l->W;
+    } else if (!GIVEN(lines, key_index("R")) || !GIVEN(lines, key_index("S"))) {
+      return ey_err_set(err, EY_CONFIG, "%s: %s.%s: required but not given", where, l->name,
+                        GIVEN(lines, key_index("R")) ? "S" : "R");
+    }
+    rc = ey_layer_finish(l, where, err);
+    if (rc) return rc;
+    x->outC = l->M, x->outH = l->E, x->outW = l->F;
+    x->layer = net->nlayers;
+    net->layers[net->nlayers++] = *l;
+  }
+  net->nnodes = i + 1;
   return EY_OK;
 }
 
@@ -296,12 +572,17 @@ static ey_rc net_from_doc(ey_ydoc *d, void *obj, ey_err *err) {
                       d->path, ey_ynode_line(seq),
                       seq->type == YAML_SEQUENCE_NODE ? "an empty list" : ey_ynode_kind(seq));
   int n = (int)(seq->data.sequence.items.top - seq->data.sequence.items.start);
+  net->nodes = calloc((size_t)n, sizeof *net->nodes);
   net->layers = calloc((size_t)n, sizeof *net->layers);
-  if (!net->layers) return ey_err_set(err, EY_NOMEM, "%s: out of memory", d->path);
-  ey_nameset names = {0}; /* each name once, in O(1) a layer */
+  if (!net->nodes || !net->layers) return ey_err_set(err, EY_NOMEM, "%s: out of memory", d->path);
+  net_load s = {.d = d, .net = net, .in_node = -1};
   rc = EY_OK;
-  for (int i = 0; i < n && !rc; i++) rc = net_layer(d, seq, net, i, &names, err);
-  ey_nameset_free(&names);
+  for (int i = 0; i < n && !rc; i++) rc = net_node(&s, seq, i, err);
+  ey_nameset_free(&s.names);
+  if (!rc && !net->nlayers)
+    rc = ey_err_set(err, EY_CONFIG,
+                    "%s:%d: layers: expected at least one conv or fc layer (got only host nodes)",
+                    d->path, ey_ynode_line(seq));
   return rc;
 }
 
@@ -317,13 +598,16 @@ ey_rc ey_net_load_string(const char *name, const char *text, ey_net *net, ey_err
 
 void ey_net_free(ey_net *net) {
   free(net->layers);
+  free(net->nodes);
   net->layers = NULL;
-  net->nlayers = 0;
+  net->nodes = NULL;
+  net->nlayers = net->nnodes = 0;
 }
 
 void ey_net_set_batch(ey_net *net, int batch) {
   net->batch = batch;
   for (int i = 0; i < net->nlayers; i++) net->layers[i].N = batch;
+  for (int i = 0; i < net->nnodes; i++) net->nodes[i].l.N = batch;
 }
 
 static int layer_index(const ey_net *net, const char *name, size_t len) {
@@ -369,8 +653,11 @@ ey_rc ey_net_select(ey_net *net, const char *list, ey_err *err) {
     p += len + (comma ? 1 : 0);
   }
   int out = 0;
-  for (int i = 0; i < n; i++)
+  for (int i = 0; i < n; i++) {
+    const int node = net->layers[i].node;
+    if (node >= 0 && node < net->nnodes) net->nodes[node].layer = keep[i] ? out : -1;
     if (keep[i]) net->layers[out++] = net->layers[i];
+  }
   if (!out) rc = ey_err_set(err, EY_USAGE, "--layers: must name at least one layer (got nothing)");
   net->nlayers = out;
 done:

@@ -346,7 +346,12 @@ void ey_schema_item_prefix(ey_ydoc *d, yaml_node_t *item, const char *name_key, 
 
 void ey_schema_defaults(const ey_schema *s, void *dst) {
   for (int i = 0; i < s->n; i++)
-    if (s->params[i].def) {
+    if (s->params[i].def && !*s->params[i].def) {
+      memset((char *)dst + s->params[i].off, 0,
+             s->params[i].type == EY_P_REAL  ? sizeof(double)
+             : s->params[i].type == EY_P_STR ? EY_NAME_MAX
+                                             : sizeof(int));
+    } else if (s->params[i].def) {
       int bad = parse_value(&s->params[i], s->params[i].def, dst);
       assert(!bad && "a default in a schema table does not pass its own check");
       (void)bad;
@@ -488,6 +493,9 @@ void ey_schema_write_markdown(const ey_schema *s, FILE *f) {
     char allowed[160];
     expected(p, allowed, sizeof allowed);
     fprintf(f, "| `%s` | %s | %s | %s | %s |\n", p->key, type_name(p->type), allowed,
-            p->def ? p->def : "required", p->doc);
+            !p->def   ? "required"
+            : *p->def ? p->def
+                      : "none",
+            p->doc);
   }
 }

@@ -34,7 +34,8 @@ typedef struct ey_param {
   const char *key;     /* dotted path */
   ey_ptype type;       /* how the scalar is parsed */
   double min, max;     /* EY_P_INT, EY_P_REAL: inclusive bounds */
-  const char *def;     /* default as YAML text; NULL: the key is required */
+  const char *def;     /* default as YAML text; NULL: the key is required; "": optional,
+                          the field zeroed when absent (the caller decides) */
   size_t off;          /* offsetof() the field in the destination struct */
   const char *choices; /* EY_P_ENUM: "energy|cycles|edp" */
   const char *doc;     /* one sentence for docs/config.md and `eyesim keys` */
