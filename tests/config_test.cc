@@ -236,9 +236,9 @@ TEST(NetConfig, LayerErrorsNameTheLayer) {
       NetError(Replace(kNet, "H: 9, W: 9, R: 3, S: 3, groups", "H: 2, W: 9, R: 3, S: 3, groups")),
       "n.yaml:5: c2.H: must equal the output of its input c1 (line 4), 9 (got 2)");
   // ...and, as an independent layer, cannot hold its filter.
-  EXPECT_EQ(NetError(Replace(Replace(kNet, "H: 9, W: 9, R: 3, S: 3, groups",
-                                     "H: 2, W: 9, R: 3, S: 3, groups"),
-                             "batch: 2\n", "batch: 2\nindependent: true\n")),
+  EXPECT_EQ(NetError(Replace(
+                Replace(kNet, "H: 9, W: 9, R: 3, S: 3, groups", "H: 2, W: 9, R: 3, S: 3, groups"),
+                "batch: 2\n", "batch: 2\nindependent: true\n")),
             "n.yaml:6: c2.R: must be at most H + 2*pad = 2 (got 3)");
   EXPECT_EQ(NetError(Replace(kNet, "{name: c1, ", "{")),
             "n.yaml:4: layers[0].name: required but not given");

@@ -370,6 +370,53 @@ void ey_report_table_row(const ey_report *r, int i, FILE *f) {
   fputc('\n', f);
 }
 
+int ey_report_lists_host_nodes(const ey_report *r) {
+  const ey_net *net = r->net;
+  if (r->stopped || net->independent || r->nlayers != net->nlayers) return 0;
+  int layers = 0;
+  for (int i = 0; i < net->nnodes; i++) layers += EY_NODE_IS_LAYER(net->nodes[i].l.type);
+  return layers == net->nlayers && net->nnodes > layers;
+}
+
+static uint64_t shape_values(int n, int c, int h, int w) {
+  const uint64_t f[4] = {(uint64_t)n, (uint64_t)c, (uint64_t)h, (uint64_t)w};
+  return ey_mul_n(f, 4);
+}
+
+uint64_t ey_host_node_dram_bytes(const ey_net *net, const ey_node *x, const ey_arch *a) {
+  uint64_t values = shape_values(net->batch, x->outC, x->outH, x->outW);
+  for (int k = 0; k < x->ninputs; k++) {
+    const int j = x->inputs[k];
+    values = ey_sat_add(values, j == EY_NET_INPUT
+                                    ? shape_values(net->batch, net->inC, net->inH, net->inW)
+                                    : shape_values(net->batch, net->nodes[j].outC,
+                                                   net->nodes[j].outH, net->nodes[j].outW));
+  }
+  return ey_sat_mul(values, (uint64_t)a->word_bits) / 8;
+}
+
+static const char *const k_node_type_names[] = {"conv", "fc",     "maxpool", "avgpool",
+                                                "add",  "concat", "flatten"};
+
+/* "host nodes: 3 maxpool, 16 add; no array cycles; 12.345 MB of DRAM traffic". */
+static void host_nodes_line(const ey_report *r, FILE *f) {
+  if (!ey_report_lists_host_nodes(r)) return;
+  const ey_net *net = r->net;
+  int per_type[COUNT_OF(k_node_type_names)] = {0};
+  uint64_t bytes = 0;
+  for (int i = 0; i < net->nnodes; i++)
+    if (!EY_NODE_IS_LAYER(net->nodes[i].l.type)) {
+      per_type[net->nodes[i].l.type]++;
+      bytes = ey_sat_add(bytes, ey_host_node_dram_bytes(net, &net->nodes[i], r->arch));
+    }
+  fputs("host nodes:", f);
+  int any = 0;
+  for (int ty = EY_NODE_MAXPOOL; ty < (int)COUNT_OF(k_node_type_names); ty++)
+    if (per_type[ty]) fprintf(f, "%s %d %s", any++ ? "," : "", per_type[ty], k_node_type_names[ty]);
+  fprintf(f, "; no array cycles; %.3f MB of DRAM traffic (inputs read, outputs written)\n",
+          (double)bytes / 1e6);
+}
+
 void ey_report_table_foot(const ey_report *r, FILE *f) {
   const ey_arch *a = r->arch;
   const ey_net *net = r->net;
@@ -388,6 +435,7 @@ void ey_report_table_foot(const ey_report *r, FILE *f) {
     fprintf(f, " %s %.1f%%", ey_level_names[lv],
             t.energy_total > 0 ? 100.0 * t.energy[lv] / t.energy_total : 0.0);
   fputc('\n', f);
+  host_nodes_line(r, f);
   if (r->engine && t.cycles) {
     uint64_t all = 0;
     for (int c = 0; c < EY_NCLASSES; c++) all += t.classes[c];
@@ -538,6 +586,39 @@ static void json_layer(ey_json *j, const ey_report *r, const ey_layer_result *x)
   ey_json_obj_end(j);
 }
 
+/* "host_nodes": every host node of a whole-network run (docs/graphs.md), with
+ * its inputs, output shape and DRAM traffic; no array cycles. */
+static void json_host_nodes(ey_json *j, const ey_report *r) {
+  const ey_net *net = r->net;
+  const int listed = ey_report_lists_host_nodes(r);
+  uint64_t bytes = 0;
+  ey_json_arr_begin(j, "host_nodes");
+  for (int i = 0; listed && i < net->nnodes; i++) {
+    const ey_node *x = &net->nodes[i];
+    if (EY_NODE_IS_LAYER(x->l.type)) continue;
+    const uint64_t b = ey_host_node_dram_bytes(net, x, r->arch);
+    bytes = ey_sat_add(bytes, b);
+    ey_json_obj_begin(j, NULL);
+    ey_json_str(j, "name", x->l.name);
+    ey_json_str(j, "type", k_node_type_names[x->l.type]);
+    ey_json_arr_begin(j, "inputs");
+    for (int k = 0; k < x->ninputs; k++)
+      ey_json_str(j, NULL,
+                  x->inputs[k] == EY_NET_INPUT ? "input" : net->nodes[x->inputs[k]].l.name);
+    ey_json_arr_end(j);
+    ey_json_obj_begin(j, "output");
+    ey_json_int(j, "C", x->outC);
+    ey_json_int(j, "H", x->outH);
+    ey_json_int(j, "W", x->outW);
+    ey_json_obj_end(j);
+    ey_json_bool(j, "relu", x->l.relu);
+    ey_json_uint(j, "dram_bytes", b);
+    ey_json_obj_end(j);
+  }
+  ey_json_arr_end(j);
+  ey_json_uint(j, "host_dram_bytes", bytes);
+}
+
 void ey_report_json(const ey_report *r, FILE *f) {
   ey_json j;
   ey_json_init(&j, f);
@@ -585,6 +666,7 @@ void ey_report_json_members(const ey_report *r, ey_json *j) {
   ey_json_obj_begin(j, "total");
   ey_stat_json(j, k_json_total, COUNT_OF(k_json_total), &s);
   ey_json_obj_end(j);
+  json_host_nodes(j, r);
 }
 
 /* ------------------------------------------------------------------ CSV */

@@ -63,6 +63,13 @@ typedef struct ey_totals {
 } ey_totals;
 
 void ey_report_totals(const ey_report *r, ey_totals *t);
+/* The host nodes a report lists: every node of the network that is not a layer,
+ * when the run covers every layer of the network (none for a run of some layers,
+ * or of a network of independent layers). */
+int ey_report_lists_host_nodes(const ey_report *r);
+/* Bytes a host node moves across DRAM for all N images: each input read once
+ * and the output written once, data.word_bits a value, not coded (saturates). */
+uint64_t ey_host_node_dram_bytes(const ey_net *net, const ey_node *x, const ey_arch *a);
 /* The table: its head (the run, the architecture, the network and the column
  * names), layer i's row, and its foot (the total row and the summary lines);
  * ey_report_table() prints all three. The head and the rows depend only on what
