@@ -446,4 +446,202 @@ TEST(EngineStep, CallerWeightsAreConvolvedAndTheOutputsAreTheGoldenOnes) {
   }
 }
 
+// ---------------------------------------------------------------- bias and shift
+
+// A layer small enough to work by hand: one 3x3 channel, three 2x2 filters, no
+// ReLU. Filter 0 picks the window's diagonal, filter 1 sums it negated, filter 2
+// is filter 0 again with the largest int32 bias, so that psum + bias wraps.
+struct HandLayer {
+  ey_layer l = Layer(1, 1, 3, 3, 3, 2, 2);
+  std::vector<int16_t> ifmap = {1, 2, 3,  //
+                                4, 5, 6,  //
+                                7, 8, 9};
+  std::vector<int16_t> weights = {1,  0,  0,  1,   // filter 0
+                                  -1, -1, -1, -1,  // filter 1
+                                  1,  0,  0,  1};  // filter 2
+  std::vector<int32_t> bias = {3, 5, 2147483647};
+  HandLayer() {
+    l.relu = 0;
+  }
+};
+
+// Psums, by hand: filter 0 sees 1+5, 2+6, 4+8, 5+9 = 6 8 12 14; filter 1
+// -(1+2+4+5) ... = -12 -16 -24 -28; filter 2 as filter 0. With bias 3, 5 and
+// 2^31-1 and shift 2: (6+3)>>2 = 2, 11>>2 = 2, 15>>2 = 3, 17>>2 = 4;
+// (-12+5)>>2 = floor(-7/4) = -2, -11>>2 = -3, -19>>2 = -5, -23>>2 = -6; and
+// 6 + 2^31-1 wraps to -2^31+5, far below the word: -32768 (a saturating add
+// would give +32767).
+const std::vector<uint32_t> kHandPsums = {
+    6, 8, 12, 14, (uint32_t)-12, (uint32_t)-16, (uint32_t)-24, (uint32_t)-28, 6, 8, 12, 14};
+const std::vector<int16_t> kHandOut = {2, 2, 3, 4, -2, -3, -5, -6, -32768, -32768, -32768, -32768};
+
+TEST(EngineRequant, GoldenConvolutionAddsTheBiasThenShifts) {
+  HandLayer h;
+  ey_tensors t{};
+  t.ifmap = h.ifmap.data();
+  t.weights = h.weights.data();
+  t.bias = h.bias.data();
+  t.shift = 2;
+  std::vector<uint32_t> raw(12);
+  std::vector<int16_t> out(12);
+  ey_golden_conv(&h.l, &t, 16, raw.data(), out.data());
+  EXPECT_EQ(raw, kHandPsums);  // the psums are without the bias
+  EXPECT_EQ(out, kHandOut);
+  // With ReLU the negative outputs are 0.
+  h.l.relu = 1;
+  ey_golden_conv(&h.l, &t, 16, raw.data(), out.data());
+  EXPECT_EQ(out, std::vector<int16_t>({2, 2, 3, 4, 0, 0, 0, 0, 0, 0, 0, 0}));
+  // No bias, shift 1: 6>>1 = 3, ..., -12>>1 = -6, ...
+  h.l.relu = 0;
+  t.bias = nullptr;
+  t.shift = 1;
+  ey_golden_conv(&h.l, &t, 16, raw.data(), out.data());
+  EXPECT_EQ(out, std::vector<int16_t>({3, 4, 6, 7, -6, -8, -12, -14, 3, 4, 6, 7}));
+  // Words of 4 bits saturate at -8 and 7: (14+3)>>2 = 4 fits, shift 0 does not.
+  t.bias = h.bias.data();
+  t.shift = 0;
+  ey_golden_conv(&h.l, &t, 4, raw.data(), out.data());
+  EXPECT_EQ(out, std::vector<int16_t>({7, 7, 7, 7, -7, -8, -8, -8, -8, -8, -8, -8}));
+}
+
+TEST(EngineRequant, ARequantizedBiasedPsumIsWordWrappedThenShifted) {
+  EXPECT_EQ(ey_requant_bias(6, 3, 2, 16, 0), 2);
+  EXPECT_EQ(ey_requant_bias((uint32_t)-12, 5, 2, 16, 0), -2);
+  EXPECT_EQ(ey_requant_bias((uint32_t)-12, 5, 2, 16, 1), 0);
+  EXPECT_EQ(ey_requant_bias(6, 2147483647, 0, 16, 0), -32768);  // wrapped, then saturated
+  EXPECT_EQ(ey_requant_bias(0x80000000u, -1, 31, 16, 0), 0);    // INT32_MIN - 1 wraps to INT32_MAX
+  EXPECT_EQ(ey_requant_bias(0, -1, 31, 16, 0), -1);             // -1 >> 31 is -1
+}
+
+// shift: auto, by hand. With the bias, filters 0 and 1 give 9 11 15 17 and
+// -7 -11 -19 -23: 4-bit words (-8 .. 7) need 17 >> 2 = 4 (17 >> 1 = 8 is too
+// big; -23 >> 2 = -6 fits), 16-bit words none. Filter 2's -2^31 + 5, 7, 11, 13
+// need 16 in 16-bit words: floor((-2^31 + 5) / 2^16) = -32768, / 2^15 = -65536.
+TEST(EngineRequant, TheFitShiftIsTheSmallestThatKeepsEveryOutputInAWord) {
+  HandLayer h;
+  ey_layer two = h.l;
+  two.M = 2;  // filters 0 and 1: the first 8 psums
+  EXPECT_EQ(ey_requant_fit_shift(&two, kHandPsums.data(), h.bias.data(), 4), 2);
+  EXPECT_EQ(ey_requant_fit_shift(&two, kHandPsums.data(), h.bias.data(), 16), 0);
+  // Without the bias: 14 >> 1 = 7 and -28 >> 2 = -7 (-28 >> 1 = -14 does not fit).
+  EXPECT_EQ(ey_requant_fit_shift(&two, kHandPsums.data(), nullptr, 4), 2);
+  EXPECT_EQ(ey_requant_fit_shift(&h.l, kHandPsums.data(), h.bias.data(), 16), 16);
+  // 2-bit words (-2 .. 1): floor((-2^31 + 5) / 2^30) = -2 fits, / 2^29 = -4 not.
+  EXPECT_EQ(ey_requant_fit_shift(&h.l, kHandPsums.data(), h.bias.data(), 2), 30);
+}
+
+// The engine, with the caller's data, bias and shift, computes the hand-worked
+// outputs under both steppings, and --check (which recomputes the golden
+// convolution with the same bias and shift) passes.
+TEST(EngineRequant, EngineOutputsAreTheHandWorkedOnes) {
+  HandLayer h;
+  Case k = {"hand", h.l, TinyArch(4, 4)};
+  ey_mapping m = Best(k);
+  for (int step : {EY_STEP_FAST, EY_STEP_EXACT}) {
+    SCOPED_TRACE(step);
+    ey_engine_opts o = eytest::Opts(step, 7, 0.0, 1);
+    o.weights = h.weights.data();
+    o.bias = h.bias.data();
+    o.shift_given = 1;
+    o.shift = 2;
+    ey_engine *e = nullptr;
+    ey_err err;
+    ASSERT_EQ(ey_engine_create(&k.a, &k.l, &m, &o, h.ifmap.data(), &e, &err), EY_OK) << err.msg;
+    EXPECT_EQ(ey_engine_step(e, EY_CYCLE_NEVER, &err), EY_DONE) << err.msg;
+    const int16_t *got = ey_engine_outputs(e);
+    EXPECT_EQ(std::vector<int16_t>(got, got + 12), kHandOut);
+    ey_meas ms;
+    ey_engine_stats(e, &ms);
+    EXPECT_EQ(ms.checked, 1);
+    ey_engine_destroy(e);
+  }
+}
+
+// Every case of the table, with a bias per filter (signed, large enough to move
+// outputs across the word's edge) and a given shift: the engine's outputs equal
+// the golden convolution's with the same bias and shift, under fast stepping
+// (replay on, off, and every replayed pass checked) and exact stepping, and
+// --check passes. The bias does change the outputs (the comparison is not
+// vacuous).
+TEST(EngineRequant, BiasAndShiftMatchTheGoldenConvolutionUnderEveryStepping) {
+  for (const Case &k : Cases()) {
+    SCOPED_TRACE(k.what);
+    ey_mapping m = Best(k);
+    ey_tensors t;
+    ASSERT_EQ(ey_tensors_make(&t, &k.l, k.a.word_bits, 5, 0.3), EY_OK);
+    std::vector<int32_t> bias(k.l.M);
+    for (int i = 0; i < k.l.M; i++) bias[i] = (i % 2 ? -1 : 1) * (1000 * i + 37);
+    const int shift = 3;
+    const size_t n = (size_t)k.l.N * k.l.M * k.l.E * k.l.F;
+    std::vector<uint32_t> raw(n);
+    std::vector<int16_t> plain(n), want(n);
+    t.shift = shift;
+    ey_golden_conv(&k.l, &t, k.a.word_bits, raw.data(), plain.data());
+    t.bias = bias.data();
+    ey_golden_conv(&k.l, &t, k.a.word_bits, raw.data(), want.data());
+    t.bias = nullptr;  // the vector's, not t's to free
+    EXPECT_NE(plain, want);
+    struct {
+      int step, no_replay, replay_check;
+    } runs[] = {
+        {EY_STEP_FAST, 0, 0}, {EY_STEP_FAST, 1, 0}, {EY_STEP_FAST, 0, 1}, {EY_STEP_EXACT, 0, 0}};
+    for (const auto &r : runs) {
+      SCOPED_TRACE(testing::Message() << "step " << r.step << " no_replay " << r.no_replay
+                                      << " replay_check " << r.replay_check);
+      ey_engine_opts o = eytest::Opts(r.step, 7, 0.0, 1);
+      o.no_replay = r.no_replay;
+      o.replay_check = r.replay_check;
+      o.weights = t.weights;
+      o.bias = bias.data();
+      o.shift_given = 1;
+      o.shift = shift;
+      ey_engine *e = nullptr;
+      ey_err err;
+      ASSERT_EQ(ey_engine_create(&k.a, &k.l, &m, &o, t.ifmap, &e, &err), EY_OK) << err.msg;
+      EXPECT_EQ(ey_engine_step(e, EY_CYCLE_NEVER, &err), EY_DONE) << err.msg;
+      const int16_t *got = ey_engine_outputs(e);
+      size_t bad = 0;
+      for (size_t i = 0; i < n; i++) bad += got[i] != want[i];
+      EXPECT_EQ(bad, 0u);
+      ey_engine_destroy(e);
+    }
+    ey_tensors_free(&t);
+  }
+}
+
+// ey_engine_run_layer with --check passes with a bias and a shift (the check's
+// golden convolution gets the same ones); a given shift outside 0 to 31 is
+// refused; zeroed options keep the seeded data's shift and no bias.
+TEST(EngineRequant, CheckUsesTheSameShiftAndBias) {
+  HandLayer h;
+  Case k = {"hand", h.l, TinyArch(4, 4)};
+  ey_mapping m = Best(k);
+  ey_engine_opts o = eytest::Opts(EY_STEP_FAST, 7, 0.0, 1);
+  o.weights = h.weights.data();
+  o.bias = h.bias.data();
+  o.shift_given = 1;
+  o.shift = 2;
+  ey_meas ms;
+  ey_err err;
+  ASSERT_EQ(ey_engine_run_layer(&k.a, &k.l, &m, &o, h.ifmap.data(), &ms, &err), EY_OK) << err.msg;
+  EXPECT_EQ(ms.checked, 1);
+  // The shift is checked where it is given.
+  o.shift = 32;
+  EXPECT_EQ(ey_engine_run_layer(&k.a, &k.l, &m, &o, h.ifmap.data(), &ms, &err), EY_MISUSE);
+  EXPECT_STREQ(err.msg, "L: requantization shift: expected 0 to 31 (got 32)");
+  o.shift = -1;
+  EXPECT_EQ(ey_engine_run_layer(&k.a, &k.l, &m, &o, h.ifmap.data(), &ms, &err), EY_MISUSE);
+  // Zeroed options keep the seeded data's shift (ey_requant_shift) and no bias:
+  // the outputs are the golden ones of ey_tensors_make's shift.
+  ey_engine_opts z = eytest::Opts(EY_STEP_FAST, 7, 0.0, 1);
+  z.weights = h.weights.data();
+  ey_engine *e = nullptr;
+  ASSERT_EQ(ey_engine_create(&k.a, &k.l, &m, &z, h.ifmap.data(), &e, &err), EY_OK) << err.msg;
+  EXPECT_EQ(ey_engine_step(e, EY_CYCLE_NEVER, &err), EY_DONE) << err.msg;
+  const int s = ey_requant_shift(&k.l, 16);
+  const int16_t *got = ey_engine_outputs(e);
+  for (size_t i = 0; i < 12; i++) EXPECT_EQ(got[i], ey_requant(kHandPsums[i], s, 16, 0)) << i;
+  ey_engine_destroy(e);
+}
+
 }  // namespace

@@ -97,7 +97,9 @@ ey_rc ey_tensors_make(ey_tensors *t, const ey_layer *l, int word_bits, uint64_t 
 void ey_tensors_free(ey_tensors *t) {
   free(t->ifmap);
   free(t->weights);
+  free(t->bias);
   t->ifmap = t->weights = NULL;
+  t->bias = NULL;
 }
 
 int ey_requant_shift(const ey_layer *l, int word_bits) {
@@ -109,15 +111,40 @@ int ey_requant_shift(const ey_layer *l, int word_bits) {
   return shift > 0 ? shift : 0;
 }
 
+/* v >> shift toward minus infinity, written so that it is defined in C for a
+ * negative v too. */
+static int32_t asr(int32_t v, int shift) {
+  return v >= 0 ? (v >> shift) : -(int32_t)((-(int64_t)v - 1) >> shift) - 1;
+}
+
 int16_t ey_requant(uint32_t psum, int shift, int word_bits, int relu) {
-  int32_t v = (int32_t)psum;
-  /* Arithmetic shift of a negative value, written so it is defined in C. */
-  int32_t q = v >= 0 ? (v >> shift) : -(int32_t)((-(int64_t)v - 1) >> shift) - 1;
+  int32_t q = asr((int32_t)psum, shift);
   const int32_t hi = (1 << (word_bits - 1)) - 1, lo = -hi - 1;
   if (q > hi) q = hi;
   if (q < lo) q = lo;
   if (relu && q < 0) q = 0;
   return (int16_t)q;
+}
+
+int16_t ey_requant_bias(uint32_t psum, int32_t bias, int shift, int word_bits, int relu) {
+  return ey_requant(psum + (uint32_t)bias, shift, word_bits, relu);
+}
+
+int ey_requant_fit_shift(const ey_layer *l, const uint32_t *raw, const int32_t *bias,
+                         int word_bits) {
+  const int32_t hi = (1 << (word_bits - 1)) - 1, lo = -hi - 1;
+  const size_t plane = (size_t)l->E * (size_t)l->F;
+  int shift = 0;
+  for (size_t n = 0; n < (size_t)l->N; n++)
+    for (size_t m = 0; m < (size_t)l->M; m++) {
+      const uint32_t b = bias ? (uint32_t)bias[m] : 0;
+      const uint32_t *p = raw + (n * (size_t)l->M + m) * plane;
+      for (size_t i = 0; i < plane; i++) {
+        const int32_t v = (int32_t)(p[i] + b);
+        while (shift < 31 && (asr(v, shift) > hi || asr(v, shift) < lo)) shift++;
+      }
+    }
+  return shift;
 }
 
 void ey_golden_conv(const ey_layer *l, const ey_tensors *t, int word_bits, uint32_t *raw,
@@ -144,7 +171,8 @@ void ey_golden_conv(const ey_layer *l, const ey_tensors *t, int word_bits, uint3
             }
           size_t o = (((size_t)n * l->M + m) * l->E + e) * l->F + f;
           raw[o] = acc;
-          if (out) out[o] = ey_requant(acc, t->shift, word_bits, l->relu);
+          if (out)
+            out[o] = ey_requant_bias(acc, t->bias ? t->bias[m] : 0, t->shift, word_bits, l->relu);
         }
     }
 }

@@ -1147,7 +1147,8 @@ static int tile_write(eng *E, const tile *t) {
                   E->g.F +
               f;
           E->raw[o] = v;
-          E->out[o] = ey_requant(v, E->T.shift, E->a->word_bits, E->l->relu);
+          const int32_t b = E->T.bias ? E->T.bias[(size_t)t->g * E->g.Mg + t->f0 + mf] : 0;
+          E->out[o] = ey_requant_bias(v, b, E->T.shift, E->a->word_bits, E->l->relu);
         }
   uint64_t outs = (uint64_t)t->na * t->ma * t->ta * E->g.F;
   ey_glb_bulk(&E->glb, EY_GLB_R_PSUM, 0, outs, EY_PSUM, 0);
@@ -1529,6 +1530,12 @@ static ey_rc setup(eng *E, ey_err *err) {
   if (E->o->weights) /* caller-supplied weights replace the seeded ones */
     memcpy(E->T.weights, E->o->weights,
            sizeof *E->T.weights * (size_t)l->M * (size_t)E->g.Cg * (size_t)E->g.R * (size_t)E->g.S);
+  if (E->o->bias) { /* requantization: the caller's bias and shift (data.h) */
+    if (!(E->T.bias = malloc(sizeof *E->T.bias * (size_t)l->M)))
+      return ey_err_set(err, EY_NOMEM, "out of memory");
+    memcpy(E->T.bias, E->o->bias, sizeof *E->T.bias * (size_t)l->M);
+  }
+  if (E->o->shift_given) E->T.shift = E->o->shift;
   if (a->dram_rlc) {
     size_t rows = (size_t)E->g.N * l->C * E->g.H;
     E->row_bits = malloc(sizeof *E->row_bits * rows);
@@ -1736,6 +1743,9 @@ ey_rc ey_engine_create(const ey_arch *a, const ey_layer *l, const ey_mapping *m,
   ey_err why;
   if (ey_mapping_check(l, a, m, &why))
     return ey_err_set(err, EY_MISUSE, "%s: illegal mapping: %s", l->name, why.msg);
+  if (o->shift_given && (o->shift < 0 || o->shift > 31))
+    return ey_err_set(err, EY_MISUSE, "%s: requantization shift: expected 0 to 31 (got %d)",
+                      l->name, o->shift);
   /* The layer's tensors are sized before anything is allocated from them. */
   ey_rc trc = ey_tensors_check(l, err);
   if (trc) return trc;

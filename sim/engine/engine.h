@@ -76,6 +76,13 @@ typedef struct ey_engine_opts {
   /* The layer's weights, [M][C/groups][R][S] words (NULL: made from the seed, as
    * the ifmap is when ey_engine_create() gets none). Copied at create. */
   const int16_t *weights;
+  /* The layer's bias, M int32 values added to every psum of filter m before
+   * requantization (sim/engine/data.h); NULL: none. Copied at create. */
+  const int32_t *bias;
+  /* shift_given: the requantization shift is `shift` (0 to 31); 0: the shift of
+   * the seeded data, ey_requant_shift(). --check uses the same shift and bias. */
+  int shift_given;
+  int shift;
 } ey_engine_opts;
 
 /* Access units and operations. A spad row names its PE (row-major index); NoC
@@ -111,8 +118,9 @@ typedef struct ey_engine ey_engine;
 
 /* Builds the PEs, NoCs, GLB and DRAM for layer l, its mapping m and the options o,
  * and the layer's data (`ifmap` as for ey_engine_run_layer()). a, l, m, o and
- * ifmap must outlive the engine. EY_OK with *out set; EY_MISUSE for a mapping
- * that fails ey_mapping_check(); EY_NOMEM. */
+ * ifmap must outlive the engine (o->weights and o->bias need not). EY_OK with
+ * *out set; EY_MISUSE for a mapping that fails ey_mapping_check() or a given
+ * shift outside 0 to 31; EY_NOMEM. */
 ey_rc ey_engine_create(const ey_arch *a, const ey_layer *l, const ey_mapping *m,
                        const ey_engine_opts *o, const int16_t *ifmap, ey_engine **out, ey_err *err);
 /* Simulates core cycles up to `until` (exclusive: ey_engine_now() is then until).
@@ -140,9 +148,9 @@ void ey_engine_destroy(ey_engine *e); /* NULL is a no-op */
 
 /* Runs one layer on `ifmap` ([N][C][H][W], e.g. replayed from an activation
  * trace) or, when it is NULL, on activations made from o->seed and o->zeros; the
- * weights are always made from the seed. Returns EY_OK; EY_MISMATCH when --check finds an output
- * that differs from the golden convolution (err names the layer, the index, the expected and the
- * got); EY_NOMEM; EY_MISUSE for a mapping that fails ey_mapping_check(). */
+ * weights are o->weights or made from the seed. Returns EY_OK; EY_MISMATCH when --check finds an
+ * output that differs from the golden convolution (err names the layer, the index, the expected
+ * and the got); EY_NOMEM; EY_MISUSE as ey_engine_create(). */
 ey_rc ey_engine_run_layer(const ey_arch *a, const ey_layer *l, const ey_mapping *m,
                           const ey_engine_opts *o, const int16_t *ifmap, ey_meas *out, ey_err *err);
 
