@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "sim/base/ey_filestem.h"
 #include "sim/base/outfile.h"
 #include "traces/acctrace.h"
 
@@ -73,23 +74,10 @@ static void abort_files(ey_acctrace *t, slot *s) {
   s->state = SLOT_GONE;
 }
 
-/* A layer's name as the start of its file names: '%' is written %25 and '/' %2F,
- * so that names map to files one to one (a/b is a%2Fb, a_b stays a_b). */
-static void file_stem(const char *name, char *out, size_t cap) {
-  size_t n = 0;
-  for (const char *c = name; *c && n + 4 <= cap; c++) {
-    if (*c == '%' || *c == '/')
-      n += (size_t)snprintf(out + n, cap - n, "%%%02X", (unsigned char)*c);
-    else
-      out[n++] = *c;
-  }
-  out[n] = '\0';
-}
-
 /* Opens one unit's file of layer `name`; returns 0, or -1 with s->err set. */
 static int open_unit(ey_acctrace *t, slot *s, const char *name, int u) {
-  char path[1200], stem[3 * EY_NAME_MAX + 1];
-  file_stem(name, stem, sizeof stem);
+  char path[1200], stem[EY_FILE_STEM_MAX]; /* '%' as %25, '/' as %2F (ey_filestem.h) */
+  ey_file_stem(name, stem, sizeof stem);
   snprintf(path, sizeof path, "%s/%s.%s.csv.gz", t->dir, stem, k_units[u]);
   if (ey_outfile_open(&s->f[u], path, &s->err)) return -1;
   char about[160];

@@ -1,4 +1,4 @@
-/* npy.c - the .npy format (version 1 and 2 headers): magic "\x93NUMPY", major and
+/* npy.c - the .npy format (version 1 to 3 headers): magic "\x93NUMPY", major and
  * minor version, header length (2 bytes in v1, 4 in v2, little endian), then a
  * Python dict literal with 'descr', 'fortran_order' and 'shape', padded so the data
  * starts aligned. */
@@ -33,10 +33,21 @@ static int shape_len(const char *sh) {
   return n;
 }
 
-ey_rc ey_npy_read(const char *path, double scale, ey_npy *out, ey_err *err) {
-  memset(out, 0, sizeof *out);
-  FILE *f = fopen(path, "rb");
-  if (!f) return ey_err_set(err, EY_IO, "%s: cannot open (%s)", path, strerror(errno));
+/* What a header says: the file's dtype, its shape, and where the data starts. */
+typedef struct npy_head {
+  int dtype;    /* EY_NPY_* */
+  int ndim;     /* 1 to 4 */
+  int shape[4]; /* the file's dimensions as the trailing ones of four, the rest 1 */
+  uint64_t count;
+  long data_at; /* offset of the first value */
+} npy_head;
+
+/* Reads and checks the header of f (path names it in messages): magic, version,
+ * length, 'descr' (int16 and float32 for the int16 reader, int32 and float32
+ * for the int32 one), C order, the shape, the value count against
+ * EY_TENSOR_MAX_VALUES and against the file's size. */
+static ey_rc read_head(FILE *f, const char *path, int to_i32, npy_head *h, ey_err *err) {
+  memset(h, 0, sizeof *h);
   unsigned char pre[12];
   ey_rc rc = EY_OK;
   char *hdr = NULL;
@@ -86,13 +97,16 @@ ey_rc ey_npy_read(const char *path, double scale, ey_npy *out, ey_err *err) {
         path, off, hdr);
     goto done;
   }
-  int is_i2 = !strncmp(descr, "'<i2'", 5), is_f4 = !strncmp(descr, "'<f4'", 5);
-  if (!is_i2 && !is_f4) {
+  if (!strncmp(descr, "'<f4'", 5))
+    h->dtype = EY_NPY_F4;
+  else if (!strncmp(descr, to_i32 ? "'<i4'" : "'<i2'", 5))
+    h->dtype = to_i32 ? EY_NPY_I4 : EY_NPY_I2;
+  else {
     const char *q = descr[0] == '\'' ? strchr(descr + 1, '\'') : NULL;
     int dl = q ? (int)(q - descr) + 1 : 8;
     rc = ey_err_set(err, EY_SYNTAX,
-                    "%s: offset %ld: descr: expected '<i2' (int16) or '<f4' (float32) (got %.*s)",
-                    path, off, dl, descr);
+                    "%s: offset %ld: descr: expected %s or '<f4' (float32) (got %.*s)", path, off,
+                    to_i32 ? "'<i4' (int32)" : "'<i2' (int16)", dl, descr);
     goto done;
   }
   if (strncmp(fo, "False", 5)) {
@@ -136,61 +150,118 @@ ey_rc ey_npy_read(const char *path, double scale, ey_npy *out, ey_err *err) {
                     path, off, *sh ? shape_len(sh) : 7, *sh ? sh : "nothing");
     goto done;
   }
-  for (int k = 0; k < 4; k++) out->shape[k] = 1;
-  for (int k = 0; k < nd; k++) out->shape[4 - nd + k] = (int)dims[k];
-  const uint64_t dim[4] = {(uint64_t)out->shape[0], (uint64_t)out->shape[1],
-                           (uint64_t)out->shape[2], (uint64_t)out->shape[3]};
-  out->count = ey_mul_n(dim, 4);
-  const size_t w = is_i2 ? 2 : 4;
-  if (out->count > EY_TENSOR_MAX_VALUES) {
+  h->ndim = nd;
+  for (int k = 0; k < 4; k++) h->shape[k] = 1;
+  for (int k = 0; k < nd; k++) h->shape[4 - nd + k] = (int)dims[k];
+  const uint64_t dim[4] = {(uint64_t)h->shape[0], (uint64_t)h->shape[1], (uint64_t)h->shape[2],
+                           (uint64_t)h->shape[3]};
+  h->count = ey_mul_n(dim, 4);
+  const size_t w = h->dtype == EY_NPY_I2 ? 2 : 4;
+  if (h->count > EY_TENSOR_MAX_VALUES) {
     rc = ey_err_set(err, EY_SYNTAX,
                     "%s: offset %ld: shape: expected at most %llu values (got %llu)", path, off,
-                    (unsigned long long)EY_TENSOR_MAX_VALUES, (unsigned long long)out->count);
+                    (unsigned long long)EY_TENSOR_MAX_VALUES, (unsigned long long)h->count);
     goto done;
   }
   /* The data must be there before a buffer is sized by the header. */
   struct stat st;
-  long data_at = off + (long)hlen;
+  h->data_at = off + (long)hlen;
   if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) &&
-      (uint64_t)st.st_size < (uint64_t)data_at + out->count * w) {
-    uint64_t have = st.st_size > data_at ? (uint64_t)(st.st_size - data_at) / w : 0;
-    rc = ey_err_set(
-        err, EY_SYNTAX, "%s: offset %ld: expected %llu values (got %llu: the file is truncated)",
-        path, data_at + (long)(have * w), (unsigned long long)out->count, (unsigned long long)have);
+      (uint64_t)st.st_size < (uint64_t)h->data_at + h->count * w) {
+    uint64_t have = st.st_size > h->data_at ? (uint64_t)(st.st_size - h->data_at) / w : 0;
+    rc = ey_err_set(err, EY_SYNTAX,
+                    "%s: offset %ld: expected %llu values (got %llu: the file is truncated)", path,
+                    h->data_at + (long)(have * w), (unsigned long long)h->count,
+                    (unsigned long long)have);
     goto done;
-  }
-  out->data = malloc(ey_alloc_size(out->count, sizeof *out->data));
-  if (!out->data) {
-    rc = ey_err_set(err, EY_NOMEM, "%s: out of memory for %llu values", path,
-                    (unsigned long long)out->count);
-    goto done;
-  }
-  off += (long)hlen;
-  for (uint64_t i = 0; i < out->count; i++) {
-    unsigned char b[4];
-    if (fread(b, 1, w, f) != w) {
-      rc = ey_err_set(
-          err, EY_SYNTAX, "%s: offset %ld: expected %llu values (got %llu: the file is truncated)",
-          path, off + (long)(i * w), (unsigned long long)out->count, (unsigned long long)i);
-      goto done;
-    }
-    if (is_i2) {
-      out->data[i] = (int16_t)(uint16_t)(b[0] | b[1] << 8);
-    } else {
-      uint32_t u =
-          (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
-      float x;
-      memcpy(&x, &u, sizeof x);
-      double v = nearbyint((double)x * scale);
-      if (!(v == v)) v = 0; /* NaN */
-      out->data[i] = (int16_t)(v > 32767 ? 32767 : v < -32768 ? -32768 : v);
-    }
   }
 done:
   free(hdr);
-  fclose(f);
-  if (rc) ey_npy_free(out);
   return rc;
+}
+
+/* A float32 value times scale, rounded to the nearest integer (ties to even),
+ * saturated to lo .. hi; NaN is 0. */
+static double scaled(const unsigned char b[4], double scale, double lo, double hi) {
+  uint32_t u = (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
+  float x;
+  memcpy(&x, &u, sizeof x);
+  double v = nearbyint((double)x * scale);
+  if (!(v == v)) v = 0; /* NaN */
+  return v > hi ? hi : v < lo ? lo : v;
+}
+
+/* Reads h->count values of h's dtype from f (at h->data_at) into d16 or d32. */
+static ey_rc read_values(FILE *f, const char *path, const npy_head *h, double scale, int16_t *d16,
+                         int32_t *d32, ey_err *err) {
+  const size_t w = h->dtype == EY_NPY_I2 ? 2 : 4;
+  for (uint64_t i = 0; i < h->count; i++) {
+    unsigned char b[4];
+    if (fread(b, 1, w, f) != w)
+      return ey_err_set(
+          err, EY_SYNTAX, "%s: offset %ld: expected %llu values (got %llu: the file is truncated)",
+          path, h->data_at + (long)(i * w), (unsigned long long)h->count, (unsigned long long)i);
+    if (h->dtype == EY_NPY_I2)
+      d16[i] = (int16_t)(uint16_t)(b[0] | b[1] << 8);
+    else if (h->dtype == EY_NPY_I4)
+      d32[i] = (int32_t)((uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 |
+                         (uint32_t)b[3] << 24);
+    else if (d16)
+      d16[i] = (int16_t)scaled(b, scale, -32768, 32767);
+    else
+      d32[i] = (int32_t)scaled(b, scale, -2147483648.0, 2147483647.0);
+  }
+  return EY_OK;
+}
+
+/* Both readers: the header, then `count` values of `size` bytes into *data. */
+static ey_rc read_any(const char *path, double scale, int to_i32, npy_head *h, void **data,
+                      ey_err *err) {
+  *data = NULL;
+  FILE *f = fopen(path, "rb");
+  if (!f) return ey_err_set(err, EY_IO, "%s: cannot open (%s)", path, strerror(errno));
+  ey_rc rc = read_head(f, path, to_i32, h, err);
+  const size_t size = to_i32 ? sizeof(int32_t) : sizeof(int16_t);
+  if (!rc && !(*data = malloc(ey_alloc_size(h->count, size))))
+    rc = ey_err_set(err, EY_NOMEM, "%s: out of memory for %llu values", path,
+                    (unsigned long long)h->count);
+  if (!rc)
+    rc = read_values(f, path, h, scale, to_i32 ? NULL : (int16_t *)*data,
+                     to_i32 ? (int32_t *)*data : NULL, err);
+  fclose(f);
+  if (rc) {
+    free(*data);
+    *data = NULL;
+  }
+  return rc;
+}
+
+ey_rc ey_npy_read(const char *path, double scale, ey_npy *out, ey_err *err) {
+  memset(out, 0, sizeof *out);
+  npy_head h;
+  void *data;
+  ey_rc rc = read_any(path, scale, 0, &h, &data, err);
+  if (rc) return rc;
+  memcpy(out->shape, h.shape, sizeof out->shape);
+  out->ndim = h.ndim;
+  out->dtype = h.dtype;
+  out->count = h.count;
+  out->data = data;
+  return EY_OK;
+}
+
+ey_rc ey_npy_read_i32(const char *path, double scale, ey_npy32 *out, ey_err *err) {
+  memset(out, 0, sizeof *out);
+  npy_head h;
+  void *data;
+  ey_rc rc = read_any(path, scale, 1, &h, &data, err);
+  if (rc) return rc;
+  memcpy(out->shape, h.shape, sizeof out->shape);
+  out->ndim = h.ndim;
+  out->dtype = h.dtype;
+  out->count = h.count;
+  out->data = data;
+  return EY_OK;
 }
 
 void ey_npy_write(FILE *f, const int shape[4], const int16_t *data) {
@@ -217,6 +288,11 @@ void ey_npy_write(FILE *f, const int shape[4], const int16_t *data) {
 }
 
 void ey_npy_free(ey_npy *a) {
+  free(a->data);
+  a->data = NULL;
+}
+
+void ey_npy32_free(ey_npy32 *a) {
   free(a->data);
   a->data = NULL;
 }
