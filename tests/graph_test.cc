@@ -112,7 +112,7 @@ TEST(Graph, AResidualBlockInfersEveryShape) {
   ey_net_free(&n);
   // Flattening instead of pooling: 16 x 8 x 8 = 1024 values, which fc takes as C.
   ASSERT_EQ(Load(Replace(kResidual, "{name: gap, type: avgpool, global: true}",
-                                 "{name: gap, type: flatten}"),
+                         "{name: gap, type: flatten}"),
                  &n),
             "");
   EXPECT_EQ(Shape(Node(n, "gap")), "1024x1x1");
@@ -127,16 +127,16 @@ TEST(Graph, AResidualBlockInfersEveryShape) {
 //   cat  concat(b1, b3, bpp)          -> (8+12+6)=26 x 28 x 28
 //   down 3x3 max pool stride 2, ceil  -> 26x14x14 (ceil((28-3)/2)+1 = 14; floor gives 13)
 const char *kInception =
-    "name: inc\n"                                                   // 1
-    "layers:\n"                                                     // 2
-    "  - {name: b1, C: 32, H: 28, W: 28, M: 8, R: 1, S: 1}\n"       // 3
-    "  - {name: b3r, inputs: input, M: 4, R: 1, S: 1}\n"            // 4
-    "  - {name: b3, M: 12, R: 3, S: 3, pad: 1}\n"                   // 5
-    "  - {name: bp, type: maxpool, inputs: input, R: 3, S: 3, pad: 1}\n"  // 6
-    "  - {name: bpp, M: 6, R: 1, S: 1}\n"                           // 7
-    "  - {name: cat, type: concat, inputs: [b1, b3, bpp]}\n"        // 8
+    "name: inc\n"                                                           // 1
+    "layers:\n"                                                             // 2
+    "  - {name: b1, C: 32, H: 28, W: 28, M: 8, R: 1, S: 1}\n"               // 3
+    "  - {name: b3r, inputs: input, M: 4, R: 1, S: 1}\n"                    // 4
+    "  - {name: b3, M: 12, R: 3, S: 3, pad: 1}\n"                           // 5
+    "  - {name: bp, type: maxpool, inputs: input, R: 3, S: 3, pad: 1}\n"    // 6
+    "  - {name: bpp, M: 6, R: 1, S: 1}\n"                                   // 7
+    "  - {name: cat, type: concat, inputs: [b1, b3, bpp]}\n"                // 8
     "  - {name: down, type: maxpool, R: 3, S: 3, stride: 2, ceil: true}\n"  // 9
-    "  - {name: next, C: 26, H: 14, W: 14, M: 4, R: 1, S: 1}\n";    // 10
+    "  - {name: next, C: 26, H: 14, W: 14, M: 4, R: 1, S: 1}\n";            // 10
 
 TEST(Graph, AnInceptionBlockSumsTheBranchesChannels) {
   ey_net n;
@@ -169,23 +169,28 @@ TEST(Graph, EveryMismatchNamesTheFileLineAndBothNodes) {
   EXPECT_EQ(Error(Replace(kResidual, "{name: a, M: 16", "{name: a, C: 8, M: 16")),
             "g.yaml:6: a.C: must equal the output of its input pool (line 5), 16 (got 8)");
   // A second reader of the network's input that states another one.
-  EXPECT_EQ(Error(Replace(kInception, "{name: b3r, inputs: input,", "{name: b3r, inputs: input, W: 27,")),
-            "g.yaml:4: b3r.W: must equal the network's input, as b1 (line 3) gives it, 28 (got 27)");
+  EXPECT_EQ(
+      Error(Replace(kInception, "{name: b3r, inputs: input,", "{name: b3r, inputs: input, W: 27,")),
+      "g.yaml:4: b3r.W: must equal the network's input, as b1 (line 3) gives it, 28 (got 27)");
   // An add of two shapes.
-  EXPECT_EQ(Error(Replace(kResidual, "inputs: [proj, b]", "inputs: [pool, b]")),
-            "g.yaml:9: sum.inputs: height and width of every input must agree: the output of its input b "
-            "(line 7) is 16x8x8, but its first input is 16x16x16");
-  EXPECT_EQ(Error(Replace(kResidual, "{name: proj, inputs: pool, M: 16", "{name: proj, inputs: pool, M: 8")),
+  EXPECT_EQ(
+      Error(Replace(kResidual, "inputs: [proj, b]", "inputs: [pool, b]")),
+      "g.yaml:9: sum.inputs: height and width of every input must agree: the output of its input b "
+      "(line 7) is 16x8x8, but its first input is 16x16x16");
+  EXPECT_EQ(Error(Replace(kResidual, "{name: proj, inputs: pool, M: 16",
+                          "{name: proj, inputs: pool, M: 8")),
             "g.yaml:9: sum.inputs: channels of every input must agree: the output of its input b "
             "(line 7) is 16x8x8, but its first input is 8x8x8");
   // A concat of other sizes.
-  EXPECT_EQ(Error(Replace(kInception, "inputs: [b1, b3, bpp]", "inputs: [b1, down]")),
-            "g.yaml:8: cat.inputs: expected a node above this one or `input` (got down, which names "
-            "no node before it)");
-  EXPECT_EQ(Error(Replace(kInception, "{name: bp, type: maxpool, inputs: input, R: 3, S: 3, pad: 1}",
-                          "{name: bp, type: maxpool, inputs: input, R: 3, S: 3}")),
-            "g.yaml:8: cat.inputs: height and width of every input must agree: the output of its "
-            "input bpp (line 7) is 6x26x26, but its first input is 8x28x28");
+  EXPECT_EQ(
+      Error(Replace(kInception, "inputs: [b1, b3, bpp]", "inputs: [b1, down]")),
+      "g.yaml:8: cat.inputs: expected a node above this one or `input` (got down, which names "
+      "no node before it)");
+  EXPECT_EQ(
+      Error(Replace(kInception, "{name: bp, type: maxpool, inputs: input, R: 3, S: 3, pad: 1}",
+                    "{name: bp, type: maxpool, inputs: input, R: 3, S: 3}")),
+      "g.yaml:8: cat.inputs: height and width of every input must agree: the output of its "
+      "input bpp (line 7) is 6x26x26, but its first input is 8x28x28");
   // Counts of inputs, keys of another type, names.
   EXPECT_EQ(Error(Replace(kResidual, "inputs: [proj, b]", "inputs: b")),
             "g.yaml:9: sum.inputs: a add node takes 2 or more inputs (got 1)");
@@ -193,10 +198,12 @@ TEST(Graph, EveryMismatchNamesTheFileLineAndBothNodes) {
             "g.yaml:6: a.inputs: a conv layer takes 1 input (got 2)");
   EXPECT_EQ(Error(Replace(kResidual, "inputs: [proj, b]", "inputs: [proj, proj]")),
             "g.yaml:9: sum.inputs: expected each input once (got proj twice)");
-  EXPECT_EQ(Error(Replace(kResidual, "{name: pool, type: maxpool,", "{name: pool, type: maxpool, M: 4,")),
-            "g.yaml:5: pool.M: not a key of a maxpool node (it takes C H W R S stride pad ceil global )");
-  EXPECT_EQ(Error(Replace(kResidual, "{name: pool, type: maxpool, R: 2,", "{name: pool, type: maxpool,")),
-            "g.yaml:5: pool.R: required but not given");
+  EXPECT_EQ(
+      Error(Replace(kResidual, "{name: pool, type: maxpool,", "{name: pool, type: maxpool, M: 4,")),
+      "g.yaml:5: pool.M: not a key of a maxpool node (it takes C H W R S stride pad ceil global )");
+  EXPECT_EQ(
+      Error(Replace(kResidual, "{name: pool, type: maxpool, R: 2,", "{name: pool, type: maxpool,")),
+      "g.yaml:5: pool.R: required but not given");
   EXPECT_EQ(Error(Replace(kResidual, "global: true}", "global: true, R: 2}")),
             "g.yaml:10: gap.global: a global pool takes no R, S, stride or pad (got R)");
   EXPECT_EQ(Error(Replace(kResidual, "{name: stem, C: 3, ", "{name: stem, ")),
@@ -211,15 +218,16 @@ TEST(Graph, EveryMismatchNamesTheFileLineAndBothNodes) {
 TEST(Graph, IndependentLayersStateTheirOwnInputs) {
   const char *list =
       "name: list\nindependent: true\nlayers:\n"
-      "  - {name: x, C: 3, H: 8, W: 8, M: 4, R: 3, S: 3}\n"     // 4
+      "  - {name: x, C: 3, H: 8, W: 8, M: 4, R: 3, S: 3}\n"      // 4
       "  - {name: y, C: 64, H: 56, W: 56, M: 4, R: 1, S: 1}\n";  // 5
   ey_net n;
   ASSERT_EQ(Load(list, &n), "");
   EXPECT_EQ(n.nlayers, 2);
   EXPECT_EQ(n.layers[1].C, 64);
   ey_net_free(&n);
-  EXPECT_EQ(Error(std::string(list) + "  - {name: p, type: maxpool, R: 2, S: 2}\n"),
-            "g.yaml:6: p.type: expected conv or fc in a network of independent layers (got maxpool)");
+  EXPECT_EQ(
+      Error(std::string(list) + "  - {name: p, type: maxpool, R: 2, S: 2}\n"),
+      "g.yaml:6: p.type: expected conv or fc in a network of independent layers (got maxpool)");
   EXPECT_EQ(Error(std::string(list) + "  - {name: z, inputs: y, M: 4, R: 1, S: 1}\n"),
             "g.yaml:6: z.inputs: not allowed in a network of independent layers (got it)");
   EXPECT_EQ(Error(std::string(list) + "  - {name: z, C: 4, H: 8, M: 4, R: 1, S: 1}\n"),
@@ -249,8 +257,10 @@ TEST(Graph, TheShippedNetworksHaveTheirRealTopology) {
   struct Want {
     const char *net;
     int layers, maxpool, avgpool, add, concat;
-  } want[] = {{"alexnet", 8, 3, 0, 0, 0},     {"vgg16", 16, 5, 0, 0, 0},
-              {"resnet50", 54, 1, 1, 16, 0},  {"googlenet", 58, 4 + 9, 1, 0, 9},
+  } want[] = {{"alexnet", 8, 3, 0, 0, 0},
+              {"vgg16", 16, 5, 0, 0, 0},
+              {"resnet50", 54, 1, 1, 16, 0},
+              {"googlenet", 58, 4 + 9, 1, 0, 9},
               {"mobilenet_v1", 28, 0, 1, 0, 0}};
   for (const Want &w : want) {
     ey_net n = eytest::LoadNet(w.net);

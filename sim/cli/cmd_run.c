@@ -43,6 +43,7 @@ typedef struct run_opts {
   uint64_t seed;
   double zeros;
   const char *activations, *trace_dir;
+  const char *weights, *input, *output, *record; /* real data (docs/graphs.md) */
   int trace_full;
   const char *vcd, *vcd_signals;
   uint64_t vcd_from, vcd_to;
@@ -194,6 +195,34 @@ static const ey_opt k_run_opts[] = {
      .offset = F(activations),
      .help = "replay each layer's ifmap from an activation trace (LAYER.ifmap);\n"
              "layers the trace lacks run on synthetic activations"},
+    {.name = "--weights",
+     .kind = EY_OPT_STR,
+     .value = "DIR",
+     .cmds = CMD_RUN,
+     .offset = F(weights),
+     .help = "real weights: DIR/LAYER.npy per layer, optional LAYER.bias.npy and\n"
+             "quant.yaml (docs/graphs.md). Without --activations the network runs\n"
+             "end to end, each layer on what the layers before it computed"},
+    {.name = "--input",
+     .kind = EY_OPT_STR,
+     .value = "FILE",
+     .cmds = CMD_RUN,
+     .offset = F(input),
+     .help = "with --weights: the network's input, an .npy of shape (N, C, H, W)\n"
+             "or (C, H, W), int16 or float32 (default: seeded activations)"},
+    {.name = "--output",
+     .kind = EY_OPT_STR,
+     .value = "FILE",
+     .cmds = CMD_RUN,
+     .offset = F(output),
+     .help = "with --weights: write the last node's output as an int16 .npy"},
+    {.name = "--record-activations",
+     .kind = EY_OPT_STR,
+     .value = "FILE",
+     .cmds = CMD_RUN,
+     .offset = F(record),
+     .help = "with --weights: write every layer's ifmap as an activation trace,\n"
+             "which --activations replays"},
     {.name = "--mapping",
      .kind = EY_OPT_STR,
      .value = "FILE",
@@ -421,6 +450,9 @@ typedef struct run_ctx {
   ey_acctrace *acc;                /* NULL without --trace-dir */
   ey_vcd_file *vcd;                /* NULL without --vcd */
   ey_outfile json_f, csv_f, out_f; /* --json, --csv, --out, opened before the run */
+  ey_outfile output_f, record_f;   /* --output, --record-activations, likewise */
+  ey_netdata *nd;                  /* --weights */
+  ey_act_stats rec;                /* what --record-activations wrote */
   int table;                       /* print the table on stdout as layers are done */
   int head;                        /* its head is printed */
   ey_run_ctl ctl;
@@ -507,6 +539,62 @@ static ey_rc start_progress(run_ctx *c, ey_err *err) {
   return p->passes ? EY_OK : ey_err_set(err, EY_NOMEM, "out of memory");
 }
 
+/* --weights, --input, --output and --record-activations (docs/graphs.md). */
+static ey_rc start_data(run_ctx *c, ey_err *err) {
+  const run_opts *o = &c->o;
+  const char *needs = o->input    ? "--input"
+                      : o->output ? "--output"
+                      : o->record ? "--record-activations"
+                                  : NULL;
+  if (!o->weights) {
+    if (needs)
+      return ey_err_set(err, EY_USAGE, "%s: needs --weights DIR, the network's weights (got none)",
+                        needs);
+    return EY_OK;
+  }
+  if (!c->simulate)
+    return ey_err_set(err, EY_USAGE,
+                      "--weights: real data needs the cycle-level simulation (got --analytic)");
+  if (o->activations && needs)
+    return ey_err_set(err, EY_USAGE,
+                      "%s: needs a whole-network run (--weights without --activations; got "
+                      "--activations)",
+                      needs);
+  ey_rc rc = EY_OK;
+  if (o->output) rc = ey_outfile_open(&c->output_f, o->output, err);
+  if (!rc && o->record) rc = ey_outfile_open(&c->record_f, o->record, err);
+  if (rc) return rc;
+  const ey_netdata_opts no = {.weights_dir = o->weights,
+                              .input = o->input,
+                              .chained = !o->activations,
+                              .seed = o->seed,
+                              .zeros = o->zeros};
+  rc = ey_netdata_open(&c->nd, &c->arch, &c->net, &no, err);
+  c->ctl.data = c->nd;
+  return rc;
+}
+
+/* After a whole-network run: the nodes after the last simulated layer, then
+ * --output and --record-activations. */
+static ey_rc finish_data(run_ctx *c, ey_err *err) {
+  const run_opts *o = &c->o;
+  if (!c->nd || c->rep.stopped) return EY_OK;
+  ey_rc rc = ey_netdata_finish(c->nd, err);
+  if (!rc && o->output) {
+    rc = ey_netdata_write_output(c->nd, c->output_f.f, err);
+    if (!rc) rc = ey_outfile_commit(&c->output_f, err);
+  }
+  if (!rc && o->record) {
+    rc = ey_netdata_write_activations(c->nd, c->record_f.f, &c->rec, err);
+    if (rc) {
+      ey_err inner = *err;
+      rc = ey_err_set(err, rc, "%s: %s", o->record, inner.msg);
+    }
+    if (!rc) rc = ey_outfile_commit(&c->record_f, err);
+  }
+  return rc;
+}
+
 /* --activations, --vcd and --trace-dir: each needs the cycle-level simulation. */
 static ey_rc start_outputs(run_ctx *c, ey_err *err) {
   const run_opts *o = &c->o;
@@ -531,7 +619,8 @@ static ey_rc start_outputs(run_ctx *c, ey_err *err) {
   if (o->activations && !c->simulate)
     return ey_err_set(err, EY_USAGE,
                       "--activations: replay needs the cycle-level simulation (got --analytic)");
-  if (o->activations) rc = ey_act_load(o->activations, &c->act, err);
+  rc = start_data(c, err);
+  if (!rc && o->activations) rc = ey_act_load(o->activations, &c->act, err);
   if (!rc && o->vcd) {
     if (!c->simulate)
       return ey_err_set(err, EY_USAGE,
@@ -561,6 +650,7 @@ static ey_rc start_outputs(run_ctx *c, ey_err *err) {
  * error of them when rc is EY_OK. */
 static ey_rc finish_outputs(run_ctx *c, ey_rc rc, int *vcd_lost, ey_err *err) {
   ey_err e;
+  if (!rc) rc = finish_data(c, err);
   if (c->acc) {
     ey_rc arc = ey_acctrace_finish(c->acc, &e);
     if (!rc && arc) {
@@ -627,6 +717,12 @@ static int run_outputs(run_ctx *c, const ey_totals *t, int vcd_lost) {
     ey_report_table_foot(rep, stdout);
   }
   if (o->eyexam && c->table) ey_report_eyexam_table(rep, stdout); /* not into a JSON on stdout */
+  if (c->table && !rep->stopped && o->output && strcmp(o->output, "-"))
+    printf("wrote %s: the network's output, node %s\n", o->output,
+           c->net.nodes[c->net.nnodes - 1].l.name);
+  if (c->table && !rep->stopped && o->record && strcmp(o->record, "-"))
+    printf("wrote %s: %d layers' ifmaps, %.1f%% zeros\n", o->record, c->rec.tensors,
+           c->rec.values ? 100.0 * (double)c->rec.zeros / (double)c->rec.values : 0.0);
   if (o->json) status = emit_out(&c->json_f, emit_json, rep);
   if (!status && o->csv) status = emit_out(&c->csv_f, emit_csv, rep);
   if (!status && t->unmapped) {
@@ -650,6 +746,9 @@ static void free_ctx(run_ctx *c) {
   ey_outfile_abort(&c->json_f); /* unless committed */
   ey_outfile_abort(&c->csv_f);
   ey_outfile_abort(&c->out_f);
+  ey_outfile_abort(&c->output_f);
+  ey_outfile_abort(&c->record_f);
+  ey_netdata_free(c->nd);
   free(c->prog.passes);
   pthread_mutex_destroy(&c->prog.mu);
   ey_acctrace_free(c->acc);
@@ -689,7 +788,9 @@ static int run_or_map(run_ctx *c) {
   }
   if (!rc) rc = start_progress(c, &err);
   if (!rc) rc = start_outputs(c, &err);
-  const int to_stdout = (o->json && !strcmp(o->json, "-")) || (o->csv && !strcmp(o->csv, "-"));
+  const int to_stdout = (o->json && !strcmp(o->json, "-")) || (o->csv && !strcmp(o->csv, "-")) ||
+                        (o->output && !strcmp(o->output, "-")) ||
+                        (o->record && !strcmp(o->record, "-"));
   c->table = c->is_run && !o->quiet && !to_stdout;
   c->ctl.jobs = o->jobs;
   c->ctl.done = on_layer_done;
@@ -752,6 +853,8 @@ int ey_cli_run(int argc, char **argv) {
      * without freeing it (their files are already gone from the folders). */
     ey_outfile_abort(&c->json_f); /* unless committed */
     ey_outfile_abort(&c->csv_f);
+    ey_outfile_abort(&c->output_f);
+    ey_outfile_abort(&c->record_f);
     _exit(ey_cli_stdout_status(status));
   }
   free_ctx(c);

@@ -1831,6 +1831,9 @@ ey_rc ey_engine_run_layer(const ey_arch *a, const ey_layer *l, const ey_mapping 
   if (rc == EY_DONE) {
     rc = EY_OK;
     collect(E, out);
+    if (o->outputs)
+      memcpy(o->outputs, ey_engine_outputs(E),
+             sizeof *o->outputs * (size_t)ey_tensor_values(l, EY_PSUM));
   }
   ey_engine_destroy(E);
   return rc;

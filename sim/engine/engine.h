@@ -83,6 +83,9 @@ typedef struct ey_engine_opts {
    * the seeded data, ey_requant_shift(). --check uses the same shift and bias. */
   int shift_given;
   int shift;
+  /* Not NULL: ey_engine_run_layer() copies the layer's outputs, [N][M][E][F]
+   * words, here when it ends with EY_OK. */
+  int16_t *outputs;
 } ey_engine_opts;
 
 /* Access units and operations. A spad row names its PE (row-major index); NoC

@@ -10,6 +10,7 @@
 
 #include "sim/base/json.h"
 #include "sim/config/config.h"
+#include "sim/report/netdata.h"
 #include "sim/report/stats.h"
 
 /* ------------------------------------------------------------------ what each form gives */
@@ -327,7 +328,11 @@ void ey_report_table_head(const ey_report *r, FILE *f) {
      * trace, for every layer or some (the others synthetic). */
     char from[EY_ERR_MAX];
     const double zeros = r->engine->zeros;
-    if (!r->activations)
+    if (r->data && ey_netdata_chained(r->data))
+      snprintf(from, sizeof from, "the whole network on weights from %s, input %s",
+               ey_netdata_weights(r->data),
+               ey_netdata_input(r->data) ? ey_netdata_input(r->data) : "seeded");
+    else if (!r->activations)
       snprintf(from, sizeof from, "%.2f zeros", zeros);
     else if (r->activation_layers == net->nlayers)
       snprintf(from, sizeof from, "activations from %s", r->activations);
@@ -340,6 +345,8 @@ void ey_report_table_head(const ey_report *r, FILE *f) {
         f, "eyesim " EY_VERSION_STRING " - cycle-level simulation (%s stepping, seed %llu, %s)%s\n",
         r->engine->step == EY_STEP_EXACT ? "exact" : "fast", (unsigned long long)r->engine->seed,
         from, r->engine->check ? ", outputs checked against the golden convolution" : "");
+    if (r->data && !ey_netdata_chained(r->data))
+      fprintf(f, "weights from %s\n", ey_netdata_weights(r->data));
   } else
     fprintf(f, "eyesim " EY_VERSION_STRING
                " - analytic estimate from the mapper's cost model (no cycle-level simulation)\n");
@@ -517,7 +524,8 @@ static void json_shape(ey_json *j, const ey_layer *l) {
 }
 
 /* What only the engine measures of a layer. */
-static void json_engine(ey_json *j, const ey_layer_result *x, const ey_stat_src *s) {
+static void json_engine(ey_json *j, const ey_report *r, const ey_layer_result *x,
+                        const ey_stat_src *s) {
   const ey_meas *ms = &x->meas;
   ey_stat_json(j, k_json_engine, COUNT_OF(k_json_engine), s);
   /* Words per bank as [ifmap, filter, psum] (a 32-bit psum is two words). */
@@ -543,7 +551,10 @@ static void json_engine(ey_json *j, const ey_layer_result *x, const ey_stat_src 
   ey_json_uint(j, "ifmap_bus_blocked_cycles", ms->ifmap_bus_blocked);
   ey_json_obj_end(j);
   ey_stat_json(j, k_json_checked, COUNT_OF(k_json_checked), s);
-  ey_json_str(j, "activations", x->replayed ? "trace" : "synthetic");
+  ey_json_str(j, "activations",
+              x->replayed                              ? "trace"
+              : r->data && ey_netdata_chained(r->data) ? "network"
+                                                       : "synthetic");
 }
 
 static void json_layer(ey_json *j, const ey_report *r, const ey_layer_result *x) {
@@ -572,7 +583,7 @@ static void json_layer(ey_json *j, const ey_report *r, const ey_layer_result *x)
   ey_stat_json(j, k_json_figures, COUNT_OF(k_json_figures), &s);
   eyexam_src(x, r->arch, &s);
   ey_stat_json(j, k_json_eyexam, COUNT_OF(k_json_eyexam), &s);
-  if (x->simulated) json_engine(j, x, &s);
+  if (x->simulated) json_engine(j, r, x, &s);
   ey_json_obj_begin(j, "analytic");
   analytic_src(x, r->arch, &s);
   ey_stat_json(j, k_json_figures, COUNT_OF(k_json_figures), &s);
@@ -647,6 +658,11 @@ void ey_report_json_members(const ey_report *r, ey_json *j) {
     ey_json_real(j, "zeros", r->engine->zeros);
     ey_json_bool(j, "check", r->engine->check);
     if (r->activations) ey_json_str(j, "activations", r->activations);
+    if (r->data) {
+      ey_json_str(j, "weights", ey_netdata_weights(r->data));
+      ey_json_bool(j, "whole_network", ey_netdata_chained(r->data));
+      if (ey_netdata_input(r->data)) ey_json_str(j, "input", ey_netdata_input(r->data));
+    }
     ey_json_obj_end(j);
   }
   ey_json_obj_begin(j, "arch");

@@ -32,17 +32,18 @@ typedef struct ey_layer_result {
 typedef struct ey_report {
   const ey_arch *arch;
   const ey_net *net;
-  int objective;                /* ey_objective the mappings were chosen for */
-  const char *mapping_from;     /* "search" or "file"; shown in the table only */
-  const ey_engine_opts *engine; /* NULL: analytic only */
-  const char *activations;      /* the activation trace replayed, or NULL */
-  int activation_layers;        /* layers of net whose ifmap the trace holds */
-  int nlayers;                  /* the layers reported: every layer of net, or, in a
-                                   stopped run, the prefix of them that was done */
-  ey_layer_result *res;         /* parallel to net->layers */
-  int stopped;                  /* 0, or what stopped the run (sim/run.h): nlayers is
-                                   then below net->nlayers; the JSON says so and the
-                                   totals cover the layers reported */
+  int objective;                 /* ey_objective the mappings were chosen for */
+  const char *mapping_from;      /* "search" or "file"; shown in the table only */
+  const ey_engine_opts *engine;  /* NULL: analytic only */
+  const char *activations;       /* the activation trace replayed, or NULL */
+  int activation_layers;         /* layers of net whose ifmap the trace holds */
+  const struct ey_netdata *data; /* real weights (sim/report/netdata.h), or NULL */
+  int nlayers;                   /* the layers reported: every layer of net, or, in a
+                                    stopped run, the prefix of them that was done */
+  ey_layer_result *res;          /* parallel to net->layers */
+  int stopped;                   /* 0, or what stopped the run (sim/run.h): nlayers is
+                                    then below net->nlayers; the JSON says so and the
+                                    totals cover the layers reported */
 } ey_report;
 
 /* Totals over the mapped layers. */

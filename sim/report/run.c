@@ -54,8 +54,8 @@ static ey_rc report_init(ey_report *r, const ey_arch *a, const ey_net *net, int 
 /* Simulates the mapped layer x with the options `lo` (the caller's, with this
  * layer's cycle_base and stepping), on its ifmap from `act` when the trace holds
  * it. Touches x and nothing else that is shared. */
-static ey_rc simulate_layer(ey_layer_result *x, const ey_arch *a, const ey_engine_opts *lo,
-                            const ey_act_trace *act, ey_err *err) {
+static ey_rc simulate_layer(ey_layer_result *x, int i, const ey_arch *a, ey_engine_opts *lo,
+                            const ey_act_trace *act, ey_netdata *nd, ey_err *err) {
   int16_t *ifmap = NULL;
   const ey_layer *l = x->layer;
   char name[EY_ACT_NAME_MAX];
@@ -78,7 +78,10 @@ static ey_rc simulate_layer(ey_layer_result *x, const ey_arch *a, const ey_engin
     }
     x->replayed = 1;
   }
-  ey_rc rc = ey_engine_run_layer(a, l, &x->map, lo, ifmap, &x->meas, err);
+  const int16_t *in = ifmap;
+  ey_rc rc = nd ? ey_netdata_begin(nd, i, ifmap, lo, &in, err) : EY_OK;
+  if (!rc) rc = ey_engine_run_layer(a, l, &x->map, lo, in, &x->meas, err);
+  if (nd) ey_netdata_end(nd, i, rc);
   free(ifmap);
   if (rc) return rc;
   x->simulated = 1;
@@ -119,6 +122,7 @@ typedef struct run_state {
   ey_report *r;
   const ey_arch *a;
   const ey_act_trace *act;
+  ey_netdata *data;
   void (*ended)(void *ctx, int i, ey_rc rc);
   void *ctx;
   job *jobs; /* per layer */
@@ -138,7 +142,7 @@ static void state_leave(run_state *s) {
 static void *layer_thread(void *arg) {
   job *j = arg;
   run_state *s = j->s;
-  ey_rc rc = simulate_layer(&s->r->res[j->i], s->a, &j->lo, s->act, &j->err);
+  ey_rc rc = simulate_layer(&s->r->res[j->i], j->i, s->a, &j->lo, s->act, s->data, &j->err);
   if (s->ended) s->ended(s->ctx, j->i, rc);
   pthread_mutex_lock(&s->mu);
   j->rc = rc;
@@ -183,6 +187,7 @@ ey_rc ey_report_run(ey_report *r, const ey_arch *a, const ey_net *net, int objec
   }
   ctl->abandoned = 0;
   ey_rc rc = report_init(r, a, net, objective, mf, engine, act, err);
+  r->data = ctl->data;
   const int n = net->nlayers;
   for (int i = 0; !rc && i < n; i++) {
     if (stopped(ctl)) {
@@ -218,6 +223,7 @@ ey_rc ey_report_run(ey_report *r, const ey_arch *a, const ey_net *net, int objec
   s->r = r;
   s->a = a;
   s->act = act;
+  s->data = ctl->data;
   s->ended = ctl->ended;
   s->ctx = ctl->ctx;
   s->jobs = jobs;
@@ -228,7 +234,8 @@ ey_rc ey_report_run(ey_report *r, const ey_arch *a, const ey_net *net, int objec
     jobs[i].joined = 1; /* until it has a thread */
   }
 
-  int width = ctl->jobs > 0 ? ctl->jobs : 1;
+  /* A whole-network run feeds each layer what the layers before it computed. */
+  int width = ctl->jobs > 0 && !(ctl->data && ey_netdata_chained(ctl->data)) ? ctl->jobs : 1;
   int next = 0;    /* the next layer to start */
   int told = 0;    /* layers told done, in order */
   int running = 0; /* threads started and not yet joined */

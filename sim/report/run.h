@@ -7,6 +7,7 @@
 #include <signal.h>
 
 #include "sim/config/mapfile.h"
+#include "sim/report/netdata.h"
 #include "sim/report/report.h"
 #include "traces/actrace.h"
 
@@ -30,6 +31,10 @@ typedef struct ey_run_ctl {
    * as unmappable. r->res[0..i] may be read there (may be NULL). */
   void (*done)(void *ctx, const ey_report *r, int i);
   void *ctx;
+  /* Real weights, and for a whole-network run each layer's ifmap from its
+   * producers (sim/report/netdata.h); NULL: seeded weights. A whole-network run
+   * simulates one layer at a time, whatever `jobs` says. */
+  ey_netdata *data;
   /* Out: layers still being simulated when the run returned (stopped, or failed
    * at an earlier layer). Their threads go on until they end or the process
    * exits, and they use r, a, net, mf, act, engine and its callbacks' contexts:
