@@ -32,11 +32,11 @@ bool HaveOnnx() {
   return system("/usr/bin/python3 -c 'import onnx' >/dev/null 2>&1") == 0;
 }
 
-#define REQUIRE_ONNX()                                                                       \
-  do {                                                                                       \
-    if (!HaveOnnx())                                                                         \
-      GTEST_SKIP() << "/usr/bin/python3 cannot import onnx: python3-onnx is not installed "  \
-                      "(scripts/bootstrap test installs it)";                                \
+#define REQUIRE_ONNX()                                                                      \
+  do {                                                                                      \
+    if (!HaveOnnx())                                                                        \
+      GTEST_SKIP() << "/usr/bin/python3 cannot import onnx: python3-onnx is not installed " \
+                      "(scripts/bootstrap test installs it)";                               \
   } while (0)
 
 // The test models in t's folder (make_onnx.py models).
@@ -84,12 +84,12 @@ TEST(Import, SmallCnnBecomesTheGraphWorkedOutByHand) {
   REQUIRE_ONNX();
   TempDir t;
   MakeModels(t);
-  auto r = Eyesim("import " + t.File("cnn.onnx") + " -o " + t.File("cnn.yaml") +
-                  " --weights-dir " + t.File("w"));
+  auto r = Eyesim("import " + t.File("cnn.onnx") + " -o " + t.File("cnn.yaml") + " --weights-dir " +
+                  t.File("w"));
   ASSERT_EQ(r.status, 0) << r.err;
   EXPECT_EQ(r.err, "");
   EXPECT_EQ(r.out, "wrote " + t.File("cnn.yaml") + ": 10 nodes (6 layers) from 17 ONNX nodes; " +
-                       t.File("w") + ": 6 weights, 3 biases, quant.yaml (16-bit words)\n");
+                       t.File("w") + ": 6 weight files, 3 biases, quant.yaml (16-bit words)\n");
   EXPECT_EQ(Dump(t, "cnn.yaml"),
             "name=cnn batch=1\n"
             "conv1 type=conv inputs=input C=3 H=16 W=16 M=8 R=3 S=3 stride=1 pad=1 groups=1 "
@@ -156,8 +156,8 @@ TEST(Import, DepthwiseSeparableBlockAndFlattenFoldedIntoTheFc) {
   REQUIRE_ONNX();
   TempDir t;
   MakeModels(t);
-  auto r = Eyesim("import " + t.File("dws.onnx") + " -o " + t.File("dws.yaml") +
-                  " --weights-dir " + t.File("w") + " --bits 8 --input-range 4");
+  auto r = Eyesim("import " + t.File("dws.onnx") + " -o " + t.File("dws.yaml") + " --weights-dir " +
+                  t.File("w") + " --bits 8 --input-range 4");
   ASSERT_EQ(r.status, 0) << r.err;
   EXPECT_EQ(Dump(t, "dws.yaml"),
             "name=dws batch=2\n"
@@ -186,6 +186,89 @@ TEST(Import, DepthwiseSeparableBlockAndFlattenFoldedIntoTheFc) {
   EXPECT_EQ(Dump(t, "n.yaml").substr(0, 22), "name=block batch=3\ndw ");
 }
 
+// (c) Names, and the Relus that cannot fold (make_onnx.py, model (c)), input
+// 1 x 3 x 7 x 7. By hand:
+//   input_2  the Relu of the network's input, named "input" (the network's input
+//            is `input`, so _2): nothing to fold into, so a 1x1 max pool with
+//            stride 1 (the identity) with relu true, 3 x 7 x 7.
+//   conv1    the unnamed Conv 3->4 3x3 pad 1: 4 x 7 x 7; the Add reads it too, so
+//            its Relu cannot fold: relu false, and the Relu is relu1, another
+//            identity max pool with relu true.
+//   true     the Add of conv1 and relu1 (quoted in the file: a YAML word).
+//   x...x    two Convs 4->4 1x1 named 80 x's: the first cut to 63 bytes, the second
+//            to 61 and _2.
+//   1        the Concat (axis -3, the channels) of both and input_2: 4 + 4 + 3 = 11.
+//   p        the AveragePool "p/" + a non-ASCII letter: 3x3, stride 2, pad 1, ceil:
+//            E = ceil((7 + 2 - 3) / 2) + 1 = 4 (the last window starts at 6, inside
+//            7 + 1), 11 x 4 x 4; then Flatten and a Relu: Relu(Flatten(p)) is
+//            Flatten(Relu(p)), so p gets relu true and the fc still reads p.
+//   fc1      the unnamed Gemm, B (176, 7) with transB 0, alpha 2, beta 0.5: fc over
+//            C = 11, H = W = 4 (R = S = 4), M = 7; weights 2 B^T (7, 176), bias 0.5 C.
+// (d) Conv 3->4 3x3 on N x 3 x 5 x 5 (N symbolic: batch 1) gives 4 x 3 x 3; the
+// Reshape to (0, -1) = (1, 36) folds into the MatMul (36, 5): fc with C = 4,
+// H = W = 3; the Add of a constant is its bias, then BatchNormalization and Relu
+// fold into it: relu true, w' = B^T gamma / sqrt(var + eps), b' = (bias - mean) gamma /
+// sqrt(var + eps) + beta.
+TEST(Import, NamesUnfoldableRelusAndFoldedBiases) {
+  REQUIRE_ONNX();
+  TempDir t;
+  MakeModels(t);
+  auto r = Eyesim("import " + t.File("names.onnx") + " -o " + t.File("names.yaml") +
+                  " --weights-dir " + t.File("wn"));
+  ASSERT_EQ(r.status, 0) << r.err;
+  const std::string x63(63, 'x'), x61(61, 'x');
+  EXPECT_EQ(Dump(t, "names.yaml"),
+            "name=names batch=1\n"
+            "input_2 type=maxpool inputs=input C=3 H=7 W=7 R=1 S=1 stride=1 pad=0 ceil=false "
+            "relu=true\n"
+            "conv1 type=conv inputs=input_2 C=3 H=7 W=7 M=4 R=3 S=3 stride=1 pad=1 groups=1 "
+            "relu=false\n"
+            "relu1 type=maxpool inputs=conv1 C=4 H=7 W=7 R=1 S=1 stride=1 pad=0 ceil=false "
+            "relu=true\n"
+            "true type=add inputs=conv1,relu1 relu=false\n" +
+                x63 +
+                " type=conv inputs=true C=4 H=7 W=7 M=4 R=1 S=1 stride=1 pad=0 groups=1 "
+                "relu=false\n" +
+                x61 +
+                "_2 type=conv inputs=true C=4 H=7 W=7 M=4 R=1 S=1 stride=1 pad=0 groups=1 "
+                "relu=false\n"
+                "1 type=concat inputs=" +
+                x63 + "," + x61 +
+                "_2,input_2 relu=false\n"
+                "p type=avgpool inputs=1 C=11 H=7 W=7 R=3 S=3 stride=2 pad=1 ceil=true "
+                "relu=true\n"
+                "fc1 type=fc inputs=p C=11 H=4 W=4 M=7 R=4 S=4 relu=false\n");
+  ASSERT_EQ(Sh(t, "cmp",
+               "/usr/bin/python3 '" + kHelper + "' compare '" + t.File("expect/names") + "' '" +
+                   t.File("wn") + "'"),
+            0)
+      << ReadFile(t.File("cmp.err"));
+  // Only the Gemm's arrays are expected here (the convs' are as in (a)).
+  const std::string fc = "fc1.bias.npy (7,) float32 equal\nfc1.npy (7, 176) float32 equal\n";
+  EXPECT_EQ(ReadFile(t.File("cmp.out")).substr(0, fc.size()), fc);
+
+  r = Eyesim("import " + t.File("reshape.onnx") + " -o " + t.File("reshape.yaml") +
+             " --weights-dir " + t.File("wr"));
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(Dump(t, "reshape.yaml"),
+            "name=reshape batch=1\n"
+            "c type=conv inputs=input C=3 H=5 W=5 M=4 R=3 S=3 stride=1 pad=0 groups=1 "
+            "relu=false\n"
+            "mm type=fc inputs=c C=4 H=3 W=3 M=5 R=3 S=3 relu=true\n");
+  ASSERT_EQ(Sh(t, "cmp",
+               "/usr/bin/python3 '" + kHelper + "' compare '" + t.File("expect/reshape") + "' '" +
+                   t.File("wr") + "'"),
+            0)
+      << ReadFile(t.File("cmp.err"));
+  EXPECT_EQ(ReadFile(t.File("cmp.out")),
+            "c.npy (4, 3, 3, 3) float32 equal\n"
+            "mm.bias.npy (5,) float32 equal\n"
+            "mm.npy (5, 36) float32 equal\n"
+            "input_scale 32767\n"
+            "c weight_scale*max|w| 32767.000\n"
+            "mm weight_scale*max|w| 32767.000\n");
+}
+
 // A model it cannot import: one line naming the node, its operator and what is
 // wrong, exit status 1, and nothing written (no network file, no temporary
 // file, no weights folder).
@@ -210,8 +293,8 @@ TEST(Import, UnsupportedModelIsOneLineExitOneAndWritesNothing) {
     EXPECT_EQ(Files(t.path), before);
   }
   // The script alone says the same.
-  EXPECT_EQ(Sh(t, "direct", "scripts/import '" + t.File("lstm.onnx") + "' -o '" +
-                                t.File("out.yaml") + "'"),
+  EXPECT_EQ(Sh(t, "direct",
+               "scripts/import '" + t.File("lstm.onnx") + "' -o '" + t.File("out.yaml") + "'"),
             1);
   EXPECT_EQ(ReadFile(t.File("direct.err")),
             "import: " + t.File("lstm.onnx") + ": node lstm1 (LSTM): unsupported operator\n");
@@ -224,7 +307,8 @@ TEST(Import, UnsupportedModelIsOneLineExitOneAndWritesNothing) {
       << j.err;
   auto m = Eyesim("import " + t.File("none.onnx") + " -o " + t.File("out.yaml"));
   EXPECT_EQ(m.status, 1);
-  EXPECT_EQ(m.err, "import: " + t.File("none.onnx") + ": cannot read (No such file or directory)\n");
+  EXPECT_EQ(m.err,
+            "import: " + t.File("none.onnx") + ": cannot read (No such file or directory)\n");
   EXPECT_FALSE(FileExists(t.File("out.yaml")));
 }
 
@@ -252,9 +336,8 @@ TEST(Import, HelpAndUsageErrors) {
   EXPECT_EQ(h.status, 0);
   EXPECT_EQ(h.out.rfind("usage: eyesim import MODEL.onnx -o NET.yaml", 0), 0u) << h.out;
   EXPECT_EQ(Eyesim("import --help").out, h.out);
-  for (const char *opt :
-       {"-o, --out FILE", "--weights-dir DIR", "--bits B", "--input-range X", "--name NAME",
-        "--batch N", "python3-onnx", "scripts/bootstrap import"})
+  for (const char *opt : {"-o, --out FILE", "--weights-dir DIR", "--bits B", "--input-range X",
+                          "--name NAME", "--batch N", "python3-onnx", "scripts/bootstrap import"})
     EXPECT_NE(h.out.find(opt), std::string::npos) << opt;
   EXPECT_NE(Eyesim("help").out.find("import MODEL"), std::string::npos);
   struct {
@@ -265,7 +348,9 @@ TEST(Import, HelpAndUsageErrors) {
       {"import m.onnx -o n.yaml --bits 1",
        "eyesim: --bits: must be an integer from 2 to 32 (got 1) (see `eyesim help`)\n"},
       {"import m.onnx -o n.yaml --input-range 0",
-       "eyesim: --input-range: must be a number above 0 (got 0) (see `eyesim help`)\n"},
+       "eyesim: --input-range: must be a finite number above 0 (got 0) (see `eyesim help`)\n"},
+      {"import m.onnx -o n.yaml --input-range inf",
+       "eyesim: --input-range: must be a finite number above 0 (got inf) (see `eyesim help`)\n"},
       {"import m.onnx -o n.yaml --frobnicate",
        "eyesim: --frobnicate: unknown option for `eyesim import` (see `eyesim help`)\n"},
   };
@@ -278,4 +363,8 @@ TEST(Import, HelpAndUsageErrors) {
   EXPECT_EQ(Sh(t, "u", "scripts/import m.onnx"), 2);
   EXPECT_EQ(ReadFile(t.File("u.err")),
             "import: the following arguments are required: -o/--out (see `eyesim help import`)\n");
+  EXPECT_EQ(Sh(t, "v", "scripts/import m.onnx -o n.yaml --input-range=inf"), 2);
+  EXPECT_EQ(ReadFile(t.File("v.err")),
+            "import: --input-range: must be a finite number above 0 (got inf) (see `eyesim help "
+            "import`)\n");
 }

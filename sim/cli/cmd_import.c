@@ -5,7 +5,7 @@
  * in its place, passing the arguments through, so the script's messages and
  * exit status are the command's. */
 #include <errno.h>
-#include <math.h>
+#include <float.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -52,8 +52,9 @@ static const ey_opt k_import_opts[] = {
      .cmds = CMD_IMPORT,
      .offset = offsetof(import_opts, range),
      .lo = 0,
-     .hi = HUGE_VAL,
+     .hi = DBL_MAX,
      .lo_open = 1,
+     .expect = "must be a finite number above 0",
      .help = "the largest |x| of the network's input (default 1):\n"
              "input_scale = (2^(B-1)-1)/X"},
     {.name = "--name",
@@ -81,26 +82,28 @@ static const ey_opt_cmd k_import_cmd = {
     .opts = k_import_opts,
     .nopts = sizeof k_import_opts / sizeof k_import_opts[0],
     .max_args = 1,
-    .usage = "usage: eyesim import MODEL.onnx -o NET.yaml [--weights-dir DIR] [--bits B]\n"
-             "                     [--input-range X] [--name NAME] [--batch N]\n"
-             "\n"
-             "Writes an ONNX model as an eyesim network file (docs/graphs.md) and, with\n"
-             "--weights-dir, its weights as float32 .npy files with the scales that\n"
-             "quantize them to B-bit words. Conv, Gemm and MatMul become conv and fc\n"
-             "layers; MaxPool, AveragePool, GlobalAveragePool, Add, Concat (channels)\n"
-             "and Flatten host nodes; Relu, BatchNormalization and a Flatten or Reshape\n"
-             "before an fc are folded into the node before or after them; Dropout and\n"
-             "Identity are skipped. Any other operator is an error naming the node.\n"
-             "\n",
+    .usage =
+        "usage: eyesim import MODEL.onnx -o NET.yaml [--weights-dir DIR] [--bits B]\n"
+        "                     [--input-range X] [--name NAME] [--batch N]\n"
+        "\n"
+        "Writes an ONNX model as an eyesim network file (docs/graphs.md) and, with\n"
+        "--weights-dir, its weights as float32 .npy files with the scales that\n"
+        "quantize them to B-bit words. Conv, Gemm and MatMul become conv and fc\n"
+        "layers; MaxPool, AveragePool, GlobalAveragePool, Add, Concat (channels)\n"
+        "and Flatten host nodes; Relu, BatchNormalization and a Flatten or Reshape\n"
+        "before an fc are folded into the node before or after them; Dropout and\n"
+        "Identity are skipped. Any other operator is an error naming the node.\n"
+        "\n",
     .sections = k_import_sections,
     .nsections = 1,
-    .more = "\n"
-            "It runs scripts/import with " EY_IMPORT_PYTHON
-            ", which needs python3-onnx and\n"
-            "python3-numpy (scripts/bootstrap import installs them). It says what it\n"
-            "wrote in one line on stdout. A model it cannot import is one line on\n"
-            "stderr naming the node, exit status 1, and no file written. Each file is\n"
-            "written whole (to a temporary name, then renamed).\n",
+    .more =
+        "\n"
+        "It runs scripts/import with " EY_IMPORT_PYTHON
+        ", which needs python3-onnx and\n"
+        "python3-numpy (scripts/bootstrap import installs them). It says what it\n"
+        "wrote in one line on stdout. A model it cannot import is one line on\n"
+        "stderr naming the node, exit status 1, and no file written. Each file is\n"
+        "written whole (to a temporary name, then renamed).\n",
 };
 
 void ey_cli_import_help(FILE *f) {
@@ -150,8 +153,10 @@ int ey_cli_import(int argc, char **argv) {
   execv(EY_IMPORT_PYTHON, xargv);
   int e = errno;
   free(xargv);
-  fprintf(stderr, "eyesim: import: cannot run " EY_IMPORT_PYTHON " (%s); scripts/bootstrap import "
-                  "installs python3, python3-numpy and python3-onnx\n",
+  fprintf(stderr,
+          "eyesim: import: cannot run " EY_IMPORT_PYTHON
+          " (%s); scripts/bootstrap import "
+          "installs python3, python3-numpy and python3-onnx\n",
           strerror(e));
   return EXIT_INPUT;
 }

@@ -31,7 +31,7 @@ def models(d):
     import onnx
     from onnx import TensorProto, helper, numpy_helper
 
-    for sub in ("cnn", "dws"):
+    for sub in ("cnn", "dws", "names", "reshape"):
         os.makedirs(os.path.join(d, "expect", sub), exist_ok=True)
 
     def save_expect(name, a, model="cnn"):
@@ -120,6 +120,48 @@ def models(d):
     save_expect("dw.bias", bf, "dws")
     save_expect("pw", i["wpw"], "dws")
     save_expect("head", i["wmm"].T, "dws")
+
+    # (c) Names and the Relus that cannot fold: a Relu of the network's input
+    # named "input", unnamed nodes, a node named "true" and one named "1", two
+    # 80-character names, a non-ASCII one; a Relu whose input is read by an Add
+    # too; a Relu after a Flatten; a Gemm with alpha, beta and transB 0.
+    i = {"w": rand(4, 3, 3, 3), "w2": rand(4, 4, 1, 1), "g": rand(11 * 4 * 4, 7), "gb": rand(7)}
+    nodes = [
+        n("Relu", ["x"], ["r0"], "input"),
+        n("Conv", ["r0", "w"], ["c"], "", pads=[1, 1, 1, 1]),
+        n("Relu", ["c"], ["rc"], ""),
+        n("Add", ["c", "rc"], ["a"], "true"),
+        n("Conv", ["a", "w2"], ["c2"], "x" * 80),
+        n("Conv", ["a", "w2"], ["c3"], "x" * 80),
+        n("Concat", ["c2", "c3", "r0"], ["cat"], "1", axis=-3),
+        n("AveragePool", ["cat"], ["p"], "p/\u0151", kernel_shape=[3, 3], strides=[2, 2],
+          pads=[1, 1, 1, 1], ceil_mode=1),
+        n("Flatten", ["p"], ["fl"], "fl"),
+        n("Relu", ["fl"], ["flr"], "flr"),
+        n("Gemm", ["flr", "g", "gb"], ["y"], "", alpha=2.0, beta=0.5),
+    ]
+    save(nodes, i, [1, 3, 7, 7], [1, 7], "names.onnx")
+    save_expect("fc1", 2.0 * i["g"].T, "names")
+    save_expect("fc1.bias", 0.5 * i["gb"], "names")
+
+    # (d) A Reshape to (N, -1) into a MatMul, whose bias is an Add of a constant,
+    # then BatchNormalization and Relu; the batch is symbolic.
+    i = {"w": rand(4, 3, 3, 3), "shp": np.array([0, -1], np.int64), "m": rand(36, 5),
+         "mb": rand(5), "s": rand(5), "b": rand(5), "mu": rand(5),
+         "v": (RNG.random(5) + 0.5).astype(np.float32)}
+    nodes = [
+        n("Conv", ["x", "w"], ["c"], "c"),
+        n("Reshape", ["c", "shp"], ["rs"], "rs"),
+        n("MatMul", ["rs", "m"], ["mm"], "mm"),
+        n("Add", ["mm", "mb"], ["mmb"], "mmb"),
+        n("BatchNormalization", ["mmb", "s", "b", "mu", "v"], ["bn"], "bn"),
+        n("Relu", ["bn"], ["y"], "r"),
+    ]
+    save(nodes, i, ["N", 3, 5, 5], ["N", 5], "reshape.onnx")
+    wf, bf = bn_fold(i["m"].T, i["mb"], i["s"], i["b"], i["mu"], i["v"], 1e-5)
+    save_expect("c", i["w"], "reshape")
+    save_expect("mm", wf, "reshape")
+    save_expect("mm.bias", bf, "reshape")
 
     # Unsupported: an LSTM after a Conv (not a valid model: only the importer
     # reads it, and it stops at the LSTM), and a Conv with dilation 2.
