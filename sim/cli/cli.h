@@ -36,6 +36,8 @@ int ey_cli_trace(int argc, char **argv); /* trace encode|decode|stats|synth: cmd
 void ey_cli_trace_help(FILE *f);
 int ey_cli_sweep(int argc, char **argv); /* sweep and sweep merge: cmd_sweep.c */
 void ey_cli_sweep_help(FILE *f);
+int ey_cli_import(int argc, char **argv); /* import: cmd_import.c (runs scripts/import) */
+void ey_cli_import_help(FILE *f);
 
 /* "eyesim: MESSAGE (see `eyesim help`)" on stderr; returns EXIT_USAGE. */
 int ey_cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

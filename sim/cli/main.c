@@ -28,6 +28,10 @@ static const command k_commands[] = {
      ey_cli_sweep, ey_cli_sweep_help},
     {"trace", "...", "activation traces: encode, decode, stats, synth (eyesim help trace)",
      ey_cli_trace, ey_cli_trace_help},
+    {"import", "MODEL",
+     "an ONNX model as a network file (-o NET.yaml) and, with\n"
+     "--weights-dir DIR, its weights (needs python3-onnx)",
+     ey_cli_import, ey_cli_import_help},
 };
 enum { NCOMMANDS = sizeof k_commands / sizeof k_commands[0] };
 
