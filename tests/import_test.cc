@@ -368,3 +368,32 @@ TEST(Import, HelpAndUsageErrors) {
             "import: --input-range: must be a finite number above 0 (got inf) (see `eyesim help "
             "import`)\n");
 }
+
+// What the importer writes is what eyesim reads: the network loads with the
+// graph loader (which infers every shape again and checks the stated ones), and
+// runs end to end on the imported float weights, biases and scales, every layer
+// equal to the golden convolution on the same data.
+TEST(Import, ImportedNetworksRunEndToEndOnTheirWeights) {
+  REQUIRE_ONNX();
+  TempDir t;
+  MakeModels(t);
+  for (const char *m : {"cnn", "dws"}) {
+    const std::string net = t.File(std::string(m) + ".yaml"), w = t.File(std::string(m) + "_w");
+    ASSERT_EQ(Sh(t, "imp",
+                 EY_BIN + std::string(" import '") + t.File(std::string(m) + ".onnx") + "' -o '" +
+                     net + "' --weights-dir '" + w + "'"),
+              0)
+        << ReadFile(t.File("imp.err"));
+    ey_net n;
+    ey_err err;
+    ASSERT_EQ(ey_net_load(net.c_str(), &n, &err), EY_OK) << err.msg;
+    EXPECT_GT(n.nlayers, 1) << m;
+    ey_net_free(&n);
+    auto r = Eyesim("run eyeriss_v1 '" + net + "' --weights '" + w + "' --check --output '" +
+                    t.File("out.npy") + "'");
+    ASSERT_EQ(r.status, 0) << m << ": " << r.err;
+    EXPECT_NE(r.out.find(" layers equal the golden convolution in every output"), std::string::npos)
+        << r.out;
+    EXPECT_TRUE(FileExists(t.File("out.npy")));
+  }
+}

@@ -139,28 +139,6 @@ static const ey_htensor *input_of(const ey_netdata *d, int j, double *scale) {
   return &d->val[j];
 }
 
-/* v >> s, rounding toward minus infinity, written so it is defined in C. */
-static int32_t shift_right(int32_t v, int s) {
-  return v >= 0 ? v >> s : -(int32_t)((-(int64_t)v - 1) >> s) - 1;
-}
-
-/* The smallest shift for which every psum of the layer, its bias added, fits a
- * word (docs/graphs.md, `shift: auto`). */
-static int auto_shift(const ey_layer *l, const uint32_t *raw, const int32_t *bias, int word_bits) {
-  const int32_t hi = (1 << (word_bits - 1)) - 1, lo = -hi - 1;
-  int32_t vmax = 0, vmin = 0;
-  const uint64_t n = ey_tensor_values(l, EY_PSUM), per = (uint64_t)l->E * (uint64_t)l->F;
-  for (uint64_t k = 0; k < n; k++) {
-    const int m = (int)((k / per) % (uint64_t)l->M);
-    const int32_t v = (int32_t)(raw[k] + (bias ? (uint32_t)bias[m] : 0u));
-    if (v > vmax) vmax = v;
-    if (v < vmin) vmin = v;
-  }
-  int s = 0;
-  while (s < 31 && (shift_right(vmax, s) > hi || shift_right(vmin, s) < lo)) s++;
-  return s;
-}
-
 /* Loads layer l's weights (slot), picks its shift, and, with `out`, computes its
  * outputs with the golden convolution on `ifmap` (the reference path). */
 static ey_rc layer_data(ey_netdata *d, const ey_layer *l, layer_slot *slot, const int16_t *ifmap,
@@ -176,7 +154,8 @@ static ey_rc layer_data(ey_netdata *d, const ey_layer *l, layer_slot *slot, cons
   if (!raw) return ey_err_set(err, EY_NOMEM, "%s: out of memory", l->name);
   ey_tensors t = {.ifmap = (int16_t *)ifmap, .weights = slot->w.weights, .bias = slot->w.bias};
   ey_golden_conv(l, &t, d->a->word_bits, raw, NULL);
-  if (slot->shift == EY_SHIFT_AUTO) slot->shift = auto_shift(l, raw, slot->w.bias, d->a->word_bits);
+  if (slot->shift == EY_SHIFT_AUTO)
+    slot->shift = ey_requant_fit_shift(l, raw, slot->w.bias, d->a->word_bits);
   if (out) {
     const uint64_t per = (uint64_t)l->E * (uint64_t)l->F;
     for (uint64_t k = 0; k < n; k++) {
