@@ -212,6 +212,8 @@ ey_rc ey_host_flatten(const ey_htensor *in, int relu, ey_htensor *out, ey_err *e
   ey_rc rc = ey_htensor_alloc(out, in->N, (int)chw, 1, 1, err);
   if (rc) return rc;
   const uint64_t count = ey_htensor_values(out);
+  if (count > EY_TENSOR_MAX_VALUES) /* not after a good alloc; tells the compiler so */
+    return ey_err_set(err, EY_MISUSE, "flatten: %llu values", (unsigned long long)count);
   memcpy(out->data, in->data, sizeof *out->data * (size_t)count);
   if (relu)
     for (uint64_t i = 0; i < count; i++)

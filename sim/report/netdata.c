@@ -254,19 +254,22 @@ ey_rc ey_netdata_begin(ey_netdata *d, int i, const int16_t *trace_ifmap, ey_engi
   if (!d->o.chained) {
     /* A float bias needs its input's scale, which only a whole-network run knows. */
     char path[1024];
-    if (!ey_weights_path(d->o.weights_dir, l->name, ".bias.npy", path, sizeof path)) {
-      FILE *f = fopen(path, "rb");
-      if (f) {
-        char head[128] = {0};
-        size_t got = fread(head, 1, sizeof head - 1, f);
-        fclose(f);
-        if (got && strstr(head, "'<f4'"))
-          return ey_err_set(err, EY_USAGE,
-                            "%s: a float32 bias is scaled by its layer's input, which only a "
-                            "whole-network run knows (--weights without --activations); give "
-                            "an int32 bias",
-                            path);
-      }
+    ey_npy32 b;
+    FILE *f = !ey_weights_path(d->o.weights_dir, l->name, ".bias.npy", path, sizeof path)
+                  ? fopen(path, "rb")
+                  : NULL;
+    if (f) {
+      fclose(f);
+      rc = ey_npy_read_i32(path, 1.0, &b, err);
+      const int is_float = !rc && b.dtype == EY_NPY_F4;
+      ey_npy32_free(&b);
+      if (rc) return rc;
+      if (is_float)
+        return ey_err_set(err, EY_USAGE,
+                          "%s: a float32 bias is scaled by its layer's input, which only a "
+                          "whole-network run knows (--weights without --activations); give "
+                          "an int32 bias",
+                          path);
     }
   }
   rc = layer_data(d, l, s, in, sc, NULL, err);
