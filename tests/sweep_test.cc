@@ -906,6 +906,115 @@ TEST(SweepPlot, DrawsEveryFigureAndMarksThePointsNotDrawn) {
                 ": not an eyesim sweep CSV (expected a header starting point,...,status,...)\n");
 }
 
+// scripts/plot eyexam ARGS, run in the source tree: its exit status; stdout and
+// stderr land in t's NAME.out and NAME.err.
+int PlotEyexam(const TempDir &t, const std::string &name, const std::string &args) {
+  std::string cmd = "cd '" + kSrc + "' && scripts/plot eyexam " + args + " >'" +
+                    t.File(name + ".out") + "' 2>'" + t.File(name + ".err") + "' </dev/null";
+  int st = system(cmd.c_str());
+  return st != -1 && WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+// The Eyexam waterfall of a run's report: a PNG with one panel per layer, the
+// same bytes from the same report, a layer that did not map named in a note
+// (and on stderr), not a crash; a layer that is not in the report, a JSON that
+// is not a report and a report without Eyexam figures are one line on stderr,
+// a non-zero exit and no file.
+TEST(SweepPlot, EyexamWaterfallPerLayer) {
+  if (system("/usr/bin/python3 -c 'import matplotlib' >/dev/null 2>&1") != 0)
+    GTEST_SKIP() << "/usr/bin/python3 cannot import matplotlib: python3-matplotlib is not "
+                    "installed (scripts/bootstrap test installs it)";
+  TempDir t;
+  const std::string tiny = kSrc + "/tests/data/tiny.yaml";
+  auto run = Eyesim("run eyeriss_v1 " + tiny + " --analytic --json " + t.File("r.json"));
+  ASSERT_EQ(run.status, 0) << run.err;
+  ASSERT_EQ(PlotEyexam(t, "all", "'" + t.File("r.json") + "' -o '" + t.File("all.png") + "'"), 0)
+      << ReadFile(t.File("all.err"));
+  EXPECT_EQ(ReadFile(t.File("all.out")), "wrote " + t.File("all.png") +
+                                             ": analytic (mapper estimates), batch 2; 4 layers "
+                                             "drawn, 0 not drawn\n");
+  EXPECT_EQ(ReadFile(t.File("all.err")), "");
+  std::string png = ReadFile(t.File("all.png"));
+  ASSERT_GT(png.size(), 1000u);
+  EXPECT_EQ(png.substr(0, 8), std::string("\x89PNG\r\n\x1a\n", 8));
+  EXPECT_NE(
+      png.find(std::string("tEXtDescription") + '\0' + "analytic (mapper estimates), batch 2"),
+      std::string::npos);
+  // The same report, the same bytes; --layers takes names and ranges.
+  ASSERT_EQ(PlotEyexam(t, "again", "'" + t.File("r.json") + "' -o '" + t.File("again.png") + "'"),
+            0);
+  EXPECT_EQ(ReadFile(t.File("again.png")), png);
+  ASSERT_EQ(
+      PlotEyexam(t, "some",
+                 "'" + t.File("r.json") + "' --layers c2..c3 -o '" + t.File("some.png") + "'"),
+      0)
+      << ReadFile(t.File("some.err"));
+  EXPECT_NE(ReadFile(t.File("some.out")).find("; 2 layers drawn, 0 not drawn"), std::string::npos);
+
+  // As SVG the text stays text: every step's name, the largest drop, the
+  // bandwidth step's level.
+  ASSERT_EQ(PlotEyexam(t, "svg",
+                       "'" + t.File("r.json") + "' --layers c1 --format svg -o '" +
+                           t.File("c1.svg") + "'"),
+            0)
+      << ReadFile(t.File("svg.err"));
+  std::string svg = ReadFile(t.File("c1.svg"));
+  for (const char *step :
+       {">workload</text>", ">dataflow</text>", ">PEs</text>", ">array</text>", ">storage</text>",
+        ">bandwidth</text>", ">dram binds</text>", ">measured</text>", ">(estimate)</text>"})
+    EXPECT_EQ(Count(svg, step), 1) << step;
+  EXPECT_EQ(Count(svg, ">largest drop: "), 1) << svg.substr(0, 200);
+
+  // A layer that cannot map (fc's 8-row filter on 4 rows) is named, not drawn.
+  auto nomap = Eyesim("run eyeriss_v1 " + tiny + " --analytic --set pe_array.rows=4 --json " +
+                      t.File("n.json"));
+  ASSERT_EQ(nomap.status, 3) << nomap.err;
+  ASSERT_EQ(PlotEyexam(t, "nomap", "'" + t.File("n.json") + "' -o '" + t.File("n.png") + "'"), 0)
+      << ReadFile(t.File("nomap.err"));
+  EXPECT_NE(ReadFile(t.File("nomap.out")).find("; 3 layers drawn, 1 not drawn"), std::string::npos);
+  EXPECT_EQ(ReadFile(t.File("nomap.err")).rfind("plot: layer fc: not mapped: ", 0), 0u)
+      << ReadFile(t.File("nomap.err"));
+  EXPECT_EQ(Count(ReadFile(t.File("nomap.err")), "\n"), 1);
+  EXPECT_EQ(ReadFile(t.File("n.png")).substr(0, 8), std::string("\x89PNG\r\n\x1a\n", 8));
+
+  // Errors: one line, non-zero, no file.
+  struct Bad {
+    std::string name, args, err;
+  };
+  WriteFile(t.File("other.json"), "{\"layers\": []}\n");
+  WriteFile(t.File("old.json"),
+            "{\"eyesim\": {}, \"layers\": [{\"name\": \"c1\", \"mapped\": true}]}\n");
+  const Bad bad[] = {
+      {"unknown", "'" + t.File("r.json") + "' --layers c1,nope",
+       "plot: --layers c1,nope: no layer nope in " + t.File("r.json") +
+           " (its layers: c1, c2, c3, fc)\n"},
+      {"other", "'" + t.File("other.json") + "'",
+       "plot: " + t.File("other.json") +
+           ": not an eyesim report (expected the JSON of eyesim run --json)\n"},
+      {"text", "'" + tiny + "'",
+       "plot: " + tiny + ": not an eyesim report (expected the JSON of eyesim run --json)\n"},
+      {"old", "'" + t.File("old.json") + "'",
+       "plot: " + t.File("old.json") + ": layer c1 has no Eyexam figures (layers[].eyexam)\n"},
+      {"onlyfc", "'" + t.File("n.json") + "' --layers fc",
+       "plot: " + t.File("n.json") +
+           ": no layer chosen has Eyexam figures to draw (fc: not mapped: "},
+  };
+  for (const Bad &b : bad) {
+    EXPECT_NE(PlotEyexam(t, b.name, b.args + " -o '" + t.File(b.name + ".png") + "'"), 0) << b.name;
+    std::string err = ReadFile(t.File(b.name + ".err"));
+    EXPECT_EQ(err.substr(0, b.err.size()), b.err) << b.name;
+    EXPECT_EQ(Count(err, "\n"), 1) << b.name << ": " << err;
+    EXPECT_EQ(ReadFile(t.File(b.name + ".out")), "") << b.name;
+    EXPECT_FALSE(FileExists(t.File(b.name + ".png"))) << b.name;
+  }
+  // Nothing but the figures was left in the folder (no temporary files).
+  DIR *d = opendir(t.path.c_str());
+  ASSERT_NE(d, nullptr);
+  for (struct dirent *e; (e = readdir(d));)
+    EXPECT_EQ(std::string(e->d_name).find(".tmp"), std::string::npos) << e->d_name;
+  closedir(d);
+}
+
 // ------------------------------------------------------------------ Slurm
 
 // A real Slurm (scripts/slurm-local, started by scripts/test): the job array
