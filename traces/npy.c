@@ -236,32 +236,28 @@ static ey_rc read_any(const char *path, double scale, int to_i32, npy_head *h, v
   return rc;
 }
 
+/* Both readers fill the same fields; only the type of `data` differs. */
+#define NPY_READ(out, to_i32)                                 \
+  do {                                                        \
+    memset(out, 0, sizeof *out);                              \
+    npy_head h;                                               \
+    void *data;                                               \
+    ey_rc rc = read_any(path, scale, to_i32, &h, &data, err); \
+    if (rc) return rc;                                        \
+    memcpy(out->shape, h.shape, sizeof out->shape);           \
+    out->ndim = h.ndim;                                       \
+    out->dtype = h.dtype;                                     \
+    out->count = h.count;                                     \
+    out->data = data;                                         \
+    return EY_OK;                                             \
+  } while (0)
+
 ey_rc ey_npy_read(const char *path, double scale, ey_npy *out, ey_err *err) {
-  memset(out, 0, sizeof *out);
-  npy_head h;
-  void *data;
-  ey_rc rc = read_any(path, scale, 0, &h, &data, err);
-  if (rc) return rc;
-  memcpy(out->shape, h.shape, sizeof out->shape);
-  out->ndim = h.ndim;
-  out->dtype = h.dtype;
-  out->count = h.count;
-  out->data = data;
-  return EY_OK;
+  NPY_READ(out, 0);
 }
 
 ey_rc ey_npy_read_i32(const char *path, double scale, ey_npy32 *out, ey_err *err) {
-  memset(out, 0, sizeof *out);
-  npy_head h;
-  void *data;
-  ey_rc rc = read_any(path, scale, 1, &h, &data, err);
-  if (rc) return rc;
-  memcpy(out->shape, h.shape, sizeof out->shape);
-  out->ndim = h.ndim;
-  out->dtype = h.dtype;
-  out->count = h.count;
-  out->data = data;
-  return EY_OK;
+  NPY_READ(out, 1);
 }
 
 void ey_npy_write(FILE *f, const int shape[4], const int16_t *data) {
