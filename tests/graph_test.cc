@@ -215,6 +215,49 @@ TEST(Graph, EveryMismatchNamesTheFileLineAndBothNodes) {
             "g.yaml:11: fc.M: required but not given");
 }
 
+// A node's own name is not a node above it: reading itself is a cycle, refused
+// like a forward reference (it was taken once as an input of the node's own
+// shape, or of zeros).
+TEST(Graph, ANodeCannotReadItself) {
+  EXPECT_EQ(Error(Replace(kResidual, "inputs: [proj, b]", "inputs: [proj, sum]")),
+            "g.yaml:9: sum.inputs: expected a node above this one or `input` (got sum, the node "
+            "itself)");
+  EXPECT_EQ(Error(Replace(kResidual, "{name: a, M: 16", "{name: a, inputs: a, M: 16")),
+            "g.yaml:6: a.inputs: expected a node above this one or `input` (got a, the node "
+            "itself)");
+  EXPECT_EQ(Error("name: n\nlayers:\n"
+                  "  - {name: a, C: 3, H: 8, W: 8, M: 4, R: 3, S: 3, pad: 1}\n"
+                  "  - {name: s, type: concat, inputs: [a, s]}\n"),
+            "g.yaml:4: s.inputs: expected a node above this one or `input` (got s, the node "
+            "itself)");
+}
+
+// The channel limit is a concat's, whose output sums them; an add of wide inputs
+// keeps their width.
+TEST(Graph, OnlyAConcatSumsChannels) {
+  const std::string two =
+      "name: n\nlayers:\n"
+      "  - {name: a, C: 600000, H: 1, W: 1, M: 600000, R: 1, S: 1}\n"
+      "  - {name: b, M: 600000, R: 1, S: 1, inputs: input}\n"
+      "  - {name: s, type: add, inputs: [a, b]}\n";
+  ey_net n;
+  ASSERT_EQ(Load(two, &n), "");
+  EXPECT_EQ(Shape(Node(n, "s")), "600000x1x1");
+  ey_net_free(&n);
+  EXPECT_EQ(Error(Replace(two, "type: add", "type: concat")),
+            "g.yaml:5: s.inputs: expected at most 1048576 channels in all (got 1200000)");
+}
+
+// A padded pool or conv can make H or W larger than a stated H or W may be; the
+// node that reads it is refused, naming its producer.
+TEST(Graph, InferredSizesKeepTheStatedBounds) {
+  EXPECT_EQ(Error("name: n\nlayers:\n"
+                  "  - {name: p, type: maxpool, C: 1, H: 65535, W: 1, R: 65, S: 65, pad: 64}\n"
+                  "  - {name: c, M: 1, R: 1, S: 1}\n"),
+            "g.yaml:4: c.H: expected H from 1 to 65535 (got the output of its input p (line 3), "
+            "65599)");
+}
+
 TEST(Graph, IndependentLayersStateTheirOwnInputs) {
   const char *list =
       "name: list\nindependent: true\nlayers:\n"

@@ -397,3 +397,58 @@ TEST(Import, ImportedNetworksRunEndToEndOnTheirWeights) {
     EXPECT_TRUE(FileExists(t.File("out.npy")));
   }
 }
+
+// Scales stay within the 1e-9 to 1e9 quant.yaml takes: a tiny --input-range once
+// wrote an input_scale the run refused (3.2767e+16).
+TEST(Import, ScalesStayInTheRangeQuantYamlTakes) {
+  REQUIRE_ONNX();
+  TempDir t;
+  MakeModels(t);
+  const std::string net = t.File("dws.yaml"), w = t.File("w");
+  ASSERT_EQ(Sh(t, "imp",
+               EY_BIN + std::string(" import '") + t.File("dws.onnx") + "' -o '" + net +
+                   "' --weights-dir '" + w + "' --input-range 1e-12"),
+            0)
+      << ReadFile(t.File("imp.err"));
+  EXPECT_NE(ReadFile(w + "/quant.yaml").find("\ninput_scale: 1000000000.0\n"), std::string::npos)
+      << ReadFile(w + "/quant.yaml");
+  auto r = Eyesim("run eyeriss_v1 '" + net + "' --weights '" + w + "' -q");
+  EXPECT_EQ(r.status, 0) << r.err;
+}
+
+// An fc wider than the .npy reader's largest dimension (65535) is written as
+// (M, C, H, W), which the run reads: (10, 2048*6*6 = 73728) was unreadable.
+TEST(Import, AnFcWiderThanOneNpyDimensionIsWrittenFourDimensional) {
+  REQUIRE_ONNX();
+  TempDir t;
+  WriteFile(t.File("wide.py"), R"(
+import sys
+import numpy as np
+import onnx
+from onnx import TensorProto, helper, numpy_helper
+w = np.random.default_rng(3).standard_normal((10, 2048 * 6 * 6)).astype(np.float32)
+g = helper.make_graph(
+    [helper.make_node("Flatten", ["x"], ["f"], "flat", axis=1),
+     helper.make_node("Gemm", ["f", "w"], ["y"], "fc", transB=1)], "wide",
+    [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 2048, 6, 6])],
+    [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 10])],
+    [numpy_helper.from_array(w, "w")])
+onnx.save(helper.make_model(g, opset_imports=[helper.make_opsetid("", 13)]), sys.argv[1])
+)");
+  ASSERT_EQ(
+      Sh(t, "mk", "/usr/bin/python3 '" + t.File("wide.py") + "' '" + t.File("wide.onnx") + "'"), 0)
+      << ReadFile(t.File("mk.err"));
+  const std::string net = t.File("wide.yaml"), w = t.File("w");
+  ASSERT_EQ(Sh(t, "imp",
+               EY_BIN + std::string(" import '") + t.File("wide.onnx") + "' -o '" + net +
+                   "' --weights-dir '" + w + "'"),
+            0)
+      << ReadFile(t.File("imp.err"));
+  ASSERT_EQ(
+      Sh(t, "shape",
+         "/usr/bin/python3 -c \"import numpy as np; print(np.load('" + w + "/fc.npy').shape)\""),
+      0);
+  EXPECT_EQ(ReadFile(t.File("shape.out")), "(10, 2048, 6, 6)\n");
+  auto r = Eyesim("run eyeriss_v1 '" + net + "' --weights '" + w + "' -q");
+  EXPECT_EQ(r.status, 0) << r.err;
+}

@@ -3,6 +3,7 @@
 // counters that cannot hold a result. Each case goes through a public API or the
 // eyesim binary and checks the one-line message and the exit status.
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <algorithm>
 #include <cstring>
@@ -545,6 +546,25 @@ TEST(RobustMapfile, ControlCharactersInNamesAreRefusedAtLoad) {
   EXPECT_EQ(r.err,
             "eyesim: --set: name: must be a string of 1 to 63 characters, without control "
             "characters (got a byte that is not UTF-8 at byte 2)\n");
+}
+
+// ---------------------------------------------------------------- whole-network data
+
+// A tensor of a whole-network run over the limit names the network and what it
+// is; it once said only "tensor (...)".
+TEST(RobustNetData, ATensorOverTheLimitNamesTheNetworkOrTheNode) {
+  TempDir t;
+  ASSERT_EQ(mkdir(t.File("w").c_str(), 0777), 0);
+  WriteFile(t.File("big.yaml"),
+            "name: big\nlayers:\n"
+            "  - {name: p, type: maxpool, C: 1048576, H: 65535, W: 65535, R: 1, S: 1}\n"
+            "  - {name: c, M: 1, R: 1, S: 1}\n");
+  auto r = Eyesim("run eyeriss_v1 " + t.File("big.yaml") + " --weights " + t.File("w"));
+  EXPECT_EQ(r.status, 1);
+  EXPECT_EQ(r.err, "eyesim: " + t.File("big.yaml") +
+                       ": the network's input: tensor (1, 1048576, 65535, 65535): expected at "
+                       "most 4294967296 values in a tensor (got 4503462189465600)\n");
+  EXPECT_EQ(r.out, "");
 }
 
 }  // namespace

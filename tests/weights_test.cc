@@ -4,6 +4,7 @@
 // and shape checks, the file names of odd layer names, and quant.yaml with its
 // one-line errors.
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <cstring>
 #include <limits>
@@ -165,6 +166,41 @@ TEST(Weights, Int16WeightsAndInt32BiasAsTheyAre) {
   EXPECT_EQ(w.bias[0], -100000);  // int32: the scale does not apply
   EXPECT_EQ(w.bias[1], 7);
   ey_layer_weights_free(&w);
+}
+
+// A bias_scale of NaN (a replay, where the layer's input scale is not known)
+// refuses a float32 bias, naming the file; an int32 bias is taken as it is.
+TEST(Weights, AFloatBiasWithoutAnInputScaleIsRefused) {
+  TempDir t;
+  WriteFile(t.File("conv1.npy"), I2("(2, 2, 2, 2)", std::vector<int16_t>(16, 1)));
+  WriteFile(t.File("conv1.bias.npy"), F4("(2,)", {1.5f, -2.0f}));
+  ey_layer l = Conv();
+  ey_layer_weights w;
+  ey_err err;
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  ASSERT_EQ(ey_weights_load(t.path.c_str(), &l, 8, 1.0, nan, &w, &err), EY_USAGE);
+  EXPECT_EQ(std::string(err.msg),
+            t.File("conv1.bias.npy") +
+                ": expected an int32 bias (got float32, which is scaled by its layer's input "
+                "scale, which only a whole-network run knows: --weights without --activations)");
+  EXPECT_EQ(w.weights, nullptr);
+  EXPECT_EQ(w.bias, nullptr);
+  WriteFile(t.File("conv1.bias.npy"), I4("(2,)", {5, -6}));
+  ASSERT_EQ(ey_weights_load(t.path.c_str(), &l, 8, 1.0, nan, &w, &err), EY_OK) << err.msg;
+  EXPECT_EQ(w.bias[0], 5);
+  EXPECT_EQ(w.bias[1], -6);
+  ey_layer_weights_free(&w);
+}
+
+// A folder where a .npy file should be is named as one, not as a short file.
+TEST(Weights, AFolderForAWeightsFileIsNamed) {
+  TempDir t;
+  ASSERT_EQ(mkdir(t.File("conv1.npy").c_str(), 0777), 0);
+  ey_layer l = Conv();
+  ey_layer_weights w;
+  ey_err err;
+  ASSERT_EQ(ey_weights_load(t.path.c_str(), &l, 8, 1.0, 1.0, &w, &err), EY_IO);
+  EXPECT_EQ(std::string(err.msg), t.File("conv1.npy") + ": expected a .npy file (got a folder)");
 }
 
 TEST(Weights, FloatWeightsAndBiasAreScaledRoundedTiesToEvenAndSaturated) {
@@ -408,6 +444,11 @@ TEST(Quant, ErrorsNameTheLineAndTheKey) {
             "quant.yaml:1: layers: must be a mapping of layer names to settings (got a list)");
   EXPECT_EQ(QuantError("layers:\n  conv1: 3\n"),
             "quant.yaml:2: layers.conv1: must be a mapping of keys (got a scalar)");
+  // Digits only: strtol would take a sign and leading blanks.
+  EXPECT_EQ(QuantError("layers:\n  conv1: {shift: +3}\n"),
+            "quant.yaml:2: layers.conv1.shift: must be auto or an integer from 0 to 31 (got +3)");
+  EXPECT_EQ(QuantError("layers:\n  conv1: {shift: ' 3'}\n"),
+            "quant.yaml:2: layers.conv1.shift: must be auto or an integer from 0 to 31 (got  3)");
   // Malformed YAML is the YAML reader's error, naming the file.
   const std::string syntax = QuantError("layers: {conv1: {shift: 1}\n", Net(), EY_SYNTAX);
   EXPECT_EQ(syntax.substr(0, 11), "quant.yaml:") << syntax;

@@ -193,4 +193,89 @@ TEST_F(WholeNet, MisusesAreOneLineErrors) {
   EXPECT_NE(r.err.find("a whole-network run needs a network graph"), std::string::npos) << r.err;
 }
 
+// --output and --record-activations into a folder, or with an empty name, fail
+// before the run (nothing on stdout, no file), not at the rename after it.
+TEST_F(WholeNet, AnOutputThatCannotBeWrittenFailsBeforeTheRun) {
+  const std::string run =
+      "run eyeriss_v1 " + t.File("net.yaml") + " --weights " + t.File("w") + " ";
+  ASSERT_EQ(std::system(("mkdir -p " + t.File("d")).c_str()), 0);
+  for (const std::string opt : {"--output", "--record-activations"}) {
+    auto r = Eyesim(run + opt + " " + t.File("d"));
+    EXPECT_EQ(r.status, 1) << opt;
+    EXPECT_EQ(r.err, "eyesim: " + t.File("d") + ": cannot create (Is a directory)\n");
+    EXPECT_EQ(r.out, "");
+    r = Eyesim(run + opt + " ''");
+    EXPECT_EQ(r.status, 2) << opt;
+    EXPECT_EQ(r.err, "eyesim: " + opt + ": expected a file name (got an empty one)\n") << opt;
+    EXPECT_EQ(r.out, "");
+  }
+  auto r = Eyesim(run + "--output " + t.File("nodir/o.npy"));
+  EXPECT_EQ(r.status, 1);
+  EXPECT_EQ(r.err,
+            "eyesim: " + t.File("nodir/o.npy") + ": cannot create (No such file or directory)\n");
+  EXPECT_EQ(r.out, "");
+}
+
+// A float32 bias is scaled by its layer's input scale, which a replay does not
+// know: it is refused naming the file (it was used with a scale of 1).
+TEST_F(WholeNet, AFloatBiasIsRefusedInAReplay) {
+  auto r =
+      Eyesim("run eyeriss_v1 " + t.File("net.yaml") + " --weights " + t.File("w") + " --input " +
+             t.File("x.npy") + " --record-activations " + t.File("tr.gz") + " -q");
+  ASSERT_EQ(r.status, 0) << r.err;
+  Python(t,
+         "import numpy as np; np.save('" + t.File("w/c1.bias.npy") + "', np.ones(8, np.float32))",
+         "");
+  r = Eyesim("run eyeriss_v1 " + t.File("net.yaml") + " --weights " + t.File("w") +
+             " --activations " + t.File("tr.gz") + " -q");
+  EXPECT_EQ(r.status, 2);
+  EXPECT_EQ(r.err, "eyesim: " + t.File("w/c1.bias.npy") +
+                       ": expected an int32 bias (got float32, which is scaled by its layer's "
+                       "input scale, which only a whole-network run knows: --weights without "
+                       "--activations)\n");
+  // The whole-network run knows the scale and takes it.
+  r = Eyesim("run eyeriss_v1 " + t.File("net.yaml") + " --weights " + t.File("w") + " --input " +
+             t.File("x.npy") + " -q");
+  EXPECT_EQ(r.status, 0) << r.err;
+}
+
+// The input's shape as the file gives it; a float32 input is saturated to the
+// word (docs/graphs.md), as float32 weights are, not refused.
+TEST_F(WholeNet, InputShapesAsInTheFileAndFloatInputsSaturate) {
+  Python(t,
+         "import numpy as np; np.save('" + t.File("chw.npy") +
+             "', np.zeros((3, 12, 12), np.int16)); np.save('" + t.File("f.npy") +
+             "', np.full((2, 3, 12, 12), 1000.0, np.float32))",
+         "");
+  const std::string run =
+      "run eyeriss_v1 " + t.File("net.yaml") + " --weights " + t.File("w") + " ";
+  auto r = Eyesim(run + "--input " + t.File("chw.npy"));
+  EXPECT_EQ(r.status, 1);
+  EXPECT_EQ(r.err, "eyesim: " + t.File("chw.npy") +
+                       ": shape: expected the network's input (2, 3, 12, 12) (got (3, 12, 12))\n");
+  r = Eyesim(run + "--input " + t.File("chw.npy") + " --batch 1 -q");
+  EXPECT_EQ(r.status, 0) << r.err;  // (C, H, W) is one image
+  r = Eyesim(run + "--input " + t.File("f.npy") + " --set data.word_bits=8 -q");
+  EXPECT_EQ(r.status, 0) << r.err;
+}
+
+// Whatever --jobs says: the same files, and the same report.
+TEST_F(WholeNet, RunsAreByteIdenticalWithOneOrTwoJobs) {
+  for (const char *j : {"1", "2"}) {
+    auto r = Eyesim("run eyeriss_v1 " + t.File("net.yaml") + " --weights " + t.File("w") +
+                    " --input " + t.File("x.npy") + " -q --jobs " + j + " --output " +
+                    t.File(std::string("o") + j + ".npy") + " --record-activations " +
+                    t.File(std::string("a") + j + ".act"));
+    ASSERT_EQ(r.status, 0) << r.err;
+    r = Eyesim("run eyeriss_v1 " + t.File("net.yaml") + " --weights " + t.File("w") +
+               " --activations " + t.File("a1.act") + " -q --jobs " + j + " --json " +
+               t.File(std::string("r") + j + ".json"));
+    ASSERT_EQ(r.status, 0) << r.err;
+  }
+  EXPECT_EQ(ReadFile(t.File("o1.npy")), ReadFile(t.File("o2.npy")));
+  EXPECT_EQ(ReadFile(t.File("a1.act")), ReadFile(t.File("a2.act")));
+  // Per layer (--activations), layers run at once with --jobs 2: the same report.
+  EXPECT_EQ(ReadFile(t.File("r1.json")), ReadFile(t.File("r2.json")));
+}
+
 }  // namespace

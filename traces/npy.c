@@ -220,6 +220,11 @@ static ey_rc read_any(const char *path, double scale, int to_i32, npy_head *h, v
   *data = NULL;
   FILE *f = fopen(path, "rb");
   if (!f) return ey_err_set(err, EY_IO, "%s: cannot open (%s)", path, strerror(errno));
+  struct stat st;
+  if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+    fclose(f);
+    return ey_err_set(err, EY_IO, "%s: expected a .npy file (got a folder)", path);
+  }
   ey_rc rc = read_head(f, path, to_i32, h, err);
   const size_t size = to_i32 ? sizeof(int32_t) : sizeof(int16_t);
   if (!rc && !(*data = malloc(ey_alloc_size(h->count, size))))

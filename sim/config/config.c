@@ -329,11 +329,13 @@ static ey_rc node_inputs(net_load *s, yaml_node_t *ln, ey_node *x, int i, ey_err
     int j = EY_NET_INPUT;
     if (strcmp(nm, "input")) {
       j = ey_nameset_find(&s->names, nm, node_name, s->net);
-      if (j < 0)
+      /* The node's own name is in the set already: reading itself is a cycle. */
+      if (j < 0 || j >= i)
         return ey_err_set(
             err, EY_CONFIG,
             "%s:%d: %s.inputs: expected a node above this one or `input` (got %.*s, %s)", d->path,
-            ey_ynode_line(in), x->l.name, EY_NAME_MAX, nm, "which names no node before it");
+            ey_ynode_line(in), x->l.name, EY_NAME_MAX, nm,
+            j < 0 ? "which names no node before it" : "the node itself");
     }
     for (int k = 0; k < x->ninputs; k++)
       if (x->inputs[k] == j)
@@ -395,6 +397,12 @@ static ey_rc node_in_shape(net_load *s, ey_node *x, const int *lines, const char
     if (given[k] && *field[k] != have[k])
       return ey_err_set(err, EY_CONFIG, "%s: %s.%s: must equal %s, %d (got %d)", where, x->l.name,
                         keys[k], who, have[k], *field[k]);
+    /* An inferred size obeys the bounds of a stated one (a padded pool or conv
+     * can grow H and W past them). */
+    const ey_param *kp = &k_layer_params[key_index(keys[k])];
+    if (have[k] < kp->min || have[k] > kp->max)
+      return ey_err_set(err, EY_CONFIG, "%s: %s.%s: expected %s from %.0f to %.0f (got %s, %d)",
+                        where, x->l.name, keys[k], keys[k], kp->min, kp->max, who, have[k]);
     *field[k] = have[k];
   }
   return EY_OK;
@@ -459,12 +467,12 @@ static ey_rc host_node(net_load *s, ey_node *x, const int *lines, const char *wh
                             "%s: %s.inputs: %s of every input must agree: %s is %dx%dx%d, but its "
                             "first input is %dx%dx%d",
                             where, l->name, bad, who, sh[0], sh[1], sh[2], l->C, l->H, l->W);
-        c += sh[0];
-        if (c > 1048576)
-          return ey_err_set(err, EY_CONFIG,
-                            "%s: %s.inputs: expected at most 1048576 channels in all (got more)",
-                            where, l->name);
+        c += sh[0]; /* each input at most 1048576: no overflow in 16 of them */
       }
+      if (l->type == EY_NODE_CONCAT && c > 1048576)
+        return ey_err_set(err, EY_CONFIG,
+                          "%s: %s.inputs: expected at most 1048576 channels in all (got %d)", where,
+                          l->name, c);
       if (l->type == EY_NODE_CONCAT) x->outC = c;
       break;
     }

@@ -3,6 +3,7 @@
 #include "sim/engine/weights.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -120,7 +121,8 @@ static ey_rc quant_layer(quant_ctx *c, ey_ydoc *d, yaml_node_t *kn, yaml_node_t 
     const char *t = ey_ynode_scalar(sn);
     char *end = NULL;
     long v = -1;
-    if (t && strlen(t) == sn->data.scalar.length && strcmp(t, "auto")) {
+    /* Digits only: strtol would also take " 3" and "+3". */
+    if (t && strlen(t) == sn->data.scalar.length && t[0] >= '0' && t[0] <= '9') {
       errno = 0;
       v = strtol(t, &end, 10);
       if (errno || end == t || *end) v = -1;
@@ -292,6 +294,14 @@ ey_rc ey_weights_load(const char *dir, const ey_layer *l, int word_bits, double 
   if (stat(path, &st) != 0 && errno == ENOENT) return EY_OK; /* no bias */
   ey_npy32 b;
   rc = ey_npy_read_i32(path, bias_scale, &b, err);
+  if (!rc && b.dtype == EY_NPY_F4 && isnan(bias_scale)) {
+    rc = ey_err_set(err, EY_USAGE,
+                    "%s: expected an int32 bias (got float32, which is scaled by its layer's "
+                    "input scale, which only a whole-network run knows: --weights without "
+                    "--activations)",
+                    path);
+    ey_npy32_free(&b);
+  }
   if (!rc && !(b.ndim == 1 && b.shape[3] == l->M)) {
     char g[96];
     shape_text(b.shape, b.ndim, g, sizeof g);

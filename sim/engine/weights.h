@@ -76,7 +76,8 @@ typedef struct ey_layer_weights {
  * (ties to even) and saturated to a word. Bias: shape (M,); int32 values are taken
  * as they are; float32 values are multiplied by bias_scale (the layer input's scale
  * times weight_scale, docs/graphs.md) and rounded (ties to even), saturated to
- * int32.
+ * int32; a bias_scale of NaN (the input's scale is not known) refuses a float32
+ * bias with EY_USAGE.
  *
  * Returns EY_OK with *out filled; EY_IO when LAYER.npy is missing or a file
  * cannot be read ("FILE: cannot open (REASON)"); EY_SYNTAX for a malformed .npy

@@ -54,7 +54,10 @@ int ey_netdata_shift(const ey_netdata *d, int i) {
 static ey_rc load_input(ey_netdata *d, ey_err *err) {
   const ey_net *net = d->net;
   ey_rc rc = ey_htensor_alloc(&d->input, net->batch, net->inC, net->inH, net->inW, err);
-  if (rc) return rc;
+  if (rc) {
+    ey_err inner = *err;
+    return ey_err_set(err, rc, "%s: the network's input: %s", net->path, inner.msg);
+  }
   if (!d->o.input) { /* seeded, as a layer's synthetic ifmap is */
     ey_layer l = {.N = net->batch,
                   .C = net->inC,
@@ -78,18 +81,26 @@ static ey_rc load_input(ey_netdata *d, ey_err *err) {
   rc = ey_npy_read(d->o.input, d->input_scale, &x, err);
   if (rc) return rc;
   const int want[4] = {net->batch, net->inC, net->inH, net->inW};
-  if (memcmp(x.shape, want, sizeof want)) {
+  if (memcmp(x.shape, want, sizeof want) || x.ndim < 3) {
+    char got[96];
+    size_t n = (size_t)snprintf(got, sizeof got, "(");
+    for (int k = 4 - x.ndim; k < 4 && n < sizeof got; k++)
+      n +=
+          (size_t)snprintf(got + n, sizeof got - n, "%s%d", k > 4 - x.ndim ? ", " : "", x.shape[k]);
+    if (n < sizeof got) snprintf(got + n, sizeof got - n, x.ndim == 1 ? ",)" : ")");
     rc = ey_err_set(err, EY_MISMATCH,
-                    "%s: shape: expected the network's input (%d, %d, %d, %d) (got (%d, %d, %d, "
-                    "%d))",
-                    d->o.input, want[0], want[1], want[2], want[3], x.shape[0], x.shape[1],
-                    x.shape[2], x.shape[3]);
+                    "%s: shape: expected the network's input (%d, %d, %d, %d)%s (got %s)",
+                    d->o.input, want[0], want[1], want[2], want[3],
+                    want[0] == 1 ? " or its (C, H, W)" : "", got);
     ey_npy_free(&x);
     return rc;
   }
   const int hi = (1 << (d->a->word_bits - 1)) - 1, lo = -hi - 1;
   for (uint64_t k = 0; k < x.count; k++)
-    if (x.data[k] > hi || x.data[k] < lo) {
+    if (x.dtype == EY_NPY_F4) { /* scaled and rounded: saturated to the word */
+      if (x.data[k] > hi) x.data[k] = (int16_t)hi;
+      if (x.data[k] < lo) x.data[k] = (int16_t)lo;
+    } else if (x.data[k] > hi || x.data[k] < lo) {
       rc = ey_err_set(err, EY_MISMATCH,
                       "%s: index %llu: expected a word of %d bits, from %d to %d (got %d)",
                       d->o.input, (unsigned long long)k, d->a->word_bits, lo, hi, x.data[k]);
@@ -239,7 +250,10 @@ ey_rc ey_netdata_begin(ey_netdata *d, int i, const int16_t *trace_ifmap, ey_engi
     if (rc) return rc;
     in = input_of(d, x->inputs[0], &sc)->data;
     rc = ey_htensor_alloc(&d->val[l->node], l->N, x->outC, x->outH, x->outW, err);
-    if (rc) return rc;
+    if (rc) {
+      ey_err inner = *err;
+      return ey_err_set(err, rc, "%s: %s", l->name, inner.msg);
+    }
     lo->outputs = d->val[l->node].data;
   } else if (!in && ey_quant_get(&d->q, l->name).shift == EY_SHIFT_AUTO) {
     /* The automatic shift is the psums'; make the seeded ifmap the engine would. */
@@ -251,27 +265,9 @@ ey_rc ey_netdata_begin(ey_netdata *d, int i, const int16_t *trace_ifmap, ey_engi
     ey_tensors_free(&t);
     in = s->seeded;
   }
-  if (!d->o.chained) {
-    /* A float bias needs its input's scale, which only a whole-network run knows. */
-    char path[1024];
-    ey_npy32 b;
-    FILE *f = !ey_weights_path(d->o.weights_dir, l->name, ".bias.npy", path, sizeof path)
-                  ? fopen(path, "rb")
-                  : NULL;
-    if (f) {
-      fclose(f);
-      rc = ey_npy_read_i32(path, 1.0, &b, err);
-      const int is_float = !rc && b.dtype == EY_NPY_F4;
-      ey_npy32_free(&b);
-      if (rc) return rc;
-      if (is_float)
-        return ey_err_set(err, EY_USAGE,
-                          "%s: a float32 bias is scaled by its layer's input, which only a "
-                          "whole-network run knows (--weights without --activations); give "
-                          "an int32 bias",
-                          path);
-    }
-  }
+  /* Not chained, the layer's input scale is not known: a float32 bias, which
+   * needs it, is refused (ey_weights_load). */
+  if (!d->o.chained) sc = NAN;
   rc = layer_data(d, l, s, in, sc, NULL, err);
   if (rc) return rc;
   lo->weights = s->w.weights;
