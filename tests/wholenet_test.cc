@@ -127,18 +127,6 @@ TEST_F(WholeNet, FinalOutputsEqualTheNumpyForwardPassBitForBit) {
   ASSERT_EQ(rp.status, 0) << rp.err;
   Py s = Python(t, kSameFigures, t.File("r.json") + " " + t.File("r2.json"));
   EXPECT_EQ(s.out.substr(0, 5), "same\n") << s.out;
-
-  // A float bias is scaled by its layer's input: a replay cannot know that scale.
-  Python(t,
-         "import numpy as np; np.save('" + t.File("w/c1.bias.npy") + "', np.zeros(8, np.float32))",
-         "");
-  rp = Eyesim("run eyeriss_v1 " + t.File("net.yaml") + " --weights " + t.File("w") +
-              " --activations " + t.File("tr.gz") + " -q");
-  EXPECT_EQ(rp.status, 2);
-  EXPECT_EQ(rp.err, "eyesim: " + t.File("w/c1.bias.npy") +
-                        ": a float32 bias is scaled by its layer's input, which only a "
-                        "whole-network run knows (--weights without --activations); give an "
-                        "int32 bias\n");
 }
 
 // Layers the run leaves out are computed by the reference code, so the network's
