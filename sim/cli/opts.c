@@ -246,6 +246,8 @@ static void help_option(const ey_opt *o, FILE *f) {
     n += (size_t)snprintf(left + n, sizeof left - n, "%s%s", o->short_name ? ", " : "", o->name);
   if (o->value && n < sizeof left) snprintf(left + n, sizeof left - n, " %s", o->value);
   fprintf(f, "  %-*s", HELP_COLUMN, left);
+  if (strlen(left) > HELP_COLUMN) /* a long option: its help starts on the next line */
+    fprintf(f, "\n  %*s", HELP_COLUMN, "");
   for (const char *line = o->help; *line;) {
     const char *nl = strchr(line, '\n');
     int len = nl ? (int)(nl - line) : (int)strlen(line);
