@@ -193,14 +193,14 @@ TEST(Graph, EveryMismatchNamesTheFileLineAndBothNodes) {
       "input bpp (line 7) is 6x26x26, but its first input is 8x28x28");
   // Counts of inputs, keys of another type, names.
   EXPECT_EQ(Error(Replace(kResidual, "inputs: [proj, b]", "inputs: b")),
-            "g.yaml:9: sum.inputs: a add node takes 2 or more inputs (got 1)");
+            "g.yaml:9: sum.inputs: an add node takes 2 or more inputs (got 1)");
   EXPECT_EQ(Error(Replace(kResidual, "{name: a, M: 16", "{name: a, inputs: [stem, pool], M: 16")),
             "g.yaml:6: a.inputs: a conv layer takes 1 input (got 2)");
   EXPECT_EQ(Error(Replace(kResidual, "inputs: [proj, b]", "inputs: [proj, proj]")),
             "g.yaml:9: sum.inputs: expected each input once (got proj twice)");
   EXPECT_EQ(
       Error(Replace(kResidual, "{name: pool, type: maxpool,", "{name: pool, type: maxpool, M: 4,")),
-      "g.yaml:5: pool.M: not a key of a maxpool node (it takes C H W R S stride pad ceil global )");
+      "g.yaml:5: pool.M: not a key of a maxpool node (it takes C H W R S stride pad ceil global)");
   EXPECT_EQ(
       Error(Replace(kResidual, "{name: pool, type: maxpool, R: 2,", "{name: pool, type: maxpool,")),
       "g.yaml:5: pool.R: required but not given");
@@ -289,6 +289,13 @@ TEST(Graph, SelectingLayersKeepsTheGraph) {
   EXPECT_EQ(Node(n, "stem")->layer, -1);
   EXPECT_EQ(Node(n, "sum")->layer, -1);
   EXPECT_EQ(n.nodes[n.layers[1].node].layer, 1);
+  ey_net_free(&n);
+  // A host node is not a layer the array runs.
+  ASSERT_EQ(Load(kResidual, &n), "");
+  EXPECT_EQ(ey_net_select(&n, "a..sum", &err), EY_USAGE);
+  EXPECT_STREQ(err.msg,
+               "--layers: sum: an add node, which runs on the host; expected a conv or fc layer "
+               "(got a..sum)");
   ey_net_free(&n);
 }
 

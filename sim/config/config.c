@@ -272,6 +272,11 @@ static const char *const k_node_keys[] = {
     [EY_NODE_FLATTEN] = " C H W ",
 };
 
+/* "a" or "an" before a node type's name. */
+static const char *article(int type) {
+  return strchr("aeiou", k_type_names[type][0]) ? "an" : "a";
+}
+
 static const char *node_name(const void *net, int i) {
   return ((const ey_net *)net)->nodes[i].l.name;
 }
@@ -413,8 +418,9 @@ static ey_rc host_node(net_load *s, ey_node *x, const int *lines, const char *wh
   ey_layer *l = &x->l;
   const int multi = l->type == EY_NODE_ADD || l->type == EY_NODE_CONCAT;
   if (multi ? x->ninputs < 2 : x->ninputs != 1)
-    return ey_err_set(err, EY_CONFIG, "%s: %s.inputs: a %s node takes %s (got %d)", where, l->name,
-                      k_type_names[l->type], multi ? "2 or more inputs" : "1 input", x->ninputs);
+    return ey_err_set(err, EY_CONFIG, "%s: %s.inputs: %s %s node takes %s (got %d)", where, l->name,
+                      article(l->type), k_type_names[l->type],
+                      multi ? "2 or more inputs" : "1 input", x->ninputs);
   ey_rc rc = node_in_shape(s, x, lines, where, err);
   if (rc) return rc;
   x->outC = l->C, x->outH = l->H, x->outW = l->W;
@@ -530,8 +536,9 @@ static ey_rc net_node(net_load *s, yaml_node_t *seq, int i, ey_err *err) {
     snprintf(pat, sizeof pat, " %s ", key);
     if (GIVEN(lines, k) && strcmp(key, "name") && strcmp(key, "type") && strcmp(key, "relu") &&
         !strstr(k_node_keys[l->type], pat))
-      return ey_err_set(err, EY_CONFIG, "%s:%d: %s%s: not a key of a %s node (it takes%s)", d->path,
-                        lines[k], prefix, key, k_type_names[l->type], k_node_keys[l->type]);
+      return ey_err_set(err, EY_CONFIG, "%s:%d: %s%s: not a key of %s %s node (it takes%.*s)",
+                        d->path, lines[k], prefix, key, article(l->type), k_type_names[l->type],
+                        (int)strlen(k_node_keys[l->type]) - 1, k_node_keys[l->type]);
   }
   rc = node_inputs(s, ln, x, i, err);
   if (rc) return rc;
@@ -648,8 +655,19 @@ ey_rc ey_net_select(ey_net *net, const char *list, ey_err *err) {
     if (a < 0 || b < 0) {
       const char *bad = (a < 0) ? p : dots + 2;
       size_t blen = (a < 0) ? (dots ? (size_t)(dots - p) : len) : len - (size_t)(dots - p) - 2;
-      rc = ey_err_set(err, EY_USAGE, "--layers: %.*s: no such layer in %s (got %.*s)", (int)blen,
-                      bad, net->name, (int)len, p);
+      int kind = -1; /* the type of a host node of that name */
+      for (int k = 0; k < net->nnodes && kind < 0; k++)
+        if (!EY_NODE_IS_LAYER(net->nodes[k].l.type) && strlen(net->nodes[k].l.name) == blen &&
+            !strncmp(net->nodes[k].l.name, bad, blen))
+          kind = net->nodes[k].l.type;
+      if (kind >= 0)
+        rc = ey_err_set(err, EY_USAGE,
+                        "--layers: %.*s: %s %s node, which runs on the host; expected a conv or "
+                        "fc layer (got %.*s)",
+                        (int)blen, bad, article(kind), k_type_names[kind], (int)len, p);
+      else
+        rc = ey_err_set(err, EY_USAGE, "--layers: %.*s: no such layer in %s (got %.*s)", (int)blen,
+                        bad, net->name, (int)len, p);
       goto done;
     }
     if (a > b) {

@@ -93,9 +93,11 @@ static ey_rc quant_layer(quant_ctx *c, ey_ydoc *d, yaml_node_t *kn, yaml_node_t 
   const ey_layer *l = net_layer(&c->nl, k);
   if (!EY_NODE_IS_LAYER(l->type))
     return ey_err_set(err, EY_CONFIG,
-                      "%s:%d: layers.%s: expected a conv or fc layer of network %s (got a %s node, "
-                      "which has no weights)",
-                      d->path, ey_ynode_line(kn), name, c->nl.net->name, node_type_name(l->type));
+                      "%s:%d: layers.%s: expected a conv or fc layer of network %s (got %s %s "
+                      "node, which has no weights)",
+                      d->path, ey_ynode_line(kn), name, c->nl.net->name,
+                      strchr("aeiou", node_type_name(l->type)[0]) ? "an" : "a",
+                      node_type_name(l->type));
   if (!val || val->type != YAML_MAPPING_NODE)
     return ey_err_set(err, EY_CONFIG, "%s:%d: layers.%s: must be a mapping of keys (got %s)",
                       d->path, ey_ynode_line(val ? val : kn), name, ey_ynode_kind(val));
