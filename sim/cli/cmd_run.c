@@ -577,6 +577,7 @@ static ey_rc start_data(run_ctx *c, ey_err *err) {
   const ey_netdata_opts no = {.weights_dir = o->weights,
                               .input = o->input,
                               .chained = !o->activations,
+                              .keep_all = o->record != NULL,
                               .seed = o->seed,
                               .zeros = o->zeros};
   rc = ey_netdata_open(&c->nd, &c->arch, &c->net, &no, err);

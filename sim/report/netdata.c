@@ -30,6 +30,8 @@ struct ey_netdata {
   ey_htensor *val;  /* per node: its output once computed (data NULL before) */
   double *scale;    /* per node: the scale of its output (docs/graphs.md) */
   int *done;        /* per node: 1 once computed */
+  int *uses;        /* per node: consumers not yet computed */
+  int input_uses;   /* the same for the network's input */
   double input_scale;
 };
 
@@ -136,7 +138,17 @@ ey_rc ey_netdata_open(ey_netdata **out, const ey_arch *a, const ey_net *net,
   d->val = calloc(n, sizeof *d->val);
   d->scale = calloc(n, sizeof *d->scale);
   d->done = calloc(n, sizeof *d->done);
-  if (!d->val || !d->scale || !d->done) return ey_err_set(err, EY_NOMEM, "out of memory");
+  d->uses = calloc(n, sizeof *d->uses);
+  if (!d->val || !d->scale || !d->done || !d->uses)
+    return ey_err_set(err, EY_NOMEM, "out of memory");
+  for (int k = 0; k < net->nnodes; k++)
+    for (int i = 0; i < net->nodes[k].ninputs; i++) {
+      const int j = net->nodes[k].inputs[i];
+      if (j == EY_NET_INPUT)
+        d->input_uses++;
+      else
+        d->uses[j]++;
+    }
   return load_input(d, err);
 }
 
@@ -177,6 +189,19 @@ static ey_rc layer_data(ey_netdata *d, const ey_layer *l, layer_slot *slot, cons
   }
   free(raw);
   return EY_OK;
+}
+
+/* Node k is computed: the tensors it read that no other node will read are
+ * freed, unless every output is kept or it is the network's output. */
+static void node_done(ey_netdata *d, int k) {
+  const ey_node *x = &d->net->nodes[k];
+  d->done[k] = 1;
+  for (int i = 0; i < x->ninputs; i++) {
+    const int j = x->inputs[i];
+    int *uses = j == EY_NET_INPUT ? &d->input_uses : &d->uses[j];
+    if (--*uses > 0 || d->o.keep_all || j == d->net->nnodes - 1) continue;
+    ey_htensor_free(j == EY_NET_INPUT ? &d->input : &d->val[j]);
+  }
 }
 
 /* Computes node k on the host: a host node, or a layer the run does not simulate. */
@@ -221,7 +246,7 @@ static ey_rc compute_node(ey_netdata *d, int k, ey_err *err) {
     return ey_err_set(err, rc, "%s: %s", x->l.name, inner.msg);
   }
   d->scale[k] = sc;
-  d->done[k] = 1;
+  node_done(d, k);
   return EY_OK;
 }
 
@@ -286,7 +311,7 @@ void ey_netdata_end(ey_netdata *d, int i, ey_rc rc) {
     double sc;
     input_of(d, x->inputs[0], &sc);
     d->scale[l->node] = sc * ey_quant_get(&d->q, l->name).weight_scale / ldexp(1.0, s->shift);
-    d->done[l->node] = 1;
+    node_done(d, l->node);
   }
   ey_layer_weights_free(&s->w);
   free(s->seeded);
@@ -343,6 +368,7 @@ void ey_netdata_free(ey_netdata *d) {
   free(d->val);
   free(d->scale);
   free(d->done);
+  free(d->uses);
   ey_htensor_free(&d->input);
   ey_quant_free(&d->q);
   free(d);

@@ -34,6 +34,9 @@ typedef struct ey_netdata_opts {
   const char *weights_dir; /* the weights folder (required) */
   const char *input;       /* the network's input, a .npy (NULL: seeded) */
   int chained;             /* 1: a whole-network run (above) */
+  int keep_all;            /* chained: keep every node's output to the end (what
+                              ey_netdata_write_activations() needs); 0: free each
+                              one once its last consumer is computed */
   uint64_t seed;           /* of the synthetic input or ifmaps */
   double zeros;            /* their zero fraction */
 } ey_netdata_opts;
