@@ -421,6 +421,21 @@ TEST(EngineStep, RunLayerRefusesAMemoryThatNeverAnswers) {
 
 // Weights given by the caller (ey_engine_opts.weights) are the ones convolved,
 // and ey_engine_outputs() holds the layer's outputs: the golden convolution's.
+
+// The engine run to its end on `ifmap` with `o`, and every output equal to `want`.
+void ExpectEngineOutputs(const Case &k, const ey_mapping &m, const ey_engine_opts &o,
+                         const int16_t *ifmap, const std::vector<int16_t> &want) {
+  ey_engine *e = nullptr;
+  ey_err err;
+  ASSERT_EQ(ey_engine_create(&k.a, &k.l, &m, &o, ifmap, &e, &err), EY_OK) << err.msg;
+  EXPECT_EQ(ey_engine_step(e, EY_CYCLE_NEVER, &err), EY_DONE) << err.msg;
+  const int16_t *got = ey_engine_outputs(e);
+  size_t bad = 0;
+  for (size_t i = 0; i < want.size(); i++) bad += got[i] != want[i];
+  EXPECT_EQ(bad, 0u);
+  ey_engine_destroy(e);
+}
+
 TEST(EngineStep, CallerWeightsAreConvolvedAndTheOutputsAreTheGoldenOnes) {
   for (const Case &k : Cases()) {
     SCOPED_TRACE(k.what);
@@ -429,19 +444,11 @@ TEST(EngineStep, CallerWeightsAreConvolvedAndTheOutputsAreTheGoldenOnes) {
     ASSERT_EQ(ey_tensors_make(&t, &k.l, k.a.word_bits, 99, 0.3), EY_OK);
     ey_engine_opts o = eytest::Opts(EY_STEP_FAST, 7, 0.5, 1);
     o.weights = t.weights;
-    ey_engine *e = nullptr;
-    ey_err err;
-    ASSERT_EQ(ey_engine_create(&k.a, &k.l, &m, &o, t.ifmap, &e, &err), EY_OK) << err.msg;
-    EXPECT_EQ(ey_engine_step(e, EY_CYCLE_NEVER, &err), EY_DONE) << err.msg;
     const size_t n = (size_t)k.l.N * k.l.M * k.l.E * k.l.F;
     std::vector<uint32_t> raw(n);
     std::vector<int16_t> want(n);
     ey_golden_conv(&k.l, &t, k.a.word_bits, raw.data(), want.data());
-    const int16_t *got = ey_engine_outputs(e);
-    size_t bad = 0;
-    for (size_t i = 0; i < n; i++) bad += got[i] != want[i];
-    EXPECT_EQ(bad, 0u);
-    ey_engine_destroy(e);
+    ExpectEngineOutputs(k, m, o, t.ifmap, want);
     ey_tensors_free(&t);
   }
 }
@@ -595,15 +602,7 @@ TEST(EngineRequant, BiasAndShiftMatchTheGoldenConvolutionUnderEveryStepping) {
       o.bias = bias.data();
       o.shift_given = 1;
       o.shift = shift;
-      ey_engine *e = nullptr;
-      ey_err err;
-      ASSERT_EQ(ey_engine_create(&k.a, &k.l, &m, &o, t.ifmap, &e, &err), EY_OK) << err.msg;
-      EXPECT_EQ(ey_engine_step(e, EY_CYCLE_NEVER, &err), EY_DONE) << err.msg;
-      const int16_t *got = ey_engine_outputs(e);
-      size_t bad = 0;
-      for (size_t i = 0; i < n; i++) bad += got[i] != want[i];
-      EXPECT_EQ(bad, 0u);
-      ey_engine_destroy(e);
+      ExpectEngineOutputs(k, m, o, t.ifmap, want);
     }
     ey_tensors_free(&t);
   }
