@@ -354,10 +354,11 @@ TEST(RobustAccessTrace, AFullDiskKeepsNoPartOfALayer) {
     }
 }
 
-TEST(RobustAccessTrace, ARenameThatFailsRemovesTheLayersOtherFiles) {
+TEST(RobustAccessTrace, AFileThatCannotBeMadeRemovesTheLayersOtherFiles) {
   TempDir t;
-  // A directory where c1's GLB trace would go: its rename fails after the DRAM
-  // trace's succeeded.
+  // A directory where c1's GLB trace would go: it cannot be created after the
+  // DRAM trace's was (ey_outfile_open refuses a folder rather than failing at
+  // the rename), and the DRAM trace goes too.
   const std::string dir = t.File("tr");
   ASSERT_EQ(mkdir(dir.c_str(), 0777), 0);
   ASSERT_EQ(mkdir((dir + "/c1.glb.csv.gz").c_str(), 0777), 0);
@@ -365,7 +366,7 @@ TEST(RobustAccessTrace, ARenameThatFailsRemovesTheLayersOtherFiles) {
   auto r = Eyesim(std::string("run eyeriss_v1 ") + kTinyNet + " -q --trace-dir " + dir);
   EXPECT_EQ(r.status, 1);
   EXPECT_EQ(r.err, "eyesim: " + dir +
-                       "/c1.glb.csv.gz: write failed (Is a directory); no access trace of layer "
+                       "/c1.glb.csv.gz: cannot create (Is a directory); no access trace of layer "
                        "c1 is kept\n");
   EXPECT_EQ(Files(dir), std::vector<std::string>{"c1.glb.csv.gz"});  // only what was there
   EXPECT_EQ(Files(dir + "/c1.glb.csv.gz"), std::vector<std::string>{"x"});

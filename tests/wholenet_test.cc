@@ -182,7 +182,8 @@ TEST_F(WholeNet, MisusesAreOneLineErrors) {
 }
 
 // --output and --record-activations into a folder, or with an empty name, fail
-// before the run (nothing on stdout, no file), not at the rename after it.
+// before the run (nothing on stdout, no file), not at the rename after it; so
+// do the reports (ey_outfile_open refuses a folder for every output).
 TEST_F(WholeNet, AnOutputThatCannotBeWrittenFailsBeforeTheRun) {
   const std::string run =
       "run eyeriss_v1 " + t.File("net.yaml") + " --weights " + t.File("w") + " ";
@@ -194,7 +195,15 @@ TEST_F(WholeNet, AnOutputThatCannotBeWrittenFailsBeforeTheRun) {
     EXPECT_EQ(r.out, "");
     r = Eyesim(run + opt + " ''");
     EXPECT_EQ(r.status, 2) << opt;
-    EXPECT_EQ(r.err, "eyesim: " + opt + ": expected a file name (got an empty one)\n") << opt;
+    EXPECT_EQ(r.err,
+              "eyesim: " + opt + ": expected a value (got an empty one) (see `eyesim help`)\n")
+        << opt;
+    EXPECT_EQ(r.out, "");
+  }
+  for (const std::string opt : {"--json", "--csv"}) {
+    auto r = Eyesim(run + opt + " " + t.File("d"));
+    EXPECT_EQ(r.status, 1) << opt;
+    EXPECT_EQ(r.err, "eyesim: " + t.File("d") + ": cannot create (Is a directory)\n");
     EXPECT_EQ(r.out, "");
   }
   auto r = Eyesim(run + "--output " + t.File("nodir/o.npy"));

@@ -73,11 +73,15 @@ ey_rc ey_outfile_open(ey_outfile *o, const char *path, ey_err *err) {
     o->f = stdout;
     return EY_OK;
   }
+  if (!*path) return ey_err_set(err, EY_IO, "output: expected a file name (got an empty one)");
   if (strlen(path) >= sizeof o->path)
     return ey_err_set(err, EY_IO, "%s: output path too long", path);
   snprintf(o->path, sizeof o->path, "%s", path);
   struct stat st;
-  if (stat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
+  /* A folder would fail only at the rename, after all the work: refuse it now. */
+  if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+    return ey_err_set(err, EY_IO, "%s: cannot create (Is a directory)", path);
+  if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
     /* A device or a pipe (/dev/null, a FIFO): written in place. Renaming a
      * temporary file over it would replace the device with a plain file. */
     o->f = fopen(path, "w");

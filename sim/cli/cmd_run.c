@@ -562,15 +562,6 @@ static ey_rc start_data(run_ctx *c, ey_err *err) {
                       "--activations)",
                       needs);
   ey_rc rc = EY_OK;
-  /* What would only fail at the rename, after the whole run, fails now. */
-  const char *const outs[2][2] = {{"--output", o->output}, {"--record-activations", o->record}};
-  for (int k = 0; k < 2; k++) {
-    struct stat st;
-    if (outs[k][1] && !*outs[k][1])
-      return ey_err_set(err, EY_USAGE, "%s: expected a file name (got an empty one)", outs[k][0]);
-    if (outs[k][1] && stat(outs[k][1], &st) == 0 && S_ISDIR(st.st_mode))
-      return ey_err_set(err, EY_IO, "%s: cannot create (Is a directory)", outs[k][1]);
-  }
   if (o->output) rc = ey_outfile_open(&c->output_f, o->output, err);
   if (!rc && o->record) rc = ey_outfile_open(&c->record_f, o->record, err);
   if (rc) return rc;

@@ -142,7 +142,11 @@ static int store(const ey_opt *o, void *opts, const char *val, char *msg, size_t
     case EY_OPT_REAL:
       bad = read_real(o, val, (double *)field);
       break;
-    case EY_OPT_STR:
+    case EY_OPT_STR: /* a file, a folder, a list of names: never nothing */
+      if (!*val) {
+        snprintf(msg, cap, "%s: expected a value (got an empty one)", o->name);
+        return -1;
+      }
       *(const char **)field = val;
       break;
     case EY_OPT_LIST: {
