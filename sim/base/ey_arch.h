@@ -74,6 +74,20 @@ typedef enum ey_layer_type {
   EY_NODE_FLATTEN
 } ey_layer_type;
 #define EY_NODE_IS_LAYER(type) ((type) <= EY_LAYER_FC)
+#define EY_NODE_TYPES (EY_NODE_FLATTEN + 1)
+
+/* "conv", "fc", "maxpool", ...: the name a network file gives a node type
+ * (its `type:` key); "?" for a number that is none. */
+static inline const char *ey_node_type_name(int type) {
+  static const char *const names[EY_NODE_TYPES] = {"conv", "fc",     "maxpool", "avgpool",
+                                                   "add",  "concat", "flatten"};
+  return type >= 0 && type < EY_NODE_TYPES ? names[type] : "?";
+}
+/* "a" or "an" before that name in a message. */
+static inline const char *ey_node_type_article(int type) {
+  const char c = ey_node_type_name(type)[0];
+  return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u' ? "an" : "a";
+}
 
 /* One convolution (FC is a convolution with H = R, W = S). C and M count all
  * groups; each group convolves C/groups channels into M/groups filters. */

@@ -257,9 +257,6 @@ ey_rc ey_layer_finish(ey_layer *l, const char *where, ey_err *err) {
   return EY_OK;
 }
 
-static const char *const k_type_names[] = {"conv", "fc",     "maxpool", "avgpool",
-                                           "add",  "concat", "flatten"};
-
 /* The keys each node type takes, besides name, type, inputs and relu, which all
  * take; C, H and W are the input's shape, which every node may state. */
 static const char *const k_node_keys[] = {
@@ -271,11 +268,6 @@ static const char *const k_node_keys[] = {
     [EY_NODE_CONCAT] = " C H W ",
     [EY_NODE_FLATTEN] = " C H W ",
 };
-
-/* "a" or "an" before a node type's name. */
-static const char *article(int type) {
-  return strchr("aeiou", k_type_names[type][0]) ? "an" : "a";
-}
 
 static const char *node_name(const void *net, int i) {
   return ((const ey_net *)net)->nodes[i].l.name;
@@ -419,7 +411,7 @@ static ey_rc host_node(net_load *s, ey_node *x, const int *lines, const char *wh
   const int multi = l->type == EY_NODE_ADD || l->type == EY_NODE_CONCAT;
   if (multi ? x->ninputs < 2 : x->ninputs != 1)
     return ey_err_set(err, EY_CONFIG, "%s: %s.inputs: %s %s node takes %s (got %d)", where, l->name,
-                      article(l->type), k_type_names[l->type],
+                      ey_node_type_article(l->type), ey_node_type_name(l->type),
                       multi ? "2 or more inputs" : "1 input", x->ninputs);
   ey_rc rc = node_in_shape(s, x, lines, where, err);
   if (rc) return rc;
@@ -529,7 +521,7 @@ static ey_rc net_node(net_load *s, yaml_node_t *seq, int i, ey_err *err) {
     return ey_err_set(
         err, EY_CONFIG,
         "%s: %s.type: expected conv or fc in a network of independent layers (got %s)", where,
-        l->name, k_type_names[l->type]);
+        l->name, ey_node_type_name(l->type));
   for (int k = 0; k < k_layer.n; k++) {
     const char *key = k_layer_params[k].key;
     char pat[16];
@@ -537,8 +529,9 @@ static ey_rc net_node(net_load *s, yaml_node_t *seq, int i, ey_err *err) {
     if (GIVEN(lines, k) && strcmp(key, "name") && strcmp(key, "type") && strcmp(key, "relu") &&
         !strstr(k_node_keys[l->type], pat))
       return ey_err_set(err, EY_CONFIG, "%s:%d: %s%s: not a key of %s %s node (it takes%.*s)",
-                        d->path, lines[k], prefix, key, article(l->type), k_type_names[l->type],
-                        (int)strlen(k_node_keys[l->type]) - 1, k_node_keys[l->type]);
+                        d->path, lines[k], prefix, key, ey_node_type_article(l->type),
+                        ey_node_type_name(l->type), (int)strlen(k_node_keys[l->type]) - 1,
+                        k_node_keys[l->type]);
   }
   rc = node_inputs(s, ln, x, i, err);
   if (rc) return rc;
@@ -548,7 +541,7 @@ static ey_rc net_node(net_load *s, yaml_node_t *seq, int i, ey_err *err) {
   } else {
     if (x->ninputs != 1)
       return ey_err_set(err, EY_CONFIG, "%s: %s.inputs: a %s layer takes 1 input (got %d)", where,
-                        l->name, k_type_names[l->type], x->ninputs);
+                        l->name, ey_node_type_name(l->type), x->ninputs);
     rc = node_in_shape(s, x, lines, where, err);
     if (rc) return rc;
     if (!GIVEN(lines, key_index("M")))
@@ -664,7 +657,8 @@ ey_rc ey_net_select(ey_net *net, const char *list, ey_err *err) {
         rc = ey_err_set(err, EY_USAGE,
                         "--layers: %.*s: %s %s node, which runs on the host; expected a conv or "
                         "fc layer (got %.*s)",
-                        (int)blen, bad, article(kind), k_type_names[kind], (int)len, p);
+                        (int)blen, bad, ey_node_type_article(kind), ey_node_type_name(kind),
+                        (int)len, p);
       else
         rc = ey_err_set(err, EY_USAGE, "--layers: %.*s: no such layer in %s (got %.*s)", (int)blen,
                         bad, net->name, (int)len, p);

@@ -64,12 +64,6 @@ static const char *quant_name(const void *ctx, int i) {
   return ((const ey_quant *)ctx)->layers[i].name;
 }
 
-static const char *node_type_name(int type) {
-  static const char *const names[] = {"conv", "fc",     "maxpool", "avgpool",
-                                      "add",  "concat", "flatten"};
-  return type >= 0 && type < (int)(sizeof names / sizeof names[0]) ? names[type] : "unknown";
-}
-
 typedef struct quant_ctx {
   ey_quant *q;
   net_layers nl;
@@ -96,8 +90,7 @@ static ey_rc quant_layer(quant_ctx *c, ey_ydoc *d, yaml_node_t *kn, yaml_node_t 
                       "%s:%d: layers.%s: expected a conv or fc layer of network %s (got %s %s "
                       "node, which has no weights)",
                       d->path, ey_ynode_line(kn), name, c->nl.net->name,
-                      strchr("aeiou", node_type_name(l->type)[0]) ? "an" : "a",
-                      node_type_name(l->type));
+                      ey_node_type_article(l->type), ey_node_type_name(l->type));
   if (!val || val->type != YAML_MAPPING_NODE)
     return ey_err_set(err, EY_CONFIG, "%s:%d: layers.%s: must be a mapping of keys (got %s)",
                       d->path, ey_ynode_line(val ? val : kn), name, ey_ynode_kind(val));

@@ -402,14 +402,11 @@ uint64_t ey_host_node_dram_bytes(const ey_net *net, const ey_node *x, const ey_a
   return ey_sat_mul(values, (uint64_t)a->word_bits) / 8;
 }
 
-static const char *const k_node_type_names[] = {"conv", "fc",     "maxpool", "avgpool",
-                                                "add",  "concat", "flatten"};
-
 /* "host nodes: 3 maxpool, 16 add; no array cycles; 12.345 MB of DRAM traffic". */
 static void host_nodes_line(const ey_report *r, FILE *f) {
   if (!ey_report_lists_host_nodes(r)) return;
   const ey_net *net = r->net;
-  int per_type[COUNT_OF(k_node_type_names)] = {0};
+  int per_type[EY_NODE_TYPES] = {0};
   uint64_t bytes = 0;
   for (int i = 0; i < net->nnodes; i++)
     if (!EY_NODE_IS_LAYER(net->nodes[i].l.type)) {
@@ -418,8 +415,8 @@ static void host_nodes_line(const ey_report *r, FILE *f) {
     }
   fputs("host nodes:", f);
   int any = 0;
-  for (int ty = EY_NODE_MAXPOOL; ty < (int)COUNT_OF(k_node_type_names); ty++)
-    if (per_type[ty]) fprintf(f, "%s %d %s", any++ ? "," : "", per_type[ty], k_node_type_names[ty]);
+  for (int ty = EY_NODE_MAXPOOL; ty < EY_NODE_TYPES; ty++)
+    if (per_type[ty]) fprintf(f, "%s %d %s", any++ ? "," : "", per_type[ty], ey_node_type_name(ty));
   fprintf(f, "; no array cycles; %.3f MB of DRAM traffic (inputs read, outputs written)\n",
           (double)bytes / 1e6);
 }
@@ -516,7 +513,7 @@ void ey_report_table(const ey_report *r, FILE *f) {
 
 static void json_shape(ey_json *j, const ey_layer *l) {
   ey_json_obj_begin(j, "shape");
-  ey_json_str(j, "type", l->type == EY_LAYER_FC ? "fc" : "conv");
+  ey_json_str(j, "type", ey_node_type_name(l->type));
   for (int k = 0; k < COUNT_OF(k_shape); k++)
     ey_json_int(j, k_shape[k].name, field(l, &k_shape[k]));
   ey_json_bool(j, "relu", l->relu);
@@ -611,7 +608,7 @@ static void json_host_nodes(ey_json *j, const ey_report *r) {
     bytes = ey_sat_add(bytes, b);
     ey_json_obj_begin(j, NULL);
     ey_json_str(j, "name", x->l.name);
-    ey_json_str(j, "type", k_node_type_names[x->l.type]);
+    ey_json_str(j, "type", ey_node_type_name(x->l.type));
     ey_json_arr_begin(j, "inputs");
     for (int k = 0; k < x->ninputs; k++)
       ey_json_str(j, NULL,
