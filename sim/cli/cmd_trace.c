@@ -215,6 +215,21 @@ static void say_written(const char *out, const ey_act_stats *s) {
          out, s->tensors, s->tensors == 1 ? "" : "s", raw, coded, ratio, zeros);
 }
 
+/* Ends the trace writer w (may be NULL) and the output it writes into: renamed
+ * into place and said when st is still 0, removed otherwise. Returns st, or the
+ * status of a write that failed. */
+static int finish_trace(ey_act_writer *w, ey_outfile *out, const char *path, int st) {
+  ey_act_stats stats = {0};
+  if (w) ey_act_writer_stats(w, &stats);
+  if (w && ey_act_writer_close(w) && !st) st = write_failed(path, errno);
+  if (!st) st = commit(out, path);
+  if (st)
+    ey_outfile_abort(out);
+  else
+    say_written(path, &stats);
+  return st;
+}
+
 typedef struct encode_names {
   char (*name)[EY_ACT_NAME_MAX];
 } encode_names;
@@ -297,14 +312,7 @@ static int trace_encode(const trace_opts *o, const ey_opt_list *in) {
       st = EXIT_INPUT;
     }
   }
-  ey_act_stats stats = {0};
-  if (w) ey_act_writer_stats(w, &stats);
-  if (w && ey_act_writer_close(w) && !st) st = write_failed(o->out, errno);
-  if (!st) st = commit(&out, o->out);
-  if (st)
-    ey_outfile_abort(&out);
-  else
-    say_written(o->out, &stats);
+  st = finish_trace(w, &out, o->out, st);
   free(names.name);
   return st;
 }
@@ -482,14 +490,7 @@ static int trace_synth(const trace_opts *o, const ey_opt_list *args) {
     st = EXIT_INPUT;
   }
   if (w) st = synth_layers(&net, o, w);
-  ey_act_stats stats = {0};
-  if (w) ey_act_writer_stats(w, &stats);
-  if (w && ey_act_writer_close(w) && !st) st = write_failed(o->out, errno);
-  if (!st) st = commit(&out, o->out);
-  if (st)
-    ey_outfile_abort(&out);
-  else
-    say_written(o->out, &stats);
+  st = finish_trace(w, &out, o->out, st);
   ey_net_free(&net);
   return st;
 }

@@ -162,6 +162,12 @@ static const ey_htensor *input_of(const ey_netdata *d, int j, double *scale) {
   return &d->val[j];
 }
 
+/* The scale of a layer's output: its input's times its weights', over 2^shift
+ * (docs/graphs.md). */
+static double out_scale(const ey_netdata *d, const ey_layer *l, double in_scale, int shift) {
+  return in_scale * ey_quant_get(&d->q, l->name).weight_scale / ldexp(1.0, shift);
+}
+
 /* Loads layer l's weights (slot), picks its shift, and, with `out`, computes its
  * outputs with the golden convolution on `ifmap` (the reference path). */
 static ey_rc layer_data(ey_netdata *d, const ey_layer *l, layer_slot *slot, const int16_t *ifmap,
@@ -221,8 +227,7 @@ static ey_rc compute_node(ey_netdata *d, int k, ey_err *err) {
       layer_slot s = {0};
       rc = layer_data(d, &x->l, &s, in[0]->data, sc, o->data, err);
       ey_layer_weights_free(&s.w);
-      const ey_quant_layer ql = ey_quant_get(&d->q, x->l.name);
-      sc = sc * ql.weight_scale / ldexp(1.0, s.shift);
+      sc = out_scale(d, &x->l, sc, s.shift);
       break;
     }
     case EY_NODE_MAXPOOL:
@@ -310,7 +315,7 @@ void ey_netdata_end(ey_netdata *d, int i, ey_rc rc) {
     const ey_node *x = &d->net->nodes[l->node];
     double sc;
     input_of(d, x->inputs[0], &sc);
-    d->scale[l->node] = sc * ey_quant_get(&d->q, l->name).weight_scale / ldexp(1.0, s->shift);
+    d->scale[l->node] = out_scale(d, l, sc, s->shift);
     node_done(d, l->node);
   }
   ey_layer_weights_free(&s->w);
