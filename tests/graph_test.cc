@@ -365,3 +365,28 @@ TEST(Graph, HostNodesAreListedWithTheirDramTraffic) {
 }
 
 }  // namespace
+
+namespace {
+
+// A host node whose tensors cannot be counted in 64 bits: 2^20 x 65535 x 65535
+// values an image, 65536 images, read and written at 16 bits, is about 2^72
+// bytes. The report says so (null, "more than 2^64") rather than a capped number.
+TEST(Graph, HostTrafficBeyond64BitsIsNotANumber) {
+  eytest::TempDir t;
+  eytest::WriteFile(t.File("huge.yaml"),
+                    "name: huge\nbatch: 65536\nlayers:\n"
+                    "  - {name: c, C: 1048576, H: 65535, W: 65535, M: 1048576, R: 1, S: 1}\n"
+                    "  - {name: p, type: maxpool, R: 1, S: 1}\n");
+  auto r = eytest::Eyesim("run eyeriss_v1 " + t.File("huge.yaml") + " --analytic --json " +
+                          t.File("h.json"));
+  EXPECT_EQ(r.status, 3) << r.err;  // c cannot map: its MACs do not fit either
+  EXPECT_NE(r.out.find("host nodes: 1 maxpool; no array cycles; more than 2^64 bytes of DRAM "
+                       "traffic\n"),
+            std::string::npos)
+      << r.out;
+  const std::string js = eytest::ReadFile(t.File("h.json"));
+  EXPECT_NE(js.find("\"dram_bytes\": null"), std::string::npos);
+  EXPECT_NE(js.find("\"host_dram_bytes\": null"), std::string::npos);
+}
+
+}  // namespace

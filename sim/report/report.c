@@ -6,6 +6,7 @@
  * and writes what is not a figure (the run, the layer's shape and mapping). */
 #include "sim/report/report.h"
 
+#include <math.h>
 #include <string.h>
 
 #include "sim/base/json.h"
@@ -399,26 +400,47 @@ uint64_t ey_host_node_dram_bytes(const ey_net *net, const ey_node *x, const ey_a
                                     : shape_values(net->batch, net->nodes[j].outC,
                                                    net->nodes[j].outH, net->nodes[j].outW));
   }
-  return ey_sat_mul(values, (uint64_t)a->word_bits) / 8;
+  uint64_t bits;
+  if (values == UINT64_MAX || ey_mul_overflow(values, (uint64_t)a->word_bits, &bits))
+    return UINT64_MAX;
+  return bits / 8;
+}
+
+/* The DRAM bytes of every host node (UINT64_MAX when they do not fit 64 bits),
+ * and per_type (may be NULL) their count by type. */
+static uint64_t host_dram_total(const ey_report *r, int *per_type) {
+  uint64_t bytes = 0;
+  for (int i = 0; i < r->net->nnodes; i++) {
+    const ey_node *x = &r->net->nodes[i];
+    if (EY_NODE_IS_LAYER(x->l.type)) continue;
+    if (per_type) per_type[x->l.type]++;
+    bytes = ey_sat_add(bytes, ey_host_node_dram_bytes(r->net, x, r->arch));
+  }
+  return bytes;
+}
+
+/* A byte count that may be UINT64_MAX (too many to count): null. */
+static void json_bytes(ey_json *j, const char *key, uint64_t b) {
+  if (b == UINT64_MAX)
+    ey_json_real(j, key, NAN);
+  else
+    ey_json_uint(j, key, b);
 }
 
 /* "host nodes: 3 maxpool, 16 add; no array cycles; 12.345 MB of DRAM traffic". */
 static void host_nodes_line(const ey_report *r, FILE *f) {
   if (!ey_report_lists_host_nodes(r)) return;
-  const ey_net *net = r->net;
   int per_type[EY_NODE_TYPES] = {0};
-  uint64_t bytes = 0;
-  for (int i = 0; i < net->nnodes; i++)
-    if (!EY_NODE_IS_LAYER(net->nodes[i].l.type)) {
-      per_type[net->nodes[i].l.type]++;
-      bytes = ey_sat_add(bytes, ey_host_node_dram_bytes(net, &net->nodes[i], r->arch));
-    }
+  const uint64_t bytes = host_dram_total(r, per_type);
   fputs("host nodes:", f);
   int any = 0;
   for (int ty = EY_NODE_MAXPOOL; ty < EY_NODE_TYPES; ty++)
     if (per_type[ty]) fprintf(f, "%s %d %s", any++ ? "," : "", per_type[ty], ey_node_type_name(ty));
-  fprintf(f, "; no array cycles; %.3f MB of DRAM traffic (inputs read, outputs written)\n",
-          (double)bytes / 1e6);
+  if (bytes == UINT64_MAX)
+    fputs("; no array cycles; more than 2^64 bytes of DRAM traffic\n", f);
+  else
+    fprintf(f, "; no array cycles; %.3f MB of DRAM traffic (inputs read, outputs written)\n",
+            (double)bytes / 1e6);
 }
 
 void ey_report_table_foot(const ey_report *r, FILE *f) {
@@ -599,13 +621,10 @@ static void json_layer(ey_json *j, const ey_report *r, const ey_layer_result *x)
 static void json_host_nodes(ey_json *j, const ey_report *r) {
   const ey_net *net = r->net;
   const int listed = ey_report_lists_host_nodes(r);
-  uint64_t bytes = 0;
   ey_json_arr_begin(j, "host_nodes");
   for (int i = 0; listed && i < net->nnodes; i++) {
     const ey_node *x = &net->nodes[i];
     if (EY_NODE_IS_LAYER(x->l.type)) continue;
-    const uint64_t b = ey_host_node_dram_bytes(net, x, r->arch);
-    bytes = ey_sat_add(bytes, b);
     ey_json_obj_begin(j, NULL);
     ey_json_str(j, "name", x->l.name);
     ey_json_str(j, "type", ey_node_type_name(x->l.type));
@@ -620,11 +639,11 @@ static void json_host_nodes(ey_json *j, const ey_report *r) {
     ey_json_int(j, "W", x->outW);
     ey_json_obj_end(j);
     ey_json_bool(j, "relu", x->l.relu);
-    ey_json_uint(j, "dram_bytes", b);
+    json_bytes(j, "dram_bytes", ey_host_node_dram_bytes(net, x, r->arch));
     ey_json_obj_end(j);
   }
   ey_json_arr_end(j);
-  ey_json_uint(j, "host_dram_bytes", bytes);
+  json_bytes(j, "host_dram_bytes", listed ? host_dram_total(r, NULL) : 0);
 }
 
 void ey_report_json(const ey_report *r, FILE *f) {

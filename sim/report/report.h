@@ -69,7 +69,8 @@ void ey_report_totals(const ey_report *r, ey_totals *t);
  * or of a network of independent layers). */
 int ey_report_lists_host_nodes(const ey_report *r);
 /* Bytes a host node moves across DRAM for all N images: each input read once
- * and the output written once, data.word_bits a value, not coded (saturates). */
+ * and the output written once, data.word_bits a value, not coded; UINT64_MAX
+ * when that does not fit 64 bits (the JSON writes null). */
 uint64_t ey_host_node_dram_bytes(const ey_net *net, const ey_node *x, const ey_arch *a);
 /* The table: its head (the run, the architecture, the network and the column
  * names), layer i's row, and its foot (the total row and the summary lines);
