@@ -138,6 +138,29 @@ static inline uint64_t ceil_div_sat(uint64_t a, uint64_t b) {
 }
 #define ceil_div(a, b) (checked ? ceil_div_sat((a), (b)) : ((a) + (b)-1) / (b))
 
+/* hierarchical-mesh: the ifmap stream of a pass shape (n_a images, qr_a
+ * channels, pt_a filters, e_a output rows) at its busiest router. The engine's
+ * rule (ey_mesh_ifmap_bands, docs/mesh.md): a band's (channel set, row) slots go
+ * round robin to its routers; each slot carries q channels (fewer in the last
+ * set, which this estimate does not count). */
+EY_SPECIALIZE uint64_t mesh_ifmap_cycles(const ey_geom *g, const ey_arch *a, const ey_mapping *m,
+                                         uint64_t n_a, uint64_t qr_a, uint64_t pt_a, uint64_t e_a,
+                                         const int checked) {
+  int band[1024]; /* r <= pe_array.rows <= 1024 */
+  const int ns = (int)EY_CEIL_DIV(qr_a, (uint64_t)m->q), ng = (int)EY_CEIL_DIV(pt_a, (uint64_t)m->p);
+  const int nb = ey_mesh_ifmap_bands(a, m, g->R, ng, ns, (int)e_a, band);
+  int most = 0; /* channel sets in the largest band */
+  for (int b = 0, ri = 0; b < nb; b++) {
+    int c = 0;
+    while (ri < ns && band[ri] == b) ri++, c++;
+    if (c > most) most = c;
+  }
+  const uint64_t slots = MUL((uint64_t)most, ey__rows_needed(g, (int)e_a));
+  const uint64_t per_router = ceil_div(slots, (uint64_t)a->mesh_ifmap_routers);
+  return ceil_div(MUL(MUL(n_a, EY_MIN((uint64_t)m->q, qr_a)), MUL(per_router, g->wneed)),
+                  (uint64_t)a->noc_ifmap_wpc);
+}
+
 EY_SPECIALIZE uint64_t pass_cycles(const ey_geom *g, const ey_arch *a, const ey_mapping *m,
                                    const int checked) {
   blocks nb = cut(g->N, m->n), pb = cut(g->Mg, m->p * m->t), eb = cut(g->E, m->e);
@@ -154,11 +177,14 @@ EY_SPECIALIZE uint64_t pass_cycles(const ey_geom *g, const ey_arch *a, const ey_
           /* The busiest PE does n·F·q·S·p MACs at one per cycle. */
           uint64_t comp = MUL(MUL(MUL(n_a, (uint64_t)g->F), EY_MIN(qr_a, (uint64_t)m->q)),
                               MUL((uint64_t)g->S, EY_MIN(pt_a, (uint64_t)m->p)));
-          uint64_t ifm = ceil_div(MUL(MUL(n_a, qr_a), MUL(ey__rows_needed(g, (int)e_a), g->wneed)),
-                                  (uint64_t)a->noc_ifmap_wpc);
+          uint64_t ifm = a->noc_impl == EY_NOC_HMESH
+                             ? mesh_ifmap_cycles(g, a, m, n_a, qr_a, pt_a, e_a, checked)
+                             : ceil_div(MUL(MUL(n_a, qr_a), MUL(ey__rows_needed(g, (int)e_a), g->wneed)),
+                                        (uint64_t)a->noc_ifmap_wpc);
           uint64_t outs = MUL(MUL(n_a, pt_a), MUL(e_a, (uint64_t)g->F));
-          uint64_t gon = ceil_div(outs, (uint64_t)a->noc_gon_wpc);
-          uint64_t gin = cb.first[j] ? 0 : ceil_div(outs, (uint64_t)a->noc_psum_wpc);
+          const uint64_t psr = (uint64_t)ey_psum_routers(a);
+          uint64_t gon = ceil_div(outs, MUL((uint64_t)a->noc_gon_wpc, psr));
+          uint64_t gin = cb.first[j] ? 0 : ceil_div(outs, MUL((uint64_t)a->noc_psum_wpc, psr));
           uint64_t busy = EY_MAX(EY_MAX(comp, ifm), EY_MAX(gon, gin));
           /* Fill and drain: the MAC pipeline (fetch, multiplier, accumulate) and
            * the psum chain of R PEs per active set. */
@@ -184,6 +210,22 @@ EY_SPECIALIZE uint64_t load_cycles_unit(const ey_geom *g, const ey_arch *a, cons
       if (!cnt) continue;
       uint64_t words =
           MUL(MUL((uint64_t)cb.size[j], (uint64_t)pb.size[k]), MUL((uint64_t)g->R, (uint64_t)g->S));
+      if (a->noc_impl == EY_NOC_HMESH) {
+        /* Every weight router loads at once: the busiest one's sets of one
+         * filter row (ey_mesh_weight_sources, first PE row: full sets). */
+        int src[1024], most = 0;
+        const int ecol = EY_MIN(m->e, a->cols), hg = a->cols / ecol;
+        const int ng = (int)EY_CEIL_DIV((uint64_t)pb.size[k], (uint64_t)m->p);
+        const int nsrc = ey_mesh_weight_sources(a, EY_MIN(ng, hg), ecol, ecol, src);
+        for (int s = 0; s < nsrc; s++) {
+          int c = 0;
+          for (int h = 0; h < EY_MIN(ng, hg); h++) c += src[h] == s;
+          if (c > most) most = c;
+        }
+        words = MUL(MUL((uint64_t)most, (uint64_t)g->S),
+                    MUL(EY_MIN((uint64_t)m->p, (uint64_t)pb.size[k]),
+                        EY_MIN((uint64_t)m->q, (uint64_t)cb.size[j])));
+      }
       total = ADD(total, MUL(cnt, ceil_div(words, (uint64_t)a->noc_filter_wpc)));
     }
   return total;

@@ -107,10 +107,12 @@ ey_rc ey_eyexam_bounds(const ey_layer *l, const ey_arch *a, const ey_mapping *m,
   double *lv = out->level_bound;
   lv[EY_EXBW_DRAM] = roof(macs, (double)a->dram_bus_bits * a->dram_mhz / a->core_mhz, bits);
   lv[EY_EXBW_GLB] = roof(macs, (double)a->glb_banks * a->glb_bank_ports, glb_ports);
-  lv[EY_EXBW_NOC_IFMAP] = roof(macs, a->noc_ifmap_wpc, k->noc_ifmap);
-  lv[EY_EXBW_NOC_FILTER] = roof(macs, a->noc_filter_wpc, k->noc_filter);
-  lv[EY_EXBW_NOC_PSUM_IN] = roof(macs, a->noc_psum_wpc, k->noc_psum_in);
-  lv[EY_EXBW_NOC_PSUM_OUT] = roof(macs, a->noc_gon_wpc, k->noc_psum_out);
+  /* The networks' peak widths: every router of the mesh at once. */
+  lv[EY_EXBW_NOC_IFMAP] = roof(macs, ey_ifmap_width_max(a), k->noc_ifmap);
+  lv[EY_EXBW_NOC_FILTER] =
+      roof(macs, (double)a->noc_filter_wpc * ey_filter_routers(a), k->noc_filter);
+  lv[EY_EXBW_NOC_PSUM_IN] = roof(macs, (double)a->noc_psum_wpc * ey_psum_routers(a), k->noc_psum_in);
+  lv[EY_EXBW_NOC_PSUM_OUT] = roof(macs, (double)a->noc_gon_wpc * ey_psum_routers(a), k->noc_psum_out);
   double six = EY_MIN(b[EY_EX_STORAGE], out->mapping_bound);
   out->limit = 0;
   for (int i = 0; i < EY_EXBW_LEVELS; i++)

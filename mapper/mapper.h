@@ -147,6 +147,44 @@ static inline int ey_filter_prefetch(const ey_arch *a, uint64_t block_bits) {
   return 2 * block_bits <= ey_glb_staging_bits(a);
 }
 
+/* ---- hierarchical-mesh (docs/mesh.md) ----
+ * A pass places its sets as on the multicast bus (docs/mapping.md): set (ti, ri)
+ * of filter group ti and channel set ri holds filter row i of logical column j at
+ * PE row v*(k*r*R) + kk*(r*R) + ri*R + i, column h*ecol + jj, where v = ti / Hg,
+ * h = ti % Hg, kk = j / ecol, jj = j % ecol, ecol = min(e, cols), k = ceil(e /
+ * cols), Hg = cols / ecol. The mesh then decides how fast data reaches them. */
+
+/* Psum routers the psum GIN and the GON have: one per PE column of each cluster
+ * row on the mesh (each serves its column's chains at noc.psum_words_per_cycle
+ * and noc.gon_words_per_cycle), the one bus otherwise. */
+static inline int ey_psum_routers(const ey_arch *a) {
+  return a->noc_impl == EY_NOC_HMESH ? a->rows / a->mesh_cluster_rows * a->cols : 1;
+}
+/* Weight routers: one per PE row of each cluster on the mesh, the filter bus
+ * otherwise. */
+static inline int ey_filter_routers(const ey_arch *a) {
+  return a->noc_impl == EY_NOC_HMESH ? a->rows * (a->cols / a->mesh_cluster_cols) : 1;
+}
+/* The most ifmap words a cycle the array can take: the bus's width, or on the
+ * mesh every ifmap router of one cluster per cluster row (one band each). */
+static inline int ey_ifmap_width_max(const ey_arch *a) {
+  return a->noc_impl == EY_NOC_HMESH
+             ? a->noc_ifmap_wpc * a->mesh_ifmap_routers * (a->rows / a->mesh_cluster_rows)
+             : a->noc_ifmap_wpc;
+}
+/* The ifmap bands of a pass of ng filter groups, ns channel sets and ea logical
+ * columns: channel sets whose PEs span overlapping rows of clusters share a band,
+ * and a band's ifmaps come from the ifmap routers of its first cluster, each
+ * multicasting to the band's clusters (a band's rows of clusters are its own).
+ * Writes each channel set's band into band[ri] and returns the bands. */
+int ey_mesh_ifmap_bands(const ey_arch *a, const ey_mapping *m, int R, int ng, int ns, int ea,
+                        int *band);
+/* The weight sources of one PE row holding nh sets side by side, each w columns
+ * wide (set h from column h*ecol): sets whose columns share a cluster share the
+ * weight router of that row, which multicasts along the row's clusters. Writes
+ * each set's source into src[h] and returns the sources. */
+int ey_mesh_weight_sources(const ey_arch *a, int nh, int ecol, int w, int *src);
+
 #ifdef __cplusplus
 }
 #endif

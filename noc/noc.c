@@ -4,9 +4,9 @@
 
 #include <string.h>
 
-/* The networks a config may name. hierarchical-mesh joins when the mapper and
- * the engine drive it; until then it is built with ey_noc_init_mesh() only. */
-static const ey_noc_ops *const k_impls[] = {&ey_noc_multicast_bus_ops};
+/* The networks a config may name (noc.impl). hierarchical-mesh is built with
+ * ey_noc_init_mesh(), which gives it its geometry. */
+static const ey_noc_ops *const k_impls[] = {&ey_noc_multicast_bus_ops, &ey_noc_hmesh_ops};
 
 const ey_noc_ops *ey_noc_ops_find(const char *name) {
   for (size_t i = 0; i < sizeof k_impls / sizeof k_impls[0]; i++)

@@ -62,8 +62,7 @@ TEST(Noc, NothingIsDeliveredWhileOneTargetIsFull) {
 
 TEST(Noc, ImplementationsAreFoundByTheirConfigName) {
   EXPECT_EQ(ey_noc_ops_find("multicast-bus"), &ey_noc_multicast_bus_ops);
-  // Built (noc/hmesh.c), but no config may name it until the mapper and engine drive it.
-  EXPECT_EQ(ey_noc_ops_find("hierarchical-mesh"), nullptr);
+  EXPECT_EQ(ey_noc_ops_find("hierarchical-mesh"), &ey_noc_hmesh_ops);
 }
 
 TEST(Noc, AnXBusHasOneIdSoItsPesShareAGroup) {

@@ -12,7 +12,7 @@
 extern "C" {
 #endif
 
-typedef enum ey_noc_impl { EY_NOC_MULTICAST_BUS = 0 } ey_noc_impl;
+typedef enum ey_noc_impl { EY_NOC_MULTICAST_BUS = 0, EY_NOC_HMESH } ey_noc_impl;
 typedef enum ey_dram_impl { EY_DRAM_FIXED = 0 } ey_dram_impl;
 typedef enum ey_objective { EY_OBJ_ENERGY = 0, EY_OBJ_CYCLES, EY_OBJ_EDP } ey_objective;
 typedef enum ey_energy_unit { EY_UNIT_NORMALIZED = 0, EY_UNIT_PJ } ey_energy_unit;
@@ -34,10 +34,13 @@ typedef struct ey_arch {
   int word_bits;         /* activation and weight width, bits */
   int psum_bits;         /* partial-sum width in storage (GLB capacity), bits */
   int noc_impl;          /* ey_noc_impl */
-  int noc_ifmap_wpc;     /* ifmap GIN, words per core cycle */
-  int noc_filter_wpc;    /* filter GIN, words per core cycle */
-  int noc_psum_wpc;      /* psum GIN (GLB to array), words per core cycle */
-  int noc_gon_wpc;       /* GON (array to GLB), words per core cycle */
+  int noc_ifmap_wpc;     /* ifmap GIN, words per core cycle (hierarchical-mesh: per router) */
+  int noc_filter_wpc;    /* filter GIN, words per core cycle (... per weight router) */
+  int noc_psum_wpc;      /* psum GIN (GLB to array), words per core cycle (... per psum router) */
+  int noc_gon_wpc;       /* GON (array to GLB), words per core cycle (... per psum router) */
+  int mesh_cluster_rows; /* hierarchical-mesh: PE rows per cluster */
+  int mesh_cluster_cols; /* ... PE columns per cluster */
+  int mesh_ifmap_routers; /* ... ifmap routers (and GLB ifmap banks) per cluster */
   int glb_kb;            /* global buffer, KiB */
   int glb_filter_kb;     /* of which the filter staging region, KiB */
   int glb_banks;         /* word-interleaved banks */

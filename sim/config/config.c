@@ -46,16 +46,22 @@ static const ey_param k_arch_params[] = {
     "Activation and weight width, bits (reference: 16-bit fixed point)." },
   { "data.psum_bits",             EY_P_INT,  2,   64,      "32",            A(psum_bits), NULL,
     "Partial-sum width in the GLB, bits. Open: the chip's psum spad is 16 b; eyesim accumulates in 32 b." },
-  { "noc.impl",                   EY_P_ENUM, 0,   0,       "multicast-bus", A(noc_impl), "multicast-bus",
-    "On-chip network: multicast-bus is Eyeriss v1 (Y bus + one X bus per row, ID tags)." },
+  { "noc.impl",                   EY_P_ENUM, 0,   0,       "multicast-bus", A(noc_impl), "multicast-bus|hierarchical-mesh",
+    "On-chip network: multicast-bus is Eyeriss v1 (Y bus + one X bus per row, ID tags); hierarchical-mesh is Eyeriss v2 (clusters of PEs, a mesh of router clusters; docs/mesh.md)." },
   { "noc.ifmap_words_per_cycle",  EY_P_INT,  1,   64,      "1",             A(noc_ifmap_wpc), NULL,
-    "Ifmap GIN width, words per core cycle. Open (reference: the ifmap path is 1 word)." },
+    "Ifmap GIN width, words per core cycle; hierarchical-mesh: of each ifmap router. Open (reference: the v1 ifmap path is 1 word; a v2 router port is 24 b, three 8-bit words)." },
   { "noc.filter_words_per_cycle", EY_P_INT,  1,   64,      "4",             A(noc_filter_wpc), NULL,
-    "Filter GIN width, words per core cycle. Open (reference: commonly 4 words)." },
+    "Filter GIN width, words per core cycle; hierarchical-mesh: of each weight router. Open (reference: commonly 4 words in v1; a v2 port is three 8-bit words)." },
   { "noc.psum_words_per_cycle",   EY_P_INT,  1,   64,      "4",             A(noc_psum_wpc), NULL,
-    "Psum GIN width (GLB to array), words per core cycle. Open (reference: commonly 4 words)." },
+    "Psum GIN width (GLB to array), words per core cycle; hierarchical-mesh: of each psum router. Open (reference: commonly 4 words in v1; a v2 psum port is 40 b, two psums)." },
   { "noc.gon_words_per_cycle",    EY_P_INT,  1,   64,      "4",             A(noc_gon_wpc), NULL,
-    "GON width (array to GLB), words per core cycle. Open; default as the psum GIN." },
+    "GON width (array to GLB), words per core cycle; hierarchical-mesh: of each psum router. Open; default as the psum GIN." },
+  { "noc.mesh.cluster_rows",      EY_P_INT,  1,   1024,    "3",             A(mesh_cluster_rows), NULL,
+    "hierarchical-mesh: PE rows per cluster; must divide pe_array.rows (reference: v2's clusters are 3 x 4 PEs)." },
+  { "noc.mesh.cluster_cols",      EY_P_INT,  1,   1024,    "4",             A(mesh_cluster_cols), NULL,
+    "hierarchical-mesh: PE columns per cluster; must divide pe_array.cols (reference: 4)." },
+  { "noc.mesh.ifmap_routers",     EY_P_INT,  1,   16,      "3",             A(mesh_ifmap_routers), NULL,
+    "hierarchical-mesh: ifmap routers per cluster, one per GLB ifmap bank (reference: 3)." },
   { "glb.size_kb",                EY_P_INT,  1,   1048576, "108",           A(glb_kb), NULL,
     "Global buffer, KiB, shared by ifmaps, psums and filters (reference: 108 KB)." },
   { "glb.filter_kb",              EY_P_INT,  1,   1048576, "8",             A(glb_filter_kb), NULL,
@@ -182,6 +188,18 @@ ey_rc ey_arch_check(const ey_arch *a, ey_err *err) {
     return ey_err_set(err, EY_CONFIG,
                       "%s: data.psum_bits: must be at least data.word_bits (%d) (got %d)", w,
                       a->word_bits, a->psum_bits);
+  }
+  if (a->noc_impl == EY_NOC_HMESH && a->rows % a->mesh_cluster_rows) {
+    arch_where(a, "noc.mesh.cluster_rows", w, sizeof w);
+    return ey_err_set(err, EY_CONFIG,
+                      "%s: noc.mesh.cluster_rows: must divide pe_array.rows (%d) (got %d)", w,
+                      a->rows, a->mesh_cluster_rows);
+  }
+  if (a->noc_impl == EY_NOC_HMESH && a->cols % a->mesh_cluster_cols) {
+    arch_where(a, "noc.mesh.cluster_cols", w, sizeof w);
+    return ey_err_set(err, EY_CONFIG,
+                      "%s: noc.mesh.cluster_cols: must divide pe_array.cols (%d) (got %d)", w,
+                      a->cols, a->mesh_cluster_cols);
   }
   int span = (a->psum_bits + a->word_bits - 1) / a->word_bits; /* words of one psum */
   if (a->glb_bank_ports < EY_CEIL_DIV(span, a->glb_banks)) {

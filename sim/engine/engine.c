@@ -154,6 +154,23 @@ struct ey_engine {
   ey_cycle *fl_done;    /* DRAM transfers in flight: completion */
   uint64_t *fl_bytes, fl_n, fl_cap;
   int *targets;     /* scratch for ey_noc_match */
+  /* hierarchical-mesh (docs/mesh.md): the ifmap streams of the pass, one per
+   * ifmap router that sends (band b, router p is stream b * routers + p). */
+  int mesh;         /* noc.impl is hierarchical-mesh */
+  struct mstream {
+    int group;          /* its source on the ifmap mesh */
+    int off, len;       /* its (channel, row) packets of one column: pl_c/pl_yi[off..] */
+    int im, xi, k;      /* its position: image, needed column, packet of the column */
+    uint64_t sent, total;
+  } * st;
+  int nst;
+  int *pl_c, *pl_yi; /* the streams' packets of a column, stream after stream */
+  int *slot_st;      /* per (channel set, row) slot: its stream */
+  int *pset, *prow;  /* per active PE: its channel set and padded ifmap row */
+  int *yidx;         /* per padded row: its index in srows, this pass */
+  int *band;         /* per channel set: its band */
+  int *wsrc;         /* scratch: weight sources of a PE row */
+  uint64_t *wwords;  /* scratch: words per weight source of a PE row */
   int *tg, *tg_off; /* ifmap targets per (set, row), packed: each active PE is in one */
   int *srows;       /* the strip's padded ifmap rows */
   /* The schedule's position (advance()). */
@@ -380,6 +397,54 @@ static int mark_block(eng *E, const tile *t, int pa) {
   return ng * ns * E->g.R * cols;
 }
 
+/* hierarchical-mesh: routes the weights of pass block pa of tile t and returns
+ * the cycles their load takes. A PE row's sets share a weight router where
+ * their columns share a cluster (ey_mesh_weight_sources); the router sits in
+ * the first cluster of its sets and multicasts along the row, and the routers
+ * of all rows load at once, each at noc.filter_words_per_cycle. A filter word
+ * is read once and handed to every router that needs it in the same cycle. */
+static uint64_t mesh_route_weights(eng *E, const tile *t, int pa) {
+  const ey_mapping *m = E->m;
+  const ey_arch *a = E->a;
+  const int ng = EY_CEIL_DIV(pa, m->p), ns = EY_CEIL_DIV(t->ca, m->q);
+  const int cols_used = EY_MIN(m->e, t->ta), cr = a->mesh_cluster_rows;
+  uint64_t cycles = 0;
+  for (int v = 0; v <= (ng - 1) / E->Hg; v++) {
+    const int nh = EY_MIN(E->Hg, ng - v * E->Hg);
+    for (int kk = 0; kk * E->ecol < cols_used; kk++) {
+      const int w = EY_MIN(E->ecol, cols_used - kk * E->ecol);
+      const int nsrc = ey_mesh_weight_sources(a, nh, E->ecol, w, E->wsrc);
+      for (int ri = 0; ri < ns; ri++) {
+        const int qc = EY_MIN(m->q, t->ca - ri * m->q);
+        for (int i = 0; i < E->g.R; i++) {
+          const int row = place(E, v * E->Hg, ri, i, kk * E->ecol) / E->cols;
+          for (int sidx = 0; sidx < nsrc; sidx++) E->wwords[sidx] = 0;
+          for (int h = 0; h < nh; h++) {
+            const int ti = v * E->Hg + h, sidx = E->wsrc[h];
+            int h0 = h; /* the source's first set: its cluster */
+            while (h0 > 0 && E->wsrc[h0 - 1] == sidx) h0--;
+            const int group = ey_hmesh_source(&E->fnoc, h0 * E->ecol / a->mesh_cluster_cols,
+                                              row / cr, row % cr);
+            E->wwords[sidx] += (uint64_t)EY_MIN(m->p, pa - ti * m->p) * (uint64_t)qc * E->g.S;
+            for (int jj = 0; jj < w; jj++) {
+              int ok = ey_noc_assign(&E->fnoc, place(E, ti, ri, i, kk * E->ecol + jj),
+                                     (uint16_t)group, (uint16_t)(h - h0));
+              assert(ok == 0); /* sources own disjoint runs of clusters */
+              (void)ok;
+            }
+          }
+          for (int sidx = 0; sidx < nsrc; sidx++) {
+            const uint64_t c =
+                (E->wwords[sidx] + (uint64_t)a->noc_filter_wpc - 1) / (uint64_t)a->noc_filter_wpc;
+            if (c > cycles) cycles = c;
+          }
+        }
+      }
+    }
+  }
+  return cycles;
+}
+
 /* Loads the filters of pass block (fp, pa) of tile t into the spads, every word
  * multicast by tag to the columns of its set that compute a row of the tile, and
  * returns the cycles that takes at the filter GIN's width. */
@@ -388,7 +453,8 @@ static uint64_t load_filters(eng *E, const tile *t, int fp, int pa) {
   const int ng = EY_CEIL_DIV(pa, m->p), ns = EY_CEIL_DIV(t->ca, m->q);
   const int cols_used = EY_MIN(m->e, t->ta);
   ey_noc_clear(&E->fnoc);
-  for (int ti = 0; ti < ng; ti++)
+  const uint64_t mesh_cycles = E->mesh ? mesh_route_weights(E, t, pa) : 0;
+  for (int ti = 0; ti < ng && !E->mesh; ti++)
     for (int ri = 0; ri < ns; ri++)
       for (int i = 0; i < E->g.R; i++)
         for (int j = 0; j < cols_used; j++) {
@@ -407,8 +473,12 @@ static uint64_t load_filters(eng *E, const tile *t, int fp, int pa) {
     for (int ri = 0; ri < ns; ri++) {
       const int qc = EY_MIN(m->q, t->ca - ri * m->q);
       for (int i = 0; i < E->g.R; i++) {
-        int n = ey_noc_match(&E->fnoc, (uint16_t)((ti / E->Hg) * m->r * E->g.R + ri * E->g.R + i),
-                             (uint16_t)(ti % E->Hg), E->targets);
+        int n = 0;
+        if (E->mesh) /* the PEs of the set's filter row, in PE order */
+          for (int j = 0; j < cols_used; j++) E->targets[n++] = place(E, ti, ri, i, j);
+        else
+          n = ey_noc_match(&E->fnoc, (uint16_t)((ti / E->Hg) * m->r * E->g.R + ri * E->g.R + i),
+                           (uint16_t)(ti % E->Hg), E->targets);
         for (int pp = 0; pp < pf; pp++)
           for (int c = 0; c < qc; c++)
             for (int s = 0; s < E->g.S; s++) {
@@ -434,6 +504,7 @@ static uint64_t load_filters(eng *E, const tile *t, int fp, int pa) {
   }
   ey_glb_bulk(&E->glb, EY_GLB_R_FILTER, 0, words, EY_FILTER, 0);
   observe(E, EY_ACC_GLB, 0, EY_FILTER, ey_glb_addr(&E->glb, EY_GLB_R_FILTER, 0), words);
+  if (E->mesh) return mesh_cycles;
   return (words + (uint64_t)E->a->noc_filter_wpc - 1) / (uint64_t)E->a->noc_filter_wpc;
 }
 
@@ -496,9 +567,79 @@ static void pe_wake(eng *E, int x, ey_cycle at) {
   E->awake[E->nawake++] = x;
 }
 
+/* hierarchical-mesh: routes the ifmaps of the pass being begun (its PEs in act,
+ * each with its channel set and row in pset/prow, the strip's rows in srows).
+ * Each band's slots (channel set, row), in order, go round robin to the ifmap
+ * routers of the band's first cluster; a router multicasts each of its slots to
+ * the PEs that take it, on a tree inside the band. Fills the targets of every
+ * slot (tg, tg_off, in PE order) and the streams. Returns 0, or -1 when the
+ * mesh cannot carry the pass (more slots than a router's tags). */
+static int mesh_route(eng *E, const tile *t, int ng, int ns, int ea) {
+  const ey_arch *a = E->a;
+  const int nr = E->ps.nr, nslots = ns * nr, planes = a->mesh_ifmap_routers;
+  for (int yi = 0; yi < nr; yi++) E->yidx[E->srows[yi]] = yi;
+  for (int s = 0; s <= nslots; s++) E->tg_off[s] = 0;
+  for (int k = 0; k < E->nact; k++) {
+    const int x = E->act[k];
+    E->tg_off[E->pset[x] * nr + E->yidx[E->prow[x]] + 1]++;
+  }
+  for (int s = 0; s < nslots; s++) E->tg_off[s + 1] += E->tg_off[s];
+  /* The targets in PE order: the active PEs sorted by index. */
+  for (int s = 0; s < nslots; s++) E->slot_st[s] = E->tg_off[s]; /* cursors for now */
+  memset(E->is_dirty, 0, (size_t)E->npe);
+  for (int k = 0; k < E->nact; k++) E->is_dirty[E->act[k]] = 1;
+  for (int x = 0; x < E->npe; x++)
+    if (E->is_dirty[x]) E->tg[E->slot_st[E->pset[x] * nr + E->yidx[E->prow[x]]]++] = x;
+  memset(E->is_dirty, 0, (size_t)E->npe);
+
+  const int nb = ey_mesh_ifmap_bands(a, E->m, E->g.R, ng, ns, ea, E->band);
+  E->nst = nb * planes;
+  memset(E->st, 0, sizeof *E->st * (size_t)E->nst);
+  ey_noc_clear(&E->inoc);
+  int idx = 0;
+  for (int ri = 0; ri < ns; ri++) {
+    const int b = E->band[ri];
+    if (ri == 0 || E->band[ri - 1] != b) { /* the band's first channel set: its cluster */
+      idx = 0;
+      for (int p = 0; p < planes; p++)
+        E->st[b * planes + p].group =
+            ey_hmesh_source(&E->inoc, 0, ri * E->g.R / a->mesh_cluster_rows, p);
+    }
+    for (int yi = 0; yi < nr; yi++, idx++) {
+      const int slot = ri * nr + yi, sid = b * planes + idx % planes;
+      if (idx / planes >= (int)EY_NOC_NO_ID) return -1; /* more slots than tags */
+      E->slot_st[slot] = sid;
+      for (int q = E->tg_off[slot]; q < E->tg_off[slot + 1]; q++) {
+        /* The tag tells a router's slots apart. */
+        int ok = ey_noc_assign(&E->inoc, E->tg[q], (uint16_t)E->st[sid].group,
+                               (uint16_t)(idx / planes));
+        if (ok) return -1; /* bands hold disjoint rows of clusters: a bug */
+      }
+    }
+  }
+  /* Each stream's packets of one column, in the bus's order (channel, row). */
+  for (int c = 0; c < t->ca; c++)
+    for (int yi = 0; yi < nr; yi++) E->st[E->slot_st[(c / E->m->q) * nr + yi]].len++;
+  int off = 0;
+  for (int s = 0; s < E->nst; s++) {
+    E->st[s].off = E->st[s].k = off;
+    off += E->st[s].len;
+    E->st[s].total = (uint64_t)t->na * E->g.wneed * (uint64_t)E->st[s].len;
+  }
+  for (int c = 0; c < t->ca; c++)
+    for (int yi = 0; yi < nr; yi++) {
+      struct mstream *st = &E->st[E->slot_st[(c / E->m->q) * nr + yi]];
+      E->pl_c[st->k] = c;
+      E->pl_yi[st->k++] = yi;
+    }
+  for (int s = 0; s < E->nst; s++) E->st[s].k = 0;
+  return 0;
+}
+
 /* Starts pass os..os+ea-1 of filter block (fp, pa) of tile t: programs the PEs,
- * wires the chains and loads the ifmap network's IDs. pass_cycles() then runs it. */
-static void pass_begin(eng *E, const tile *t, int fp, int pa, int os, int ea) {
+ * wires the chains and loads the ifmap network's IDs. pass_cycles() then runs it.
+ * Returns 0, or -1 when the mesh cannot route it (mesh_route). */
+static int pass_begin(eng *E, const tile *t, int fp, int pa, int os, int ea) {
   const ey_mapping *m = E->m;
   const ey_arch *a = E->a;
   pass *P = &E->ps;
@@ -538,6 +679,11 @@ static void pass_begin(eng *E, const tile *t, int fp, int pa, int os, int ea) {
               pos == 0 && !first_cb);
           E->gin_seq[x] = E->gon_seq[x] = 0;
           int y = (os + j) * E->g.U + i;
+          if (E->mesh) { /* routed once the strip's rows are known */
+            E->pset[x] = ri;
+            E->prow[x] = y;
+            continue;
+          }
           /* Group: the channel set (an X bus on the bus); tag: the PE's row. */
           int ok = ey_noc_assign(&E->inoc, x, (uint16_t)ri, (uint16_t)y);
           assert(ok == 0);
@@ -553,13 +699,16 @@ static void pass_begin(eng *E, const tile *t, int fp, int pa, int os, int ea) {
   }
   P->nr = nr;
   E->tg_off[0] = 0;
-  for (int ri = 0; ri < ns; ri++)
-    for (int yi = 0; yi < nr; yi++) {
-      int slot = ri * nr + yi;
-      int n = ey_noc_match(&E->inoc, (uint16_t)ri, (uint16_t)E->srows[yi], E->targets);
-      memcpy(E->tg + E->tg_off[slot], E->targets, sizeof *E->targets * (size_t)n);
-      E->tg_off[slot + 1] = E->tg_off[slot] + n;
-    }
+  if (E->mesh) {
+    if (mesh_route(E, t, ng, ns, ea)) return -1;
+  } else
+    for (int ri = 0; ri < ns; ri++)
+      for (int yi = 0; yi < nr; yi++) {
+        int slot = ri * nr + yi;
+        int n = ey_noc_match(&E->inoc, (uint16_t)ri, (uint16_t)E->srows[yi], E->targets);
+        memcpy(E->tg + E->tg_off[slot], E->targets, sizeof *E->targets * (size_t)n);
+        E->tg_off[slot + 1] = E->tg_off[slot] + n;
+      }
 
   ey_chains_seal(&E->ch);
   /* Every chain's first PE fed by the GIN asks for a psum: its FIFO is empty. */
@@ -579,6 +728,7 @@ static void pass_begin(eng *E, const tile *t, int fp, int pa, int os, int ea) {
   /* The ifmap stream: image, needed column, channel, row. */
   P->stream_len = (uint64_t)t->na * E->g.wneed * t->ca * (uint64_t)nr;
   P->start = E->now;
+  return 0;
 }
 
 /* Marks PE x as having a delivery or FIFO change to commit at the cycle's end. */
@@ -632,6 +782,43 @@ static int gon_grant(void *ctx, int x) {
   return 1;
 }
 
+/* Sends ifmap packet (image im, needed column xi, channel c, strip row yi) of the
+ * running pass to the PEs that take it: only when every one has room at the
+ * start of the cycle and, for a real word, its GLB bank a port. Returns 1 when it
+ * went, 0 when it waits. */
+static int send_ifmap(eng *E, const tile *t, const int16_t *buf, const int *rowmap, int im,
+                      int xi, int c, int yi) {
+  pass *P = &E->ps;
+  const int slot = (c / E->m->q) * P->nr + yi;
+  const int *tg = E->tg + E->tg_off[slot];
+  const int n = E->tg_off[slot + 1] - E->tg_off[slot];
+  for (int q = 0; q < n; q++) E->room[tg[q]] = ey_pe_ifmap_room(&E->pe[tg[q]]);
+  if (!ey_noc_can(tg, n, E->room)) return 0;
+  const int y = E->srows[yi], x = E->xcol[xi];
+  ey_word v = 0;
+  if (y >= E->g.P && y < E->g.P + E->g.H && x >= E->g.P && x < E->g.P + E->g.W) {
+    size_t at = (((size_t)im * t->ca + c) * t->nrows + rowmap[y]) * E->g.W + (x - E->g.P);
+    if (!ey_glb_try(&E->glb, t->buf, at, EY_IFMAP, 0)) return 0; /* its bank is busy */
+    observe(E, EY_ACC_GLB, 0, EY_IFMAP, ey_glb_addr(&E->glb, t->buf, at), 1);
+    bank_note(E, ey_glb_addr(&E->glb, t->buf, at), 1, 0);
+    v = buf[at];
+  } /* else a padding zero, made at the GLB port without an SRAM read */
+  ey_noc_try(&E->inoc, tg, n, E->room);
+  E->smp.ifmap_sent++;
+  E->smp.ifmap_cast = n;
+  for (int q = 0; q < n; q++) {
+    observe_detail(E, EY_ACC_SPAD, EY_OP_WRITE, EY_IFMAP, ey_pe_ifmap_slot(&E->pe[tg[q]]), 1,
+                   tg[q]);
+    ey_pe_put_ifmap(&E->pe[tg[q]], v);
+    dirty(E, tg[q]);
+  }
+  /* The packet: its tag, (padded row << 16) | padded column, and the PEs reached. */
+  observe_detail(E, EY_ACC_NOC, n > 1 ? EY_OP_MULTICAST : EY_OP_UNICAST, EY_IFMAP,
+                 (uint64_t)y << 16 | (uint64_t)x, (uint64_t)n, -1);
+  P->sent++;
+  return 1;
+}
+
 /* Runs the pass begun by pass_begin() up to core cycle `limit`. Returns 1 when the
  * pass is over, 0 when it reached `limit` first (it resumes where it stopped), or
  * -1 with err set on a deadlock (a bug). Cycles stepped in any chunks give the
@@ -640,13 +827,10 @@ static int gon_grant(void *ctx, int x) {
 static int pass_cycles(eng *E, ey_cycle limit, ey_err *err) {
   pass *P = &E->ps;
   const tile *t = P->t;
-  const ey_mapping *m = E->m;
   const ey_arch *a = E->a;
   const int fp = P->fp, os = P->os, nr = P->nr;
   const int16_t *buf = ey_glb_ifmap_buffer(&E->glb, t->buf);
   const int *rowmap = E->rowmap[t->buf];
-  const int nrows_tile = t->nrows;
-  const int *srows = E->srows;
   const uint64_t stream_len = P->stream_len;
   const uint64_t per_chain = (uint64_t)t->na * E->g.F; /* columns; × pf psums */
   uint64_t *cl = P->cl;
@@ -662,53 +846,45 @@ static int pass_cycles(eng *E, ey_cycle limit, ey_err *err) {
     ey_glb_tick(&E->glb, E->now);
     /* 1. Ifmap GIN: up to its width of packets, in order; a packet goes only
      *    when every PE it reaches has room and its GLB bank has a port. */
-    for (int w = 0; w < a->noc_ifmap_wpc && P->sent < stream_len; w++) {
-      int slot = (P->s_c / m->q) * nr + P->s_yi;
-      const int *tg = E->tg + E->tg_off[slot];
-      int n = E->tg_off[slot + 1] - E->tg_off[slot];
-      for (int q = 0; q < n; q++) E->room[tg[q]] = ey_pe_ifmap_room(&E->pe[tg[q]]);
-      if (!ey_noc_can(tg, n, E->room)) {
-        bus_blocked = 1;
-        break;
-      }
-      int y = srows[P->s_yi], x = E->xcol[P->s_xi];
-      ey_word v = 0;
-      if (y >= E->g.P && y < E->g.P + E->g.H && x >= E->g.P && x < E->g.P + E->g.W) {
-        size_t at =
-            (((size_t)P->s_im * t->ca + P->s_c) * nrows_tile + rowmap[y]) * E->g.W + (x - E->g.P);
-        if (!ey_glb_try(&E->glb, t->buf, at, EY_IFMAP, 0)) {
-          bus_blocked = 1; /* its bank is busy this cycle */
-          break;
-        }
-        observe(E, EY_ACC_GLB, 0, EY_IFMAP, ey_glb_addr(&E->glb, t->buf, at), 1);
-        bank_note(E, ey_glb_addr(&E->glb, t->buf, at), 1, 0);
-        v = buf[at];
-      } /* else a padding zero, made at the GLB port without an SRAM read */
-      ey_noc_try(&E->inoc, tg, n, E->room);
-      E->smp.ifmap_sent++;
-      E->smp.ifmap_cast = n;
-      for (int q = 0; q < n; q++) {
-        observe_detail(E, EY_ACC_SPAD, EY_OP_WRITE, EY_IFMAP, ey_pe_ifmap_slot(&E->pe[tg[q]]), 1,
-                       tg[q]);
-        ey_pe_put_ifmap(&E->pe[tg[q]], v);
-        dirty(E, tg[q]);
-      }
-      /* The packet: its tag, (padded row << 16) | padded column, and the PEs reached. */
-      observe_detail(E, EY_ACC_NOC, n > 1 ? EY_OP_MULTICAST : EY_OP_UNICAST, EY_IFMAP,
-                     (uint64_t)y << 16 | (uint64_t)x, (uint64_t)n, -1);
-      P->sent++;
-      changed = 1;
-      if (++P->s_yi == nr) {
-        P->s_yi = 0;
-        if (++P->s_c == t->ca) {
-          P->s_c = 0;
-          if ((uint64_t)++P->s_xi == E->g.wneed) {
-            P->s_xi = 0;
-            P->s_im++;
+    if (E->mesh) {
+      /* On the mesh, every ifmap router sends its own stream. */
+      for (int si = 0; si < E->nst; si++) {
+        struct mstream *st = &E->st[si];
+        for (int w = 0; w < a->noc_ifmap_wpc && st->sent < st->total; w++) {
+          const int c = E->pl_c[st->off + st->k], yi = E->pl_yi[st->off + st->k];
+          if (!send_ifmap(E, t, buf, rowmap, st->im, st->xi, c, yi)) {
+            bus_blocked = 1;
+            break;
+          }
+          st->sent++;
+          changed = 1;
+          if (++st->k == st->len) {
+            st->k = 0;
+            if ((uint64_t)++st->xi == E->g.wneed) {
+              st->xi = 0;
+              st->im++;
+            }
           }
         }
       }
-    }
+    } else
+      for (int w = 0; w < a->noc_ifmap_wpc && P->sent < stream_len; w++) {
+        if (!send_ifmap(E, t, buf, rowmap, P->s_im, P->s_xi, P->s_c, P->s_yi)) {
+          bus_blocked = 1;
+          break;
+        }
+        changed = 1;
+        if (++P->s_yi == nr) {
+          P->s_yi = 0;
+          if (++P->s_c == t->ca) {
+            P->s_c = 0;
+            if ((uint64_t)++P->s_xi == E->g.wneed) {
+              P->s_xi = 0;
+              P->s_im++;
+            }
+          }
+        }
+      }
     if (bus_blocked) ey_noc_block(&E->inoc, 1);
     /* 2. Psum GIN: earlier channel blocks' psums to the chains' first PEs,
      *    round robin. */
@@ -1303,7 +1479,11 @@ static ey_rc advance(eng *E, ey_cycle limit, ey_err *err) {
         if (!E->in_pass) {
           if (window_passed(E, err)) return EY_NOMEM;
           const int ea = EY_MIN(m->e, t->o0 + t->ta - E->os);
-          pass_begin(E, t, E->fp, E->pa, E->os, ea);
+          if (pass_begin(E, t, E->fp, E->pa, E->os, ea))
+            return ey_err_set(err, EY_NOMAP,
+                              "%s: a pass needs more ifmap slots than a mesh router tells apart "
+                              "(%d)",
+                              E->l->name, EY_NOC_NO_ID - 1);
           E->recording = 0;
           E->rp_hit = NULL;
           if (E->replay) {
@@ -1474,12 +1654,38 @@ static ey_rc setup(eng *E, ey_err *err) {
                    a->psum_spad_words, a->psum_fifo_words))
       return ey_err_set(err, EY_NOMEM, "out of memory");
   /* The networks of the arch's noc.impl (the schema admits only those eyesim has). */
-  const ey_noc_ops *nops = a->noc_impl == EY_NOC_MULTICAST_BUS ? &ey_noc_multicast_bus_ops : NULL;
-  if (!nops)
+  const int psr = ey_psum_routers(a);
+  if (a->noc_impl == EY_NOC_HMESH) {
+    E->mesh = 1;
+    /* One router a cycle per hop: the engine's registered ports (docs/mesh.md). */
+    const ey_noc_mesh gi = {EY_MESH_IFMAP, a->mesh_cluster_rows, a->mesh_cluster_cols,
+                            a->mesh_ifmap_routers, 1};
+    const ey_noc_mesh gw = {EY_MESH_WEIGHT, a->mesh_cluster_rows, a->mesh_cluster_cols,
+                            a->mesh_cluster_rows, 1};
+    const size_t nst = (size_t)(a->rows / a->mesh_cluster_rows) * (size_t)a->mesh_ifmap_routers;
+    const size_t slots = (size_t)m->r * (size_t)E->Hp, pk = (size_t)m->q * slots;
+    E->st = calloc(nst, sizeof *E->st);
+    E->pl_c = calloc(pk, sizeof *E->pl_c);
+    E->pl_yi = calloc(pk, sizeof *E->pl_yi);
+    E->slot_st = calloc(slots, sizeof *E->slot_st);
+    E->pset = calloc((size_t)E->npe, sizeof *E->pset);
+    E->prow = calloc((size_t)E->npe, sizeof *E->prow);
+    E->yidx = calloc((size_t)E->Hp, sizeof *E->yidx);
+    E->band = calloc((size_t)m->r, sizeof *E->band);
+    E->wsrc = calloc((size_t)a->cols, sizeof *E->wsrc);
+    E->wwords = calloc((size_t)a->cols, sizeof *E->wwords);
+    if (!E->st || !E->pl_c || !E->pl_yi || !E->slot_st || !E->pset || !E->prow || !E->yidx ||
+        !E->band || !E->wsrc || !E->wwords ||
+        ey_noc_init_mesh(&E->inoc, a->rows, a->cols, a->noc_ifmap_wpc, &gi) ||
+        ey_noc_init_mesh(&E->fnoc, a->rows, a->cols, a->noc_filter_wpc, &gw))
+      return ey_err_set(err, EY_NOMEM, "out of memory");
+  } else if (a->noc_impl == EY_NOC_MULTICAST_BUS) {
+    if (ey_noc_init(&E->inoc, &ey_noc_multicast_bus_ops, a->rows, a->cols, a->noc_ifmap_wpc) ||
+        ey_noc_init(&E->fnoc, &ey_noc_multicast_bus_ops, a->rows, a->cols, a->noc_filter_wpc))
+      return ey_err_set(err, EY_NOMEM, "out of memory");
+  } else
     return ey_err_set(err, EY_MISUSE, "noc.impl %d: no such network implementation", a->noc_impl);
-  if (ey_noc_init(&E->inoc, nops, a->rows, a->cols, a->noc_ifmap_wpc) ||
-      ey_noc_init(&E->fnoc, nops, a->rows, a->cols, a->noc_filter_wpc) ||
-      ey_chains_init(&E->ch, E->npe, a->noc_psum_wpc, a->noc_gon_wpc))
+  if (ey_chains_init(&E->ch, E->npe, a->noc_psum_wpc * psr, a->noc_gon_wpc * psr))
     return ey_err_set(err, EY_NOMEM, "out of memory");
   ey_dram_cfg dc = {(uint32_t)a->core_mhz, (uint32_t)a->dram_mhz, (uint32_t)a->dram_bus_bits,
                     (uint32_t)a->word_bits, (uint32_t)a->dram_latency};
@@ -1606,6 +1812,16 @@ static void teardown(eng *E) {
   free(E->out);
   ey_noc_fini(&E->inoc);
   ey_noc_fini(&E->fnoc);
+  free(E->st);
+  free(E->pl_c);
+  free(E->pl_yi);
+  free(E->slot_st);
+  free(E->pset);
+  free(E->prow);
+  free(E->yidx);
+  free(E->band);
+  free(E->wsrc);
+  free(E->wwords);
   ey_chains_fini(&E->ch);
   ey_glb_fini(&E->glb);
   ey_dram_fini(&E->dram);
