@@ -147,7 +147,8 @@ EY_SPECIALIZE uint64_t mesh_ifmap_cycles(const ey_geom *g, const ey_arch *a, con
                                          uint64_t n_a, uint64_t qr_a, uint64_t pt_a, uint64_t e_a,
                                          const int checked) {
   int band[1024]; /* r <= pe_array.rows <= 1024 */
-  const int ns = (int)EY_CEIL_DIV(qr_a, (uint64_t)m->q), ng = (int)EY_CEIL_DIV(pt_a, (uint64_t)m->p);
+  const int ns = (int)EY_CEIL_DIV(qr_a, (uint64_t)m->q),
+            ng = (int)EY_CEIL_DIV(pt_a, (uint64_t)m->p);
   const int nb = ey_mesh_ifmap_bands(a, m, g->R, ng, ns, (int)e_a, band);
   int most = 0; /* channel sets in the largest band */
   for (int b = 0, ri = 0; b < nb; b++) {
@@ -177,10 +178,11 @@ EY_SPECIALIZE uint64_t pass_cycles(const ey_geom *g, const ey_arch *a, const ey_
           /* The busiest PE does n·F·q·S·p MACs at one per cycle. */
           uint64_t comp = MUL(MUL(MUL(n_a, (uint64_t)g->F), EY_MIN(qr_a, (uint64_t)m->q)),
                               MUL((uint64_t)g->S, EY_MIN(pt_a, (uint64_t)m->p)));
-          uint64_t ifm = a->noc_impl == EY_NOC_HMESH
-                             ? mesh_ifmap_cycles(g, a, m, n_a, qr_a, pt_a, e_a, checked)
-                             : ceil_div(MUL(MUL(n_a, qr_a), MUL(ey__rows_needed(g, (int)e_a), g->wneed)),
-                                        (uint64_t)a->noc_ifmap_wpc);
+          uint64_t ifm =
+              a->noc_impl == EY_NOC_HMESH
+                  ? mesh_ifmap_cycles(g, a, m, n_a, qr_a, pt_a, e_a, checked)
+                  : ceil_div(MUL(MUL(n_a, qr_a), MUL(ey__rows_needed(g, (int)e_a), g->wneed)),
+                             (uint64_t)a->noc_ifmap_wpc);
           uint64_t outs = MUL(MUL(n_a, pt_a), MUL(e_a, (uint64_t)g->F));
           const uint64_t psr = (uint64_t)ey_psum_routers(a);
           uint64_t gon = ceil_div(outs, MUL((uint64_t)a->noc_gon_wpc, psr));

@@ -111,8 +111,10 @@ ey_rc ey_eyexam_bounds(const ey_layer *l, const ey_arch *a, const ey_mapping *m,
   lv[EY_EXBW_NOC_IFMAP] = roof(macs, ey_ifmap_width_max(a), k->noc_ifmap);
   lv[EY_EXBW_NOC_FILTER] =
       roof(macs, (double)a->noc_filter_wpc * ey_filter_routers(a), k->noc_filter);
-  lv[EY_EXBW_NOC_PSUM_IN] = roof(macs, (double)a->noc_psum_wpc * ey_psum_routers(a), k->noc_psum_in);
-  lv[EY_EXBW_NOC_PSUM_OUT] = roof(macs, (double)a->noc_gon_wpc * ey_psum_routers(a), k->noc_psum_out);
+  lv[EY_EXBW_NOC_PSUM_IN] =
+      roof(macs, (double)a->noc_psum_wpc * ey_psum_routers(a), k->noc_psum_in);
+  lv[EY_EXBW_NOC_PSUM_OUT] =
+      roof(macs, (double)a->noc_gon_wpc * ey_psum_routers(a), k->noc_psum_out);
   double six = EY_MIN(b[EY_EX_STORAGE], out->mapping_bound);
   out->limit = 0;
   for (int i = 0; i < EY_EXBW_LEVELS; i++)

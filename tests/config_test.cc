@@ -77,7 +77,7 @@ TEST(ArchConfig, WrongType) {
   EXPECT_EQ(ArchError(std::string(kArch) + "pe:\n  zero_gating: maybe\n"),
             "t.yaml:9: pe.zero_gating: must be true or false (got maybe)");
   EXPECT_EQ(ArchError(std::string(kArch) + "noc:\n  impl: mesh\n"),
-            "t.yaml:9: noc.impl: must be one of multicast-bus (got mesh)");
+            "t.yaml:9: noc.impl: must be one of multicast-bus, hierarchical-mesh (got mesh)");
   EXPECT_EQ(ArchError(std::string(kArch) + "energy:\n  dram: lots\n"),
             "t.yaml:9: energy.dram: must be a number from 0 to 1000000000 (got lots)");
 }
@@ -137,6 +137,14 @@ TEST(ArchConfig, InconsistentArchIsRejectedAfterLoading) {
   EXPECT_EQ(ArchError(Replace(kArch, "  filter_kb: 8\n",
                               "  filter_kb: 8\n  banks: 1\n  bank_ports: 2\n")),
             "");
+  // The mesh's clusters tile the array; on the bus their keys are not read.
+  const std::string mesh = std::string(kArch) + "noc:\n  impl: hierarchical-mesh\n";
+  EXPECT_EQ(ArchError(mesh + "  mesh:\n    cluster_rows: 5\n    cluster_cols: 7\n"),
+            "t.yaml:11: noc.mesh.cluster_rows: must divide pe_array.rows (12) (got 5)");
+  EXPECT_EQ(ArchError(mesh + "  mesh:\n    cluster_cols: 4\n"),
+            "t.yaml:11: noc.mesh.cluster_cols: must divide pe_array.cols (14) (got 4)");
+  EXPECT_EQ(ArchError(mesh + "  mesh:\n    cluster_rows: 4\n    cluster_cols: 7\n"), "");
+  EXPECT_EQ(ArchError(std::string(kArch) + "noc:\n  mesh:\n    cluster_rows: 5\n"), "");
 }
 
 TEST(ArchConfig, MissingFileIsAnIoError) {

@@ -21,41 +21,41 @@ typedef enum ey_energy_unit { EY_UNIT_NORMALIZED = 0, EY_UNIT_PJ } ey_energy_uni
 
 typedef struct ey_arch {
   char name[EY_NAME_MAX];
-  int core_mhz;          /* core clock, MHz */
-  int dram_mhz;          /* DRAM link clock, MHz */
-  int rows, cols;        /* physical PE array */
-  int ifmap_spad_words;  /* per PE, words of data.word_bits */
-  int filter_spad_words; /* per PE, words */
-  int psum_spad_words;   /* per PE, words */
-  int mul_stages;        /* multiplier pipeline depth, cycles */
-  int zero_gating;       /* 1: a zero ifmap skips the filter read and the multiply */
-  int ifmap_fifo_words;  /* ifmap input FIFO per PE, words */
-  int psum_fifo_words;   /* psum input FIFO per PE, words */
-  int word_bits;         /* activation and weight width, bits */
-  int psum_bits;         /* partial-sum width in storage (GLB capacity), bits */
-  int noc_impl;          /* ey_noc_impl */
-  int noc_ifmap_wpc;     /* ifmap GIN, words per core cycle (hierarchical-mesh: per router) */
-  int noc_filter_wpc;    /* filter GIN, words per core cycle (... per weight router) */
-  int noc_psum_wpc;      /* psum GIN (GLB to array), words per core cycle (... per psum router) */
-  int noc_gon_wpc;       /* GON (array to GLB), words per core cycle (... per psum router) */
-  int mesh_cluster_rows; /* hierarchical-mesh: PE rows per cluster */
-  int mesh_cluster_cols; /* ... PE columns per cluster */
+  int core_mhz;           /* core clock, MHz */
+  int dram_mhz;           /* DRAM link clock, MHz */
+  int rows, cols;         /* physical PE array */
+  int ifmap_spad_words;   /* per PE, words of data.word_bits */
+  int filter_spad_words;  /* per PE, words */
+  int psum_spad_words;    /* per PE, words */
+  int mul_stages;         /* multiplier pipeline depth, cycles */
+  int zero_gating;        /* 1: a zero ifmap skips the filter read and the multiply */
+  int ifmap_fifo_words;   /* ifmap input FIFO per PE, words */
+  int psum_fifo_words;    /* psum input FIFO per PE, words */
+  int word_bits;          /* activation and weight width, bits */
+  int psum_bits;          /* partial-sum width in storage (GLB capacity), bits */
+  int noc_impl;           /* ey_noc_impl */
+  int noc_ifmap_wpc;      /* ifmap GIN, words per core cycle (hierarchical-mesh: per router) */
+  int noc_filter_wpc;     /* filter GIN, words per core cycle (... per weight router) */
+  int noc_psum_wpc;       /* psum GIN (GLB to array), words per core cycle (... per psum router) */
+  int noc_gon_wpc;        /* GON (array to GLB), words per core cycle (... per psum router) */
+  int mesh_cluster_rows;  /* hierarchical-mesh: PE rows per cluster */
+  int mesh_cluster_cols;  /* ... PE columns per cluster */
   int mesh_ifmap_routers; /* ... ifmap routers (and GLB ifmap banks) per cluster */
-  int glb_kb;            /* global buffer, KiB */
-  int glb_filter_kb;     /* of which the filter staging region, KiB */
-  int glb_banks;         /* word-interleaved banks */
-  int glb_bank_ports;    /* array-side accesses per bank per cycle */
-  int dram_impl;         /* ey_dram_impl */
-  int dram_bus_bits;     /* off-chip bus width, bits per link cycle */
-  int dram_latency;      /* link cycles added to each DRAM transfer */
-  int dram_rlc;          /* 1: activations cross the DRAM bus RLC-coded */
-  int energy_unit;       /* ey_energy_unit: how to label energies */
-  double e_mac;          /* energy of one MAC */
-  double e_spad;         /* energy of one scratchpad word access */
-  double e_noc;          /* energy of one NoC word transfer */
-  double e_glb;          /* energy of one GLB word access */
-  double e_dram;         /* energy of one DRAM word access */
-  int objective;         /* ey_objective: what the mapper minimizes */
+  int glb_kb;             /* global buffer, KiB */
+  int glb_filter_kb;      /* of which the filter staging region, KiB */
+  int glb_banks;          /* word-interleaved banks */
+  int glb_bank_ports;     /* array-side accesses per bank per cycle */
+  int dram_impl;          /* ey_dram_impl */
+  int dram_bus_bits;      /* off-chip bus width, bits per link cycle */
+  int dram_latency;       /* link cycles added to each DRAM transfer */
+  int dram_rlc;           /* 1: activations cross the DRAM bus RLC-coded */
+  int energy_unit;        /* ey_energy_unit: how to label energies */
+  double e_mac;           /* energy of one MAC */
+  double e_spad;          /* energy of one scratchpad word access */
+  double e_noc;           /* energy of one NoC word transfer */
+  double e_glb;           /* energy of one GLB word access */
+  double e_dram;          /* energy of one DRAM word access */
+  int objective;          /* ey_objective: what the mapper minimizes */
 
   /* Not configuration: where each key came from, for messages. */
   char path[256];                 /* the file, or "" */

@@ -153,14 +153,14 @@ struct ey_engine {
   uint8_t *s_br, *s_bw; /* per bank this cycle */
   ey_cycle *fl_done;    /* DRAM transfers in flight: completion */
   uint64_t *fl_bytes, fl_n, fl_cap;
-  int *targets;     /* scratch for ey_noc_match */
+  int *targets; /* scratch for ey_noc_match */
   /* hierarchical-mesh (docs/mesh.md): the ifmap streams of the pass, one per
    * ifmap router that sends (band b, router p is stream b * routers + p). */
-  int mesh;         /* noc.impl is hierarchical-mesh */
+  int mesh; /* noc.impl is hierarchical-mesh */
   struct mstream {
-    int group;          /* its source on the ifmap mesh */
-    int off, len;       /* its (channel, row) packets of one column: pl_c/pl_yi[off..] */
-    int im, xi, k;      /* its position: image, needed column, packet of the column */
+    int group;     /* its source on the ifmap mesh */
+    int off, len;  /* its (channel, row) packets of one column: pl_c/pl_yi[off..] */
+    int im, xi, k; /* its position: image, needed column, packet of the column */
     uint64_t sent, total;
   } * st;
   int nst;
@@ -171,8 +171,8 @@ struct ey_engine {
   int *band;         /* per channel set: its band */
   int *wsrc;         /* scratch: weight sources of a PE row */
   uint64_t *wwords;  /* scratch: words per weight source of a PE row */
-  int *tg, *tg_off; /* ifmap targets per (set, row), packed: each active PE is in one */
-  int *srows;       /* the strip's padded ifmap rows */
+  int *tg, *tg_off;  /* ifmap targets per (set, row), packed: each active PE is in one */
+  int *srows;        /* the strip's padded ifmap rows */
   /* The schedule's position (advance()). */
   int state;           /* ST_* */
   tile *tiles;         /* every tile load of the layer, in loop-nest order */
@@ -423,8 +423,8 @@ static uint64_t mesh_route_weights(eng *E, const tile *t, int pa) {
             const int ti = v * E->Hg + h, sidx = E->wsrc[h];
             int h0 = h; /* the source's first set: its cluster */
             while (h0 > 0 && E->wsrc[h0 - 1] == sidx) h0--;
-            const int group = ey_hmesh_source(&E->fnoc, h0 * E->ecol / a->mesh_cluster_cols,
-                                              row / cr, row % cr);
+            const int group =
+                ey_hmesh_source(&E->fnoc, h0 * E->ecol / a->mesh_cluster_cols, row / cr, row % cr);
             E->wwords[sidx] += (uint64_t)EY_MIN(m->p, pa - ti * m->p) * (uint64_t)qc * E->g.S;
             for (int jj = 0; jj < w; jj++) {
               int ok = ey_noc_assign(&E->fnoc, place(E, ti, ri, i, kk * E->ecol + jj),
@@ -611,8 +611,8 @@ static int mesh_route(eng *E, const tile *t, int ng, int ns, int ea) {
       E->slot_st[slot] = sid;
       for (int q = E->tg_off[slot]; q < E->tg_off[slot + 1]; q++) {
         /* The tag tells a router's slots apart. */
-        int ok = ey_noc_assign(&E->inoc, E->tg[q], (uint16_t)E->st[sid].group,
-                               (uint16_t)(idx / planes));
+        int ok =
+            ey_noc_assign(&E->inoc, E->tg[q], (uint16_t)E->st[sid].group, (uint16_t)(idx / planes));
         if (ok) return -1; /* bands hold disjoint rows of clusters: a bug */
       }
     }
@@ -786,8 +786,8 @@ static int gon_grant(void *ctx, int x) {
  * running pass to the PEs that take it: only when every one has room at the
  * start of the cycle and, for a real word, its GLB bank a port. Returns 1 when it
  * went, 0 when it waits. */
-static int send_ifmap(eng *E, const tile *t, const int16_t *buf, const int *rowmap, int im,
-                      int xi, int c, int yi) {
+static int send_ifmap(eng *E, const tile *t, const int16_t *buf, const int *rowmap, int im, int xi,
+                      int c, int yi) {
   pass *P = &E->ps;
   const int slot = (c / E->m->q) * P->nr + yi;
   const int *tg = E->tg + E->tg_off[slot];

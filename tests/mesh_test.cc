@@ -1,0 +1,265 @@
+// mesh_test.cc - the engine on noc.impl: hierarchical-mesh (docs/mesh.md)
+// against the same oracles as on the bus: the golden convolution (every output,
+// bit for bit), the analytic access counts (the mesh moves the same words as the
+// bus; only when they move differs), exact against fast stepping and replayed
+// against simulated passes, the bounds, and the bandwidth the bands add.
+#include <gtest/gtest.h>
+
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "test_util.h"
+
+extern "C" {
+#include "mapper/mapper.h"
+#include "sim/engine/engine.h"
+}
+
+using eytest::Cost;
+using eytest::ExpectSameCounts;
+using eytest::ExpectSameMeas;
+using eytest::Layer;
+using eytest::TinyArch;
+
+namespace {
+
+using Case = eytest::LayerCase;
+
+// rows x cols PEs in clusters of crows x ccols, with `routers` ifmap routers and
+// 1-word ports unless `extra` says otherwise.
+ey_arch Mesh(int rows, int cols, int crows, int ccols, int routers = 3, int glb_kb = 64,
+             const std::string &extra = "") {
+  return TinyArch(rows, cols, glb_kb, 1,
+                  "noc:\n  impl: hierarchical-mesh\n  mesh:\n    cluster_rows: " +
+                      std::to_string(crows) + "\n    cluster_cols: " + std::to_string(ccols) +
+                      "\n    ifmap_routers: " + std::to_string(routers) + "\n" + extra);
+}
+
+// The layer shapes of a network, each on a cluster geometry of its own: one
+// cluster, one-row clusters, non-square ones, filters taller than a cluster
+// (psums chained across clusters), sets wider than a cluster (weights multicast
+// across them) and folded sets.
+std::vector<Case> Cases() {
+  return {
+      {"stride 1, 3x2 clusters", Layer(1, 3, 4, 8, 8, 3, 3), Mesh(6, 4, 3, 2)},
+      {"stride 2 padded, 3x4 clusters", Layer(1, 2, 3, 9, 9, 3, 3, 2, 1), Mesh(6, 4, 3, 4)},
+      {"11x11 stride 4 across four cluster rows", Layer(1, 3, 4, 23, 23, 11, 11, 4),
+       Mesh(12, 4, 3, 4)},
+      {"grouped, 2x2 clusters", Layer(2, 4, 6, 7, 7, 3, 3, 1, 1, 2), Mesh(6, 4, 2, 2)},
+      {"depthwise, 3x4 clusters", Layer(1, 4, 4, 8, 8, 3, 3, 1, 1, 4), Mesh(6, 4, 3, 4)},
+      {"1x1, one-row clusters", Layer(2, 8, 6, 5, 5, 1, 1), Mesh(4, 4, 1, 2, 2)},
+      {"1x1 stride 2, one cluster", Layer(1, 6, 4, 8, 8, 1, 1, 2), Mesh(4, 4, 4, 4)},
+      {"fc, 2x3 clusters", Layer(3, 6, 5, 3, 3, 3, 3), Mesh(6, 6, 2, 3)},
+      {"folded, many channel blocks, 4x1 clusters", Layer(1, 12, 4, 12, 6, 2, 2),
+       Mesh(8, 3, 4, 1, 1, 64, "pe:\n  ifmap_fifo_words: 1\n  psum_fifo_words: 1\n")},
+      {"tight GLB, 3x2 clusters", Layer(2, 6, 8, 10, 10, 3, 3, 1, 1), Mesh(6, 4, 3, 2, 3, 2)},
+      {"4x4 clusters, 2x2 of them", Layer(1, 8, 8, 10, 10, 3, 3, 1, 1), Mesh(8, 8, 4, 4)},
+  };
+}
+
+ey_meas Simulate(const Case &k, const ey_mapping &m, int step, double zeros, int replay_check = 0) {
+  ey_engine_opts o = eytest::Opts(step, 7, zeros, 1);
+  o.replay_check = replay_check;
+  ey_meas meas;
+  ey_err err;
+  EXPECT_EQ(ey_engine_run_layer(&k.a, &k.l, &m, &o, nullptr, &meas, &err), EY_OK)
+      << k.what << ": " << err.msg;
+  EXPECT_EQ(meas.checked, 1) << k.what;
+  return meas;
+}
+
+ey_mapping Best(const Case &k, int objective) {
+  ey_mapping m;
+  ey_err err;
+  EXPECT_EQ(ey_map_layer(&k.l, &k.a, objective, &m, nullptr, nullptr, &err), EY_OK) << err.msg;
+  return m;
+}
+
+TEST(MeshEngine, EveryOutputEqualsTheGoldenConvolution) {
+  for (const Case &k : Cases())
+    for (int obj : {EY_OBJ_ENERGY, EY_OBJ_CYCLES})
+      for (double z : {0.0, 0.5}) {
+        SCOPED_TRACE(testing::Message() << k.what << " objective " << obj << " zeros " << z);
+        Simulate(k, Best(k, obj), EY_STEP_FAST, z);
+      }
+}
+
+// Many legal mappings, each replayed pass also simulated and compared with its
+// record: every placement the mapper may choose routes on the mesh.
+TEST(MeshEngine, ArbitraryLegalMappingsComputeTheSameConvolution) {
+  int runs = 0;
+  for (const Case &k : Cases()) {
+    const int Cg = k.l.C / k.l.groups, Mg = k.l.M / k.l.groups;
+    int seen = 0;
+    ey_mapping m;
+    for (m.n = 1; m.n <= k.l.N; m.n++)
+      for (m.p = 1; m.p <= Mg; m.p += 2)
+        for (m.q = 1; m.q <= Cg; m.q += 2)
+          for (m.r = 1; m.r <= 3; m.r++)
+            for (m.t = 1; m.t <= 3; m.t++)
+              for (m.e = 1; m.e <= k.l.E; m.e += 2) {
+                m.eg = m.e;
+                m.m = m.p * m.t;
+                if (ey_mapping_check(&k.l, &k.a, &m, nullptr) != EY_OK || seen++ % 7) continue;
+                SCOPED_TRACE(testing::Message()
+                             << k.what << " n" << m.n << " p" << m.p << " q" << m.q << " r" << m.r
+                             << " t" << m.t << " e" << m.e);
+                Simulate(k, m, EY_STEP_FAST, 0.3, 1);
+                runs++;
+              }
+  }
+  EXPECT_GT(runs, 60);
+}
+
+// The mesh moves the words the bus moves: a word is read once from the GLB and
+// multicast to every PE that needs it, each PE receives each of its words once.
+TEST(MeshEngine, MeasuredCountsEqualAnalyticAtEveryLevel) {
+  int layers = 0;
+  for (const Case &k : Cases()) {
+    SCOPED_TRACE(k.what);
+    ey_mapping m = Best(k, EY_OBJ_CYCLES);
+    ExpectSameCounts(Cost(k.l, k.a, m), Simulate(k, m, EY_STEP_FAST, 0.0).c);
+    layers++;
+  }
+  EXPECT_GE(layers, 8);
+}
+
+TEST(MeshEngine, ExactAndFastSteppingAgree) {
+  for (const Case &k : Cases()) {
+    SCOPED_TRACE(k.what);
+    ey_mapping m = Best(k, EY_OBJ_CYCLES);
+    ExpectSameMeas(Simulate(k, m, EY_STEP_EXACT, 0.5), Simulate(k, m, EY_STEP_FAST, 0.5));
+  }
+}
+
+// Cycles >= MACs / PEs (one MAC per PE per cycle); every PE receives at least
+// the distinct ifmap words its windows need (q*S per output column it makes).
+TEST(MeshEngine, Bounds) {
+  for (const Case &k : Cases()) {
+    SCOPED_TRACE(k.what);
+    ey_mapping m = Best(k, EY_OBJ_CYCLES);
+    ey_meas ms = Simulate(k, m, EY_STEP_FAST, 0.0);
+    EXPECT_GE((double)ms.cycles, (double)ms.c.macs / (k.a.rows * k.a.cols));
+    EXPECT_GE(ms.c.noc_ifmap_delivered, ms.c.macs / ((uint64_t)k.l.M / k.l.groups) / k.l.R);
+    uint64_t sum = 0;
+    for (int cl = 0; cl < EY_NCLASSES; cl++) sum += ms.classes[cl];
+    EXPECT_EQ(sum, ms.cycles * (uint64_t)(k.a.rows * k.a.cols));
+  }
+}
+
+// The bands by hand: clusters of one PE row, R = 2. Channel sets stacked on
+// rows 0-1, 2-3, 4-5 are three bands when no filter group sits below them (one
+// vertical slot, one segment); a second vertical slot of filter groups spans
+// every set's rows and merges them into one, as do folded sets.
+TEST(MeshBands, ChannelSetsInDisjointClusterRowsAreBandsOfTheirOwn) {
+  ey_arch a = Mesh(12, 4, 1, 4, 1);
+  ey_mapping m = {1, 1, 1, 3, 1, 4, 4, 1};  // n p q r t e eg m
+  int band[3];
+  EXPECT_EQ(ey_mesh_ifmap_bands(&a, &m, 2, 1, 3, 4, band), 3);
+  EXPECT_EQ(band[0], 0);
+  EXPECT_EQ(band[1], 1);
+  EXPECT_EQ(band[2], 2);
+  // Clusters of 3 rows: rows 0-1 are cluster row 0, rows 2-3 rows 0 and 1,
+  // rows 4-5 row 1: the middle set joins both.
+  ey_arch b = Mesh(12, 4, 3, 4, 1);
+  EXPECT_EQ(ey_mesh_ifmap_bands(&b, &m, 2, 1, 3, 4, band), 1);
+  // R = 3 on clusters of 3 rows: each set owns a cluster row.
+  EXPECT_EQ(ey_mesh_ifmap_bands(&b, &m, 3, 1, 3, 4, band), 3);
+  EXPECT_EQ(band[2], 2);
+  // Two vertical slots (t = 2 groups, one per slot: e = cols): one band.
+  m.t = 2;
+  EXPECT_EQ(ey_mesh_ifmap_bands(&a, &m, 2, 2, 3, 4, band), 1);
+  // Folded sets (e = 8 on 4 columns): each set's two segments span the others.
+  m.t = 1;
+  m.e = m.eg = 8;
+  EXPECT_EQ(ey_mesh_ifmap_bands(&a, &m, 2, 1, 3, 8, band), 1);
+}
+
+// Sets side by side in a PE row share a weight router exactly when their
+// columns share a cluster: 3-column sets on 4-column clusters at columns 0, 3,
+// 6, 9 cover clusters 0, 0-1, 1-2, 2: all one source; on 3-column clusters,
+// four sources.
+TEST(MeshBands, SetsSharingAClusterShareAWeightRouter) {
+  ey_arch a = Mesh(3, 12, 3, 4);
+  int src[4];
+  EXPECT_EQ(ey_mesh_weight_sources(&a, 4, 3, 3, src), 1);
+  ey_arch b = Mesh(3, 12, 3, 3);
+  EXPECT_EQ(ey_mesh_weight_sources(&b, 4, 3, 3, src), 4);
+  EXPECT_EQ(src[3], 3);
+  // 6-column sets on 4-column clusters: clusters 0-1 and 1-2: one source.
+  EXPECT_EQ(ey_mesh_weight_sources(&a, 2, 6, 6, src), 1);
+  // 2-column sets on 4-column clusters: columns 0-1, 2-3 in cluster 0, 4-5 in 1.
+  EXPECT_EQ(ey_mesh_weight_sources(&a, 3, 2, 2, src), 2);
+  EXPECT_EQ(src[0], 0);
+  EXPECT_EQ(src[1], 0);
+  EXPECT_EQ(src[2], 1);
+}
+
+// What the bands buy, worked by hand. A 1x1 layer of 3 channels on 3 PE rows
+// (r = 3 sets of one PE, e = 1): every ifmap word feeds one MAC. On the bus one
+// word a cycle reaches the array, so the pass of 3 channels x W = 64 columns
+// takes at least 3 W cycles; on a mesh of one-row clusters each set is a band
+// whose router sends its own channel, so no PE waits for another's words and
+// the pass takes W cycles and the chain's fill, well under the bus's 3 W. DRAM
+// is made fast so that the pass is what is measured.
+TEST(MeshBands, BandsStreamAtOnceWhereTheBusTakesTurns) {
+  const std::string fast = "clock:\n  dram_mhz: 10000\ndram:\n  bus_bits: 4096\n  latency_cycles: 0\n";
+  ey_layer l = Layer(1, 3, 1, 1, 64, 1, 1);
+  ey_mapping m = {1, 1, 1, 3, 1, 1, 1, 1};
+  Case bus = {"bus", l, TinyArch(3, 1, 64, 1, fast)};
+  Case mesh = {"mesh", l, Mesh(3, 1, 1, 1, 1, 64, fast)};
+  ASSERT_EQ(ey_mapping_check(&l, &bus.a, &m, nullptr), EY_OK);
+  ASSERT_EQ(ey_mapping_check(&l, &mesh.a, &m, nullptr), EY_OK);
+  ey_meas b = Simulate(bus, m, EY_STEP_EXACT, 0.0), h = Simulate(mesh, m, EY_STEP_EXACT, 0.0);
+  EXPECT_GE(b.cycles, 3u * 64u);
+  EXPECT_GE(h.cycles, 64u);
+  EXPECT_LT(h.cycles, 2u * 64u);
+  ExpectSameCounts(b.c, h.c);  // the same words, only sooner
+}
+
+}  // namespace
+
+namespace {
+
+// The shipped v1.5 on whole networks, every layer checked against the golden
+// convolution: depthwise, pointwise, strided, padded, grouped and FC layers.
+TEST(MeshShipped, EyerissV15IsBitExactOnMobileNetAndAlexNet) {
+  for (const char *net : {"mobilenet_v1_0.5_128", "alexnet"}) {
+    SCOPED_TRACE(net);
+    auto r = eytest::Eyesim(std::string("run eyeriss_v1_5 ") + net + " --batch 1 --check");
+    EXPECT_EQ(r.status, 0) << r.err;
+    EXPECT_NE(r.out.find("layers equal the golden convolution in every output"), std::string::npos)
+        << r.out;
+  }
+}
+
+// Chen et al. (JETCAS 2019): the mesh speeds up AlexNet's FC layers most, since
+// the v1 bus is what bounds them. v1.5 against v1 at 192 PEs, cycle-level.
+TEST(MeshShipped, TheMeshSpeedsUpFcLayersMoreThanConvLayers) {
+  ey_arch v1 = eytest::LoadArch("eyeriss_v1_192"), v15 = eytest::LoadArch("eyeriss_v1_5");
+  ey_net net = eytest::LoadNet("alexnet");
+  auto cycles = [&](const ey_arch &a, const char *name) {
+    for (int i = 0; i < net.nlayers; i++) {
+      ey_layer l = net.layers[i];
+      if (strcmp(l.name, name)) continue;
+      l.N = 1;
+      ey_mapping m;
+      ey_err err;
+      EXPECT_EQ(ey_map_layer(&l, &a, EY_OBJ_CYCLES, &m, nullptr, nullptr, &err), EY_OK) << err.msg;
+      ey_engine_opts o = eytest::Opts(EY_STEP_FAST, 1, 0.0, 0);
+      ey_meas ms;
+      EXPECT_EQ(ey_engine_run_layer(&a, &l, &m, &o, nullptr, &ms, &err), EY_OK) << err.msg;
+      return (double)ms.cycles;
+    }
+    ADD_FAILURE() << name;
+    return 1.0;
+  };
+  const double conv = cycles(v1, "conv3") / cycles(v15, "conv3");
+  const double fc = cycles(v1, "fc6") / cycles(v15, "fc6");
+  EXPECT_GE(conv, 1.0);
+  EXPECT_GT(fc, 2.0 * conv);
+  ey_net_free(&net);
+}
+
+}  // namespace
