@@ -173,6 +173,34 @@ TEST(ArchConfig, SetOverridesAndRechecks) {
 }
 
 // A cross-field error caused by a file value after --set still names the file.
+// Keys a rule ties together change together: every --set is applied before the
+// rules are checked, in either order; a rule still broken at the end is an error.
+TEST(ArchConfig, SetAllChecksTheRulesOnceAtTheEnd) {
+  ey_arch a;
+  ey_err err;
+  ASSERT_EQ(ey_arch_load_string("t.yaml",
+                                (std::string(kArch) + "noc:\n  impl: hierarchical-mesh\n"
+                                                      "  mesh:\n    cluster_cols: 7\n")
+                                    .c_str(),
+                                &a, &err),
+            EY_OK)
+      << err.msg;
+  const char *sets[] = {"pe_array.rows=32", "noc.mesh.cluster_rows=4", "pe_array.cols=28"};
+  EXPECT_EQ(ey_arch_set(&a, sets[0], &err), EY_CONFIG);  // alone, 32 rows break the rule
+  ASSERT_EQ(ey_arch_load_string("t.yaml",
+                                (std::string(kArch) + "noc:\n  impl: hierarchical-mesh\n"
+                                                      "  mesh:\n    cluster_cols: 7\n")
+                                    .c_str(),
+                                &a, &err),
+            EY_OK);
+  EXPECT_EQ(ey_arch_set_all(&a, sets, 3, &err), EY_OK) << err.msg;
+  EXPECT_EQ(a.rows, 32);
+  EXPECT_EQ(a.mesh_cluster_rows, 4);
+  const char *bad[] = {"noc.mesh.cluster_rows=4", "pe_array.rows=30"};
+  EXPECT_EQ(ey_arch_set_all(&a, bad, 2, &err), EY_CONFIG);
+  EXPECT_STREQ(err.msg, "--set: noc.mesh.cluster_rows: must divide pe_array.rows (30) (got 4)");
+}
+
 TEST(ArchConfig, CrossFieldMessageNamesWhereEachKeyCameFrom) {
   ey_arch a;
   ey_err err;

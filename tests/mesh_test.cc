@@ -204,7 +204,8 @@ TEST(MeshBands, SetsSharingAClusterShareAWeightRouter) {
 // the pass takes W cycles and the chain's fill, well under the bus's 3 W. DRAM
 // is made fast so that the pass is what is measured.
 TEST(MeshBands, BandsStreamAtOnceWhereTheBusTakesTurns) {
-  const std::string fast = "clock:\n  dram_mhz: 10000\ndram:\n  bus_bits: 4096\n  latency_cycles: 0\n";
+  const std::string fast =
+      "clock:\n  dram_mhz: 10000\ndram:\n  bus_bits: 4096\n  latency_cycles: 0\n";
   ey_layer l = Layer(1, 3, 1, 1, 64, 1, 1);
   ey_mapping m = {1, 1, 1, 3, 1, 1, 1, 1};
   Case bus = {"bus", l, TinyArch(3, 1, 64, 1, fast)};

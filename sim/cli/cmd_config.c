@@ -68,7 +68,7 @@ static int config(const config_opts *o, const ey_opt_list *args) {
   ey_err err;
   ey_rc rc = ey_cli_locate(args->v[0], "arch", buf, sizeof buf, &err);
   if (!rc) rc = ey_arch_load(buf, &a, &err);
-  for (int i = 0; !rc && i < o->sets.n; i++) rc = ey_arch_set(&a, o->sets.v[i], &err);
+  if (!rc) rc = ey_arch_set_all(&a, o->sets.v, o->sets.n, &err);
   if (rc) return ey_cli_fail(&err, rc);
   printf("# effective architecture: %s, defaults filled in (eyesim " EY_VERSION_STRING ")\n",
          a.path);

@@ -520,7 +520,7 @@ static ey_rc load_inputs(run_ctx *c, ey_err *err) {
   ey_rc rc = ey_cli_locate(c->arch_arg, "arch", abuf, sizeof abuf, err);
   if (!rc) rc = ey_cli_locate(c->net_arg, "nets", nbuf, sizeof nbuf, err);
   if (!rc) rc = ey_arch_load(abuf, &c->arch, err);
-  for (int i = 0; !rc && i < o->sets.n; i++) rc = ey_arch_set(&c->arch, o->sets.v[i], err);
+  if (!rc) rc = ey_arch_set_all(&c->arch, o->sets.v, o->sets.n, err);
   if (!rc) rc = ey_net_load(nbuf, &c->net, err);
   if (!rc && o->batch) ey_net_set_batch(&c->net, o->batch);
   if (!rc && o->layers) rc = ey_net_select(&c->net, o->layers, err);

@@ -230,7 +230,8 @@ ey_rc ey_arch_load_string(const char *name, const char *text, ey_arch *a, ey_err
   return ey_ydoc_with(name, text, arch_from_doc, a, err);
 }
 
-ey_rc ey_arch_set(ey_arch *a, const char *assignment, ey_err *err) {
+/* Applies one "KEY=VALUE" without the cross-field rules. */
+static ey_rc arch_assign(ey_arch *a, const char *assignment, ey_err *err) {
   const char *eq = strchr(assignment, '=');
   if (!eq || eq == assignment)
     return ey_err_set(err, EY_USAGE, "--set: expected KEY=VALUE (got %s)", assignment);
@@ -239,6 +240,19 @@ ey_rc ey_arch_set(ey_arch *a, const char *assignment, ey_err *err) {
   ey_rc rc = ey_schema_set(&k_arch, key, eq + 1, a, "--set", err);
   if (rc) return rc;
   a->key_line[ey_schema_find(&k_arch, key)] = 0;
+  return EY_OK;
+}
+
+ey_rc ey_arch_set(ey_arch *a, const char *assignment, ey_err *err) {
+  ey_rc rc = arch_assign(a, assignment, err);
+  return rc ? rc : ey_arch_check(a, err);
+}
+
+ey_rc ey_arch_set_all(ey_arch *a, const char *const *assignments, int n, ey_err *err) {
+  for (int i = 0; i < n; i++) {
+    ey_rc rc = arch_assign(a, assignments[i], err);
+    if (rc) return rc;
+  }
   return ey_arch_check(a, err);
 }
 

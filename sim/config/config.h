@@ -35,6 +35,10 @@ ey_rc ey_arch_load(const char *path, ey_arch *a, ey_err *err);
 ey_rc ey_arch_load_string(const char *name, const char *text, ey_arch *a, ey_err *err);
 /* Applies "KEY=VALUE" (the --set option) and re-checks the cross-field rules. */
 ey_rc ey_arch_set(ey_arch *a, const char *assignment, ey_err *err);
+/* Applies every "KEY=VALUE" in order, then checks the cross-field rules once, so
+ * that keys a rule ties together (pe_array.rows and noc.mesh.cluster_rows) may
+ * change together in any order. */
+ey_rc ey_arch_set_all(ey_arch *a, const char *const *assignments, int n, ey_err *err);
 /* The cross-field rules alone (GLB split fits the GLB, psum width, ...). */
 ey_rc ey_arch_check(const ey_arch *a, ey_err *err);
 
