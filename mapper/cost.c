@@ -219,10 +219,10 @@ EY_SPECIALIZE uint64_t load_cycles_unit(const ey_geom *g, const ey_arch *a, cons
         const int ecol = EY_MIN(m->e, a->cols), hg = a->cols / ecol;
         const int ng = (int)EY_CEIL_DIV((uint64_t)pb.size[k], (uint64_t)m->p);
         const int nsrc = ey_mesh_weight_sources(a, EY_MIN(ng, hg), ecol, ecol, src);
-        for (int s = 0; s < nsrc; s++) {
-          int c = 0;
-          for (int h = 0; h < EY_MIN(ng, hg); h++) c += src[h] == s;
-          if (c > most) most = c;
+        (void)nsrc;
+        for (int h = 0, run = 0; h < EY_MIN(ng, hg); h++) { /* a source's sets are adjacent */
+          run = h > 0 && src[h] == src[h - 1] ? run + 1 : 1;
+          if (run > most) most = run;
         }
         words = MUL(MUL((uint64_t)most, (uint64_t)g->S),
                     MUL(EY_MIN((uint64_t)m->p, (uint64_t)pb.size[k]),

@@ -17,6 +17,7 @@
 #include <sstream>
 #include <string>
 #include <thread>
+#include <tuple>
 #include <vector>
 
 #include "test_util.h"
@@ -1048,6 +1049,73 @@ TEST(SweepSlurm, AJobArrayMergesToTheLocalResult) {
   ASSERT_EQ(Eyesim("sweep " + s + " -o " + t.File("local") + " -j2 -q").status, 0);
   EXPECT_EQ(ReadFile(t.File("merged/sweep.csv")), ReadFile(t.File("local/sweep.csv")));
   EXPECT_EQ(ReadFile(t.File("merged/sweep.jsonl")), ReadFile(t.File("local/sweep.jsonl")));
+}
+
+}  // namespace
+
+namespace {
+
+// A sweep.csv of total rows: (rows, cols, net, status, cycles) per point.
+std::string ScalingCsv(
+    const std::vector<std::tuple<int, int, std::string, std::string, long>> &pts) {
+  std::string s =
+      "point,pe_array.rows,pe_array.cols,status,layer,net,batch,source,cycles,time_ms,utilization,"
+      "dram_bytes_moved\n";
+  int i = 0;
+  for (const auto &[r, c, net, st, cyc] : pts)
+    s += std::to_string(i++) + "," + std::to_string(r) + "," + std::to_string(c) + "," + st +
+         ",total," + net + ",1,analytic," + std::to_string(cyc) + ",1,0.5,100\n";
+  return s;
+}
+
+// plot scaling: BASE cycles / NEW cycles per network and PE count both have,
+// as CSV on stdout with the published figure beside it; a point not ok in
+// either sweep is named on stderr and left out; the figure is a PNG, the same
+// bytes from the same inputs; a CSV without the PE-array keys is one line.
+TEST(SweepPlot, ScalingSpeedUpPerNetworkAndPeCount) {
+  if (system("/usr/bin/python3 -c 'import matplotlib' >/dev/null 2>&1") != 0)
+    GTEST_SKIP() << "/usr/bin/python3 cannot import matplotlib: python3-matplotlib is not "
+                    "installed (scripts/bootstrap test installs it)";
+  TempDir t;
+  WriteFile(t.File("base.csv"), ScalingCsv({{16, 16, "a", "ok", 9000},
+                                            {32, 32, "a", "ok", 8000},
+                                            {16, 16, "b", "ok", 700},
+                                            {32, 32, "b", "ok", 600}}));
+  WriteFile(t.File("new.csv"), ScalingCsv({{16, 16, "a", "ok", 900},
+                                           {32, 32, "a", "ok", 250},
+                                           {16, 16, "b", "ok", 350},
+                                           {32, 32, "b", "nomap", 1}}));
+  WriteFile(t.File("pub.csv"), "# a comment\nnet,pes,speedup,source\na,256,12.5,paper X\n");
+  auto plot = [&](const std::string &name, const std::string &args) {
+    std::string cmd = "cd '" + kSrc + "' && scripts/plot scaling " + args + " >'" +
+                      t.File(name + ".out") + "' 2>'" + t.File(name + ".err") + "' </dev/null";
+    int st = system(cmd.c_str());
+    return st != -1 && WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+  };
+  const std::string args = "'" + t.File("base.csv") + "' '" + t.File("new.csv") +
+                           "' --published '" + t.File("pub.csv") + "' -o '";
+  ASSERT_EQ(plot("one", args + t.File("one.png") + "'"), 0) << ReadFile(t.File("one.err"));
+  EXPECT_EQ(ReadFile(t.File("one.out")),
+            "net,pes,base_cycles,new_cycles,speedup,published\n"
+            "a,256,9000,900,10.0,12.5\n"
+            "a,1024,8000,250,32.0,\n"
+            "b,256,700,350,2.0,\n");
+  EXPECT_EQ(ReadFile(t.File("one.err")),
+            "plot: b at 1024 PEs: not ok (ok, nomap); left out\n"
+            "plot: wrote " +
+                t.File("one.png") + "\n");
+  std::string png = ReadFile(t.File("one.png"));
+  EXPECT_EQ(png.substr(0, 8), std::string("\x89PNG\r\n\x1a\n", 8));
+  ASSERT_EQ(plot("two", args + t.File("two.png") + "'"), 0);
+  EXPECT_EQ(ReadFile(t.File("two.png")), png);
+
+  WriteFile(t.File("bad.csv"),
+            "point,glb.size_kb,status,layer,net,batch,source,cycles,time_ms,utilization,"
+            "dram_bytes_moved\n0,64,ok,total,a,1,analytic,5,1,1,1\n");
+  EXPECT_NE(plot("bad", "'" + t.File("bad.csv") + "' '" + t.File("new.csv") + "'"), 0);
+  EXPECT_EQ(ReadFile(t.File("bad.err")),
+            "plot: " + t.File("bad.csv") +
+                ": the sweep must have pe_array.rows and pe_array.cols as swept keys\n");
 }
 
 }  // namespace
