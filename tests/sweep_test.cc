@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <map>
 #include <sstream>
@@ -1116,6 +1117,46 @@ TEST(SweepPlot, ScalingSpeedUpPerNetworkAndPeCount) {
   EXPECT_EQ(ReadFile(t.File("bad.err")),
             "plot: " + t.File("bad.csv") +
                 ": the sweep must have pe_array.rows and pe_array.cols as swept keys\n");
+}
+
+}  // namespace
+
+namespace {
+
+// Every shipped sweep spec parses and lists its points, each with a valid
+// architecture: 3 networks x 3 PE counts for each side of the scaling study.
+TEST(SweepShipped, EverySpecListsItsPoints) {
+  struct {
+    const char *spec;
+    int points;
+  } specs[] = {{"pe_array", 14}, {"glb_vgg16", 6}, {"scaling_v1", 9}, {"scaling_mesh", 9}};
+  for (const auto &s : specs) {
+    SCOPED_TRACE(s.spec);
+    auto r = Eyesim(std::string("sweep configs/sweeps/") + s.spec + ".yaml --list");
+    ASSERT_EQ(r.status, 0) << r.err;
+    auto fields = [](const std::string &line) {
+      std::vector<std::string> f;
+      std::istringstream ls(line);
+      std::string x;
+      while (std::getline(ls, x, ',')) f.push_back(x);
+      if (!line.empty() && line.back() == ',') f.push_back("");
+      return f;
+    };
+    int rows = 0, valid = 0;
+    std::istringstream in(r.out);
+    std::string line;
+    std::getline(in, line);
+    const std::vector<std::string> head = fields(line);
+    const size_t at = std::find(head.begin(), head.end(), "valid") - head.begin();
+    ASSERT_LT(at, head.size()) << line;
+    while (std::getline(in, line)) {
+      rows++;
+      const std::vector<std::string> f = fields(line);
+      valid += f.size() == head.size() && f[at] == "1";
+    }
+    EXPECT_EQ(rows, s.points);
+    EXPECT_EQ(valid, s.points);
+  }
 }
 
 }  // namespace
