@@ -55,6 +55,10 @@ std::vector<Case> Cases() {
        Mesh(8, 3, 4, 1, 1, 64, "pe:\n  ifmap_fifo_words: 1\n  psum_fifo_words: 1\n")},
       {"tight GLB, 3x2 clusters", Layer(2, 6, 8, 10, 10, 3, 3, 1, 1), Mesh(6, 4, 3, 2, 3, 2)},
       {"4x4 clusters, 2x2 of them", Layer(1, 8, 8, 10, 10, 3, 3, 1, 1), Mesh(8, 8, 4, 4)},
+      // Words crossing up to six routers of three cycles each, reserved in
+      // their PEs' FIFOs while on their way.
+      {"2x2 clusters, 3 cycles a hop", Layer(1, 6, 6, 9, 9, 3, 3, 1, 1),
+       Mesh(8, 8, 2, 2, 3, 64, "    hop_cycles: 3\n")},
   };
 }
 
@@ -261,6 +265,38 @@ TEST(MeshShipped, TheMeshSpeedsUpFcLayersMoreThanConvLayers) {
   EXPECT_GE(conv, 1.0);
   EXPECT_GT(fc, 2.0 * conv);
   ey_net_free(&net);
+}
+
+}  // namespace
+
+namespace {
+
+// Per-hop latency, by hand: a 1x2 array of one-PE clusters, one set of two
+// output rows (e = 2), so PE (0, 0) sits in its source's cluster and PE (0, 1)
+// one link east: a word reaches them hop_cycles and 2 hop_cycles after it
+// left. The filter word's load lasts until it reaches the far PE (2 H cycles:
+// class `load` counts 2 PEs x 2 H), and the far PE's last ifmap word arrives
+// 2 H cycles after it left: the layer grows by 2 + 2 = 4 cycles per unit of
+// hop_cycles, and nothing else changes.
+TEST(MeshLatency, EachHopCycleDelaysTheFarPeOnAHandWorkedPath) {
+  const std::string fast =
+      "clock:\n  dram_mhz: 10000\ndram:\n  bus_bits: 4096\n  latency_cycles: 0\n";
+  ey_layer l = Layer(1, 1, 1, 2, 64, 1, 1);
+  ey_mapping m = {1, 1, 1, 1, 1, 2, 2, 1};
+  ey_meas base{};
+  for (int h = 1; h <= 4; h++) {
+    SCOPED_TRACE(h);
+    Case k = {"hops", l,
+              Mesh(1, 2, 1, 1, 1, 64, "    hop_cycles: " + std::to_string(h) + "\n" + fast)};
+    ASSERT_EQ(k.a.mesh_hop_cycles, h);
+    ASSERT_EQ(ey_mapping_check(&l, &k.a, &m, nullptr), EY_OK);
+    ey_meas ms = Simulate(k, m, EY_STEP_EXACT, 0.0);
+    ExpectSameMeas(ms, Simulate(k, m, EY_STEP_FAST, 0.0));
+    EXPECT_EQ(ms.classes[EY_CL_LOAD], 2u * 2u * (uint64_t)h);
+    if (h == 1) base = ms;
+    EXPECT_EQ(ms.cycles, base.cycles + 4u * (uint64_t)(h - 1));
+    ExpectSameCounts(base.c, ms.c);
+  }
 }
 
 }  // namespace

@@ -41,6 +41,7 @@ typedef struct ey_arch {
   int mesh_cluster_rows;  /* hierarchical-mesh: PE rows per cluster */
   int mesh_cluster_cols;  /* ... PE columns per cluster */
   int mesh_ifmap_routers; /* ... ifmap routers (and GLB ifmap banks) per cluster */
+  int mesh_hop_cycles;    /* ... cycles a word spends in each router it passes */
   int glb_kb;             /* global buffer, KiB */
   int glb_filter_kb;      /* of which the filter staging region, KiB */
   int glb_banks;          /* word-interleaved banks */

@@ -62,6 +62,8 @@ static const ey_param k_arch_params[] = {
     "hierarchical-mesh: PE columns per cluster; must divide pe_array.cols (reference: 4)." },
   { "noc.mesh.ifmap_routers",     EY_P_INT,  1,   16,      "3",             A(mesh_ifmap_routers), NULL,
     "hierarchical-mesh: ifmap routers per cluster, one per GLB ifmap bank (reference: 3)." },
+  { "noc.mesh.hop_cycles",        EY_P_INT,  1,   64,      "1",             A(mesh_hop_cycles), NULL,
+    "hierarchical-mesh: cycles a word spends in each router on its path; a word reaches a PE this many cycles per router after it left (1: the next cycle in its source's cluster). Open (reference: use 1)." },
   { "glb.size_kb",                EY_P_INT,  1,   1048576, "108",           A(glb_kb), NULL,
     "Global buffer, KiB, shared by ifmaps, psums and filters (reference: 108 KB)." },
   { "glb.filter_kb",              EY_P_INT,  1,   1048576, "8",             A(glb_filter_kb), NULL,

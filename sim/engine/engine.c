@@ -170,9 +170,21 @@ struct ey_engine {
   int *yidx;         /* per padded row: its index in srows, this pass */
   int *band;         /* per channel set: its band */
   int *wsrc;         /* scratch: weight sources of a PE row */
-  uint64_t *wwords;  /* scratch: words per weight source of a PE row */
-  int *tg, *tg_off;  /* ifmap targets per (set, row), packed: each active PE is in one */
-  int *srows;        /* the strip's padded ifmap rows */
+  /* Words on their way through more than one router: an ifmap word sent in
+   * cycle t to a PE `lat` cycles away is put in its FIFO at the end of cycle
+   * t + lat - 1 (seen in t + lat), its slot reserved from t on (inflight). */
+  int *lat;         /* per active PE: cycles from its source, this pass */
+  int *inflight;    /* per PE: words reserved and not yet put */
+  struct arrivals { /* per cycle mod lat_size: the words put at its end */
+    int *pe, n, cap;
+    ey_word *v;
+  } * arr;
+  int lat_size;     /* a power of two above the longest latency */
+  uint64_t npend;   /* words on their way */
+  uint64_t *wwords; /* scratch: words per weight source of a PE row */
+  int *wlat;        /* scratch: the latency of its farthest PE */
+  int *tg, *tg_off; /* ifmap targets per (set, row), packed: each active PE is in one */
+  int *srows;       /* the strip's padded ifmap rows */
   /* The schedule's position (advance()). */
   int state;           /* ST_* */
   tile *tiles;         /* every tile load of the layer, in loop-nest order */
@@ -401,7 +413,8 @@ static int mark_block(eng *E, const tile *t, int pa) {
  * the cycles their load takes. A PE row's sets share a weight router where
  * their columns share a cluster (ey_mesh_weight_sources); the router sits in
  * the first cluster of its sets and multicasts along the row, and the routers
- * of all rows load at once, each at noc.filter_words_per_cycle. A filter word
+ * of all rows load at once, each at noc.filter_words_per_cycle, its last word
+ * reaching its farthest PE noc.mesh.hop_cycles per router later. A filter word
  * is read once and handed to every router that needs it in the same cycle. */
 static uint64_t mesh_route_weights(eng *E, const tile *t, int pa) {
   const ey_mapping *m = E->m;
@@ -418,7 +431,7 @@ static uint64_t mesh_route_weights(eng *E, const tile *t, int pa) {
         const int qc = EY_MIN(m->q, t->ca - ri * m->q);
         for (int i = 0; i < E->g.R; i++) {
           const int row = place(E, v * E->Hg, ri, i, kk * E->ecol) / E->cols;
-          for (int sidx = 0; sidx < nsrc; sidx++) E->wwords[sidx] = 0;
+          for (int sidx = 0; sidx < nsrc; sidx++) E->wwords[sidx] = 0, E->wlat[sidx] = 1;
           for (int h = 0; h < nh; h++) {
             const int ti = v * E->Hg + h, sidx = E->wsrc[h];
             int h0 = h; /* the source's first set: its cluster */
@@ -427,15 +440,19 @@ static uint64_t mesh_route_weights(eng *E, const tile *t, int pa) {
                 ey_hmesh_source(&E->fnoc, h0 * E->ecol / a->mesh_cluster_cols, row / cr, row % cr);
             E->wwords[sidx] += (uint64_t)EY_MIN(m->p, pa - ti * m->p) * (uint64_t)qc * E->g.S;
             for (int jj = 0; jj < w; jj++) {
-              int ok = ey_noc_assign(&E->fnoc, place(E, ti, ri, i, kk * E->ecol + jj),
-                                     (uint16_t)group, (uint16_t)(h - h0));
+              const int x = place(E, ti, ri, i, kk * E->ecol + jj);
+              int ok = ey_noc_assign(&E->fnoc, x, (uint16_t)group, (uint16_t)(h - h0));
               assert(ok == 0); /* sources own disjoint runs of clusters */
               (void)ok;
+              E->wlat[sidx] = EY_MAX(E->wlat[sidx], ey_hmesh_latency(&E->fnoc, (uint16_t)group, x));
             }
           }
           for (int sidx = 0; sidx < nsrc; sidx++) {
+            /* Its words at its width, the last arriving its farthest PE's latency
+             * after it left (one cycle: the bus's registered port). */
             const uint64_t c =
-                (E->wwords[sidx] + (uint64_t)a->noc_filter_wpc - 1) / (uint64_t)a->noc_filter_wpc;
+                (E->wwords[sidx] + (uint64_t)a->noc_filter_wpc - 1) / (uint64_t)a->noc_filter_wpc +
+                (uint64_t)E->wlat[sidx] - 1;
             if (c > cycles) cycles = c;
           }
         }
@@ -614,6 +631,7 @@ static int mesh_route(eng *E, const tile *t, int ng, int ns, int ea) {
         int ok =
             ey_noc_assign(&E->inoc, E->tg[q], (uint16_t)E->st[sid].group, (uint16_t)(idx / planes));
         if (ok) return -1; /* bands hold disjoint rows of clusters: a bug */
+        E->lat[E->tg[q]] = ey_hmesh_latency(&E->inoc, (uint16_t)E->st[sid].group, E->tg[q]);
       }
     }
   }
@@ -784,15 +802,17 @@ static int gon_grant(void *ctx, int x) {
 
 /* Sends ifmap packet (image im, needed column xi, channel c, strip row yi) of the
  * running pass to the PEs that take it: only when every one has room at the
- * start of the cycle and, for a real word, its GLB bank a port. Returns 1 when it
- * went, 0 when it waits. */
+ * start of the cycle (less the words on their way to it) and, for a real word,
+ * its GLB bank a port. Returns 1 when it went, 0 when it waits, -1 when out of
+ * memory (the packet went, a word of it is lost: the layer fails). */
 static int send_ifmap(eng *E, const tile *t, const int16_t *buf, const int *rowmap, int im, int xi,
                       int c, int yi) {
   pass *P = &E->ps;
   const int slot = (c / E->m->q) * P->nr + yi;
   const int *tg = E->tg + E->tg_off[slot];
   const int n = E->tg_off[slot + 1] - E->tg_off[slot];
-  for (int q = 0; q < n; q++) E->room[tg[q]] = ey_pe_ifmap_room(&E->pe[tg[q]]);
+  for (int q = 0; q < n; q++)
+    E->room[tg[q]] = ey_pe_ifmap_room(&E->pe[tg[q]]) - (E->mesh ? E->inflight[tg[q]] : 0);
   if (!ey_noc_can(tg, n, E->room)) return 0;
   const int y = E->srows[yi], x = E->xcol[xi];
   ey_word v = 0;
@@ -807,6 +827,24 @@ static int send_ifmap(eng *E, const tile *t, const int16_t *buf, const int *rowm
   E->smp.ifmap_sent++;
   E->smp.ifmap_cast = n;
   for (int q = 0; q < n; q++) {
+    if (E->mesh && E->lat[tg[q]] > 1) { /* on its way through the routers */
+      struct arrivals *a =
+          &E->arr[(E->now + (ey_cycle)E->lat[tg[q]] - 1) & (ey_cycle)(E->lat_size - 1)];
+      if (a->n == a->cap) {
+        const int cap = a->cap ? 2 * a->cap : 64;
+        int *pe = realloc(a->pe, sizeof *pe * (size_t)cap);
+        if (pe) a->pe = pe;
+        ey_word *vv = pe ? realloc(a->v, sizeof *vv * (size_t)cap) : NULL;
+        if (!vv) return -1;
+        a->v = vv;
+        a->cap = cap;
+      }
+      a->pe[a->n] = tg[q];
+      a->v[a->n++] = v;
+      E->inflight[tg[q]]++;
+      E->npend++;
+      continue;
+    }
     observe_detail(E, EY_ACC_SPAD, EY_OP_WRITE, EY_IFMAP, ey_pe_ifmap_slot(&E->pe[tg[q]]), 1,
                    tg[q]);
     ey_pe_put_ifmap(&E->pe[tg[q]], v);
@@ -821,9 +859,9 @@ static int send_ifmap(eng *E, const tile *t, const int16_t *buf, const int *rowm
 
 /* Runs the pass begun by pass_begin() up to core cycle `limit`. Returns 1 when the
  * pass is over, 0 when it reached `limit` first (it resumes where it stopped), or
- * -1 with err set on a deadlock (a bug). Cycles stepped in any chunks give the
- * same result: a skip cut short by `limit` leaves the state the skipped cycles
- * would have, since each of them repeats the one before. */
+ * -1 with err set on a deadlock (a bug) or when out of memory. Cycles stepped in any chunks give
+ * the same result: a skip cut short by `limit` leaves the state the skipped cycles would have,
+ * since each of them repeats the one before. */
 static int pass_cycles(eng *E, ey_cycle limit, ey_err *err) {
   pass *P = &E->ps;
   const tile *t = P->t;
@@ -852,7 +890,12 @@ static int pass_cycles(eng *E, ey_cycle limit, ey_err *err) {
         struct mstream *st = &E->st[si];
         for (int w = 0; w < a->noc_ifmap_wpc && st->sent < st->total; w++) {
           const int c = E->pl_c[st->off + st->k], yi = E->pl_yi[st->off + st->k];
-          if (!send_ifmap(E, t, buf, rowmap, st->im, st->xi, c, yi)) {
+          const int r = send_ifmap(E, t, buf, rowmap, st->im, st->xi, c, yi);
+          if (r < 0) {
+            ey_err_set(err, EY_NOMEM, "out of memory");
+            return -1;
+          }
+          if (!r) {
             bus_blocked = 1;
             break;
           }
@@ -951,7 +994,22 @@ static int pass_cycles(eng *E, ey_cycle limit, ey_err *err) {
       }
     }
     cl[EY_CL_IDLE] += (uint64_t)(E->npe - E->nact);
-    /* 5. Commit: deliveries become visible next cycle. */
+    /* 5. Commit: deliveries become visible next cycle, with the words whose
+     *    path through the mesh ends in this cycle. */
+    if (E->npend) {
+      struct arrivals *ar = &E->arr[E->now & (ey_cycle)(E->lat_size - 1)];
+      for (int k = 0; k < ar->n; k++) {
+        const int x = ar->pe[k];
+        observe_detail(E, EY_ACC_SPAD, EY_OP_WRITE, EY_IFMAP, ey_pe_ifmap_slot(&E->pe[x]), 1, x);
+        ey_pe_put_ifmap(&E->pe[x], ar->v[k]);
+        E->inflight[x]--;
+        dirty(E, x);
+      }
+      E->npend -= (uint64_t)ar->n;
+      if (ar->n) changed = 1;
+      ar->n = 0;
+      if (E->npend) changed = 1; /* no skip past a word on its way */
+    }
     for (int k = 0; k < E->ndirty; k++) {
       int x = E->dirty[k];
       const int r = ey_pe_commit(&E->pe[x]);
@@ -1657,11 +1715,10 @@ static ey_rc setup(eng *E, ey_err *err) {
   const int psr = ey_psum_routers(a);
   if (a->noc_impl == EY_NOC_HMESH) {
     E->mesh = 1;
-    /* One router a cycle per hop: the engine's registered ports (docs/mesh.md). */
     const ey_noc_mesh gi = {EY_MESH_IFMAP, a->mesh_cluster_rows, a->mesh_cluster_cols,
-                            a->mesh_ifmap_routers, 1};
+                            a->mesh_ifmap_routers, a->mesh_hop_cycles};
     const ey_noc_mesh gw = {EY_MESH_WEIGHT, a->mesh_cluster_rows, a->mesh_cluster_cols,
-                            a->mesh_cluster_rows, 1};
+                            a->mesh_cluster_rows, a->mesh_hop_cycles};
     const size_t nst = (size_t)(a->rows / a->mesh_cluster_rows) * (size_t)a->mesh_ifmap_routers;
     const size_t slots = (size_t)m->r * (size_t)E->Hp, pk = (size_t)m->q * slots;
     E->st = calloc(nst, sizeof *E->st);
@@ -1674,8 +1731,17 @@ static ey_rc setup(eng *E, ey_err *err) {
     E->band = calloc((size_t)m->r, sizeof *E->band);
     E->wsrc = calloc((size_t)a->cols, sizeof *E->wsrc);
     E->wwords = calloc((size_t)a->cols, sizeof *E->wwords);
+    E->wlat = calloc((size_t)a->cols, sizeof *E->wlat);
+    /* The longest path: the source's router and a link per cluster crossed. */
+    const int maxlat =
+        a->mesh_hop_cycles * (a->rows / a->mesh_cluster_rows + a->cols / a->mesh_cluster_cols - 1);
+    for (E->lat_size = 2; E->lat_size <= maxlat; E->lat_size *= 2) {
+    }
+    E->lat = calloc((size_t)E->npe, sizeof *E->lat);
+    E->inflight = calloc((size_t)E->npe, sizeof *E->inflight);
+    E->arr = calloc((size_t)E->lat_size, sizeof *E->arr);
     if (!E->st || !E->pl_c || !E->pl_yi || !E->slot_st || !E->pset || !E->prow || !E->yidx ||
-        !E->band || !E->wsrc || !E->wwords ||
+        !E->band || !E->wsrc || !E->wwords || !E->wlat || !E->lat || !E->inflight || !E->arr ||
         ey_noc_init_mesh(&E->inoc, a->rows, a->cols, a->noc_ifmap_wpc, &gi) ||
         ey_noc_init_mesh(&E->fnoc, a->rows, a->cols, a->noc_filter_wpc, &gw))
       return ey_err_set(err, EY_NOMEM, "out of memory");
@@ -1822,6 +1888,15 @@ static void teardown(eng *E) {
   free(E->band);
   free(E->wsrc);
   free(E->wwords);
+  free(E->wlat);
+  free(E->lat);
+  free(E->inflight);
+  if (E->arr)
+    for (int k = 0; k < E->lat_size; k++) {
+      free(E->arr[k].pe);
+      free(E->arr[k].v);
+    }
+  free(E->arr);
   ey_chains_fini(&E->ch);
   ey_glb_fini(&E->glb);
   ey_dram_fini(&E->dram);
