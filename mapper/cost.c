@@ -175,9 +175,11 @@ EY_SPECIALIZE uint64_t pass_cycles(const ey_geom *g, const ey_arch *a, const ey_
           if (!cnt) continue;
           uint64_t n_a = (uint64_t)nb.size[i], qr_a = (uint64_t)cb.size[j],
                    pt_a = (uint64_t)pb.size[k], e_a = (uint64_t)eb.size[s];
-          /* The busiest PE does n·F·q·S·p MACs at one per cycle. */
-          uint64_t comp = MUL(MUL(MUL(n_a, (uint64_t)g->F), EY_MIN(qr_a, (uint64_t)m->q)),
-                              MUL((uint64_t)g->S, EY_MIN(pt_a, (uint64_t)m->p)));
+          /* The busiest PE does n·F·q·S·p MACs, pe.macs_per_cycle of its
+           * filters at a time. */
+          uint64_t comp =
+              MUL(MUL(MUL(n_a, (uint64_t)g->F), EY_MIN(qr_a, (uint64_t)m->q)),
+                  MUL((uint64_t)g->S, ceil_div(EY_MIN(pt_a, (uint64_t)m->p), (uint64_t)a->simd)));
           uint64_t ifm =
               a->noc_impl == EY_NOC_HMESH
                   ? mesh_ifmap_cycles(g, a, m, n_a, qr_a, pt_a, e_a, checked)

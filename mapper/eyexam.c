@@ -11,22 +11,26 @@ const char *const ey_eyexam_names[EY_EX_STEPS] = {"workload", "dataflow",  "pes"
 const char *const ey_eyexam_bw_names[EY_EXBW_LEVELS] = {
     "dram", "glb", "noc_ifmap", "noc_filter", "noc_psum_in", "noc_psum_out"};
 
-/* Sum over the blocks of size `b` that cut `d` of min(each block, cap): the work
- * of the busiest PE summed over a dimension's blocks. */
-static uint64_t busiest(int d, int b, int cap) {
-  const uint64_t full = (uint64_t)(d / b), last = (uint64_t)(d % b);
-  return full * (uint64_t)EY_MIN(cap, b) + (last ? (uint64_t)EY_MIN((uint64_t)cap, last) : 0);
+/* Sum over the blocks of size `b` that cut `d` of ceil(min(each block, cap) /
+ * simd): the work of the busiest PE, simd at a time, summed over a dimension's
+ * blocks. */
+static uint64_t busiest(int d, int b, int cap, int simd) {
+  const uint64_t full = (uint64_t)(d / b), last = (uint64_t)(d % b), s = (uint64_t)simd;
+  return full * (((uint64_t)EY_MIN(cap, b) + s - 1) / s) +
+         (last ? ((uint64_t)EY_MIN((uint64_t)cap, last) + s - 1) / s : 0);
 }
 
 /* The cycles mapping m needs with no bandwidth limit and no fill or drain: every
- * pass takes its busiest PE's n*F*q*S*p MACs, one a cycle (docs/eyexam.md). The
- * E rows are cut into GLB tiles of eg, each into strips of e. */
-static double ideal_cycles(const ey_geom *g, const ey_mapping *m) {
+ * pass takes its busiest PE's n*F*q*S*p MACs, simd (pe.macs_per_cycle) of its
+ * filters a cycle (docs/eyexam.md). The E rows are cut into GLB tiles of eg, each
+ * into strips of e. */
+static double ideal_cycles(const ey_geom *g, const ey_mapping *m, int simd) {
   const uint64_t tiles = (uint64_t)(g->E / m->eg), rest = (uint64_t)(g->E % m->eg);
   const uint64_t strips =
       tiles * (uint64_t)EY_CEIL_DIV(m->eg, m->e) + (uint64_t)EY_CEIL_DIV((int)rest, m->e);
   return (double)g->G * g->N * g->F * g->S * (double)strips *
-         (double)busiest(g->Cg, m->q * m->r, m->q) * (double)busiest(g->Mg, m->p * m->t, m->p);
+         (double)busiest(g->Cg, m->q * m->r, m->q, 1) *
+         (double)busiest(g->Mg, m->p * m->t, m->p, simd);
 }
 
 /* The best MAC/cycle, MACs / ideal_cycles(), over the placements (e, r, t) the
@@ -49,7 +53,7 @@ static double best_placement(const ey_layer *l, const ey_arch *a, const ey_geom 
        * best of this (e, r), and once one does not beat `best` none below does. */
       for (int t = EY_MIN(g->Mg, slots); t >= 1; t--) {
         ey_mapping m = {g->N, 1, 1, r, t, e, e, t};
-        const double v = macs / ideal_cycles(g, &m);
+        const double v = macs / ideal_cycles(g, &m, a->simd);
         if (v <= best) break;
         if (legal) {
           m.n = 1;
@@ -84,8 +88,9 @@ ey_rc ey_eyexam_bounds(const ey_layer *l, const ey_arch *a, const ey_mapping *m,
                          (uint64_t)g.Cg, (uint64_t)g.R, (uint64_t)g.E};
   out->primitives = ey_mul_n(f, 6);
   b[EY_EX_DATAFLOW] = EY_MIN(b[EY_EX_WORKLOAD], (double)out->primitives);
-  /* 3. W primitives over P PEs in ceil(W/P) rounds. */
-  const uint64_t P = (uint64_t)a->rows * (uint64_t)a->cols, W = out->primitives;
+  /* 3. W primitives over P PEs in ceil(W/P) rounds (pe.macs_per_cycle of them
+   *    at a time in each PE). */
+  const uint64_t P = (uint64_t)a->rows * (uint64_t)a->cols * (uint64_t)a->simd, W = out->primitives;
   b[EY_EX_PES] = EY_MIN(b[EY_EX_DATAFLOW], (double)W / (double)((W + P - 1) / P));
   /* 4, 5. The best placement, then the best that fits the storage. */
   const double b4 = best_placement(l, a, &g, 0, &out->array_pes);
@@ -95,7 +100,7 @@ ey_rc ey_eyexam_bounds(const ey_layer *l, const ey_arch *a, const ey_mapping *m,
   b[EY_EX_STORAGE] = EY_MIN(b[EY_EX_ARRAY], b5);
   /* 6. The mapping used, capped by every level's average bandwidth. */
   out->mapping_pes = c->active_pes;
-  out->mapping_bound = (double)macs / ideal_cycles(&g, m);
+  out->mapping_bound = (double)macs / ideal_cycles(&g, m, a->simd);
   const ey_counts *k = &c->c;
   uint64_t dram_words = 0, glb_ports = 0;
   const uint64_t psum_span = (uint64_t)EY_CEIL_DIV(a->psum_bits, a->word_bits);

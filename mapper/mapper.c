@@ -26,7 +26,7 @@ static int better(const ey_cost *c, double obj, const ey_cost *best, double best
 static double lower_bound(const ey_cost *lb, const ey_arch *a, int objective) {
   /* Every pass lasts at least as long as its ifmap and GON traffic at their
    * widths; those totals only shrink as t grows, so tmax bounds them too. */
-  double cyc = (double)lb->c.macs / (double)lb->active_pes;
+  double cyc = (double)lb->c.macs / ((double)lb->active_pes * a->simd);
   double ifm = (double)lb->c.noc_ifmap / ey_ifmap_width_max(a),
          gon = (double)lb->c.noc_psum_out / ((double)a->noc_gon_wpc * ey_psum_routers(a));
   if (ifm > cyc) cyc = ifm;

@@ -93,24 +93,28 @@ int ey_pe_window_ready(const ey_pe *pe) {
   return pe->arrived >= seq(pe, pe->im, last);
 }
 
-/* The MAC with index k of the running column: channel, weight, filter order. */
+/* The MACs of cycle k of the running column: channel, weight, filter order, up
+ * to simd filters a cycle on the same ifmap value. */
 static inline void do_mac(ey_pe *pe, int k) {
   const ey_pe_prog *g = &pe->prog;
-  int pp = k % g->p, s = (k / g->p) % g->S, c = k / (g->p * g->S);
+  const int groups = (g->p + g->simd - 1) / g->simd;
+  const int pg = k % groups, s = (k / groups) % g->S, c = k / (groups * g->S);
   uint64_t at = seq(pe, pe->im, pe->f * g->astep + s) + (uint64_t)c;
   ey_word v = pe->ifm[at % (uint64_t)pe->cap];
-  pe->stats.macs++;
-  pe->stats.spad_reads[EY_IFMAP]++;
-  if (v == 0 && g->zero_gating) {
-    pe->stats.macs_gated++;
-    return;
+  for (int pp = pg * g->simd; pp < g->p && pp < (pg + 1) * g->simd; pp++) {
+    pe->stats.macs++;
+    pe->stats.spad_reads[EY_IFMAP]++; /* counted per MAC, as the dense PE's */
+    if (v == 0 && g->zero_gating) {
+      pe->stats.macs_gated++;
+      continue;
+    }
+    ey_word w = pe->filt[(c * g->S + s) * g->p + pp];
+    pe->stats.spad_reads[EY_FILTER]++;
+    pe->stats.spad_reads[EY_PSUM]++;
+    pe->stats.spad_writes[EY_PSUM]++;
+    /* Products of two words fit 32 bits; sums wrap as 32-bit psums do. */
+    pe->acc[pp] += (uint32_t)((int32_t)v * (int32_t)w);
   }
-  ey_word w = pe->filt[(c * g->S + s) * g->p + pp];
-  pe->stats.spad_reads[EY_FILTER]++;
-  pe->stats.spad_reads[EY_PSUM]++;
-  pe->stats.spad_writes[EY_PSUM]++;
-  /* Products of two words fit 32 bits; sums wrap as 32-bit psums do. */
-  pe->acc[pp] += (uint32_t)((int32_t)v * (int32_t)w);
 }
 
 void ey_pe_count_macs(ey_pe *pe, uint64_t columns, uint64_t zeros) {
@@ -150,7 +154,7 @@ void ey_pe_start_column(ey_pe *pe, int batch) {
   const ey_pe_prog *g = &pe->prog;
   assert(pe->run_left == 0 && ey_pe_window_ready(pe) && ey_pe_spad_room(pe));
   memset(pe->acc, 0, sizeof *pe->acc * (size_t)g->p);
-  pe->run_left = g->q * g->S * g->p;
+  pe->run_left = ey_pe_column_cycles(g);
   pe->mac_idx = 0;
   if (batch) do_column(pe);
 }

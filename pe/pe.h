@@ -60,7 +60,12 @@ typedef struct ey_pe_prog { /* one pass's work */
                                fetch + pe.mul_stages + accumulate */
   int has_in;               /* 1: each forwarded psum adds one from the psum input FIFO (from
                                the PE below, or the GLB's of earlier channel blocks) */
+  int simd;                 /* MACs a cycle: filters side by side on one ifmap value (>= 1) */
 } ey_pe_prog;
+/* Cycles of one column: q*S MAC groups of ceil(p / simd) cycles each. */
+static inline int ey_pe_column_cycles(const ey_pe_prog *g) {
+  return g->q * g->S * ((g->p + g->simd - 1) / g->simd);
+}
 
 typedef struct ey_pe {
   ey_pe_prog prog; /* read-only: set by ey_pe_program() */

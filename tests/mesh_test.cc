@@ -229,10 +229,11 @@ namespace {
 
 // The shipped v1.5 on whole networks, every layer checked against the golden
 // convolution: depthwise, pointwise, strided, padded, grouped and FC layers.
-TEST(MeshShipped, EyerissV15IsBitExactOnMobileNetAndAlexNet) {
-  for (const char *net : {"mobilenet_v1_0.5_128", "alexnet"}) {
-    SCOPED_TRACE(net);
-    auto r = eytest::Eyesim(std::string("run eyeriss_v1_5 ") + net + " --batch 1 --check");
+TEST(MeshShipped, EyerissV15AndV2AreBitExactOnMobileNetAndAlexNet) {
+  for (const char *run : {"eyeriss_v1_5 mobilenet_v1_0.5_128", "eyeriss_v1_5 alexnet",
+                          "eyeriss_v2 mobilenet_v1_0.5_128"}) {
+    SCOPED_TRACE(run);
+    auto r = eytest::Eyesim(std::string("run ") + run + " --batch 1 --check");
     EXPECT_EQ(r.status, 0) << r.err;
     EXPECT_NE(r.out.find("layers equal the golden convolution in every output"), std::string::npos)
         << r.out;
@@ -297,6 +298,38 @@ TEST(MeshLatency, EachHopCycleDelaysTheFarPeOnAHandWorkedPath) {
     EXPECT_EQ(ms.cycles, base.cycles + 4u * (uint64_t)(h - 1));
     ExpectSameCounts(base.c, ms.c);
   }
+}
+
+}  // namespace
+
+namespace {
+
+// pe.macs_per_cycle = 2 (v2's SIMD): the same convolution bit for bit and the
+// same accesses; cycles at least MACs / (2 x PEs); a layer whose PEs hold two
+// filters or more runs faster than with one MAC a cycle.
+TEST(MeshSimd, TwoMacsACycleKeepTheConvolutionAndTheCounts) {
+  int faster = 0;
+  for (Case k : Cases()) {
+    SCOPED_TRACE(k.what);
+    Case one = k;
+    k.a.simd = 2;
+    ey_mapping m = Best(k, EY_OBJ_CYCLES);
+    ey_meas two = Simulate(k, m, EY_STEP_FAST, 0.3, 1);
+    ExpectSameMeas(Simulate(k, m, EY_STEP_EXACT, 0.3), two);
+    ey_meas dense = Simulate(k, m, EY_STEP_FAST, 0.0);
+    ExpectSameCounts(Cost(k.l, k.a, m), dense.c);
+    EXPECT_GE(2.0 * (double)dense.cycles * (k.a.rows * k.a.cols), (double)dense.c.macs);
+    ey_meas single = Simulate(one, m, EY_STEP_FAST, 0.0);
+    ExpectSameCounts(single.c, dense.c);
+    if (m.p >= 2) {
+      EXPECT_LT(dense.cycles, single.cycles);
+      faster++;
+    }
+    // A MAC-class PE-cycle issues up to two MACs.
+    EXPECT_GE(2 * dense.classes[EY_CL_MAC], dense.c.macs);
+    EXPECT_LE(dense.classes[EY_CL_MAC], dense.c.macs);
+  }
+  EXPECT_GE(faster, 3);
 }
 
 }  // namespace

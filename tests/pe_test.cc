@@ -26,11 +26,38 @@ struct Pe {
 
 // q = 1 channel, S = 3 weights, p = 2 filters, one image of F = 2 columns
 // (an ifmap row of 4), latency 4. Weights w[s][pp] = (s + 1) * (pp ? -1 : 1).
-void Program(ey_pe *pe, int has_in) {
-  ey_pe_prog g = {1, 2, 1, 2, 3, 1, 4, 1, 4, has_in};
+void Program(ey_pe *pe, int has_in, int simd = 1) {
+  ey_pe_prog g = {1, 2, 1, 2, 3, 1, 4, 1, 4, has_in, simd};
   ey_pe_program(pe, &g);
   for (int s = 0; s < 3; s++)
     for (int pp = 0; pp < 2; pp++) ey_pe_load_filter(pe, s * 2 + pp, (s + 1) * (pp ? -1 : 1));
+}
+
+// pe.macs_per_cycle = 2: the column's q*S = 3 ifmap values each meet both
+// filters in one cycle, so it runs 3 cycles (1-3) instead of 6, with the same
+// sums: 2*1 + 0*2 + 5*3 = 17 and -17, leaving the pipeline at 3 + 4 = 7.
+TEST(Pe, TwoMacsACycleRunAColumnInQSCeilPOverTwoCycles) {
+  Pe p(6, 3, 2, 4, 2);
+  ey_pe *pe = &p.pe;
+  Program(pe, 0, 2);
+  const int x[4] = {2, 0, 5, 7};
+  uint32_t out = 0;
+  for (int i = 0; i < 4; i++) ey_pe_put_ifmap(pe, x[i]);
+  ey_pe_commit(pe);
+  EXPECT_EQ(ey_pe_tick(pe, 1, 0, 1, &out), EY_CL_MAC | EY_PE_STARTED);
+  EXPECT_EQ(ey_pe_next_event(pe, 1), 3u);  // its last cycle
+  EXPECT_EQ(ey_pe_tick(pe, 2, 0, 1, &out), EY_CL_MAC);
+  EXPECT_EQ(ey_pe_tick(pe, 3, 0, 1, &out), EY_CL_MAC | EY_PE_ENDED);
+  EXPECT_EQ(ey_pe_tick(pe, 4, 0, 1, &out), EY_CL_MAC | EY_PE_STARTED);  // column 1
+  EXPECT_EQ(ey_pe_next_event(pe, 4), 6u);
+  EXPECT_EQ(ey_pe_tick(pe, 5, 0, 1, &out), EY_CL_MAC);
+  EXPECT_EQ(ey_pe_tick(pe, 6, 0, 1, &out), EY_CL_MAC | EY_PE_ENDED);
+  EXPECT_EQ(ey_pe_tick(pe, 7, 0, 1, &out), EY_CL_WAIT_PSUM | EY_PE_FWD);
+  EXPECT_EQ((int32_t)out, 17);
+  EXPECT_EQ(ey_pe_tick(pe, 8, 0, 1, &out), EY_CL_WAIT_PSUM | EY_PE_FWD);
+  EXPECT_EQ((int32_t)out, -17);
+  EXPECT_EQ(pe->stats.macs, 12u);  // the same MACs in half the cycles
+  EXPECT_EQ(pe->stats.macs_gated, 4u);
 }
 
 TEST(Pe, AColumnRunsQSPCyclesOnceItsWindowHasArrived) {

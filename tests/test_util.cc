@@ -32,9 +32,9 @@ ey_net LoadNet(const std::string &name) {
 }
 
 const std::vector<std::string> &ShippedArchs() {
-  static const std::vector<std::string> v = {"eyeriss_v1",       "eyeriss_v1_8x8",
-                                             "eyeriss_v1_16x16", "eyeriss_v1_32x32",
-                                             "eyeriss_v1_192",   "eyeriss_v1_5"};
+  static const std::vector<std::string> v = {
+      "eyeriss_v1",     "eyeriss_v1_8x8", "eyeriss_v1_16x16", "eyeriss_v1_32x32",
+      "eyeriss_v1_192", "eyeriss_v1_5",   "eyeriss_v2"};
   return v;
 }
 

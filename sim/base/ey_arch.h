@@ -28,6 +28,7 @@ typedef struct ey_arch {
   int filter_spad_words;  /* per PE, words */
   int psum_spad_words;    /* per PE, words */
   int mul_stages;         /* multiplier pipeline depth, cycles */
+  int simd;               /* MACs a PE issues a cycle: filters side by side on one ifmap value */
   int zero_gating;        /* 1: a zero ifmap skips the filter read and the multiply */
   int ifmap_fifo_words;   /* ifmap input FIFO per PE, words */
   int psum_fifo_words;    /* psum input FIFO per PE, words */

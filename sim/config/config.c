@@ -36,6 +36,8 @@ static const ey_param k_arch_params[] = {
     "Psum scratchpad per PE, words (reference: 24 x 16 b)." },
   { "pe.mul_stages",              EY_P_INT,  1,   16,      "2",             A(mul_stages), NULL,
     "Multiplier pipeline stages; the MAC pipeline is fetch + these + accumulate (reference: 2)." },
+  { "pe.macs_per_cycle",          EY_P_INT,  1,   8,       "1",             A(simd), NULL,
+    "MACs a PE issues a cycle on dense data: that many of its filters on one ifmap value (reference: v1 1; v2's SIMD 2)." },
   { "pe.zero_gating",             EY_P_BOOL, 0,   1,       "true",          A(zero_gating), NULL,
     "A zero ifmap skips the filter read and the multiply: energy saved, no cycle (reference)." },
   { "pe.ifmap_fifo_words",        EY_P_INT,  1,   64,      "4",             A(ifmap_fifo_words), NULL,

@@ -685,7 +685,8 @@ static int pass_begin(eng *E, const tile *t, int fp, int pa, int os, int ea) {
                            E->g.wneed,
                            a->zero_gating,
                            ey_mac_latency(a),
-                           pos > 0 || !first_cb};
+                           pos > 0 || !first_cb,
+                           a->simd};
           ey_pe_program(&E->pe[x], &pg);
           E->act[E->nact++] = x;
           E->chain_pos[x] = pos;

@@ -302,7 +302,8 @@ void ey_report_totals(const ey_report *r, ey_totals *t) {
   double secs = t->time_ms / 1e3;
   t->fps = secs > 0 ? (double)r->net->batch / secs : 0;
   t->gops = secs > 0 ? 2.0 * (double)t->macs / secs / 1e9 : 0;
-  t->utilization = ey_stat_utilization(t->macs, t->cycles, (uint64_t)a->rows * (uint64_t)a->cols);
+  t->utilization = ey_stat_utilization(t->macs, t->cycles,
+                                       (uint64_t)a->rows * (uint64_t)a->cols * (uint64_t)a->simd);
   t->dram_bytes_per_image = (double)t->dram_bytes / r->net->batch;
 }
 

@@ -34,11 +34,13 @@ double ey_stat_utilization(uint64_t macs, uint64_t cycles, uint64_t pes) {
 }
 
 static double utilization(const ey_stat_src *s) {
-  return ey_stat_utilization(s->c->macs, s->cycles,
-                             (uint64_t)s->arch->rows * (uint64_t)s->arch->cols);
+  return ey_stat_utilization(
+      s->c->macs, s->cycles,
+      (uint64_t)s->arch->rows * (uint64_t)s->arch->cols * (uint64_t)s->arch->simd);
 }
 static double active_utilization(const ey_stat_src *s) {
-  return ey_stat_utilization(s->c->macs, s->cycles, (uint64_t)s->active_pes);
+  return ey_stat_utilization(s->c->macs, s->cycles,
+                             (uint64_t)s->active_pes * (uint64_t)s->arch->simd);
 }
 static double time_ms(const ey_stat_src *s) {
   return ey_stat_ms(s->cycles, s->arch);
