@@ -244,6 +244,22 @@ int ey_hmesh_links_used(const ey_noc *n) {
   return k;
 }
 
+static int count_link(void *ctx, int cl, int dir) {
+  (void)cl;
+  (void)dir;
+  ++*(int *)ctx;
+  return 0;
+}
+
+int ey_hmesh_tree_links(const ey_noc *n, uint16_t group) {
+  const mesh *m = n->impl;
+  if (group >= m->nsrc || !m->feeds[group]) return 0;
+  int links = 0;
+  tree_links(m, group, n->mesh.planes, m->col_lo + (size_t)group * (size_t)m->cx,
+             m->col_hi + (size_t)group * (size_t)m->cx, count_link, &links);
+  return links;
+}
+
 /* Words through router (cluster, plane): those it forwards on the tree of every
  * circuit it is part of, counted once per packet (a router that both feeds its
  * PEs and forwards a packet on handles one word). */

@@ -137,6 +137,8 @@ int ey_hmesh_latency(const ey_noc *n, uint16_t group, int pe);
 uint64_t ey_hmesh_link_words(const ey_noc *n, int cx, int cy, int plane, int dir);
 /* Links held by some circuit. */
 int ey_hmesh_links_used(const ey_noc *n);
+/* Links of source group's tree (0 when it feeds only its own cluster, or none). */
+int ey_hmesh_tree_links(const ey_noc *n, uint16_t group);
 /* Words through router `plane` of cluster (cx, cy): every packet of every
  * circuit it is on (as source, relay or feeder of its PEs) once. */
 uint64_t ey_hmesh_router_words(const ey_noc *n, int cx, int cy, int plane);

@@ -297,6 +297,12 @@ TEST(MeshLatency, EachHopCycleDelaysTheFarPeOnAHandWorkedPath) {
     if (h == 1) base = ms;
     EXPECT_EQ(ms.cycles, base.cycles + 4u * (uint64_t)(h - 1));
     ExpectSameCounts(base.c, ms.c);
+    // One band, one router sending: its 2 rows x 64 columns cross the one link
+    // east, as does the one filter word.
+    EXPECT_EQ(ms.mesh_bands_max, 1);
+    EXPECT_EQ(ms.mesh_ifmap_streams_max, 1);
+    EXPECT_EQ(ms.mesh_ifmap_link_words, 128u);
+    EXPECT_EQ(ms.mesh_filter_link_words, 1u);
   }
 }
 

@@ -170,6 +170,10 @@ void ExpectSameMeas(const ey_meas &x, const ey_meas &y) {
   EXPECT_EQ(x.filter_multicasts, y.filter_multicasts);
   EXPECT_EQ(x.filter_unicasts, y.filter_unicasts);
   EXPECT_EQ(x.glb_conflicts, y.glb_conflicts);
+  EXPECT_EQ(x.mesh_ifmap_link_words, y.mesh_ifmap_link_words);
+  EXPECT_EQ(x.mesh_filter_link_words, y.mesh_filter_link_words);
+  EXPECT_EQ(x.mesh_bands_max, y.mesh_bands_max);
+  EXPECT_EQ(x.mesh_ifmap_streams_max, y.mesh_ifmap_streams_max);
   ASSERT_EQ(x.glb_banks, y.glb_banks);
   for (int b = 0; b < x.glb_banks; b++)
     for (int t = 0; t < 3; t++) {

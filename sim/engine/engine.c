@@ -447,6 +447,14 @@ static uint64_t mesh_route_weights(eng *E, const tile *t, int pa) {
               E->wlat[sidx] = EY_MAX(E->wlat[sidx], ey_hmesh_latency(&E->fnoc, (uint16_t)group, x));
             }
           }
+          for (int h = 0; h < nh; h++) /* each source's tree, once */
+            if (h == 0 || E->wsrc[h] != E->wsrc[h - 1])
+              E->ms.mesh_filter_link_words +=
+                  E->wwords[E->wsrc[h]] *
+                  (uint64_t)ey_hmesh_tree_links(
+                      &E->fnoc,
+                      (uint16_t)ey_hmesh_source(&E->fnoc, h * E->ecol / a->mesh_cluster_cols,
+                                                row / cr, row % cr));
           for (int sidx = 0; sidx < nsrc; sidx++) {
             /* Its words at its width, the last arriving its farthest PE's latency
              * after it left (one cycle: the bus's registered port). */
@@ -650,7 +658,18 @@ static int mesh_route(eng *E, const tile *t, int ng, int ns, int ea) {
       E->pl_c[st->k] = c;
       E->pl_yi[st->k++] = yi;
     }
-  for (int s = 0; s < E->nst; s++) E->st[s].k = 0;
+  /* The pass's words on the mesh's links: fixed by the routing, so replayed
+   * passes count them too. */
+  int sending = 0;
+  for (int s = 0; s < E->nst; s++) {
+    E->st[s].k = 0;
+    if (!E->st[s].total) continue;
+    sending++;
+    E->ms.mesh_ifmap_link_words +=
+        E->st[s].total * (uint64_t)ey_hmesh_tree_links(&E->inoc, (uint16_t)E->st[s].group);
+  }
+  E->ms.mesh_bands_max = EY_MAX(E->ms.mesh_bands_max, nb);
+  E->ms.mesh_ifmap_streams_max = EY_MAX(E->ms.mesh_ifmap_streams_max, sending);
   return 0;
 }
 

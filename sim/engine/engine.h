@@ -110,6 +110,11 @@ typedef struct ey_meas {
   int glb_banks;
   uint64_t glb_bank_reads[EY_GLB_MAX_BANKS][3]; /* words, by bank and data type */
   uint64_t glb_bank_writes[EY_GLB_MAX_BANKS][3];
+  /* hierarchical-mesh only (0 on the bus): words times the links they crossed
+   * between router clusters, and the most ifmap bands and sending ifmap routers
+   * of any pass (docs/mesh.md). */
+  uint64_t mesh_ifmap_link_words, mesh_filter_link_words;
+  int mesh_bands_max, mesh_ifmap_streams_max;
   int checked;       /* 1: every output equals the golden one */
   uint64_t replayed; /* of the passes, those replayed from a record (fast stepping) */
 } ey_meas;

@@ -570,6 +570,14 @@ static void json_engine(ey_json *j, const ey_report *r, const ey_layer_result *x
   ey_json_uint(j, "filter_unicasts", ms->filter_unicasts);
   ey_json_uint(j, "ifmap_bus_blocked_cycles", ms->ifmap_bus_blocked);
   ey_json_obj_end(j);
+  if (s->arch->noc_impl == EY_NOC_HMESH) { /* docs/mesh.md */
+    ey_json_obj_begin(j, "noc_mesh");
+    ey_json_uint(j, "ifmap_link_words", ms->mesh_ifmap_link_words);
+    ey_json_uint(j, "filter_link_words", ms->mesh_filter_link_words);
+    ey_json_int(j, "ifmap_bands_max", ms->mesh_bands_max);
+    ey_json_int(j, "ifmap_routers_sending_max", ms->mesh_ifmap_streams_max);
+    ey_json_obj_end(j);
+  }
   ey_stat_json(j, k_json_checked, COUNT_OF(k_json_checked), s);
   ey_json_str(j, "activations",
               x->replayed                              ? "trace"
