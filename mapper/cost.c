@@ -175,11 +175,12 @@ EY_SPECIALIZE uint64_t pass_cycles(const ey_geom *g, const ey_arch *a, const ey_
           if (!cnt) continue;
           uint64_t n_a = (uint64_t)nb.size[i], qr_a = (uint64_t)cb.size[j],
                    pt_a = (uint64_t)pb.size[k], e_a = (uint64_t)eb.size[s];
-          /* The busiest PE does n·F·q·S·p MACs, pe.macs_per_cycle of its
-           * filters at a time. */
-          uint64_t comp =
-              MUL(MUL(MUL(n_a, (uint64_t)g->F), EY_MIN(qr_a, (uint64_t)m->q)),
-                  MUL((uint64_t)g->S, ceil_div(EY_MIN(pt_a, (uint64_t)m->p), (uint64_t)a->simd)));
+          /* The busiest PE does n·F columns of q·S·p MACs, pe.macs_per_cycle of
+           * its filters at a time, and forwards a column's p psums one a cycle. */
+          const uint64_t pf_a = EY_MIN(pt_a, (uint64_t)m->p);
+          const uint64_t col = MUL(MUL(EY_MIN(qr_a, (uint64_t)m->q), (uint64_t)g->S),
+                                   ceil_div(pf_a, (uint64_t)a->simd));
+          uint64_t comp = MUL(MUL(n_a, (uint64_t)g->F), EY_MAX(col, pf_a));
           uint64_t ifm =
               a->noc_impl == EY_NOC_HMESH
                   ? mesh_ifmap_cycles(g, a, m, n_a, qr_a, pt_a, e_a, checked)
@@ -190,6 +191,17 @@ EY_SPECIALIZE uint64_t pass_cycles(const ey_geom *g, const ey_arch *a, const ey_
           uint64_t gon = ceil_div(outs, MUL((uint64_t)a->noc_gon_wpc, psr));
           uint64_t gin = cb.first[j] ? 0 : ceil_div(outs, MUL((uint64_t)a->noc_psum_wpc, psr));
           uint64_t busy = EY_MAX(EY_MAX(comp, ifm), EY_MAX(gon, gin));
+          if (a->noc_impl == EY_NOC_HMESH) {
+            /* The mesh's routers can outrun the GLB's bank ports: every ifmap
+             * word and psum of the pass takes a port (a psum one per word of
+             * it). The bus's widths stay below the ports. */
+            const uint64_t span = (uint64_t)EY_CEIL_DIV(a->psum_bits, a->word_bits);
+            const uint64_t words =
+                ADD(MUL(MUL(n_a, qr_a), MUL(ey__rows_needed(g, (int)e_a), g->wneed)),
+                    MUL(span, cb.first[j] ? outs : MUL(outs, 2)));
+            busy =
+                EY_MAX(busy, ceil_div(words, (uint64_t)a->glb_banks * (uint64_t)a->glb_bank_ports));
+          }
           /* Fill and drain: the MAC pipeline (fetch, multiplier, accumulate) and
            * the psum chain of R PEs per active set. */
           uint64_t fill =

@@ -11,31 +11,42 @@ const char *const ey_eyexam_names[EY_EX_STEPS] = {"workload", "dataflow",  "pes"
 const char *const ey_eyexam_bw_names[EY_EXBW_LEVELS] = {
     "dram", "glb", "noc_ifmap", "noc_filter", "noc_psum_in", "noc_psum_out"};
 
-/* Sum over the blocks of size `b` that cut `d` of ceil(min(each block, cap) /
- * simd): the work of the busiest PE, simd at a time, summed over a dimension's
- * blocks. */
-static uint64_t busiest(int d, int b, int cap, int simd) {
-  const uint64_t full = (uint64_t)(d / b), last = (uint64_t)(d % b), s = (uint64_t)simd;
-  return full * (((uint64_t)EY_MIN(cap, b) + s - 1) / s) +
-         (last ? ((uint64_t)EY_MIN((uint64_t)cap, last) + s - 1) / s : 0);
+/* The blocks of size `b` that cut `d`: how many of each size, and the busiest
+ * PE's share of each (min(block, cap)). */
+typedef struct cut2 {
+  uint64_t count[2];
+  uint64_t share[2];
+} cut2;
+static cut2 cut_busiest(int d, int b, int cap) {
+  cut2 c = {{(uint64_t)(d / b), d % b ? 1u : 0u},
+            {(uint64_t)EY_MIN(cap, b), (uint64_t)EY_MIN(cap, d % b)}};
+  return c;
 }
 
 /* The cycles mapping m needs with no bandwidth limit and no fill or drain: every
- * pass takes its busiest PE's n*F*q*S*p MACs, simd (pe.macs_per_cycle) of its
- * filters a cycle (docs/eyexam.md). The E rows are cut into GLB tiles of eg, each
- * into strips of e. */
+ * pass takes its busiest PE's n*F columns, each q*S*ceil(p/simd) cycles (simd =
+ * pe.macs_per_cycle of its filters a cycle) and at least p, one finished psum
+ * forwarded a cycle (docs/eyexam.md). The E rows are cut into GLB tiles of eg,
+ * each into strips of e. */
 static double ideal_cycles(const ey_geom *g, const ey_mapping *m, int simd) {
   const uint64_t tiles = (uint64_t)(g->E / m->eg), rest = (uint64_t)(g->E % m->eg);
   const uint64_t strips =
       tiles * (uint64_t)EY_CEIL_DIV(m->eg, m->e) + (uint64_t)EY_CEIL_DIV((int)rest, m->e);
-  return (double)g->G * g->N * g->F * g->S * (double)strips *
-         (double)busiest(g->Cg, m->q * m->r, m->q, 1) *
-         (double)busiest(g->Mg, m->p * m->t, m->p, simd);
+  const cut2 cq = cut_busiest(g->Cg, m->q * m->r, m->q), cp = cut_busiest(g->Mg, m->p * m->t, m->p);
+  double per_column = 0; /* summed over the passes of one strip */
+  for (int i = 0; i < 2; i++)
+    for (int k = 0; k < 2; k++) {
+      const uint64_t cyc =
+          cq.share[i] * (uint64_t)g->S * ((cp.share[k] + (uint64_t)simd - 1) / (uint64_t)simd);
+      per_column += (double)(cq.count[i] * cp.count[k]) * (double)EY_MAX(cyc, cp.share[k]);
+    }
+  return (double)g->G * g->N * g->F * (double)strips * per_column;
 }
 
 /* The best MAC/cycle, MACs / ideal_cycles(), over the placements (e, r, t) the
- * array's rows and columns admit, each with one filter and one channel per PE
- * (p = q = 1: more per PE adds work to a PE, not PEs); with `legal`, only those
+ * array's rows and columns admit, each with one channel per PE and one filter,
+ * or pe.macs_per_cycle filters when the PE takes that many at once (more per PE
+ * adds work to a PE, not PEs); with `legal`, only those
  * whose least-storage mapping (p = q = 1, one image, one GLB tile of e rows, t
  * filters: no mapping of the same placement needs less spad or GLB) passes
  * ey_mapping_check(). Also the active PEs of that placement; 0 when none. */
@@ -51,19 +62,20 @@ static double best_placement(const ey_layer *l, const ey_arch *a, const ey_geom 
       const int slots = (a->rows / (k * r * g->R)) * (a->cols / ecol);
       /* M'/ceil(M'/t) never falls as t grows: the largest t that passes is the
        * best of this (e, r), and once one does not beat `best` none below does. */
-      for (int t = EY_MIN(g->Mg, slots); t >= 1; t--) {
-        ey_mapping m = {g->N, 1, 1, r, t, e, e, t};
-        const double v = macs / ideal_cycles(g, &m, a->simd);
-        if (v <= best) break;
-        if (legal) {
-          m.n = 1;
-          ey_err err;
-          if (ey_mapping_check(l, a, &m, &err) != EY_OK) continue;
+      for (int p = 1; p <= EY_MIN(a->simd, g->Mg); p += EY_MAX(1, EY_MIN(a->simd, g->Mg) - 1))
+        for (int t = EY_MIN(EY_CEIL_DIV(g->Mg, p), slots); t >= 1; t--) {
+          ey_mapping m = {g->N, p, 1, r, t, e, e, p * t};
+          const double v = macs / ideal_cycles(g, &m, a->simd);
+          if (v <= best) break;
+          if (legal) {
+            m.n = 1;
+            ey_err err;
+            if (ey_mapping_check(l, a, &m, &err) != EY_OK) continue;
+          }
+          best = v;
+          *pes = t * r * g->R * e;
+          break;
         }
-        best = v;
-        *pes = t * r * g->R * e;
-        break;
-      }
     }
   }
   return best;
@@ -104,10 +116,11 @@ ey_rc ey_eyexam_bounds(const ey_layer *l, const ey_arch *a, const ey_mapping *m,
   const ey_counts *k = &c->c;
   uint64_t dram_words = 0, glb_ports = 0;
   const uint64_t psum_span = (uint64_t)EY_CEIL_DIV(a->psum_bits, a->word_bits);
-  for (int t = 0; t < EY_NTYPES; t++) {
-    dram_words += k->dram_reads[t] + k->dram_writes[t];
-    glb_ports += (k->glb_reads[t] + k->glb_writes[t]) * (t == EY_PSUM ? psum_span : 1);
-  }
+  for (int t = 0; t < EY_NTYPES; t++) dram_words += k->dram_reads[t] + k->dram_writes[t];
+  /* The array side's bank ports: ifmap words read, psums in on the GIN and out
+   * on the GON (a psum a port per word of it). DRAM transfers have a port of
+   * their own, and filters go to the spads in bulk. */
+  glb_ports = k->glb_reads[EY_IFMAP] + (k->noc_psum_in + k->noc_psum_out) * psum_span;
   const uint64_t bits = dram_bits ? dram_bits : dram_words * (uint64_t)a->word_bits;
   double *lv = out->level_bound;
   lv[EY_EXBW_DRAM] = roof(macs, (double)a->dram_bus_bits * a->dram_mhz / a->core_mhz, bits);

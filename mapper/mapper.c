@@ -21,7 +21,7 @@ static int better(const ey_cost *c, double obj, const ey_cost *best, double best
 
 /* A lower bound of the objective over every eg, m (and, with t and n at their
  * largest, every t and n): `lb` was filled with `bound` set, so its energy is a
- * lower bound, and no PE does more than one MAC a cycle, so cycles are at least
+ * lower bound, and no PE does more than pe.macs_per_cycle MACs a cycle, so cycles are at least
  * MACs / active PEs, the NoC's traffic at its widths and the DRAM time. */
 static double lower_bound(const ey_cost *lb, const ey_arch *a, int objective) {
   /* Every pass lasts at least as long as its ifmap and GON traffic at their

@@ -145,6 +145,11 @@ TEST(ArchConfig, InconsistentArchIsRejectedAfterLoading) {
             "t.yaml:11: noc.mesh.cluster_cols: must divide pe_array.cols (14) (got 4)");
   EXPECT_EQ(ArchError(mesh + "  mesh:\n    cluster_rows: 4\n    cluster_cols: 7\n"), "");
   EXPECT_EQ(ArchError(std::string(kArch) + "noc:\n  mesh:\n    cluster_rows: 5\n"), "");
+  // A router's source is 16 bits: 1024 x 1024 one-PE clusters of 3 routers cannot be named.
+  EXPECT_EQ(ArchError(Replace(Replace(mesh, "rows: 12", "rows: 1024"), "cols: 14", "cols: 1024") +
+                      "  mesh:\n    cluster_rows: 1\n    cluster_cols: 1\n"),
+            "t.yaml:11: noc.mesh.cluster_rows: 1048576 clusters of 3 routers exceed the mesh's "
+            "65535 sources; make the clusters larger (got 1 x 1 PEs)");
 }
 
 TEST(ArchConfig, MissingFileIsAnIoError) {

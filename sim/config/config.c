@@ -205,6 +205,19 @@ ey_rc ey_arch_check(const ey_arch *a, ey_err *err) {
                       "%s: noc.mesh.cluster_cols: must divide pe_array.cols (%d) (got %d)", w,
                       a->cols, a->mesh_cluster_cols);
   }
+  if (a->noc_impl == EY_NOC_HMESH) {
+    /* A router's source ID is 16 bits (noc/noc.h): clusters x routers of one
+     * data type must fit. Weight routers are one per PE row of a cluster. */
+    const long clusters = (long)(a->rows / a->mesh_cluster_rows) * (a->cols / a->mesh_cluster_cols);
+    const long planes = EY_MAX(a->mesh_ifmap_routers, a->mesh_cluster_rows);
+    if (clusters * planes > 65535) {
+      arch_where(a, "noc.mesh.cluster_rows", w, sizeof w);
+      return ey_err_set(err, EY_CONFIG,
+                        "%s: noc.mesh.cluster_rows: %ld clusters of %ld routers exceed the mesh's "
+                        "65535 sources; make the clusters larger (got %d x %d PEs)",
+                        w, clusters, planes, a->mesh_cluster_rows, a->mesh_cluster_cols);
+    }
+  }
   int span = (a->psum_bits + a->word_bits - 1) / a->word_bits; /* words of one psum */
   if (a->glb_bank_ports < EY_CEIL_DIV(span, a->glb_banks)) {
     arch_where(a, "glb.bank_ports", w, sizeof w);

@@ -1560,8 +1560,8 @@ static ey_rc advance(eng *E, ey_cycle limit, ey_err *err) {
           if (pass_begin(E, t, E->fp, E->pa, E->os, ea))
             return ey_err_set(err, EY_NOMAP,
                               "%s: a pass needs more ifmap slots than a mesh router tells apart "
-                              "(%d)",
-                              E->l->name, EY_NOC_NO_ID - 1);
+                              "(%d), or the mesh could not route it",
+                              E->l->name, (int)EY_NOC_NO_ID);
           E->recording = 0;
           E->rp_hit = NULL;
           if (E->replay) {
@@ -1761,10 +1761,14 @@ static ey_rc setup(eng *E, ey_err *err) {
     E->inflight = calloc((size_t)E->npe, sizeof *E->inflight);
     E->arr = calloc((size_t)E->lat_size, sizeof *E->arr);
     if (!E->st || !E->pl_c || !E->pl_yi || !E->slot_st || !E->pset || !E->prow || !E->yidx ||
-        !E->band || !E->wsrc || !E->wwords || !E->wlat || !E->lat || !E->inflight || !E->arr ||
-        ey_noc_init_mesh(&E->inoc, a->rows, a->cols, a->noc_ifmap_wpc, &gi) ||
-        ey_noc_init_mesh(&E->fnoc, a->rows, a->cols, a->noc_filter_wpc, &gw))
+        !E->band || !E->wsrc || !E->wwords || !E->wlat || !E->lat || !E->inflight || !E->arr)
       return ey_err_set(err, EY_NOMEM, "out of memory");
+    ey_rc rc = ey_noc_init_mesh(&E->inoc, a->rows, a->cols, a->noc_ifmap_wpc, &gi);
+    if (!rc) rc = ey_noc_init_mesh(&E->fnoc, a->rows, a->cols, a->noc_filter_wpc, &gw);
+    if (rc == EY_MISUSE) /* ey_arch_check() refuses such an arch */
+      return ey_err_set(err, rc, "noc.mesh: the clusters do not tile the %dx%d array", a->rows,
+                        a->cols);
+    if (rc) return ey_err_set(err, rc, "out of memory");
   } else if (a->noc_impl == EY_NOC_MULTICAST_BUS) {
     if (ey_noc_init(&E->inoc, &ey_noc_multicast_bus_ops, a->rows, a->cols, a->noc_ifmap_wpc) ||
         ey_noc_init(&E->fnoc, &ey_noc_multicast_bus_ops, a->rows, a->cols, a->noc_filter_wpc))
