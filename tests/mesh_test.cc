@@ -93,26 +93,13 @@ TEST(MeshEngine, EveryOutputEqualsTheGoldenConvolution) {
 // record: every placement the mapper may choose routes on the mesh.
 TEST(MeshEngine, ArbitraryLegalMappingsComputeTheSameConvolution) {
   int runs = 0;
-  for (const Case &k : Cases()) {
-    const int Cg = k.l.C / k.l.groups, Mg = k.l.M / k.l.groups;
-    int seen = 0;
-    ey_mapping m;
-    for (m.n = 1; m.n <= k.l.N; m.n++)
-      for (m.p = 1; m.p <= Mg; m.p += 2)
-        for (m.q = 1; m.q <= Cg; m.q += 2)
-          for (m.r = 1; m.r <= 3; m.r++)
-            for (m.t = 1; m.t <= 3; m.t++)
-              for (m.e = 1; m.e <= k.l.E; m.e += 2) {
-                m.eg = m.e;
-                m.m = m.p * m.t;
-                if (ey_mapping_check(&k.l, &k.a, &m, nullptr) != EY_OK || seen++ % 7) continue;
-                SCOPED_TRACE(testing::Message()
-                             << k.what << " n" << m.n << " p" << m.p << " q" << m.q << " r" << m.r
-                             << " t" << m.t << " e" << m.e);
-                Simulate(k, m, EY_STEP_FAST, 0.3, 1);
-                runs++;
-              }
-  }
+  for (const Case &k : Cases())
+    for (const ey_mapping &m : eytest::SampledMappings(k.l, k.a, 3, 3, 2, 7)) {
+      SCOPED_TRACE(testing::Message() << k.what << " n" << m.n << " p" << m.p << " q" << m.q << " r"
+                                      << m.r << " t" << m.t << " e" << m.e);
+      Simulate(k, m, EY_STEP_FAST, 0.3, 1);
+      runs++;
+    }
   EXPECT_GT(runs, 60);
 }
 

@@ -85,6 +85,26 @@ CmdResult Eyesim(const std::string &args) {
   return r;
 }
 
+std::vector<ey_mapping> SampledMappings(const ey_layer &l, const ey_arch &a, int rmax, int tmax,
+                                        int estep, int every) {
+  std::vector<ey_mapping> v;
+  const int Cg = l.C / l.groups, Mg = l.M / l.groups;
+  int seen = 0;
+  ey_mapping m;
+  for (m.n = 1; m.n <= l.N; m.n++)
+    for (m.p = 1; m.p <= Mg; m.p += 2)
+      for (m.q = 1; m.q <= Cg; m.q += 2)
+        for (m.r = 1; m.r <= rmax; m.r++)
+          for (m.t = 1; m.t <= tmax; m.t++)
+            for (m.e = 1; m.e <= l.E; m.e += estep) {
+              m.eg = m.e;
+              m.m = m.p * m.t;
+              if (ey_mapping_check(&l, &a, &m, nullptr) == EY_OK && seen++ % every == 0)
+                v.push_back(m);
+            }
+  return v;
+}
+
 ey_arch TinyArch(int rows, int cols, int glb_kb, int filter_kb, const std::string &extra) {
   std::string y = "name: tiny\npe_array:\n  rows: " + std::to_string(rows) +
                   "\n  cols: " + std::to_string(cols) +

@@ -56,6 +56,11 @@ ey_layer Layer(int N, int C, int M, int H, int W, int R, int S, int stride = 1, 
                int groups = 1);
 // The analytic counts of a legal mapping (the check is an expectation).
 ey_counts Cost(const ey_layer &l, const ey_arch &a, const ey_mapping &m);
+// Every `every`-th legal mapping of l on a with n up to N, p and q by twos, r up
+// to rmax, t up to tmax, e by esteps (eg = e, m = p*t): many placements, not only
+// the best ones.
+std::vector<ey_mapping> SampledMappings(const ey_layer &l, const ey_arch &a, int rmax, int tmax,
+                                        int estep, int every);
 // Engine options: stepping, seed, zero fraction, check; no hooks.
 ey_engine_opts Opts(int step, uint64_t seed, double zeros, int check);
 // Every counter equal, by name.
