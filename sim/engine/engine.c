@@ -432,12 +432,14 @@ static uint64_t mesh_route_weights(eng *E, const tile *t, int pa) {
         for (int i = 0; i < E->g.R; i++) {
           const int row = place(E, v * E->Hg, ri, i, kk * E->ecol) / E->cols;
           for (int sidx = 0; sidx < nsrc; sidx++) E->wwords[sidx] = 0, E->wlat[sidx] = 1;
+          int h0 = 0, group = 0; /* the running source's first set, and its router */
           for (int h = 0; h < nh; h++) {
             const int ti = v * E->Hg + h, sidx = E->wsrc[h];
-            int h0 = h; /* the source's first set: its cluster */
-            while (h0 > 0 && E->wsrc[h0 - 1] == sidx) h0--;
-            const int group =
-                ey_hmesh_source(&E->fnoc, h0 * E->ecol / a->mesh_cluster_cols, row / cr, row % cr);
+            if (h == 0 || E->wsrc[h - 1] != sidx) { /* a new source, in its first set's cluster */
+              h0 = h;
+              group =
+                  ey_hmesh_source(&E->fnoc, h * E->ecol / a->mesh_cluster_cols, row / cr, row % cr);
+            }
             E->wwords[sidx] += (uint64_t)EY_MIN(m->p, pa - ti * m->p) * (uint64_t)qc * E->g.S;
             for (int jj = 0; jj < w; jj++) {
               const int x = place(E, ti, ri, i, kk * E->ecol + jj);
@@ -446,15 +448,11 @@ static uint64_t mesh_route_weights(eng *E, const tile *t, int pa) {
               (void)ok;
               E->wlat[sidx] = EY_MAX(E->wlat[sidx], ey_hmesh_latency(&E->fnoc, (uint16_t)group, x));
             }
-          }
-          for (int h = 0; h < nh; h++) /* each source's tree, once */
-            if (h == 0 || E->wsrc[h] != E->wsrc[h - 1])
+            if (h + 1 == nh ||
+                E->wsrc[h + 1] != sidx) /* its last set: its words crossed its tree */
               E->ms.mesh_filter_link_words +=
-                  E->wwords[E->wsrc[h]] *
-                  (uint64_t)ey_hmesh_tree_links(
-                      &E->fnoc,
-                      (uint16_t)ey_hmesh_source(&E->fnoc, h * E->ecol / a->mesh_cluster_cols,
-                                                row / cr, row % cr));
+                  E->wwords[sidx] * (uint64_t)ey_hmesh_tree_links(&E->fnoc, (uint16_t)group);
+          }
           for (int sidx = 0; sidx < nsrc; sidx++) {
             /* Its words at its width, the last arriving its farthest PE's latency
              * after it left (one cycle: the bus's registered port). */
