@@ -186,9 +186,14 @@ struct ey_engine {
   int *tg, *tg_off; /* ifmap targets per (set, row), packed: each active PE is in one */
   int *srows;       /* the strip's padded ifmap rows */
   /* The schedule's position (advance()). */
-  int state;           /* ST_* */
-  tile *tiles;         /* every tile load of the layer, in loop-nest order */
-  int ntiles, ti;      /* ... and the current one */
+  int state;        /* ST_* */
+  tile *tiles;      /* every tile load of the layer, in loop-nest order */
+  int ntiles, ti;   /* ... and the current one */
+  struct reqshape { /* per DRAM request (id - 1): what it moves */
+    int ti;         /* its tile */
+    int fp, pa;     /* a filter read's block */
+  } * rq;
+  uint64_t nrq, rq_cap;
   int fp, pa, os;      /* the filter block (first filter, filters) and pass */
   int busy;            /* PEs the current block uses, for the wait classes */
   ey_cycle load_end;   /* the filter load's end */
@@ -329,19 +334,41 @@ static void wait_cycles(eng *E, uint64_t cycles, int busy, int cls) {
 
 /* ------------------------------------------------------------------ tiles */
 
-/* The real (unpadded) ifmap rows that tile t needs, in padded coordinates: map[y]
- * is the row's place in the tile, or -1 (map may be NULL). Returns how many. */
+/* 1 when padded row y is a real (unpadded) ifmap row that tile t needs. */
+static int row_used(const eng *E, const tile *t, int y) {
+  int used = 0;
+  for (int o = t->o0; o < t->o0 + t->ta && !used; o++)
+    used = y >= o * E->g.U && y < o * E->g.U + E->g.R;
+  return used && y >= E->g.P && y < E->g.P + E->g.H;
+}
+
+/* The real ifmap rows that tile t needs, in padded coordinates: map[y] is the
+ * row's place in the tile, or -1 (map may be NULL). Returns how many. */
 static int tile_rows(const eng *E, const tile *t, int *map) {
   int rows = 0;
   for (int y = 0; y < E->Hp; y++) {
-    int used = 0;
-    for (int o = t->o0; o < t->o0 + t->ta && !used; o++)
-      used = y >= o * E->g.U && y < o * E->g.U + E->g.R;
-    used = used && y >= E->g.P && y < E->g.P + E->g.H;
+    const int used = row_used(E, t, y);
     if (map) map[y] = used ? rows : -1;
     rows += used;
   }
   return rows;
+}
+
+/* Notes what DRAM request `id` (just made, for tile t) moves, for
+ * ey_engine_request_runs(). Returns 0, or -1 when out of memory. */
+static int note_request(eng *E, uint64_t id, const tile *t, int fp, int pa) {
+  if (!id) return -1;
+  if (id > E->rq_cap) {
+    uint64_t cap = E->rq_cap ? 2 * E->rq_cap : 64;
+    while (cap < id) cap *= 2;
+    struct reqshape *r = realloc(E->rq, sizeof *r * cap);
+    if (!r) return -1;
+    E->rq = r;
+    E->rq_cap = cap;
+  }
+  E->rq[id - 1] = (struct reqshape){(int)(t - E->tiles), fp, pa};
+  if (id > E->nrq) E->nrq = id;
+  return 0;
 }
 
 /* Submits the DRAM read of tile t and fills its GLB buffer (the data is used only
@@ -385,7 +412,7 @@ static int tile_submit(eng *E, tile *t, int buf) {
                          (uint64_t)(y0 < E->Hp ? y0 - E->g.P : 0)) *
                         (uint64_t)E->g.W;
   t->req = ey_dram_request(&E->dram, E->now, addr, (uint64_t)words, bits, EY_IFMAP, 0);
-  if (!t->req) return -1;
+  if (note_request(E, t->req, t, 0, 0)) return -1;
   in_flight(E, ey_dram_done_at(&E->dram, t->req), bits);
   observe(E, EY_ACC_DRAM, 0, EY_IFMAP, addr, (uint64_t)words);
   t->buf = buf;
@@ -1379,7 +1406,7 @@ static uint64_t filter_fetch(eng *E, const tile *t, int fp, int pa) {
                          (uint64_t)E->g.R * (uint64_t)E->g.S;
   uint64_t bits = words * (uint64_t)E->a->word_bits;
   uint64_t id = ey_dram_request(&E->dram, E->now, faddr, words, bits, EY_FILTER, 0);
-  if (!id) return 0;
+  if (note_request(E, id, t, fp, pa)) return 0;
   in_flight(E, ey_dram_done_at(&E->dram, id), bits);
   observe(E, EY_ACC_DRAM, 0, EY_FILTER, faddr, words);
   return id;
@@ -1424,7 +1451,7 @@ static int tile_write(eng *E, const tile *t) {
        (uint64_t)t->o0) *
       (uint64_t)E->g.F;
   uint64_t id = ey_dram_request(&E->dram, E->now, addr, outs, bits, EY_PSUM, 1);
-  if (!id) return -1;
+  if (note_request(E, id, t, 0, 0)) return -1;
   in_flight(E, ey_dram_done_at(&E->dram, id), bits);
   observe(E, EY_ACC_DRAM, 1, EY_PSUM, addr, outs);
   return 0;
@@ -1923,6 +1950,7 @@ static void teardown(eng *E) {
   ey_glb_fini(&E->glb);
   ey_dram_fini(&E->dram);
   free(E->tiles);
+  free(E->rq);
   ey_tensors_free(&E->T);
   free(E->row_bits);
 }
@@ -2121,6 +2149,46 @@ ey_dram *ey_engine_dram(ey_engine *E) {
 
 const int16_t *ey_engine_outputs(const ey_engine *E) {
   return E->out;
+}
+
+uint64_t ey_engine_request_runs(const ey_engine *E, uint64_t id, ey_dram_run *runs, uint64_t max) {
+  if (!id || id > E->nrq || id > E->dram.nreq) return 0;
+  const ey_dram_req *r = &E->dram.req[id - 1];
+  const struct reqshape *q = &E->rq[id - 1];
+  const tile *t = &E->tiles[q->ti];
+  const ey_geom *g = &E->g;
+  const uint64_t C = (uint64_t)E->l->C, M = (uint64_t)E->l->M;
+  uint64_t n = 0;
+#define EY_RUN(a, w)                                \
+  do {                                              \
+    if (n < max) runs[n] = (ey_dram_run){(a), (w)}; \
+    n++;                                            \
+  } while (0)
+  if (r->type == EY_FILTER) {
+    for (int f = 0; f < q->pa; f++)
+      EY_RUN((((uint64_t)t->g * g->Mg + (uint64_t)(q->fp + f)) * g->Cg + (uint64_t)t->c0) * g->R *
+                 g->S,
+             (uint64_t)t->ca * g->R * g->S);
+  } else if (r->is_write) {
+    for (int im = 0; im < t->na; im++)
+      for (int mf = 0; mf < t->ma; mf++)
+        for (int ol = 0; ol < t->ta; ol++)
+          EY_RUN((((uint64_t)(t->i0 + im) * M + (uint64_t)(t->g * g->Mg + t->f0 + mf)) * g->E +
+                  (uint64_t)(t->o0 + ol)) *
+                     g->F,
+                 (uint64_t)g->F);
+  } else {
+    for (int im = 0; im < t->na; im++)
+      for (int c = 0; c < t->ca; c++)
+        for (int y = 0; y < E->Hp; y++)
+          if (row_used(E, t, y))
+            EY_RUN((((uint64_t)(t->i0 + im) * C + (uint64_t)(t->g * g->Cg + t->c0 + c)) * g->H +
+                    (uint64_t)(y - g->P)) *
+                       g->W,
+                   (uint64_t)g->W);
+  }
+#undef EY_RUN
+  return n;
 }
 
 void ey_engine_destroy(ey_engine *E) {

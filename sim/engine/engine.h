@@ -152,6 +152,18 @@ ey_dram *ey_engine_dram(ey_engine *e);
  * convolution's `out`). The words a DRAM write request names are final when the
  * request is made; all of them are once the layer is done. */
 const int16_t *ey_engine_outputs(const ey_engine *e);
+/* One run of consecutive words of a DRAM request, in its tensor's elements. */
+typedef struct ey_dram_run {
+  uint64_t addr, words;
+} ey_dram_run;
+/* The runs of words that DRAM request `id` of e moves, in tensor order, as an
+ * external memory needs them to gather a tile: an ifmap read is one run per
+ * (image, channel, real input row) of its tile, a filter read one per filter
+ * (its block's channels), an ofmap write one per (image, filter, output row).
+ * Their words sum to the request's `words`; the first run starts at its `addr`.
+ * Writes at most `max` runs and returns how many there are (max 0: count them);
+ * 0 for an id the engine has not made. */
+uint64_t ey_engine_request_runs(const ey_engine *e, uint64_t id, ey_dram_run *runs, uint64_t max);
 void ey_engine_destroy(ey_engine *e); /* NULL is a no-op */
 
 /* Runs one layer on `ifmap` ([N][C][H][W], e.g. replayed from an activation
