@@ -24,6 +24,7 @@
 
 extern "C" {
 #include "sim/engine/data.h"
+#include "traces/rlc.h"
 }
 
 using eytest::Layer;
@@ -99,24 +100,68 @@ Outcome Simulate(const std::function<void(Outcome &)> &f) {
 
 constexpr uint64_t kDesc = 0x100, kIfmap = 0x1000;
 
+// A layer's seeded tensors and where they go in platform memory: 16-bit words, or
+// with `coded` the ifmap and ofmap as RLC-coded rows in slots of ceil(width / 3)
+// 64-bit words (docs/systemc.md).
 struct Tensors {
   ey_tensors t{};
+  bool coded = false;
   uint64_t nin = 0, nw = 0, nout = 0;
-  uint64_t weights = 0, ofmap = 0;  // addresses
-  Tensors(const ey_layer &l, int word_bits) {
+  uint64_t in_slot = 0, out_slot = 0;  // coded: bytes per row
+  uint64_t weights = 0, ofmap = 0;     // addresses
+  Tensors(const ey_layer &l, int word_bits, bool rlc = false) : coded(rlc) {
     EXPECT_EQ(ey_tensors_make(&t, &l, word_bits, 7, 0.5), EY_OK);
     nin = (uint64_t)l.N * l.C * l.H * l.W;
     nw = (uint64_t)l.M * (l.C / l.groups) * l.R * l.S;
     nout = (uint64_t)l.N * l.M * l.E * l.F;
-    weights = (kIfmap + 2 * nin + 255) & ~255ull;
+    in_slot = 8 * (((uint64_t)l.W + 2) / 3);
+    out_slot = 8 * (((uint64_t)l.F + 2) / 3);
+    const uint64_t in_bytes = coded ? nin / (uint64_t)l.W * in_slot : 2 * nin;
+    weights = (kIfmap + in_bytes + 255) & ~255ull;
     ofmap = (weights + 2 * nw + 255) & ~255ull;
+    out_bytes = coded ? nout / (uint64_t)l.F * out_slot : 2 * nout;
   }
   ~Tensors() {
     ey_tensors_free(&t);
   }
   uint64_t end() const {
-    return ofmap + 2 * nout;
+    return ofmap + out_bytes;
   }
+  // Puts the ifmap and weights into platform memory `m` and fills the ofmap's place.
+  void Store(unsigned char *m, const ey_layer &l) const {
+    if (coded) {
+      std::vector<uint64_t> code((size_t)(in_slot / 8));
+      for (uint64_t row = 0; row < nin / (uint64_t)l.W; row++) {
+        const uint64_t w = ey_rlc_encode(t.ifmap + row * (uint64_t)l.W, (uint64_t)l.W, code.data());
+        std::memset(m + kIfmap + row * in_slot, 0x5A, in_slot);  // the slot's tail is never read
+        std::memcpy(m + kIfmap + row * in_slot, code.data(), 8 * w);
+      }
+    } else {
+      std::memcpy(m + kIfmap, t.ifmap, 2 * nin);
+    }
+    std::memcpy(m + weights, t.weights, 2 * nw);
+    std::memset(m + ofmap, 0xA5, out_bytes);
+  }
+  // The outputs in platform memory `m` (a coded row that does not decode: all 0x7FFF).
+  std::vector<int16_t> Outputs(const unsigned char *m, const ey_layer &l) const {
+    std::vector<int16_t> got(nout);
+    if (!coded) {
+      std::memcpy(got.data(), m + ofmap, 2 * nout);
+      return got;
+    }
+    const uint64_t F = (uint64_t)l.F, sw = out_slot / 8;
+    std::vector<uint64_t> code((size_t)sw);
+    for (uint64_t row = 0; row < nout / F; row++) {
+      std::memcpy(code.data(), m + ofmap + row * out_slot, out_slot);
+      uint64_t n = 0;
+      while (n < sw - 1 && !(code[n] >> 63)) n++;
+      ey_err err;
+      if (ey_rlc_decode(code.data(), n + 1, &got[row * F], F, &err) != EY_OK)
+        for (uint64_t f = 0; f < F; f++) got[row * F + f] = 0x7FFF;
+    }
+    return got;
+  }
+  uint64_t out_bytes = 0;
 };
 
 void Put(unsigned char *d, int bytes, uint64_t v) {
@@ -138,7 +183,8 @@ void WriteDescriptor(unsigned char *d, const ey_layer &l, const Tensors &tn,
   d[0x10] = (unsigned char)l.stride;
   d[0x11] = (unsigned char)l.pad;
   d[0x12] = (unsigned char)l.groups;
-  d[0x13] = (unsigned char)((l.relu ? 1 : 0) | (m ? 2 : 0));
+  d[0x13] = (unsigned char)((l.relu ? eyesim::kFlagRelu : 0) | (m ? eyesim::kFlagMapping : 0) |
+                            (tn.coded ? eyesim::kFlagRlc : 0));
   Put(d + 0x18, 8, kIfmap);
   Put(d + 0x20, 8, tn.weights);
   Put(d + 0x28, 8, tn.ofmap);
@@ -207,14 +253,21 @@ struct RunSpec {
   bool at = false;
   uint64_t extra_cycles = 0;  // added to every burst, in core cycles
   bool fault_ofmap = false;   // the memory answers accesses to the ofmap with an error
+  bool coded = false;         // activations RLC-coded in memory (a.dram_rlc for the engine)
+  bool pack = true;           // the memory lets bursts of one request share beats
+  double change_ns = 0;       // > 0: the last ifmap word changes in memory at this time
+  bool bad_code = false;      // the first coded ifmap row has no term bit
 };
 
 // Runs layer l through the platform; the outcome has the counters, the first
 // layer's measurement and the outputs compared with the golden convolution.
 Outcome RunLayer(const RunSpec &s) {
   return Simulate([&](Outcome &o) {
-    Tensors tn(s.l, s.a.word_bits);
+    Tensors tn(s.l, s.a.word_bits, s.coded);
     eyesim::MemoryTiming mt = FixedTiming(s.a);
+    mt.pack = s.pack;
+    if (s.change_ns > 0)  // LT: the engine runs at most 2 cycles ahead of SystemC time
+      tlm::tlm_global_quantum::instance().set(sc_time(10, sc_core::SC_NS));
     eyesim::AcceleratorOptions ao;
     ao.approximately_timed = s.at;
     eyesim::Accelerator acc("acc", s.a, ao);
@@ -230,15 +283,19 @@ Outcome RunLayer(const RunSpec &s) {
     cpu.regs.bind(acc.regs);
     acc.irq(irq);
     cpu.irq(irq);
-    std::memcpy(mem.data() + kIfmap, tn.t.ifmap, 2 * tn.nin);
-    std::memcpy(mem.data() + tn.weights, tn.t.weights, 2 * tn.nw);
-    std::memset(mem.data() + tn.ofmap, 0xA5, 2 * tn.nout);
+    tn.Store(mem.data(), s.l);
+    if (s.bad_code)
+      for (uint64_t b = 0; b < tn.in_slot; b += 8) mem.data()[kIfmap + b + 7] &= 0x7F;
     WriteDescriptor(mem.data() + kDesc, s.l, tn);
     cpu.body = [&](Cpu &c) {
       c.wr(eyesim::kDescLo, (uint32_t)kDesc);
       c.wr(eyesim::kLayerCount, 1);
       c.wr(eyesim::kIrqEnable, eyesim::kIrqDone | eyesim::kIrqError);
       c.wr(eyesim::kControl, eyesim::kCtrlStart);
+      if (s.change_ns > 0) {
+        sc_core::wait(sc_time(s.change_ns, sc_core::SC_NS));
+        mem.data()[kIfmap + 2 * (tn.nin - 1)] ^= 1;
+      }
       while (!c.irq.read()) sc_core::wait(c.irq.posedge_event());
       o.irq_seen = 1;
       o.end_ns = sc_core::sc_time_stamp().to_seconds() * 1e9;
@@ -257,9 +314,9 @@ Outcome RunLayer(const RunSpec &s) {
       o.mapping = acc.results()[0].mapping;
     }
     std::vector<uint32_t> raw(tn.nout);
-    std::vector<int16_t> want(tn.nout), got(tn.nout);
+    std::vector<int16_t> want(tn.nout);
     ey_golden_conv(&s.l, &tn.t, s.a.word_bits, raw.data(), want.data());
-    std::memcpy(got.data(), mem.data() + tn.ofmap, 2 * tn.nout);
+    const std::vector<int16_t> got = tn.Outputs(mem.data(), s.l);
     o.outputs = tn.nout;
     for (uint64_t i = 0; i < tn.nout; i++) o.out_mismatches += got[i] != want[i];
     o.bytes_written = mem.bytes_written();
@@ -279,20 +336,29 @@ ey_meas Engine(const ey_arch &a, const ey_layer &l, const ey_mapping &m) {
   return meas;
 }
 
-// Small layers whose ofmap rows are a multiple of the 64-bit bus (F*2 bytes, F a
-// multiple of 4): every burst is then whole beats, as the fixed model's requests are.
+// Small layers of several kinds, their rows of any number of words: a request's
+// runs are then bursts of any length, which eyesim::Memory packs into the fixed
+// model's beats (BurstStream), and with stride 2 and 1x1 filters some rows are
+// never read.
 std::vector<eytest::LayerCase> Cases() {
   return {
       {"stride 1", Layer(1, 3, 4, 10, 10, 3, 3), TinyArch(6, 4)},
       {"padded, two images", Layer(2, 4, 6, 8, 8, 3, 3, 1, 1), TinyArch(6, 4)},
       {"tight GLB, many tiles", Layer(2, 6, 8, 8, 8, 3, 3, 1, 1), TinyArch(6, 4, 2, 1)},
+      {"odd widths", Layer(1, 3, 4, 7, 7, 3, 3), TinyArch(6, 4)},
+      {"1x1 stride 2: rows skipped", Layer(1, 6, 4, 9, 9, 1, 1, 2), TinyArch(4, 4)},
+      {"grouped, strided, padded", Layer(2, 4, 6, 9, 9, 3, 3, 2, 1, 2), TinyArch(6, 4, 2, 1)},
   };
 }
 
-void ExpectEqualsTheEngine(bool at) {
-  for (const auto &k : Cases()) {
+// With `coded` the arch codes activations (dram.rlc) and the platform memory holds
+// them RLC-coded, as the descriptor says: the bursts then move the coded words.
+void ExpectEqualsTheEngine(bool at, bool coded) {
+  for (auto k : Cases()) {
     SCOPED_TRACE(k.what);
+    k.a.dram_rlc = coded;
     RunSpec s{k.a, k.l, at, 0};
+    s.coded = coded;
     Outcome o = RunLayer(s);
     ASSERT_TRUE(o.finished);
     ASSERT_EQ(o.layers, 1);
@@ -304,6 +370,7 @@ void ExpectEqualsTheEngine(bool at) {
     uint64_t bytes = 0;
     for (int t = 0; t < EY_NTYPES; t++) bytes += (want.dram_bits[t] + 7) / 8;
     EXPECT_EQ(o.dram_bytes, bytes);
+    EXPECT_EQ(o.bytes_written, want.dram_bits[EY_PSUM] / 8);  // what crossed, as the engine counts
     EXPECT_EQ(o.stall, want.dram_wait_cycles);
     EXPECT_EQ(o.out_mismatches, 0u);
   }
@@ -410,11 +477,75 @@ TEST(SystemC, RegisterMap) {
 }
 
 TEST(SystemC, LooselyTimedRunEqualsTheEngine) {
-  ExpectEqualsTheEngine(false);
+  ExpectEqualsTheEngine(false, false);
 }
 
 TEST(SystemC, ApproximatelyTimedRunEqualsTheEngine) {
-  ExpectEqualsTheEngine(true);
+  ExpectEqualsTheEngine(true, false);
+}
+
+TEST(SystemC, CodedActivationsLooselyTimedEqualTheEngine) {
+  ExpectEqualsTheEngine(false, true);
+}
+
+TEST(SystemC, CodedActivationsApproximatelyTimedEqualTheEngine) {
+  ExpectEqualsTheEngine(true, true);
+}
+
+// A memory that ignores BurstStream charges every burst whole beats. On a layer
+// that reads every other row of 9 words (18 bytes: 2.25 beats of a 64-bit bus)
+// the layer takes longer, and every added cycle is a DRAM wait: the array's work
+// is the same.
+TEST(SystemC, AMemoryThatDoesNotPackBurstsAddsOnlyDramWaits) {
+  const auto k = Cases()[4];
+  for (bool at : {false, true}) {
+    SCOPED_TRACE(at ? "AT" : "LT");
+    RunSpec s{k.a, k.l, at, 0};
+    const Outcome base = RunLayer(s);
+    s.pack = false;
+    const Outcome o = RunLayer(s);
+    ASSERT_TRUE(o.finished);
+    EXPECT_GT(o.cycles, base.cycles);
+    EXPECT_EQ(o.cycles - base.cycles, o.stall - base.stall);
+    EXPECT_EQ(o.meas.classes[EY_CL_MAC], base.meas.classes[EY_CL_MAC]);
+    EXPECT_EQ(o.dram_bytes, base.dram_bytes);
+    EXPECT_EQ(o.out_mismatches, 0u);
+  }
+}
+
+// The layer computes on its inputs as they were when it started; a read burst
+// that finds other bytes (the driver wrote the ifmap under a running layer) ends
+// the layer with cause 7 and the error interrupt, not with outputs of mixed data.
+TEST(SystemC, InputsChangedUnderARunningLayerEndItWithTheirCause) {
+  const auto k = Cases()[2];  // many tiles: the last ifmap row is read late
+  for (bool at : {false, true}) {
+    SCOPED_TRACE(at ? "AT" : "LT");
+    RunSpec s{k.a, k.l, at, 0};
+    s.change_ns = 1;
+    const Outcome o = RunLayer(s);
+    ASSERT_TRUE(o.finished);
+    EXPECT_TRUE(o.irq_seen);
+    EXPECT_EQ(o.status, eyesim::kStIdle | eyesim::kStError | eyesim::kCauseInputsChanged << 8);
+    EXPECT_EQ(o.irq_status, eyesim::kIrqError);
+    EXPECT_EQ(o.layers, 0);
+  }
+}
+
+// A coded ifmap row without its term bit: cause 6 before any traffic.
+TEST(SystemC, ACodedRowWithoutItsTermBitEndsWithTheCodingCause) {
+  auto k = Cases()[0];
+  k.a.dram_rlc = 1;
+  for (bool at : {false, true}) {
+    SCOPED_TRACE(at ? "AT" : "LT");
+    RunSpec s{k.a, k.l, at, 0};
+    s.coded = s.bad_code = true;
+    const Outcome o = RunLayer(s);
+    ASSERT_TRUE(o.finished);
+    EXPECT_EQ(o.status, eyesim::kStIdle | eyesim::kStError | eyesim::kCauseBadCoding << 8);
+    EXPECT_EQ(o.irq_status, eyesim::kIrqError);
+    EXPECT_EQ(o.transfers, 0u);
+    EXPECT_EQ(o.bytes_written, 0u);
+  }
 }
 
 // The C engine's DRAM requests for layer l under the fixed model, served from

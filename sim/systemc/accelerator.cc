@@ -12,7 +12,11 @@ extern "C" {
 #include "dram/dram.h"
 #include "mapper/mapper.h"
 #include "sim/config/config.h"
+#include "sim/engine/data.h"
+#include "traces/rlc.h"
 }
+
+#include "sim/systemc/stream.h"
 
 using sc_core::sc_time;
 using sc_core::SC_ZERO_TIME;
@@ -46,8 +50,13 @@ ey_arch LoadArch(const std::string &path) {
 struct Accelerator::Burst {
   Request *req = nullptr;
   tlm::tlm_generic_payload p;
+  BurstStream stream;
   std::vector<unsigned char> data;
+  const unsigned char *want = nullptr;  // a read: the staged bytes it must find
   sc_time issue;
+  ~Burst() {
+    p.clear_extension(&stream);
+  }
 };
 
 // One DRAM request of the engine: its bursts, and the latest of their ends.
@@ -307,7 +316,10 @@ bool Accelerator::load(uint64_t addr, void *dst, uint64_t len) {
 
 void Accelerator::burst_done(Burst &b, const sc_time &at) {
   Request &r = *b.req;
-  if (b.p.get_response_status() != tlm::TLM_OK_RESPONSE) mem_error_ = true;
+  if (b.p.get_response_status() != tlm::TLM_OK_RESPONSE)
+    mem_error_ = true;
+  else if (b.want && std::memcmp(b.data.data(), b.want, b.data.size()))
+    inputs_changed_ = true;
   if (at > r.done) r.done = at;
   if (--r.pending) return;
   // The request completes at the first core clock edge at or after its last burst.
@@ -317,14 +329,14 @@ void Accelerator::burst_done(Burst &b, const sc_time &at) {
   if (ey_dram_complete(ey_engine_dram(engine_), r.id, c) != EY_OK) mem_error_ = true;
 }
 
-bool Accelerator::issue_requests(ey_engine *e, const ey_layer &l, const ey_mapping &m,
-                                 const uint64_t base[3], sc_time t0) {
-  const uint64_t Cg = (uint64_t)(l.C / l.groups), Mg = (uint64_t)(l.M / l.groups);
-  const uint64_t N = (uint64_t)l.N, M = (uint64_t)l.M, E = (uint64_t)l.E, F = (uint64_t)l.F;
-  const uint64_t words[3] = {N * (uint64_t)l.C * (uint64_t)l.H * (uint64_t)l.W,
-                             M * Cg * (uint64_t)l.R * (uint64_t)l.S, N * M * E * F};
-  const uint64_t max_words = std::max<uint64_t>(1, opts_.max_burst_bytes / kWordBytes);
+// Each request of the engine becomes one burst per run of consecutive bytes it
+// moves in platform memory (ey_engine_request_runs), split at max_burst_bytes,
+// all of one BurstStream. Raw tensors: runs of words next to each other in memory
+// are one run. Coded activations: a row's coded words, from its slot's start.
+bool Accelerator::issue_requests(ey_engine *e, const Layout &lay, sc_time t0) {
   const int16_t *out = ey_engine_outputs(e);
+  std::vector<ey_dram_run> runs;
+  std::vector<uint64_t> code((size_t)(lay.out_slot / 8));
   ey_dram_req r;
   while (ey_dram_next_request(ey_engine_dram(e), &r)) {
     auto rq = std::make_unique<Request>();
@@ -332,52 +344,65 @@ bool Accelerator::issue_requests(ey_engine *e, const ey_layer &l, const ey_mappi
     rq->issued = r.issued;
     rq->t0 = t0;
     rq->done = SC_ZERO_TIME;
-    // The elements the request moves, as runs of consecutive words.
-    std::vector<std::pair<uint64_t, uint64_t>> runs;
-    if (r.is_write) {
-      // An ofmap tile (docs/mapping.md): m.n images x m.m filters x m.eg rows
-      // from its first element, clipped at the layer's edges.
-      const uint64_t o0 = r.addr / F % E, mg = r.addr / (F * E) % M, i0 = r.addr / (F * E * M);
-      const uint64_t f0 = mg % Mg;
-      const uint64_t na = std::min<uint64_t>((uint64_t)m.n, N - i0);
-      const uint64_t ma = std::min<uint64_t>((uint64_t)m.m, Mg - f0);
-      const uint64_t ta = std::min<uint64_t>((uint64_t)m.eg, E - o0);
-      if (r.addr % F || na * ma * ta * F != r.words) return false;
-      for (uint64_t im = 0; im < na; im++)
-        for (uint64_t mf = 0; mf < ma; mf++)
-          runs.push_back({(((i0 + im) * M + mg + mf) * E + o0) * F, ta * F});
-    } else {
-      // Reads: the request's words from its first element on, kept inside the
-      // tensor (the engine has the values already: see docs/systemc.md).
-      const uint64_t n = std::min(r.words, words[r.type]);
-      runs.push_back({std::min(r.addr, words[r.type] - n), n});
-    }
+    runs.resize((size_t)ey_engine_request_runs(e, r.id, nullptr, 0));
+    if (runs.empty() || ey_engine_request_runs(e, r.id, runs.data(), runs.size()) != runs.size())
+      return false;
+    const uint64_t stream = ++stream_seq_;
     const sc_time at = t0 + period_ * (double)r.issued;
-    for (const auto &run : runs)
-      for (uint64_t w = 0; w < run.second; w += max_words) {
-        const uint64_t nw = std::min(max_words, run.second - w), el = run.first + w;
+    const bool coded = lay.coded && r.type != EY_FILTER;
+    const unsigned char *snap = r.type == EY_FILTER ? lay.snap[1].data() : lay.snap[0].data();
+    // One run of bytes: [addr, addr + len) of platform memory; src: a write's data.
+    auto add = [&](uint64_t addr, uint64_t len, const unsigned char *src,
+                   const unsigned char *want) {
+      for (uint64_t o = 0; o < len; o += opts_.max_burst_bytes) {
+        const uint64_t n = std::min<uint64_t>(opts_.max_burst_bytes, len - o);
         auto b = std::make_unique<Burst>();
         b->req = rq.get();
         b->issue = at;
-        b->data.resize(nw * kWordBytes);
-        if (r.is_write) std::memcpy(b->data.data(), out + el, nw * kWordBytes);
+        b->data.resize(n);
+        if (src) std::memcpy(b->data.data(), src + o, n);
+        if (want) b->want = want + o;
+        b->stream.id = stream;
         b->p.set_command(r.is_write ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND);
-        b->p.set_address(base[r.type] + el * kWordBytes);
+        b->p.set_address(addr + o);
         b->p.set_data_ptr(b->data.data());
-        b->p.set_data_length((unsigned)b->data.size());
-        b->p.set_streaming_width((unsigned)b->data.size());
+        b->p.set_data_length((unsigned)n);
+        b->p.set_streaming_width((unsigned)n);
         b->p.set_byte_enable_ptr(nullptr);
         b->p.set_dmi_allowed(false);
         b->p.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+        b->p.set_extension(&b->stream);
         rq->bursts.push_back(std::move(b));
       }
+    };
+    if (coded) {
+      for (const ey_dram_run &run : runs) {
+        if (r.is_write) {
+          const uint64_t row = run.addr / lay.F;
+          const uint64_t w = ey_rlc_encode(out + run.addr, run.words, code.data());
+          add(lay.base[2] + row * lay.out_slot, 8 * w, (const unsigned char *)code.data(), nullptr);
+        } else {
+          const uint64_t row = run.addr / lay.W;
+          add(lay.base[0] + row * lay.in_slot, 8 * (uint64_t)lay.in_words[row], nullptr,
+              snap + row * lay.in_slot);
+        }
+      }
+    } else {
+      const uint64_t base = lay.base[r.type == EY_FILTER ? 1 : r.is_write ? 2 : 0];
+      for (size_t i = 0; i < runs.size();) {
+        uint64_t words = runs[i].words;
+        size_t j = i + 1;
+        while (j < runs.size() && runs[j].addr == runs[i].addr + words) words += runs[j++].words;
+        const uint64_t el = runs[i].addr;
+        add(base + el * kWordBytes, words * kWordBytes,
+            r.is_write ? (const unsigned char *)(out + el) : nullptr,
+            r.is_write ? nullptr : snap + el * kWordBytes);
+        i = j;
+      }
+    }
     rq->pending = (int)rq->bursts.size();
     Request *req = rq.get();
     requests_.push_back(std::move(rq));
-    if (!req->pending) {  // nothing to move (cannot happen for a real request)
-      ey_dram_complete(ey_engine_dram(e), req->id, req->issued);
-      continue;
-    }
     for (auto &b : req->bursts) {
       if (opts_.approximately_timed) {
         in_flight_[&b->p] = b.get();
@@ -466,28 +491,33 @@ uint32_t Accelerator::run_layer(uint32_t index) {
   l.pad = d[0x11];
   l.groups = d[0x12];
   const uint8_t flags = d[0x13];
-  l.relu = flags & 1;
-  const uint64_t base[3] = {Get64(d + 0x18), Get64(d + 0x20), Get64(d + 0x28)};
+  l.relu = flags & kFlagRelu;
+  Layout lay;
+  for (int t = 0; t < 3; t++) lay.base[t] = Get64(d + 0x18 + 8 * t);
+  lay.coded = flags & kFlagRlc;
   ey_err err;
   if (!l.N || !l.C || !l.M || !l.H || !l.W || !l.R || !l.S || !l.stride || !l.groups ||
-      ey_layer_finish(&l, "descriptor", &err) != EY_OK)
+      (flags & ~(kFlagRelu | kFlagMapping | kFlagRlc)) ||
+      ey_layer_finish(&l, "descriptor", &err) != EY_OK || ey_tensors_check(&l, &err) != EY_OK)
     return kCauseBadDescriptor;
+  // The layer runs on the arch with its activations coded as the descriptor says.
+  ey_arch a = arch_;
+  a.dram_rlc = lay.coded;
   ey_mapping m{};
-  if (flags & 2) {
+  if (flags & kFlagMapping) {
     int *f[] = {&m.n, &m.p, &m.q, &m.r, &m.t, &m.e, &m.eg, &m.m};
     for (int i = 0; i < 8; i++) *f[i] = Get16(d + 0x30 + 2 * i);
-    if (ey_mapping_check(&l, &arch_, &m, &err) != EY_OK) return kCauseBadMapping;
+    if (ey_mapping_check(&l, &a, &m, &err) != EY_OK) return kCauseBadMapping;
   } else {
-    const int obj = opts_.objective >= 0 ? opts_.objective : arch_.objective;
-    if (ey_map_layer(&l, &arch_, obj, &m, nullptr, nullptr, &err) != EY_OK) return kCauseUnmappable;
+    const int obj = opts_.objective >= 0 ? opts_.objective : a.objective;
+    if (ey_map_layer(&l, &a, obj, &m, nullptr, nullptr, &err) != EY_OK) return kCauseUnmappable;
   }
-  // The inputs, staged from platform memory.
-  const uint64_t Cg = (uint64_t)(l.C / l.groups);
-  std::vector<int16_t> ifmap((size_t)l.N * l.C * l.H * l.W);
-  std::vector<int16_t> weights((size_t)((uint64_t)l.M * Cg * l.R * l.S));
-  if (!load(base[EY_IFMAP], ifmap.data(), ifmap.size() * kWordBytes) ||
-      !load(base[EY_FILTER], weights.data(), weights.size() * kWordBytes))
-    return kCauseMemory;
+  std::vector<int16_t> ifmap, weights;
+  try {
+    if (const uint32_t c = stage_inputs(l, lay, ifmap, weights)) return c;
+  } catch (const std::bad_alloc &) {
+    return kCauseEngine;
+  }
 
   ey_engine_opts o;
   std::memset(&o, 0, sizeof o);
@@ -495,8 +525,7 @@ uint32_t Accelerator::run_layer(uint32_t index) {
   o.check = opts_.check;
   o.dram_ops = &ey_dram_external_ops;
   o.weights = weights.data();
-  if (ey_engine_create(&arch_, &l, &m, &o, ifmap.data(), &engine_, &err) != EY_OK)
-    return kCauseEngine;
+  if (ey_engine_create(&a, &l, &m, &o, ifmap.data(), &engine_, &err) != EY_OK) return kCauseEngine;
 
   // Core cycle 0 of the layer: the first core clock edge from now on.
   sc_time now = sc_core::sc_time_stamp() + qk_.get_local_time();
@@ -505,7 +534,7 @@ uint32_t Accelerator::run_layer(uint32_t index) {
   sc_time q = tlm::tlm_global_quantum::instance().get();
   const ey_cycle ahead =
       q == SC_ZERO_TIME ? 1000 : std::max<ey_cycle>(1, (ey_cycle)(q.value() / period_.value()));
-  mem_error_ = false;
+  mem_error_ = inputs_changed_ = false;
   uint32_t cause = kCauseNone;
   for (;;) {
     const ey_rc rc = ey_engine_step(engine_, ey_engine_now(engine_) + ahead, &err);
@@ -514,12 +543,16 @@ uint32_t Accelerator::run_layer(uint32_t index) {
       cause = kCauseEngine;
       break;
     }
-    if (!issue_requests(engine_, l, m, base, t0)) {
+    if (!issue_requests(engine_, lay, t0)) {
       cause = kCauseEngine;
       break;
     }
     if (mem_error_) {
       cause = kCauseMemory;
+      break;
+    }
+    if (inputs_changed_) {
+      cause = kCauseInputsChanged;
       break;
     }
     if (rc == EY_DONE) break;
@@ -546,6 +579,8 @@ uint32_t Accelerator::run_layer(uint32_t index) {
   }
   if (opts_.approximately_timed)  // every burst answered before its payload goes
     while (at_outstanding_ || !at_queue_.empty()) wait(at_resp_);
+  if (!cause && mem_error_) cause = kCauseMemory;
+  if (!cause && inputs_changed_) cause = kCauseInputsChanged;
   if (!cause) {
     LayerResult res;
     res.layer = l;
@@ -570,6 +605,46 @@ uint32_t Accelerator::run_layer(uint32_t index) {
   engine_ = nullptr;
   requests_.clear();
   return cause;
+}
+
+uint32_t Accelerator::stage_inputs(const ey_layer &l, Layout &lay, std::vector<int16_t> &ifmap,
+                                   std::vector<int16_t> &weights) {
+  const uint64_t nin = ey_tensor_values(&l, EY_IFMAP), nw = ey_tensor_values(&l, EY_FILTER);
+  ifmap.resize((size_t)nin);
+  weights.resize((size_t)nw);
+  lay.W = (uint64_t)l.W;
+  lay.F = (uint64_t)l.F;
+  lay.snap[1].resize((size_t)(nw * kWordBytes));
+  if (!load(lay.base[1], lay.snap[1].data(), lay.snap[1].size())) return kCauseMemory;
+  std::memcpy(weights.data(), lay.snap[1].data(), lay.snap[1].size());
+  if (!lay.coded) {
+    lay.snap[0].resize((size_t)(nin * kWordBytes));
+    if (!load(lay.base[0], lay.snap[0].data(), lay.snap[0].size())) return kCauseMemory;
+    std::memcpy(ifmap.data(), lay.snap[0].data(), lay.snap[0].size());
+    return kCauseNone;
+  }
+  // Coded: each row in a slot of ceil(W / 3) words (the most a row can take),
+  // its words up to the one with the term bit.
+  const uint64_t rows = nin / lay.W, slot_words = (lay.W + 2) / 3;
+  lay.in_slot = 8 * slot_words;
+  lay.out_slot = 8 * ((lay.F + 2) / 3);
+  lay.snap[0].resize((size_t)(rows * lay.in_slot));
+  lay.in_words.resize((size_t)rows);
+  if (!load(lay.base[0], lay.snap[0].data(), lay.snap[0].size())) return kCauseMemory;
+  std::vector<uint64_t> code((size_t)slot_words);
+  for (uint64_t row = 0; row < rows; row++) {
+    std::memcpy(code.data(), &lay.snap[0][(size_t)(row * lay.in_slot)], (size_t)lay.in_slot);
+    uint64_t n = 0;
+    while (n < slot_words && !(code[(size_t)n] >> 63)) n++;
+    if (n == slot_words) return kCauseBadCoding;  // no term bit in the slot
+    int16_t *v = &ifmap[(size_t)(row * lay.W)];
+    ey_err err;
+    if (ey_rlc_decode(code.data(), n + 1, v, lay.W, &err) != EY_OK ||
+        ey_rlc_words(v, lay.W) != n + 1)  // the engine times the row as eyesim codes it
+      return kCauseBadCoding;
+    lay.in_words[(size_t)row] = (uint32_t)(n + 1);
+  }
+  return kCauseNone;
 }
 
 void Accelerator::run() {

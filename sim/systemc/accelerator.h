@@ -78,6 +78,15 @@ enum Cause : uint32_t {
   kCauseBadMapping = 3,     // the descriptor's own mapping is not legal
   kCauseMemory = 4,         // a TLM error response from platform memory
   kCauseEngine = 5,         // the engine failed (out of memory, a schedule it cannot serve)
+  kCauseBadCoding = 6,      // an RLC-coded ifmap row that does not decode as eyesim codes it
+  kCauseInputsChanged = 7,  // a read burst found other bytes than the layer started on
+};
+
+// Descriptor flags (byte 0x13).
+enum : uint8_t {
+  kFlagRelu = 1u << 0,
+  kFlagMapping = 1u << 1,  // the descriptor's mapping is used
+  kFlagRlc = 1u << 2,      // the ifmap and ofmap are RLC-coded rows (docs/systemc.md)
 };
 
 struct AcceleratorOptions {
@@ -149,13 +158,26 @@ class Accelerator : public sc_core::sc_module {
   void raise(uint32_t irq_bits);
   void fail(uint32_t cause);
 
+  // Where the running layer's tensors are and how they are stored.
+  struct Layout {
+    uint64_t base[3] = {0, 0, 0};        // ifmap, weights, ofmap addresses
+    bool coded = false;                  // activations as RLC-coded rows
+    uint64_t W = 0, F = 0;               // words of an ifmap row, of an ofmap row
+    uint64_t in_slot = 0, out_slot = 0;  // coded: bytes from one row to the next
+    std::vector<uint32_t> in_words;      // coded: 64-bit words of each ifmap row
+    std::vector<unsigned char> snap[2];  // the ifmap and weights as the layer began
+  };
+
   // One layer: 0, or an error cause.
   uint32_t run_layer(uint32_t index);
+  // Reads the layer's inputs from platform memory (untimed), decoding coded rows
+  // into `ifmap`; 0, or an error cause.
+  uint32_t stage_inputs(const ey_layer &l, Layout &lay, std::vector<int16_t> &ifmap,
+                        std::vector<int16_t> &weights);
   // Functional (untimed) accesses: DMI when offered, else transport_dbg.
   bool load(uint64_t addr, void *dst, uint64_t len);
   // The engine's new DRAM requests as bursts; false on a memory error.
-  bool issue_requests(ey_engine *e, const ey_layer &l, const ey_mapping &m, const uint64_t base[3],
-                      sc_core::sc_time t0);
+  bool issue_requests(ey_engine *e, const Layout &lay, sc_core::sc_time t0);
   void burst_done(Burst &b, const sc_core::sc_time &at);
 
   ey_arch arch_;
@@ -181,6 +203,8 @@ class Accelerator : public sc_core::sc_module {
   bool end_req_seen_ = false;
   sc_core::sc_event at_queued_, at_end_req_, at_resp_, drive_ev_;
   bool mem_error_ = false;
+  bool inputs_changed_ = false;  // a read burst differed from the staged inputs
+  uint64_t stream_seq_ = 0;      // BurstStream ids given so far
   tlm_utils::peq_with_cb_and_phase<Accelerator> peq_;
   tlm::tlm_dmi dmi_;
   bool dmi_valid_ = false, dmi_tried_ = false;

@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <cstring>
 
+#include "sim/systemc/stream.h"
+
 using sc_core::sc_time;
 using sc_core::SC_ZERO_TIME;
 
@@ -54,15 +56,29 @@ bool Memory::access(tlm::tlm_generic_payload &p) {
 
 // The fixed model's arithmetic (dram/dram.c): link cycle k begins at core cycle
 // ceil(k * core / link); a transfer made at core cycle t starts at the first link
-// cycle that begins at or after t.
-sc_time Memory::complete_at(const sc_time &arrival, uint64_t bytes) {
-  const uint64_t core = timing_.core_mhz, link = timing_.link_mhz;
+// cycle that begins at or after t. A burst of the stream that ended the last
+// transfer, starting as the bus frees, first fills that transfer's last beat.
+sc_time Memory::complete_at(const sc_time &arrival, tlm::tlm_generic_payload &p) {
+  const uint64_t core = timing_.core_mhz, link = timing_.link_mhz, bus = timing_.bus_bits;
   const uint64_t t =
       (uint64_t)((arrival.value() + core_period_.value() - 1) / core_period_.value());
   uint64_t start = t == 0 ? 0 : ((t - 1) * link + 1 + core - 1) / core;
+  uint64_t bits = (uint64_t)p.get_data_length() * 8;
+  const BurstStream *s = nullptr;
+  p.get_extension(s);
+  const uint64_t id = timing_.pack && s ? s->id : 0;
+  if (start < free_link_ && id && id == stream_) {
+    const uint64_t fill = std::min(bits, spare_bits_);
+    bits -= fill;
+    spare_bits_ -= fill;
+  } else {
+    spare_bits_ = 0;
+  }
   if (start < free_link_) start = free_link_;
-  const uint64_t beats = (bytes * 8 + timing_.bus_bits - 1) / timing_.bus_bits;
+  const uint64_t beats = (bits + bus - 1) / bus;
+  if (beats) spare_bits_ = beats * bus - bits;
   free_link_ = start + beats;
+  stream_ = id;
   const uint64_t k = start + beats + timing_.latency;
   const uint64_t done = (k * core + link - 1) / link;
   transfers_++;
@@ -73,7 +89,7 @@ void Memory::b_transport(tlm::tlm_generic_payload &p, sc_time &delay) {
   if (!access(p)) return;
   if (p.is_write()) bytes_written_ += p.get_data_length();
   const sc_time now = sc_core::sc_time_stamp();
-  delay = complete_at(now + delay, p.get_data_length()) - now;
+  delay = complete_at(now + delay, p) - now;
 }
 
 void Memory::host_b_transport(tlm::tlm_generic_payload &p, sc_time &delay) {
@@ -88,7 +104,7 @@ tlm::tlm_sync_enum Memory::nb_transport_fw(tlm::tlm_generic_payload &p, tlm::tlm
     const sc_time now = sc_core::sc_time_stamp();
     if (access(p)) {
       if (p.is_write()) bytes_written_ += p.get_data_length();
-      peq_.notify(p, tlm::BEGIN_RESP, complete_at(now + delay, p.get_data_length()) - now);
+      peq_.notify(p, tlm::BEGIN_RESP, complete_at(now + delay, p) - now);
     } else {
       peq_.notify(p, tlm::BEGIN_RESP, delay);
     }

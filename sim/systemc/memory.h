@@ -9,7 +9,10 @@
 // and latency of an architecture's dram section and extra_per_burst zero it times
 // every transfer as eyesim's `fixed` DRAM model does (dram/dram_fixed.c): a
 // transfer arriving at core cycle t starts at the first free link cycle at or
-// after t, link cycle k beginning at core cycle ceil(k * core / link).
+// after t, link cycle k beginning at core cycle ceil(k * core / link). Bursts of
+// one eyesim::BurstStream (stream.h) that follow each other on the bus share the
+// beat where one ends and the next begins, so that a request carried as many
+// bursts takes the fixed model's ceil(bits / bus_bits) beats.
 #ifndef EYESIM_SYSTEMC_MEMORY_H
 #define EYESIM_SYSTEMC_MEMORY_H
 
@@ -29,7 +32,8 @@ struct MemoryTiming {
   uint32_t bus_bits = 64;   // bits per link cycle
   uint32_t latency = 6;     // link cycles after the last beat
   sc_core::sc_time extra_per_burst = sc_core::SC_ZERO_TIME;  // added to every transfer
-  bool dmi = true;  // offer DMI (functional accesses only: DMI carries no timing)
+  bool pack = true;  // bursts of one BurstStream back to back share beats (stream.h)
+  bool dmi = true;   // offer DMI (functional accesses only: DMI carries no timing)
   sc_core::sc_time host_latency = sc_core::sc_time(10, sc_core::SC_NS);  // per host access
   // A fault to inject: timed accesses that touch [fault_from, fault_to) are answered
   // TLM_ADDRESS_ERROR_RESPONSE (none when fault_to <= fault_from). DMI is then not
@@ -75,13 +79,15 @@ class Memory : public sc_core::sc_module {
   // Moves the payload's data; false (with the response status set) when it is
   // out of range or not a plain read or write.
   bool access(tlm::tlm_generic_payload &p);
-  // The time at which a transfer of `bytes` arriving at `arrival` is complete.
-  sc_core::sc_time complete_at(const sc_core::sc_time &arrival, uint64_t bytes);
+  // The time at which transfer p, arriving at `arrival`, is complete.
+  sc_core::sc_time complete_at(const sc_core::sc_time &arrival, tlm::tlm_generic_payload &p);
 
   std::vector<unsigned char> mem_;
   MemoryTiming timing_;
   sc_core::sc_time core_period_;
-  uint64_t free_link_ = 0;  // first link cycle the bus is free
+  uint64_t free_link_ = 0;   // first link cycle the bus is free
+  uint64_t spare_bits_ = 0;  // unused bits of the beat before free_link_ ...
+  uint64_t stream_ = 0;      // ... which ended a transfer of this BurstStream (0: none)
   uint64_t transfers_ = 0, bytes_written_ = 0;
   tlm_utils::peq_with_cb_and_phase<Memory> peq_;
 };

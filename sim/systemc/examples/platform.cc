@@ -5,14 +5,20 @@
 // The driver writes the layer's input and weights into memory over the memory's
 // host port, writes one layer descriptor and the registers, waits for the
 // interrupt, reads the status and the counters, reads the outputs back and
-// compares them with the golden convolution.
+// compares them with the golden convolution. When the arch codes activations
+// (dram.rlc), the driver stores the input RLC-coded, row by row, and decodes the
+// outputs, as the chip's DRAM holds them (docs/systemc.md).
 //
 //   eyesim_vp [--arch FILE] [--net FILE] [--layer NAME] [--latency N] [--extra-ns N]
-//             [--at] [--vcd FILE]
+//             [--at] [--raw] [--vcd FILE]
 //
-// --latency sets the memory's latency in link cycles (default: the arch's
-// dram.latency_cycles), --extra-ns adds that much to every burst, --at runs the
-// approximately-timed memory path, --vcd writes SystemC's VCD of the status.
+// The data is `eyesim run --seed 1 --zeros 0.3`'s, so the cycles and counters
+// equal `eyesim run ARCH NET --layers NAME --seed 1 --zeros 0.3`'s. --latency sets
+// the memory's latency in link cycles (default: the arch's dram.latency_cycles),
+// --extra-ns adds that much to every burst, --at runs the approximately-timed
+// memory path, --raw stores the activations as plain words even when the arch
+// codes them (the layer then moves them raw), --vcd writes SystemC's VCD of the
+// status.
 #include <tlm_utils/simple_initiator_socket.h>
 
 #include <chrono>
@@ -30,6 +36,7 @@
 extern "C" {
 #include "sim/config/config.h"
 #include "sim/engine/data.h"
+#include "traces/rlc.h"
 }
 
 using sc_core::SC_NS;
@@ -45,12 +52,14 @@ struct Driver : sc_core::sc_module {
   sc_core::sc_in<bool> irq;
   const ey_layer &l;
   int word_bits;
+  bool coded;  // activations as RLC-coded rows
   uint64_t weights_addr = 0, ofmap_addr = 0;
   bool ok = false;
+  uint64_t cycles = 0, macs = 0, dram_bytes = 0, stall = 0;  // the counter registers
 
   SC_HAS_PROCESS(Driver);
-  Driver(sc_core::sc_module_name n, const ey_layer &layer, int wb)
-      : sc_module(n), regs("regs"), mem("mem"), irq("irq"), l(layer), word_bits(wb) {
+  Driver(sc_core::sc_module_name n, const ey_layer &layer, int wb, bool rlc)
+      : sc_module(n), regs("regs"), mem("mem"), irq("irq"), l(layer), word_bits(wb), coded(rlc) {
     SC_THREAD(main);
   }
 
@@ -100,9 +109,21 @@ struct Driver : sc_core::sc_module {
     const uint64_t Cg = (uint64_t)(l.C / l.groups);
     const uint64_t nin = (uint64_t)l.N * l.C * l.H * l.W, nw = (uint64_t)l.M * Cg * l.R * l.S;
     const uint64_t nout = (uint64_t)l.N * l.M * l.E * l.F;
-    weights_addr = (kIfmapAddr + nin * 2 + 0xfff) & ~0xfffull;
+    // A coded row sits in a slot of ceil(width / 3) 64-bit words, the most it can take.
+    const uint64_t W = (uint64_t)l.W, F = (uint64_t)l.F;
+    const uint64_t in_slot = 8 * ((W + 2) / 3), out_slot = 8 * ((F + 2) / 3);
+    const uint64_t in_bytes = coded ? nin / W * in_slot : nin * 2;
+    const uint64_t out_bytes = coded ? nout / F * out_slot : nout * 2;
+    weights_addr = (kIfmapAddr + in_bytes + 0xfff) & ~0xfffull;
     ofmap_addr = (weights_addr + nw * 2 + 0xfff) & ~0xfffull;
-    copy(tlm::TLM_WRITE_COMMAND, kIfmapAddr, t.ifmap, nin * 2);
+    if (coded) {
+      std::vector<uint64_t> rows((size_t)(in_bytes / 8));
+      for (uint64_t r = 0; r < nin / W; r++)
+        ey_rlc_encode(t.ifmap + r * W, W, &rows[(size_t)(r * in_slot / 8)]);
+      copy(tlm::TLM_WRITE_COMMAND, kIfmapAddr, rows.data(), in_bytes);
+    } else {
+      copy(tlm::TLM_WRITE_COMMAND, kIfmapAddr, t.ifmap, nin * 2);
+    }
     copy(tlm::TLM_WRITE_COMMAND, weights_addr, t.weights, nw * 2);
 
     unsigned char d[eyesim::kDescBytes] = {};
@@ -117,7 +138,7 @@ struct Driver : sc_core::sc_module {
     d[0x10] = (unsigned char)l.stride;
     d[0x11] = (unsigned char)l.pad;
     d[0x12] = (unsigned char)l.groups;
-    d[0x13] = (unsigned char)(l.relu ? 1 : 0);
+    d[0x13] = (unsigned char)((l.relu ? eyesim::kFlagRelu : 0) | (coded ? eyesim::kFlagRlc : 0));
     put(d + 0x18, 8, kIfmapAddr);
     put(d + 0x20, 8, weights_addr);
     put(d + 0x28, 8, ofmap_addr);
@@ -136,17 +157,34 @@ struct Driver : sc_core::sc_module {
     const uint32_t status = read_reg(eyesim::kStatus);
     write_reg(eyesim::kIrqStatus, read_reg(eyesim::kIrqStatus));  // acknowledge
     std::printf("driver: interrupt after %s, status 0x%08x\n", took.to_string().c_str(), status);
+    cycles = read_reg64(eyesim::kCyclesLo);
+    macs = read_reg64(eyesim::kMacsLo);
+    dram_bytes = read_reg64(eyesim::kDramBytesLo);
+    stall = read_reg64(eyesim::kStallLo);
     std::printf("driver: cycles %llu, MACs %llu, DRAM bytes %llu, DRAM stall cycles %llu\n",
-                (unsigned long long)read_reg64(eyesim::kCyclesLo),
-                (unsigned long long)read_reg64(eyesim::kMacsLo),
-                (unsigned long long)read_reg64(eyesim::kDramBytesLo),
-                (unsigned long long)read_reg64(eyesim::kStallLo));
+                (unsigned long long)cycles, (unsigned long long)macs,
+                (unsigned long long)dram_bytes, (unsigned long long)stall);
 
     std::vector<int16_t> got(nout), want(nout);
     std::vector<uint32_t> raw(nout);
-    copy(tlm::TLM_READ_COMMAND, ofmap_addr, got.data(), nout * 2);
-    ey_golden_conv(&l, &t, word_bits, raw.data(), want.data());
     uint64_t bad = 0;
+    if (coded) {
+      std::vector<uint64_t> rows((size_t)(out_bytes / 8));
+      copy(tlm::TLM_READ_COMMAND, ofmap_addr, rows.data(), out_bytes);
+      for (uint64_t r = 0; r < nout / F; r++) {
+        const uint64_t *w = &rows[(size_t)(r * out_slot / 8)];
+        uint64_t n = 1;
+        while (n < out_slot / 8 && !(w[n - 1] >> 63)) n++;
+        ey_err err;
+        if (ey_rlc_decode(w, n, &got[(size_t)(r * F)], F, &err) != EY_OK) {
+          std::printf("driver: output row %llu: %s\n", (unsigned long long)r, err.msg);
+          bad++;
+        }
+      }
+    } else {
+      copy(tlm::TLM_READ_COMMAND, ofmap_addr, got.data(), nout * 2);
+    }
+    ey_golden_conv(&l, &t, word_bits, raw.data(), want.data());
     for (uint64_t i = 0; i < nout; i++) bad += got[i] != want[i];
     ey_tensors_free(&t);
     ok = (status & eyesim::kStDone) && !bad;
@@ -166,6 +204,7 @@ int sc_main(int argc, char **argv) {
   std::string net_path = std::string(EY_CONFIG_DIR) + "/nets/alexnet.yaml";
   std::string layer_name = "conv3", vcd;
   long latency = -1;
+  bool raw = false;
   double extra_ns = 0;
   eyesim::AcceleratorOptions opts;
   for (int i = 1; i < argc; i++) {
@@ -185,10 +224,12 @@ int sc_main(int argc, char **argv) {
       vcd = argv[++i];
     else if (a == "--at")
       opts.approximately_timed = true;
+    else if (a == "--raw")
+      raw = true;
     else {
       std::fprintf(stderr,
                    "usage: eyesim_vp [--arch FILE] [--net FILE] [--layer NAME] [--latency N] "
-                   "[--extra-ns N] [--at] [--vcd FILE]\n");
+                   "[--extra-ns N] [--at] [--raw] [--vcd FILE]\n");
       return 2;
     }
   }
@@ -214,7 +255,8 @@ int sc_main(int argc, char **argv) {
 
   eyesim::Memory memory("memory", 64ull << 20, mt);
   eyesim::Accelerator acc("eyeriss", arch, opts);
-  Driver driver("driver", layer, arch.word_bits);
+  const bool coded = arch.dram_rlc && !raw;
+  Driver driver("driver", layer, arch.word_bits, coded);
   sc_core::sc_signal<bool> irq("irq");
   acc.mem.bind(memory.socket);
   driver.mem.bind(memory.host);
@@ -226,17 +268,47 @@ int sc_main(int argc, char **argv) {
     tf = sc_core::sc_create_vcd_trace_file(vcd.c_str());
     acc.trace(tf);
   }
-  std::printf("platform: %s on %s, %s memory, latency %u link cycles + %g ns per burst\n",
-              layer.name, arch.name,
-              opts.approximately_timed ? "approximately timed" : "loosely timed", mt.latency,
-              extra_ns);
+  std::printf(
+      "platform: %s on %s, activations %s, %s memory, latency %u link cycles + %g ns per burst\n",
+      layer.name, arch.name, coded ? "RLC-coded" : "raw",
+      opts.approximately_timed ? "approximately timed" : "loosely timed", mt.latency, extra_ns);
   const auto wall0 = std::chrono::steady_clock::now();
   sc_core::sc_start();
   const double wall =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count();
   if (tf) sc_core::sc_close_vcd_trace_file(tf);
+  // The C engine on the same layer, data and mapping, its DRAM the fixed model:
+  // what `eyesim run` computes. The counters must be its own when the memory is
+  // timed as that model.
+  bool equal = true;
+  if (driver.ok && latency < 0 && extra_ns == 0) {
+    ey_engine_opts o;
+    std::memset(&o, 0, sizeof o);
+    o.step = EY_STEP_FAST;
+    o.seed = 1;
+    o.zeros = 0.3;
+    ey_arch a = arch;
+    a.dram_rlc = coded;
+    ey_meas m;
+    const eyesim::LayerResult &r = acc.results().at(0);
+    if (ey_engine_run_layer(&a, &layer, &r.mapping, &o, nullptr, &m, &err)) {
+      std::fprintf(stderr, "eyesim_vp: %s\n", err.msg);
+      return 1;
+    }
+    uint64_t bytes = 0;
+    for (int t = 0; t < EY_NTYPES; t++) bytes += (m.dram_bits[t] + 7) / 8;
+    equal = m.cycles == driver.cycles && m.c.macs == driver.macs && bytes == driver.dram_bytes &&
+            m.dram_wait_cycles == driver.stall;
+    std::printf(
+        "platform: the C engine on the same data and mapping (eyesim run --seed 1 "
+        "--zeros 0.3): cycles %llu, MACs %llu, DRAM bytes %llu, DRAM stall cycles %llu: "
+        "%s\n",
+        (unsigned long long)m.cycles, (unsigned long long)m.c.macs, (unsigned long long)bytes,
+        (unsigned long long)m.dram_wait_cycles, equal ? "equal" : "DIFFERENT");
+  }
   std::printf("platform: simulated %s in %.2f s wall, %llu timed memory transfers\n",
               sc_core::sc_time_stamp().to_string().c_str(), wall,
               (unsigned long long)memory.transfers());
-  return driver.ok ? 0 : 1;
+  if (driver.ok && equal) std::printf("platform: ok\n");
+  return driver.ok && equal ? 0 : 1;
 }
