@@ -4,6 +4,7 @@
 // counter), and the bounds of the validation ladder.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -361,6 +362,56 @@ TEST(EngineStep, AnOutsideMemoryWithTheFixedTimingGivesTheSameLayer) {
         k, m, EY_STEP_FAST, [](const ey_dram_req &) { return 0; }, &waits);
     EXPECT_GT(waits, 0u);
     ExpectSameMeas(outside, Simulate(k, m, EY_STEP_FAST, 0.5));
+  }
+}
+
+// A memory that keeps its completions until their cycle, and says meanwhile that
+// none comes sooner (ey_engine_quiet_until): a waiting engine passes the quiet
+// cycles, stops at the completion's cycle, and the layer is the same as under the
+// fixed model, PE-cycle for PE-cycle.
+TEST(EngineStep, QuietCyclesPromisedByTheMemoryPassWithoutChangingTheLayer) {
+  for (const Case &k : Cases()) {
+    SCOPED_TRACE(k.what);
+    const ey_mapping m = Best(k);
+    ey_engine_opts o = eytest::Opts(EY_STEP_FAST, 7, 0.5, 1);
+    o.dram_ops = &ey_dram_external_ops;
+    ey_engine *e = nullptr;
+    ey_err err;
+    ASSERT_EQ(ey_engine_create(&k.a, &k.l, &m, &o, nullptr, &e, &err), EY_OK) << err.msg;
+    ey_dram model;
+    ey_dram_cfg cfg = DramCfg(k.a);
+    ey_dram_init(&model, &cfg, &ey_dram_fixed_ops);
+    std::vector<std::pair<ey_cycle, uint64_t>> pending;  // (completion, id)
+    ey_rc rc;
+    int passed = 0;
+    while ((rc = ey_engine_step(e, EY_CYCLE_NEVER, &err)) == EY_WAIT) {
+      ey_dram_req r;
+      while (ey_dram_next_request(ey_engine_dram(e), &r))
+        pending.push_back(
+            {ey_dram_done_at(&model, ey_dram_request(&model, r.issued, r.addr, r.words, r.bits,
+                                                     r.type, r.is_write)),
+             r.id});
+      ASSERT_FALSE(pending.empty());
+      std::sort(pending.begin(), pending.end());
+      const ey_cycle first = pending[0].first;
+      if (first > ey_engine_now(e)) {  // nothing completes before `first`: say so, step
+        ey_engine_quiet_until(e, first);
+        ASSERT_EQ(ey_engine_step(e, EY_CYCLE_NEVER, &err), EY_WAIT);
+        EXPECT_LE(ey_engine_now(e), first);
+        passed += ey_engine_now(e) == first;
+      }
+      size_t n = 0;
+      while (n < pending.size() && pending[n].first == first)
+        EXPECT_EQ(ey_dram_complete(ey_engine_dram(e), pending[n++].second, first), EY_OK);
+      pending.erase(pending.begin(), pending.begin() + (long)n);
+    }
+    EXPECT_EQ(rc, EY_DONE) << err.msg;
+    EXPECT_GT(passed, 0);  // a wait ran up to a completion it did not know yet
+    ey_meas meas;
+    ey_engine_stats(e, &meas);
+    ey_dram_fini(&model);
+    ey_engine_destroy(e);
+    ExpectSameMeas(meas, Simulate(k, m, EY_STEP_FAST, 0.5));
   }
 }
 

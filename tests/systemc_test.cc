@@ -11,8 +11,11 @@
 #include <tlm_utils/simple_initiator_socket.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <cstring>
 #include <functional>
+#include <map>
+#include <sstream>
 #include <string>
 #include <systemc>
 #include <tlm>
@@ -257,6 +260,9 @@ struct RunSpec {
   bool pack = true;           // the memory lets bursts of one request share beats
   double change_ns = 0;       // > 0: the last ifmap word changes in memory at this time
   bool bad_code = false;      // the first coded ifmap row has no term bit
+  std::string vcd = "";       // a SystemC VCD of the run (without ".vcd"), or none
+  const char *vcd_signals = nullptr;
+  uint64_t vcd_from = 0, vcd_until = 10000;
 };
 
 // Runs layer l through the platform; the outcome has the counters, the first
@@ -270,7 +276,14 @@ Outcome RunLayer(const RunSpec &s) {
       tlm::tlm_global_quantum::instance().set(sc_time(10, sc_core::SC_NS));
     eyesim::AcceleratorOptions ao;
     ao.approximately_timed = s.at;
+    ao.vcd_from = s.vcd_from;
+    ao.vcd_until = s.vcd_until;
     eyesim::Accelerator acc("acc", s.a, ao);
+    sc_core::sc_trace_file *tf = nullptr;
+    if (!s.vcd.empty()) {
+      tf = sc_core::sc_create_vcd_trace_file(s.vcd.c_str());
+      acc.trace(tf, s.vcd_signals);
+    }
     mt.extra_per_burst = acc.clock_period() * (double)s.extra_cycles;
     if (s.fault_ofmap) {
       mt.fault_from = tn.ofmap;
@@ -308,6 +321,7 @@ Outcome RunLayer(const RunSpec &s) {
       o.finished = 1;
     };
     sc_core::sc_start();
+    if (tf) sc_core::sc_close_vcd_trace_file(tf);
     o.layers = (int)acc.results().size();
     if (o.layers) {
       o.meas = acc.results()[0].meas;
@@ -529,6 +543,189 @@ TEST(SystemC, InputsChangedUnderARunningLayerEndItWithTheirCause) {
     EXPECT_EQ(o.irq_status, eyesim::kIrqError);
     EXPECT_EQ(o.layers, 0);
   }
+}
+
+// A VCD file's signals: each one's full name (its scopes and reference, dotted)
+// and its changes (time, value) in the order written; x and z read as 0.
+using Waves = std::map<std::string, std::vector<std::pair<uint64_t, uint64_t>>>;
+Waves ParseVcd(const std::string &text) {
+  std::istringstream in(text);
+  std::vector<std::string> scopes;
+  std::map<std::string, std::string> id_name;
+  Waves w;
+  std::string tok;
+  uint64_t now = 0;
+  auto set = [&](const std::string &id, const std::string &bits) {
+    uint64_t v = 0;
+    for (char c : bits) v = v << 1 | (c == '1');
+    auto it = id_name.find(id);
+    if (it != id_name.end()) w[it->second].push_back({now, v});
+  };
+  while (in >> tok) {
+    if (tok == "$scope") {
+      std::string kind, name;
+      in >> kind >> name >> tok;
+      scopes.push_back(name);
+    } else if (tok == "$upscope") {
+      in >> tok;
+      scopes.pop_back();
+    } else if (tok == "$var") {
+      std::string type, width, id, ref;
+      in >> type >> width >> id >> ref;
+      while (in >> tok && tok != "$end") {  // a bit range
+      }
+      std::string full;
+      for (const auto &sc : scopes) full += sc + ".";
+      id_name[id] = full + ref;
+      w[full + ref];
+    } else if (tok == "$timescale" || tok == "$date" || tok == "$version" || tok == "$comment") {
+      while (in >> tok && tok != "$end") {
+      }
+    } else if (tok[0] == '#') {
+      now = std::stoull(tok.substr(1));
+    } else if (tok[0] == 'b' || tok[0] == 'B') {
+      std::string id;
+      in >> id;
+      set(id, tok.substr(1));
+    } else if (tok[0] == '0' || tok[0] == '1' || tok[0] == 'x' || tok[0] == 'z') {
+      set(tok.substr(1), tok.substr(0, 1));
+    }
+  }
+  return w;
+}
+
+// A signal's changes as a step function from 0: repeated values dropped.
+std::vector<std::pair<uint64_t, uint64_t>> Steps(
+    const std::vector<std::pair<uint64_t, uint64_t>> &v) {
+  std::vector<std::pair<uint64_t, uint64_t>> out;
+  uint64_t last = 0;
+  for (const auto &c : v) {
+    if (!out.empty() && out.back().first == c.first) {  // the last value at a time holds
+      out.back().second = c.second;
+      continue;
+    }
+    out.push_back(c);
+  }
+  std::vector<std::pair<uint64_t, uint64_t>> steps;
+  for (const auto &c : out)
+    if (c.second != last) {
+      steps.push_back(c);
+      last = c.second;
+    }
+  return steps;
+}
+
+// The engine's signals in the module's VCD are those of `eyesim run --vcd` (the
+// C engine with traces/vcdfile.c on the same layer, data, mapping and window),
+// change for change at the same picoseconds, named from the module; LT and AT, on
+// a one-tile and a many-tile layer, and with --vcd-signals' globs.
+void ExpectTheVcdOfTheEngine(const eytest::LayerCase &k, bool at, const char *globs, uint64_t from,
+                             uint64_t until) {
+  const std::string sc_path = "systemc_vcd_test";
+  RunSpec s{k.a, k.l, at, 0};
+  s.vcd = sc_path;
+  s.vcd_signals = globs;
+  s.vcd_from = from;
+  s.vcd_until = until;
+  const Outcome o = RunLayer(s);
+  ASSERT_TRUE(o.finished);
+  ASSERT_EQ(o.layers, 1);
+  // The same layer through eyesim's own writer.
+  const std::string own = "systemc_vcd_test_own.vcd";
+  ey_vcd_file *w = nullptr;
+  ey_err err;
+  ASSERT_EQ(ey_vcd_begin(own.c_str(), &k.a, globs, EY_CL_MAC, &w, &err), EY_OK) << err.msg;
+  Tensors tn(k.l, k.a.word_bits);
+  ey_engine_opts eo = eytest::Opts(EY_STEP_FAST, 7, 0.5, 0);
+  eo.weights = tn.t.weights;
+  eo.sample = [](void *ctx, const ey_sample *smp) {
+    const ey_vcd_frame fr = ey_sample_frame(smp);
+    ey_vcd_sample(static_cast<ey_vcd_file *>(ctx), &fr);
+  };
+  eo.sample_ctx = w;
+  eo.sample_from = from;
+  eo.sample_until = until;
+  ey_meas meas;
+  ASSERT_EQ(ey_engine_run_layer(&k.a, &k.l, &o.mapping, &eo, tn.t.ifmap, &meas, &err), EY_OK)
+      << err.msg;
+  ASSERT_EQ(ey_vcd_end(w, 1, &err), EY_OK) << err.msg;
+  EXPECT_EQ(meas.cycles, o.cycles);
+  Waves want = ParseVcd(eytest::ReadFile(own));
+  const Waves got = ParseVcd(eytest::ReadFile(sc_path + ".vcd"));
+  std::remove(own.c_str());
+  std::remove((sc_path + ".vcd").c_str());
+  ASSERT_FALSE(want.empty());
+  want.erase("top.dram.busy");  // the platform memory's link: not the module's to show
+  const uint64_t period_ps = 1000000u / (uint64_t)k.a.core_mhz;
+  // SystemC's names: its own top scope, then the module's (acc.), for top.
+  std::map<std::string, std::string> sc_name;
+  for (const auto &g : got) {
+    std::string n = g.first;
+    const size_t at_acc = n.find("acc.");
+    if (at_acc != std::string::npos) n = "top." + n.substr(at_acc + 4);
+    sc_name[n] = g.first;
+  }
+  static const char *const status[] = {"status", "busy", "done", "error", "irq", "layer"};
+  size_t engine_signals = 0;
+  for (const auto &g : sc_name) {
+    bool is_status = false;
+    for (const char *st : status) is_status |= g.first == std::string("top.") + st;
+    engine_signals += !is_status;
+  }
+  EXPECT_EQ(engine_signals, want.size()) << "the module traces the engine's signals, no others";
+  size_t changes = 0, differ = 0;
+  for (const auto &sig : want) {
+    auto it = sc_name.find(sig.first);
+    if (it == sc_name.end()) {
+      ADD_FAILURE() << sig.first << ": not in the module's VCD";
+      continue;
+    }
+    auto a = Steps(sig.second);
+    for (auto &c : a) c.first += period_ps;  // the module shows a cycle from its end
+    const auto b = Steps(got.at(it->second));
+    changes += a.size();
+    if (a != b && differ++ < 5) {
+      std::ostringstream os;
+      for (size_t i = 0; i < std::max(a.size(), b.size()); i++) {
+        if (i < a.size() && i < b.size() && a[i] == b[i]) continue;
+        os << " at " << i << ": eyesim " << (i < a.size() ? a[i].first : 0) << "="
+           << (i < a.size() ? a[i].second : 0) << ", module " << (i < b.size() ? b[i].first : 0)
+           << "=" << (i < b.size() ? b[i].second : 0);
+        break;
+      }
+      ADD_FAILURE() << sig.first << ": its changes differ (" << a.size() << " and " << b.size()
+                    << " changes)" << os.str();
+    }
+  }
+  EXPECT_EQ(differ, 0u);
+  EXPECT_GT(changes, 100u);  // the window holds the layer's work, not only its start
+}
+
+TEST(SystemC, TheVcdHoldsTheSignalsOfEyesimRunVcd) {
+  for (bool at : {false, true}) {
+    SCOPED_TRACE(at ? "AT" : "LT");
+    ExpectTheVcdOfTheEngine(Cases()[0], at, nullptr, 0, 10000);
+    ExpectTheVcdOfTheEngine(Cases()[2], at, "top.array.pe_r1_*,top.noc.*,top.dram.*", 200, 3000);
+  }
+}
+
+// Globs that match no signal are refused with --vcd-signals' message.
+TEST(SystemC, TraceRefusesGlobsThatMatchNoSignal) {
+  const Outcome o = Simulate([](Outcome &r) {
+    eyesim::Accelerator acc("acc", TinyArch(6, 4));
+    sc_core::sc_trace_file *tf = sc_core::sc_create_vcd_trace_file("systemc_vcd_glob_test");
+    try {
+      acc.trace(tf, "top.nope*");
+    } catch (const std::invalid_argument &e) {
+      std::snprintf(r.fails, sizeof r.fails, "%s", e.what());
+    }
+    sc_core::sc_close_vcd_trace_file(tf);
+    std::remove("systemc_vcd_glob_test.vcd");
+    r.finished = 1;
+  });
+  ASSERT_TRUE(o.finished);
+  EXPECT_NE(std::string(o.fails).find("'top.nope*' matches no signal"), std::string::npos)
+      << o.fails;
 }
 
 // A coded ifmap row without its term bit: cause 6 before any traffic.

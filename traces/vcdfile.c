@@ -16,10 +16,12 @@ enum { PE_SIGNALS = 4, BANK_SIGNALS = 2, CHIP_SIGNALS = 9 };
 
 struct ey_vcd_file {
   ey_outfile f;
-  ey_vcd *v;     /* NULL while the signals are only counted */
-  char **pat;    /* the globs, NULL-ended; NULL: every signal */
-  int npat;      /* globs */
-  uint64_t *hit; /* per glob: signals it matched */
+  ey_vcd *v;          /* NULL while the signals are only counted, or with a sink */
+  ey_vcd_sink sink;   /* ey_vcd_begin_sink(): where the signals go instead */
+  int has_sink, live; /* ... and 1 once its signals are being declared */
+  char **pat;         /* the globs, NULL-ended; NULL: every signal */
+  int npat;           /* globs */
+  uint64_t *hit;      /* per glob: signals it matched */
   uint32_t core_mhz;
   int npe, banks, mac_state;
   int pe_width[PE_SIGNALS], bank_width, chip_width[CHIP_SIGNALS];
@@ -107,6 +109,15 @@ static void close_scope(ey_vcd_file *w) {
   if (w->v) ey_vcd_upscope(w->v);
 }
 
+/* A signal's value from cycle `cycle` (at `ps` picoseconds) on; h < 0: left out. */
+static void put(ey_vcd_file *w, uint64_t cycle, uint64_t ps, int h, uint64_t value) {
+  if (h < 0) return;
+  if (w->has_sink)
+    w->sink.set(w->sink.ctx, cycle, h, value);
+  else
+    ey_vcd_set(w->v, ps, h, value);
+}
+
 /* Declares the variables of one scope (a prefix and leaf names with widths),
  * leaving out the scope when no variable is wanted; out[k] = -1 for those left
  * out. While w->v is NULL, only counts what the globs match. */
@@ -120,7 +131,16 @@ static void scope(ey_vcd_file *w, const char *prefix, const char *name, int n,
     keep[k] = wanted(w, full);
     any |= keep[k];
   }
-  if (!any || !w->v) return;
+  if (!any) return;
+  if (w->has_sink && w->live) {
+    for (int k = 0; k < n; k++)
+      if (keep[k]) {
+        snprintf(full, sizeof full, "%s.%s", prefix, leaf[k]);
+        out[k] = w->sink.var(w->sink.ctx, full, width[k]);
+      }
+    return;
+  }
+  if (!w->v) return;
   ey_vcd_scope(w->v, name);
   for (int k = 0; k < n; k++)
     if (keep[k]) out[k] = ey_vcd_var(w->v, width[k], leaf[k]);
@@ -208,11 +228,16 @@ static ey_rc check_patterns(const ey_vcd_file *w, const ey_arch *a, ey_err *err)
                     bad, nbad == 1 ? "matches" : "match", a->name, a->rows - 1, a->cols - 1);
 }
 
-ey_rc ey_vcd_begin(const char *path, const ey_arch *a, const char *patterns, int mac_state,
-                   ey_vcd_file **out, ey_err *err) {
+/* ey_vcd_begin() and ey_vcd_begin_sink(): a file at `path`, or `sink`. */
+static ey_rc begin(const char *path, const ey_vcd_sink *sink, const ey_arch *a,
+                   const char *patterns, int mac_state, ey_vcd_file **out, ey_err *err) {
   *out = NULL;
   ey_vcd_file *w = calloc(1, sizeof *w);
   if (!w) return ey_err_set(err, EY_NOMEM, "%s: out of memory", path);
+  if (sink) {
+    w->sink = *sink;
+    w->has_sink = 1;
+  }
   w->core_mhz = (uint32_t)a->core_mhz;
   w->npe = a->rows * a->cols;
   w->banks = a->glb_banks;
@@ -229,7 +254,17 @@ ey_rc ey_vcd_begin(const char *path, const ey_arch *a, const char *patterns, int
     declare(w, a->cols);
     rc = check_patterns(w, a, err);
   }
-  if (!rc && ey_outfile_open(&w->f, path, err)) rc = EY_IO;
+  if (rc) {
+    discard(w);
+    return rc;
+  }
+  if (sink) {
+    w->live = 1;
+    declare(w, a->cols);
+    *out = w;
+    return EY_OK;
+  }
+  if (ey_outfile_open(&w->f, path, err)) rc = EY_IO;
   if (!rc && !(w->v = ey_vcd_open(w->f.f)))
     rc = ey_err_set(err, EY_NOMEM, "%s: out of memory", path);
   if (rc) {
@@ -242,28 +277,42 @@ ey_rc ey_vcd_begin(const char *path, const ey_arch *a, const char *patterns, int
   return EY_OK;
 }
 
+ey_rc ey_vcd_begin(const char *path, const ey_arch *a, const char *patterns, int mac_state,
+                   ey_vcd_file **out, ey_err *err) {
+  return begin(path, NULL, a, patterns, mac_state, out, err);
+}
+
+ey_rc ey_vcd_begin_sink(const ey_vcd_sink *sink, const ey_arch *a, const char *patterns,
+                        int mac_state, ey_vcd_file **out, ey_err *err) {
+  return begin("waveform", sink, a, patterns, mac_state, out, err);
+}
+
 void ey_vcd_sample(ey_vcd_file *w, const ey_vcd_frame *fr) {
   uint64_t ps = fr->cycle * 1000000u / w->core_mhz;
   for (int x = 0; x < w->npe; x++) {
     const int *h = w->pe + PE_SIGNALS * x;
-    ey_vcd_set(w->v, ps, h[0], fr->pe_state[x]);
-    ey_vcd_set(w->v, ps, h[1], fr->pe_state[x] == w->mac_state);
-    ey_vcd_set(w->v, ps, h[2], fr->ifmap_words[x]);
-    ey_vcd_set(w->v, ps, h[3], fr->psum_words[x]);
+    put(w, fr->cycle, ps, h[0], fr->pe_state[x]);
+    put(w, fr->cycle, ps, h[1], fr->pe_state[x] == w->mac_state);
+    put(w, fr->cycle, ps, h[2], fr->ifmap_words[x]);
+    put(w, fr->cycle, ps, h[3], fr->psum_words[x]);
   }
   const uint64_t v[CHIP_SIGNALS] = {
       (uint64_t)fr->ifmap_valid, (uint64_t)fr->ifmap_sent, (uint64_t)fr->ifmap_cast,
       (uint64_t)fr->filter_busy, (uint64_t)fr->psum_in,    (uint64_t)fr->psum_local,
       (uint64_t)fr->psum_out,    (uint64_t)fr->dram_busy,  fr->dram_bytes_in_flight};
-  for (int k = 0; k < CHIP_SIGNALS; k++) ey_vcd_set(w->v, ps, w->h[k], v[k]);
+  for (int k = 0; k < CHIP_SIGNALS; k++) put(w, fr->cycle, ps, w->h[k], v[k]);
   for (int b = 0; b < w->banks; b++) {
-    ey_vcd_set(w->v, ps, w->bank[BANK_SIGNALS * b], fr->bank_reads[b]);
-    ey_vcd_set(w->v, ps, w->bank[BANK_SIGNALS * b + 1], fr->bank_writes[b]);
+    put(w, fr->cycle, ps, w->bank[BANK_SIGNALS * b], fr->bank_reads[b]);
+    put(w, fr->cycle, ps, w->bank[BANK_SIGNALS * b + 1], fr->bank_writes[b]);
   }
 }
 
 ey_rc ey_vcd_end(ey_vcd_file *w, int keep, ey_err *err) {
   ey_rc rc = EY_OK;
+  if (w->has_sink) {
+    discard(w);
+    return rc;
+  }
   if (ey_vcd_close(w->v)) {
     const int e = errno ? errno : EIO;
     keep = 0;

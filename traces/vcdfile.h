@@ -48,6 +48,21 @@ typedef struct ey_vcd_file ey_vcd_file; /* opaque */
  * signals there are). */
 ey_rc ey_vcd_begin(const char *path, const ey_arch *a, const char *patterns, int mac_state,
                    ey_vcd_file **out, ey_err *err);
+/* Where the signals go when they are not a VCD file of eyesim's own (the SystemC
+ * adapter's trace file): var() declares signal `name` (its full name, as
+ * top.array.pe_r0_c0.state) `width` bits wide and returns a handle >= 0; set()
+ * gives signal h's value from cycle `cycle` of the run on, for every signal in
+ * every frame (the sink keeps what changed). */
+typedef struct ey_vcd_sink {
+  void *ctx;
+  int (*var)(void *ctx, const char *name, int width);
+  void (*set)(void *ctx, uint64_t cycle, int h, uint64_t value);
+} ey_vcd_sink;
+/* As ey_vcd_begin(), the same signals declared to `sink` (copied) instead of a
+ * file: EY_OK with *out set, EY_NOMEM, or EY_USAGE for `patterns`. ey_vcd_end()
+ * then only frees w. */
+ey_rc ey_vcd_begin_sink(const ey_vcd_sink *sink, const ey_arch *a, const char *patterns,
+                        int mac_state, ey_vcd_file **out, ey_err *err);
 /* Writes what changed in frame `fr`; frames come in cycle order. */
 void ey_vcd_sample(ey_vcd_file *w, const ey_vcd_frame *fr);
 /* Closes the file and frees w: renamed into place when `keep`, removed otherwise.

@@ -466,23 +466,7 @@ static void on_access(void *ctx, const ey_layer *l, ey_cycle now, int unit, int 
 }
 
 static void on_sample(void *ctx, const ey_sample *s) {
-  const ey_vcd_frame fr = {
-      .cycle = s->cycle,
-      .pe_state = s->cls,
-      .ifmap_words = s->ifmap_words,
-      .psum_words = s->psum_words,
-      .ifmap_valid = s->ifmap_valid,
-      .ifmap_sent = s->ifmap_sent,
-      .ifmap_cast = s->ifmap_cast,
-      .filter_busy = s->filter_busy,
-      .psum_in = s->psum_in,
-      .psum_local = s->psum_local,
-      .psum_out = s->psum_out,
-      .bank_reads = s->bank_reads,
-      .bank_writes = s->bank_writes,
-      .dram_busy = s->dram_busy,
-      .dram_bytes_in_flight = s->dram_bytes_in_flight,
-  };
+  const ey_vcd_frame fr = ey_sample_frame(s);
   ey_vcd_sample(((run_ctx *)ctx)->vcd, &fr);
 }
 

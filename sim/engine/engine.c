@@ -151,7 +151,7 @@ struct ey_engine {
   unsigned char *s_cls, *s_mask; /* per PE: class; busy in a wait or load */
   uint32_t *s_ifw, *s_psw;
   uint8_t *s_br, *s_bw; /* per bank this cycle */
-  ey_cycle *fl_done;    /* DRAM transfers in flight: completion */
+  uint64_t *fl_req;     /* DRAM transfers in flight: request id */
   uint64_t *fl_bytes, fl_n, fl_cap;
   int *targets; /* scratch for ey_noc_match */
   /* hierarchical-mesh (docs/mesh.md): the ifmap streams of the pass, one per
@@ -203,6 +203,7 @@ struct ey_engine {
   int in_pass;         /* ps holds a pass begun and not finished */
   pass ps;
   int blocked;            /* the last step stopped for a memory completion */
+  ey_cycle quiet;         /* no completion not yet given comes before (ey_engine_quiet_until) */
   int replay;             /* pass replay on: fast stepping, no waveform, no access observer */
   rp_entry *rp;           /* the records, by signature */
   int nrp;                /* ... in use */
@@ -231,18 +232,18 @@ static int place(const eng *E, int ti, int ri, int i, int j) {
 }
 
 /* Remembers a DRAM transfer for the bytes-in-flight signal. */
-static void in_flight(eng *E, ey_cycle done, uint64_t bits) {
+static void in_flight(eng *E, uint64_t req, uint64_t bits) {
   if (!E->sampling) return;
   if (E->fl_n == E->fl_cap) {
     uint64_t cap = E->fl_cap ? 2 * E->fl_cap : 64;
-    ey_cycle *d = realloc(E->fl_done, sizeof *d * cap);
+    uint64_t *d = realloc(E->fl_req, sizeof *d * cap);
     uint64_t *b = d ? realloc(E->fl_bytes, sizeof *b * cap) : NULL;
-    if (d) E->fl_done = d;
+    if (d) E->fl_req = d;
     if (!b) return; /* a waveform detail lost, never a result */
     E->fl_bytes = b;
     E->fl_cap = cap;
   }
-  E->fl_done[E->fl_n] = done;
+  E->fl_req[E->fl_n] = req;
   E->fl_bytes[E->fl_n++] = (bits + 7) / 8;
 }
 
@@ -263,10 +264,10 @@ static void emit_sample(eng *E) {
     s->cycle = c;
     s->dram_busy = E->dram.ops->busy(&E->dram, E->now);
     uint64_t bytes = 0, keep = 0;
-    for (uint64_t i = 0; i < E->fl_n; i++)
-      if (E->fl_done[i] > E->now) {
+    for (uint64_t i = 0; i < E->fl_n; i++) /* an external memory's completion may come later */
+      if (ey_dram_done_at(&E->dram, E->fl_req[i]) > E->now) {
         bytes += E->fl_bytes[i];
-        E->fl_done[keep] = E->fl_done[i];
+        E->fl_req[keep] = E->fl_req[i];
         E->fl_bytes[keep++] = E->fl_bytes[i];
       }
     E->fl_n = keep;
@@ -413,7 +414,7 @@ static int tile_submit(eng *E, tile *t, int buf) {
                         (uint64_t)E->g.W;
   t->req = ey_dram_request(&E->dram, E->now, addr, (uint64_t)words, bits, EY_IFMAP, 0);
   if (note_request(E, t->req, t, 0, 0)) return -1;
-  in_flight(E, ey_dram_done_at(&E->dram, t->req), bits);
+  in_flight(E, t->req, bits);
   observe(E, EY_ACC_DRAM, 0, EY_IFMAP, addr, (uint64_t)words);
   t->buf = buf;
   return 0;
@@ -1382,6 +1383,19 @@ enum {
   ST_DONE
 };
 
+/* A wait for a completion the memory has not given: it passes the cycles before
+ * E->quiet (the memory has said that none of them is one), at most up to `limit`,
+ * as `busy` PEs of class `cls`; short of `limit` the step then stops for the
+ * completion (E->blocked). */
+static void wait_unknown(eng *E, ey_cycle limit, int busy, int cls) {
+  if (E->quiet > E->now) {
+    const ey_cycle to = EY_MIN(E->quiet, limit);
+    E->ms.dram_wait_cycles += to - E->now;
+    wait_cycles(E, to - E->now, busy, cls);
+  }
+  if (E->now < limit) E->blocked = 1;
+}
+
 /* Waits, as `busy` PEs of class `cls` and the rest idle, for DRAM request `req`,
  * at most up to core cycle `limit`. Returns 1 once its completion has passed; 0
  * when `limit` came first, or when the memory has not said when it completes
@@ -1389,7 +1403,7 @@ enum {
 static int wait_dram(eng *E, uint64_t req, int busy, int cls, ey_cycle limit) {
   ey_cycle at = ey_dram_done_at(&E->dram, req);
   if (at == EY_CYCLE_NEVER) {
-    E->blocked = 1;
+    wait_unknown(E, limit, busy, cls);
     return 0;
   }
   if (at <= E->now) return 1;
@@ -1407,7 +1421,7 @@ static uint64_t filter_fetch(eng *E, const tile *t, int fp, int pa) {
   uint64_t bits = words * (uint64_t)E->a->word_bits;
   uint64_t id = ey_dram_request(&E->dram, E->now, faddr, words, bits, EY_FILTER, 0);
   if (note_request(E, id, t, fp, pa)) return 0;
-  in_flight(E, ey_dram_done_at(&E->dram, id), bits);
+  in_flight(E, id, bits);
   observe(E, EY_ACC_DRAM, 0, EY_FILTER, faddr, words);
   return id;
 }
@@ -1452,7 +1466,7 @@ static int tile_write(eng *E, const tile *t) {
       (uint64_t)E->g.F;
   uint64_t id = ey_dram_request(&E->dram, E->now, addr, outs, bits, EY_PSUM, 1);
   if (note_request(E, id, t, 0, 0)) return -1;
-  in_flight(E, ey_dram_done_at(&E->dram, id), bits);
+  in_flight(E, id, bits);
   observe(E, EY_ACC_DRAM, 1, EY_PSUM, addr, outs);
   return 0;
 }
@@ -1651,7 +1665,7 @@ static ey_rc advance(eng *E, ey_cycle limit, ey_err *err) {
         /* The layer ends when its last write is done; every read was waited for. */
         const ey_cycle end = ey_dram_drained_at(&E->dram);
         if (end == EY_CYCLE_NEVER) {
-          E->blocked = 1;
+          wait_unknown(E, limit, 0, EY_CL_IDLE);
           break;
         }
         if (end > E->now) {
@@ -1920,7 +1934,7 @@ static void teardown(eng *E) {
   free(E->s_psw);
   free(E->s_br);
   free(E->s_bw);
-  free(E->fl_done);
+  free(E->fl_req);
   free(E->fl_bytes);
   free(E->xcol);
   free(E->raw);
@@ -2131,6 +2145,10 @@ ey_rc ey_engine_step(ey_engine *E, ey_cycle until, ey_err *err) {
   return E->blocked ? EY_WAIT : EY_OK;
 }
 
+void ey_engine_quiet_until(ey_engine *E, ey_cycle c) {
+  if (c > E->quiet) E->quiet = c;
+}
+
 ey_cycle ey_engine_now(const ey_engine *E) {
   return E->now;
 }
@@ -2145,6 +2163,27 @@ void ey_engine_stats(const ey_engine *E, ey_meas *out) {
 
 ey_dram *ey_engine_dram(ey_engine *E) {
   return &E->dram;
+}
+
+ey_vcd_frame ey_sample_frame(const ey_sample *s) {
+  const ey_vcd_frame fr = {
+      .cycle = s->cycle,
+      .pe_state = s->cls,
+      .ifmap_words = s->ifmap_words,
+      .psum_words = s->psum_words,
+      .ifmap_valid = s->ifmap_valid,
+      .ifmap_sent = s->ifmap_sent,
+      .ifmap_cast = s->ifmap_cast,
+      .filter_busy = s->filter_busy,
+      .psum_in = s->psum_in,
+      .psum_local = s->psum_local,
+      .psum_out = s->psum_out,
+      .bank_reads = s->bank_reads,
+      .bank_writes = s->bank_writes,
+      .dram_busy = s->dram_busy,
+      .dram_bytes_in_flight = s->dram_bytes_in_flight,
+  };
+  return fr;
 }
 
 const int16_t *ey_engine_outputs(const ey_engine *E) {

@@ -9,6 +9,7 @@
 #include "dram/dram.h"
 #include "mapper/mapper.h"
 #include "pe/pe.h"
+#include "traces/vcdfile.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -39,6 +40,10 @@ typedef struct ey_sample {
   int dram_busy;                           /* the link moves data this cycle */
   uint64_t dram_bytes_in_flight;           /* requested and not yet complete */
 } ey_sample;
+
+/* The waveform frame (traces/vcdfile.h) of sample s: the same fields, pointing
+ * into s. */
+ey_vcd_frame ey_sample_frame(const ey_sample *s);
 
 typedef struct ey_engine_opts {
   int step;      /* ey_step: fast (default) or exact; both give the same results */
@@ -141,6 +146,11 @@ ey_rc ey_engine_create(const ey_arch *a, const ey_layer *l, const ey_mapping *m,
  * convolution; EY_NOMEM; EY_MISUSE on an engine deadlock (a bug). After a failure
  * every call returns the same rc and message. */
 ey_rc ey_engine_step(ey_engine *e, ey_cycle until, ey_err *err);
+/* An external memory's word that it will give no completion before core cycle c
+ * that it has not given already: a wait for one may then pass the cycles before c
+ * (so that a waveform shows them as they pass) before the completion is known.
+ * The results are the same. */
+void ey_engine_quiet_until(ey_engine *e, ey_cycle c);
 ey_cycle ey_engine_now(const ey_engine *e); /* core cycles simulated so far */
 int ey_engine_done(const ey_engine *e);     /* 1 once a step returned EY_DONE */
 /* What has been measured so far (complete once done). */

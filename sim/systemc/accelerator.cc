@@ -92,6 +92,10 @@ Accelerator::Accelerator(sc_core::sc_module_name name, const std::string &arch_p
 
 Accelerator::~Accelerator() {
   ey_engine_destroy(engine_);
+  if (wave_) {
+    ey_err err;
+    ey_vcd_end(wave_, 0, &err);
+  }
 }
 
 void Accelerator::init() {
@@ -102,20 +106,95 @@ void Accelerator::init() {
   mem.register_invalidate_direct_mem_ptr(this, &Accelerator::invalidate_dmi);
   SC_THREAD(run);
   SC_THREAD(at_send);
+  SC_THREAD(wave);
   SC_METHOD(drive);
   sensitive << drive_ev_;
   dont_initialize();
   status_sig_.write(status_);
 }
 
-void Accelerator::trace(sc_core::sc_trace_file *tf) const {
+void Accelerator::trace(sc_core::sc_trace_file *tf, const char *signals) {
   const std::string n = name();
+  if (!wave_) {
+    wave_tf_ = tf;
+    const ey_vcd_sink sink = {this, &Accelerator::wave_var, &Accelerator::wave_set};
+    ey_err err;
+    if (ey_vcd_begin_sink(&sink, &arch_, signals, EY_CL_MAC, &wave_, &err) != EY_OK)
+      throw std::invalid_argument(n + ": " + err.msg);
+  }
   sc_core::sc_trace(tf, status_sig_, n + ".status");
   sc_core::sc_trace(tf, busy_sig_, n + ".busy");
   sc_core::sc_trace(tf, done_sig_, n + ".done");
   sc_core::sc_trace(tf, error_sig_, n + ".error");
   sc_core::sc_trace(tf, irq_sig_, n + ".irq");
   sc_core::sc_trace(tf, layer_sig_, n + ".layer");
+}
+
+// ------------------------------------------------------------------ waveform
+
+// A signal of eyesim's waveform: top.X becomes this module's X.
+int Accelerator::wave_var(void *ctx, const char *name, int width) {
+  auto *a = static_cast<Accelerator *>(ctx);
+  std::string n = name;
+  if (n == "top.dram.busy") return -1;  // the link is the platform memory's: not known here
+  if (n.compare(0, 4, "top.") == 0) n = n.substr(4);
+  a->wave_val_.push_back(0);
+  a->wave_last_.push_back(0);
+  sc_core::sc_trace(a->wave_tf_, a->wave_val_.back(), std::string(a->name()) + "." + n, width);
+  return (int)a->wave_val_.size() - 1;
+}
+
+// Whether the engine's cycle is in the waveform's window.
+bool Accelerator::sampling() const {
+  if (!wave_ || !engine_) return false;
+  const uint64_t c = cycles_ + ey_engine_now(engine_);
+  return c >= opts_.vcd_from && c < opts_.vcd_until;
+}
+
+// How far the engine steps: `ahead` cycles, but one at a time in the waveform's
+// window, so that each request is served, and each completion known, before the
+// engine passes its cycle (the signals of the memory's traffic are then exact).
+ey_cycle Accelerator::step_size(ey_cycle ahead) const {
+  if (!wave_) return ahead;
+  const uint64_t c = cycles_ + ey_engine_now(engine_);
+  if (c >= opts_.vcd_until) return ahead;
+  if (c >= opts_.vcd_from) return 1;
+  return std::min<ey_cycle>(ahead, opts_.vcd_from - c);
+}
+
+// A value of a frame: queued when it changes, for wave() to set at its time.
+void Accelerator::wave_set(void *ctx, uint64_t cycle, int h, uint64_t value) {
+  auto *a = static_cast<Accelerator *>(ctx);
+  uint64_t &last = a->wave_last_[(size_t)h];
+  if (value == last) return;
+  last = value;
+  // A cycle's values show from the clock edge that ends it (eyesim's own VCD stamps
+  // them at the edge that begins it): SystemC time never waits on the engine.
+  const sc_time t = a->wave_t0_ + a->period_ * (double)(cycle - a->wave_base_ + 1);
+  a->wave_q_.push_back({t, h, value});
+  a->wave_ev_.notify(SC_ZERO_TIME);
+}
+
+void Accelerator::wave_sample(void *ctx, const ey_sample *s) {
+  const ey_vcd_frame fr = ey_sample_frame(s);
+  ey_vcd_sample(static_cast<Accelerator *>(ctx)->wave_, &fr);
+}
+
+// The engine runs ahead of SystemC time; its signals change at their cycles'
+// times, where the trace file records them.
+void Accelerator::wave() {
+  for (;;) {
+    while (wave_q_.empty()) wait(wave_ev_);
+    const sc_time now = sc_core::sc_time_stamp(), t = wave_q_.front().t;
+    if (t > now) {
+      wait(t - now);
+      continue;
+    }
+    while (!wave_q_.empty() && wave_q_.front().t <= now) {
+      wave_val_[(size_t)wave_q_.front().h] = wave_q_.front().v;
+      wave_q_.pop_front();
+    }
+  }
 }
 
 // ------------------------------------------------------------------ registers
@@ -455,7 +534,10 @@ tlm::tlm_sync_enum Accelerator::nb_transport_bw(tlm::tlm_generic_payload &p, tlm
   if (ph == tlm::BEGIN_RESP) {  // implies END_REQ
     end_req_seen_ = true;
     at_end_req_.notify(delay);
-    peq_.notify(p, tlm::BEGIN_RESP, delay);
+    if (delay == SC_ZERO_TIME)
+      at_response(p, ph);  // now: in the delta the memory answers in
+    else
+      peq_.notify(p, tlm::BEGIN_RESP, delay);
     return tlm::TLM_COMPLETED;
   }
   return tlm::TLM_ACCEPTED;
@@ -525,19 +607,28 @@ uint32_t Accelerator::run_layer(uint32_t index) {
   o.check = opts_.check;
   o.dram_ops = &ey_dram_external_ops;
   o.weights = weights.data();
+  if (wave_) {
+    o.sample = &Accelerator::wave_sample;
+    o.sample_ctx = this;
+    o.sample_from = opts_.vcd_from;
+    o.sample_until = opts_.vcd_until;
+    o.cycle_base = cycles_;
+  }
   if (ey_engine_create(&a, &l, &m, &o, ifmap.data(), &engine_, &err) != EY_OK) return kCauseEngine;
 
   // Core cycle 0 of the layer: the first core clock edge from now on.
   sc_time now = sc_core::sc_time_stamp() + qk_.get_local_time();
   const sc_time t0 = period_ * (double)((now.value() + period_.value() - 1) / period_.value());
   qk_.set(t0 - sc_core::sc_time_stamp());
+  wave_t0_ = t0;
+  wave_base_ = cycles_;
   sc_time q = tlm::tlm_global_quantum::instance().get();
   const ey_cycle ahead =
       q == SC_ZERO_TIME ? 1000 : std::max<ey_cycle>(1, (ey_cycle)(q.value() / period_.value()));
   mem_error_ = inputs_changed_ = false;
   uint32_t cause = kCauseNone;
   for (;;) {
-    const ey_rc rc = ey_engine_step(engine_, ey_engine_now(engine_) + ahead, &err);
+    const ey_rc rc = ey_engine_step(engine_, ey_engine_now(engine_) + step_size(ahead), &err);
     const size_t before = requests_.size();
     if (rc != EY_OK && rc != EY_DONE && rc != EY_WAIT) {
       cause = kCauseEngine;
@@ -563,9 +654,21 @@ uint32_t Accelerator::run_layer(uint32_t index) {
           cause = kCauseEngine;
           break;
         }
-        wait(at_resp_);  // a response; the engine then sees whether it was the one
+        if (!sampling()) {
+          wait(at_resp_);  // a response; the engine then sees whether it was the one
+        } else {
+          // The waveform's cycles pass as SystemC time does: a completion not
+          // given by now comes at the core edge now is in, or later.
+          wait(period_, at_resp_);
+          const sc_time st = sc_core::sc_time_stamp();
+          ey_engine_quiet_until(engine_,
+                                st > t0 ? (ey_cycle)((st - t0).value() / period_.value()) : 0);
+        }
       } else if (engine_time > sc_core::sc_time_stamp()) {
         wait(engine_time - sc_core::sc_time_stamp());
+        // In the waveform's window, the responses of this instant come first, so
+        // that the signals know of every completion up to it.
+        if (sampling()) wait(SC_ZERO_TIME);
       }
     } else {
       if (rc == EY_WAIT && requests_.size() == before) {  // LT completions are all known

@@ -97,6 +97,10 @@ struct AcceleratorOptions {
   int step = EY_STEP_FAST;          // the engine's stepping (same results either way)
   int objective = -1;  // mapper objective when a descriptor has no mapping; -1: the arch's
   int check = 0;       // 1: the engine compares every output with the golden convolution
+  // The engine's signals in trace()'s VCD cover these core cycles of the command
+  // list [from, until), layers back to back (eyesim run's --vcd-window); the
+  // layers the window reaches step exactly there (the same results).
+  uint64_t vcd_from = 0, vcd_until = 10000;
 };
 
 // What one layer of the last command list measured (the engine's own report).
@@ -133,8 +137,13 @@ class Accelerator : public sc_core::sc_module {
   const std::vector<LayerResult> &results() const {
     return results_;
   }
-  // Adds STATUS, its fields, the interrupt and the layer index to a VCD.
-  void trace(sc_core::sc_trace_file *tf) const;
+  // Adds STATUS, its fields, the interrupt and the layer index to a VCD, and the
+  // signals of `eyesim run --vcd` (docs/traces.md) over the options' window, named
+  // from this module (acc.array.pe_r0_c0.state for top.array.pe_r0_c0.state); with
+  // `signals`, only those matching one of its comma-separated globs (of the
+  // top.* names, as --vcd-signals). Call it before the simulation starts, once.
+  // Throws std::invalid_argument for globs that match no signal.
+  void trace(sc_core::sc_trace_file *tf, const char *signals = nullptr);
 
  private:
   struct Burst;
@@ -144,6 +153,12 @@ class Accelerator : public sc_core::sc_module {
   void drive();    // SC_METHOD: the interrupt and the traced signals
   void run();      // SC_THREAD: the command list
   void at_send();  // SC_THREAD: AT bursts out, one BEGIN_REQ at a time
+  void wave();     // SC_THREAD: the engine's signal changes, each at its cycle's time
+  static int wave_var(void *ctx, const char *name, int width);
+  static void wave_set(void *ctx, uint64_t cycle, int h, uint64_t value);
+  static void wave_sample(void *ctx, const ey_sample *s);
+  bool sampling() const;
+  ey_cycle step_size(ey_cycle ahead) const;
   void reg_b_transport(tlm::tlm_generic_payload &p, sc_core::sc_time &delay);
   unsigned reg_transport_dbg(tlm::tlm_generic_payload &p);
   tlm::tlm_sync_enum nb_transport_bw(tlm::tlm_generic_payload &p, tlm::tlm_phase &ph,
@@ -212,6 +227,22 @@ class Accelerator : public sc_core::sc_module {
   // Traced signals.
   sc_core::sc_signal<uint32_t> status_sig_, layer_sig_;
   sc_core::sc_signal<bool> busy_sig_, done_sig_, error_sig_, irq_sig_;
+  // The engine's signals (trace()): their values, traced by reference (a deque
+  // keeps them in place), the changes not yet due, and the running layer's
+  // clock: core cycle c of the list is at wave_t0_ + (c - wave_base_) periods.
+  sc_core::sc_trace_file *wave_tf_ = nullptr;
+  ey_vcd_file *wave_ = nullptr;
+  std::deque<sc_dt::uint64> wave_val_;
+  std::vector<uint64_t> wave_last_;  // each one's value as of its last queued change
+  struct Change {
+    sc_core::sc_time t;
+    int h;
+    uint64_t v;
+  };
+  std::deque<Change> wave_q_;
+  sc_core::sc_event wave_ev_;
+  sc_core::sc_time wave_t0_;
+  uint64_t wave_base_ = 0;
 };
 
 }  // namespace eyesim

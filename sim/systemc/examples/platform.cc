@@ -10,15 +10,16 @@
 // outputs, as the chip's DRAM holds them (docs/systemc.md).
 //
 //   eyesim_vp [--arch FILE] [--net FILE] [--layer NAME] [--latency N] [--extra-ns N]
-//             [--at] [--raw] [--vcd FILE]
+//             [--at] [--raw] [--vcd FILE] [--vcd-window FROM:TO]
 //
 // The data is `eyesim run --seed 1 --zeros 0.3`'s, so the cycles and counters
 // equal `eyesim run ARCH NET --layers NAME --seed 1 --zeros 0.3`'s. --latency sets
 // the memory's latency in link cycles (default: the arch's dram.latency_cycles),
 // --extra-ns adds that much to every burst, --at runs the approximately-timed
 // memory path, --raw stores the activations as plain words even when the arch
-// codes them (the layer then moves them raw), --vcd writes SystemC's VCD of the
-// status.
+// codes them (the layer then moves them raw), --vcd writes SystemC's VCD (FILE.vcd)
+// of the status and of `eyesim run --vcd`'s signals over the --vcd-window core
+// cycles (default 0:10000).
 #include <tlm_utils/simple_initiator_socket.h>
 
 #include <chrono>
@@ -205,6 +206,7 @@ int sc_main(int argc, char **argv) {
   std::string layer_name = "conv3", vcd;
   long latency = -1;
   bool raw = false;
+  unsigned long long vcd_from = 0, vcd_until = 10000;
   double extra_ns = 0;
   eyesim::AcceleratorOptions opts;
   for (int i = 1; i < argc; i++) {
@@ -222,6 +224,10 @@ int sc_main(int argc, char **argv) {
       extra_ns = std::atof(argv[++i]);
     else if (a == "--vcd" && more)
       vcd = argv[++i];
+    else if (a == "--vcd-window" && more &&
+             std::sscanf(argv[i + 1], "%llu:%llu", &vcd_from, &vcd_until) == 2 &&
+             vcd_from < vcd_until)
+      i++;
     else if (a == "--at")
       opts.approximately_timed = true;
     else if (a == "--raw")
@@ -229,7 +235,7 @@ int sc_main(int argc, char **argv) {
     else {
       std::fprintf(stderr,
                    "usage: eyesim_vp [--arch FILE] [--net FILE] [--layer NAME] [--latency N] "
-                   "[--extra-ns N] [--at] [--raw] [--vcd FILE]\n");
+                   "[--extra-ns N] [--at] [--raw] [--vcd FILE] [--vcd-window FROM:TO]\n");
       return 2;
     }
   }
@@ -254,6 +260,8 @@ int sc_main(int argc, char **argv) {
   tlm::tlm_global_quantum::instance().set(sc_time(1, sc_core::SC_US));
 
   eyesim::Memory memory("memory", 64ull << 20, mt);
+  opts.vcd_from = vcd_from;
+  opts.vcd_until = vcd_until;
   eyesim::Accelerator acc("eyeriss", arch, opts);
   const bool coded = arch.dram_rlc && !raw;
   Driver driver("driver", layer, arch.word_bits, coded);
