@@ -490,13 +490,7 @@ void ExpectRunsGatherTheLayer(const Case &k, const ey_mapping &m) {
   EXPECT_EQ(rc, EY_DONE) << err.msg;
   EXPECT_EQ(ey_engine_request_runs(e, 0, nullptr, 0), 0u);
   ey_engine_destroy(e);
-  // The input rows some output row's window covers.
-  std::vector<int> needed((size_t)l.H, 0);
-  for (int y = 0; y < l.E; y++)
-    for (int i = 0; i < l.R; i++) {
-      const int h = y * l.stride + i - l.pad;
-      if (h >= 0 && h < l.H) needed[(size_t)h] = 1;
-    }
+  const std::vector<int> needed = eytest::CoveredRows(l);
   uint64_t wrong[3] = {0, 0, 0};
   for (uint64_t i = 0; i < sizes[EY_IFMAP]; i++)
     wrong[EY_IFMAP] += (seen[EY_IFMAP][i] > 0) != (needed[i / (uint64_t)l.W % (uint64_t)l.H] == 1);

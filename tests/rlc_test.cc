@@ -135,3 +135,22 @@ TEST(Rlc, CorruptStreamsAreNamed) {
 }
 
 }  // namespace
+
+// The most words n values take is ceil(n/3), reached when none is zero (each
+// value a pair of its own), and never passed at any zero fraction; a stream's
+// words run to the first with the term bit.
+TEST(Rlc, WordsMaxIsTheWorstCaseAndStreamWordsFindTheTerm) {
+  EXPECT_EQ(ey_rlc_words_max(0), 1u);  // an empty tensor is one word
+  std::vector<int16_t> v(100);
+  std::vector<uint64_t> w(40);
+  for (uint64_t n = 1; n <= 100; n++) {
+    EXPECT_EQ(ey_rlc_words_max(n), (n + 2) / 3);
+    for (uint64_t i = 0; i < n; i++) v[i] = (int16_t)(i + 1);
+    EXPECT_EQ(ey_rlc_words(v.data(), n), ey_rlc_words_max(n)) << n;
+    for (uint64_t i = 0; i < n; i++) v[i] = (int16_t)(i % 4 ? 0 : 7);
+    const uint64_t words = ey_rlc_encode(v.data(), n, w.data());
+    EXPECT_LE(words, ey_rlc_words_max(n)) << n;
+    EXPECT_EQ(ey_rlc_stream_words(w.data(), words), words) << n;
+    EXPECT_EQ(ey_rlc_stream_words(w.data(), words - 1), 0u) << n;  // the term is in the last
+  }
+}

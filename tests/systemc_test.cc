@@ -49,6 +49,11 @@ struct Outcome {
   ey_mapping mapping;
   uint64_t out_mismatches, outputs;
   uint64_t bytes_written, transfers;
+  // The timed accesses against the layer's shape (raw or coded alike): input
+  // bytes read that no window covers or covered ones not read, weight bytes never
+  // read, output bytes not written exactly once (a coded row: its words, not the
+  // rest of its slot), and accesses outside the three tensors.
+  uint64_t ifmap_bytes_wrong, weight_bytes_unread, ofmap_bytes_wrong, stray_accesses;
   double end_ns;     // when the interrupt came
   char fails[2048];  // register-map checks that failed, one a line
 };
@@ -117,8 +122,8 @@ struct Tensors {
     nin = (uint64_t)l.N * l.C * l.H * l.W;
     nw = (uint64_t)l.M * (l.C / l.groups) * l.R * l.S;
     nout = (uint64_t)l.N * l.M * l.E * l.F;
-    in_slot = 8 * (((uint64_t)l.W + 2) / 3);
-    out_slot = 8 * (((uint64_t)l.F + 2) / 3);
+    in_slot = 8 * ey_rlc_words_max((uint64_t)l.W);
+    out_slot = 8 * ey_rlc_words_max((uint64_t)l.F);
     const uint64_t in_bytes = coded ? nin / (uint64_t)l.W * in_slot : 2 * nin;
     weights = (kIfmap + in_bytes + 255) & ~255ull;
     ofmap = (weights + 2 * nw + 255) & ~255ull;
@@ -156,10 +161,9 @@ struct Tensors {
     std::vector<uint64_t> code((size_t)sw);
     for (uint64_t row = 0; row < nout / F; row++) {
       std::memcpy(code.data(), m + ofmap + row * out_slot, out_slot);
-      uint64_t n = 0;
-      while (n < sw - 1 && !(code[n] >> 63)) n++;
+      const uint64_t n = ey_rlc_stream_words(code.data(), sw);
       ey_err err;
-      if (ey_rlc_decode(code.data(), n + 1, &got[row * F], F, &err) != EY_OK)
+      if (!n || ey_rlc_decode(code.data(), n, &got[row * F], F, &err) != EY_OK)
         for (uint64_t f = 0; f < F; f++) got[row * F + f] = 0x7FFF;
     }
     return got;
@@ -250,6 +254,48 @@ eyesim::MemoryTiming FixedTiming(const ey_arch &a) {
   return t;
 }
 
+// Fills o's access checks from the memory's log (Outcome): what the layer must
+// read and write is worked out from its shape (eytest::CoveredRows), the stored
+// inputs and the golden outputs `want`.
+void CheckAccesses(const ey_layer &l, const Tensors &tn, const std::vector<int16_t> &want,
+                   const std::vector<eyesim::MemoryAccess> &log, Outcome &o) {
+  const uint64_t W = (uint64_t)l.W, F = (uint64_t)l.F, H = (uint64_t)l.H;
+  const uint64_t in_bytes = tn.weights - kIfmap, w_bytes = 2 * tn.nw;
+  const uint64_t out_bytes = tn.end() - tn.ofmap;
+  std::vector<int> rd_in(in_bytes), rd_w(w_bytes), wr_out(out_bytes);
+  for (const auto &a : log)
+    for (uint64_t b = a.addr; b < a.addr + a.len; b++) {
+      if (!a.write && b >= kIfmap && b < kIfmap + in_bytes)
+        rd_in[b - kIfmap]++;
+      else if (!a.write && b >= tn.weights && b < tn.weights + w_bytes)
+        rd_w[b - tn.weights]++;
+      else if (a.write && b >= tn.ofmap && b < tn.end())
+        wr_out[b - tn.ofmap]++;
+      else {
+        o.stray_accesses++;
+        break;
+      }
+    }
+  const std::vector<int> covered = eytest::CoveredRows(l);
+  for (uint64_t b = 0; b < in_bytes; b++) {
+    bool need;
+    if (tn.coded) {  // a covered row's coded words, from its slot's start
+      const uint64_t row = b / tn.in_slot;
+      need = row < tn.nin / W && covered[row % H] &&
+             b % tn.in_slot < 8 * ey_rlc_words(tn.t.ifmap + row * W, W);
+    } else {
+      need = b < 2 * tn.nin && covered[b / 2 / W % H];
+    }
+    o.ifmap_bytes_wrong += (rd_in[b] > 0) != need;
+  }
+  for (uint64_t b = 0; b < w_bytes; b++) o.weight_bytes_unread += rd_w[b] == 0;
+  for (uint64_t b = 0; b < out_bytes; b++) {
+    const uint64_t row = tn.coded ? b / tn.out_slot : 0;
+    const int times = !tn.coded || b % tn.out_slot < 8 * ey_rlc_words(&want[row * F], F) ? 1 : 0;
+    o.ofmap_bytes_wrong += wr_out[b] != times;
+  }
+}
+
 struct RunSpec {
   ey_arch a;
   ey_layer l;
@@ -259,7 +305,9 @@ struct RunSpec {
   bool coded = false;         // activations RLC-coded in memory (a.dram_rlc for the engine)
   bool pack = true;           // the memory lets bursts of one request share beats
   double change_ns = 0;       // > 0: the last ifmap word changes in memory at this time
-  bool bad_code = false;      // the first coded ifmap row has no term bit
+  int bad_code = 0;           // the first coded ifmap row: 1 no term bit, 2 a run past the row,
+                              // 3 all-zero pairs, more words than eyesim's coder takes
+  uint64_t ifmap_at = 0;      // nonzero: the descriptor's ifmap address instead
   std::string vcd = "";       // a SystemC VCD of the run (without ".vcd"), or none
   const char *vcd_signals = nullptr;
   uint64_t vcd_from = 0, vcd_until = 10000;
@@ -272,6 +320,7 @@ Outcome RunLayer(const RunSpec &s) {
     Tensors tn(s.l, s.a.word_bits, s.coded);
     eyesim::MemoryTiming mt = FixedTiming(s.a);
     mt.pack = s.pack;
+    mt.log = true;
     if (s.change_ns > 0)  // LT: the engine runs at most 2 cycles ahead of SystemC time
       tlm::tlm_global_quantum::instance().set(sc_time(10, sc_core::SC_NS));
     eyesim::AcceleratorOptions ao;
@@ -297,9 +346,17 @@ Outcome RunLayer(const RunSpec &s) {
     acc.irq(irq);
     cpu.irq(irq);
     tn.Store(mem.data(), s.l);
-    if (s.bad_code)
-      for (uint64_t b = 0; b < tn.in_slot; b += 8) mem.data()[kIfmap + b + 7] &= 0x7F;
+    if (s.bad_code) {
+      std::vector<uint64_t> w(tn.in_slot / 8, 0);  // mode 1: no word with the term bit
+      const int run[3] = {31, 0, 0}, zero[3] = {0, 0, 0};
+      const int16_t level[3] = {5, 0, 0}, none[3] = {0, 0, 0};
+      if (s.bad_code == 2) w[0] = ey_rlc_pack(run, level, 1);  // 32 values in a row of 10
+      if (s.bad_code == 3)  // 10 zeros as ten (0, 0) pairs in 4 words; eyesim codes them in 1
+        w.back() = ey_rlc_pack(zero, none, 1);
+      std::memcpy(mem.data() + kIfmap, w.data(), tn.in_slot);
+    }
     WriteDescriptor(mem.data() + kDesc, s.l, tn);
+    if (s.ifmap_at) Put(mem.data() + kDesc + 0x18, 8, s.ifmap_at);
     cpu.body = [&](Cpu &c) {
       c.wr(eyesim::kDescLo, (uint32_t)kDesc);
       c.wr(eyesim::kLayerCount, 1);
@@ -335,6 +392,7 @@ Outcome RunLayer(const RunSpec &s) {
     for (uint64_t i = 0; i < tn.nout; i++) o.out_mismatches += got[i] != want[i];
     o.bytes_written = mem.bytes_written();
     o.transfers = mem.transfers();
+    CheckAccesses(s.l, tn, want, mem.log(), o);
   });
 }
 
@@ -387,6 +445,10 @@ void ExpectEqualsTheEngine(bool at, bool coded) {
     EXPECT_EQ(o.bytes_written, want.dram_bits[EY_PSUM] / 8);  // what crossed, as the engine counts
     EXPECT_EQ(o.stall, want.dram_wait_cycles);
     EXPECT_EQ(o.out_mismatches, 0u);
+    EXPECT_EQ(o.ifmap_bytes_wrong, 0u) << "input bytes read iff a window covers them";
+    EXPECT_EQ(o.weight_bytes_unread, 0u);
+    EXPECT_EQ(o.ofmap_bytes_wrong, 0u) << "output bytes written exactly once";
+    EXPECT_EQ(o.stray_accesses, 0u);
   }
 }
 
@@ -709,6 +771,28 @@ TEST(SystemC, TheVcdHoldsTheSignalsOfEyesimRunVcd) {
   }
 }
 
+// An ifmap address whose tensor would wrap past 2^64 is a bad descriptor; one
+// past the end of platform memory is a memory error, found before the adapter
+// allocates for the tensor. Neither moves a byte.
+TEST(SystemC, HostileTensorAddressesEndTheLayerBeforeAnyTraffic) {
+  const auto k = Cases()[0];
+  for (bool coded : {false, true})
+    for (const auto &c : std::vector<std::pair<uint64_t, uint32_t>>{
+             {0xFFFFFFFFFFFFFFF8ull, eyesim::kCauseBadDescriptor},
+             {1ull << 40, eyesim::kCauseMemory}}) {
+      SCOPED_TRACE(coded ? "coded" : "raw");
+      RunSpec s{k.a, k.l, false, 0};
+      s.a.dram_rlc = coded;
+      s.coded = coded;
+      s.ifmap_at = c.first;
+      const Outcome o = RunLayer(s);
+      ASSERT_TRUE(o.finished);
+      EXPECT_EQ(o.status, eyesim::kStIdle | eyesim::kStError | c.second << 8);
+      EXPECT_EQ(o.irq_status, eyesim::kIrqError);
+      EXPECT_EQ(o.transfers, 0u);
+    }
+}
+
 // Globs that match no signal are refused with --vcd-signals' message.
 TEST(SystemC, TraceRefusesGlobsThatMatchNoSignal) {
   const Outcome o = Simulate([](Outcome &r) {
@@ -728,21 +812,26 @@ TEST(SystemC, TraceRefusesGlobsThatMatchNoSignal) {
       << o.fails;
 }
 
-// A coded ifmap row without its term bit: cause 6 before any traffic.
-TEST(SystemC, ACodedRowWithoutItsTermBitEndsWithTheCodingCause) {
+// A coded ifmap row without its term bit, with a run past the row's end, or
+// coded in more words than eyesim's coder takes (whose length the engine times):
+// cause 6, before any traffic.
+TEST(SystemC, ACodedRowThatDoesNotDecodeAsEyesimCodesEndsWithTheCodingCause) {
   auto k = Cases()[0];
   k.a.dram_rlc = 1;
-  for (bool at : {false, true}) {
-    SCOPED_TRACE(at ? "AT" : "LT");
-    RunSpec s{k.a, k.l, at, 0};
-    s.coded = s.bad_code = true;
-    const Outcome o = RunLayer(s);
-    ASSERT_TRUE(o.finished);
-    EXPECT_EQ(o.status, eyesim::kStIdle | eyesim::kStError | eyesim::kCauseBadCoding << 8);
-    EXPECT_EQ(o.irq_status, eyesim::kIrqError);
-    EXPECT_EQ(o.transfers, 0u);
-    EXPECT_EQ(o.bytes_written, 0u);
-  }
+  for (int bad : {1, 2, 3})
+    for (bool at : {false, true}) {
+      SCOPED_TRACE(at ? "AT" : "LT");
+      SCOPED_TRACE(bad);
+      RunSpec s{k.a, k.l, at, 0};
+      s.coded = true;
+      s.bad_code = bad;
+      const Outcome o = RunLayer(s);
+      ASSERT_TRUE(o.finished);
+      EXPECT_EQ(o.status, eyesim::kStIdle | eyesim::kStError | eyesim::kCauseBadCoding << 8);
+      EXPECT_EQ(o.irq_status, eyesim::kIrqError);
+      EXPECT_EQ(o.transfers, 0u);
+      EXPECT_EQ(o.bytes_written, 0u);
+    }
 }
 
 // The C engine's DRAM requests for layer l under the fixed model, served from

@@ -167,6 +167,16 @@ void ExpectSameCounts(const ey_counts &want, const ey_counts &got) {
 #undef EQ
 }
 
+std::vector<int> CoveredRows(const ey_layer &l) {
+  std::vector<int> covered((size_t)l.H, 0);
+  for (int y = 0; y < l.E; y++)
+    for (int i = 0; i < l.R; i++) {
+      const int h = y * l.stride + i - l.pad;
+      if (h >= 0 && h < l.H) covered[(size_t)h] = 1;
+    }
+  return covered;
+}
+
 ey_engine_opts Opts(int step, uint64_t seed, double zeros, int check) {
   ey_engine_opts o;
   memset(&o, 0, sizeof o);

@@ -61,6 +61,9 @@ ey_counts Cost(const ey_layer &l, const ey_arch &a, const ey_mapping &m);
 // the best ones.
 std::vector<ey_mapping> SampledMappings(const ey_layer &l, const ey_arch &a, int rmax, int tmax,
                                         int estep, int every);
+// Per input row of l: 1 when some output row's window covers it (the rows a
+// convolution reads), from the shape alone.
+std::vector<int> CoveredRows(const ey_layer &l);
 // Engine options: stepping, seed, zero fraction, check; no hooks.
 ey_engine_opts Opts(int step, uint64_t seed, double zeros, int check);
 // Every counter equal, by name.

@@ -49,6 +49,16 @@ static void count_pair(void *ctx, int run, int16_t level) {
   (*(uint64_t *)ctx)++;
 }
 
+uint64_t ey_rlc_words_max(uint64_t n) {
+  return n ? n / 3 + (n % 3 != 0) : 1;
+}
+
+uint64_t ey_rlc_stream_words(const uint64_t *in, uint64_t max) {
+  for (uint64_t i = 0; i < max; i++)
+    if (in[i] >> 63) return i + 1;
+  return 0;
+}
+
 uint64_t ey_rlc_words(const int16_t *v, uint64_t n) {
   uint64_t np = 0;
   pairs(v, n, count_pair, &np);

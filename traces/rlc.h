@@ -36,6 +36,13 @@ uint64_t ey_rlc_encode(const int16_t *v, uint64_t n, uint64_t *out);
  * words (EY_RLC_MAX_VALUES_PER_WORD). */
 ey_rc ey_rlc_decode(const uint64_t *in, uint64_t words, int16_t *v, uint64_t n, ey_err *err);
 
+/* The most words n values can take, ceil(n/3) (at least 1): the room a coded
+ * row needs wherever it may be stored. */
+uint64_t ey_rlc_words_max(uint64_t n);
+/* The words of the coded tensor that starts at `in`, up to the first with the
+ * term bit, looking at `max` words at most; 0 when none of them has it. */
+uint64_t ey_rlc_stream_words(const uint64_t *in, uint64_t max);
+
 /* One word from three pairs (runs 0-31) and a term bit, and the fields of one. */
 uint64_t ey_rlc_pack(const int run[3], const int16_t level[3], int term);
 void ey_rlc_unpack(uint64_t w, int run[3], int16_t level[3], int *term);

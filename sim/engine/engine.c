@@ -1383,16 +1383,18 @@ enum {
   ST_DONE
 };
 
+/* Waits for DRAM up to cycle `to` (> now), as `busy` PEs of class `cls`. */
+static void dram_wait_to(eng *E, ey_cycle to, int busy, int cls) {
+  E->ms.dram_wait_cycles += to - E->now;
+  wait_cycles(E, to - E->now, busy, cls);
+}
+
 /* A wait for a completion the memory has not given: it passes the cycles before
  * E->quiet (the memory has said that none of them is one), at most up to `limit`,
  * as `busy` PEs of class `cls`; short of `limit` the step then stops for the
  * completion (E->blocked). */
 static void wait_unknown(eng *E, ey_cycle limit, int busy, int cls) {
-  if (E->quiet > E->now) {
-    const ey_cycle to = EY_MIN(E->quiet, limit);
-    E->ms.dram_wait_cycles += to - E->now;
-    wait_cycles(E, to - E->now, busy, cls);
-  }
+  if (E->quiet > E->now) dram_wait_to(E, EY_MIN(E->quiet, limit), busy, cls);
   if (E->now < limit) E->blocked = 1;
 }
 
@@ -1407,9 +1409,7 @@ static int wait_dram(eng *E, uint64_t req, int busy, int cls, ey_cycle limit) {
     return 0;
   }
   if (at <= E->now) return 1;
-  ey_cycle to = EY_MIN(at, limit);
-  E->ms.dram_wait_cycles += to - E->now;
-  wait_cycles(E, to - E->now, busy, cls);
+  dram_wait_to(E, EY_MIN(at, limit), busy, cls);
   return E->now >= at;
 }
 
@@ -1669,9 +1669,7 @@ static ey_rc advance(eng *E, ey_cycle limit, ey_err *err) {
           break;
         }
         if (end > E->now) {
-          ey_cycle to = EY_MIN(end, limit);
-          E->ms.dram_wait_cycles += to - E->now;
-          wait_cycles(E, to - E->now, 0, EY_CL_IDLE);
+          dram_wait_to(E, EY_MIN(end, limit), 0, EY_CL_IDLE);
           if (E->now < end) break;
         }
         E->state = ST_DONE;

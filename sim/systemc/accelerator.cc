@@ -3,6 +3,7 @@
 #include "sim/systemc/accelerator.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cstdio>
 #include <cstring>
 #include <stdexcept>
@@ -65,6 +66,7 @@ struct Accelerator::Request {
   ey_cycle issued = 0;
   sc_time t0, done;
   int pending = 0;
+  bool failed = false;  // a burst had an error response or other bytes than staged
   std::vector<std::unique_ptr<Burst>> bursts;
 };
 
@@ -99,6 +101,8 @@ Accelerator::~Accelerator() {
 }
 
 void Accelerator::init() {
+  if (!opts_.max_burst_bytes)
+    throw std::invalid_argument(std::string(name()) + ": max_burst_bytes: expected at least 1");
   period_ = sc_time(1.0 / arch_.core_mhz, sc_core::SC_US);
   regs.register_b_transport(this, &Accelerator::reg_b_transport);
   regs.register_transport_dbg(this, &Accelerator::reg_transport_dbg);
@@ -115,7 +119,7 @@ void Accelerator::init() {
 
 void Accelerator::trace(sc_core::sc_trace_file *tf, const char *signals) {
   const std::string n = name();
-  if (!wave_) {
+  if (!wave_ && !(signals && !*signals)) {
     wave_tf_ = tf;
     const ey_vcd_sink sink = {this, &Accelerator::wave_var, &Accelerator::wave_set};
     ey_err err;
@@ -380,7 +384,7 @@ bool Accelerator::load(uint64_t addr, void *dst, uint64_t len) {
     dmi_tried_ = true;
   }
   if (dmi_valid_ && dmi_.is_read_allowed() && addr >= dmi_.get_start_address() &&
-      addr + len - 1 <= dmi_.get_end_address()) {
+      addr <= dmi_.get_end_address() && len - 1 <= dmi_.get_end_address() - addr) {
     std::memcpy(dst, dmi_.get_dmi_ptr() + (addr - dmi_.get_start_address()), len);
     return true;
   }
@@ -395,12 +399,13 @@ bool Accelerator::load(uint64_t addr, void *dst, uint64_t len) {
 
 void Accelerator::burst_done(Burst &b, const sc_time &at) {
   Request &r = *b.req;
-  if (b.p.get_response_status() != tlm::TLM_OK_RESPONSE)
-    mem_error_ = true;
-  else if (b.want && std::memcmp(b.data.data(), b.want, b.data.size()))
-    inputs_changed_ = true;
+  if (b.p.get_response_status() != tlm::TLM_OK_RESPONSE) {
+    mem_error_ = r.failed = true;
+  } else if (b.want && std::memcmp(b.data.data(), b.want, b.data.size())) {
+    inputs_changed_ = r.failed = true;
+  }
   if (at > r.done) r.done = at;
-  if (--r.pending) return;
+  if (--r.pending || r.failed) return;  // a failed request never completes: the layer ends
   // The request completes at the first core clock edge at or after its last burst.
   const sc_time rel = r.done > r.t0 ? r.done - r.t0 : SC_ZERO_TIME;
   ey_cycle c = (ey_cycle)((rel.value() + period_.value() - 1) / period_.value());
@@ -426,7 +431,8 @@ bool Accelerator::issue_requests(ey_engine *e, const Layout &lay, sc_time t0) {
     runs.resize((size_t)ey_engine_request_runs(e, r.id, nullptr, 0));
     if (runs.empty() || ey_engine_request_runs(e, r.id, runs.data(), runs.size()) != runs.size())
       return false;
-    const uint64_t stream = ++stream_seq_;
+    static std::atomic<uint64_t> streams{0};  // unique across accelerators sharing a memory
+    const uint64_t stream = ++streams;
     const sc_time at = t0 + period_ * (double)r.issued;
     const bool coded = lay.coded && r.type != EY_FILTER;
     const unsigned char *snap = r.type == EY_FILTER ? lay.snap[1].data() : lay.snap[0].data();
@@ -483,6 +489,7 @@ bool Accelerator::issue_requests(ey_engine *e, const Layout &lay, sc_time t0) {
     Request *req = rq.get();
     requests_.push_back(std::move(rq));
     for (auto &b : req->bursts) {
+      if (mem_error_ || inputs_changed_) return true;  // the layer ends: nothing more goes out
       if (opts_.approximately_timed) {
         in_flight_[&b->p] = b.get();
         at_outstanding_++;
@@ -628,6 +635,11 @@ uint32_t Accelerator::run_layer(uint32_t index) {
   mem_error_ = inputs_changed_ = false;
   uint32_t cause = kCauseNone;
   for (;;) {
+    // A failed or changed read ends the layer before the engine moves on.
+    if (mem_error_ || inputs_changed_) {
+      cause = mem_error_ ? kCauseMemory : kCauseInputsChanged;
+      break;
+    }
     const ey_rc rc = ey_engine_step(engine_, ey_engine_now(engine_) + step_size(ahead), &err);
     const size_t before = requests_.size();
     if (rc != EY_OK && rc != EY_DONE && rc != EY_WAIT) {
@@ -680,6 +692,11 @@ uint32_t Accelerator::run_layer(uint32_t index) {
       if (qk_.need_sync()) qk_.sync();
     }
   }
+  if (cause) {  // bursts not yet sent stay unsent
+    for (Burst *b : at_queue_) in_flight_.erase(&b->p);
+    at_outstanding_ -= at_queue_.size();
+    at_queue_.clear();
+  }
   if (opts_.approximately_timed)  // every burst answered before its payload goes
     while (at_outstanding_ || !at_queue_.empty()) wait(at_resp_);
   if (!cause && mem_error_) cause = kCauseMemory;
@@ -713,39 +730,47 @@ uint32_t Accelerator::run_layer(uint32_t index) {
 uint32_t Accelerator::stage_inputs(const ey_layer &l, Layout &lay, std::vector<int16_t> &ifmap,
                                    std::vector<int16_t> &weights) {
   const uint64_t nin = ey_tensor_values(&l, EY_IFMAP), nw = ey_tensor_values(&l, EY_FILTER);
-  ifmap.resize((size_t)nin);
-  weights.resize((size_t)nw);
+  const uint64_t nout = ey_tensor_values(&l, EY_PSUM);
   lay.W = (uint64_t)l.W;
   lay.F = (uint64_t)l.F;
-  lay.snap[1].resize((size_t)(nw * kWordBytes));
-  if (!load(lay.base[1], lay.snap[1].data(), lay.snap[1].size())) return kCauseMemory;
-  std::memcpy(weights.data(), lay.snap[1].data(), lay.snap[1].size());
+  // Coded: each row in a slot of the most words a row can take, its words up to
+  // the one with the term bit.
+  const uint64_t in_slot_words = ey_rlc_words_max(lay.W);
+  lay.in_slot = 8 * in_slot_words;
+  lay.out_slot = 8 * ey_rlc_words_max(lay.F);
+  const uint64_t bytes[3] = {lay.coded ? nin / lay.W * lay.in_slot : nin * kWordBytes,
+                             nw * kWordBytes,
+                             lay.coded ? nout / lay.F * lay.out_slot : nout * kWordBytes};
+  // Each tensor inside the address space (ey_tensors_check bounds the sizes), and
+  // the inputs inside platform memory, before anything is allocated for them.
+  unsigned char probe;
+  for (int t = 0; t < 3; t++)
+    if (bytes[t] > UINT64_MAX - lay.base[t]) return kCauseBadDescriptor;
+  for (int t = 0; t < 2; t++)
+    if (!load(lay.base[t] + bytes[t] - 1, &probe, 1)) return kCauseMemory;
+  ifmap.resize((size_t)nin);
+  weights.resize((size_t)nw);
+  lay.snap[1].resize((size_t)bytes[1]);
+  if (!load(lay.base[1], lay.snap[1].data(), bytes[1])) return kCauseMemory;
+  std::memcpy(weights.data(), lay.snap[1].data(), bytes[1]);
+  lay.snap[0].resize((size_t)bytes[0]);
+  if (!load(lay.base[0], lay.snap[0].data(), bytes[0])) return kCauseMemory;
   if (!lay.coded) {
-    lay.snap[0].resize((size_t)(nin * kWordBytes));
-    if (!load(lay.base[0], lay.snap[0].data(), lay.snap[0].size())) return kCauseMemory;
-    std::memcpy(ifmap.data(), lay.snap[0].data(), lay.snap[0].size());
+    std::memcpy(ifmap.data(), lay.snap[0].data(), bytes[0]);
     return kCauseNone;
   }
-  // Coded: each row in a slot of ceil(W / 3) words (the most a row can take),
-  // its words up to the one with the term bit.
-  const uint64_t rows = nin / lay.W, slot_words = (lay.W + 2) / 3;
-  lay.in_slot = 8 * slot_words;
-  lay.out_slot = 8 * ((lay.F + 2) / 3);
-  lay.snap[0].resize((size_t)(rows * lay.in_slot));
+  const uint64_t rows = nin / lay.W;
   lay.in_words.resize((size_t)rows);
-  if (!load(lay.base[0], lay.snap[0].data(), lay.snap[0].size())) return kCauseMemory;
-  std::vector<uint64_t> code((size_t)slot_words);
+  std::vector<uint64_t> code((size_t)in_slot_words);
   for (uint64_t row = 0; row < rows; row++) {
     std::memcpy(code.data(), &lay.snap[0][(size_t)(row * lay.in_slot)], (size_t)lay.in_slot);
-    uint64_t n = 0;
-    while (n < slot_words && !(code[(size_t)n] >> 63)) n++;
-    if (n == slot_words) return kCauseBadCoding;  // no term bit in the slot
+    const uint64_t n = ey_rlc_stream_words(code.data(), in_slot_words);
     int16_t *v = &ifmap[(size_t)(row * lay.W)];
     ey_err err;
-    if (ey_rlc_decode(code.data(), n + 1, v, lay.W, &err) != EY_OK ||
-        ey_rlc_words(v, lay.W) != n + 1)  // the engine times the row as eyesim codes it
+    if (!n || ey_rlc_decode(code.data(), n, v, lay.W, &err) != EY_OK ||
+        ey_rlc_words(v, lay.W) != n)  // the engine times the row as eyesim codes it
       return kCauseBadCoding;
-    lay.in_words[(size_t)row] = (uint32_t)(n + 1);
+    lay.in_words[(size_t)row] = (uint32_t)n;
   }
   return kCauseNone;
 }

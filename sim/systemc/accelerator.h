@@ -93,7 +93,7 @@ struct AcceleratorOptions {
   // false: loosely timed (b_transport per burst, a quantum keeper); true:
   // approximately timed (nb_transport, base protocol, a payload event queue).
   bool approximately_timed = false;
-  uint32_t max_burst_bytes = 1024;  // a request's bursts are at most this long
+  uint32_t max_burst_bytes = 1024;  // a request's bursts are at most this long (>= 1)
   int step = EY_STEP_FAST;          // the engine's stepping (same results either way)
   int objective = -1;  // mapper objective when a descriptor has no mapping; -1: the arch's
   int check = 0;       // 1: the engine compares every output with the golden convolution
@@ -117,7 +117,8 @@ class Accelerator : public sc_core::sc_module {
   tlm_utils::simple_initiator_socket<Accelerator> mem;
   sc_core::sc_out<bool> irq;
 
-  // `arch` is copied. Throws std::runtime_error for an arch file that fails to load.
+  // `arch` is copied. Throws std::runtime_error for an arch file that fails to load,
+  // std::invalid_argument for max_burst_bytes 0.
   Accelerator(sc_core::sc_module_name name, const ey_arch &arch,
               const AcceleratorOptions &opts = {});
   Accelerator(sc_core::sc_module_name name, const std::string &arch_path,
@@ -141,8 +142,9 @@ class Accelerator : public sc_core::sc_module {
   // signals of `eyesim run --vcd` (docs/traces.md) over the options' window, named
   // from this module (acc.array.pe_r0_c0.state for top.array.pe_r0_c0.state); with
   // `signals`, only those matching one of its comma-separated globs (of the
-  // top.* names, as --vcd-signals). Call it before the simulation starts, once.
-  // Throws std::invalid_argument for globs that match no signal.
+  // top.* names, as --vcd-signals; "": the status alone). Call it before the
+  // simulation starts, once. Throws std::invalid_argument for globs that match no
+  // signal.
   void trace(sc_core::sc_trace_file *tf, const char *signals = nullptr);
 
  private:
@@ -219,7 +221,6 @@ class Accelerator : public sc_core::sc_module {
   sc_core::sc_event at_queued_, at_end_req_, at_resp_, drive_ev_;
   bool mem_error_ = false;
   bool inputs_changed_ = false;  // a read burst differed from the staged inputs
-  uint64_t stream_seq_ = 0;      // BurstStream ids given so far
   tlm_utils::peq_with_cb_and_phase<Accelerator> peq_;
   tlm::tlm_dmi dmi_;
   bool dmi_valid_ = false, dmi_tried_ = false;

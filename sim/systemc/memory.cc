@@ -59,6 +59,7 @@ bool Memory::access(tlm::tlm_generic_payload &p) {
 // cycle that begins at or after t. A burst of the stream that ended the last
 // transfer, starting as the bus frees, first fills that transfer's last beat.
 sc_time Memory::complete_at(const sc_time &arrival, tlm::tlm_generic_payload &p) {
+  if (timing_.log) log_.push_back({p.get_address(), p.get_data_length(), p.is_write()});
   const uint64_t core = timing_.core_mhz, link = timing_.link_mhz, bus = timing_.bus_bits;
   const uint64_t t =
       (uint64_t)((arrival.value() + core_period_.value() - 1) / core_period_.value());

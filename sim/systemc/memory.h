@@ -39,6 +39,13 @@ struct MemoryTiming {
   // TLM_ADDRESS_ERROR_RESPONSE (none when fault_to <= fault_from). DMI is then not
   // offered, so that every access meets the fault.
   uint64_t fault_from = 0, fault_to = 0;
+  bool log = false;  // keep every timed access (Memory::log())
+};
+
+// A timed access, as MemoryTiming::log keeps them.
+struct MemoryAccess {
+  uint64_t addr, len;
+  bool write;
 };
 
 class Memory : public sc_core::sc_module {
@@ -66,6 +73,9 @@ class Memory : public sc_core::sc_module {
   uint64_t bytes_written() const {
     return bytes_written_;  // by timed transfers
   }
+  const std::vector<MemoryAccess> &log() const {
+    return log_;  // with MemoryTiming::log: every timed access served, in order
+  }
 
  private:
   void b_transport(tlm::tlm_generic_payload &p, sc_core::sc_time &delay);
@@ -89,6 +99,7 @@ class Memory : public sc_core::sc_module {
   uint64_t spare_bits_ = 0;  // unused bits of the beat before free_link_ ...
   uint64_t stream_ = 0;      // ... which ended a transfer of this BurstStream (0: none)
   uint64_t transfers_ = 0, bytes_written_ = 0;
+  std::vector<MemoryAccess> log_;
   tlm_utils::peq_with_cb_and_phase<Memory> peq_;
 };
 

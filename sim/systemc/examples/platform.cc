@@ -112,7 +112,7 @@ struct Driver : sc_core::sc_module {
     const uint64_t nout = (uint64_t)l.N * l.M * l.E * l.F;
     // A coded row sits in a slot of ceil(width / 3) 64-bit words, the most it can take.
     const uint64_t W = (uint64_t)l.W, F = (uint64_t)l.F;
-    const uint64_t in_slot = 8 * ((W + 2) / 3), out_slot = 8 * ((F + 2) / 3);
+    const uint64_t in_slot = 8 * ey_rlc_words_max(W), out_slot = 8 * ey_rlc_words_max(F);
     const uint64_t in_bytes = coded ? nin / W * in_slot : nin * 2;
     const uint64_t out_bytes = coded ? nout / F * out_slot : nout * 2;
     weights_addr = (kIfmapAddr + in_bytes + 0xfff) & ~0xfffull;
@@ -174,11 +174,10 @@ struct Driver : sc_core::sc_module {
       copy(tlm::TLM_READ_COMMAND, ofmap_addr, rows.data(), out_bytes);
       for (uint64_t r = 0; r < nout / F; r++) {
         const uint64_t *w = &rows[(size_t)(r * out_slot / 8)];
-        uint64_t n = 1;
-        while (n < out_slot / 8 && !(w[n - 1] >> 63)) n++;
+        const uint64_t n = ey_rlc_stream_words(w, out_slot / 8);
         ey_err err;
-        if (ey_rlc_decode(w, n, &got[(size_t)(r * F)], F, &err) != EY_OK) {
-          std::printf("driver: output row %llu: %s\n", (unsigned long long)r, err.msg);
+        if (!n || ey_rlc_decode(w, n, &got[(size_t)(r * F)], F, &err) != EY_OK) {
+          std::printf("driver: output row %llu does not decode\n", (unsigned long long)r);
           bad++;
         }
       }
