@@ -793,6 +793,22 @@ TEST(SystemC, HostileTensorAddressesEndTheLayerBeforeAnyTraffic) {
     }
 }
 
+// Bursts of at most 0 bytes could never move a request: the constructor refuses them.
+TEST(SystemC, AZeroBurstLengthIsRefused) {
+  const Outcome o = Simulate([](Outcome &r) {
+    eyesim::AcceleratorOptions ao;
+    ao.max_burst_bytes = 0;
+    try {
+      eyesim::Accelerator acc("acc", TinyArch(6, 4), ao);
+    } catch (const std::invalid_argument &e) {
+      std::snprintf(r.fails, sizeof r.fails, "%s", e.what());
+    }
+    r.finished = 1;
+  });
+  ASSERT_TRUE(o.finished);
+  EXPECT_STREQ(o.fails, "acc: max_burst_bytes: expected at least 1");
+}
+
 // Globs that match no signal are refused with --vcd-signals' message.
 TEST(SystemC, TraceRefusesGlobsThatMatchNoSignal) {
   const Outcome o = Simulate([](Outcome &r) {
