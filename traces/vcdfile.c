@@ -16,12 +16,12 @@ enum { PE_SIGNALS = 4, BANK_SIGNALS = 2, CHIP_SIGNALS = 9 };
 
 struct ey_vcd_file {
   ey_outfile f;
-  ey_vcd *v;          /* NULL while the signals are only counted, or with a sink */
-  ey_vcd_sink sink;   /* ey_vcd_begin_sink(): where the signals go instead */
-  int has_sink, live; /* ... and 1 once its signals are being declared */
-  char **pat;         /* the globs, NULL-ended; NULL: every signal */
-  int npat;           /* globs */
-  uint64_t *hit;      /* per glob: signals it matched */
+  ey_vcd *v;        /* NULL while the signals are only counted, or with a sink */
+  ey_vcd_sink sink; /* ey_vcd_begin_sink(): where the signals go instead (else zero) */
+  int live;         /* ... 1 once its signals are being declared */
+  char **pat;       /* the globs, NULL-ended; NULL: every signal */
+  int npat;         /* globs */
+  uint64_t *hit;    /* per glob: signals it matched */
   uint32_t core_mhz;
   int npe, banks, mac_state;
   int pe_width[PE_SIGNALS], bank_width, chip_width[CHIP_SIGNALS];
@@ -112,7 +112,7 @@ static void close_scope(ey_vcd_file *w) {
 /* A signal's value from cycle `cycle` (at `ps` picoseconds) on; h < 0: left out. */
 static void put(ey_vcd_file *w, uint64_t cycle, uint64_t ps, int h, uint64_t value) {
   if (h < 0) return;
-  if (w->has_sink)
+  if (w->sink.set)
     w->sink.set(w->sink.ctx, cycle, h, value);
   else
     ey_vcd_set(w->v, ps, h, value);
@@ -132,7 +132,7 @@ static void scope(ey_vcd_file *w, const char *prefix, const char *name, int n,
     any |= keep[k];
   }
   if (!any) return;
-  if (w->has_sink && w->live) {
+  if (w->sink.var && w->live) {
     for (int k = 0; k < n; k++)
       if (keep[k]) {
         snprintf(full, sizeof full, "%s.%s", prefix, leaf[k]);
@@ -234,10 +234,7 @@ static ey_rc begin(const char *path, const ey_vcd_sink *sink, const ey_arch *a,
   *out = NULL;
   ey_vcd_file *w = calloc(1, sizeof *w);
   if (!w) return ey_err_set(err, EY_NOMEM, "%s: out of memory", path);
-  if (sink) {
-    w->sink = *sink;
-    w->has_sink = 1;
-  }
+  if (sink) w->sink = *sink;
   w->core_mhz = (uint32_t)a->core_mhz;
   w->npe = a->rows * a->cols;
   w->banks = a->glb_banks;
@@ -284,6 +281,9 @@ ey_rc ey_vcd_begin(const char *path, const ey_arch *a, const char *patterns, int
 
 ey_rc ey_vcd_begin_sink(const ey_vcd_sink *sink, const ey_arch *a, const char *patterns,
                         int mac_state, ey_vcd_file **out, ey_err *err) {
+  *out = NULL;
+  if (!sink->var || !sink->set)
+    return ey_err_set(err, EY_MISUSE, "waveform: a sink needs both callbacks");
   return begin("waveform", sink, a, patterns, mac_state, out, err);
 }
 
@@ -309,7 +309,7 @@ void ey_vcd_sample(ey_vcd_file *w, const ey_vcd_frame *fr) {
 
 ey_rc ey_vcd_end(ey_vcd_file *w, int keep, ey_err *err) {
   ey_rc rc = EY_OK;
-  if (w->has_sink) {
+  if (w->sink.set) {
     discard(w);
     return rc;
   }

@@ -59,7 +59,8 @@ typedef struct ey_vcd_sink {
   void (*set)(void *ctx, uint64_t cycle, int h, uint64_t value);
 } ey_vcd_sink;
 /* As ey_vcd_begin(), the same signals declared to `sink` (copied) instead of a
- * file: EY_OK with *out set, EY_NOMEM, or EY_USAGE for `patterns`. ey_vcd_end()
+ * file: EY_OK with *out set, EY_NOMEM, EY_USAGE for `patterns`, or EY_MISUSE
+ * when a callback is NULL. ey_vcd_end()
  * then only frees w. */
 ey_rc ey_vcd_begin_sink(const ey_vcd_sink *sink, const ey_arch *a, const char *patterns,
                         int mac_state, ey_vcd_file **out, ey_err *err);

@@ -355,6 +355,24 @@ static int tile_rows(const eng *E, const tile *t, int *map) {
   return rows;
 }
 
+/* Tile t's ifmap row of image im, channel c and padded row y (a real row), as an
+ * index of the layer's [N][C][H] rows; times W, its first element. */
+static size_t in_row(const eng *E, const tile *t, int im, int c, int y) {
+  return ((size_t)(t->i0 + im) * (size_t)E->l->C + (size_t)t->g * (size_t)E->g.Cg +
+          (size_t)(t->c0 + c)) *
+             (size_t)E->g.H +
+         (size_t)(y - E->g.P);
+}
+
+/* Tile t's ofmap row of image im, filter mf and output row ol, as an index of the
+ * layer's [N][M][E] rows; times F, its first element. */
+static size_t out_row(const eng *E, const tile *t, int im, int mf, int ol) {
+  return ((size_t)(t->i0 + im) * (size_t)E->l->M + (size_t)t->g * (size_t)E->g.Mg +
+          (size_t)(t->f0 + mf)) *
+             (size_t)E->g.E +
+         (size_t)(t->o0 + ol);
+}
+
 /* Notes what DRAM request `id` (just made, for tile t) moves, for
  * ey_engine_request_runs(). Returns 0, or -1 when out of memory. */
 static int note_request(eng *E, uint64_t id, const tile *t, int fp, int pa) {
@@ -383,11 +401,7 @@ static int tile_submit(eng *E, tile *t, int buf) {
     for (int c = 0; c < t->ca; c++)
       for (int y = 0; y < E->Hp; y++) {
         if (map[y] < 0) continue;
-        const int16_t *src =
-            E->T.ifmap +
-            (((size_t)(t->i0 + im) * E->l->C + (size_t)t->g * E->g.Cg + t->c0 + c) * E->g.H +
-             (size_t)(y - E->g.P)) *
-                E->g.W;
+        const int16_t *src = E->T.ifmap + in_row(E, t, im, c, y) * (size_t)E->g.W;
         memcpy(dst + (((size_t)im * t->ca + c) * nrows + map[y]) * E->g.W, src,
                sizeof *src * (size_t)E->g.W);
       }
@@ -399,19 +413,11 @@ static int tile_submit(eng *E, tile *t, int buf) {
     for (int im = 0; im < t->na; im++)
       for (int c = 0; c < t->ca; c++)
         for (int y = 0; y < E->Hp; y++)
-          if (map[y] >= 0)
-            bits +=
-                E->row_bits[((size_t)(t->i0 + im) * E->l->C + (size_t)t->g * E->g.Cg + t->c0 + c) *
-                                E->g.H +
-                            (size_t)(y - E->g.P)];
+          if (map[y] >= 0) bits += E->row_bits[in_row(E, t, im, c, y)];
   }
   int y0 = 0;
   while (y0 < E->Hp && map[y0] < 0) y0++;
-  const uint64_t addr = (((uint64_t)t->i0 * (uint64_t)E->l->C + (uint64_t)t->g * (uint64_t)E->g.Cg +
-                          (uint64_t)t->c0) *
-                             (uint64_t)E->g.H +
-                         (uint64_t)(y0 < E->Hp ? y0 - E->g.P : 0)) *
-                        (uint64_t)E->g.W;
+  const uint64_t addr = (uint64_t)in_row(E, t, 0, 0, y0 < E->Hp ? y0 : E->g.P) * (uint64_t)E->g.W;
   t->req = ey_dram_request(&E->dram, E->now, addr, (uint64_t)words, bits, EY_IFMAP, 0);
   if (note_request(E, t->req, t, 0, 0)) return -1;
   in_flight(E, t->req, bits);
@@ -1434,11 +1440,7 @@ static int tile_write(eng *E, const tile *t) {
       for (int ol = 0; ol < t->ta; ol++)
         for (int f = 0; f < E->g.F; f++) {
           uint32_t v = ey_glb_psum(&E->glb, psum_index(E, t, im, mf, ol, f));
-          size_t o =
-              (((size_t)(t->i0 + im) * E->l->M + (size_t)t->g * E->g.Mg + t->f0 + mf) * E->g.E +
-               t->o0 + ol) *
-                  E->g.F +
-              f;
+          const size_t o = out_row(E, t, im, mf, ol) * (size_t)E->g.F + (size_t)f;
           E->raw[o] = v;
           const int32_t b = E->T.bias ? E->T.bias[(size_t)t->g * E->g.Mg + t->f0 + mf] : 0;
           E->out[o] = ey_requant_bias(v, b, E->T.shift, E->a->word_bits, E->l->relu);
@@ -1451,19 +1453,11 @@ static int tile_write(eng *E, const tile *t) {
     bits = 0;
     for (int im = 0; im < t->na; im++)
       for (int mf = 0; mf < t->ma; mf++)
-        for (int ol = 0; ol < t->ta; ol++) {
-          size_t o =
-              (((size_t)(t->i0 + im) * E->l->M + (size_t)t->g * E->g.Mg + t->f0 + mf) * E->g.E +
-               t->o0 + ol) *
-              E->g.F;
-          bits += 64 * ey_rlc_words(E->out + o, (uint64_t)E->g.F);
-        }
+        for (int ol = 0; ol < t->ta; ol++)
+          bits += 64 * ey_rlc_words(E->out + out_row(E, t, im, mf, ol) * (size_t)E->g.F,
+                                    (uint64_t)E->g.F);
   }
-  const uint64_t addr =
-      (((uint64_t)t->i0 * (uint64_t)E->l->M + (uint64_t)(t->g * E->g.Mg + t->f0)) *
-           (uint64_t)E->g.E +
-       (uint64_t)t->o0) *
-      (uint64_t)E->g.F;
+  const uint64_t addr = (uint64_t)out_row(E, t, 0, 0, 0) * (uint64_t)E->g.F;
   uint64_t id = ey_dram_request(&E->dram, E->now, addr, outs, bits, EY_PSUM, 1);
   if (note_request(E, id, t, 0, 0)) return -1;
   in_flight(E, id, bits);
@@ -2194,7 +2188,6 @@ uint64_t ey_engine_request_runs(const ey_engine *E, uint64_t id, ey_dram_run *ru
   const struct reqshape *q = &E->rq[id - 1];
   const tile *t = &E->tiles[q->ti];
   const ey_geom *g = &E->g;
-  const uint64_t C = (uint64_t)E->l->C, M = (uint64_t)E->l->M;
   uint64_t n = 0;
 #define EY_RUN(a, w)                                \
   do {                                              \
@@ -2210,19 +2203,12 @@ uint64_t ey_engine_request_runs(const ey_engine *E, uint64_t id, ey_dram_run *ru
     for (int im = 0; im < t->na; im++)
       for (int mf = 0; mf < t->ma; mf++)
         for (int ol = 0; ol < t->ta; ol++)
-          EY_RUN((((uint64_t)(t->i0 + im) * M + (uint64_t)(t->g * g->Mg + t->f0 + mf)) * g->E +
-                  (uint64_t)(t->o0 + ol)) *
-                     g->F,
-                 (uint64_t)g->F);
+          EY_RUN((uint64_t)out_row(E, t, im, mf, ol) * g->F, (uint64_t)g->F);
   } else {
     for (int im = 0; im < t->na; im++)
       for (int c = 0; c < t->ca; c++)
         for (int y = 0; y < E->Hp; y++)
-          if (row_used(E, t, y))
-            EY_RUN((((uint64_t)(t->i0 + im) * C + (uint64_t)(t->g * g->Cg + t->c0 + c)) * g->H +
-                    (uint64_t)(y - g->P)) *
-                       g->W,
-                   (uint64_t)g->W);
+          if (row_used(E, t, y)) EY_RUN((uint64_t)in_row(E, t, im, c, y) * g->W, (uint64_t)g->W);
   }
 #undef EY_RUN
   return n;

@@ -420,7 +420,7 @@ void Accelerator::burst_done(Burst &b, const sc_time &at) {
 bool Accelerator::issue_requests(ey_engine *e, const Layout &lay, sc_time t0) {
   const int16_t *out = ey_engine_outputs(e);
   std::vector<ey_dram_run> runs;
-  std::vector<uint64_t> code((size_t)(lay.out_slot / 8));
+  std::vector<uint64_t> code;  // a coded output row
   ey_dram_req r;
   while (ey_dram_next_request(ey_engine_dram(e), &r)) {
     auto rq = std::make_unique<Request>();
@@ -435,7 +435,7 @@ bool Accelerator::issue_requests(ey_engine *e, const Layout &lay, sc_time t0) {
     const uint64_t stream = ++streams;
     const sc_time at = t0 + period_ * (double)r.issued;
     const bool coded = lay.coded && r.type != EY_FILTER;
-    const unsigned char *snap = r.type == EY_FILTER ? lay.snap[1].data() : lay.snap[0].data();
+    const unsigned char *snap = lay.staged[r.type == EY_FILTER ? 1 : 0];
     // One run of bytes: [addr, addr + len) of platform memory; src: a write's data.
     auto add = [&](uint64_t addr, uint64_t len, const unsigned char *src,
                    const unsigned char *want) {
@@ -463,6 +463,7 @@ bool Accelerator::issue_requests(ey_engine *e, const Layout &lay, sc_time t0) {
     if (coded) {
       for (const ey_dram_run &run : runs) {
         if (r.is_write) {
+          code.resize((size_t)(lay.out_slot / 8));
           const uint64_t row = run.addr / lay.F;
           const uint64_t w = ey_rlc_encode(out + run.addr, run.words, code.data());
           add(lay.base[2] + row * lay.out_slot, 8 * w, (const unsigned char *)code.data(), nullptr);
@@ -650,15 +651,7 @@ uint32_t Accelerator::run_layer(uint32_t index) {
       cause = kCauseEngine;
       break;
     }
-    if (mem_error_) {
-      cause = kCauseMemory;
-      break;
-    }
-    if (inputs_changed_) {
-      cause = kCauseInputsChanged;
-      break;
-    }
-    if (rc == EY_DONE) break;
+    if (rc == EY_DONE) break;  // (a burst's failure in this step: after the loop)
     const sc_time engine_time = t0 + period_ * (double)ey_engine_now(engine_);
     if (opts_.approximately_timed) {
       if (rc == EY_WAIT) {
@@ -735,11 +728,10 @@ uint32_t Accelerator::stage_inputs(const ey_layer &l, Layout &lay, std::vector<i
   lay.F = (uint64_t)l.F;
   // Coded: each row in a slot of the most words a row can take, its words up to
   // the one with the term bit.
-  const uint64_t in_slot_words = ey_rlc_words_max(lay.W);
+  const uint64_t in_slot_words = ey_rlc_words_max(lay.W), rows = nin / lay.W;
   lay.in_slot = 8 * in_slot_words;
   lay.out_slot = 8 * ey_rlc_words_max(lay.F);
-  const uint64_t bytes[3] = {lay.coded ? nin / lay.W * lay.in_slot : nin * kWordBytes,
-                             nw * kWordBytes,
+  const uint64_t bytes[3] = {lay.coded ? rows * lay.in_slot : nin * kWordBytes, nw * kWordBytes,
                              lay.coded ? nout / lay.F * lay.out_slot : nout * kWordBytes};
   // Each tensor inside the address space (ey_tensors_check bounds the sizes), and
   // the inputs inside platform memory, before anything is allocated for them.
@@ -748,26 +740,26 @@ uint32_t Accelerator::stage_inputs(const ey_layer &l, Layout &lay, std::vector<i
     if (bytes[t] > UINT64_MAX - lay.base[t]) return kCauseBadDescriptor;
   for (int t = 0; t < 2; t++)
     if (!load(lay.base[t] + bytes[t] - 1, &probe, 1)) return kCauseMemory;
-  ifmap.resize((size_t)nin);
+  // The staged values are what the read bursts must find: raw tensors as the
+  // engine's own arrays, coded rows as their slots.
   weights.resize((size_t)nw);
-  lay.snap[1].resize((size_t)bytes[1]);
-  if (!load(lay.base[1], lay.snap[1].data(), bytes[1])) return kCauseMemory;
-  std::memcpy(weights.data(), lay.snap[1].data(), bytes[1]);
-  lay.snap[0].resize((size_t)bytes[0]);
-  if (!load(lay.base[0], lay.snap[0].data(), bytes[0])) return kCauseMemory;
+  ifmap.resize((size_t)nin);
+  lay.staged[1] = reinterpret_cast<const unsigned char *>(weights.data());
+  if (!load(lay.base[1], weights.data(), bytes[1])) return kCauseMemory;
   if (!lay.coded) {
-    std::memcpy(ifmap.data(), lay.snap[0].data(), bytes[0]);
-    return kCauseNone;
+    lay.staged[0] = reinterpret_cast<const unsigned char *>(ifmap.data());
+    return load(lay.base[0], ifmap.data(), bytes[0]) ? kCauseNone : kCauseMemory;
   }
-  const uint64_t rows = nin / lay.W;
+  lay.in_code.resize((size_t)(rows * in_slot_words));
+  lay.staged[0] = reinterpret_cast<const unsigned char *>(lay.in_code.data());
   lay.in_words.resize((size_t)rows);
-  std::vector<uint64_t> code((size_t)in_slot_words);
+  if (!load(lay.base[0], lay.in_code.data(), bytes[0])) return kCauseMemory;
   for (uint64_t row = 0; row < rows; row++) {
-    std::memcpy(code.data(), &lay.snap[0][(size_t)(row * lay.in_slot)], (size_t)lay.in_slot);
-    const uint64_t n = ey_rlc_stream_words(code.data(), in_slot_words);
+    const uint64_t *code = &lay.in_code[(size_t)(row * in_slot_words)];
+    const uint64_t n = ey_rlc_stream_words(code, in_slot_words);
     int16_t *v = &ifmap[(size_t)(row * lay.W)];
     ey_err err;
-    if (!n || ey_rlc_decode(code.data(), n, v, lay.W, &err) != EY_OK ||
+    if (!n || ey_rlc_decode(code, n, v, lay.W, &err) != EY_OK ||
         ey_rlc_words(v, lay.W) != n)  // the engine times the row as eyesim codes it
       return kCauseBadCoding;
     lay.in_words[(size_t)row] = (uint32_t)n;

@@ -182,7 +182,9 @@ class Accelerator : public sc_core::sc_module {
     uint64_t W = 0, F = 0;               // words of an ifmap row, of an ofmap row
     uint64_t in_slot = 0, out_slot = 0;  // coded: bytes from one row to the next
     std::vector<uint32_t> in_words;      // coded: 64-bit words of each ifmap row
-    std::vector<unsigned char> snap[2];  // the ifmap and weights as the layer began
+    std::vector<uint64_t> in_code;       // coded: the ifmap's slots as the layer began
+    const unsigned char *staged[2] = {nullptr, nullptr};  // the ifmap and weights as
+                                                          // they were, as stored
   };
 
   // One layer: 0, or an error cause.
