@@ -6,6 +6,7 @@
  * term; the tests check them against hand-computed small cases. */
 #include <assert.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "mapper/mapper_int.h"
@@ -138,24 +139,30 @@ static inline uint64_t ceil_div_sat(uint64_t a, uint64_t b) {
 }
 #define ceil_div(a, b) (checked ? ceil_div_sat((a), (b)) : ((a) + (b)-1) / (b))
 
-/* hierarchical-mesh: the ifmap stream of a pass shape (n_a images, qr_a
- * channels, pt_a filters, e_a output rows) at its busiest router. The engine's
- * rule (ey_mesh_ifmap_bands, docs/mesh.md): a band's (channel set, row) slots go
- * round robin to its routers; each slot carries q channels (fewer in the last
- * set, which this estimate does not count). */
+/* hierarchical-mesh: the ifmap stream of a pass shape (ga_a channel groups, n_a
+ * images, qr_a channels, pt_a filters, e_a output rows) at its busiest router.
+ * The engine's rule (ey_mesh_ifmap_regions, docs/mesh.md): a region's (channel
+ * set, row) slots go round robin to its routers; each slot carries q channels
+ * (fewer in the last set, which this estimate does not count). UINT64_MAX when
+ * out of memory. */
 EY_SPECIALIZE uint64_t mesh_ifmap_cycles(const ey_geom *g, const ey_arch *a, const ey_mapping *m,
-                                         uint64_t n_a, uint64_t qr_a, uint64_t pt_a, uint64_t e_a,
-                                         const int checked) {
-  int band[1024]; /* r <= pe_array.rows <= 1024 */
+                                         uint64_t ga_a, uint64_t n_a, uint64_t qr_a, uint64_t pt_a,
+                                         uint64_t e_a, const int checked) {
   const int ns = (int)EY_CEIL_DIV(qr_a, (uint64_t)m->q),
-            ng = (int)EY_CEIL_DIV(pt_a, (uint64_t)m->p);
-  const int nb = ey_mesh_ifmap_bands(a, m, g->R, ng, ns, (int)e_a, band);
-  int most = 0; /* channel sets in the largest band */
-  for (int b = 0, ri = 0; b < nb; b++) {
-    int c = 0;
-    while (ri < ns && band[ri] == b) ri++, c++;
-    if (c > most) most = c;
-  }
+            ng = (int)EY_CEIL_DIV(pt_a, (uint64_t)m->p), nsets = (int)ga_a * ns;
+  const size_t cells =
+      (size_t)(a->rows / a->mesh_cluster_rows) * (size_t)(a->cols / a->mesh_cluster_cols);
+  /* One channel group needs no scratch: r and the bands are at most the rows. */
+  int small[3 * 1024], *buf = small;
+  if (ga_a > 1 && !(buf = malloc(sizeof *buf * (6 * (size_t)nsets + 3 * cells)))) return UINT64_MAX;
+  int *region = buf, *src = buf + (ga_a > 1 ? nsets : 1024),
+      *count = src + (ga_a > 1 ? cells : 1024), *work = ga_a > 1 ? count + cells : NULL;
+  const int nr = ey_mesh_ifmap_regions(a, m, g->R, ng, ns, (int)ga_a, (int)e_a, region, src, work);
+  int most = 0; /* channel sets in the largest region */
+  for (int r = 0; r < nr; r++) count[r] = 0;
+  for (int s = 0; s < nsets; s++)
+    if (++count[region[s]] > most) most = count[region[s]];
+  if (buf != small) free(buf);
   const uint64_t slots = MUL((uint64_t)most, ey__rows_needed(g, (int)e_a));
   const uint64_t per_router = ceil_div(slots, (uint64_t)a->mesh_ifmap_routers);
   return ceil_div(MUL(MUL(n_a, EY_MIN((uint64_t)m->q, qr_a)), MUL(per_router, g->wneed)),
@@ -165,49 +172,53 @@ EY_SPECIALIZE uint64_t mesh_ifmap_cycles(const ey_geom *g, const ey_arch *a, con
 EY_SPECIALIZE uint64_t pass_cycles(const ey_geom *g, const ey_arch *a, const ey_mapping *m,
                                    const int checked) {
   blocks nb = cut(g->N, m->n), pb = cut(g->Mg, m->p * m->t), eb = cut(g->E, m->e);
+  blocks gb = cut(g->G, m->g);
   cblocks cb = cut_channels(g->Cg, m->q * m->r);
   uint64_t total = 0;
-  for (int i = 0; i < 2; i++)
-    for (int j = 0; j < 3; j++)
-      for (int k = 0; k < 2; k++)
-        for (int s = 0; s < 2; s++) {
-          uint64_t cnt = MUL(MUL(nb.count[i], cb.count[j]), MUL(pb.count[k], eb.count[s]));
-          if (!cnt) continue;
-          uint64_t n_a = (uint64_t)nb.size[i], qr_a = (uint64_t)cb.size[j],
-                   pt_a = (uint64_t)pb.size[k], e_a = (uint64_t)eb.size[s];
-          /* The busiest PE does n·F columns of q·S·p MACs, pe.macs_per_cycle of
-           * its filters at a time, and forwards a column's p psums one a cycle. */
-          const uint64_t pf_a = EY_MIN(pt_a, (uint64_t)m->p);
-          const uint64_t col = MUL(MUL(EY_MIN(qr_a, (uint64_t)m->q), (uint64_t)g->S),
-                                   ceil_div(pf_a, (uint64_t)a->simd));
-          uint64_t comp = MUL(MUL(n_a, (uint64_t)g->F), EY_MAX(col, pf_a));
-          uint64_t ifm =
-              a->noc_impl == EY_NOC_HMESH
-                  ? mesh_ifmap_cycles(g, a, m, n_a, qr_a, pt_a, e_a, checked)
-                  : ceil_div(MUL(MUL(n_a, qr_a), MUL(ey__rows_needed(g, (int)e_a), g->wneed)),
-                             (uint64_t)a->noc_ifmap_wpc);
-          uint64_t outs = MUL(MUL(n_a, pt_a), MUL(e_a, (uint64_t)g->F));
-          const uint64_t psr = (uint64_t)ey_psum_routers(a);
-          uint64_t gon = ceil_div(outs, MUL((uint64_t)a->noc_gon_wpc, psr));
-          uint64_t gin = cb.first[j] ? 0 : ceil_div(outs, MUL((uint64_t)a->noc_psum_wpc, psr));
-          uint64_t busy = EY_MAX(EY_MAX(comp, ifm), EY_MAX(gon, gin));
-          if (a->noc_impl == EY_NOC_HMESH) {
-            /* The mesh's routers can outrun the GLB's bank ports: every ifmap
-             * word and psum of the pass takes a port (a psum one per word of
-             * it). The bus's widths stay below the ports. */
-            const uint64_t span = (uint64_t)EY_CEIL_DIV(a->psum_bits, a->word_bits);
-            const uint64_t words =
-                ADD(MUL(MUL(n_a, qr_a), MUL(ey__rows_needed(g, (int)e_a), g->wneed)),
-                    MUL(span, cb.first[j] ? outs : MUL(outs, 2)));
-            busy =
-                EY_MAX(busy, ceil_div(words, (uint64_t)a->glb_banks * (uint64_t)a->glb_bank_ports));
+  for (int x = 0; x < 2; x++)
+    for (int i = 0; i < 2; i++)
+      for (int j = 0; j < 3; j++)
+        for (int k = 0; k < 2; k++)
+          for (int s = 0; s < 2; s++) {
+            uint64_t cnt =
+                MUL(MUL(MUL(gb.count[x], nb.count[i]), cb.count[j]), MUL(pb.count[k], eb.count[s]));
+            if (!cnt) continue;
+            uint64_t ga = (uint64_t)gb.size[x], n_a = (uint64_t)nb.size[i],
+                     qr_a = (uint64_t)cb.size[j], pt_a = (uint64_t)pb.size[k],
+                     e_a = (uint64_t)eb.size[s];
+            /* The busiest PE does n·F columns of q·S·p MACs, pe.macs_per_cycle of
+             * its filters at a time, and forwards a column's p psums one a cycle. */
+            const uint64_t pf_a = EY_MIN(pt_a, (uint64_t)m->p);
+            const uint64_t col = MUL(MUL(EY_MIN(qr_a, (uint64_t)m->q), (uint64_t)g->S),
+                                     ceil_div(pf_a, (uint64_t)a->simd));
+            uint64_t comp = MUL(MUL(n_a, (uint64_t)g->F), EY_MAX(col, pf_a));
+            uint64_t ifm = a->noc_impl == EY_NOC_HMESH
+                               ? mesh_ifmap_cycles(g, a, m, ga, n_a, qr_a, pt_a, e_a, checked)
+                               : ceil_div(MUL(MUL(MUL(ga, n_a), qr_a),
+                                              MUL(ey__rows_needed(g, (int)e_a), g->wneed)),
+                                          (uint64_t)a->noc_ifmap_wpc);
+            uint64_t outs = MUL(MUL(MUL(ga, n_a), pt_a), MUL(e_a, (uint64_t)g->F));
+            const uint64_t psr = (uint64_t)ey_psum_routers(a);
+            uint64_t gon = ceil_div(outs, MUL((uint64_t)a->noc_gon_wpc, psr));
+            uint64_t gin = cb.first[j] ? 0 : ceil_div(outs, MUL((uint64_t)a->noc_psum_wpc, psr));
+            uint64_t busy = EY_MAX(EY_MAX(comp, ifm), EY_MAX(gon, gin));
+            if (a->noc_impl == EY_NOC_HMESH) {
+              /* The mesh's routers can outrun the GLB's bank ports: every ifmap
+               * word and psum of the pass takes a port (a psum one per word of
+               * it). The bus's widths stay below the ports. */
+              const uint64_t span = (uint64_t)EY_CEIL_DIV(a->psum_bits, a->word_bits);
+              const uint64_t words =
+                  ADD(MUL(MUL(MUL(ga, n_a), qr_a), MUL(ey__rows_needed(g, (int)e_a), g->wneed)),
+                      MUL(span, cb.first[j] ? outs : MUL(outs, 2)));
+              busy = EY_MAX(busy,
+                            ceil_div(words, (uint64_t)a->glb_banks * (uint64_t)a->glb_bank_ports));
+            }
+            /* Fill and drain: the MAC pipeline (fetch, multiplier, accumulate) and
+             * the psum chain of R PEs per active set. */
+            uint64_t fill =
+                (uint64_t)ey_mac_latency(a) + (uint64_t)g->R * ceil_div(qr_a, (uint64_t)m->q);
+            total = ADD(total, MUL(cnt, ADD(busy, fill)));
           }
-          /* Fill and drain: the MAC pipeline (fetch, multiplier, accumulate) and
-           * the psum chain of R PEs per active set. */
-          uint64_t fill =
-              (uint64_t)ey_mac_latency(a) + (uint64_t)g->R * ceil_div(qr_a, (uint64_t)m->q);
-          total = ADD(total, MUL(cnt, ADD(busy, fill)));
-        }
   return total;
 }
 
@@ -217,33 +228,36 @@ uint64_t ey__pass_cycles(const ey_geom *g, const ey_arch *a, const ey_mapping *m
 
 EY_SPECIALIZE uint64_t load_cycles_unit(const ey_geom *g, const ey_arch *a, const ey_mapping *m,
                                         const int checked) {
-  blocks pb = cut(g->Mg, m->p * m->t);
+  blocks pb = cut(g->Mg, m->p * m->t), gb = cut(g->G, m->g);
   cblocks cb = cut_channels(g->Cg, m->q * m->r);
   uint64_t total = 0;
-  for (int j = 0; j < 3; j++)
-    for (int k = 0; k < 2; k++) {
-      uint64_t cnt = MUL(cb.count[j], pb.count[k]);
-      if (!cnt) continue;
-      uint64_t words =
-          MUL(MUL((uint64_t)cb.size[j], (uint64_t)pb.size[k]), MUL((uint64_t)g->R, (uint64_t)g->S));
-      if (a->noc_impl == EY_NOC_HMESH) {
-        /* Every weight router loads at once: the busiest one's sets of one
-         * filter row (ey_mesh_weight_sources, first PE row: full sets). */
-        int src[1024], most = 0;
-        const int ecol = EY_MIN(m->e, a->cols), hg = a->cols / ecol;
-        const int ng = (int)EY_CEIL_DIV((uint64_t)pb.size[k], (uint64_t)m->p);
-        const int nsrc = ey_mesh_weight_sources(a, EY_MIN(ng, hg), ecol, ecol, src);
-        (void)nsrc;
-        for (int h = 0, run = 0; h < EY_MIN(ng, hg); h++) { /* a source's sets are adjacent */
-          run = h > 0 && src[h] == src[h - 1] ? run + 1 : 1;
-          if (run > most) most = run;
+  for (int x = 0; x < 2; x++)
+    for (int j = 0; j < 3; j++)
+      for (int k = 0; k < 2; k++) {
+        uint64_t cnt = MUL(gb.count[x], MUL(cb.count[j], pb.count[k]));
+        if (!cnt) continue;
+        const int ga = gb.size[x];
+        uint64_t words = MUL(MUL((uint64_t)ga, MUL((uint64_t)cb.size[j], (uint64_t)pb.size[k])),
+                             MUL((uint64_t)g->R, (uint64_t)g->S));
+        if (a->noc_impl == EY_NOC_HMESH) {
+          /* Every weight router loads at once: the busiest one's sets of one
+           * filter row (ey_mesh_weight_sources, first PE row: full sets). */
+          int src[1024], most = 0;
+          const int ecol = EY_MIN(m->e, a->cols), hg = a->cols / ecol;
+          const int ng = (int)EY_CEIL_DIV((uint64_t)pb.size[k], (uint64_t)m->p);
+          const int nh = EY_MIN(ng * ga, hg); /* the first row's slots, all groups' */
+          const int nsrc = ey_mesh_weight_sources(a, nh, ecol, ecol, src);
+          (void)nsrc;
+          for (int h = 0, run = 0; h < nh; h++) { /* a source's sets are adjacent */
+            run = h > 0 && src[h] == src[h - 1] ? run + 1 : 1;
+            if (run > most) most = run;
+          }
+          words = MUL(MUL((uint64_t)most, (uint64_t)g->S),
+                      MUL(EY_MIN((uint64_t)m->p, (uint64_t)pb.size[k]),
+                          EY_MIN((uint64_t)m->q, (uint64_t)cb.size[j])));
         }
-        words = MUL(MUL((uint64_t)most, (uint64_t)g->S),
-                    MUL(EY_MIN((uint64_t)m->p, (uint64_t)pb.size[k]),
-                        EY_MIN((uint64_t)m->q, (uint64_t)cb.size[j])));
+        total = ADD(total, MUL(cnt, ceil_div(words, (uint64_t)a->noc_filter_wpc)));
       }
-      total = ADD(total, MUL(cnt, ceil_div(words, (uint64_t)a->noc_filter_wpc)));
-    }
   return total;
 }
 
@@ -254,7 +268,7 @@ uint64_t ey__load_cycles_unit(const ey_geom *g, const ey_arch *a, const ey_mappi
 
 EY_SPECIALIZE uint64_t ifmap_tile_bits(const ey_geom *g, const ey_arch *a, const ey_mapping *m,
                                        const ey__gsums *gs, const int checked) {
-  uint64_t chans = (uint64_t)EY_MIN(m->q * m->r, g->Cg);
+  uint64_t chans = (uint64_t)EY_MIN(m->q * m->r, g->Cg) * (uint64_t)EY_MIN(m->g, g->G);
   return MUL(MUL(MUL((uint64_t)m->n, chans), MUL(gs->rows_max, (uint64_t)g->W)),
              (uint64_t)a->word_bits);
 }
@@ -266,7 +280,8 @@ uint64_t ey__ifmap_tile_bits(const ey_geom *g, const ey_arch *a, const ey_mappin
 
 EY_SPECIALIZE uint64_t psum_tile_bits(const ey_geom *g, const ey_arch *a, const ey_mapping *m,
                                       const int checked) {
-  uint64_t filters = (uint64_t)EY_MIN(m->m, g->Mg), rows = (uint64_t)EY_MIN(m->eg, g->E);
+  uint64_t filters = (uint64_t)EY_MIN(m->m, g->Mg) * (uint64_t)EY_MIN(m->g, g->G),
+           rows = (uint64_t)EY_MIN(m->eg, g->E);
   return MUL(MUL(MUL((uint64_t)m->n, filters), MUL(rows, (uint64_t)g->F)), (uint64_t)a->psum_bits);
 }
 
@@ -333,8 +348,10 @@ EY_SPECIALIZE void cost_fill(const ey_geom *g, const ey_arch *a, const ey_mappin
   c->glb_writes[EY_PSUM] = MUL(outs, nCB);
   c->glb_reads[EY_PSUM] = ADD(MUL(outs, nCB - 1), outs); /* psums back in, then the ofmap out */
 
-  /* Everything above is per group; groups run one after another. */
-  const uint64_t G = (uint64_t)g->G;
+  /* Everything above is per group, and the same whether groups run one after
+   * another or side by side (g > 1): they share no data. */
+  const uint64_t G = (uint64_t)g->G, nGB = ceil_div(G, (uint64_t)m->g); /* group blocks */
+  const uint64_t ga = (uint64_t)EY_MIN(m->g, g->G);
   uint64_t *all[] = {
       &c->macs,        &c->macs_gated,           &c->noc_ifmap,   &c->noc_ifmap_delivered,
       &c->noc_filter,  &c->noc_filter_delivered, &c->noc_psum_in, &c->noc_psum_local,
@@ -354,8 +371,8 @@ EY_SPECIALIZE void cost_fill(const ey_geom *g, const ey_arch *a, const ey_mappin
    * when the GLB holds two ifmap tiles beside the psum tile, the next filter
    * block when the staging region holds two blocks. Otherwise every such
    * transfer (and its latency) is waited for. A lower bound counts no waits. */
-  out->pass_cycles = MUL(pass_cycles, G);
-  out->load_cycles = MUL(MUL(nN, nG), MUL(load_unit, G));
+  out->pass_cycles = pass_cycles; /* of every group block */
+  out->load_cycles = MUL(MUL(nN, nG), load_unit);
   uint64_t dram_words = 0;
   for (int t = 0; t < EY_NTYPES; t++)
     dram_words = ADD(dram_words, ADD(c->dram_reads[t], c->dram_writes[t]));
@@ -366,7 +383,7 @@ EY_SPECIALIZE void cost_fill(const ey_geom *g, const ey_arch *a, const ey_mappin
   if (!bound) {
     const uint64_t lat = (uint64_t)a->dram_latency;
     if (!ey_ifmap_double_buffer(a, out->glb_ifmap_bits, out->glb_psum_bits)) {
-      uint64_t tiles = MUL(MUL(MUL(nN, nMB), MUL(nG, nCB)), G);
+      uint64_t tiles = MUL(MUL(MUL(nN, nMB), MUL(nG, nCB)), nGB);
       out->dram_exposed_cycles =
           ADD(out->dram_exposed_cycles,
               link_to_core(a,
@@ -377,9 +394,9 @@ EY_SPECIALIZE void cost_fill(const ey_geom *g, const ey_arch *a, const ey_mappin
     }
     uint64_t block_bits =
         MUL(MUL(MUL((uint64_t)m->p, (uint64_t)m->t), EY_MIN((uint64_t)m->q * (uint64_t)m->r, Cg)),
-            MUL(MUL(R, S), (uint64_t)a->word_bits));
+            MUL(MUL(R, S), MUL(ga, (uint64_t)a->word_bits)));
     if (!ey_filter_prefetch(a, block_bits)) {
-      uint64_t nblocks = MUL(MUL(MUL(nN, nG), MUL(nCB, nPB)), G);
+      uint64_t nblocks = MUL(MUL(MUL(nN, nG), MUL(nCB, nPB)), nGB);
       out->dram_exposed_cycles =
           ADD(out->dram_exposed_cycles,
               link_to_core(a,
@@ -391,8 +408,9 @@ EY_SPECIALIZE void cost_fill(const ey_geom *g, const ey_arch *a, const ey_mappin
   }
   out->cycles = EY_MAX(ADD(ADD(out->pass_cycles, out->load_cycles), out->dram_exposed_cycles),
                        out->dram_cycles);
-  out->passes = MUL(MUL(MUL(nN, ceil_div(E, (uint64_t)m->e)), MUL(nCB, nPB)), G);
-  out->active_pes = EY_MIN(m->t, (int)nP) * EY_MIN(m->r, (int)nQ) * g->R * EY_MIN(m->e, g->E);
+  out->passes = MUL(MUL(MUL(nN, ceil_div(E, (uint64_t)m->e)), MUL(nCB, nPB)), nGB);
+  out->active_pes =
+      (int)ga * EY_MIN(m->t, (int)nP) * EY_MIN(m->r, (int)nQ) * g->R * EY_MIN(m->e, g->E);
   out->energy_total = ey_energy_of(c, a, out->energy);
 }
 
@@ -500,9 +518,9 @@ double ey_energy_of(const ey_counts *c, const ey_arch *a, double en[EY_NLEVELS][
 ey_rc ey_mapping_check(const ey_layer *l, const ey_arch *a, const ey_mapping *m, ey_err *err) {
   ey_geom g;
   ey_geom_init(&g, l);
-  const int vals[] = {m->n, m->p, m->q, m->r, m->t, m->e, m->eg, m->m};
-  const char *names[] = {"n", "p", "q", "r", "t", "e", "eg", "m"};
-  for (int i = 0; i < 8; i++)
+  const int vals[] = {m->n, m->p, m->q, m->r, m->t, m->e, m->eg, m->m, m->g};
+  const char *names[] = {"n", "p", "q", "r", "t", "e", "eg", "m", "g"};
+  for (int i = 0; i < 9; i++)
     if (vals[i] < 1)
       return ey_err_set(err, EY_MISMATCH, "%s: must be at least 1 (got %d)", names[i], vals[i]);
   if (g.R > a->rows)
@@ -542,6 +560,19 @@ ey_rc ey_mapping_check(const ey_layer *l, const ey_arch *a, const ey_mapping *m,
     return ey_err_set(err, EY_MISMATCH,
                       "t: only %d groups of r=%d sets of width e=%d fit the %dx%d array (got %d)",
                       slots, m->r, m->e, a->rows, a->cols, m->t);
+  if (m->g > g.G)
+    return ey_err_set(err, EY_MISMATCH, "g: must be at most the layer's groups = %d (got %d)", g.G,
+                      m->g);
+  if (m->g > 1 && a->noc_impl != EY_NOC_HMESH)
+    return ey_err_set(err, EY_MISMATCH,
+                      "g: groups side by side need noc.impl: hierarchical-mesh; the multicast "
+                      "bus gives a PE row one ID (got g=%d)",
+                      m->g);
+  if ((int64_t)m->t * m->g > slots)
+    return ey_err_set(err, EY_MISMATCH,
+                      "g: only %d PE groups of r=%d sets of width e=%d fit the %dx%d array, and "
+                      "g*t = %d*%d need more",
+                      slots, m->r, m->e, a->rows, a->cols, m->g, m->t);
   if (m->eg % m->e || m->eg > EY_CEIL_DIV(g.E, m->e) * m->e)
     return ey_err_set(err, EY_MISMATCH, "eg: must be a multiple of e = %d, at most %d (got %d)",
                       m->e, EY_CEIL_DIV(g.E, m->e) * m->e, m->eg);

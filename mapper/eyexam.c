@@ -40,7 +40,8 @@ static double ideal_cycles(const ey_geom *g, const ey_mapping *m, int simd) {
           cq.share[i] * (uint64_t)g->S * ((cp.share[k] + (uint64_t)simd - 1) / (uint64_t)simd);
       per_column += (double)(cq.count[i] * cp.count[k]) * (double)EY_MAX(cyc, cp.share[k]);
     }
-  return (double)g->G * g->N * g->F * (double)strips * per_column;
+  /* Groups side by side (g) share their passes. */
+  return (double)EY_CEIL_DIV(g->G, m->g) * g->N * g->F * (double)strips * per_column;
 }
 
 /* The best MAC/cycle, MACs / ideal_cycles(), over the placements (e, r, t) the
@@ -62,20 +63,26 @@ static double best_placement(const ey_layer *l, const ey_arch *a, const ey_geom 
       const int slots = (a->rows / (k * r * g->R)) * (a->cols / ecol);
       /* M'/ceil(M'/t) never falls as t grows: the largest t that passes is the
        * best of this (e, r), and once one does not beat `best` none below does. */
-      for (int p = 1; p <= EY_MIN(a->simd, g->Mg); p += EY_MAX(1, EY_MIN(a->simd, g->Mg) - 1))
-        for (int t = EY_MIN(EY_CEIL_DIV(g->Mg, p), slots); t >= 1; t--) {
-          ey_mapping m = {g->N, p, 1, r, t, e, e, p * t};
-          const double v = macs / ideal_cycles(g, &m, a->simd);
-          if (v <= best) break;
-          if (legal) {
-            m.n = 1;
-            ey_err err;
-            if (ey_mapping_check(l, a, &m, &err) != EY_OK) continue;
+      /* On the mesh groups may sit side by side: g of them, each block of
+       * groups as many passes as one group (the smallest g of each count of
+       * group blocks, as the mapper visits them). */
+      const int gmax = a->noc_impl == EY_NOC_HMESH ? EY_MIN(g->G, slots) : 1;
+      for (int gg = 1; gg <= gmax;
+           gg = gg < g->G ? EY_CEIL_DIV(g->G, EY_CEIL_DIV(g->G, gg) - 1) : g->G + 1)
+        for (int p = 1; p <= EY_MIN(a->simd, g->Mg); p += EY_MAX(1, EY_MIN(a->simd, g->Mg) - 1))
+          for (int t = EY_MIN(EY_CEIL_DIV(g->Mg, p), slots / gg); t >= 1; t--) {
+            ey_mapping m = {g->N, p, 1, r, t, e, e, p * t, gg};
+            const double v = macs / ideal_cycles(g, &m, a->simd);
+            if (v <= best) break;
+            if (legal) {
+              m.n = 1;
+              ey_err err;
+              if (ey_mapping_check(l, a, &m, &err) != EY_OK) continue;
+            }
+            best = v;
+            *pes = gg * t * r * g->R * e;
+            break;
           }
-          best = v;
-          *pes = t * r * g->R * e;
-          break;
-        }
     }
   }
   return best;

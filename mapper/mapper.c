@@ -1,6 +1,6 @@
 /* mapper.c - the search over the whole legal row-stationary mapping space.
  *
- * Every (e, q, r, p, t, n, eg) that the spads, the array and the GLB allow is
+ * Every (e, q, r, p, g, t, n, eg) that the spads, the array and the GLB allow is
  * scored. m is not enumerated: given the others it only sets how many times the
  * ifmap is fetched from DRAM, ceil(M'/m), and the GLB capacity it takes, so the
  * best m is the largest multiple of p·t that fits, balanced to the smallest
@@ -114,83 +114,90 @@ ey_rc ey_map_layer(const ey_layer *l, const ey_arch *a, int objective, ey_mappin
         const int slots = (a->rows / (k * m.r * g.R)) * (a->cols / ecol);
         const int pmax =
             EY_MIN(EY_MIN(g.Mg, a->psum_spad_words), a->filter_spad_words / (m.q * g.S));
-        for (m.p = 1; m.p <= pmax; m.p++) {
-          const int tmax = EY_MIN(EY_CEIL_DIV(g.Mg, m.p), slots);
-          /* Energy depends on t only through ceil(M'/(p·t)) and active PEs
-           * grow with t, so one bound at tmax (one tile, one filter block,
-           * every image in one block) covers every t and n. */
-          if (found) {
-            ey_mapping lb = m;
-            lb.t = tmax;
-            lb.n = g.N;
-            lb.eg = EY_CEIL_DIV(g.E, m.e) * m.e;
-            lb.m = EY_CEIL_DIV(g.Mg, m.p * tmax) * m.p * tmax;
-            ey__cost_fill(&g, a, &lb, &es, &gs[g.E], 0, 0, 1, wide, &c);
-            if (lower_bound(&c, a, objective) > best_obj) continue;
-          }
-          for (m.t = tmax; m.t >= 1; m.t--) {
-            const int pt = m.p * m.t;
-            const int mcap = EY_CEIL_DIV(g.Mg, pt) * pt; /* no use holding more */
-            const uint64_t load = ey__load_cycles_unit(&g, a, &m, wide);
-            /* Images per pass: for each number of image blocks b only the
-             * smallest n that gives b blocks, ceil(N/b). A larger n with as
-             * many blocks needs more GLB for the same accesses (they depend on
-             * n only through b), so the search visits O(sqrt N) values of n,
-             * not N (docs/mapping.md). */
-            for (m.n = 1; m.n <= g.N; m.n = next_n(g.N, m.n)) {
-              /* The smallest tile of these n images (eg = e): when it does
-               * not fit, no larger n fits either. */
-              m.eg = m.e;
-              if (!tile_fits(&g, a, &m, &gs[EY_MIN(m.e, g.E)], pt, wide, avail, NULL, NULL)) break;
-              if (found) {
-                /* The same bound for this t and n, before any cycle count. */
-                m.eg = EY_CEIL_DIV(g.E, m.e) * m.e;
-                m.m = mcap;
-                ey__cost_fill(&g, a, &m, &es, &gs[g.E], 0, 0, 1, wide, &c);
-                if (lower_bound(&c, a, objective) > best_obj) continue;
-              }
-              const uint64_t pass = ey__pass_cycles(&g, a, &m, wide);
-              /* Lower bound over every eg and m: one GLB tile and one filter
-               * block minimize each term they touch (docs/mapping.md), so if
-               * even that loses, no eg can win. Capacity is ignored here. */
-              if (found) {
-                m.eg = EY_CEIL_DIV(g.E, m.e) * m.e;
-                m.m = mcap;
-                ey__cost_fill(&g, a, &m, &es, &gs[g.E], pass, load, 1, wide, &c);
-                if (ey_objective_value(&c, objective) > best_obj) continue;
-              }
-              int fit_any = 0;
-              for (m.eg = m.e; m.eg < g.E + m.e; m.eg += m.e) {
-                const ey__gsums *t = &gs[EY_MIN(m.eg, g.E)];
-                uint64_t ifb, unit;
-                /* Both tiles grow with eg: once pt filters do not fit, no
-                 * larger eg will. */
-                if (!tile_fits(&g, a, &m, t, pt, wide, avail, &ifb, &unit)) break;
-                fit_any = 1;
-                uint64_t mfit = (avail - ifb) / unit;
-                /* The tile holds min(m, M') filters: room for M' is one block. */
-                int mmax = mfit >= (uint64_t)g.Mg ? mcap : (int)(mfit / (uint64_t)pt) * pt;
-                int blocks = EY_CEIL_DIV(g.Mg, mmax);
-                m.m = EY_CEIL_DIV(EY_CEIL_DIV(g.Mg, pt), blocks) * pt;
-                ey__cost_fill(&g, a, &m, &es, t, pass, load, 0, wide, &c);
-                scored++;
-                const char *what = wide ? ey__cost_overflow(&c) : NULL;
-                if (what) {
-                  overflow = what;
-                  continue;
+        /* Groups side by side (mesh only): as for n, only the smallest g of
+         * each number of group blocks ceil(G/g); a larger g with as many blocks
+         * has as many passes, holds more GLB and loads its bands more. */
+        const int gmax = a->noc_impl == EY_NOC_HMESH ? EY_MIN(g.G, slots) : 1;
+        for (m.p = 1; m.p <= pmax; m.p++)
+          for (m.g = 1; m.g <= gmax; m.g = next_n(g.G, m.g)) {
+            const int tmax = EY_MIN(EY_CEIL_DIV(g.Mg, m.p), slots / m.g);
+            if (tmax < 1) break; /* g only grows */
+            /* Energy depends on t only through ceil(M'/(p·t)) and active PEs
+             * grow with t, so one bound at tmax (one tile, one filter block,
+             * every image in one block) covers every t and n. */
+            if (found) {
+              ey_mapping lb = m;
+              lb.t = tmax;
+              lb.n = g.N;
+              lb.eg = EY_CEIL_DIV(g.E, m.e) * m.e;
+              lb.m = EY_CEIL_DIV(g.Mg, m.p * tmax) * m.p * tmax;
+              ey__cost_fill(&g, a, &lb, &es, &gs[g.E], 0, 0, 1, wide, &c);
+              if (lower_bound(&c, a, objective) > best_obj) continue;
+            }
+            for (m.t = tmax; m.t >= 1; m.t--) {
+              const int pt = m.p * m.t;
+              const int mcap = EY_CEIL_DIV(g.Mg, pt) * pt; /* no use holding more */
+              const uint64_t load = ey__load_cycles_unit(&g, a, &m, wide);
+              /* Images per pass: for each number of image blocks b only the
+               * smallest n that gives b blocks, ceil(N/b). A larger n with as
+               * many blocks needs more GLB for the same accesses (they depend on
+               * n only through b), so the search visits O(sqrt N) values of n,
+               * not N (docs/mapping.md). */
+              for (m.n = 1; m.n <= g.N; m.n = next_n(g.N, m.n)) {
+                /* The smallest tile of these n images (eg = e): when it does
+                 * not fit, no larger n fits either. */
+                m.eg = m.e;
+                if (!tile_fits(&g, a, &m, &gs[EY_MIN(m.e, g.E)], pt, wide, avail, NULL, NULL))
+                  break;
+                if (found) {
+                  /* The same bound for this t and n, before any cycle count. */
+                  m.eg = EY_CEIL_DIV(g.E, m.e) * m.e;
+                  m.m = mcap;
+                  ey__cost_fill(&g, a, &m, &es, &gs[g.E], 0, 0, 1, wide, &c);
+                  if (lower_bound(&c, a, objective) > best_obj) continue;
                 }
-                double obj = ey_objective_value(&c, objective);
-                if (!found || better(&c, obj, &bc, best_obj)) {
-                  found = 1;
-                  best_obj = obj;
-                  bc = c;
-                  *best = m;
+                const uint64_t pass = ey__pass_cycles(&g, a, &m, wide);
+                /* Lower bound over every eg and m: one GLB tile and one filter
+                 * block minimize each term they touch (docs/mapping.md), so if
+                 * even that loses, no eg can win. Capacity is ignored here. */
+                if (found) {
+                  m.eg = EY_CEIL_DIV(g.E, m.e) * m.e;
+                  m.m = mcap;
+                  ey__cost_fill(&g, a, &m, &es, &gs[g.E], pass, load, 1, wide, &c);
+                  if (ey_objective_value(&c, objective) > best_obj) continue;
                 }
+                int fit_any = 0;
+                for (m.eg = m.e; m.eg < g.E + m.e; m.eg += m.e) {
+                  const ey__gsums *t = &gs[EY_MIN(m.eg, g.E)];
+                  uint64_t ifb, unit;
+                  /* Both tiles grow with eg: once pt filters do not fit, no
+                   * larger eg will. */
+                  if (!tile_fits(&g, a, &m, t, pt, wide, avail, &ifb, &unit)) break;
+                  fit_any = 1;
+                  uint64_t mfit = (avail - ifb) / unit;
+                  /* The tile holds min(m, M') filters: room for M' is one block. */
+                  int mmax = mfit >= (uint64_t)g.Mg ? mcap : (int)(mfit / (uint64_t)pt) * pt;
+                  int blocks = EY_CEIL_DIV(g.Mg, mmax);
+                  m.m = EY_CEIL_DIV(EY_CEIL_DIV(g.Mg, pt), blocks) * pt;
+                  ey__cost_fill(&g, a, &m, &es, t, pass, load, 0, wide, &c);
+                  scored++;
+                  const char *what = wide ? ey__cost_overflow(&c) : NULL;
+                  if (what) {
+                    overflow = what;
+                    continue;
+                  }
+                  double obj = ey_objective_value(&c, objective);
+                  if (!found || better(&c, obj, &bc, best_obj)) {
+                    found = 1;
+                    best_obj = obj;
+                    bc = c;
+                    *best = m;
+                  }
+                }
+                if (!fit_any) break; /* a larger n needs more GLB still */
               }
-              if (!fit_any) break; /* a larger n needs more GLB still */
             }
           }
-        }
       }
     }
   }
@@ -202,7 +209,7 @@ ey_rc ey_map_layer(const ey_layer *l, const ey_arch *a, int objective, ey_mappin
                       "every mapping that fits)",
                       overflow);
   if (!found) {
-    ey_mapping tiny = {1, 1, 1, 1, 1, 1, 1, 1};
+    ey_mapping tiny = {1, 1, 1, 1, 1, 1, 1, 1, 1};
     ey__gsums t1;
     ey__gsums_init(&g, 1, &t1);
     uint64_t need =

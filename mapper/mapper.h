@@ -49,6 +49,8 @@ typedef struct ey_mapping {
   int e;  /* output rows per set (set width; > cols folds the set) */
   int eg; /* output rows per GLB tile, a multiple of e (eyesim's addition) */
   int m;  /* filters whose psums the GLB holds, a multiple of p·t */
+  int g;  /* channel groups per tile and pass, side by side in the array (1:
+             groups one after another; more only on the hierarchical mesh) */
 } ey_mapping;
 
 extern const char *const ey_type_names[EY_NTYPES]; /* "ifmap", "filter", "psum" */
@@ -166,19 +168,28 @@ static inline int ey_filter_routers(const ey_arch *a) {
   return a->noc_impl == EY_NOC_HMESH ? a->rows * (a->cols / a->mesh_cluster_cols) : 1;
 }
 /* The most ifmap words a cycle the array can take: the bus's width, or on the
- * mesh every ifmap router of one cluster per cluster row (one band each). */
+ * mesh every ifmap router of every cluster (one region each). */
 static inline int ey_ifmap_width_max(const ey_arch *a) {
   return a->noc_impl == EY_NOC_HMESH
-             ? a->noc_ifmap_wpc * a->mesh_ifmap_routers * (a->rows / a->mesh_cluster_rows)
+             ? a->noc_ifmap_wpc * a->mesh_ifmap_routers * (a->rows / a->mesh_cluster_rows) *
+                   (a->cols / a->mesh_cluster_cols)
              : a->noc_ifmap_wpc;
 }
-/* The ifmap bands of a pass of ng filter groups, ns channel sets and ea logical
- * columns: channel sets whose PEs span overlapping rows of clusters share a band,
- * and a band's ifmaps come from the ifmap routers of its first cluster, each
- * multicasting to the band's clusters (a band's rows of clusters are its own).
- * Writes each channel set's band into band[ri] and returns the bands. */
-int ey_mesh_ifmap_bands(const ey_arch *a, const ey_mapping *m, int R, int ng, int ns, int ea,
-                        int *band);
+/* The ifmap regions of a pass of ga channel groups, each of ng filter groups and
+ * ns channel sets, on ea logical columns. Channel set (gi, ri) is the ifmap
+ * network's set gi*ns + ri; its filter groups are slots gi*ng .. gi*ng + ng - 1
+ * of the placement. Each set spans a box of clusters; sets that share a cluster
+ * share a region, as do regions whose boxes overlap, so that regions hold
+ * disjoint boxes of clusters. A region's ifmaps come from the ifmap routers of
+ * its first cluster (the top left of its box), each multicasting to the
+ * region's clusters. With one channel group every set starts at column 0 and
+ * the regions are bands of whole rows of clusters. Writes each set's region into
+ * region[set] and each region's first cluster (cluster row * clusters across +
+ * cluster column) into src[region], using `work` (room for 5 * ga * ns + the
+ * clusters ints; unused, and may be NULL, when ga is 1), and returns the
+ * regions. */
+int ey_mesh_ifmap_regions(const ey_arch *a, const ey_mapping *m, int R, int ng, int ns, int ga,
+                          int ea, int *region, int *src, int *work);
 /* The weight sources of one PE row holding nh sets side by side, each w columns
  * wide (set h from column h*ecol): sets whose columns share a cluster share the
  * weight router of that row, which multicasts along the row's clusters. Writes

@@ -227,7 +227,7 @@ TEST(EngineRlc, CodedDramBitsEqualTheCodecsCount) {
   ey_layer l = Layer(2, 3, 4, 9, 9, 3, 3, 1, 1);
   ey_arch a = TinyArch(6, 9, 64, 1, "dram:\n  rlc: true\n");
   Case k = {"rlc", l, a};
-  ey_mapping m = {2, 4, 3, 1, 1, 9, 9, 4};  // n = N, m = M, q*r = C, eg = E: one tile
+  ey_mapping m = {2, 4, 3, 1, 1, 9, 9, 4, 1};  // n = N, m = M, q*r = C, eg = E: one tile
   ASSERT_EQ(ey_mapping_check(&l, &a, &m, nullptr), EY_OK);
   for (double z : {0.0, 0.6}) {
     SCOPED_TRACE(z);

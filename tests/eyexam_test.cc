@@ -46,7 +46,7 @@ ey_cost CostOf(const ey_layer &l, const ey_arch &a, const ey_mapping &m) {
 TEST(Eyexam, OneSmallSetIsBoundByDram) {
   ey_arch a = TinyArch(6, 4);
   ey_layer l = Layer(1, 1, 1, 5, 5, 3, 3);
-  ey_mapping m = {1, 1, 1, 1, 1, 3, 3, 1};
+  ey_mapping m = {1, 1, 1, 1, 1, 3, 3, 1, 1};
   ey_cost c = CostOf(l, a, m);
   ey_eyexam x;
   ASSERT_EQ(ey_eyexam_bounds(&l, &a, &m, &c, 0, 0, &x), EY_OK);
@@ -78,7 +78,7 @@ TEST(Eyexam, OneSmallSetIsBoundByDram) {
 TEST(Eyexam, TwoRoundsOfPrimitivesHalveThePeBound) {
   ey_arch a = TinyArch(6, 4);
   ey_layer l = Layer(1, 1, 10, 3, 3, 3, 3);
-  ey_mapping m = {1, 1, 1, 1, 8, 1, 1, 8};
+  ey_mapping m = {1, 1, 1, 1, 8, 1, 1, 8, 1};
   ey_cost c = CostOf(l, a, m);
   ey_eyexam x;
   ASSERT_EQ(ey_eyexam_bounds(&l, &a, &m, &c, 0, 0, &x), EY_OK);
@@ -130,7 +130,7 @@ TEST(Eyexam, NoLegalMappingIsNoMap) {
   ey_arch a = TinyArch(6, 4, 2, 1);
   ey_layer l = Layer(1, 1, 1, 34, 34, 3, 3);
   ey_layer big = Layer(1, 1, 1, 600, 600, 3, 3);  // one ifmap row pair is too big
-  ey_mapping m = {1, 1, 1, 1, 1, 1, 1, 1};
+  ey_mapping m = {1, 1, 1, 1, 1, 1, 1, 1, 1};
   ey_cost c = CostOf(l, a, m);
   ey_eyexam x;
   EXPECT_EQ(ey_eyexam_bounds(&big, &a, &m, &c, 0, 0, &x), EY_NOMAP);

@@ -146,7 +146,7 @@ ey_counts RefCounts(const ey_layer &l, const ey_arch &a, const ey_mapping &m) {
 TEST(MapperCounts, HandComputedStrideOne) {
   ey_arch a = TinyArch(3, 2);
   ey_layer l = Layer(1, 1, 1, 4, 4, 3, 3);
-  ey_counts c = Cost(l, a, {1, 1, 1, 1, 1, 2, 2, 1});
+  ey_counts c = Cost(l, a, {1, 1, 1, 1, 1, 2, 2, 1, 1});
   EXPECT_EQ(c.macs, 36u);  // 2x2 outputs x 9 taps
   EXPECT_EQ(c.macs_gated, 0u);
   // Filters: 9 words, each multicast to the 2 PEs of its row.
@@ -178,7 +178,7 @@ TEST(MapperCounts, HandComputedStrideOne) {
 TEST(MapperCounts, HandComputedStrideTwoWithPadding) {
   ey_arch a = TinyArch(3, 3);
   ey_layer l = Layer(1, 1, 1, 5, 5, 3, 3, 2, 1);
-  ey_counts c = Cost(l, a, {1, 1, 1, 1, 1, 3, 3, 1});
+  ey_counts c = Cost(l, a, {1, 1, 1, 1, 1, 3, 3, 1, 1});
   EXPECT_EQ(c.macs, 81u);
   // Real taps per axis: output 0 sees rows 1-2 of padded 0-2 (2), output 1 rows
   // 2-4 (3), output 2 rows 4-5 of 4-6 (2): 7 per axis, 7 x 7 = 49 real taps.
@@ -203,7 +203,7 @@ TEST(MapperCounts, HandComputedStrideTwoWithPadding) {
 TEST(MapperCounts, HandComputedFoldedSet) {
   ey_arch a = TinyArch(4, 2);
   ey_layer l = Layer(1, 1, 1, 5, 2, 2, 1);  // E = 4, F = 2
-  ey_mapping m = {1, 1, 1, 1, 1, 4, 4, 1};
+  ey_mapping m = {1, 1, 1, 1, 1, 4, 4, 1, 1};
   ey_cost cost;
   ey_counts c = Cost(l, a, m);
   ey_mapping_cost(&l, &a, &m, &cost);
@@ -225,7 +225,7 @@ TEST(MapperCounts, HandComputedFoldedSet) {
 TEST(MapperCounts, HandComputedReplicatedSets) {
   ey_arch a = TinyArch(4, 2);
   ey_layer l = Layer(2, 4, 4, 3, 3, 2, 2);
-  ey_mapping m = {1, 1, 1, 2, 2, 1, 1, 2};
+  ey_mapping m = {1, 1, 1, 2, 2, 1, 1, 2, 1};
   ey_cost cost;
   ey_counts c = Cost(l, a, m);
   ey_mapping_cost(&l, &a, &m, &cost);
@@ -263,10 +263,10 @@ TEST(MapperCounts, HandCasesAgreeWithTheWalker) {
     ey_layer l;
     ey_mapping m;
   } cases[] = {
-      {TinyArch(3, 2), Layer(1, 1, 1, 4, 4, 3, 3), {1, 1, 1, 1, 1, 2, 2, 1}},
-      {TinyArch(3, 3), Layer(1, 1, 1, 5, 5, 3, 3, 2, 1), {1, 1, 1, 1, 1, 3, 3, 1}},
-      {TinyArch(4, 2), Layer(1, 1, 1, 5, 2, 2, 1), {1, 1, 1, 1, 1, 4, 4, 1}},
-      {TinyArch(4, 2), Layer(2, 4, 4, 3, 3, 2, 2), {1, 1, 1, 2, 2, 1, 1, 2}},
+      {TinyArch(3, 2), Layer(1, 1, 1, 4, 4, 3, 3), {1, 1, 1, 1, 1, 2, 2, 1, 1}},
+      {TinyArch(3, 3), Layer(1, 1, 1, 5, 5, 3, 3, 2, 1), {1, 1, 1, 1, 1, 3, 3, 1, 1}},
+      {TinyArch(4, 2), Layer(1, 1, 1, 5, 2, 2, 1), {1, 1, 1, 1, 1, 4, 4, 1, 1}},
+      {TinyArch(4, 2), Layer(2, 4, 4, 3, 3, 2, 2), {1, 1, 1, 2, 2, 1, 1, 2, 1}},
   };
   for (auto &k : cases) ExpectSameCounts(RefCounts(k.l, k.a, k.m), Cost(k.l, k.a, k.m));
 }
@@ -286,7 +286,8 @@ std::vector<ey_mapping> AllLegal(const ey_layer &l, const ey_arch &a) {
             for (m.e = 1; m.e <= l.E; m.e++)
               for (m.eg = m.e; m.eg < l.E + m.e; m.eg += m.e)
                 for (m.m = m.p * m.t; m.m < Mg + m.p * m.t; m.m += m.p * m.t)
-                  if (ey_mapping_check(&l, &a, &m, nullptr) == EY_OK) out.push_back(m);
+                  for (m.g = 1; m.g <= l.groups; m.g++)
+                    if (ey_mapping_check(&l, &a, &m, nullptr) == EY_OK) out.push_back(m);
   return out;
 }
 
@@ -372,7 +373,7 @@ TEST(MapperCheck, IllegalMappingsAreNamed) {
   ey_arch a = eytest::LoadArch("eyeriss_v1");
   ey_layer l = Layer(4, 48, 128, 27, 27, 5, 5, 1, 2);  // AlexNet CONV2, one group
   ey_err err;
-  ey_mapping ok = {1, 16, 2, 1, 1, 27, 27, 32};
+  ey_mapping ok = {1, 16, 2, 1, 1, 27, 27, 32, 1};
   EXPECT_EQ(ey_mapping_check(&l, &a, &ok, &err), EY_OK) << err.msg;
   auto msg = [&](ey_mapping m) {
     err.msg[0] = '\0';

@@ -59,6 +59,11 @@ std::vector<Case> Cases() {
       // their PEs' FIFOs while on their way.
       {"2x2 clusters, 3 cycles a hop", Layer(1, 6, 6, 9, 9, 3, 3, 1, 1),
        Mesh(8, 8, 2, 2, 3, 64, "    hop_cycles: 3\n")},
+      // Channel groups side by side (mapping g): depthwise sets in clusters of
+      // their own, and grouped sets straddling 2-row clusters.
+      {"depthwise side by side, 3x2 clusters", Layer(1, 8, 8, 6, 6, 3, 3, 1, 1, 8),
+       Mesh(6, 8, 3, 2)},
+      {"4 groups across 2x2 clusters", Layer(2, 8, 8, 6, 6, 3, 3, 1, 1, 4), Mesh(8, 8, 2, 2)},
   };
 }
 
@@ -92,15 +97,17 @@ TEST(MeshEngine, EveryOutputEqualsTheGoldenConvolution) {
 // Many legal mappings, each replayed pass also simulated and compared with its
 // record: every placement the mapper may choose routes on the mesh.
 TEST(MeshEngine, ArbitraryLegalMappingsComputeTheSameConvolution) {
-  int runs = 0;
+  int runs = 0, side = 0;
   for (const Case &k : Cases())
     for (const ey_mapping &m : eytest::SampledMappings(k.l, k.a, 3, 3, 2, 7)) {
       SCOPED_TRACE(testing::Message() << k.what << " n" << m.n << " p" << m.p << " q" << m.q << " r"
-                                      << m.r << " t" << m.t << " e" << m.e);
+                                      << m.r << " t" << m.t << " e" << m.e << " g" << m.g);
       Simulate(k, m, EY_STEP_FAST, 0.3, 1);
       runs++;
+      side += m.g > 1;
     }
   EXPECT_GT(runs, 60);
+  EXPECT_GT(side, 5);  // channel groups side by side among them
 }
 
 // The mesh moves the words the bus moves: a word is read once from the GLB and
@@ -139,32 +146,110 @@ TEST(MeshEngine, Bounds) {
   }
 }
 
+// Each channel set's region (set gi * ns + ri).
+static int Bands(const ey_arch &a, const ey_mapping &m, int R, int ng, int ns, int ga, int ea,
+                 int *band, int *src = nullptr) {
+  std::vector<int> work(5 * ga * ns + 4096), first(4096);
+  return ey_mesh_ifmap_regions(&a, &m, R, ng, ns, ga, ea, band, src ? src : first.data(),
+                               work.data());
+}
+
 // The bands by hand: clusters of one PE row, R = 2. Channel sets stacked on
 // rows 0-1, 2-3, 4-5 are three bands when no filter group sits below them (one
 // vertical slot, one segment); a second vertical slot of filter groups spans
 // every set's rows and merges them into one, as do folded sets.
 TEST(MeshBands, ChannelSetsInDisjointClusterRowsAreBandsOfTheirOwn) {
   ey_arch a = Mesh(12, 4, 1, 4, 1);
-  ey_mapping m = {1, 1, 1, 3, 1, 4, 4, 1};  // n p q r t e eg m
+  ey_mapping m = {1, 1, 1, 3, 1, 4, 4, 1, 1};  // n p q r t e eg m g
   int band[3];
-  EXPECT_EQ(ey_mesh_ifmap_bands(&a, &m, 2, 1, 3, 4, band), 3);
+  EXPECT_EQ(Bands(a, m, 2, 1, 3, 1, 4, band), 3);
   EXPECT_EQ(band[0], 0);
   EXPECT_EQ(band[1], 1);
   EXPECT_EQ(band[2], 2);
   // Clusters of 3 rows: rows 0-1 are cluster row 0, rows 2-3 rows 0 and 1,
   // rows 4-5 row 1: the middle set joins both.
   ey_arch b = Mesh(12, 4, 3, 4, 1);
-  EXPECT_EQ(ey_mesh_ifmap_bands(&b, &m, 2, 1, 3, 4, band), 1);
+  EXPECT_EQ(Bands(b, m, 2, 1, 3, 1, 4, band), 1);
   // R = 3 on clusters of 3 rows: each set owns a cluster row.
-  EXPECT_EQ(ey_mesh_ifmap_bands(&b, &m, 3, 1, 3, 4, band), 3);
+  EXPECT_EQ(Bands(b, m, 3, 1, 3, 1, 4, band), 3);
   EXPECT_EQ(band[2], 2);
   // Two vertical slots (t = 2 groups, one per slot: e = cols): one band.
   m.t = 2;
-  EXPECT_EQ(ey_mesh_ifmap_bands(&a, &m, 2, 2, 3, 4, band), 1);
+  EXPECT_EQ(Bands(a, m, 2, 2, 3, 1, 4, band), 1);
   // Folded sets (e = 8 on 4 columns): each set's two segments span the others.
   m.t = 1;
   m.e = m.eg = 8;
-  EXPECT_EQ(ey_mesh_ifmap_bands(&a, &m, 2, 1, 3, 8, band), 1);
+  EXPECT_EQ(Bands(a, m, 2, 1, 3, 1, 8, band), 1);
+}
+
+// Channel groups side by side, by hand: R = 2, one set of e = 2 columns per
+// group on 4 columns, so slots 0 and 1 share PE rows 0-1 (columns 0-1 and 2-3)
+// and slots 2 and 3 rows 2-3. On one-row clusters of 4 columns those are two
+// regions, groups 0-1 and 2-3, from clusters 0 and 2 (cluster row 2); on
+// clusters of one row and 2 columns each group is a region of its own, its
+// router in its own first cluster; on 3-row clusters rows 0-1 are cluster row 0
+// and rows 2-3 rows 0-1: one region.
+TEST(MeshBands, ChannelGroupsSideBySideAreRegionsOfTheirOwnClusters) {
+  ey_arch a = Mesh(12, 4, 1, 4, 1);
+  ey_mapping m = {1, 1, 1, 1, 1, 2, 2, 1, 4};
+  int band[4], src[4];
+  EXPECT_EQ(Bands(a, m, 2, 1, 1, 4, 2, band, src), 2);
+  EXPECT_EQ(band[0], 0);
+  EXPECT_EQ(band[1], 0);
+  EXPECT_EQ(band[2], 1);
+  EXPECT_EQ(band[3], 1);
+  EXPECT_EQ(src[0], 0);
+  EXPECT_EQ(src[1], 2);  // cluster row 2, column 0 (one cluster across)
+  ey_arch c = Mesh(12, 4, 1, 2, 1);
+  EXPECT_EQ(Bands(c, m, 2, 1, 1, 4, 2, band, src), 4);
+  EXPECT_EQ(src[1], 1);  // row 0, column 1
+  EXPECT_EQ(src[2], 4);  // row 2, column 0 (two clusters across)
+  EXPECT_EQ(src[3], 5);
+  ey_arch b = Mesh(12, 4, 3, 4, 1);
+  EXPECT_EQ(Bands(b, m, 2, 1, 1, 4, 2, band), 1);
+  EXPECT_EQ(band[3], 0);
+}
+
+// What regions buy, worked by hand: a depthwise 1x1 layer of 4 channels, one
+// row of 64 words each, on 1 x 4 PEs (one MAC per ifmap word). With g = 4 the
+// four groups sit side by side; on clusters of one PE each group is a region
+// whose one router sends its own channel, so the pass takes W = 64 cycles and
+// its fill. On one cluster of 4 PEs the four channels share its router, 4 W
+// words at one word a cycle; with g = 1 the groups take four passes of W.
+TEST(MeshBands, GroupsSideBySideStreamAtOnceFromTheirOwnClusters) {
+  const std::string fast =
+      "clock:\n  dram_mhz: 10000\ndram:\n  bus_bits: 4096\n  latency_cycles: 0\n";
+  ey_layer l = Layer(1, 4, 4, 1, 64, 1, 1, 1, 0, 4);
+  ey_mapping side = {1, 1, 1, 1, 1, 1, 1, 1, 4}, after = side;
+  after.g = 1;
+  Case own = {"clusters of one PE", l, Mesh(1, 4, 1, 1, 1, 64, fast)};
+  Case one = {"one cluster", l, Mesh(1, 4, 1, 4, 1, 64, fast)};
+  for (const Case *k : {&own, &one}) {
+    ASSERT_EQ(ey_mapping_check(&l, &k->a, &side, nullptr), EY_OK) << k->what;
+    ASSERT_EQ(ey_mapping_check(&l, &k->a, &after, nullptr), EY_OK) << k->what;
+  }
+  ey_meas fast4 = Simulate(own, side, EY_STEP_EXACT, 0.0);
+  ey_meas shared = Simulate(one, side, EY_STEP_EXACT, 0.0);
+  ey_meas serial = Simulate(own, after, EY_STEP_EXACT, 0.0);
+  EXPECT_GE(fast4.cycles, 64u);
+  EXPECT_LT(fast4.cycles, 2u * 64u);
+  EXPECT_GE(shared.cycles, 4u * 64u);
+  EXPECT_GE(serial.cycles, 4u * 64u);
+  EXPECT_EQ(fast4.mesh_regions_max, 4);
+  EXPECT_EQ(shared.mesh_regions_max, 1);
+  EXPECT_EQ(fast4.passes, 1u);
+  EXPECT_EQ(serial.passes, 4u);
+  ExpectSameCounts(fast4.c, shared.c);  // the same words, only sooner
+  ExpectSameCounts(fast4.c, serial.c);
+  // The mapper finds the side-by-side placement, and only the mesh may use it.
+  EXPECT_EQ(Best(own, EY_OBJ_CYCLES).g, 4);
+  ey_err err;
+  Case bus = {"bus", l, TinyArch(1, 4, 64, 1, fast)};
+  EXPECT_EQ(ey_mapping_check(&l, &bus.a, &side, &err), EY_MISMATCH);
+  EXPECT_STREQ(err.msg,
+               "g: groups side by side need noc.impl: hierarchical-mesh; the multicast bus gives "
+               "a PE row one ID (got g=4)");
+  EXPECT_EQ(Best(bus, EY_OBJ_CYCLES).g, 1);
 }
 
 // Sets side by side in a PE row share a weight router exactly when their
@@ -198,7 +283,7 @@ TEST(MeshBands, BandsStreamAtOnceWhereTheBusTakesTurns) {
   const std::string fast =
       "clock:\n  dram_mhz: 10000\ndram:\n  bus_bits: 4096\n  latency_cycles: 0\n";
   ey_layer l = Layer(1, 3, 1, 1, 64, 1, 1);
-  ey_mapping m = {1, 1, 1, 3, 1, 1, 1, 1};
+  ey_mapping m = {1, 1, 1, 3, 1, 1, 1, 1, 1};
   Case bus = {"bus", l, TinyArch(3, 1, 64, 1, fast)};
   Case mesh = {"mesh", l, Mesh(3, 1, 1, 1, 1, 64, fast)};
   ASSERT_EQ(ey_mapping_check(&l, &bus.a, &m, nullptr), EY_OK);
@@ -270,7 +355,7 @@ TEST(MeshLatency, EachHopCycleDelaysTheFarPeOnAHandWorkedPath) {
   const std::string fast =
       "clock:\n  dram_mhz: 10000\ndram:\n  bus_bits: 4096\n  latency_cycles: 0\n";
   ey_layer l = Layer(1, 1, 1, 2, 64, 1, 1);
-  ey_mapping m = {1, 1, 1, 1, 1, 2, 2, 1};
+  ey_mapping m = {1, 1, 1, 1, 1, 2, 2, 1, 1};
   ey_meas base{};
   for (int h = 1; h <= 4; h++) {
     SCOPED_TRACE(h);
@@ -286,7 +371,7 @@ TEST(MeshLatency, EachHopCycleDelaysTheFarPeOnAHandWorkedPath) {
     ExpectSameCounts(base.c, ms.c);
     // One band, one router sending: its 2 rows x 64 columns cross the one link
     // east, as does the one filter word.
-    EXPECT_EQ(ms.mesh_bands_max, 1);
+    EXPECT_EQ(ms.mesh_regions_max, 1);
     EXPECT_EQ(ms.mesh_ifmap_streams_max, 1);
     EXPECT_EQ(ms.mesh_ifmap_link_words, 128u);
     EXPECT_EQ(ms.mesh_filter_link_words, 1u);

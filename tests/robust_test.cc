@@ -319,7 +319,7 @@ TEST(RobustMapper, CountsThatDoNotFit64BitsRefuseTheLayer) {
   EXPECT_STREQ(err.msg,
                "counts: expected counts that fit 64 bits (got cycles of 2^64 or more with every "
                "mapping that fits)");
-  ey_mapping one = {1, 1, 1, 1, 1, 1, 1, 1};
+  ey_mapping one = {1, 1, 1, 1, 1, 1, 1, 1, 1};
   ASSERT_EQ(ey_mapping_check(&w, &a, &one, &err), EY_MISMATCH);
   EXPECT_STREQ(err.msg,
                "counts: expected counts that fit 64 bits (got cycles of 2^64 or more with this "

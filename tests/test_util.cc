@@ -96,12 +96,13 @@ std::vector<ey_mapping> SampledMappings(const ey_layer &l, const ey_arch &a, int
       for (m.q = 1; m.q <= Cg; m.q += 2)
         for (m.r = 1; m.r <= rmax; m.r++)
           for (m.t = 1; m.t <= tmax; m.t++)
-            for (m.e = 1; m.e <= l.E; m.e += estep) {
-              m.eg = m.e;
-              m.m = m.p * m.t;
-              if (ey_mapping_check(&l, &a, &m, nullptr) == EY_OK && seen++ % every == 0)
-                v.push_back(m);
-            }
+            for (m.e = 1; m.e <= l.E; m.e += estep)
+              for (m.g = 1; m.g <= l.groups; m.g++) {
+                m.eg = m.e;
+                m.m = m.p * m.t;
+                if (ey_mapping_check(&l, &a, &m, nullptr) == EY_OK && seen++ % every == 0)
+                  v.push_back(m);
+              }
   return v;
 }
 
@@ -202,7 +203,7 @@ void ExpectSameMeas(const ey_meas &x, const ey_meas &y) {
   EXPECT_EQ(x.glb_conflicts, y.glb_conflicts);
   EXPECT_EQ(x.mesh_ifmap_link_words, y.mesh_ifmap_link_words);
   EXPECT_EQ(x.mesh_filter_link_words, y.mesh_filter_link_words);
-  EXPECT_EQ(x.mesh_bands_max, y.mesh_bands_max);
+  EXPECT_EQ(x.mesh_regions_max, y.mesh_regions_max);
   EXPECT_EQ(x.mesh_ifmap_streams_max, y.mesh_ifmap_streams_max);
   ASSERT_EQ(x.glb_banks, y.glb_banks);
   for (int b = 0; b < x.glb_banks; b++)

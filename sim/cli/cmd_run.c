@@ -347,8 +347,8 @@ static int write_mappings(const ey_report *r, ey_outfile *o) {
 static void print_mappings(const ey_report *r, FILE *f) {
   int w = 5;
   for (int i = 0; i < r->nlayers; i++) w = EY_MAX(w, (int)strlen(r->res[i].layer->name));
-  fprintf(f, "%-*s  %4s %4s %4s %4s %4s %4s %5s %5s  %6s %5s\n", w, "layer", "n", "p", "q", "r",
-          "t", "e", "eg", "m", "PEs", "util%");
+  fprintf(f, "%-*s  %4s %4s %4s %4s %4s %4s %5s %5s %4s  %6s %5s\n", w, "layer", "n", "p", "q", "r",
+          "t", "e", "eg", "m", "g", "PEs", "util%");
   for (int i = 0; i < r->nlayers; i++) {
     const ey_layer_result *x = &r->res[i];
     if (!x->mapped) {
@@ -359,8 +359,8 @@ static void print_mappings(const ey_report *r, FILE *f) {
     const ey_cost *c = &x->cost;
     double util =
         c->cycles ? (double)c->c.macs / ((double)c->cycles * r->arch->rows * r->arch->cols) : 0;
-    fprintf(f, "%-*s  %4d %4d %4d %4d %4d %4d %5d %5d  %6d %5.1f\n", w, x->layer->name, m->n, m->p,
-            m->q, m->r, m->t, m->e, m->eg, m->m, c->active_pes, 100 * util);
+    fprintf(f, "%-*s  %4d %4d %4d %4d %4d %4d %5d %5d %4d  %6d %5.1f\n", w, x->layer->name, m->n,
+            m->p, m->q, m->r, m->t, m->e, m->eg, m->m, m->g, c->active_pes, 100 * util);
   }
 }
 

@@ -41,6 +41,7 @@ static const ey_param k_entry_params[] = {
   { "e",            EY_P_INT, 1, 65536,   NULL, E_(map.e),        NULL, "Output rows per set." },
   { "eg",           EY_P_INT, 1, 65536,   NULL, E_(map.eg),       NULL, "Output rows per GLB tile." },
   { "m",            EY_P_INT, 1, 1048576, NULL, E_(map.m),        NULL, "Filters held in the GLB." },
+  { "g",            EY_P_INT, 1, 1048576, "1",  E_(map.g),        NULL, "Channel groups side by side (hierarchical-mesh only)." },
 };
 /* clang-format on */
 
@@ -70,8 +71,9 @@ void ey_mapfile_write(FILE *f, const ey_arch *a, const ey_net *net, const ey_map
             l->N, l->C, l->M, l->H, l->W, l->R, l->S, l->stride, l->pad, l->groups);
     fprintf(
         f,
-        "    n: %d\n    p: %d\n    q: %d\n    r: %d\n    t: %d\n    e: %d\n    eg: %d\n    m: %d\n",
-        m->n, m->p, m->q, m->r, m->t, m->e, m->eg, m->m);
+        "    n: %d\n    p: %d\n    q: %d\n    r: %d\n    t: %d\n    e: %d\n    eg: %d\n    m: %d\n"
+        "    g: %d\n",
+        m->n, m->p, m->q, m->r, m->t, m->e, m->eg, m->m, m->g);
   }
 }
 

@@ -42,6 +42,10 @@ typedef struct ey_engine eng;
 
 typedef struct tile { /* one ifmap tile: the channels of a block, rows of a GLB tile */
   int g, i0, na, f0, ma, o0, ta, c0, ca;
+  int ga;       /* channel groups g..g+ga-1 side by side (mapping g), ca channels and ma
+                   filters of each */
+  int tc, tm;   /* the tile's channels ga*ca and filters ga*ma: channel c is channel
+                   c0 + c % ca of group g + c / ca, filter mf likewise */
   uint64_t req; /* its DRAM read's id; 0 until submitted */
   int buf;
   int nrows; /* real ifmap rows it holds (set when submitted) */
@@ -50,6 +54,8 @@ typedef struct tile { /* one ifmap tile: the channels of a block, rows of a GLB 
 typedef struct pass { /* the running pass: what pass_cycles() keeps between steps */
   const tile *t;
   int fp, os;                /* its filter block and first output row */
+  int ng;                    /* PE groups of one channel group: slot ti is PE group
+                                ti % ng of channel group ti / ng */
   int nr;                    /* the strip's padded ifmap rows (E->srows) */
   int s_im, s_xi, s_c, s_yi; /* the ifmap stream's position: image, needed column,
                                 channel, row */
@@ -73,8 +79,8 @@ typedef struct pass { /* the running pass: what pass_cycles() keeps between step
  * the first pass of each signature, records what it moved, and replays later
  * ones: their arithmetic is done by the PEs directly (ey_pe_compute) and their
  * counters are added from the record. */
-#define SIG_FIXED 9 /* ints in a signature before its rows */
-#define RP_MAX 256  /* records kept per layer */
+#define SIG_FIXED 10 /* ints in a signature before its rows */
+#define RP_MAX 256   /* records kept per layer */
 
 typedef struct rp_counts { /* what a pass moves besides its arithmetic */
   uint64_t cycles;
@@ -164,12 +170,14 @@ struct ey_engine {
     uint64_t sent, total;
   } * st;
   int nst;
-  int *pl_c, *pl_yi; /* the streams' packets of a column, stream after stream */
-  int *slot_st;      /* per (channel set, row) slot: its stream */
-  int *pset, *prow;  /* per active PE: its channel set and padded ifmap row */
-  int *yidx;         /* per padded row: its index in srows, this pass */
-  int *band;         /* per channel set: its band */
-  int *wsrc;         /* scratch: weight sources of a PE row */
+  int *pl_c, *pl_yi;  /* the streams' packets of a column, stream after stream */
+  int *slot_st;       /* per (channel set, row) slot: its stream */
+  int *pset, *prow;   /* per active PE: its channel set and padded ifmap row */
+  int *yidx;          /* per padded row: its index in srows, this pass */
+  int *band;          /* per channel set: its region (ey_mesh_ifmap_regions) */
+  int *bfirst, *bidx; /* per region: its first cluster; slots given so far */
+  int *bwork;         /* scratch of ey_mesh_ifmap_regions */
+  int *wsrc;          /* scratch: weight sources of a PE row */
   /* Words on their way through more than one router: an ifmap word sent in
    * cycle t to a PE `lat` cycles away is put in its FIFO at the end of cycle
    * t + lat - 1 (seen in t + lat), its slot reserved from t on (inflight). */
@@ -355,20 +363,20 @@ static int tile_rows(const eng *E, const tile *t, int *map) {
   return rows;
 }
 
-/* Tile t's ifmap row of image im, channel c and padded row y (a real row), as an
+/* Tile t's ifmap row of image im, channel c (of t->tc) and padded row y (a real row), as an
  * index of the layer's [N][C][H] rows; times W, its first element. */
 static size_t in_row(const eng *E, const tile *t, int im, int c, int y) {
-  return ((size_t)(t->i0 + im) * (size_t)E->l->C + (size_t)t->g * (size_t)E->g.Cg +
-          (size_t)(t->c0 + c)) *
+  return ((size_t)(t->i0 + im) * (size_t)E->l->C + (size_t)(t->g + c / t->ca) * (size_t)E->g.Cg +
+          (size_t)(t->c0 + c % t->ca)) *
              (size_t)E->g.H +
          (size_t)(y - E->g.P);
 }
 
-/* Tile t's ofmap row of image im, filter mf and output row ol, as an index of the
+/* Tile t's ofmap row of image im, filter mf (of t->tm) and output row ol, as an index of the
  * layer's [N][M][E] rows; times F, its first element. */
 static size_t out_row(const eng *E, const tile *t, int im, int mf, int ol) {
-  return ((size_t)(t->i0 + im) * (size_t)E->l->M + (size_t)t->g * (size_t)E->g.Mg +
-          (size_t)(t->f0 + mf)) *
+  return ((size_t)(t->i0 + im) * (size_t)E->l->M + (size_t)(t->g + mf / t->ma) * (size_t)E->g.Mg +
+          (size_t)(t->f0 + mf % t->ma)) *
              (size_t)E->g.E +
          (size_t)(t->o0 + ol);
 }
@@ -394,15 +402,15 @@ static int note_request(eng *E, uint64_t id, const tile *t, int fp, int pa) {
  * once the read has completed). Returns 0, or -1 when out of memory. */
 static int tile_submit(eng *E, tile *t, int buf) {
   int *map = E->rowmap[buf];
-  const int nrows = tile_rows(E, t, map), words = t->na * t->ca * nrows * E->g.W;
+  const int nrows = tile_rows(E, t, map), words = t->na * t->tc * nrows * E->g.W;
   t->nrows = nrows;
   int16_t *dst = ey_glb_ifmap_buffer(&E->glb, buf);
   for (int im = 0; im < t->na; im++)
-    for (int c = 0; c < t->ca; c++)
+    for (int c = 0; c < t->tc; c++)
       for (int y = 0; y < E->Hp; y++) {
         if (map[y] < 0) continue;
         const int16_t *src = E->T.ifmap + in_row(E, t, im, c, y) * (size_t)E->g.W;
-        memcpy(dst + (((size_t)im * t->ca + c) * nrows + map[y]) * E->g.W, src,
+        memcpy(dst + (((size_t)im * t->tc + c) * nrows + map[y]) * E->g.W, src,
                sizeof *src * (size_t)E->g.W);
       }
   ey_glb_bulk(&E->glb, buf, 0, (uint64_t)words, EY_IFMAP, 1);
@@ -411,7 +419,7 @@ static int tile_submit(eng *E, tile *t, int buf) {
   if (E->row_bits) { /* activations are stored RLC-coded, row by row */
     bits = 0;
     for (int im = 0; im < t->na; im++)
-      for (int c = 0; c < t->ca; c++)
+      for (int c = 0; c < t->tc; c++)
         for (int y = 0; y < E->Hp; y++)
           if (map[y] >= 0) bits += E->row_bits[in_row(E, t, im, c, y)];
   }
@@ -432,7 +440,8 @@ static int tile_submit(eng *E, tile *t, int buf) {
  * waveform during waits and loads; returns how many (the classes' `busy`). */
 static int mark_block(eng *E, const tile *t, int pa) {
   const ey_mapping *m = E->m;
-  const int ng = EY_CEIL_DIV(pa, m->p), ns = EY_CEIL_DIV(t->ca, m->q), cols = EY_MIN(m->e, t->ta);
+  const int ng = EY_CEIL_DIV(pa, m->p) * t->ga, ns = EY_CEIL_DIV(t->ca, m->q),
+            cols = EY_MIN(m->e, t->ta);
   if (E->sampling) {
     memset(E->s_mask, 0, (size_t)E->npe);
     for (int ti = 0; ti < ng; ti++)
@@ -453,7 +462,7 @@ static int mark_block(eng *E, const tile *t, int pa) {
 static uint64_t mesh_route_weights(eng *E, const tile *t, int pa) {
   const ey_mapping *m = E->m;
   const ey_arch *a = E->a;
-  const int ng = EY_CEIL_DIV(pa, m->p), ns = EY_CEIL_DIV(t->ca, m->q);
+  const int ngg = EY_CEIL_DIV(pa, m->p), ng = ngg * t->ga, ns = EY_CEIL_DIV(t->ca, m->q);
   const int cols_used = EY_MIN(m->e, t->ta), cr = a->mesh_cluster_rows;
   uint64_t cycles = 0;
   for (int v = 0; v <= (ng - 1) / E->Hg; v++) {
@@ -474,7 +483,7 @@ static uint64_t mesh_route_weights(eng *E, const tile *t, int pa) {
               group =
                   ey_hmesh_source(&E->fnoc, h * E->ecol / a->mesh_cluster_cols, row / cr, row % cr);
             }
-            E->wwords[sidx] += (uint64_t)EY_MIN(m->p, pa - ti * m->p) * (uint64_t)qc * E->g.S;
+            E->wwords[sidx] += (uint64_t)EY_MIN(m->p, pa - ti % ngg * m->p) * (uint64_t)qc * E->g.S;
             for (int jj = 0; jj < w; jj++) {
               const int x = place(E, ti, ri, i, kk * E->ecol + jj);
               int ok = ey_noc_assign(&E->fnoc, x, (uint16_t)group, (uint16_t)(h - h0));
@@ -507,7 +516,7 @@ static uint64_t mesh_route_weights(eng *E, const tile *t, int pa) {
  * returns the cycles that takes at the filter GIN's width. */
 static uint64_t load_filters(eng *E, const tile *t, int fp, int pa) {
   const ey_mapping *m = E->m;
-  const int ng = EY_CEIL_DIV(pa, m->p), ns = EY_CEIL_DIV(t->ca, m->q);
+  const int ngg = EY_CEIL_DIV(pa, m->p), ng = ngg * t->ga, ns = EY_CEIL_DIV(t->ca, m->q);
   const int cols_used = EY_MIN(m->e, t->ta);
   ey_noc_clear(&E->fnoc);
   const uint64_t mesh_cycles = E->mesh ? mesh_route_weights(E, t, pa) : 0;
@@ -526,7 +535,7 @@ static uint64_t load_filters(eng *E, const tile *t, int fp, int pa) {
         }
   uint64_t words = 0;
   for (int ti = 0; ti < ng; ti++) {
-    const int pf = EY_MIN(m->p, pa - ti * m->p);
+    const int pf = EY_MIN(m->p, pa - ti % ngg * m->p);
     for (int ri = 0; ri < ns; ri++) {
       const int qc = EY_MIN(m->q, t->ca - ri * m->q);
       for (int i = 0; i < E->g.R; i++) {
@@ -539,7 +548,8 @@ static uint64_t load_filters(eng *E, const tile *t, int fp, int pa) {
         for (int pp = 0; pp < pf; pp++)
           for (int c = 0; c < qc; c++)
             for (int s = 0; s < E->g.S; s++) {
-              int filt = t->g * E->g.Mg + fp + ti * m->p + pp, ch = t->c0 + ri * m->q + c;
+              int filt = (t->g + ti / ngg) * E->g.Mg + fp + ti % ngg * m->p + pp,
+                  ch = t->c0 + ri * m->q + c;
               ey_word w = E->T.weights[(((size_t)filt * E->g.Cg + ch) * E->g.R + i) * E->g.S + s];
               for (int k = 0; k < n; k++) {
                 ey_pe_load_filter(&E->pe[E->targets[k]], (c * E->g.S + s) * pf + pp, w);
@@ -571,16 +581,17 @@ static uint64_t load_filters(eng *E, const tile *t, int fp, int pa) {
  * group work on neighbouring output rows in the same cycle, so their psums sit in
  * neighbouring words, which interleave over the GLB's banks. */
 static size_t psum_index(const eng *E, const tile *t, int im, int mf, int ol, int f) {
-  return (((size_t)im * (size_t)t->ma + (size_t)mf) * (size_t)E->g.F + (size_t)f) * (size_t)t->ta +
+  return (((size_t)im * (size_t)t->tm + (size_t)mf) * (size_t)E->g.F + (size_t)f) * (size_t)t->ta +
          (size_t)ol;
 }
 
-/* The psum a chain's first PE (GIN) or last PE (GON) moves as its k-th: image,
- * column, filter order, as the PEs finish them. */
+/* The psum a chain's first PE (GIN) or last PE (GON) of slot ti moves as its
+ * k-th: image, column, filter order, as the PEs finish them. */
 static size_t chain_psum(const eng *E, const tile *t, int fp, int ti, int pf, int o, uint64_t k) {
   int pp = (int)(k % (uint64_t)pf), f = (int)((k / (uint64_t)pf) % (uint64_t)E->g.F);
   int im = (int)(k / ((uint64_t)pf * (uint64_t)E->g.F));
-  return psum_index(E, t, im, fp - t->f0 + ti * E->m->p + pp, o - t->o0, f);
+  const int ng = E->ps.ng;
+  return psum_index(E, t, im, ti / ng * t->ma + fp - t->f0 + ti % ng * E->m->p + pp, o - t->o0, f);
 }
 
 /* Puts PE x to sleep after its visit in cycle `now`, in class cls, until cycle
@@ -624,6 +635,13 @@ static void pe_wake(eng *E, int x, ey_cycle at) {
   E->awake[E->nawake++] = x;
 }
 
+/* The ifmap network's channel set of tile t's channel c (of t->tc): set ri of
+ * channel group gi is set gi * ns + ri, ns = ceil(ca / q). */
+static inline int cset(const eng *E, const tile *t, int c) {
+  const int q = E->m->q;
+  return c / t->ca * EY_CEIL_DIV(t->ca, q) + c % t->ca / q;
+}
+
 /* hierarchical-mesh: routes the ifmaps of the pass being begun (its PEs in act,
  * each with its channel set and row in pset/prow, the strip's rows in srows).
  * Each band's slots (channel set, row), in order, go round robin to the ifmap
@@ -633,7 +651,7 @@ static void pe_wake(eng *E, int x, ey_cycle at) {
  * mesh cannot carry the pass (more slots than a router's tags). */
 static int mesh_route(eng *E, const tile *t, int ng, int ns, int ea) {
   const ey_arch *a = E->a;
-  const int nr = E->ps.nr, nslots = ns * nr, planes = a->mesh_ifmap_routers;
+  const int nr = E->ps.nr, nsets = t->ga * ns, nslots = nsets * nr, planes = a->mesh_ifmap_routers;
   for (int yi = 0; yi < nr; yi++) E->yidx[E->srows[yi]] = yi;
   for (int s = 0; s <= nslots; s++) E->tg_off[s] = 0;
   for (int k = 0; k < E->nact; k++) {
@@ -649,44 +667,45 @@ static int mesh_route(eng *E, const tile *t, int ng, int ns, int ea) {
     if (E->is_dirty[x]) E->tg[E->slot_st[E->pset[x] * nr + E->yidx[E->prow[x]]]++] = x;
   memset(E->is_dirty, 0, (size_t)E->npe);
 
-  const int nb = ey_mesh_ifmap_bands(a, E->m, E->g.R, ng, ns, ea, E->band);
+  const int nb =
+      ey_mesh_ifmap_regions(a, E->m, E->g.R, ng, ns, t->ga, ea, E->band, E->bfirst, E->bwork);
+  const int ncx = a->cols / a->mesh_cluster_cols;
   E->nst = nb * planes;
   memset(E->st, 0, sizeof *E->st * (size_t)E->nst);
   ey_noc_clear(&E->inoc);
-  int idx = 0;
-  for (int ri = 0; ri < ns; ri++) {
-    const int b = E->band[ri];
-    if (ri == 0 || E->band[ri - 1] != b) { /* the band's first channel set: its cluster */
-      idx = 0;
-      for (int p = 0; p < planes; p++)
-        E->st[b * planes + p].group =
-            ey_hmesh_source(&E->inoc, 0, ri * E->g.R / a->mesh_cluster_rows, p);
-    }
-    for (int yi = 0; yi < nr; yi++, idx++) {
-      const int slot = ri * nr + yi, sid = b * planes + idx % planes;
+  for (int b = 0; b < nb; b++) { /* a region's routers are those of its first cluster */
+    E->bidx[b] = 0;
+    for (int p = 0; p < planes; p++)
+      E->st[b * planes + p].group =
+          ey_hmesh_source(&E->inoc, E->bfirst[b] % ncx, E->bfirst[b] / ncx, p);
+  }
+  for (int si = 0; si < nsets; si++) {
+    const int b = E->band[si];
+    for (int yi = 0; yi < nr; yi++) {
+      const int idx = E->bidx[b]++, slot = si * nr + yi, sid = b * planes + idx % planes;
       if (idx / planes >= (int)EY_NOC_NO_ID) return -1; /* more slots than tags */
       E->slot_st[slot] = sid;
       for (int q = E->tg_off[slot]; q < E->tg_off[slot + 1]; q++) {
         /* The tag tells a router's slots apart. */
         int ok =
             ey_noc_assign(&E->inoc, E->tg[q], (uint16_t)E->st[sid].group, (uint16_t)(idx / planes));
-        if (ok) return -1; /* bands hold disjoint rows of clusters: a bug */
+        if (ok) return -1; /* regions hold disjoint boxes of clusters: a bug */
         E->lat[E->tg[q]] = ey_hmesh_latency(&E->inoc, (uint16_t)E->st[sid].group, E->tg[q]);
       }
     }
   }
   /* Each stream's packets of one column, in the bus's order (channel, row). */
-  for (int c = 0; c < t->ca; c++)
-    for (int yi = 0; yi < nr; yi++) E->st[E->slot_st[(c / E->m->q) * nr + yi]].len++;
+  for (int c = 0; c < t->tc; c++)
+    for (int yi = 0; yi < nr; yi++) E->st[E->slot_st[cset(E, t, c) * nr + yi]].len++;
   int off = 0;
   for (int s = 0; s < E->nst; s++) {
     E->st[s].off = E->st[s].k = off;
     off += E->st[s].len;
     E->st[s].total = (uint64_t)t->na * E->g.wneed * (uint64_t)E->st[s].len;
   }
-  for (int c = 0; c < t->ca; c++)
+  for (int c = 0; c < t->tc; c++)
     for (int yi = 0; yi < nr; yi++) {
-      struct mstream *st = &E->st[E->slot_st[(c / E->m->q) * nr + yi]];
+      struct mstream *st = &E->st[E->slot_st[cset(E, t, c) * nr + yi]];
       E->pl_c[st->k] = c;
       E->pl_yi[st->k++] = yi;
     }
@@ -700,7 +719,7 @@ static int mesh_route(eng *E, const tile *t, int ng, int ns, int ea) {
     E->ms.mesh_ifmap_link_words +=
         E->st[s].total * (uint64_t)ey_hmesh_tree_links(&E->inoc, (uint16_t)E->st[s].group);
   }
-  E->ms.mesh_bands_max = EY_MAX(E->ms.mesh_bands_max, nb);
+  E->ms.mesh_regions_max = EY_MAX(E->ms.mesh_regions_max, nb);
   E->ms.mesh_ifmap_streams_max = EY_MAX(E->ms.mesh_ifmap_streams_max, sending);
   return 0;
 }
@@ -718,11 +737,14 @@ static int pass_begin(eng *E, const tile *t, int fp, int pa, int os, int ea) {
   P->os = os;
   const int ng = EY_CEIL_DIV(pa, m->p), ns = EY_CEIL_DIV(t->ca, m->q), chain = ns * E->g.R;
   const int first_cb = t->c0 == 0;
+  P->ng = ng;
 
   ey_noc_clear(&E->inoc);
   ey_chains_clear(&E->ch);
   E->nact = 0;
-  for (int ti = 0; ti < ng; ti++)
+  /* Slot ti: PE group ti % ng of channel group ti / ng (one slot per PE group
+   * when the tile has one channel group). */
+  for (int ti = 0; ti < ng * t->ga; ti++)
     for (int ri = 0; ri < ns; ri++)
       for (int i = 0; i < E->g.R; i++)
         for (int j = 0; j < ea; j++) {
@@ -730,7 +752,7 @@ static int pass_begin(eng *E, const tile *t, int fp, int pa, int os, int ea) {
           ey_pe_prog pg = {t->na,
                            E->g.F,
                            EY_MIN(m->q, t->ca - ri * m->q),
-                           EY_MIN(m->p, pa - ti * m->p),
+                           EY_MIN(m->p, pa - ti % ng * m->p),
                            E->g.S,
                            E->g.astep,
                            E->g.wneed,
@@ -749,13 +771,14 @@ static int pass_begin(eng *E, const tile *t, int fp, int pa, int os, int ea) {
               pos == 0 && !first_cb);
           E->gin_seq[x] = E->gon_seq[x] = 0;
           int y = (os + j) * E->g.U + i;
-          if (E->mesh) { /* routed once the strip's rows are known */
-            E->pset[x] = ri;
+          const int si = ti / ng * ns + ri; /* its channel set, all groups' */
+          if (E->mesh) {                    /* routed once the strip's rows are known */
+            E->pset[x] = si;
             E->prow[x] = y;
             continue;
           }
           /* Group: the channel set (an X bus on the bus); tag: the PE's row. */
-          int ok = ey_noc_assign(&E->inoc, x, (uint16_t)ri, (uint16_t)y);
+          int ok = ey_noc_assign(&E->inoc, x, (uint16_t)si, (uint16_t)y);
           assert(ok == 0);
           (void)ok;
         }
@@ -772,10 +795,10 @@ static int pass_begin(eng *E, const tile *t, int fp, int pa, int os, int ea) {
   if (E->mesh) {
     if (mesh_route(E, t, ng, ns, ea)) return -1;
   } else
-    for (int ri = 0; ri < ns; ri++)
+    for (int si = 0; si < ns * t->ga; si++)
       for (int yi = 0; yi < nr; yi++) {
-        int slot = ri * nr + yi;
-        int n = ey_noc_match(&E->inoc, (uint16_t)ri, (uint16_t)E->srows[yi], E->targets);
+        int slot = si * nr + yi;
+        int n = ey_noc_match(&E->inoc, (uint16_t)si, (uint16_t)E->srows[yi], E->targets);
         memcpy(E->tg + E->tg_off[slot], E->targets, sizeof *E->targets * (size_t)n);
         E->tg_off[slot + 1] = E->tg_off[slot] + n;
       }
@@ -796,7 +819,7 @@ static int pass_begin(eng *E, const tile *t, int fp, int pa, int os, int ea) {
   E->nawake = E->nact;
   E->nsleep = 0;
   /* The ifmap stream: image, needed column, channel, row. */
-  P->stream_len = (uint64_t)t->na * E->g.wneed * t->ca * (uint64_t)nr;
+  P->stream_len = (uint64_t)t->na * E->g.wneed * t->tc * (uint64_t)nr;
   P->start = E->now;
   return 0;
 }
@@ -860,7 +883,7 @@ static int gon_grant(void *ctx, int x) {
 static int send_ifmap(eng *E, const tile *t, const int16_t *buf, const int *rowmap, int im, int xi,
                       int c, int yi) {
   pass *P = &E->ps;
-  const int slot = (c / E->m->q) * P->nr + yi;
+  const int slot = cset(E, t, c) * P->nr + yi;
   const int *tg = E->tg + E->tg_off[slot];
   const int n = E->tg_off[slot + 1] - E->tg_off[slot];
   for (int q = 0; q < n; q++)
@@ -869,7 +892,7 @@ static int send_ifmap(eng *E, const tile *t, const int16_t *buf, const int *rowm
   const int y = E->srows[yi], x = E->xcol[xi];
   ey_word v = 0;
   if (y >= E->g.P && y < E->g.P + E->g.H && x >= E->g.P && x < E->g.P + E->g.W) {
-    size_t at = (((size_t)im * t->ca + c) * t->nrows + rowmap[y]) * E->g.W + (x - E->g.P);
+    size_t at = (((size_t)im * t->tc + c) * t->nrows + rowmap[y]) * E->g.W + (x - E->g.P);
     if (!ey_glb_try(&E->glb, t->buf, at, EY_IFMAP, 0)) return 0; /* its bank is busy */
     observe(E, EY_ACC_GLB, 0, EY_IFMAP, ey_glb_addr(&E->glb, t->buf, at), 1);
     bank_note(E, ey_glb_addr(&E->glb, t->buf, at), 1, 0);
@@ -971,7 +994,7 @@ static int pass_cycles(eng *E, ey_cycle limit, ey_err *err) {
         changed = 1;
         if (++P->s_yi == nr) {
           P->s_yi = 0;
-          if (++P->s_c == t->ca) {
+          if (++P->s_c == t->tc) {
             P->s_c = 0;
             if ((uint64_t)++P->s_xi == E->g.wneed) {
               P->s_xi = 0;
@@ -1178,9 +1201,9 @@ static int pass_sig(eng *E, const tile *t, int fp, int pa, int os, int ea, int *
       ey_glb_addr(&E->glb, EY_GLB_R_PSUM, psum_index(E, t, 0, fp - t->f0, os - t->o0, 0));
   const uint64_t iref = ey_glb_addr(&E->glb, t->buf, (uint64_t)r0 * (uint64_t)E->g.W);
   *shift = (int)(pref % nb);
-  const int v[SIG_FIXED] = {t->na, t->ma,    t->ta,
-                            t->ca, t->nrows, t->c0 == 0,
-                            pa,    ea,       (int)((iref % nb + nb - pref % nb) % nb)};
+  const int v[SIG_FIXED] = {
+      t->na,      t->ma, t->ta, t->ca, t->nrows,
+      t->c0 == 0, pa,    ea,    t->ga, (int)((iref % nb + nb - pref % nb) % nb)};
   memcpy(E->sig, v, sizeof v);
   for (int yi = 0; yi < E->ps.nr; yi++) {
     const int r = rowmap[E->srows[yi]];
@@ -1327,46 +1350,50 @@ static void pass_data(eng *E, const tile *t, int fp, int pa, int os, int ea) {
   for (int k = 0; k < E->nact; k++) E->rzeros[E->act[k]] = 0;
   for (int j = 0; j < ea; j++) {
     const int o = os + j;
-    for (int im = 0; im < t->na; im++) {
-      memset(acc, 0, sizeof *acc * (size_t)pa * (size_t)F);
-      for (int ch = 0; ch < t->ca; ch++)
-        for (int i = 0; i < R; i++) {
-          const int y = o * U + i;
-          uint64_t zeros = E->use_total; /* a padding row: every window value is 0 */
-          if (y >= P && y < P + H) {
-            memcpy(prow + P,
-                   buf + (((size_t)im * t->ca + (size_t)ch) * t->nrows + (size_t)rowmap[y]) *
-                             (size_t)W,
-                   sizeof *prow * (size_t)W);
-            zeros = E->use_pad;
-            for (int x = 0; x < W; x++) zeros += prow[P + x] == 0 ? E->use[P + x] : 0;
-            for (int k = 0; k < pa; k++) {
-              const int16_t *w =
-                  wts +
-                  ((((size_t)t->g * E->g.Mg + (size_t)(fp + k)) * Cg + (size_t)(t->c0 + ch)) * R +
-                   i) *
-                      S;
-              uint32_t *a = acc + (size_t)k * F;
-              for (int s = 0; s < S; s++) {
-                const int32_t wv = w[s];
-                const int16_t *src = prow + s;
-                if (U == 1)
-                  for (int f = 0; f < F; f++) a[f] += (uint32_t)(wv * (int32_t)src[f]);
-                else
-                  for (int f = 0; f < F; f++) a[f] += (uint32_t)(wv * (int32_t)src[f * U]);
+    for (int im = 0; im < t->na; im++)
+      for (int gi = 0; gi < t->ga; gi++) {
+        memset(acc, 0, sizeof *acc * (size_t)pa * (size_t)F);
+        for (int cl = 0; cl < t->ca; cl++) {
+          const int ch = gi * t->ca + cl; /* the tile's channel */
+          for (int i = 0; i < R; i++) {
+            const int y = o * U + i;
+            uint64_t zeros = E->use_total; /* a padding row: every window value is 0 */
+            if (y >= P && y < P + H) {
+              memcpy(prow + P,
+                     buf + (((size_t)im * t->tc + (size_t)ch) * t->nrows + (size_t)rowmap[y]) *
+                               (size_t)W,
+                     sizeof *prow * (size_t)W);
+              zeros = E->use_pad;
+              for (int x = 0; x < W; x++) zeros += prow[P + x] == 0 ? E->use[P + x] : 0;
+              for (int k = 0; k < pa; k++) {
+                const int16_t *w = wts + ((((size_t)(t->g + gi) * E->g.Mg + (size_t)(fp + k)) * Cg +
+                                           (size_t)(t->c0 + cl)) *
+                                              R +
+                                          i) *
+                                             S;
+                uint32_t *a = acc + (size_t)k * F;
+                for (int s = 0; s < S; s++) {
+                  const int32_t wv = w[s];
+                  const int16_t *src = prow + s;
+                  if (U == 1)
+                    for (int f = 0; f < F; f++) a[f] += (uint32_t)(wv * (int32_t)src[f]);
+                  else
+                    for (int f = 0; f < F; f++) a[f] += (uint32_t)(wv * (int32_t)src[f * U]);
+                }
               }
             }
+            /* The PEs of every PE group that hold this channel and filter row for o. */
+            for (int ti = 0; ti < ng; ti++)
+              E->rzeros[place(E, gi * ng + ti, cl / m->q, i, j)] += zeros;
           }
-          /* The PEs of every group that hold this channel and filter row for o. */
-          for (int ti = 0; ti < ng; ti++) E->rzeros[place(E, ti, ch / m->q, i, j)] += zeros;
         }
-      for (int k = 0; k < pa; k++)
-        for (int f = 0; f < F; f++) {
-          const size_t at = psum_index(E, t, im, fp - t->f0 + k, o - t->o0, f);
-          const uint32_t v = acc[(size_t)k * F + f];
-          ey_glb_set_psum(&E->glb, at, first_cb ? v : v + ey_glb_psum(&E->glb, at));
-        }
-    }
+        for (int k = 0; k < pa; k++)
+          for (int f = 0; f < F; f++) {
+            const size_t at = psum_index(E, t, im, gi * t->ma + fp - t->f0 + k, o - t->o0, f);
+            const uint32_t v = acc[(size_t)k * F + f];
+            ey_glb_set_psum(&E->glb, at, first_cb ? v : v + ey_glb_psum(&E->glb, at));
+          }
+      }
   }
   const uint64_t columns = (uint64_t)t->na * (uint64_t)F;
   for (int k = 0; k < E->nact; k++)
@@ -1421,7 +1448,7 @@ static int wait_dram(eng *E, uint64_t req, int busy, int cls, ey_cycle limit) {
 
 /* Submits the DRAM read of filter block (fp, pa) of tile t and returns its id. */
 static uint64_t filter_fetch(eng *E, const tile *t, int fp, int pa) {
-  const uint64_t words = (uint64_t)pa * t->ca * E->g.R * E->g.S;
+  const uint64_t words = (uint64_t)t->ga * pa * t->ca * E->g.R * E->g.S;
   const uint64_t faddr = ((uint64_t)(t->g * E->g.Mg + fp) * (uint64_t)E->g.Cg + (uint64_t)t->c0) *
                          (uint64_t)E->g.R * (uint64_t)E->g.S;
   uint64_t bits = words * (uint64_t)E->a->word_bits;
@@ -1436,23 +1463,24 @@ static uint64_t filter_fetch(eng *E, const tile *t, int fp, int pa) {
  * or -1 when out of memory. */
 static int tile_write(eng *E, const tile *t) {
   for (int im = 0; im < t->na; im++)
-    for (int mf = 0; mf < t->ma; mf++)
+    for (int mf = 0; mf < t->tm; mf++)
       for (int ol = 0; ol < t->ta; ol++)
         for (int f = 0; f < E->g.F; f++) {
           uint32_t v = ey_glb_psum(&E->glb, psum_index(E, t, im, mf, ol, f));
           const size_t o = out_row(E, t, im, mf, ol) * (size_t)E->g.F + (size_t)f;
           E->raw[o] = v;
-          const int32_t b = E->T.bias ? E->T.bias[(size_t)t->g * E->g.Mg + t->f0 + mf] : 0;
+          const int32_t b =
+              E->T.bias ? E->T.bias[(size_t)(t->g + mf / t->ma) * E->g.Mg + t->f0 + mf % t->ma] : 0;
           E->out[o] = ey_requant_bias(v, b, E->T.shift, E->a->word_bits, E->l->relu);
         }
-  uint64_t outs = (uint64_t)t->na * t->ma * t->ta * E->g.F;
+  uint64_t outs = (uint64_t)t->na * t->tm * t->ta * E->g.F;
   ey_glb_bulk(&E->glb, EY_GLB_R_PSUM, 0, outs, EY_PSUM, 0);
   observe(E, EY_ACC_GLB, 0, EY_PSUM, ey_glb_addr(&E->glb, EY_GLB_R_PSUM, 0), outs);
   uint64_t bits = outs * (uint64_t)E->a->word_bits;
   if (E->row_bits) { /* each output row is coded as it is written */
     bits = 0;
     for (int im = 0; im < t->na; im++)
-      for (int mf = 0; mf < t->ma; mf++)
+      for (int mf = 0; mf < t->tm; mf++)
         for (int ol = 0; ol < t->ta; ol++)
           bits += 64 * ey_rlc_words(E->out + out_row(E, t, im, mf, ol) * (size_t)E->g.F,
                                     (uint64_t)E->g.F);
@@ -1557,7 +1585,7 @@ static ey_rc advance(eng *E, ey_cycle limit, ey_err *err) {
           break;
         }
         E->pa = EY_MIN(m->p * m->t, t->f0 + t->ma - E->fp);
-        const uint64_t words = (uint64_t)E->pa * t->ca * E->g.R * E->g.S;
+        const uint64_t words = (uint64_t)t->ga * E->pa * t->ca * E->g.R * E->g.S;
         E->busy = mark_block(E, t, E->pa);
         if (!E->filt_prefetched && !(E->filt_req = filter_fetch(E, t, E->fp, E->pa)))
           return ey_err_set(err, EY_NOMEM, "out of memory");
@@ -1703,7 +1731,9 @@ static ey_rc setup(eng *E, ey_err *err) {
   E->rowmap[0] = calloc((size_t)E->Hp, sizeof(int));
   E->rowmap[1] = calloc((size_t)E->Hp, sizeof(int));
   E->tg = calloc((size_t)E->npe, sizeof *E->tg);
-  E->tg_off = calloc((size_t)m->r * (size_t)E->Hp + 1, sizeof *E->tg_off);
+  /* Channel sets of a pass: r per channel group, g channel groups. */
+  const size_t nsets = (size_t)m->r * (size_t)EY_MIN(m->g, E->g.G);
+  E->tg_off = calloc(nsets * (size_t)E->Hp + 1, sizeof *E->tg_off);
   E->srows = calloc((size_t)E->Hp, sizeof *E->srows);
   E->grp = calloc((size_t)E->npe, sizeof *E->grp);
   E->lcol = calloc((size_t)E->npe, sizeof *E->lcol);
@@ -1770,8 +1800,10 @@ static ey_rc setup(eng *E, ey_err *err) {
                             a->mesh_ifmap_routers, a->mesh_hop_cycles};
     const ey_noc_mesh gw = {EY_MESH_WEIGHT, a->mesh_cluster_rows, a->mesh_cluster_cols,
                             a->mesh_cluster_rows, a->mesh_hop_cycles};
-    const size_t nst = (size_t)(a->rows / a->mesh_cluster_rows) * (size_t)a->mesh_ifmap_routers;
-    const size_t slots = (size_t)m->r * (size_t)E->Hp, pk = (size_t)m->q * slots;
+    const size_t ncl =
+        (size_t)(a->rows / a->mesh_cluster_rows) * (size_t)(a->cols / a->mesh_cluster_cols);
+    const size_t nst = ncl * (size_t)a->mesh_ifmap_routers; /* a region per cluster at most */
+    const size_t slots = nsets * (size_t)E->Hp, pk = (size_t)m->q * slots;
     E->st = calloc(nst, sizeof *E->st);
     E->pl_c = calloc(pk, sizeof *E->pl_c);
     E->pl_yi = calloc(pk, sizeof *E->pl_yi);
@@ -1779,7 +1811,10 @@ static ey_rc setup(eng *E, ey_err *err) {
     E->pset = calloc((size_t)E->npe, sizeof *E->pset);
     E->prow = calloc((size_t)E->npe, sizeof *E->prow);
     E->yidx = calloc((size_t)E->Hp, sizeof *E->yidx);
-    E->band = calloc((size_t)m->r, sizeof *E->band);
+    E->band = calloc(nsets, sizeof *E->band);
+    E->bfirst = calloc(ncl, sizeof *E->bfirst);
+    E->bidx = calloc(ncl, sizeof *E->bidx);
+    E->bwork = calloc(5 * nsets + ncl, sizeof *E->bwork);
     E->wsrc = calloc((size_t)a->cols, sizeof *E->wsrc);
     E->wwords = calloc((size_t)a->cols, sizeof *E->wwords);
     E->wlat = calloc((size_t)a->cols, sizeof *E->wlat);
@@ -1792,7 +1827,8 @@ static ey_rc setup(eng *E, ey_err *err) {
     E->inflight = calloc((size_t)E->npe, sizeof *E->inflight);
     E->arr = calloc((size_t)E->lat_size, sizeof *E->arr);
     if (!E->st || !E->pl_c || !E->pl_yi || !E->slot_st || !E->pset || !E->prow || !E->yidx ||
-        !E->band || !E->wsrc || !E->wwords || !E->wlat || !E->lat || !E->inflight || !E->arr)
+        !E->band || !E->bfirst || !E->bidx || !E->bwork || !E->wsrc || !E->wwords || !E->wlat ||
+        !E->lat || !E->inflight || !E->arr)
       return ey_err_set(err, EY_NOMEM, "out of memory");
     ey_rc rc = ey_noc_init_mesh(&E->inoc, a->rows, a->cols, a->noc_ifmap_wpc, &gi);
     if (!rc) rc = ey_noc_init_mesh(&E->fnoc, a->rows, a->cols, a->noc_filter_wpc, &gw);
@@ -1815,24 +1851,15 @@ static ey_rc setup(eng *E, ey_err *err) {
 
   /* The largest tiles of the mapping size the GLB regions. */
   size_t max_ifm = 0;
+  const int ga = EY_MIN(m->g, E->g.G);
   for (int o0 = 0; o0 < E->g.E; o0 += m->eg) {
-    tile t = {0,
-              0,
-              EY_MIN(m->n, E->g.N),
-              0,
-              0,
-              o0,
-              EY_MIN(m->eg, E->g.E - o0),
-              0,
-              EY_MIN(m->q * m->r, E->g.Cg),
-              0,
-              0,
-              0};
-    size_t w = (size_t)t.na * (size_t)t.ca * (size_t)tile_rows(E, &t, NULL) * (size_t)E->g.W;
+    tile t = {.na = EY_MIN(m->n, E->g.N), .o0 = o0, .ta = EY_MIN(m->eg, E->g.E - o0)};
+    size_t w = (size_t)t.na * (size_t)ga * (size_t)EY_MIN(m->q * m->r, E->g.Cg) *
+               (size_t)tile_rows(E, &t, NULL) * (size_t)E->g.W;
     if (w > max_ifm) max_ifm = w;
   }
-  size_t psum_words =
-      (size_t)EY_MIN(m->n, E->g.N) * EY_MIN(m->m, E->g.Mg) * EY_MIN(m->eg, E->g.E) * E->g.F;
+  size_t psum_words = (size_t)EY_MIN(m->n, E->g.N) * (size_t)ga * EY_MIN(m->m, E->g.Mg) *
+                      EY_MIN(m->eg, E->g.E) * E->g.F;
   const int dbuf = ey_ifmap_double_buffer(a, (uint64_t)max_ifm * (uint64_t)a->word_bits,
                                           (uint64_t)psum_words * (uint64_t)a->psum_bits);
   ey_rc rc =
@@ -1941,6 +1968,9 @@ static void teardown(eng *E) {
   free(E->prow);
   free(E->yidx);
   free(E->band);
+  free(E->bfirst);
+  free(E->bidx);
+  free(E->bwork);
   free(E->wsrc);
   free(E->wwords);
   free(E->wlat);
@@ -1966,7 +1996,7 @@ static tile *make_tiles(const eng *E, int *count) {
   const ey_mapping *m = E->m;
   int n = 0, cap = 64;
   tile *v = malloc(sizeof *v * (size_t)cap);
-  for (int g = 0; v && g < E->g.G; g++)
+  for (int g = 0; v && g < E->g.G; g += m->g)
     for (int i0 = 0; i0 < E->g.N; i0 += m->n)
       for (int f0 = 0; f0 < E->g.Mg; f0 += m->m)
         for (int o0 = 0; o0 < E->g.E; o0 += m->eg)
@@ -1979,18 +2009,18 @@ static tile *make_tiles(const eng *E, int *count) {
               }
               v = nv;
             }
-            tile t = {g,
-                      i0,
-                      EY_MIN(m->n, E->g.N - i0),
-                      f0,
-                      EY_MIN(m->m, E->g.Mg - f0),
-                      o0,
-                      EY_MIN(m->eg, E->g.E - o0),
-                      c0,
-                      EY_MIN(m->q * m->r, E->g.Cg - c0),
-                      0,
-                      0,
-                      0};
+            tile t = {.g = g,
+                      .i0 = i0,
+                      .na = EY_MIN(m->n, E->g.N - i0),
+                      .f0 = f0,
+                      .ma = EY_MIN(m->m, E->g.Mg - f0),
+                      .o0 = o0,
+                      .ta = EY_MIN(m->eg, E->g.E - o0),
+                      .c0 = c0,
+                      .ca = EY_MIN(m->q * m->r, E->g.Cg - c0),
+                      .ga = EY_MIN(m->g, E->g.G - g)};
+            t.tc = t.ga * t.ca;
+            t.tm = t.ga * t.ma;
             v[n++] = t;
           }
   *count = n;
@@ -2111,8 +2141,9 @@ ey_rc ey_engine_create(const ey_arch *a, const ey_layer *l, const ey_mapping *m,
     ey_engine_destroy(E);
     return rc;
   }
-  const uint64_t block_bits_max = (uint64_t)m->p * m->t * EY_MIN(m->q * m->r, E->g.Cg) * E->g.R *
-                                  E->g.S * (uint64_t)a->word_bits;
+  const uint64_t block_bits_max = (uint64_t)EY_MIN(m->g, E->g.G) * m->p * m->t *
+                                  EY_MIN(m->q * m->r, E->g.Cg) * E->g.R * E->g.S *
+                                  (uint64_t)a->word_bits;
   E->filter_prefetch = ey_filter_prefetch(a, block_bits_max);
   E->state = ST_TILE;
   *out = E;
@@ -2195,18 +2226,19 @@ uint64_t ey_engine_request_runs(const ey_engine *E, uint64_t id, ey_dram_run *ru
     n++;                                            \
   } while (0)
   if (r->type == EY_FILTER) {
-    for (int f = 0; f < q->pa; f++)
-      EY_RUN((((uint64_t)t->g * g->Mg + (uint64_t)(q->fp + f)) * g->Cg + (uint64_t)t->c0) * g->R *
-                 g->S,
-             (uint64_t)t->ca * g->R * g->S);
+    for (int gi = 0; gi < t->ga; gi++)
+      for (int f = 0; f < q->pa; f++)
+        EY_RUN((((uint64_t)(t->g + gi) * g->Mg + (uint64_t)(q->fp + f)) * g->Cg + (uint64_t)t->c0) *
+                   g->R * g->S,
+               (uint64_t)t->ca * g->R * g->S);
   } else if (r->is_write) {
     for (int im = 0; im < t->na; im++)
-      for (int mf = 0; mf < t->ma; mf++)
+      for (int mf = 0; mf < t->tm; mf++)
         for (int ol = 0; ol < t->ta; ol++)
           EY_RUN((uint64_t)out_row(E, t, im, mf, ol) * g->F, (uint64_t)g->F);
   } else {
     for (int im = 0; im < t->na; im++)
-      for (int c = 0; c < t->ca; c++)
+      for (int c = 0; c < t->tc; c++)
         for (int y = 0; y < E->Hp; y++)
           if (row_used(E, t, y)) EY_RUN((uint64_t)in_row(E, t, im, c, y) * g->W, (uint64_t)g->W);
   }

@@ -119,7 +119,7 @@ typedef struct ey_meas {
    * between router clusters, and the most ifmap bands and sending ifmap routers
    * of any pass (docs/mesh.md). */
   uint64_t mesh_ifmap_link_words, mesh_filter_link_words;
-  int mesh_bands_max, mesh_ifmap_streams_max;
+  int mesh_regions_max, mesh_ifmap_streams_max;
   int checked;       /* 1: every output equals the golden one */
   uint64_t replayed; /* of the passes, those replayed from a record (fast stepping) */
 } ey_meas;

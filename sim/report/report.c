@@ -137,8 +137,8 @@ static const int_field k_shape[] = {SHAPE(N),   SHAPE(C),      SHAPE(M), SHAPE(H
                                     SHAPE(pad), SHAPE(groups), SHAPE(E), SHAPE(F)};
 #define MAPPING(f) \
   { #f, offsetof(ey_mapping, f) }
-static const int_field k_mapping[] = {MAPPING(n), MAPPING(p), MAPPING(q),  MAPPING(r),
-                                      MAPPING(t), MAPPING(e), MAPPING(eg), MAPPING(m)};
+static const int_field k_mapping[] = {MAPPING(n), MAPPING(p),  MAPPING(q), MAPPING(r), MAPPING(t),
+                                      MAPPING(e), MAPPING(eg), MAPPING(m), MAPPING(g)};
 
 static int field(const void *obj, const int_field *f) {
   return *(const int *)((const char *)obj + f->off);
@@ -574,7 +574,7 @@ static void json_engine(ey_json *j, const ey_report *r, const ey_layer_result *x
     ey_json_obj_begin(j, "noc_mesh");
     ey_json_uint(j, "ifmap_link_words", ms->mesh_ifmap_link_words);
     ey_json_uint(j, "filter_link_words", ms->mesh_filter_link_words);
-    ey_json_int(j, "ifmap_bands_max", ms->mesh_bands_max);
+    ey_json_int(j, "ifmap_regions_max", ms->mesh_regions_max);
     ey_json_int(j, "ifmap_routers_sending_max", ms->mesh_ifmap_streams_max);
     ey_json_obj_end(j);
   }

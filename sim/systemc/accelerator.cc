@@ -597,6 +597,7 @@ uint32_t Accelerator::run_layer(uint32_t index) {
   if (flags & kFlagMapping) {
     int *f[] = {&m.n, &m.p, &m.q, &m.r, &m.t, &m.e, &m.eg, &m.m};
     for (int i = 0; i < 8; i++) *f[i] = Get16(d + 0x30 + 2 * i);
+    m.g = 1;  // groups one after another: the descriptor has no field for g
     if (ey_mapping_check(&l, &a, &m, &err) != EY_OK) return kCauseBadMapping;
   } else {
     const int obj = opts_.objective >= 0 ? opts_.objective : a.objective;
