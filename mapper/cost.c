@@ -343,8 +343,9 @@ EY_SPECIALIZE void cost_fill(const ey_geom *g, const ey_arch *a, const ey_mappin
   c->dram_writes[EY_PSUM] = outs;
   c->glb_writes[EY_IFMAP] = c->dram_reads[EY_IFMAP];
   c->glb_reads[EY_IFMAP] = MUL(MUL(MUL(N, Cg), MUL(nPB, es->rows_real)), g->real_cols);
-  c->glb_writes[EY_FILTER] = c->dram_reads[EY_FILTER];
-  c->glb_reads[EY_FILTER] = c->dram_reads[EY_FILTER];
+  /* Staged filters are written to the GLB and read out once; direct ones bypass it. */
+  c->glb_writes[EY_FILTER] = a->filter_direct ? 0 : c->dram_reads[EY_FILTER];
+  c->glb_reads[EY_FILTER] = a->filter_direct ? 0 : c->dram_reads[EY_FILTER];
   c->glb_writes[EY_PSUM] = MUL(outs, nCB);
   c->glb_reads[EY_PSUM] = ADD(MUL(outs, nCB - 1), outs); /* psums back in, then the ofmap out */
 
@@ -397,13 +398,20 @@ EY_SPECIALIZE void cost_fill(const ey_geom *g, const ey_arch *a, const ey_mappin
             MUL(MUL(R, S), MUL(ga, (uint64_t)a->word_bits)));
     if (!ey_filter_prefetch(a, block_bits)) {
       uint64_t nblocks = MUL(MUL(MUL(nN, nG), MUL(nCB, nPB)), nGB);
-      out->dram_exposed_cycles =
-          ADD(out->dram_exposed_cycles,
-              link_to_core(a,
-                           ADD(ceil_div(MUL(c->dram_reads[EY_FILTER], (uint64_t)a->word_bits),
-                                        (uint64_t)a->dram_bus_bits),
-                               MUL(nblocks, lat)),
-                           checked));
+      uint64_t exposed =
+          link_to_core(a,
+                       ADD(ceil_div(MUL(c->dram_reads[EY_FILTER], (uint64_t)a->word_bits),
+                                    (uint64_t)a->dram_bus_bits),
+                           MUL(nblocks, lat)),
+                       checked);
+      /* Direct filters load as they arrive: a block takes the longer of its
+       * transfer and its load, its last word a cycle after the transfer. The
+       * sums stand for the sum of the maxima (a lower bound of it). */
+      if (a->filter_direct) {
+        exposed = ADD(exposed, nblocks);
+        exposed = exposed > out->load_cycles ? exposed - out->load_cycles : 0;
+      }
+      out->dram_exposed_cycles = ADD(out->dram_exposed_cycles, exposed);
     }
   }
   out->cycles = EY_MAX(ADD(ADD(out->pass_cycles, out->load_cycles), out->dram_exposed_cycles),

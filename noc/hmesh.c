@@ -260,6 +260,32 @@ int ey_hmesh_tree_links(const ey_noc *n, uint16_t group) {
   return links;
 }
 
+typedef struct add_ctx {
+  const mesh *m;
+  int planes, plane;
+  uint64_t words, *routers, *links;
+} add_ctx;
+
+static int add_link(void *p, int cl, int dir) {
+  add_ctx *a = p;
+  static const int step[NDIRS][2] = {{1, 0}, {-1, 0}, {0, -1}, {0, 1}}; /* E W N S: dx, dy */
+  const int to = cl + step[dir][0] + step[dir][1] * a->m->cx; /* the router at its far end */
+  a->links[(cl * a->planes + a->plane) * NDIRS + dir] += a->words;
+  a->routers[to * a->planes + a->plane] += a->words;
+  return 0;
+}
+
+void ey_hmesh_add_words(const ey_noc *n, uint16_t group, uint64_t words, uint64_t *routers,
+                        uint64_t *links) {
+  const mesh *m = n->impl;
+  if (group >= m->nsrc || !m->feeds[group] || !words) return;
+  const int planes = n->mesh.planes;
+  add_ctx a = {m, planes, group % planes, words, routers, links};
+  routers[group] += words; /* the source's own router: group = cluster * planes + plane */
+  tree_links(m, group, planes, m->col_lo + (size_t)group * (size_t)m->cx,
+             m->col_hi + (size_t)group * (size_t)m->cx, add_link, &a);
+}
+
 /* Words through router (cluster, plane): those it forwards on the tree of every
  * circuit it is part of, counted once per packet (a router that both feeds its
  * PEs and forwards a packet on handles one word). */
@@ -287,6 +313,11 @@ uint64_t ey_hmesh_router_words(const ey_noc *n, int cx, int cy, int plane) {
     if (on) w += m->sent[s];
   }
   return w;
+}
+
+int ey_hmesh_pe_source(const ey_noc *n, int pe) {
+  const mesh *m = n->impl;
+  return pe >= 0 && pe < n->rows * n->cols ? m->pe_src[pe] : -1;
 }
 
 const char *ey_hmesh_mode(const ey_noc *n, uint16_t group) {

@@ -142,6 +142,16 @@ int ey_hmesh_tree_links(const ey_noc *n, uint16_t group);
 /* Words through router `plane` of cluster (cx, cy): every packet of every
  * circuit it is on (as source, relay or feeder of its PEs) once. */
 uint64_t ey_hmesh_router_words(const ey_noc *n, int cx, int cy, int plane);
+/* Adds `words` sent by source `group` to every router and link of its tree:
+ * routers[cluster * planes + plane] (the source's and each one a link of the
+ * tree ends at, once each) and links[(cluster * planes + plane) * 4 + dir] (dir
+ * 0 east, 1 west, 2 north, 3 south, the link leaving that router), cluster =
+ * cluster row * clusters across + cluster column. Unlike ey_noc_count() it
+ * lasts past ey_noc_clear(): the caller keeps the sums. */
+void ey_hmesh_add_words(const ey_noc *n, uint16_t group, uint64_t words, uint64_t *routers,
+                        uint64_t *links);
+/* The source PE `pe` takes from, or -1. */
+int ey_hmesh_pe_source(const ey_noc *n, int pe);
 /* The mode of source group's circuit: "off", "unicast" (one cluster),
  * "horizontal multicast" (one row of clusters), "vertical multicast" (one
  * column) or "broadcast" (a block of rows and columns). */

@@ -746,3 +746,76 @@ TEST(EngineRequant, CheckUsesTheSameShiftAndBias) {
 }
 
 }  // namespace
+
+namespace {
+
+// glb.filter_path direct (Eyeriss v2's weights): the same convolution and the
+// same words at every level but the GLB's filter accesses, which are none, on
+// every shape, with the analytic counts equal to the measured ones.
+TEST(EngineFilterPath, DirectFiltersBypassTheGlbAndChangeNothingElse) {
+  for (const Case &k : Cases()) {
+    SCOPED_TRACE(k.what);
+    Case d = k;
+    d.a.filter_direct = EY_FILTER_DIRECT;
+    d.a.glb_filter_kb = 0;
+    ey_err err;
+    ASSERT_EQ(ey_arch_check(&d.a, &err), EY_OK) << err.msg;
+    ey_mapping m = Best(k);
+    ASSERT_EQ(ey_mapping_check(&d.l, &d.a, &m, &err), EY_OK) << err.msg;
+    ey_meas s = Simulate(k, m, EY_STEP_FAST, 0.3), x = Simulate(d, m, EY_STEP_FAST, 0.3);
+    ExpectSameCounts(Cost(d.l, d.a, m), Simulate(d, m, EY_STEP_FAST, 0.0).c);
+    EXPECT_EQ(x.c.glb_reads[EY_FILTER], 0u);
+    EXPECT_EQ(x.c.glb_writes[EY_FILTER], 0u);
+    EXPECT_EQ(s.c.glb_reads[EY_FILTER], s.c.dram_reads[EY_FILTER]);
+    ey_counts same = x.c;
+    same.glb_reads[EY_FILTER] = s.c.glb_reads[EY_FILTER];
+    same.glb_writes[EY_FILTER] = s.c.glb_writes[EY_FILTER];
+    ExpectSameCounts(s.c, same);
+    ExpectSameMeas(x, Simulate(d, m, EY_STEP_EXACT, 0.3));
+  }
+}
+
+// By hand: one block of 4 filters x 3 channels x 3 x 3 = 108 words over a 4-word
+// filter network is a 27-cycle load. Staged, it starts when the last word is in
+// the GLB; direct, the network takes the words as they come, and with DRAM
+// slower than the network the load ends one cycle after the last word (it
+// crosses the network's register). The layer is 27 - 1 = 26 cycles shorter,
+// all of them load cycles of its 6 PEs, and nothing else moves. The DRAM runs
+// at the core's clock so that no link-cycle rounding shifts the rest.
+TEST(EngineFilterPath, ADirectLoadEndsACycleAfterItsLastWordOnAHandWorkedLayer) {
+  const std::string clk = "clock:\n  dram_mhz: 200\n";
+  Case staged = {"staged", Layer(1, 3, 4, 4, 4, 3, 3), TinyArch(3, 2, 64, 1, clk)};
+  Case direct = staged;
+  direct.a.filter_direct = EY_FILTER_DIRECT;
+  direct.a.glb_filter_kb = 0;
+  ey_mapping m = {1, 4, 3, 1, 1, 2, 2, 4, 1};  // every filter and channel in one block
+  ey_err err;
+  ASSERT_EQ(ey_mapping_check(&staged.l, &staged.a, &m, &err), EY_OK) << err.msg;
+  ey_meas s = Simulate(staged, m, EY_STEP_EXACT, 0.0), d = Simulate(direct, m, EY_STEP_EXACT, 0.0);
+  EXPECT_EQ(s.classes[EY_CL_LOAD], 6u * 27u);
+  EXPECT_EQ(d.classes[EY_CL_LOAD], 6u * 1u);
+  EXPECT_EQ(s.cycles - d.cycles, 26u);
+  for (int c = 0; c < EY_NCLASSES; c++) {
+    if (c == EY_CL_LOAD) continue;
+    EXPECT_EQ(s.classes[c], d.classes[c]) << ey_class_names[c];
+  }
+}
+
+// The two paths' rules on glb.filter_kb.
+TEST(EngineFilterPath, TheStagingRegionFollowsThePath) {
+  const std::string pe = "name: x\npe_array: {rows: 3, cols: 2}\n";
+  ey_arch a;
+  ey_err err;
+  EXPECT_EQ(ey_arch_load_string(
+                "d.yaml", (pe + "glb:\n  filter_path: direct\n  filter_kb: 8\n").c_str(), &a, &err),
+            EY_CONFIG);
+  EXPECT_STREQ(err.msg,
+               "d.yaml:5: glb.filter_kb: must be 0 with glb.filter_path direct (filters bypass the "
+               "GLB) (got 8)");
+  EXPECT_EQ(ey_arch_load_string("s.yaml", (pe + "glb:\n  filter_kb: 0\n").c_str(), &a, &err),
+            EY_CONFIG);
+  EXPECT_STREQ(err.msg,
+               "s.yaml:4: glb.filter_kb: must be at least 1 with glb.filter_path staged (got 0)");
+}
+
+}  // namespace

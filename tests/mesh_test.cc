@@ -117,7 +117,12 @@ TEST(MeshEngine, MeasuredCountsEqualAnalyticAtEveryLevel) {
   for (const Case &k : Cases()) {
     SCOPED_TRACE(k.what);
     ey_mapping m = Best(k, EY_OBJ_CYCLES);
-    ExpectSameCounts(Cost(k.l, k.a, m), Simulate(k, m, EY_STEP_FAST, 0.0).c);
+    const ey_meas ms = Simulate(k, m, EY_STEP_FAST, 0.0);
+    ExpectSameCounts(Cost(k.l, k.a, m), ms.c);
+    // Every ifmap word leaves one router and passes one more per link it
+    // crosses: the routers' sum is the GIN's transfers plus the link words.
+    EXPECT_EQ(ms.mesh_router_words[0], ms.c.noc_ifmap + ms.mesh_ifmap_link_words);
+    EXPECT_GE(ms.mesh_router_words[1], ms.c.noc_filter + ms.mesh_filter_link_words);
     layers++;
   }
   EXPECT_GE(layers, 8);
@@ -239,6 +244,14 @@ TEST(MeshBands, GroupsSideBySideStreamAtOnceFromTheirOwnClusters) {
   EXPECT_EQ(shared.mesh_regions_max, 1);
   EXPECT_EQ(fast4.passes, 1u);
   EXPECT_EQ(serial.passes, 4u);
+  // Each group's 64 words through its own cluster's router, and no link; on one
+  // cluster all 256 through its one router.
+  EXPECT_EQ(fast4.mesh_routers_used[0], 4);
+  EXPECT_EQ(fast4.mesh_router_words[0], 256u);
+  EXPECT_EQ(fast4.mesh_router_words_max[0], 64u);
+  EXPECT_EQ(fast4.mesh_links_used[0], 0);
+  EXPECT_EQ(shared.mesh_routers_used[0], 1);
+  EXPECT_EQ(shared.mesh_router_words_max[0], 256u);
   ExpectSameCounts(fast4.c, shared.c);  // the same words, only sooner
   ExpectSameCounts(fast4.c, serial.c);
   // The mapper finds the side-by-side placement, and only the mesh may use it.
@@ -375,6 +388,17 @@ TEST(MeshLatency, EachHopCycleDelaysTheFarPeOnAHandWorkedPath) {
     EXPECT_EQ(ms.mesh_ifmap_streams_max, 1);
     EXPECT_EQ(ms.mesh_ifmap_link_words, 128u);
     EXPECT_EQ(ms.mesh_filter_link_words, 1u);
+    // Per router: the source sent 128 ifmap words, which the router one link
+    // east passed on too; the one link carried them all. Likewise the filter
+    // word, at both weight routers.
+    EXPECT_EQ(ms.mesh_routers_used[0], 2);
+    EXPECT_EQ(ms.mesh_router_words[0], 256u);
+    EXPECT_EQ(ms.mesh_router_words_max[0], 128u);
+    EXPECT_EQ(ms.mesh_links_used[0], 1);
+    EXPECT_EQ(ms.mesh_link_words_max[0], 128u);
+    EXPECT_EQ(ms.mesh_routers_used[1], 2);
+    EXPECT_EQ(ms.mesh_router_words[1], 2u);
+    EXPECT_EQ(ms.mesh_links_used[1], 1);
   }
 }
 

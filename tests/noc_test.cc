@@ -244,6 +244,20 @@ TEST(Hmesh, BroadcastReachesEveryTaggedPeAndUsesTheTreeLinksOnly) {
       EXPECT_EQ(ey_hmesh_router_words(&n, x, y, 1), 10u) << x << "," << y;
       EXPECT_EQ(ey_hmesh_router_words(&n, x, y, 0), 0u);
     }
+  // The same tree's sums, kept past a clear: 7 words at each of the four
+  // routers (plane 1) and on each of the three links.
+  std::vector<uint64_t> routers(4 * 3), links(4 * 3 * 4);
+  ey_hmesh_add_words(&n, (uint16_t)s, 7, routers.data(), links.data());
+  for (int cl = 0; cl < 4; cl++)
+    for (int p = 0; p < 3; p++) EXPECT_EQ(routers[cl * 3 + p], p == 1 ? 7u : 0u) << cl << p;
+  uint64_t on_links = 0;
+  for (uint64_t w : links) on_links += w;
+  EXPECT_EQ(on_links, 3u * 7u);
+  EXPECT_EQ(links[(0 * 3 + 1) * 4 + E], 7u);
+  EXPECT_EQ(links[(0 * 3 + 1) * 4 + S], 7u);
+  EXPECT_EQ(links[(1 * 3 + 1) * 4 + S], 7u);
+  EXPECT_EQ(ey_hmesh_pe_source(&n, Pe(5, 5)), s);
+  EXPECT_EQ(ey_hmesh_pe_source(&n, Pe(5, 4)), -1);
   // Latency: one router at the source, one per link.
   EXPECT_EQ(ey_hmesh_latency(&n, (uint16_t)s, Pe(0, 1)), 1);
   EXPECT_EQ(ey_hmesh_latency(&n, (uint16_t)s, Pe(2, 7)), 2);

@@ -29,6 +29,7 @@ extern "C" {
 
 using eytest::Eyesim;
 using eytest::FileExists;
+using eytest::Gunzip;
 using eytest::ReadFile;
 using eytest::TempDir;
 using eytest::WriteFile;
@@ -54,16 +55,6 @@ std::vector<std::string> Files(const std::string &dir) {
   closedir(d);
   std::sort(names.begin(), names.end());
   return names;
-}
-
-std::string Gunzip(const std::string &path) {
-  gzFile g = gzopen(path.c_str(), "rb");
-  std::string text;
-  char buf[4096];
-  int n;
-  while (g && (n = gzread(g, buf, sizeof buf)) > 0) text.append(buf, (size_t)n);
-  if (g) gzclose(g);
-  return text;
 }
 
 std::string FirstLine(const std::string &text) {

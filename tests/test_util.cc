@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include <cstring>
 #include <fstream>
@@ -54,6 +55,16 @@ TempDir::TempDir() {
 TempDir::~TempDir() {
   std::string cmd = "rm -rf '" + path + "'";
   if (path.rfind("/tmp/eyesim_test_", 0) == 0) (void)!system(cmd.c_str());
+}
+
+std::string Gunzip(const std::string &path) {
+  gzFile g = gzopen(path.c_str(), "rb");
+  std::string text;
+  char buf[4096];
+  int n;
+  while (g && (n = gzread(g, buf, sizeof buf)) > 0) text.append(buf, (size_t)n);
+  if (g) gzclose(g);
+  return text;
 }
 
 std::string ReadFile(const std::string &path) {
@@ -205,6 +216,13 @@ void ExpectSameMeas(const ey_meas &x, const ey_meas &y) {
   EXPECT_EQ(x.mesh_filter_link_words, y.mesh_filter_link_words);
   EXPECT_EQ(x.mesh_regions_max, y.mesh_regions_max);
   EXPECT_EQ(x.mesh_ifmap_streams_max, y.mesh_ifmap_streams_max);
+  for (int k = 0; k < 2; k++) {
+    EXPECT_EQ(x.mesh_routers_used[k], y.mesh_routers_used[k]);
+    EXPECT_EQ(x.mesh_links_used[k], y.mesh_links_used[k]);
+    EXPECT_EQ(x.mesh_router_words[k], y.mesh_router_words[k]);
+    EXPECT_EQ(x.mesh_router_words_max[k], y.mesh_router_words_max[k]);
+    EXPECT_EQ(x.mesh_link_words_max[k], y.mesh_link_words_max[k]);
+  }
   ASSERT_EQ(x.glb_banks, y.glb_banks);
   for (int b = 0; b < x.glb_banks; b++)
     for (int t = 0; t < 3; t++) {

@@ -72,6 +72,8 @@ void ExpectSameCounts(const ey_counts &want, const ey_counts &got);
 void ExpectSameMeas(const ey_meas &x, const ey_meas &y);
 
 std::string ReadFile(const std::string &path);
+// The text of a gzip file ("" when it cannot be read).
+std::string Gunzip(const std::string &path);
 void WriteFile(const std::string &path, const std::string &text);
 bool FileExists(const std::string &path);
 

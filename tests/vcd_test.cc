@@ -3,6 +3,7 @@
 // rules give, worked out by hand below.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
 #include <sstream>
 #include <string>
@@ -12,6 +13,7 @@
 
 using eytest::Eyesim;
 using eytest::FileExists;
+using eytest::Gunzip;
 using eytest::ReadFile;
 using eytest::TempDir;
 using eytest::WriteFile;
@@ -223,6 +225,65 @@ TEST(Vcd, FastSteppingResumesAfterTheWindow) {
   EXPECT_EQ(lf.first_pe, le.first_pe);
   EXPECT_GT(fast.replayed, 0u); /* fast stepping came back after the window */
   EXPECT_EQ(exact.replayed, 0u);
+}
+
+}  // namespace
+
+namespace {
+
+// A value's cycles summed over the run: each change holds until the next, and
+// the last until `end_ps`; `period` picoseconds a cycle.
+uint64_t CycleSum(const std::vector<std::pair<uint64_t, uint64_t>> &ch, uint64_t end_ps,
+                  uint64_t period) {
+  uint64_t sum = 0;
+  for (size_t i = 0; i < ch.size(); i++) {
+    const uint64_t until = i + 1 < ch.size() ? ch[i + 1].first : end_ps;
+    sum += ch[i].second * ((until - ch[i].first) / period);
+  }
+  return sum;
+}
+
+// The mesh's routers, by hand: a depthwise layer of 4 channels of 8 words on
+// 1 x 4 PEs in one-PE clusters, one ifmap router each. The mapper puts the four
+// groups side by side, so router x of cluster row 0 sends exactly its group's 8
+// words: 8 in its waveform signal (summed over the cycles), 8 rows under its
+// name in the NoC trace; and each weight router loads its group's one weight.
+TEST(Vcd, EachMeshRouterSendsItsGroupsWords) {
+  TempDir t;
+  WriteFile(t.File("a.yaml"),
+            "name: mesh4\npe_array: {rows: 1, cols: 4}\nglb: {size_kb: 64, filter_kb: 1}\n"
+            "noc:\n  impl: hierarchical-mesh\n  mesh: {cluster_rows: 1, cluster_cols: 1, "
+            "ifmap_routers: 1}\nclock: {dram_mhz: 10000}\ndram: {bus_bits: 4096, "
+            "latency_cycles: 0}\n");
+  WriteFile(t.File("n.yaml"),
+            "name: dw\nbatch: 1\nlayers:\n  - {name: L, C: 4, M: 4, H: 1, W: 8, R: 1, S: 1, "
+            "groups: 4}\n");
+  auto r =
+      Eyesim("run " + t.File("a.yaml") + " " + t.File("n.yaml") + " -q --objective cycles --vcd " +
+             t.File("w.vcd") + " --trace-dir " + t.File("tr") + " --trace-detail full");
+  ASSERT_EQ(r.status, 0) << r.err;
+  Vcd v = Parse(ReadFile(t.File("w.vcd")));
+  ASSERT_EQ(v.error, "");
+  const uint64_t period = 5000;  // 200 MHz
+  uint64_t end = 0;
+  for (auto &kv : v.changes)
+    for (auto &c : kv.second) end = std::max(end, c.first + period);
+  const std::string noc = Gunzip(t.File("tr/L.noc.csv.gz"));
+  for (int x = 0; x < 4; x++) {
+    const std::string name = "router_x" + std::to_string(x) + "_y0_0";
+    const std::string words = "top.noc.mesh.ifmap." + name + ".words",
+                      busy = "top.noc.mesh.weight." + name + ".busy";
+    ASSERT_TRUE(v.id_of.count(words)) << words;
+    ASSERT_TRUE(v.id_of.count(busy)) << busy;
+    EXPECT_EQ(CycleSum(v.changes[v.id_of[words]], end, period), 8u) << name;
+    EXPECT_GE(CycleSum(v.changes[v.id_of[busy]], end, period), 1u) << name;
+    size_t rows = 0;
+    for (size_t at = noc.find("," + name + ",unicast,ifmap,"); at != std::string::npos;
+         at = noc.find("," + name + ",unicast,ifmap,", at + 1))
+      rows++;
+    EXPECT_EQ(rows, 8u) << name;
+    EXPECT_NE(noc.find("," + name + ",unicast,filter,"), std::string::npos) << name;
+  }
 }
 
 }  // namespace

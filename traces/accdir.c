@@ -118,8 +118,10 @@ void ey_acctrace_row(ey_acctrace *t, int layer, const char *name, ey_cycle now, 
     open_layer(t, s, name);
     if (s->mine != MINE_WRITING) return;
   }
-  char who[32];
-  if (pe >= 0)
+  char who[40];
+  if (pe >= 0 && unit == EY_ACCTRACE_NOC) /* a mesh router: engine.h's code */
+    snprintf(who, sizeof who, "router_x%d_y%d_%d", pe & 1023, (pe >> 10) & 1023, pe >> 20);
+  else if (pe >= 0)
     snprintf(who, sizeof who, "pe_r%d_c%d", pe / t->cols, pe % t->cols);
   else
     snprintf(who, sizeof who, "%s", k_units[unit]);

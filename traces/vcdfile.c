@@ -29,6 +29,10 @@ struct ey_vcd_file {
   int *bank;           /* per bank: reads, writes */
   int h[CHIP_SIGNALS]; /* ifmap valid/ready/cast, filter busy, psum gin/local/gon,
                           dram busy/in flight */
+  /* hierarchical-mesh: routers per network (0 ifmap, 1 weight), per cluster,
+   * clusters across, their signals' handles and widths */
+  int nrt[2], planes[2], ncx, rt_width[2];
+  int *rt[2];
 };
 
 /* Bits that hold every value from 0 to max. */
@@ -60,6 +64,8 @@ static void widths(ey_vcd_file *w, const ey_arch *a) {
       1,                                    /* dram busy */
       64 /* dram bytes_in_flight: requests of a run have no bound the arch sets */};
   memcpy(w->chip_width, chip, sizeof chip);
+  w->rt_width[0] = bits_for((uint64_t)a->noc_ifmap_wpc); /* words a router sent */
+  w->rt_width[1] = 1;                                    /* a weight router loading */
 }
 
 /* Reads the comma-separated globs of `patterns` into w->pat (empty items are
@@ -166,6 +172,23 @@ static void declare_noc(ey_vcd_file *w) {
   scope(w, "top.noc.ifmap", "ifmap", 3, if_leaf, w->chip_width, w->h);
   scope(w, "top.noc.filter", "filter", 1, f_leaf, w->chip_width + 3, w->h + 3);
   scope(w, "top.noc.psum", "psum", 3, ps_leaf, w->chip_width + 4, w->h + 4);
+  if (w->nrt[0]) { /* the mesh's routers, by cluster column, cluster row and router */
+    static const char *const net[2] = {"ifmap", "weight"}, *const leaf[2] = {"words", "busy"};
+    open_scope(w, "mesh");
+    for (int k = 0; k < 2; k++) {
+      open_scope(w, net[k]);
+      for (int r = 0; r < w->nrt[k]; r++) {
+        const int cl = r / w->planes[k];
+        char prefix[96], name[48];
+        snprintf(name, sizeof name, "router_x%d_y%d_%d", cl % w->ncx, cl / w->ncx,
+                 r % w->planes[k]);
+        snprintf(prefix, sizeof prefix, "top.noc.mesh.%s.%s", net[k], name);
+        scope(w, prefix, name, 1, leaf + k, w->rt_width + k, w->rt[k] + r);
+      }
+      close_scope(w);
+    }
+    close_scope(w);
+  }
   close_scope(w);
 }
 
@@ -204,6 +227,8 @@ static void discard(ey_vcd_file *w) {
   free(w->hit);
   free(w->pe);
   free(w->bank);
+  free(w->rt[0]);
+  free(w->rt[1]);
   free(w);
 }
 
@@ -242,7 +267,19 @@ static ey_rc begin(const char *path, const ey_vcd_sink *sink, const ey_arch *a,
   widths(w, a);
   w->pe = malloc(sizeof *w->pe * PE_SIGNALS * (size_t)w->npe);
   w->bank = malloc(sizeof *w->bank * BANK_SIGNALS * (size_t)w->banks);
-  if (!w->pe || !w->bank) {
+  int rt_ok = 1;
+  if (a->noc_impl == EY_NOC_HMESH) {
+    const int ncl = (a->rows / a->mesh_cluster_rows) * (a->cols / a->mesh_cluster_cols);
+    w->ncx = a->cols / a->mesh_cluster_cols;
+    w->planes[0] = a->mesh_ifmap_routers;
+    w->planes[1] = a->mesh_cluster_rows; /* a weight router per PE row of a cluster */
+    for (int k = 0; k < 2; k++) {
+      w->nrt[k] = ncl * w->planes[k];
+      w->rt[k] = malloc(sizeof *w->rt[k] * (size_t)w->nrt[k]);
+      rt_ok &= w->rt[k] != NULL;
+    }
+  }
+  if (!w->pe || !w->bank || !rt_ok) {
     discard(w);
     return ey_err_set(err, EY_NOMEM, "%s: out of memory", path);
   }
@@ -305,6 +342,9 @@ void ey_vcd_sample(ey_vcd_file *w, const ey_vcd_frame *fr) {
     put(w, fr->cycle, ps, w->bank[BANK_SIGNALS * b], fr->bank_reads[b]);
     put(w, fr->cycle, ps, w->bank[BANK_SIGNALS * b + 1], fr->bank_writes[b]);
   }
+  const uint8_t *rv[2] = {fr->ifmap_router_words, fr->weight_router_busy};
+  for (int k = 0; k < 2; k++)
+    for (int r = 0; rv[k] && r < w->nrt[k]; r++) put(w, fr->cycle, ps, w->rt[k][r], rv[k][r]);
 }
 
 ey_rc ey_vcd_end(ey_vcd_file *w, int keep, ey_err *err) {

@@ -33,6 +33,10 @@ typedef struct ey_vcd_frame {
   const uint8_t *bank_reads, *bank_writes; /* array-side accesses per bank */
   int dram_busy;                           /* the link moves data this cycle */
   uint64_t dram_bytes_in_flight;           /* requested and not yet complete */
+  /* hierarchical-mesh only (else NULL), per router (cluster row * clusters
+   * across + cluster column) * routers + router: ifmap words it sent this cycle
+   * (as a source), and whether a weight router is loading spads. */
+  const uint8_t *ifmap_router_words, *weight_router_busy;
 } ey_vcd_frame;
 
 typedef struct ey_vcd_file ey_vcd_file; /* opaque */

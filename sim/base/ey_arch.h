@@ -13,6 +13,7 @@ extern "C" {
 #endif
 
 typedef enum ey_noc_impl { EY_NOC_MULTICAST_BUS = 0, EY_NOC_HMESH } ey_noc_impl;
+typedef enum ey_filter_path { EY_FILTER_STAGED = 0, EY_FILTER_DIRECT } ey_filter_path;
 typedef enum ey_dram_impl { EY_DRAM_FIXED = 0 } ey_dram_impl;
 typedef enum ey_objective { EY_OBJ_ENERGY = 0, EY_OBJ_CYCLES, EY_OBJ_EDP } ey_objective;
 typedef enum ey_energy_unit { EY_UNIT_NORMALIZED = 0, EY_UNIT_PJ } ey_energy_unit;
@@ -45,6 +46,8 @@ typedef struct ey_arch {
   int mesh_hop_cycles;    /* ... cycles a word spends in each router it passes */
   int glb_kb;             /* global buffer, KiB */
   int glb_filter_kb;      /* of which the filter staging region, KiB */
+  int filter_direct;      /* glb.filter_path direct: filters go from DRAM straight to the
+                             array's filter network, no GLB staging (ey_filter_path) */
   int glb_banks;          /* word-interleaved banks */
   int glb_bank_ports;     /* array-side accesses per bank per cycle */
   int dram_impl;          /* ey_dram_impl */

@@ -68,8 +68,10 @@ static const ey_param k_arch_params[] = {
     "hierarchical-mesh: cycles a word spends in each router on its path; a word reaches a PE this many cycles per router after it left (1: the next cycle in its source's cluster). Open (reference: use 1)." },
   { "glb.size_kb",                EY_P_INT,  1,   1048576, "108",           A(glb_kb), NULL,
     "Global buffer, KiB, shared by ifmaps, psums and filters (reference: 108 KB)." },
-  { "glb.filter_kb",              EY_P_INT,  1,   1048576, "8",             A(glb_filter_kb), NULL,
-    "Filter staging region of the GLB, KiB; the rest holds ifmaps and psums. Open (reference: MIT's model gives ifmap+psum 100 KB)." },
+  { "glb.filter_kb",              EY_P_INT,  0,   1048576, "8",             A(glb_filter_kb), NULL,
+    "Filter staging region of the GLB, KiB; the rest holds ifmaps and psums; 0 with glb.filter_path direct. Open (reference: MIT's model gives ifmap+psum 100 KB)." },
+  { "glb.filter_path",            EY_P_ENUM, 0,   0,       "staged",        A(filter_direct), "staged|direct",
+    "How filters reach the array: staged (DRAM to the GLB's filter region, then the filter network; a second block prefetched when the region holds two) or direct (DRAM straight into the filter network, which loads the spads as the words arrive; no GLB access, no prefetch), as Eyeriss v2's weights bypass its GLB. Open for v1 (reference: staged)." },
   { "glb.banks",                  EY_P_INT,  1,   1024 /* EY_GLB_MAX_BANKS */, "27",            A(glb_banks), NULL,
     "GLB banks, word-interleaved. Open: 27 banks of 4 KiB make the 108 KiB." },
   { "glb.bank_ports",             EY_P_INT,  1,   16,      "1",             A(glb_bank_ports), NULL,
@@ -186,6 +188,16 @@ ey_rc ey_arch_check(const ey_arch *a, ey_err *err) {
     return ey_err_set(err, EY_CONFIG,
                       "%s: glb.filter_kb: must be less than glb.size_kb (%d) (got %d)", w,
                       a->glb_kb, a->glb_filter_kb);
+  }
+  if (a->filter_direct ? a->glb_filter_kb != 0 : a->glb_filter_kb < 1) {
+    arch_where(a, "glb.filter_kb", w, sizeof w);
+    return ey_err_set(err, EY_CONFIG,
+                      a->filter_direct
+                          ? "%s: glb.filter_kb: must be 0 with glb.filter_path direct (filters "
+                            "bypass the GLB) (got %d)"
+                          : "%s: glb.filter_kb: must be at least 1 with glb.filter_path staged "
+                            "(got %d)",
+                      w, a->glb_filter_kb);
   }
   if (a->psum_bits < a->word_bits) {
     arch_where(a, "data.psum_bits", w, sizeof w);

@@ -170,14 +170,21 @@ struct ey_engine {
     uint64_t sent, total;
   } * st;
   int nst;
-  int *pl_c, *pl_yi;  /* the streams' packets of a column, stream after stream */
-  int *slot_st;       /* per (channel set, row) slot: its stream */
-  int *pset, *prow;   /* per active PE: its channel set and padded ifmap row */
-  int *yidx;          /* per padded row: its index in srows, this pass */
-  int *band;          /* per channel set: its region (ey_mesh_ifmap_regions) */
-  int *bfirst, *bidx; /* per region: its first cluster; slots given so far */
-  int *bwork;         /* scratch of ey_mesh_ifmap_regions */
-  int *wsrc;          /* scratch: weight sources of a PE row */
+  int *pl_c, *pl_yi;         /* the streams' packets of a column, stream after stream */
+  int *slot_st;              /* per (channel set, row) slot: its stream */
+  int *pset, *prow;          /* per active PE: its channel set and padded ifmap row */
+  int *yidx;                 /* per padded row: its index in srows, this pass */
+  int *band;                 /* per channel set: its region (ey_mesh_ifmap_regions) */
+  int *bfirst, *bidx;        /* per region: its first cluster; slots given so far */
+  int *bwork;                /* scratch of ey_mesh_ifmap_regions */
+  uint64_t *mrw[2], *mlw[2]; /* words per router and per link (ey_hmesh_add_words) over the
+                                layer, of the ifmap [0] and weight [1] meshes */
+  int nmr[2];                /* routers of each */
+  uint8_t *s_irw, *s_wrb;    /* waveform: per ifmap router words sent this cycle; per weight
+                                router loading */
+  ey_cycle *wload_end;       /* per weight router: its load's last cycle + 1 */
+  int *wsrc;                 /* scratch: weight sources of a PE row */
+  int *wsrc_group;           /* ... and each one's router (its source group) */
   /* Words on their way through more than one router: an ifmap word sent in
    * cycle t to a PE `lat` cycles away is put in its FIFO at the end of cycle
    * t + lat - 1 (seen in t + lat), its slot reserved from t on (inflight). */
@@ -202,13 +209,15 @@ struct ey_engine {
     int fp, pa;     /* a filter read's block */
   } * rq;
   uint64_t nrq, rq_cap;
-  int fp, pa, os;      /* the filter block (first filter, filters) and pass */
-  int busy;            /* PEs the current block uses, for the wait classes */
-  ey_cycle load_end;   /* the filter load's end */
-  uint64_t filt_req;   /* the DRAM read of the block's filters */
-  int filt_prefetched; /* ... made while the block before ran */
-  int filter_prefetch; /* the staging region holds two blocks */
-  int in_pass;         /* ps holds a pass begun and not finished */
+  int fp, pa, os;         /* the filter block (first filter, filters) and pass */
+  int busy;               /* PEs the current block uses, for the wait classes */
+  ey_cycle load_end;      /* the filter load's end */
+  uint64_t filt_req;      /* the DRAM read of the block's filters */
+  ey_cycle filt_submit;   /* ... made in this cycle (glb.filter_path direct) */
+  ey_cycle dram_lat_core; /* dram.latency_cycles in core cycles, rounded up */
+  int filt_prefetched;    /* ... made while the block before ran */
+  int filter_prefetch;    /* the staging region holds two blocks */
+  int in_pass;            /* ps holds a pass begun and not finished */
   pass ps;
   int blocked;            /* the last step stopped for a memory completion */
   ey_cycle quiet;         /* no completion not yet given comes before (ey_engine_quiet_until) */
@@ -284,6 +293,7 @@ static void emit_sample(eng *E) {
   }
   memset(E->s_br, 0, (size_t)E->glb.banks);
   memset(E->s_bw, 0, (size_t)E->glb.banks);
+  if (E->s_irw) memset(E->s_irw, 0, (size_t)E->nmr[0]);
   E->smp.ifmap_sent = E->smp.ifmap_cast = E->smp.psum_in = E->smp.psum_local = E->smp.psum_out = 0;
 }
 
@@ -300,6 +310,16 @@ static void observe_detail(const eng *E, int unit, int op, int type, uint64_t ad
 }
 
 /* A column ended at PE x this cycle: its MAC-side spad accesses, in one row each. */
+/* hierarchical-mesh: the access observer's name for the router a NoC packet to
+ * PE `pe` left from, cluster column | cluster row << 10 | router << 20 (engine.h);
+ * -1 on the bus. */
+static int router_code(const eng *E, const ey_noc *n, int pe) {
+  const int s = E->mesh ? ey_hmesh_pe_source(n, pe) : -1;
+  if (s < 0) return -1;
+  const int planes = n->mesh.planes, cl = s / planes, ncx = E->cols / n->mesh.cluster_cols;
+  return cl % ncx | (cl / ncx) << 10 | (s % planes) << 20;
+}
+
 static void observe_column(eng *E, int x) {
   if (!E->o->access || !E->o->access_detail) return;
   const ey_pe *pe = &E->pe[x];
@@ -328,10 +348,14 @@ static void wait_cycles(eng *E, uint64_t cycles, int busy, int cls) {
     for (uint64_t c = 0; c < cycles; c++) {
       E->ms.classes[cls] += (uint64_t)busy;
       E->ms.classes[EY_CL_IDLE] += (uint64_t)(E->npe - busy);
+      if (E->s_wrb) /* each weight router until its own words are in */
+        for (int r = 0; r < E->nmr[1]; r++)
+          E->s_wrb[r] = cls == EY_CL_LOAD && E->now < E->wload_end[r];
       emit_sample(E);
       E->now++;
     }
     E->smp.filter_busy = 0;
+    if (E->s_wrb) memset(E->s_wrb, 0, (size_t)E->nmr[1]);
     return;
   }
   /* Nothing changes in these cycles (the array waits or loads), so both
@@ -482,6 +506,7 @@ static uint64_t mesh_route_weights(eng *E, const tile *t, int pa) {
               h0 = h;
               group =
                   ey_hmesh_source(&E->fnoc, h * E->ecol / a->mesh_cluster_cols, row / cr, row % cr);
+              E->wsrc_group[sidx] = group;
             }
             E->wwords[sidx] += (uint64_t)EY_MIN(m->p, pa - ti % ngg * m->p) * (uint64_t)qc * E->g.S;
             for (int jj = 0; jj < w; jj++) {
@@ -493,8 +518,11 @@ static uint64_t mesh_route_weights(eng *E, const tile *t, int pa) {
             }
             if (h + 1 == nh ||
                 E->wsrc[h + 1] != sidx) /* its last set: its words crossed its tree */
+            {
               E->ms.mesh_filter_link_words +=
                   E->wwords[sidx] * (uint64_t)ey_hmesh_tree_links(&E->fnoc, (uint16_t)group);
+              ey_hmesh_add_words(&E->fnoc, (uint16_t)group, E->wwords[sidx], E->mrw[1], E->mlw[1]);
+            }
           }
           for (int sidx = 0; sidx < nsrc; sidx++) {
             /* Its words at its width, the last arriving its farthest PE's latency
@@ -503,6 +531,8 @@ static uint64_t mesh_route_weights(eng *E, const tile *t, int pa) {
                 (E->wwords[sidx] + (uint64_t)a->noc_filter_wpc - 1) / (uint64_t)a->noc_filter_wpc +
                 (uint64_t)E->wlat[sidx] - 1;
             if (c > cycles) cycles = c;
+            if (E->wload_end) /* the waveform: the source router of run sidx */
+              E->wload_end[E->wsrc_group[sidx]] = E->now + c;
           }
         }
       }
@@ -519,6 +549,7 @@ static uint64_t load_filters(eng *E, const tile *t, int fp, int pa) {
   const int ngg = EY_CEIL_DIV(pa, m->p), ng = ngg * t->ga, ns = EY_CEIL_DIV(t->ca, m->q);
   const int cols_used = EY_MIN(m->e, t->ta);
   ey_noc_clear(&E->fnoc);
+  if (E->wload_end) memset(E->wload_end, 0, sizeof *E->wload_end * (size_t)E->nmr[1]);
   const uint64_t mesh_cycles = E->mesh ? mesh_route_weights(E, t, pa) : 0;
   for (int ti = 0; ti < ng && !E->mesh; ti++)
     for (int ri = 0; ri < ns; ri++)
@@ -563,14 +594,16 @@ static uint64_t load_filters(eng *E, const tile *t, int fp, int pa) {
                    (uint64_t)i) *
                           (uint64_t)E->g.S +
                       (uint64_t)s,
-                  (uint64_t)n, -1);
+                  (uint64_t)n, n ? router_code(E, &E->fnoc, E->targets[0]) : -1);
               words++;
             }
       }
     }
   }
-  ey_glb_bulk(&E->glb, EY_GLB_R_FILTER, 0, words, EY_FILTER, 0);
-  observe(E, EY_ACC_GLB, 0, EY_FILTER, ey_glb_addr(&E->glb, EY_GLB_R_FILTER, 0), words);
+  if (!E->a->filter_direct) { /* read out of the staging region */
+    ey_glb_bulk(&E->glb, EY_GLB_R_FILTER, 0, words, EY_FILTER, 0);
+    observe(E, EY_ACC_GLB, 0, EY_FILTER, ey_glb_addr(&E->glb, EY_GLB_R_FILTER, 0), words);
+  }
   if (E->mesh) return mesh_cycles;
   return (words + (uint64_t)E->a->noc_filter_wpc - 1) / (uint64_t)E->a->noc_filter_wpc;
 }
@@ -718,6 +751,7 @@ static int mesh_route(eng *E, const tile *t, int ng, int ns, int ea) {
     sending++;
     E->ms.mesh_ifmap_link_words +=
         E->st[s].total * (uint64_t)ey_hmesh_tree_links(&E->inoc, (uint16_t)E->st[s].group);
+    ey_hmesh_add_words(&E->inoc, (uint16_t)E->st[s].group, E->st[s].total, E->mrw[0], E->mlw[0]);
   }
   E->ms.mesh_regions_max = EY_MAX(E->ms.mesh_regions_max, nb);
   E->ms.mesh_ifmap_streams_max = EY_MAX(E->ms.mesh_ifmap_streams_max, sending);
@@ -927,7 +961,8 @@ static int send_ifmap(eng *E, const tile *t, const int16_t *buf, const int *rowm
   }
   /* The packet: its tag, (padded row << 16) | padded column, and the PEs reached. */
   observe_detail(E, EY_ACC_NOC, n > 1 ? EY_OP_MULTICAST : EY_OP_UNICAST, EY_IFMAP,
-                 (uint64_t)y << 16 | (uint64_t)x, (uint64_t)n, -1);
+                 (uint64_t)y << 16 | (uint64_t)x, (uint64_t)n,
+                 n ? router_code(E, &E->inoc, tg[0]) : -1);
   P->sent++;
   return 1;
 }
@@ -974,6 +1009,7 @@ static int pass_cycles(eng *E, ey_cycle limit, ey_err *err) {
             bus_blocked = 1;
             break;
           }
+          if (E->s_irw) E->s_irw[st->group]++;
           st->sent++;
           changed = 1;
           if (++st->k == st->len) {
@@ -1589,16 +1625,29 @@ static ey_rc advance(eng *E, ey_cycle limit, ey_err *err) {
         E->busy = mark_block(E, t, E->pa);
         if (!E->filt_prefetched && !(E->filt_req = filter_fetch(E, t, E->fp, E->pa)))
           return ey_err_set(err, EY_NOMEM, "out of memory");
-        ey_glb_bulk(&E->glb, EY_GLB_R_FILTER, 0, words, EY_FILTER, 1);
-        observe(E, EY_ACC_GLB, 1, EY_FILTER, ey_glb_addr(&E->glb, EY_GLB_R_FILTER, 0), words);
+        E->filt_submit = E->now;
+        if (!E->a->filter_direct) { /* into the staging region */
+          ey_glb_bulk(&E->glb, EY_GLB_R_FILTER, 0, words, EY_FILTER, 1);
+          observe(E, EY_ACC_GLB, 1, EY_FILTER, ey_glb_addr(&E->glb, EY_GLB_R_FILTER, 0), words);
+        }
         E->state = ST_BLOCK_WAIT;
         break;
       }
-      case ST_BLOCK_WAIT:
+      case ST_BLOCK_WAIT: {
         if (!wait_dram(E, E->filt_req, E->busy, EY_CL_WAIT_FILTER, limit)) break;
-        E->load_end = E->now + load_filters(E, t, E->fp, E->pa);
+        const uint64_t load = load_filters(E, t, E->fp, E->pa);
+        E->load_end = E->now + load;
+        if (E->a->filter_direct) {
+          /* The filter network took the words as they came, from the first one
+           * (the DRAM latency after the request) on: the load ends `load` cycles
+           * after that, but not before the last word, which arrived now, has
+           * crossed its router. */
+          const ey_cycle first = E->filt_submit + E->dram_lat_core;
+          E->load_end = EY_MAX(E->now + 1, first + load);
+        }
         E->state = ST_LOAD;
         break;
+      }
       case ST_LOAD:
         if (E->load_end > E->now) {
           wait_cycles(E, EY_MIN(E->load_end, limit) - E->now, E->busy, EY_CL_LOAD);
@@ -1816,6 +1865,7 @@ static ey_rc setup(eng *E, ey_err *err) {
     E->bidx = calloc(ncl, sizeof *E->bidx);
     E->bwork = calloc(5 * nsets + ncl, sizeof *E->bwork);
     E->wsrc = calloc((size_t)a->cols, sizeof *E->wsrc);
+    E->wsrc_group = calloc((size_t)a->cols, sizeof *E->wsrc_group);
     E->wwords = calloc((size_t)a->cols, sizeof *E->wwords);
     E->wlat = calloc((size_t)a->cols, sizeof *E->wlat);
     /* The longest path: the source's router and a link per cluster crossed. */
@@ -1823,12 +1873,28 @@ static ey_rc setup(eng *E, ey_err *err) {
         a->mesh_hop_cycles * (a->rows / a->mesh_cluster_rows + a->cols / a->mesh_cluster_cols - 1);
     for (E->lat_size = 2; E->lat_size <= maxlat; E->lat_size *= 2) {
     }
+    E->nmr[0] = (int)ncl * a->mesh_ifmap_routers;
+    E->nmr[1] = (int)ncl * a->mesh_cluster_rows;
+    for (int k = 0; k < 2; k++) {
+      E->mrw[k] = calloc((size_t)E->nmr[k], sizeof *E->mrw[k]);
+      E->mlw[k] = calloc((size_t)E->nmr[k] * 4, sizeof *E->mlw[k]);
+      if (!E->mrw[k] || !E->mlw[k]) return ey_err_set(err, EY_NOMEM, "out of memory");
+    }
+    if (E->sampling) { /* the routers' signals */
+      E->s_irw = calloc((size_t)E->nmr[0], 1);
+      E->s_wrb = calloc((size_t)E->nmr[1], 1);
+      E->wload_end = calloc((size_t)E->nmr[1], sizeof *E->wload_end);
+      if (!E->s_irw || !E->s_wrb || !E->wload_end)
+        return ey_err_set(err, EY_NOMEM, "out of memory");
+      E->smp.ifmap_router_words = E->s_irw;
+      E->smp.weight_router_busy = E->s_wrb;
+    }
     E->lat = calloc((size_t)E->npe, sizeof *E->lat);
     E->inflight = calloc((size_t)E->npe, sizeof *E->inflight);
     E->arr = calloc((size_t)E->lat_size, sizeof *E->arr);
     if (!E->st || !E->pl_c || !E->pl_yi || !E->slot_st || !E->pset || !E->prow || !E->yidx ||
-        !E->band || !E->bfirst || !E->bidx || !E->bwork || !E->wsrc || !E->wwords || !E->wlat ||
-        !E->lat || !E->inflight || !E->arr)
+        !E->band || !E->bfirst || !E->bidx || !E->bwork || !E->wsrc || !E->wsrc_group ||
+        !E->wwords || !E->wlat || !E->lat || !E->inflight || !E->arr)
       return ey_err_set(err, EY_NOMEM, "out of memory");
     ey_rc rc = ey_noc_init_mesh(&E->inoc, a->rows, a->cols, a->noc_ifmap_wpc, &gi);
     if (!rc) rc = ey_noc_init_mesh(&E->fnoc, a->rows, a->cols, a->noc_filter_wpc, &gw);
@@ -1971,6 +2037,14 @@ static void teardown(eng *E) {
   free(E->bfirst);
   free(E->bidx);
   free(E->bwork);
+  for (int k = 0; k < 2; k++) {
+    free(E->mrw[k]);
+    free(E->mlw[k]);
+  }
+  free(E->s_irw);
+  free(E->s_wrb);
+  free(E->wload_end);
+  free(E->wsrc_group);
   free(E->wsrc);
   free(E->wwords);
   free(E->wlat);
@@ -2111,6 +2185,18 @@ static void collect(const eng *E, ey_meas *out) {
   out->ifmap_unicasts = E->inoc.stats.unicasts + rs->inoc.unicasts;
   out->filter_multicasts = E->fnoc.stats.multicasts;
   out->filter_unicasts = E->fnoc.stats.unicasts;
+  for (int k = 0; k < 2 && E->mesh; k++) {
+    for (int r = 0; r < E->nmr[k]; r++) {
+      const uint64_t w = E->mrw[k][r];
+      out->mesh_routers_used[k] += w > 0;
+      out->mesh_router_words[k] += w;
+      out->mesh_router_words_max[k] = EY_MAX(out->mesh_router_words_max[k], w);
+    }
+    for (int l = 0; l < 4 * E->nmr[k]; l++) {
+      out->mesh_links_used[k] += E->mlw[k][l] > 0;
+      out->mesh_link_words_max[k] = EY_MAX(out->mesh_link_words_max[k], E->mlw[k][l]);
+    }
+  }
 }
 
 ey_rc ey_engine_create(const ey_arch *a, const ey_layer *l, const ey_mapping *m,
@@ -2145,6 +2231,9 @@ ey_rc ey_engine_create(const ey_arch *a, const ey_layer *l, const ey_mapping *m,
                                   EY_MIN(m->q * m->r, E->g.Cg) * E->g.R * E->g.S *
                                   (uint64_t)a->word_bits;
   E->filter_prefetch = ey_filter_prefetch(a, block_bits_max);
+  E->dram_lat_core =
+      ((ey_cycle)a->dram_latency * (ey_cycle)a->core_mhz + (ey_cycle)a->dram_mhz - 1) /
+      (ey_cycle)a->dram_mhz;
   E->state = ST_TILE;
   *out = E;
   return EY_OK;
@@ -2205,6 +2294,8 @@ ey_vcd_frame ey_sample_frame(const ey_sample *s) {
       .bank_writes = s->bank_writes,
       .dram_busy = s->dram_busy,
       .dram_bytes_in_flight = s->dram_bytes_in_flight,
+      .ifmap_router_words = s->ifmap_router_words,
+      .weight_router_busy = s->weight_router_busy,
   };
   return fr;
 }

@@ -39,6 +39,9 @@ typedef struct ey_sample {
   const uint8_t *bank_reads, *bank_writes; /* array-side accesses per bank */
   int dram_busy;                           /* the link moves data this cycle */
   uint64_t dram_bytes_in_flight;           /* requested and not yet complete */
+  const uint8_t *ifmap_router_words;       /* hierarchical-mesh (else NULL), per router:
+                                              words it sent this cycle */
+  const uint8_t *weight_router_busy;       /* ... per weight router: loading spads */
 } ey_sample;
 
 /* The waveform frame (traces/vcdfile.h) of sample s: the same fields, pointing
@@ -58,7 +61,9 @@ typedef struct ey_engine_opts {
    * address is an element index of the layer's tensor), how many consecutive
    * words, and the PE of a spad access (else -1). With access_detail, every spad
    * access (a column's MAC-side accesses in one row, at the cycle it ends) and
-   * every NoC packet too. */
+   * every NoC packet too; an ifmap or filter packet on the hierarchical mesh
+   * gives, instead of a PE, the router it left from: its cluster column |
+   * cluster row << 10 | router << 20 (psum packets -1). */
   void (*access)(void *ctx, const ey_layer *l, ey_cycle now, int unit, int op, int type,
                  uint64_t addr, uint64_t words, int pe);
   void *access_ctx;
@@ -120,6 +125,12 @@ typedef struct ey_meas {
    * of any pass (docs/mesh.md). */
   uint64_t mesh_ifmap_link_words, mesh_filter_link_words;
   int mesh_regions_max, mesh_ifmap_streams_max;
+  /* ... and per router network (0 ifmap, 1 weight), from the words every
+   * router and link carried over the layer (ey_hmesh_add_words): the routers
+   * and links that carried any, the busiest one's words, and the words summed
+   * over routers (each packet once per router it passed). */
+  int mesh_routers_used[2], mesh_links_used[2];
+  uint64_t mesh_router_words_max[2], mesh_link_words_max[2], mesh_router_words[2];
   int checked;       /* 1: every output equals the golden one */
   uint64_t replayed; /* of the passes, those replayed from a record (fast stepping) */
 } ey_meas;

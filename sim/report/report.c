@@ -576,6 +576,16 @@ static void json_engine(ey_json *j, const ey_report *r, const ey_layer_result *x
     ey_json_uint(j, "filter_link_words", ms->mesh_filter_link_words);
     ey_json_int(j, "ifmap_regions_max", ms->mesh_regions_max);
     ey_json_int(j, "ifmap_routers_sending_max", ms->mesh_ifmap_streams_max);
+    static const char *const nets[2] = {"ifmap_routers", "weight_routers"};
+    for (int k = 0; k < 2; k++) {
+      ey_json_obj_begin(j, nets[k]);
+      ey_json_int(j, "used", ms->mesh_routers_used[k]);
+      ey_json_uint(j, "words", ms->mesh_router_words[k]);
+      ey_json_uint(j, "words_max", ms->mesh_router_words_max[k]);
+      ey_json_int(j, "links_used", ms->mesh_links_used[k]);
+      ey_json_uint(j, "link_words_max", ms->mesh_link_words_max[k]);
+      ey_json_obj_end(j);
+    }
     ey_json_obj_end(j);
   }
   ey_stat_json(j, k_json_checked, COUNT_OF(k_json_checked), s);
