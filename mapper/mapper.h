@@ -144,9 +144,11 @@ static inline int ey_ifmap_double_buffer(const ey_arch *a, uint64_t ifmap_bits,
   return ifmap_bits <= cap / 2 && psum_bits <= cap - 2 * ifmap_bits;
 }
 /* 1 when the next filter block can be fetched while one of `block_bits` is in use:
- * the staging region holds two. */
+ * the staging region holds one. A block is in use in the spads once loaded, so
+ * the region is free from the end of its load; the next block comes in while
+ * the passes run. (Direct filters have no region: never.) */
 static inline int ey_filter_prefetch(const ey_arch *a, uint64_t block_bits) {
-  return 2 * block_bits <= ey_glb_staging_bits(a);
+  return !a->filter_direct && block_bits <= ey_glb_staging_bits(a);
 }
 
 /* ---- hierarchical-mesh (docs/mesh.md) ----

@@ -71,7 +71,7 @@ static const ey_param k_arch_params[] = {
   { "glb.filter_kb",              EY_P_INT,  0,   1048576, "8",             A(glb_filter_kb), NULL,
     "Filter staging region of the GLB, KiB; the rest holds ifmaps and psums; 0 with glb.filter_path direct. Open (reference: MIT's model gives ifmap+psum 100 KB)." },
   { "glb.filter_path",            EY_P_ENUM, 0,   0,       "staged",        A(filter_direct), "staged|direct",
-    "How filters reach the array: staged (DRAM to the GLB's filter region, then the filter network; a second block prefetched when the region holds two) or direct (DRAM straight into the filter network, which loads the spads as the words arrive; no GLB access, no prefetch), as Eyeriss v2's weights bypass its GLB. Open for v1 (reference: staged)." },
+    "How filters reach the array: staged (DRAM to the GLB's filter region, then the filter network; the next block prefetched once the current one is in the spads) or direct (DRAM straight into the filter network, which loads the spads as the words arrive; no GLB access, no prefetch), as Eyeriss v2's weights bypass its GLB. Open for v1 (reference: staged)." },
   { "glb.banks",                  EY_P_INT,  1,   1024 /* EY_GLB_MAX_BANKS */, "27",            A(glb_banks), NULL,
     "GLB banks, word-interleaved. Open: 27 banks of 4 KiB make the 108 KiB." },
   { "glb.bank_ports",             EY_P_INT,  1,   16,      "1",             A(glb_bank_ports), NULL,

@@ -13,9 +13,10 @@
  *  - Psums run up a chain of r*R PEs per output row: the first PE of a chain takes
  *    the psum of earlier channel blocks from the GLB on the psum GIN, every PE adds
  *    its own, the last sends the sum to the GLB on the GON.
- *  - DRAM transfers are in order at the link bandwidth; the next ifmap tile and the
- *    next filter block are fetched while the current ones are in use when their
- *    GLB regions have room for two.
+ *  - DRAM transfers are in order at the link bandwidth; the next ifmap tile is
+ *    fetched while the current one is in use when the GLB has room for two, the
+ *    next filter block once the current one is in the spads when the staging
+ *    region holds one.
  *
  * Fast stepping differs from exact stepping in two ways only, neither visible
  * outside a PE: a PE does a column's MACs when the column starts and then counts
@@ -216,7 +217,7 @@ struct ey_engine {
   ey_cycle filt_submit;   /* ... made in this cycle (glb.filter_path direct) */
   ey_cycle dram_lat_core; /* dram.latency_cycles in core cycles, rounded up */
   int filt_prefetched;    /* ... made while the block before ran */
-  int filter_prefetch;    /* the staging region holds two blocks */
+  int filter_prefetch;    /* the staging region holds a block (ey_filter_prefetch) */
   int in_pass;            /* ps holds a pass begun and not finished */
   pass ps;
   int blocked;            /* the last step stopped for a memory completion */
@@ -1530,8 +1531,8 @@ static int tile_write(eng *E, const tile *t) {
 }
 
 /* The filters of the block after (fp of tile ti) come into the staging region
- * while this block runs, when it has room for two. Returns 0, or -1 when out of
- * memory. */
+ * while this block's passes run: the block is in the spads, so the region is free
+ * when it holds one block. Returns 0, or -1 when out of memory. */
 static int filter_prefetch(eng *E) {
   const ey_mapping *m = E->m;
   const tile *t = &E->tiles[E->ti];
