@@ -143,8 +143,7 @@ static inline uint64_t ceil_div_sat(uint64_t a, uint64_t b) {
  * images, qr_a channels, pt_a filters, e_a output rows) at its busiest router.
  * The engine's rule (ey_mesh_ifmap_regions, docs/mesh.md): a region's (channel
  * set, row) slots go round robin to its routers; each slot carries q channels
- * (fewer in the last set, which this estimate does not count). UINT64_MAX when
- * out of memory. */
+ * (fewer in the last set, which this estimate does not count). */
 EY_SPECIALIZE uint64_t mesh_ifmap_cycles(const ey_geom *g, const ey_arch *a, const ey_mapping *m,
                                          uint64_t ga_a, uint64_t n_a, uint64_t qr_a, uint64_t pt_a,
                                          uint64_t e_a, const int checked) {
@@ -154,7 +153,14 @@ EY_SPECIALIZE uint64_t mesh_ifmap_cycles(const ey_geom *g, const ey_arch *a, con
       (size_t)(a->rows / a->mesh_cluster_rows) * (size_t)(a->cols / a->mesh_cluster_cols);
   /* One channel group needs no scratch: r and the bands are at most the rows. */
   int small[3 * 1024], *buf = small;
-  if (ga_a > 1 && !(buf = malloc(sizeof *buf * (6 * (size_t)nsets + 3 * cells)))) return UINT64_MAX;
+  if (ga_a > 1 && !(buf = malloc(sizeof *buf * (6 * (size_t)nsets + 3 * cells)))) {
+    /* Out of memory: as if every set shared one region's routers, which no
+     * routing is slower than, so the estimate stays an estimate. */
+    const uint64_t slots = MUL((uint64_t)nsets, ey__rows_needed(g, (int)e_a));
+    return ceil_div(MUL(MUL(n_a, EY_MIN((uint64_t)m->q, qr_a)),
+                        MUL(ceil_div(slots, (uint64_t)a->mesh_ifmap_routers), g->wneed)),
+                    (uint64_t)a->noc_ifmap_wpc);
+  }
   int *region = buf, *src = buf + (ga_a > 1 ? nsets : 1024),
       *count = src + (ga_a > 1 ? cells : 1024), *work = ga_a > 1 ? count + cells : NULL;
   const int nr = ey_mesh_ifmap_regions(a, m, g->R, ng, ns, (int)ga_a, (int)e_a, region, src, work);
@@ -398,18 +404,16 @@ EY_SPECIALIZE void cost_fill(const ey_geom *g, const ey_arch *a, const ey_mappin
             MUL(MUL(R, S), MUL(ga, (uint64_t)a->word_bits)));
     if (!ey_filter_prefetch(a, block_bits)) {
       uint64_t nblocks = MUL(MUL(MUL(nN, nG), MUL(nCB, nPB)), nGB);
-      uint64_t exposed =
-          link_to_core(a,
-                       ADD(ceil_div(MUL(c->dram_reads[EY_FILTER], (uint64_t)a->word_bits),
-                                    (uint64_t)a->dram_bus_bits),
-                           MUL(nblocks, lat)),
-                       checked);
-      /* Direct filters load as they arrive: a block takes the longer of its
-       * transfer and its load, its last word a cycle after the transfer. The
+      const uint64_t xfer = ceil_div(MUL(c->dram_reads[EY_FILTER], (uint64_t)a->word_bits),
+                                     (uint64_t)a->dram_bus_bits);
+      uint64_t exposed = link_to_core(a, ADD(xfer, MUL(nblocks, lat)), checked);
+      /* Direct filters load as they arrive: after its latency a block takes the
+       * longer of its transfer (its last word a cycle later) and its load. The
        * sums stand for the sum of the maxima (a lower bound of it). */
       if (a->filter_direct) {
-        exposed = ADD(exposed, nblocks);
-        exposed = exposed > out->load_cycles ? exposed - out->load_cycles : 0;
+        const uint64_t t = ADD(link_to_core(a, xfer, checked), nblocks);
+        exposed = ADD(link_to_core(a, MUL(nblocks, lat), checked),
+                      t > out->load_cycles ? t - out->load_cycles : 0);
       }
       out->dram_exposed_cycles = ADD(out->dram_exposed_cycles, exposed);
     }

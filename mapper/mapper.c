@@ -1,11 +1,12 @@
 /* mapper.c - the search over the whole legal row-stationary mapping space.
  *
- * Every (e, q, r, p, g, t, n, eg) that the spads, the array and the GLB allow is
- * scored. m is not enumerated: given the others it only sets how many times the
- * ifmap is fetched from DRAM, ceil(M'/m), and the GLB capacity it takes, so the
- * best m is the largest multiple of p·t that fits, balanced to the smallest
- * multiple with the same number of blocks (docs/mapping.md gives the argument;
- * the tests check it against a brute force over m as well). */
+ * Every (e, q, r, p, t, n, eg) that the spads, the array and the GLB allow is
+ * scored, and on the hierarchical mesh the smallest g of each number of group
+ * blocks (a heuristic, below). m is not enumerated: given the others it only sets how many times
+ * the ifmap is fetched from DRAM, ceil(M'/m), and the GLB capacity it takes, so the best m is the
+ * largest multiple of p·t that fits, balanced to the smallest multiple with the same number of
+ * blocks (docs/mapping.md gives the argument; the tests check it against a brute force over m as
+ * well). */
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -115,8 +116,9 @@ ey_rc ey_map_layer(const ey_layer *l, const ey_arch *a, int objective, ey_mappin
         const int pmax =
             EY_MIN(EY_MIN(g.Mg, a->psum_spad_words), a->filter_spad_words / (m.q * g.S));
         /* Groups side by side (mesh only): as for n, only the smallest g of
-         * each number of group blocks ceil(G/g); a larger g with as many blocks
-         * has as many passes, holds more GLB and loads its bands more. */
+         * each number of group blocks ceil(G/g), the balanced split with the
+         * least GLB. Unlike n this is a heuristic: a larger g with as many
+         * blocks may place its groups in faster regions (docs/mapping.md). */
         const int gmax = a->noc_impl == EY_NOC_HMESH ? EY_MIN(g.G, slots) : 1;
         for (m.p = 1; m.p <= pmax; m.p++)
           for (m.g = 1; m.g <= gmax; m.g = next_n(g.G, m.g)) {

@@ -12,7 +12,7 @@ extern "C" {
 
 namespace {
 
-TEST(Fidelity, EyerissV1AlexNetLatencyWithinTwentyPercentOfThePublished) {
+TEST(Fidelity, EyerissV1AlexNetLatencyWithinTenPercentOfThePublished) {
   ey_arch a = eytest::LoadArch("eyeriss_v1");
   ey_net n = eytest::LoadNet("alexnet");
   ey_err err;
@@ -24,12 +24,13 @@ TEST(Fidelity, EyerissV1AlexNetLatencyWithinTwentyPercentOfThePublished) {
   ey_totals t;
   ey_report_totals(&r, &t);
   EXPECT_NEAR(t.macs / 1e6, 2663, 1);
-  // Measured: 132.9 ms (+15.3 %). The synthetic activations have no zeros, so RLC
-  // coding on the DRAM boundary costs bits instead of saving them (the chip's real
-  // activations save 1.9-2.6x; Chen et al., ISSCC 2016 and JSSC 2017) and the array
-  // waits on DRAM for longer; the mappings are eyesim's own. The tolerance is 20 % until real
-  // activation traces (with their zeros) drive this run.
-  EXPECT_NEAR(t.time_ms, 115.3, 0.20 * 115.3);
+  // Measured: 116.8 ms (+1.3 %), with the next filter block fetched once the
+  // current one is in the spads (CONV1 21.2 ms against the chip's 20.9). The
+  // synthetic activations have no zeros, so RLC coding on the DRAM boundary costs
+  // bits instead of saving them (the chip's real activations save 1.9-2.6x; Chen et
+  // al., ISSCC 2016 and JSSC 2017); the mappings are eyesim's own, so the layers
+  // are not yet the chip's one by one. The total is held to 10 %.
+  EXPECT_NEAR(t.time_ms, 115.3, 0.10 * 115.3);
   ey_report_free(&r);
   ey_net_free(&n);
 }

@@ -216,6 +216,7 @@ struct ey_engine {
   uint64_t filt_req;      /* the DRAM read of the block's filters */
   ey_cycle filt_submit;   /* ... made in this cycle (glb.filter_path direct) */
   ey_cycle dram_lat_core; /* dram.latency_cycles in core cycles, rounded up */
+  int wlat_max;           /* the last filter load's farthest PE, in cycles from its source */
   int filt_prefetched;    /* ... made while the block before ran */
   int filter_prefetch;    /* the staging region holds a block (ey_filter_prefetch) */
   int in_pass;            /* ps holds a pass begun and not finished */
@@ -516,6 +517,7 @@ static uint64_t mesh_route_weights(eng *E, const tile *t, int pa) {
               assert(ok == 0); /* sources own disjoint runs of clusters */
               (void)ok;
               E->wlat[sidx] = EY_MAX(E->wlat[sidx], ey_hmesh_latency(&E->fnoc, (uint16_t)group, x));
+              E->wlat_max = EY_MAX(E->wlat_max, E->wlat[sidx]);
             }
             if (h + 1 == nh ||
                 E->wsrc[h + 1] != sidx) /* its last set: its words crossed its tree */
@@ -1492,7 +1494,10 @@ static uint64_t filter_fetch(eng *E, const tile *t, int fp, int pa) {
   uint64_t id = ey_dram_request(&E->dram, E->now, faddr, words, bits, EY_FILTER, 0);
   if (note_request(E, id, t, fp, pa)) return 0;
   in_flight(E, id, bits);
-  observe(E, EY_ACC_DRAM, 0, EY_FILTER, faddr, words);
+  const uint64_t each = words / (uint64_t)t->ga,
+                 gstep = (uint64_t)E->g.Mg * E->g.Cg * E->g.R * E->g.S;
+  for (int gi = 0; gi < t->ga; gi++) /* one run of filters per channel group */
+    observe(E, EY_ACC_DRAM, 0, EY_FILTER, faddr + (uint64_t)gi * gstep, each);
   return id;
 }
 
@@ -1636,15 +1641,31 @@ static ey_rc advance(eng *E, ey_cycle limit, ey_err *err) {
       }
       case ST_BLOCK_WAIT: {
         if (!wait_dram(E, E->filt_req, E->busy, EY_CL_WAIT_FILTER, limit)) break;
+        E->wlat_max = 1;
         const uint64_t load = load_filters(E, t, E->fp, E->pa);
         E->load_end = E->now + load;
         if (E->a->filter_direct) {
-          /* The filter network took the words as they came, from the first one
-           * (the DRAM latency after the request) on: the load ends `load` cycles
-           * after that, but not before the last word, which arrived now, has
-           * crossed its router. */
-          const ey_cycle first = E->filt_submit + E->dram_lat_core;
-          E->load_end = EY_MAX(E->now + 1, first + load);
+          /* The filter network takes the words as they come. The first comes the
+           * later of the DRAM latency after the request and the completion less
+           * the request's transfer at the bus's width (it may have queued behind
+           * others); the load ends `load` cycles after it, but not before the
+           * last word, in at the completion, has reached its farthest PE. */
+          const ey_cycle at = ey_dram_done_at(&E->dram, E->filt_req);
+          const ey_dram_req *r = &E->dram.req[E->filt_req - 1];
+          const ey_cycle link = (r->bits + (uint64_t)E->a->dram_bus_bits - 1) /
+                                (uint64_t)E->a->dram_bus_bits,
+                         xfer = (link * (ey_cycle)E->a->core_mhz + (ey_cycle)E->a->dram_mhz - 1) /
+                                (ey_cycle)E->a->dram_mhz;
+          const ey_cycle first =
+              EY_MAX(E->filt_submit + E->dram_lat_core, at > xfer ? at - xfer : 0);
+          const ey_cycle floor_at = at + (ey_cycle)E->wlat_max;
+          E->load_end = EY_MAX(floor_at, first + load);
+          if (E->load_end < E->now + 1) E->load_end = E->now + 1;
+          if (E->wload_end) /* the waveform: each weight router from the first word */
+            for (int k = 0; k < E->nmr[1]; k++)
+              if (E->wload_end[k])
+                E->wload_end[k] =
+                    EY_MIN(E->load_end, EY_MAX(first + (E->wload_end[k] - E->now), at + 1));
         }
         E->state = ST_LOAD;
         break;
