@@ -4,6 +4,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "mapper/mapper_int.h"
 #include "sim/base/ey_checked.h"
 
 const char *const ey_eyexam_names[EY_EX_STEPS] = {"workload", "dataflow",  "pes",     "array",
@@ -67,8 +68,7 @@ static double best_placement(const ey_layer *l, const ey_arch *a, const ey_geom 
        * groups as many passes as one group (the smallest g of each count of
        * group blocks, as the mapper visits them). */
       const int gmax = a->noc_impl == EY_NOC_HMESH ? EY_MIN(g->G, slots) : 1;
-      for (int gg = 1; gg <= gmax;
-           gg = gg < g->G ? EY_CEIL_DIV(g->G, EY_CEIL_DIV(g->G, gg) - 1) : g->G + 1)
+      for (int gg = 1; gg <= gmax; gg = ey__next_block(g->G, gg))
         for (int p = 1; p <= EY_MIN(a->simd, g->Mg); p += EY_MAX(1, EY_MIN(a->simd, g->Mg) - 1))
           for (int t = EY_MIN(EY_CEIL_DIV(g->Mg, p), slots / gg); t >= 1; t--) {
             ey_mapping m = {g->N, p, 1, r, t, e, e, p * t, gg};

@@ -73,12 +73,6 @@ static int tile_fits(const ey_geom *g, const ey_arch *a, ey_mapping *m, const ey
   return ey_sat_add(f, ey_sat_mul(u, (uint64_t)EY_MIN(pt, g->Mg))) <= avail;
 }
 
-/* The smallest n > cur with fewer image blocks ceil(N/n) than cur gives. */
-static int next_n(int N, int cur) {
-  const int b = EY_CEIL_DIV(N, cur);
-  return b > 1 ? EY_CEIL_DIV(N, b - 1) : N + 1;
-}
-
 ey_rc ey_map_layer(const ey_layer *l, const ey_arch *a, int objective, ey_mapping *best,
                    ey_cost *cost, ey_map_stats *st, ey_err *err) {
   ey_geom g;
@@ -121,7 +115,7 @@ ey_rc ey_map_layer(const ey_layer *l, const ey_arch *a, int objective, ey_mappin
          * blocks may place its groups in faster regions (docs/mapping.md). */
         const int gmax = a->noc_impl == EY_NOC_HMESH ? EY_MIN(g.G, slots) : 1;
         for (m.p = 1; m.p <= pmax; m.p++)
-          for (m.g = 1; m.g <= gmax; m.g = next_n(g.G, m.g)) {
+          for (m.g = 1; m.g <= gmax; m.g = ey__next_block(g.G, m.g)) {
             const int tmax = EY_MIN(EY_CEIL_DIV(g.Mg, m.p), slots / m.g);
             if (tmax < 1) break; /* g only grows */
             /* Energy depends on t only through ceil(M'/(p·t)) and active PEs
@@ -145,7 +139,7 @@ ey_rc ey_map_layer(const ey_layer *l, const ey_arch *a, int objective, ey_mappin
                * many blocks needs more GLB for the same accesses (they depend on
                * n only through b), so the search visits O(sqrt N) values of n,
                * not N (docs/mapping.md). */
-              for (m.n = 1; m.n <= g.N; m.n = next_n(g.N, m.n)) {
+              for (m.n = 1; m.n <= g.N; m.n = ey__next_block(g.N, m.n)) {
                 /* The smallest tile of these n images (eg = e): when it does
                  * not fit, no larger n fits either. */
                 m.eg = m.e;

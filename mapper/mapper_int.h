@@ -18,6 +18,13 @@ typedef struct ey__gsums {
 } ey__gsums;
 
 void ey__esums_init(const ey_geom *g, int e, ey__esums *out);
+/* The smallest size > cur that cuts n into fewer blocks, ceil(n/size), than cur
+ * does (n + 1 once cur >= n): the search visits images per pass and groups per
+ * pass this way. */
+static inline int ey__next_block(int n, int cur) {
+  const int b = EY_CEIL_DIV(n, cur);
+  return b > 1 ? EY_CEIL_DIV(n, b - 1) : n + 1;
+}
 void ey__gsums_init(const ey_geom *g, int eg, ey__gsums *out);
 /* Padded ifmap rows that `count` consecutive output rows need. */
 uint64_t ey__rows_needed(const ey_geom *g, int count);

@@ -264,6 +264,7 @@ typedef struct add_ctx {
   const mesh *m;
   int planes, plane;
   uint64_t words, *routers, *links;
+  int nlinks; /* links visited */
 } add_ctx;
 
 static int add_link(void *p, int cl, int dir) {
@@ -272,18 +273,20 @@ static int add_link(void *p, int cl, int dir) {
   const int to = cl + step[dir][0] + step[dir][1] * a->m->cx; /* the router at its far end */
   a->links[(cl * a->planes + a->plane) * NDIRS + dir] += a->words;
   a->routers[to * a->planes + a->plane] += a->words;
+  a->nlinks++;
   return 0;
 }
 
-void ey_hmesh_add_words(const ey_noc *n, uint16_t group, uint64_t words, uint64_t *routers,
-                        uint64_t *links) {
+int ey_hmesh_add_words(const ey_noc *n, uint16_t group, uint64_t words, uint64_t *routers,
+                       uint64_t *links) {
   const mesh *m = n->impl;
-  if (group >= m->nsrc || !m->feeds[group] || !words) return;
+  if (group >= m->nsrc || !m->feeds[group] || !words) return 0;
   const int planes = n->mesh.planes;
-  add_ctx a = {m, planes, group % planes, words, routers, links};
+  add_ctx a = {m, planes, group % planes, words, routers, links, 0};
   routers[group] += words; /* the source's own router: group = cluster * planes + plane */
   tree_links(m, group, planes, m->col_lo + (size_t)group * (size_t)m->cx,
              m->col_hi + (size_t)group * (size_t)m->cx, add_link, &a);
+  return a.nlinks;
 }
 
 /* Words through router (cluster, plane): those it forwards on the tree of every

@@ -161,6 +161,7 @@ struct ey_engine {
   uint64_t *fl_req;     /* DRAM transfers in flight: request id */
   uint64_t *fl_bytes, fl_n, fl_cap;
   int *targets; /* scratch for ey_noc_match */
+  int *cset;    /* per channel of the pass's tile: its channel set (pass_begin) */
   /* hierarchical-mesh (docs/mesh.md): the ifmap streams of the pass, one per
    * ifmap router that sends (band b, router p is stream b * routers + p). */
   int mesh; /* noc.impl is hierarchical-mesh */
@@ -523,8 +524,9 @@ static uint64_t mesh_route_weights(eng *E, const tile *t, int pa) {
                 E->wsrc[h + 1] != sidx) /* its last set: its words crossed its tree */
             {
               E->ms.mesh_filter_link_words +=
-                  E->wwords[sidx] * (uint64_t)ey_hmesh_tree_links(&E->fnoc, (uint16_t)group);
-              ey_hmesh_add_words(&E->fnoc, (uint16_t)group, E->wwords[sidx], E->mrw[1], E->mlw[1]);
+                  E->wwords[sidx] * (uint64_t)ey_hmesh_add_words(&E->fnoc, (uint16_t)group,
+                                                                 E->wwords[sidx], E->mrw[1],
+                                                                 E->mlw[1]);
             }
           }
           for (int sidx = 0; sidx < nsrc; sidx++) {
@@ -671,13 +673,6 @@ static void pe_wake(eng *E, int x, ey_cycle at) {
   E->awake[E->nawake++] = x;
 }
 
-/* The ifmap network's channel set of tile t's channel c (of t->tc): set ri of
- * channel group gi is set gi * ns + ri, ns = ceil(ca / q). */
-static inline int cset(const eng *E, const tile *t, int c) {
-  const int q = E->m->q;
-  return c / t->ca * EY_CEIL_DIV(t->ca, q) + c % t->ca / q;
-}
-
 /* hierarchical-mesh: routes the ifmaps of the pass being begun (its PEs in act,
  * each with its channel set and row in pset/prow, the strip's rows in srows).
  * Each band's slots (channel set, row), in order, go round robin to the ifmap
@@ -732,7 +727,7 @@ static int mesh_route(eng *E, const tile *t, int ng, int ns, int ea) {
   }
   /* Each stream's packets of one column, in the bus's order (channel, row). */
   for (int c = 0; c < t->tc; c++)
-    for (int yi = 0; yi < nr; yi++) E->st[E->slot_st[cset(E, t, c) * nr + yi]].len++;
+    for (int yi = 0; yi < nr; yi++) E->st[E->slot_st[E->cset[c] * nr + yi]].len++;
   int off = 0;
   for (int s = 0; s < E->nst; s++) {
     E->st[s].off = E->st[s].k = off;
@@ -741,7 +736,7 @@ static int mesh_route(eng *E, const tile *t, int ng, int ns, int ea) {
   }
   for (int c = 0; c < t->tc; c++)
     for (int yi = 0; yi < nr; yi++) {
-      struct mstream *st = &E->st[E->slot_st[cset(E, t, c) * nr + yi]];
+      struct mstream *st = &E->st[E->slot_st[E->cset[c] * nr + yi]];
       E->pl_c[st->k] = c;
       E->pl_yi[st->k++] = yi;
     }
@@ -753,8 +748,8 @@ static int mesh_route(eng *E, const tile *t, int ng, int ns, int ea) {
     if (!E->st[s].total) continue;
     sending++;
     E->ms.mesh_ifmap_link_words +=
-        E->st[s].total * (uint64_t)ey_hmesh_tree_links(&E->inoc, (uint16_t)E->st[s].group);
-    ey_hmesh_add_words(&E->inoc, (uint16_t)E->st[s].group, E->st[s].total, E->mrw[0], E->mlw[0]);
+        E->st[s].total * (uint64_t)ey_hmesh_add_words(&E->inoc, (uint16_t)E->st[s].group,
+                                                      E->st[s].total, E->mrw[0], E->mlw[0]);
   }
   E->ms.mesh_regions_max = EY_MAX(E->ms.mesh_regions_max, nb);
   E->ms.mesh_ifmap_streams_max = EY_MAX(E->ms.mesh_ifmap_streams_max, sending);
@@ -775,6 +770,9 @@ static int pass_begin(eng *E, const tile *t, int fp, int pa, int os, int ea) {
   const int ng = EY_CEIL_DIV(pa, m->p), ns = EY_CEIL_DIV(t->ca, m->q), chain = ns * E->g.R;
   const int first_cb = t->c0 == 0;
   P->ng = ng;
+  /* The ifmap network's channel set of each of the tile's channels: set ri of
+   * channel group gi is set gi * ns + ri (the packets look it up). */
+  for (int c = 0; c < t->tc; c++) E->cset[c] = c / t->ca * ns + c % t->ca / m->q;
 
   ey_noc_clear(&E->inoc);
   ey_chains_clear(&E->ch);
@@ -920,7 +918,7 @@ static int gon_grant(void *ctx, int x) {
 static int send_ifmap(eng *E, const tile *t, const int16_t *buf, const int *rowmap, int im, int xi,
                       int c, int yi) {
   pass *P = &E->ps;
-  const int slot = cset(E, t, c) * P->nr + yi;
+  const int slot = E->cset[c] * P->nr + yi;
   const int *tg = E->tg + E->tg_off[slot];
   const int n = E->tg_off[slot + 1] - E->tg_off[slot];
   for (int q = 0; q < n; q++)
@@ -1805,6 +1803,7 @@ static ey_rc setup(eng *E, ey_err *err) {
   /* Channel sets of a pass: r per channel group, g channel groups. */
   const size_t nsets = (size_t)m->r * (size_t)EY_MIN(m->g, E->g.G);
   E->tg_off = calloc(nsets * (size_t)E->Hp + 1, sizeof *E->tg_off);
+  E->cset = calloc(nsets * (size_t)m->q, sizeof *E->cset); /* a tile's channels, at most */
   E->srows = calloc((size_t)E->Hp, sizeof *E->srows);
   E->grp = calloc((size_t)E->npe, sizeof *E->grp);
   E->lcol = calloc((size_t)E->npe, sizeof *E->lcol);
@@ -1854,10 +1853,10 @@ static ey_rc setup(eng *E, ey_err *err) {
   if (E->wheel)
     for (int b = 0; b < E->wheel_size; b++) E->wheel[b] = -1;
   if (!E->pe || !E->act || !E->granted || !E->cls || !E->room || !E->gin_seq || !E->gon_seq ||
-      !E->chain_pos || !E->targets || !E->rowmap[0] || !E->rowmap[1] || !E->tg || !E->tg_off ||
-      !E->srows || !E->grp || !E->lcol || !E->glist || !E->dirty || !E->is_dirty || !E->is_done ||
-      !E->sleep_until || !E->gated_seen || !E->awake || !E->wheel_next || !E->wheel ||
-      !E->sleep_from || !E->asleep || !E->on_event || !E->sleep_cls || !E->wheel_prev)
+      !E->chain_pos || !E->targets || !E->cset || !E->rowmap[0] || !E->rowmap[1] || !E->tg ||
+      !E->tg_off || !E->srows || !E->grp || !E->lcol || !E->glist || !E->dirty || !E->is_dirty ||
+      !E->is_done || !E->sleep_until || !E->gated_seen || !E->awake || !E->wheel_next ||
+      !E->wheel || !E->sleep_from || !E->asleep || !E->on_event || !E->sleep_cls || !E->wheel_prev)
     return ey_err_set(err, EY_NOMEM, "out of memory");
   for (int x = 0; x < E->npe; x++)
     if (ey_pe_init(&E->pe[x], a->filter_spad_words, a->ifmap_spad_words, a->ifmap_fifo_words,
@@ -2017,6 +2016,7 @@ static void teardown(eng *E) {
   free(E->rowmap[0]);
   free(E->rowmap[1]);
   free(E->tg);
+  free(E->cset);
   free(E->tg_off);
   free(E->srows);
   free(E->grp);
