@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <string>
+#include <vector>
 
 #include "test_util.h"
 
@@ -78,6 +79,88 @@ TEST(Cli, ZerosAndSeedChangeTheDataNotTheSchedule) {
   EXPECT_EQ(bad.status, 2);
   EXPECT_EQ(bad.err,
             "eyesim: --zeros: must be a number from 0 to 1 (got 1.5) (see `eyesim help`)\n");
+}
+
+// Column `col` of the CSV row of layer `layer` (from the header's names).
+std::string CsvField(const std::string &csv, const std::string &layer, const std::string &col) {
+  auto split = [](const std::string &line) {
+    std::vector<std::string> v;
+    size_t at = 0;
+    for (size_t c; (c = line.find(',', at)) != std::string::npos; at = c + 1)
+      v.push_back(line.substr(at, c - at));
+    v.push_back(line.substr(at));
+    return v;
+  };
+  size_t eol = csv.find('\n');
+  std::vector<std::string> head = split(csv.substr(0, eol));
+  auto ci = std::find(head.begin(), head.end(), col);
+  if (ci == head.end()) return "no column " + col;
+  for (size_t at = eol + 1; at < csv.size();) {
+    size_t end = csv.find('\n', at);
+    std::vector<std::string> row = split(csv.substr(at, end - at));
+    if (row.size() == head.size() && row[3] == layer) return row[ci - head.begin()];
+    at = end == std::string::npos ? csv.size() : end + 1;
+  }
+  return "no row " + layer;
+}
+
+// A network file's per-layer `zeros` (its sparsity profile) makes that layer's
+// synthetic ifmap: with every input value zero, zero gating gates every MAC (no
+// padding here, so a dense input gates none); --zeros overrides the profile for
+// every layer; and trace synth makes the same ifmaps.
+TEST(Cli, TheNetworksZeroProfileIsTheDefaultAndZerosOverridesIt) {
+  TempDir t;
+  WriteFile(t.File("n.yaml"),
+            "name: prof\nbatch: 1\nlayers:\n"
+            "  - {name: a, C: 2, M: 4, H: 8, W: 8, R: 3, S: 3, zeros: 1}\n"
+            "  - {name: b, C: 4, M: 4, H: 6, W: 6, R: 3, S: 3}\n");
+  const std::string run = "run eyeriss_v1 " + t.File("n.yaml") + " -q --check --csv ";
+  ASSERT_EQ(Eyesim(run + t.File("p.csv") + " --json " + t.File("p.json")).status, 0);
+  ASSERT_EQ(Eyesim(run + t.File("z0.csv") + " --zeros 0").status, 0);
+  ASSERT_EQ(Eyesim(run + t.File("z1.csv") + " --zeros 1").status, 0);
+  const std::string p = ReadFile(t.File("p.csv")), z0 = ReadFile(t.File("z0.csv")),
+                    z1 = ReadFile(t.File("z1.csv"));
+  EXPECT_EQ(CsvField(p, "a", "macs"), std::to_string(4 * 2 * 6 * 6 * 9));
+  EXPECT_EQ(CsvField(p, "a", "macs_gated"), CsvField(p, "a", "macs"));
+  EXPECT_EQ(CsvField(p, "b", "macs_gated"), "0");
+  EXPECT_EQ(CsvField(z0, "a", "macs_gated"), "0");
+  EXPECT_EQ(CsvField(z1, "b", "macs_gated"), CsvField(z1, "b", "macs"));
+  const std::string js = ReadFile(t.File("p.json"));
+  EXPECT_NE(js.find("\"relu\": true,\n        \"zeros\": 1\n"), std::string::npos) << js;
+  // The profile of every layer equals --zeros of the same fraction.
+  WriteFile(t.File("h.yaml"),
+            "name: prof\nbatch: 1\nlayers:\n"
+            "  - {name: a, C: 2, M: 4, H: 8, W: 8, R: 3, S: 3, zeros: 0.5}\n"
+            "  - {name: b, C: 4, M: 4, H: 6, W: 6, R: 3, S: 3, zeros: 0.5}\n");
+  ASSERT_EQ(Eyesim("run eyeriss_v1 " + t.File("h.yaml") + " -q --csv " + t.File("h.csv")).status,
+            0);
+  ASSERT_EQ(Eyesim(run + t.File("o.csv") + " --zeros 0.5").status, 0);
+  const std::string h = ReadFile(t.File("h.csv")), o = ReadFile(t.File("o.csv"));
+  EXPECT_NE(CsvField(h, "a", "macs_gated"), "0");
+  for (const char *l : {"a", "b"})
+    for (const char *c : {"macs_gated", "energy_total", "dram_bytes_moved", "cycles"})
+      EXPECT_EQ(CsvField(h, l, c), CsvField(o, l, c)) << l << " " << c;
+  // trace synth: the profile's zeros, exactly all of them in a.
+  auto s = Eyesim("trace synth " + t.File("n.yaml") + " -o " + t.File("s.rlc"));
+  ASSERT_EQ(s.status, 0) << s.err;
+  auto st = Eyesim("trace stats " + t.File("s.rlc"));
+  ASSERT_EQ(st.status, 0) << st.err;
+  EXPECT_NE(st.out.find("100.0"), std::string::npos) << st.out;
+  // A fraction outside 0..1, and a key a pooling node does not take.
+  WriteFile(t.File("bad.yaml"),
+            "name: prof\nlayers:\n  - {name: a, C: 2, M: 4, H: 8, W: 8, R: 3, S: 3, zeros: 1.5}\n");
+  auto bad = Eyesim("run eyeriss_v1 " + t.File("bad.yaml"));
+  EXPECT_EQ(bad.status, 1);
+  EXPECT_NE(bad.err.find("bad.yaml:3"), std::string::npos) << bad.err;
+  EXPECT_NE(bad.err.find("zeros"), std::string::npos) << bad.err;
+  EXPECT_NE(bad.err.find("1.5"), std::string::npos) << bad.err;
+  WriteFile(t.File("pool.yaml"),
+            "name: prof\nlayers:\n  - {name: a, C: 2, M: 4, H: 8, W: 8, R: 3, S: 3}\n"
+            "  - {name: p, type: maxpool, R: 2, S: 2, stride: 2, zeros: 0.5}\n");
+  auto pool = Eyesim("run eyeriss_v1 " + t.File("pool.yaml"));
+  EXPECT_EQ(pool.status, 1);
+  EXPECT_NE(pool.err.find("pool.yaml:4: p.zeros: not a key of a maxpool node"), std::string::npos)
+      << pool.err;
 }
 
 TEST(Cli, MappingFileRoundTripGivesIdenticalReports) {

@@ -113,7 +113,17 @@ typedef struct ey_layer {
   int E, F;   /* output height and width (derived) */
   int line;   /* line of the layer in its file */
   int node;   /* its node in ey_net.nodes */
+  /* The network file's zero fraction of the layer's input (its sparsity
+   * profile), used for synthetic activations; zeros_given 0: none stated. */
+  double zeros;
+  int zeros_given;
 } ey_layer;
+
+/* The zero fraction of layer l's synthetic ifmap: `option` (--zeros) when it is
+ * 0 to 1, else the network's profile for the layer, else 0. */
+static inline double ey_layer_zeros(const ey_layer *l, double option) {
+  return option >= 0 ? option : l->zeros_given ? l->zeros : 0.0;
+}
 
 #define EY_NODE_INPUTS_MAX 16 /* inputs of one node (a concat's branches) */
 #define EY_NET_INPUT (-1)     /* an input that is the network's own input */

@@ -141,7 +141,8 @@ static const ey_opt k_run_opts[] = {
      .offset = F(zeros),
      .lo = 0,
      .hi = 1,
-     .help = "fraction of ifmap values that are zero, 0 to 1 (default 0)"},
+     .help = "fraction of ifmap values that are zero, 0 to 1, for every layer\n"
+             "(default: each layer's `zeros` in the network file, else 0)"},
     {.name = "--eyexam",
      .kind = EY_OPT_FLAG,
      .cmds = CMD_RUN,
@@ -816,6 +817,7 @@ int ey_cli_run(int argc, char **argv) {
   c->is_run = !strcmp(argv[1], "run");
   c->o.objective = -1;
   c->o.seed = 1;
+  c->o.zeros = -1; /* each layer's from the network (ey_layer_zeros) */
   c->o.vcd_to = 10000;
   c->o.jobs = ey_cli_default_jobs();
   ey_opt_list args = {0};

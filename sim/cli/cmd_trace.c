@@ -26,9 +26,10 @@ typedef struct trace_opts {
   int batch;                  /* synth; 0: the file's */
 } trace_opts;
 
-/* "0.6" or "0.5,conv1=0,conv2=0.7": the zero fraction of layer `name`. */
-static int profile_zeros(const char *profile, const char *name, double *out) {
-  *out = 0;
+/* "0.6" or "0.5,conv1=0,conv2=0.7": the zero fraction of layer `name`; `base`
+ * (the network file's, ey_layer_zeros()) where no item names it. */
+static int profile_zeros(const char *profile, const char *name, double base, double *out) {
+  *out = base;
   for (const char *p = profile; *p;) {
     const char *comma = strchr(p, ',');
     size_t len = comma ? (size_t)(comma - p) : strlen(p);
@@ -47,7 +48,7 @@ static int profile_zeros(const char *profile, const char *name, double *out) {
 
 static int parse_profile(void *opts, const char *val) {
   double z;
-  if (profile_zeros(val, "", &z)) return -1;
+  if (profile_zeros(val, "", 0, &z)) return -1;
   ((trace_opts *)opts)->zeros = val;
   return 0;
 }
@@ -100,7 +101,8 @@ static const ey_opt k_trace_opts[] = {
      .cmds = CMD_SYNTH,
      .parse = parse_profile,
      .expect = "expected a fraction from 0 to 1, or NAME=FRACTION items",
-     .help = "the fraction of zeros, as `eyesim run --zeros` (default 0)"},
+     .help = "the fraction of zeros, as `eyesim run --zeros`; NAME=FRACTION\n"
+             "items set one layer (default: the network's `zeros`, else 0)"},
     {.name = "--seed",
      .kind = EY_OPT_U64,
      .value = "S",
@@ -170,7 +172,7 @@ void ey_cli_trace_help(FILE *f) {
 static int parse(const ey_opt_cmd *c, int argc, char **argv, trace_opts *o, ey_opt_list *args) {
   memset(o, 0, sizeof *o);
   o->scale = 1.0;
-  o->zeros = "0";
+  o->zeros = ""; /* the network's profile */
   o->seed = 1;
   return ey_cli_parse(c, argc, argv, 3, o, args);
 }
@@ -444,7 +446,7 @@ static int synth_layers(const ey_net *net, const trace_opts *o, ey_act_writer *w
     ey_tensors t;
     ey_err err;
     double z;
-    profile_zeros(o->zeros, l->name, &z);
+    profile_zeros(o->zeros, l->name, ey_layer_zeros(l, -1), &z);
     if (ey_tensors_check(l, &err)) return ey_cli_fail(&err, EY_NOMEM);
     /* The same generator, seed and zeros as `eyesim run` (16-bit words). */
     if (ey_tensors_make(&t, l, 16, o->seed, z)) {

@@ -122,6 +122,7 @@ static const ey_param k_layer_params[] = {
   { "pad",    EY_P_INT,  0, 64,      "0",    L(pad),    NULL, "conv, pooling: zero padding on each side." },
   { "groups", EY_P_INT,  1, 1048576, "1",    L(groups), NULL, "conv: groups; groups = C = M is depthwise." },
   { "relu",   EY_P_BOOL, 0, 1,       "true", L(relu),   NULL, "ReLU on the output (after requantization for conv and fc)." },
+  { "zeros",  EY_P_REAL, 0, 1,       "",     L(zeros),  NULL, "conv, fc: fraction of the layer's input values that are zero (its sparsity profile); synthetic activations use it unless --zeros is given. Omitted: 0." },
   { "ceil",   EY_P_BOOL, 0, 1,       "false", NO(ceil), NULL, "pooling: output size rounded up (Caffe, ONNX ceil_mode)." },
   { "global", EY_P_BOOL, 0, 1,       "false", NO(global), NULL, "pooling: the window is the whole input." },
 };
@@ -321,8 +322,8 @@ ey_rc ey_layer_finish(ey_layer *l, const char *where, ey_err *err) {
 /* The keys each node type takes, besides name, type, inputs and relu, which all
  * take; C, H and W are the input's shape, which every node may state. */
 static const char *const k_node_keys[] = {
-    [EY_LAYER_CONV] = " C H W M R S stride pad groups ",
-    [EY_LAYER_FC] = " C H W M R S ",
+    [EY_LAYER_CONV] = " C H W M R S stride pad groups zeros ",
+    [EY_LAYER_FC] = " C H W M R S zeros ",
     [EY_NODE_MAXPOOL] = " C H W R S stride pad ceil global ",
     [EY_NODE_AVGPOOL] = " C H W R S stride pad ceil global ",
     [EY_NODE_ADD] = " C H W ",
@@ -563,6 +564,7 @@ static ey_rc net_node(net_load *s, yaml_node_t *seq, int i, ey_err *err) {
   ey_rc rc = ey_schema_apply(&k_layer, d, ln, prefix, skip, x, lines, err);
   if (rc) return rc;
   l->N = net->batch;
+  l->zeros_given = GIVEN(lines, key_index("zeros"));
   l->line = ey_ynode_line(ln);
   l->node = i;
   x->layer = -1;

@@ -1963,7 +1963,7 @@ static ey_rc setup(eng *E, ey_err *err) {
   E->raw = malloc(sizeof *E->raw * nout);
   E->out = malloc(sizeof *E->out * nout);
   if (!E->raw || !E->out) return ey_err_set(err, EY_NOMEM, "out of memory");
-  if (ey_tensors_make(&E->T, l, a->word_bits, E->o->seed, E->o->zeros))
+  if (ey_tensors_make(&E->T, l, a->word_bits, E->o->seed, ey_layer_zeros(l, E->o->zeros)))
     return ey_err_set(err, EY_NOMEM, "out of memory");
   if (E->ifmap_in)
     memcpy(E->T.ifmap, E->ifmap_in,

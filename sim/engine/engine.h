@@ -51,7 +51,8 @@ ey_vcd_frame ey_sample_frame(const ey_sample *s);
 typedef struct ey_engine_opts {
   int step;      /* ey_step: fast (default) or exact; both give the same results */
   uint64_t seed; /* data generator seed */
-  double zeros;  /* fraction of ifmap values that are zero */
+  double zeros;  /* fraction of ifmap values that are zero; < 0: each layer's
+                    profile, ey_layer_zeros() */
   int check;     /* 1: compare every output with the golden convolution */
   /* Called after every pass with the passes done in this layer (may be NULL). */
   void (*progress)(void *ctx, const ey_layer *l, uint64_t passes_done);

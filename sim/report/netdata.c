@@ -73,7 +73,7 @@ static ey_rc load_input(ey_netdata *d, ey_err *err) {
     snprintf(l.name, sizeof l.name, "input");
     l.E = l.H, l.F = l.W;
     ey_tensors t;
-    rc = ey_tensors_make(&t, &l, d->a->word_bits, d->o.seed, d->o.zeros);
+    rc = ey_tensors_make(&t, &l, d->a->word_bits, d->o.seed, ey_layer_zeros(&l, d->o.zeros));
     if (rc) return ey_err_set(err, rc, "input: out of memory");
     memcpy(d->input.data, t.ifmap, sizeof *t.ifmap * (size_t)ey_htensor_values(&d->input));
     ey_tensors_free(&t);
@@ -288,7 +288,7 @@ ey_rc ey_netdata_begin(ey_netdata *d, int i, const int16_t *trace_ifmap, ey_engi
   } else if (!in && ey_quant_get(&d->q, l->name).shift == EY_SHIFT_AUTO) {
     /* The automatic shift is the psums'; make the seeded ifmap the engine would. */
     ey_tensors t;
-    rc = ey_tensors_make(&t, l, d->a->word_bits, lo->seed, lo->zeros);
+    rc = ey_tensors_make(&t, l, d->a->word_bits, lo->seed, ey_layer_zeros(l, lo->zeros));
     if (rc) return ey_err_set(err, rc, "%s: out of memory", l->name);
     s->seeded = t.ifmap;
     t.ifmap = NULL;

@@ -38,7 +38,7 @@ typedef struct ey_netdata_opts {
                               ey_netdata_write_activations() needs); 0: free each
                               one once its last consumer is computed */
   uint64_t seed;           /* of the synthetic input or ifmaps */
-  double zeros;            /* their zero fraction */
+  double zeros;            /* their zero fraction; < 0: ey_layer_zeros() */
 } ey_netdata_opts;
 
 /* Loads the folder's quant.yaml and, when chained, the input, and checks them

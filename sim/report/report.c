@@ -328,20 +328,26 @@ void ey_report_table_head(const ey_report *r, FILE *f) {
   if (r->engine) {
     /* Where the activations come from: the seeded generator's zeros, or the
      * trace, for every layer or some (the others synthetic). */
-    char from[EY_ERR_MAX];
-    const double zeros = r->engine->zeros;
+    char from[EY_ERR_MAX], zeros[64];
+    int profile = 0;
+    for (int i = 0; i < net->nlayers; i++) profile |= net->layers[i].zeros_given;
+    if (r->engine->zeros >= 0 || !profile)
+      snprintf(zeros, sizeof zeros, "%.2f zeros",
+               ey_layer_zeros(&net->layers[0], r->engine->zeros));
+    else
+      snprintf(zeros, sizeof zeros, "zeros from the network's profile");
     if (r->data && ey_netdata_chained(r->data))
       snprintf(from, sizeof from, "the whole network on weights from %s, input %s",
                ey_netdata_weights(r->data),
                ey_netdata_input(r->data) ? ey_netdata_input(r->data) : "seeded");
     else if (!r->activations)
-      snprintf(from, sizeof from, "%.2f zeros", zeros);
+      snprintf(from, sizeof from, "%s", zeros);
     else if (r->activation_layers == net->nlayers)
       snprintf(from, sizeof from, "activations from %s", r->activations);
     else
       snprintf(from, sizeof from,
                "activations from %s for %d of %d layers, the others synthetic "
-               "with %.2f zeros",
+               "with %s",
                r->activations, r->activation_layers, net->nlayers, zeros);
     fprintf(
         f, "eyesim " EY_VERSION_STRING " - cycle-level simulation (%s stepping, seed %llu, %s)%s\n",
@@ -534,12 +540,15 @@ void ey_report_table(const ey_report *r, FILE *f) {
 
 /* ------------------------------------------------------------------ JSON */
 
-static void json_shape(ey_json *j, const ey_layer *l) {
+/* The shape, and the zero fraction of the input: --zeros when given, else the
+ * network's profile (what synthetic activations have). */
+static void json_shape(ey_json *j, const ey_report *r, const ey_layer *l) {
   ey_json_obj_begin(j, "shape");
   ey_json_str(j, "type", ey_node_type_name(l->type));
   for (int k = 0; k < COUNT_OF(k_shape); k++)
     ey_json_int(j, k_shape[k].name, field(l, &k_shape[k]));
   ey_json_bool(j, "relu", l->relu);
+  ey_json_real(j, "zeros", ey_layer_zeros(l, r->engine ? r->engine->zeros : -1));
   ey_json_obj_end(j);
 }
 
@@ -598,7 +607,7 @@ static void json_engine(ey_json *j, const ey_report *r, const ey_layer_result *x
 static void json_layer(ey_json *j, const ey_report *r, const ey_layer_result *x) {
   ey_json_obj_begin(j, NULL);
   ey_json_str(j, "name", x->layer->name);
-  json_shape(j, x->layer);
+  json_shape(j, r, x->layer);
   ey_json_bool(j, "mapped", x->mapped);
   if (!x->mapped) {
     ey_json_str(j, "error", x->why);

@@ -635,6 +635,7 @@ static ey_rc spec_from_doc(ey_ydoc *d, void *obj, ey_err *err) {
                         s ? s : ey_ynode_kind(v));
   }
   sw->seed = 1;
+  sw->zeros = -1; /* each layer's from the network */
   yaml_node_t *sn = ey_ymap_get(d, root, "seed");
   if (sn) {
     const char *s = scalar_or_null(sn);
