@@ -112,8 +112,7 @@ static inline void do_mac(ey_pe *pe, int k) {
     pe->stats.spad_reads[EY_FILTER]++;
     pe->stats.spad_reads[EY_PSUM]++;
     pe->stats.spad_writes[EY_PSUM]++;
-    /* Products of two words fit 32 bits; sums wrap as 32-bit psums do. */
-    pe->acc[pp] += (uint32_t)((int32_t)v * (int32_t)w);
+    pe->acc[pp] += ey_mac_addend(v, w, g->product_shift);
   }
 }
 
@@ -135,6 +134,7 @@ static void do_column(ey_pe *pe) {
   const ey_pe_prog *g = &pe->prog;
   const int p = g->p, S = g->S, q = g->q;
   uint32_t *acc = pe->acc;
+  const int k = g->product_shift;
   uint64_t zeros = 0;
   for (int c = 0; c < q; c++)
     for (int s = 0; s < S; s++) {
@@ -145,7 +145,10 @@ static void do_column(ey_pe *pe) {
         if (g->zero_gating) continue;
       }
       const ey_word *w = pe->filt + (c * S + s) * p;
-      for (int pp = 0; pp < p; pp++) acc[pp] += (uint32_t)(v * (int32_t)w[pp]);
+      if (k == 0)
+        for (int pp = 0; pp < p; pp++) acc[pp] += (uint32_t)(v * (int32_t)w[pp]);
+      else
+        for (int pp = 0; pp < p; pp++) acc[pp] += ey_mac_addend(v, w[pp], k);
     }
   ey_pe_count_macs(pe, 1, zeros);
 }

@@ -61,7 +61,19 @@ typedef struct ey_pe_prog { /* one pass's work */
   int has_in;               /* 1: each forwarded psum adds one from the psum input FIFO (from
                                the PE below, or the GLB's of earlier channel blocks) */
   int simd;                 /* MACs a cycle: filters side by side on one ifmap value (>= 1) */
+  int product_shift;        /* each product is shifted right by this before it is added */
 } ey_pe_prog;
+
+/* The addend of one MAC: the product of an ifmap value and a weight (words of at
+ * most 16 bits, so it fits 32), shifted right by `shift` toward minus infinity,
+ * as a 32-bit two's-complement pattern. Psums add these modulo 2^32; the narrower
+ * psum of data.psum_bits is the sum's low bits, sign-extended (ey_psum_wrap), so
+ * accumulating in 32 bits and narrowing once gives every bit the narrow adder
+ * would, in any order. */
+static inline uint32_t ey_mac_addend(int32_t v, int32_t w, int shift) {
+  const int32_t p = v * w;
+  return (uint32_t)(p >= 0 ? p >> shift : ~(~p >> shift));
+}
 /* Cycles of one column: q*S MAC groups of ceil(p / simd) cycles each. */
 static inline int ey_pe_column_cycles(const ey_pe_prog *g) {
   return g->q * g->S * ((g->p + g->simd - 1) / g->simd);

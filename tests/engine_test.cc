@@ -752,6 +752,121 @@ namespace {
 // glb.filter_path direct (Eyeriss v2's weights): the same convolution and the
 // same words at every level but the GLB's filter accesses, which are none, on
 // every shape, with the analytic counts equal to the measured ones.
+// ---------------------------------------------------------------- psum arithmetic
+
+// data.psum_bits = P: a psum keeps its low P bits, sign-extended.
+TEST(EnginePsum, AWrappedPsumIsItsLowBitsSignExtended) {
+  EXPECT_EQ((int32_t)ey_psum_wrap(32767, 16), 32767);
+  EXPECT_EQ((int32_t)ey_psum_wrap(32768, 16), -32768);
+  EXPECT_EQ((int32_t)ey_psum_wrap(40000, 16), 40000 - 65536);
+  EXPECT_EQ((int32_t)ey_psum_wrap(65536, 16), 0);
+  EXPECT_EQ((int32_t)ey_psum_wrap((uint32_t)-1, 16), -1);
+  EXPECT_EQ((int32_t)ey_psum_wrap((uint32_t)-32769, 16), 32767);
+  EXPECT_EQ((int32_t)ey_psum_wrap(524288, 20), -524288);
+  EXPECT_EQ((int32_t)ey_psum_wrap(3, 2), -1);
+  EXPECT_EQ(ey_psum_wrap(0x89ABCDEFu, 32), 0x89ABCDEFu);
+}
+
+// A 1x1 layer of two channels, worked by hand. ifmap (100, 100); filter 0
+// (200, 200), filter 1 (100, -3). Exact psums: 40000 and 9700. In 16 bits 40000
+// wraps to 40000 - 65536 = -25536. With products shifted by 4: 20000>>4 = 1250
+// twice, 2500; 10000>>4 = 625 and -300>>4 = -19 (toward minus infinity), 606.
+// In 12 bits, 2500 wraps to 2500 - 4096 = -1596.
+TEST(EnginePsum, TheGoldenConvolutionWrapsAndShiftsAsWorkedByHand) {
+  ey_layer l = Layer(1, 2, 2, 1, 1, 1, 1);
+  l.relu = 0;
+  std::vector<int16_t> ifmap = {100, 100}, weights = {200, 200, 100, -3};
+  struct {
+    int bits, shift;
+    std::vector<int32_t> want;
+  } rows[] = {
+      {32, 0, {40000, 9700}}, {16, 0, {-25536, 9700}}, {16, 4, {2500, 606}}, {12, 4, {-1596, 606}}};
+  for (const auto &row : rows) {
+    SCOPED_TRACE(std::to_string(row.bits) + " bits, shift " + std::to_string(row.shift));
+    ey_tensors t{};
+    t.ifmap = ifmap.data();
+    t.weights = weights.data();
+    t.psum_bits = row.bits;
+    t.product_shift = row.shift;
+    std::vector<uint32_t> raw(2);
+    std::vector<int16_t> out(2);
+    ey_golden_conv(&l, &t, 16, raw.data(), out.data());
+    EXPECT_EQ((int32_t)raw[0], row.want[0]);
+    EXPECT_EQ((int32_t)raw[1], row.want[1]);
+    EXPECT_EQ(out[0], row.want[0] > 32767 ? 32767 : row.want[0]);  // shift 0: saturated
+    EXPECT_EQ(out[1], row.want[1]);
+  }
+}
+
+// The engine on narrow psums, on every case and both steppings: with the
+// requantization shift 0 and 16-bit words, an output is the P-bit psum itself, so
+// it must equal the exact sum of floor(product / 2^k) reduced modulo 2^P into
+// -2^(P-1) .. 2^(P-1)-1, computed here in 64 bits without eyesim's helpers. The
+// data are big enough that many psums wrap (checked), and --check agrees.
+TEST(EnginePsum, NarrowPsumsWrapInTheArrayAsInTheGoldenConvolution) {
+  for (const Case &base : Cases()) {
+    for (auto [bits, shift] : {std::pair<int, int>{12, 3}, {16, 0}}) {
+      Case k = base;
+      k.l.relu = 0;  // an output is then the psum, negative ones too
+      k.a.psum_bits = bits;
+      k.a.product_shift = shift;
+      SCOPED_TRACE(std::string(k.what) + ", " + std::to_string(bits) + " bits, shift " +
+                   std::to_string(shift));
+      ey_mapping m = Best(k);
+      ey_tensors t;
+      ASSERT_EQ(ey_tensors_make(&t, &k.l, 16, 11, 0.2), EY_OK);
+      // Large weights, so that sums pass 2^(P-1).
+      const size_t nw = (size_t)ey_tensor_values(&k.l, EY_FILTER);
+      for (size_t i = 0; i < nw; i++) t.weights[i] = (int16_t)(t.weights[i] * 97);
+      const ey_layer &l = k.l;
+      const int Cg = l.C / l.groups, Mg = l.M / l.groups;
+      const size_t n = (size_t)l.N * l.M * l.E * l.F;
+      std::vector<int16_t> want(n);
+      size_t wrapped = 0;
+      for (int im = 0; im < l.N; im++)
+        for (int mm = 0; mm < l.M; mm++)
+          for (int e = 0; e < l.E; e++)
+            for (int f = 0; f < l.F; f++) {
+              int64_t sum = 0;
+              for (int c = 0; c < Cg; c++)
+                for (int r = 0; r < l.R; r++)
+                  for (int s = 0; s < l.S; s++) {
+                    const int y = e * l.stride + r - l.pad, x = f * l.stride + s - l.pad;
+                    if (y < 0 || y >= l.H || x < 0 || x >= l.W) continue;
+                    const int64_t a =
+                        t.ifmap[(((size_t)im * l.C + (size_t)(mm / Mg) * Cg + c) * l.H + y) * l.W +
+                                x];
+                    const int64_t w = t.weights[(((size_t)mm * Cg + c) * l.R + r) * l.S + s];
+                    const int64_t p = a * w, d = (int64_t)1 << shift;
+                    sum += p >= 0 ? p / d : -((-p + d - 1) / d);  // floor(p / 2^shift)
+                  }
+              const int64_t mod = (int64_t)1 << bits;
+              int64_t v = ((sum % mod) + mod) % mod;
+              if (v >= mod / 2) v -= mod;
+              wrapped += v != sum;
+              want[(((size_t)im * l.M + mm) * l.E + e) * l.F + f] = (int16_t)v;
+            }
+      EXPECT_GT(wrapped, n / 10) << "too few psums wrap to test anything";
+      for (int step : {EY_STEP_FAST, EY_STEP_EXACT}) {
+        ey_engine_opts o = eytest::Opts(step, 7, 0, 1);
+        o.weights = t.weights;
+        o.shift_given = 1;
+        o.shift = 0;
+        std::vector<int16_t> got(n);
+        o.outputs = got.data();
+        ey_meas meas;
+        ey_err err;
+        ASSERT_EQ(ey_engine_run_layer(&k.a, &k.l, &m, &o, t.ifmap, &meas, &err), EY_OK) << err.msg;
+        EXPECT_EQ(meas.checked, 1);
+        size_t bad = 0;
+        for (size_t i = 0; i < n; i++) bad += got[i] != want[i];
+        EXPECT_EQ(bad, 0u) << step;
+      }
+      ey_tensors_free(&t);
+    }
+  }
+}
+
 TEST(EngineFilterPath, DirectFiltersBypassTheGlbAndChangeNothingElse) {
   for (const Case &k : Cases()) {
     SCOPED_TRACE(k.what);

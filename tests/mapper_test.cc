@@ -328,7 +328,7 @@ std::vector<SearchCase> SearchCases() {
       {"1x1 stride 2", Layer(2, 4, 6, 6, 6, 1, 1, 2), TinyArch(3, 3)},
       // A GLB so small that capacity decides n, eg and m.
       {"tight GLB", Layer(2, 4, 6, 8, 8, 3, 3, 1, 1),
-       TinyArch(6, 4, 2, 1, "data:\n  psum_bits: 64\n")},
+       TinyArch(6, 4, 2, 1, "data:\n  word_bits: 8\n  psum_bits: 32\n")},
   };
 }
 
@@ -363,7 +363,7 @@ TEST(MapperSearch, FindsTheBruteForceOptimumForEveryObjective) {
 TEST(MapperSearch, GlbCapacityBindsInTheTightCase) {
   // The tight case must actually exclude mappings, or it tests nothing.
   SearchCase k = SearchCases().back();
-  ey_arch roomy = TinyArch(6, 4, 64, 1, "data:\n  psum_bits: 64\n");
+  ey_arch roomy = TinyArch(6, 4, 64, 1, "data:\n  word_bits: 8\n  psum_bits: 32\n");
   EXPECT_LT(AllLegal(k.l, k.a).size(), AllLegal(k.l, roomy).size());
 }
 

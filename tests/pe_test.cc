@@ -26,8 +26,8 @@ struct Pe {
 
 // q = 1 channel, S = 3 weights, p = 2 filters, one image of F = 2 columns
 // (an ifmap row of 4), latency 4. Weights w[s][pp] = (s + 1) * (pp ? -1 : 1).
-void Program(ey_pe *pe, int has_in, int simd = 1) {
-  ey_pe_prog g = {1, 2, 1, 2, 3, 1, 4, 1, 4, has_in, simd};
+void Program(ey_pe *pe, int has_in, int simd = 1, int product_shift = 0) {
+  ey_pe_prog g = {1, 2, 1, 2, 3, 1, 4, 1, 4, has_in, simd, product_shift};
   ey_pe_program(pe, &g);
   for (int s = 0; s < 3; s++)
     for (int pp = 0; pp < 2; pp++) ey_pe_load_filter(pe, s * 2 + pp, (s + 1) * (pp ? -1 : 1));
@@ -58,6 +58,25 @@ TEST(Pe, TwoMacsACycleRunAColumnInQSCeilPOverTwoCycles) {
   EXPECT_EQ((int32_t)out, -17);
   EXPECT_EQ(pe->stats.macs, 12u);  // the same MACs in half the cycles
   EXPECT_EQ(pe->stats.macs_gated, 4u);
+}
+
+// data.product_shift = 2: each product is shifted right toward minus infinity
+// before it is added. Column 0 (x = 2, 0, 5): 2>>2 + 15>>2 = 0 + 3 = 3 and
+// -2>>2 + -15>>2 = -1 + -4 = -5; column 1 (0, 5, 7): 10>>2 + 21>>2 = 2 + 5 = 7
+// and -10>>2 + -21>>2 = -3 + -6 = -9. Tick by tick and a column at once alike.
+TEST(Pe, AProductShiftRoundsEachProductTowardMinusInfinity) {
+  for (int batch : {0, 1}) {
+    Pe p(6, 3, 2, 4, 2);
+    ey_pe *pe = &p.pe;
+    Program(pe, 0, 1, 2);
+    for (int x : {2, 0, 5, 7}) ey_pe_put_ifmap(pe, x);
+    ey_pe_commit(pe);
+    std::vector<int32_t> got;
+    uint32_t out = 0;
+    for (ey_cycle c = 1; c < 40 && got.size() < 4; c++)
+      if (ey_pe_tick(pe, c, batch, 1, &out) & EY_PE_FWD) got.push_back((int32_t)out);
+    EXPECT_EQ(got, (std::vector<int32_t>{3, -5, 7, -9})) << batch;
+  }
 }
 
 TEST(Pe, AColumnRunsQSPCyclesOnceItsWindowHasArrived) {

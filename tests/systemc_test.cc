@@ -117,8 +117,10 @@ struct Tensors {
   uint64_t nin = 0, nw = 0, nout = 0;
   uint64_t in_slot = 0, out_slot = 0;  // coded: bytes per row
   uint64_t weights = 0, ofmap = 0;     // addresses
-  Tensors(const ey_layer &l, int word_bits, bool rlc = false) : coded(rlc) {
-    EXPECT_EQ(ey_tensors_make(&t, &l, word_bits, 7, 0.5), EY_OK);
+  // The seeded data with the arch's psum arithmetic and its requantization shift.
+  Tensors(const ey_layer &l, const ey_arch &a, bool rlc = false) : coded(rlc) {
+    EXPECT_EQ(ey_tensors_make(&t, &l, a.word_bits, 7, 0.5), EY_OK);
+    ey_tensors_arith(&t, &l, a.word_bits, a.psum_bits, a.product_shift);
     nin = (uint64_t)l.N * l.C * l.H * l.W;
     nw = (uint64_t)l.M * (l.C / l.groups) * l.R * l.S;
     nout = (uint64_t)l.N * l.M * l.E * l.F;
@@ -317,7 +319,7 @@ struct RunSpec {
 // layer's measurement and the outputs compared with the golden convolution.
 Outcome RunLayer(const RunSpec &s) {
   return Simulate([&](Outcome &o) {
-    Tensors tn(s.l, s.a.word_bits, s.coded);
+    Tensors tn(s.l, s.a, s.coded);
     eyesim::MemoryTiming mt = FixedTiming(s.a);
     mt.pack = s.pack;
     mt.log = true;
@@ -398,7 +400,7 @@ Outcome RunLayer(const RunSpec &s) {
 
 // The C engine on the same layer, data and mapping (the fixed DRAM model).
 ey_meas Engine(const ey_arch &a, const ey_layer &l, const ey_mapping &m) {
-  Tensors tn(l, a.word_bits);
+  Tensors tn(l, a);
   ey_engine_opts o = eytest::Opts(EY_STEP_FAST, 7, 0.5, 1);
   o.weights = tn.t.weights;
   ey_meas meas;
@@ -697,7 +699,7 @@ void ExpectTheVcdOfTheEngine(const eytest::LayerCase &k, bool at, const char *gl
   ey_vcd_file *w = nullptr;
   ey_err err;
   ASSERT_EQ(ey_vcd_begin(own.c_str(), &k.a, globs, EY_CL_MAC, &w, &err), EY_OK) << err.msg;
-  Tensors tn(k.l, k.a.word_bits);
+  Tensors tn(k.l, k.a);
   ey_engine_opts eo = eytest::Opts(EY_STEP_FAST, 7, 0.5, 0);
   eo.weights = tn.t.weights;
   eo.sample = [](void *ctx, const ey_sample *smp) {
@@ -985,7 +987,7 @@ TEST(SystemC, ALayerListChainsOfmapToIfmap) {
       uint64_t start[2];  // core cycle at which each layer started
     };
     Two r = SimulateAs<Two>([&](Two &c) {
-      Tensors t1(l1, a.word_bits), t2(l2, a.word_bits);
+      Tensors t1(l1, a), t2(l2, a);
       // Layer 2's weights and ofmap after layer 1's ofmap, which is its ifmap.
       const uint64_t w2 = (t1.end() + 255) & ~255ull, o2 = (w2 + 2 * t2.nw + 255) & ~255ull;
       const uint64_t end = o2 + 2 * t2.nout;
@@ -1047,7 +1049,7 @@ TEST(SystemC, ALayerListChainsOfmapToIfmap) {
     // core cycle B meets it at B's phase: the engine's requests are served by the
     // fixed model shifted by B (the first layer starts at 0).
     EXPECT_EQ(r.start[0], 0u);
-    Tensors t1(l1, a.word_bits), t2(l2, a.word_bits);
+    Tensors t1(l1, a), t2(l2, a);
     std::vector<uint32_t> raw1(t1.nout);
     std::vector<int16_t> out1(t1.nout);
     ey_golden_conv(&l1, &t1.t, a.word_bits, raw1.data(), out1.data());

@@ -100,9 +100,10 @@ class WholeNet : public ::testing::Test {
     ASSERT_EQ(std::system(("mkdir -p " + t.File("w")).c_str()), 0);
     Py p = Python(t, kMakeWeights, t.File("w") + " " + t.File("x.npy"));
     ASSERT_EQ(p.status, 0) << p.out;
-    p = Python(
-        t, ReadFile(std::string(EY_SRC_DIR) + "/tests/data/forward_ref.py"),
-        t.File("net.yaml") + " " + t.File("w") + " " + t.File("x.npy") + " " + t.File("ref.npy"));
+    // eyeriss_v1's arithmetic: 16-bit words, 16-bit psums, products shifted by 8.
+    p = Python(t, ReadFile(std::string(EY_SRC_DIR) + "/tests/data/forward_ref.py"),
+               t.File("net.yaml") + " " + t.File("w") + " " + t.File("x.npy") + " " +
+                   t.File("ref.npy") + " 16 16 8");
     ASSERT_EQ(p.status, 0) << p.out;
   }
   TempDir t;

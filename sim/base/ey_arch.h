@@ -34,7 +34,8 @@ typedef struct ey_arch {
   int ifmap_fifo_words;   /* ifmap input FIFO per PE, words */
   int psum_fifo_words;    /* psum input FIFO per PE, words */
   int word_bits;          /* activation and weight width, bits */
-  int psum_bits;          /* partial-sum width in storage (GLB capacity), bits */
+  int psum_bits;          /* partial-sum width, bits: psums wrap modulo 2^psum_bits */
+  int product_shift;      /* arithmetic right shift of each product before accumulation */
   int noc_impl;           /* ey_noc_impl */
   int noc_ifmap_wpc;      /* ifmap GIN, words per core cycle (hierarchical-mesh: per router) */
   int noc_filter_wpc;     /* filter GIN, words per core cycle (... per weight router) */

@@ -91,6 +91,7 @@ ey_rc ey_tensors_make(ey_tensors *t, const ey_layer *l, int word_bits, uint64_t 
   for (size_t i = 0; i < nw; i++)
     t->weights[i] = (int16_t)((int)(next(&sw) % (uint64_t)(2 * mag + 1)) - mag);
   t->shift = ey_requant_shift(l, word_bits);
+  t->psum_bits = 32;
   return EY_OK;
 }
 
@@ -103,12 +104,26 @@ void ey_tensors_free(ey_tensors *t) {
 }
 
 int ey_requant_shift(const ey_layer *l, int word_bits) {
+  return ey_requant_shift_arith(l, word_bits, 32, 0);
+}
+
+int ey_requant_shift_arith(const ey_layer *l, int word_bits, int psum_bits, int product_shift) {
   const uint64_t mag = (uint64_t)magnitude(word_bits);
-  uint64_t max = mag * mag * (uint64_t)(l->C / l->groups) * (uint64_t)l->R * (uint64_t)l->S;
+  /* A negative product shifted toward minus infinity gains at most 1. */
+  const uint64_t term = ((mag * mag) >> product_shift) + (product_shift > 0);
+  uint64_t max = term * (uint64_t)(l->C / l->groups) * (uint64_t)l->R * (uint64_t)l->S;
   int bits = 0;
   while ((max >> bits) > 0) bits++;
+  if (bits > psum_bits - 1) bits = psum_bits - 1;
   int shift = bits - (word_bits - 1);
   return shift > 0 ? shift : 0;
+}
+
+void ey_tensors_arith(ey_tensors *t, const ey_layer *l, int word_bits, int psum_bits,
+                      int product_shift) {
+  t->psum_bits = psum_bits;
+  t->product_shift = product_shift;
+  t->shift = ey_requant_shift_arith(l, word_bits, psum_bits, product_shift);
 }
 
 /* v >> shift toward minus infinity, written so that it is defined in C for a
@@ -166,10 +181,11 @@ void ey_golden_conv(const ey_layer *l, const ey_tensors *t, int word_bits, uint3
                 int32_t a =
                     t->ifmap[(((size_t)n * l->C + (size_t)g * Cg + c) * l->H + y) * l->W + x];
                 int32_t w = t->weights[(((size_t)m * Cg + c) * l->R + r) * l->S + s];
-                acc += (uint32_t)(a * w);
+                acc += (uint32_t)asr(a * w, t->product_shift);
               }
             }
           size_t o = (((size_t)n * l->M + m) * l->E + e) * l->F + f;
+          acc = ey_psum_wrap(acc, t->psum_bits ? t->psum_bits : 32);
           raw[o] = acc;
           if (out)
             out[o] = ey_requant_bias(acc, t->bias ? t->bias[m] : 0, t->shift, word_bits, l->relu);

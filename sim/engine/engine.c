@@ -794,7 +794,8 @@ static int pass_begin(eng *E, const tile *t, int fp, int pa, int os, int ea) {
                            a->zero_gating,
                            ey_mac_latency(a),
                            pos > 0 || !first_cb,
-                           a->simd};
+                           a->simd,
+                           a->product_shift};
           ey_pe_program(&E->pe[x], &pg);
           E->act[E->nact++] = x;
           E->chain_pos[x] = pos;
@@ -1379,6 +1380,7 @@ static void pass_data(eng *E, const tile *t, int fp, int pa, int os, int ea) {
   const ey_mapping *m = E->m;
   const int U = E->g.U, S = E->g.S, R = E->g.R, P = E->g.P, H = E->g.H, W = E->g.W, F = E->g.F;
   const int first_cb = t->c0 == 0, Cg = E->g.Cg, ng = EY_CEIL_DIV(pa, m->p);
+  const int ps = E->a->product_shift;
   const int16_t *buf = ey_glb_ifmap_buffer(&E->glb, t->buf);
   const int *rowmap = E->rowmap[t->buf];
   const int16_t *wts = E->T.weights;
@@ -1412,7 +1414,9 @@ static void pass_data(eng *E, const tile *t, int fp, int pa, int os, int ea) {
                 for (int s = 0; s < S; s++) {
                   const int32_t wv = w[s];
                   const int16_t *src = prow + s;
-                  if (U == 1)
+                  if (ps)
+                    for (int f = 0; f < F; f++) a[f] += ey_mac_addend(wv, src[f * U], ps);
+                  else if (U == 1)
                     for (int f = 0; f < F; f++) a[f] += (uint32_t)(wv * (int32_t)src[f]);
                   else
                     for (int f = 0; f < F; f++) a[f] += (uint32_t)(wv * (int32_t)src[f * U]);
@@ -1506,7 +1510,8 @@ static int tile_write(eng *E, const tile *t) {
     for (int mf = 0; mf < t->tm; mf++)
       for (int ol = 0; ol < t->ta; ol++)
         for (int f = 0; f < E->g.F; f++) {
-          uint32_t v = ey_glb_psum(&E->glb, psum_index(E, t, im, mf, ol, f));
+          const uint32_t v =
+              ey_psum_wrap(ey_glb_psum(&E->glb, psum_index(E, t, im, mf, ol, f)), E->a->psum_bits);
           const size_t o = out_row(E, t, im, mf, ol) * (size_t)E->g.F + (size_t)f;
           E->raw[o] = v;
           const int32_t b =
@@ -1965,6 +1970,7 @@ static ey_rc setup(eng *E, ey_err *err) {
   if (!E->raw || !E->out) return ey_err_set(err, EY_NOMEM, "out of memory");
   if (ey_tensors_make(&E->T, l, a->word_bits, E->o->seed, ey_layer_zeros(l, E->o->zeros)))
     return ey_err_set(err, EY_NOMEM, "out of memory");
+  ey_tensors_arith(&E->T, l, a->word_bits, a->psum_bits, a->product_shift);
   if (E->ifmap_in)
     memcpy(E->T.ifmap, E->ifmap_in,
            sizeof *E->T.ifmap * (size_t)E->g.N * (size_t)l->C * (size_t)E->g.H * (size_t)E->g.W);

@@ -162,10 +162,11 @@ static const ey_htensor *input_of(const ey_netdata *d, int j, double *scale) {
   return &d->val[j];
 }
 
-/* The scale of a layer's output: its input's times its weights', over 2^shift
- * (docs/graphs.md). */
+/* The scale of a layer's output: its input's times its weights', over 2^shift and
+ * over 2^data.product_shift (docs/graphs.md). */
 static double out_scale(const ey_netdata *d, const ey_layer *l, double in_scale, int shift) {
-  return in_scale * ey_quant_get(&d->q, l->name).weight_scale / ldexp(1.0, shift);
+  return in_scale * ey_quant_get(&d->q, l->name).weight_scale /
+         ldexp(1.0, shift + d->a->product_shift);
 }
 
 /* Loads layer l's weights (slot), picks its shift, and, with `out`, computes its
@@ -173,15 +174,21 @@ static double out_scale(const ey_netdata *d, const ey_layer *l, double in_scale,
 static ey_rc layer_data(ey_netdata *d, const ey_layer *l, layer_slot *slot, const int16_t *ifmap,
                         double in_scale, int16_t *out, ey_err *err) {
   const ey_quant_layer ql = ey_quant_get(&d->q, l->name);
-  ey_rc rc = ey_weights_load(d->o.weights_dir, l, d->a->word_bits, ql.weight_scale,
-                             in_scale * ql.weight_scale, &slot->w, err);
+  /* The bias is added to psums, whose scale the product shift divides too. */
+  ey_rc rc =
+      ey_weights_load(d->o.weights_dir, l, d->a->word_bits, ql.weight_scale,
+                      in_scale * ql.weight_scale / ldexp(1.0, d->a->product_shift), &slot->w, err);
   if (rc) return rc;
   slot->shift = ql.shift;
   if (slot->shift != EY_SHIFT_AUTO && !out) return EY_OK;
   const uint64_t n = ey_tensor_values(l, EY_PSUM);
   uint32_t *raw = malloc(ey_alloc_size(n, sizeof *raw));
   if (!raw) return ey_err_set(err, EY_NOMEM, "%s: out of memory", l->name);
-  ey_tensors t = {.ifmap = (int16_t *)ifmap, .weights = slot->w.weights, .bias = slot->w.bias};
+  ey_tensors t = {.ifmap = (int16_t *)ifmap,
+                  .weights = slot->w.weights,
+                  .bias = slot->w.bias,
+                  .psum_bits = d->a->psum_bits,
+                  .product_shift = d->a->product_shift};
   ey_golden_conv(l, &t, d->a->word_bits, raw, NULL);
   if (slot->shift == EY_SHIFT_AUTO)
     slot->shift = ey_requant_fit_shift(l, raw, slot->w.bias, d->a->word_bits);

@@ -2,7 +2,9 @@
 """The integer forward pass of a network graph, written from docs/graphs.md alone
 with NumPy: the oracle the whole-network tests hold eyesim's outputs against.
 
-usage: forward_ref.py NET.yaml WEIGHTS_DIR INPUT.npy OUT.npy [WORD_BITS]
+usage: forward_ref.py NET.yaml WEIGHTS_DIR INPUT.npy OUT.npy [WORD_BITS [PSUM_BITS PRODUCT_SHIFT]]
+
+(defaults 16, 32 and 0: data.word_bits, data.psum_bits and data.product_shift)
 
 It shares no code with eyesim: it reads the network with PyYAML, infers shapes
 from the arrays themselves, and computes every node in file order."""
@@ -19,11 +21,15 @@ def requant(psum, shift, bits, relu):
     return np.maximum(q, 0) if relu else q
 
 
+def wrap(v, bits):
+    return ((v + (1 << (bits - 1))) % (1 << bits)) - (1 << (bits - 1))
+
+
 def wrap32(v):
-    return ((v + (1 << 31)) % (1 << 32)) - (1 << 31)
+    return wrap(v, 32)
 
 
-def conv(x, w, bias, stride, pad, groups):
+def conv(x, w, bias, stride, pad, groups, psum_bits=32, product_shift=0):
     n, c, h, wd = x.shape
     m, cg, r, s = w.shape
     xp = np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, pad)))
@@ -37,8 +43,13 @@ def conv(x, w, bias, stride, pad, groups):
         for i in range(r):
             for j in range(s):
                 patch = xs[:, :, i:i + stride * e:stride, j:j + stride * f:stride]
-                out[:, g * mg:(g + 1) * mg] += np.einsum('nchw,mc->nmhw', patch, ws[:, :, i, j])
-    out = wrap32(out)
+                if product_shift == 0:
+                    out[:, g * mg:(g + 1) * mg] += np.einsum('nchw,mc->nmhw', patch,
+                                                             ws[:, :, i, j])
+                else:  # each product shifted (arithmetic >> on int64 floors), then summed
+                    prod = patch[:, None] * ws[None, :, :, i, j, None, None]
+                    out[:, g * mg:(g + 1) * mg] += (prod >> product_shift).sum(axis=2)
+    out = wrap(out, psum_bits)
     if bias is not None:
         out = wrap32(out + bias.astype(np.int64)[None, :, None, None])
     return out
@@ -72,6 +83,8 @@ def pool(x, kind, r, s, stride, pad, ceil):
 def main():
     net_path, wdir, in_path, out_path = sys.argv[1:5]
     bits = int(sys.argv[5]) if len(sys.argv) > 5 else 16
+    psum_bits = int(sys.argv[6]) if len(sys.argv) > 6 else 32
+    product_shift = int(sys.argv[7]) if len(sys.argv) > 7 else 0
     hi, lo = (1 << (bits - 1)) - 1, -(1 << (bits - 1))
     net = yaml.safe_load(open(net_path))
     q = {}
@@ -97,7 +110,7 @@ def main():
             bp = os.path.join(wdir, name + '.bias.npy')
             bias = np.load(bp) if os.path.exists(bp) else None
             psum = conv(a, w, bias, node.get('stride', 1), node.get('pad', 0),
-                        node.get('groups', 1))
+                        node.get('groups', 1), psum_bits, product_shift)
             shift = q.get(name, {}).get('shift', 'auto')
             if shift == 'auto':
                 shift = next(k for k in range(32)

@@ -31,6 +31,7 @@
 #include <tlm>
 #include <vector>
 
+#include "dram/dram.h"
 #include "sim/systemc/accelerator.h"
 #include "sim/systemc/memory.h"
 
@@ -52,15 +53,23 @@ struct Driver : sc_core::sc_module {
   tlm_utils::simple_initiator_socket<Driver> regs, mem;
   sc_core::sc_in<bool> irq;
   const ey_layer &l;
-  int word_bits;
-  bool coded;  // activations as RLC-coded rows
+  int word_bits, psum_bits, product_shift; /* the arch's arithmetic (sim/engine/data.h) */
+  bool coded;                              // activations as RLC-coded rows
   uint64_t weights_addr = 0, ofmap_addr = 0;
   bool ok = false;
   uint64_t cycles = 0, macs = 0, dram_bytes = 0, stall = 0;  // the counter registers
 
   SC_HAS_PROCESS(Driver);
-  Driver(sc_core::sc_module_name n, const ey_layer &layer, int wb, bool rlc)
-      : sc_module(n), regs("regs"), mem("mem"), irq("irq"), l(layer), word_bits(wb), coded(rlc) {
+  Driver(sc_core::sc_module_name n, const ey_layer &layer, const ey_arch &a, bool rlc)
+      : sc_module(n),
+        regs("regs"),
+        mem("mem"),
+        irq("irq"),
+        l(layer),
+        word_bits(a.word_bits),
+        psum_bits(a.psum_bits),
+        product_shift(a.product_shift),
+        coded(rlc) {
     SC_THREAD(main);
   }
 
@@ -107,6 +116,7 @@ struct Driver : sc_core::sc_module {
   void main() {
     ey_tensors t;
     if (ey_tensors_make(&t, &l, word_bits, 1, 0.3)) std::exit(1);
+    ey_tensors_arith(&t, &l, word_bits, psum_bits, product_shift);
     const uint64_t Cg = (uint64_t)(l.C / l.groups);
     const uint64_t nin = (uint64_t)l.N * l.C * l.H * l.W, nw = (uint64_t)l.M * Cg * l.R * l.S;
     const uint64_t nout = (uint64_t)l.N * l.M * l.E * l.F;
@@ -263,7 +273,7 @@ int sc_main(int argc, char **argv) {
   opts.vcd_until = vcd_until;
   eyesim::Accelerator acc("eyeriss", arch, opts);
   const bool coded = arch.dram_rlc && !raw;
-  Driver driver("driver", layer, arch.word_bits, coded);
+  Driver driver("driver", layer, arch, coded);
   sc_core::sc_signal<bool> irq("irq");
   acc.mem.bind(memory.socket);
   driver.mem.bind(memory.host);
@@ -286,7 +296,9 @@ int sc_main(int argc, char **argv) {
   if (tf) sc_core::sc_close_vcd_trace_file(tf);
   // The C engine on the same layer, data and mapping, its DRAM the fixed model:
   // what `eyesim run` computes. The counters must be its own when the memory is
-  // timed as that model.
+  // timed as that model. The platform memory's link clock runs from time 0, so a
+  // layer that starts at core cycle B meets it at B's phase: the engine's requests
+  // are served by the fixed model at cycle B + issue (B = 0: `eyesim run` exactly).
   bool equal = true;
   if (driver.ok && latency < 0 && extra_ns == 0) {
     ey_engine_opts o;
@@ -298,8 +310,33 @@ int sc_main(int argc, char **argv) {
     a.dram_rlc = coded;
     ey_meas m;
     const eyesim::LayerResult &r = acc.results().at(0);
-    if (ey_engine_run_layer(&a, &layer, &r.mapping, &o, nullptr, &m, &err)) {
-      std::fprintf(stderr, "eyesim_vp: %s\n", err.msg);
+    o.dram_ops = &ey_dram_external_ops;
+    ey_engine *e = nullptr;
+    ey_rc rc = ey_engine_create(&a, &layer, &r.mapping, &o, nullptr, &e, &err);
+    ey_dram model;
+    const ey_dram_cfg cfg = {(uint32_t)a.core_mhz, (uint32_t)a.dram_mhz, (uint32_t)a.dram_bus_bits,
+                             (uint32_t)a.word_bits, (uint32_t)a.dram_latency};
+    ey_dram_init(&model, &cfg, &ey_dram_fixed_ops);
+    const uint64_t base = (uint64_t)(r.start.value() / acc.clock_period().value());
+    while (!rc && (rc = ey_engine_step(e, EY_CYCLE_NEVER, &err)) == EY_WAIT) {
+      ey_dram_req q;
+      int served = 0;
+      while (rc == EY_WAIT && ey_dram_next_request(ey_engine_dram(e), &q)) {
+        const uint64_t id =
+            ey_dram_request(&model, base + q.issued, q.addr, q.words, q.bits, q.type, q.is_write);
+        if (!id || ey_dram_complete(ey_engine_dram(e), q.id, ey_dram_done_at(&model, id) - base))
+          rc = EY_NOMEM;
+        served++;
+      }
+      if (!served) break;
+      if (rc == EY_WAIT) rc = EY_OK;
+    }
+    if (rc == EY_DONE) ey_engine_stats(e, &m);
+    ey_engine_destroy(e);
+    ey_dram_fini(&model);
+    if (rc != EY_DONE) {
+      std::fprintf(stderr, "eyesim_vp: %s\n",
+                   rc == EY_WAIT || rc == EY_OK ? "the C engine did not finish" : err.msg);
       return 1;
     }
     uint64_t bytes = 0;
@@ -308,10 +345,11 @@ int sc_main(int argc, char **argv) {
             m.dram_wait_cycles == driver.stall;
     std::printf(
         "platform: the C engine on the same data and mapping (eyesim run --seed 1 "
-        "--zeros 0.3): cycles %llu, MACs %llu, DRAM bytes %llu, DRAM stall cycles %llu: "
-        "%s\n",
-        (unsigned long long)m.cycles, (unsigned long long)m.c.macs, (unsigned long long)bytes,
-        (unsigned long long)m.dram_wait_cycles, equal ? "equal" : "DIFFERENT");
+        "--zeros 0.3, its memory's link clock at core cycle %llu's phase): cycles %llu, MACs "
+        "%llu, DRAM bytes %llu, DRAM stall cycles %llu: %s\n",
+        (unsigned long long)base, (unsigned long long)m.cycles, (unsigned long long)m.c.macs,
+        (unsigned long long)bytes, (unsigned long long)m.dram_wait_cycles,
+        equal ? "equal" : "DIFFERENT");
   }
   std::printf("platform: simulated %s in %.2f s wall, %llu timed memory transfers\n",
               sc_core::sc_time_stamp().to_string().c_str(), wall,
