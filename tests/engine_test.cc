@@ -798,14 +798,15 @@ TEST(EnginePsum, TheGoldenConvolutionWrapsAndShiftsAsWorkedByHand) {
   }
 }
 
-// The engine on narrow psums, on every case and both steppings: with the
-// requantization shift 0 and 16-bit words, an output is the P-bit psum itself, so
-// it must equal the exact sum of floor(product / 2^k) reduced modulo 2^P into
-// -2^(P-1) .. 2^(P-1)-1, computed here in 64 bits without eyesim's helpers. The
-// data are big enough that many psums wrap (checked), and --check agrees.
+// The engine on 16-bit psums (eyeriss_v1's), on every case and both steppings,
+// with products shifted by 0, 4 and eyeriss_v1's 8: with the requantization shift
+// 0 and 16-bit words, an output is the psum itself, so it must equal the exact sum
+// of floor(product / 2^k) reduced modulo 2^16 into -2^15 .. 2^15-1, computed here
+// in 64 bits without eyesim's helpers. The weights are scaled so that many psums
+// wrap (checked), the engine counts exactly those (psum_wraps), and --check agrees.
 TEST(EnginePsum, NarrowPsumsWrapInTheArrayAsInTheGoldenConvolution) {
   for (const Case &base : Cases()) {
-    for (auto [bits, shift] : {std::pair<int, int>{12, 3}, {16, 0}}) {
+    for (auto [bits, shift] : {std::pair<int, int>{16, 0}, {16, 4}, {16, 8}}) {
       Case k = base;
       k.l.relu = 0;  // an output is then the psum, negative ones too
       k.a.psum_bits = bits;
@@ -817,7 +818,12 @@ TEST(EnginePsum, NarrowPsumsWrapInTheArrayAsInTheGoldenConvolution) {
       ASSERT_EQ(ey_tensors_make(&t, &k.l, 16, 11, 0.2), EY_OK);
       // Large weights, so that sums pass 2^(P-1).
       const size_t nw = (size_t)ey_tensor_values(&k.l, EY_FILTER);
-      for (size_t i = 0; i < nw; i++) t.weights[i] = (int16_t)(t.weights[i] * 97);
+      const int scale = shift == 8 ? 258 : 97;  // |value| <= 127 * 258 = 32766
+      for (size_t i = 0; i < nw; i++) t.weights[i] = (int16_t)(t.weights[i] * scale);
+      if (shift == 8) {  // full-range activations too, as imported real data has
+        const size_t ni = (size_t)ey_tensor_values(&k.l, EY_IFMAP);
+        for (size_t i = 0; i < ni; i++) t.ifmap[i] = (int16_t)(t.ifmap[i] * scale);
+      }
       const ey_layer &l = k.l;
       const int Cg = l.C / l.groups, Mg = l.M / l.groups;
       const size_t n = (size_t)l.N * l.M * l.E * l.F;
@@ -858,6 +864,7 @@ TEST(EnginePsum, NarrowPsumsWrapInTheArrayAsInTheGoldenConvolution) {
         ey_err err;
         ASSERT_EQ(ey_engine_run_layer(&k.a, &k.l, &m, &o, t.ifmap, &meas, &err), EY_OK) << err.msg;
         EXPECT_EQ(meas.checked, 1);
+        EXPECT_EQ(meas.psum_wraps, wrapped);
         size_t bad = 0;
         for (size_t i = 0; i < n; i++) bad += got[i] != want[i];
         EXPECT_EQ(bad, 0u) << step;

@@ -187,7 +187,7 @@ TEST(Report, JsonIsWellFormedAndCarriesTheSchema) {
   std::string js = Capture(ey_report_json, &b.r);
   EXPECT_TRUE(JsonChecker(js).document()) << js.substr(0, 400);
   for (const char *key :
-       {"\"report_schema\": 1", "\"source\": \"analytic\"", "\"arch\": {",
+       {"\"report_schema\": 2", "\"source\": \"analytic\"", "\"arch\": {",
         "\"filter_spad_words\": 224", "\"layers\": [", "\"mapping\": {", "\"accesses\": {",
         "\"energy\": {", "\"total\": {", "\"fps\":", "\"dram_bytes_per_image\":"})
     EXPECT_NE(js.find(key), std::string::npos) << key;

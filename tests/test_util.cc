@@ -212,6 +212,7 @@ void ExpectSameMeas(const ey_meas &x, const ey_meas &y) {
   EXPECT_EQ(x.filter_multicasts, y.filter_multicasts);
   EXPECT_EQ(x.filter_unicasts, y.filter_unicasts);
   EXPECT_EQ(x.glb_conflicts, y.glb_conflicts);
+  EXPECT_EQ(x.psum_wraps, y.psum_wraps);
   EXPECT_EQ(x.mesh_ifmap_link_words, y.mesh_ifmap_link_words);
   EXPECT_EQ(x.mesh_filter_link_words, y.mesh_filter_link_words);
   EXPECT_EQ(x.mesh_regions_max, y.mesh_regions_max);

@@ -236,6 +236,7 @@ struct ey_engine {
   int16_t *rrow;          /* scratch: a padded ifmap row */
   uint32_t *racc;         /* scratch: a pass's psums of one output row, [pa][F] */
   uint64_t *rzeros;       /* per PE: zeros in its windows this pass */
+  uint64_t psum_wraps;    /* outputs whose psum wrapped at psum_bits */
   uint32_t *use;          /* per padded x: windows that hold it */
   uint64_t use_total;     /* ... summed: window values of an ifmap row */
   uint64_t use_pad;       /* ... over the padding alone */
@@ -1510,8 +1511,9 @@ static int tile_write(eng *E, const tile *t) {
     for (int mf = 0; mf < t->tm; mf++)
       for (int ol = 0; ol < t->ta; ol++)
         for (int f = 0; f < E->g.F; f++) {
-          const uint32_t v =
-              ey_psum_wrap(ey_glb_psum(&E->glb, psum_index(E, t, im, mf, ol, f)), E->a->psum_bits);
+          const uint32_t sum = ey_glb_psum(&E->glb, psum_index(E, t, im, mf, ol, f)),
+                         v = ey_psum_wrap(sum, E->a->psum_bits);
+          E->psum_wraps += v != sum; /* the 32-bit sum did not fit psum_bits */
           const size_t o = out_row(E, t, im, mf, ol) * (size_t)E->g.F + (size_t)f;
           E->raw[o] = v;
           const int32_t b =
@@ -2201,6 +2203,7 @@ static void collect(const eng *E, ey_meas *out) {
   for (int ty = 0; ty < 3; ty++)
     out->dram_bits[ty] = E->dram.stats.read_bits[ty] + E->dram.stats.write_bits[ty];
   out->glb_conflicts = E->glb.stats.conflicts + rs->glb_conflicts;
+  out->psum_wraps = E->psum_wraps;
   out->glb_banks = E->glb.banks;
   const int nb = E->glb.banks;
   for (int b = 0; b < nb; b++)

@@ -91,7 +91,8 @@ typedef struct ey_engine_opts {
    * requantization (sim/engine/data.h); NULL: none. Copied at create. */
   const int32_t *bias;
   /* shift_given: the requantization shift is `shift` (0 to 31); 0: the shift of
-   * the seeded data, ey_requant_shift(). --check uses the same shift and bias. */
+   * the seeded data under the arch's psum arithmetic, ey_requant_shift_arith().
+   * --check uses the same shift and bias. */
   int shift_given;
   int shift;
   /* Not NULL: ey_engine_run_layer() copies the layer's outputs, [N][M][E][F]
@@ -118,6 +119,7 @@ typedef struct ey_meas {
                                                   dram.rlc), reads and writes, by data type */
   uint64_t passes;
   uint64_t glb_conflicts; /* array-side GLB accesses that waited for a bank */
+  uint64_t psum_wraps;    /* outputs whose psum overflowed data.psum_bits and wrapped */
   int glb_banks;
   uint64_t glb_bank_reads[EY_GLB_MAX_BANKS][3]; /* words, by bank and data type */
   uint64_t glb_bank_writes[EY_GLB_MAX_BANKS][3];

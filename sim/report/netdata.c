@@ -72,6 +72,18 @@ static ey_rc load_input(ey_netdata *d, ey_err *err) {
                   .groups = 1};
     snprintf(l.name, sizeof l.name, "input");
     l.E = l.H, l.F = l.W;
+    /* Its zeros: the profile of the first layer that reads it, as that layer alone
+     * would have them. */
+    int found = 0;
+    for (int i = 0; i < net->nnodes && !found; i++) {
+      const ey_node *x = &net->nodes[i];
+      for (int k = 0; k < x->ninputs && !found; k++)
+        if (x->inputs[k] == EY_NET_INPUT && EY_NODE_IS_LAYER(x->l.type)) {
+          l.zeros = x->l.zeros;
+          l.zeros_given = x->l.zeros_given;
+          found = 1;
+        }
+    }
     ey_tensors t;
     rc = ey_tensors_make(&t, &l, d->a->word_bits, d->o.seed, ey_layer_zeros(&l, d->o.zeros));
     if (rc) return ey_err_set(err, rc, "input: out of memory");

@@ -60,6 +60,7 @@ static const ey_stat_ref k_csv[] = {ONE(ACTIVE_PES),
                                     ONE(PE_CYCLES),
                                     ONE(IFMAP_BUS_BLOCKED),
                                     ONE(DRAM_WAIT_CYCLES),
+                                    ONE(PSUM_WRAPS),
                                     ONE(CHECKED),
                                     ONE(EYEXAM),
                                     ONE(EYEXAM_BW)};
@@ -95,7 +96,8 @@ static const ey_stat_ref k_json_eyexam[] = {ONE(EYEXAM), ONE(EYEXAM_BW)};
 
 /* A simulated layer's engine figures, before its per-bank counts. */
 static const ey_stat_ref k_json_engine[] = {ONE(PE_CYCLES), ONE(IFMAP_BUS_BLOCKED),
-                                            ONE(DRAM_WAIT_CYCLES), ONE(GLB_CONFLICTS)};
+                                            ONE(DRAM_WAIT_CYCLES), ONE(GLB_CONFLICTS),
+                                            ONE(PSUM_WRAPS)};
 static const ey_stat_ref k_json_active_pes[] = {ONE(ACTIVE_PES)};
 static const ey_stat_ref k_json_checked[] = {ONE(CHECKED)};
 
@@ -122,6 +124,7 @@ static const ey_stat_ref k_json_total[] = {ONE(LAYERS_MAPPED),
                                            ONE(IFMAP_BUS_BLOCKED),
                                            ONE(DRAM_WAIT_CYCLES),
                                            ONE(GLB_CONFLICTS),
+                                           ONE(PSUM_WRAPS),
                                            ONE(LAYERS_CHECKED)};
 
 /* A layer's shape and mapping: named integers, in JSON and CSV order. */
@@ -195,6 +198,7 @@ static void layer_src(const ey_layer_result *x, const ey_arch *a, ey_stat_src *s
   s->ifmap_bus_blocked = ms->ifmap_bus_blocked;
   s->dram_wait_cycles = ms->dram_wait_cycles;
   s->glb_conflicts = ms->glb_conflicts;
+  s->psum_wraps = ms->psum_wraps;
   s->checked = ms->checked;
 }
 
@@ -235,6 +239,7 @@ static void totals_src(const ey_report *r, const ey_totals *t, ey_stat_src *s) {
   s->ifmap_bus_blocked = t->ifmap_bus_blocked;
   s->dram_wait_cycles = t->dram_wait_cycles;
   s->glb_conflicts = t->glb_conflicts;
+  s->psum_wraps = t->psum_wraps;
   s->checked = t->checked == t->mapped && r->engine && r->engine->check;
   s->layers_checked = t->checked;
   s->layers_mapped = t->mapped;
@@ -288,6 +293,7 @@ void ey_report_totals(const ey_report *r, ey_totals *t) {
       t->ifmap_bus_blocked += x->meas.ifmap_bus_blocked;
       t->dram_wait_cycles += x->meas.dram_wait_cycles;
       t->glb_conflicts += x->meas.glb_conflicts;
+      t->psum_wraps += x->meas.psum_wraps;
       t->checked += x->meas.checked;
     }
   }
@@ -481,6 +487,11 @@ void ey_report_table_foot(const ey_report *r, FILE *f) {
     /* Not cycles: accesses, several of which may wait in one cycle. */
     fprintf(f, "GLB bank conflicts: %llu accesses waited for a bank port\n",
             (unsigned long long)t.glb_conflicts);
+    if (t.psum_wraps) /* the arithmetic's, not an error: but say so */
+      fprintf(f,
+              "psum overflow: %llu outputs' psums passed %d bits and wrapped (data.psum_bits; "
+              "docs/engine.md, Arithmetic)\n",
+              (unsigned long long)t.psum_wraps, r->arch->psum_bits);
     if (r->engine->check)
       fprintf(f, "check: %d of %d layers equal the golden convolution in every output\n", t.checked,
               t.mapped);

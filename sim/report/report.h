@@ -14,7 +14,7 @@
 extern "C" {
 #endif
 
-#define EY_REPORT_SCHEMA 1 /* bumped when a JSON or CSV field changes meaning */
+#define EY_REPORT_SCHEMA 2 /* bumped when a JSON or CSV field changes meaning */
 
 typedef struct ey_layer_result {
   const ey_layer *layer;
@@ -55,6 +55,7 @@ typedef struct ey_totals {
   uint64_t analytic_cycles;      /* the estimate, beside the measurement */
   uint64_t classes[EY_NCLASSES]; /* simulated layers' PE-cycles */
   uint64_t ifmap_bus_blocked, dram_wait_cycles, glb_conflicts;
+  uint64_t psum_wraps;          /* outputs whose psum wrapped */
   int checked;                  /* layers whose outputs matched the golden */
   ey_counts counts;             /* every counter, summed (measured where simulated) */
   double analytic_energy_total; /* the estimate, beside the measurement */

@@ -36,8 +36,9 @@ typedef struct ey_stat_src {
   double level_energy[EY_NLEVELS];
   uint64_t classes[EY_NCLASSES]; /* PE-cycles */
   uint64_t ifmap_bus_blocked, dram_wait_cycles, glb_conflicts;
-  int active_pes; /* a layer's */
-  int checked;    /* a layer: its outputs matched; totals: every layer's did, under --check */
+  uint64_t psum_wraps; /* outputs whose psum overflowed data.psum_bits and wrapped */
+  int active_pes;      /* a layer's */
+  int checked;         /* a layer: its outputs matched; totals: every layer's did, under --check */
   int layers_checked, layers_mapped, layers_unmapped; /* totals */
   double fps, gops, dram_bytes_per_image;             /* totals */
   double eyexam[EY_EX_STEPS];                         /* a layer's Eyexam bounds, MAC/cycle */
@@ -81,6 +82,7 @@ typedef enum ey_stat_id {
   EY_ST_IFMAP_BUS_BLOCKED,
   EY_ST_DRAM_WAIT_CYCLES,
   EY_ST_GLB_CONFLICTS,
+  EY_ST_PSUM_WRAPS,
   EY_ST_CHECKED,
   EY_ST_LAYERS_CHECKED,
   EY_ST_LAYERS_MAPPED,
