@@ -752,6 +752,87 @@ namespace {
 // glb.filter_path direct (Eyeriss v2's weights): the same convolution and the
 // same words at every level but the GLB's filter accesses, which are none, on
 // every shape, with the analytic counts equal to the measured ones.
+// ---------------------------------------------------------------- DRAM request order
+
+// dram.demand_first on a hand-worked layer of two tiles (one image each, double
+// buffered), filters straight from DRAM (so never prefetched), the link clock at
+// the core's. When tile 0's ifmap is in, two reads are made in the same cycle:
+// tile 0's filter block, which the array waits for (8 x 3 x 3 x 3 = 216 words,
+// 54 beats of 64 bits), and tile 1's ifmap prefetch (3 x 6 x 6 = 108 words, 27
+// beats). Demand first, the filters come 27 cycles sooner and so does everything
+// after them: tile 1's prefetch, 54 cycles later, is still in long before tile 1
+// starts. The layer is exactly 27 cycles shorter, all of them waits for filters.
+TEST(EngineDramOrder, ADemandReadGoesBeforeAPrefetchMadeInTheSameCycle) {
+  const std::string clk = "clock:\n  dram_mhz: 200\n";
+  Case k = {"two tiles", Layer(2, 3, 8, 6, 6, 3, 3), TinyArch(3, 4, 64, 1, clk)};
+  k.a.filter_direct = EY_FILTER_DIRECT;
+  k.a.glb_filter_kb = 0;
+  ey_mapping m = {1, 8, 3, 1, 1, 4, 4, 8, 1};  // a tile per image, one filter block
+  ey_err err;
+  ASSERT_EQ(ey_mapping_check(&k.l, &k.a, &m, &err), EY_OK) << err.msg;
+  ey_meas got[2];
+  for (int demand : {0, 1}) {
+    Case c = k;
+    c.a.dram_demand_first = demand;
+    ey_engine_opts o = eytest::Opts(EY_STEP_EXACT, 7, 0, 1);
+    ey_engine *e = nullptr;
+    ASSERT_EQ(ey_engine_create(&c.a, &c.l, &m, &o, nullptr, &e, &err), EY_OK) << err.msg;
+    ey_rc rc;
+    while ((rc = ey_engine_step(e, EY_CYCLE_NEVER, &err)) == EY_OK) {
+    }
+    ASSERT_EQ(rc, EY_DONE) << err.msg;
+    // The reads in the order DRAM took them: tile 0, then the two of one cycle.
+    const ey_dram *d = ey_engine_dram(e);
+    ASSERT_GE(d->nreq, 3u);
+    EXPECT_EQ(d->req[0].type, EY_IFMAP);
+    EXPECT_EQ(d->req[1].type, demand ? EY_FILTER : EY_IFMAP) << demand;
+    EXPECT_EQ(d->req[2].type, demand ? EY_IFMAP : EY_FILTER) << demand;
+    EXPECT_EQ(d->req[1].issued, d->req[2].issued);
+    EXPECT_EQ(d->req[demand ? 1 : 2].bits, 216u * 16u);
+    EXPECT_EQ(d->req[demand ? 2 : 1].bits, 108u * 16u);
+    ey_engine_stats(e, &got[demand]);
+    EXPECT_EQ(got[demand].checked, 1);
+    ey_engine_destroy(e);
+  }
+  EXPECT_EQ(got[0].cycles - got[1].cycles, 27u);
+  const uint64_t pes = got[0].pes;
+  uint64_t diff = 0;
+  for (int c = 0; c < EY_NCLASSES; c++) diff += got[0].classes[c] - got[1].classes[c];
+  EXPECT_EQ(diff, 27u * pes);  // every PE-cycle of the 27, and only waits and idle
+  EXPECT_EQ(got[0].classes[EY_CL_MAC], got[1].classes[EY_CL_MAC]);
+  EXPECT_GT(got[0].classes[EY_CL_WAIT_FILTER], got[1].classes[EY_CL_WAIT_FILTER]);
+  EXPECT_EQ(got[0].classes[EY_CL_WAIT_FILTER] - got[1].classes[EY_CL_WAIT_FILTER] +
+                got[0].classes[EY_CL_IDLE] - got[1].classes[EY_CL_IDLE],
+            27u * pes);
+}
+
+// Filter prefetch on a hand-worked layer: 5x5 filters, two channel blocks of
+// q = 2 (two tiles), and in each two filter blocks of p x t = 16 filters
+// (16 x 2 x 5 x 5 = 800 words, 1600 bytes, 200 beats of 64 bits); the link clock
+// at the core's, DRAM latency 6. A staging region of 1 KiB cannot hold a block,
+// so each block is fetched once the one before is done with: the array waits
+// 200 + 6 cycles for each but the first, three times. One of 2 KiB holds a block,
+// so the next is fetched as soon as this one is in the spads, during this
+// block's pass (longer than the fetch), across the tile boundary too: none waits.
+TEST(EngineDramOrder, TheNextFilterBlockIsFetchedWhileThisOneRunsWhenStagingHoldsIt) {
+  const std::string clk = "clock:\n  dram_mhz: 200\ndram:\n  latency_cycles: 6\n";
+  const ey_layer l = Layer(1, 4, 32, 8, 8, 5, 5);
+  ey_mapping m = {1, 8, 2, 1, 2, 4, 4, 32, 1};
+  ey_meas got[2];
+  for (int kb : {1, 2}) {
+    Case c = {"two blocks", l, TinyArch(5, 8, 64, kb, clk)};
+    ey_err err;
+    ASSERT_EQ(ey_mapping_check(&c.l, &c.a, &m, &err), EY_OK) << err.msg;
+    got[kb - 1] = Simulate(c, m, EY_STEP_EXACT, 0.0);
+    EXPECT_EQ(got[kb - 1].c.dram_reads[EY_FILTER], 4u * 800u);
+  }
+  EXPECT_EQ(got[0].cycles - got[1].cycles, 3u * (200u + 6u));
+  EXPECT_EQ(got[0].classes[EY_CL_WAIT_FILTER] - got[1].classes[EY_CL_WAIT_FILTER] +
+                got[0].classes[EY_CL_IDLE] - got[1].classes[EY_CL_IDLE],
+            3u * 206u * got[0].pes);
+  EXPECT_EQ(got[0].classes[EY_CL_MAC], got[1].classes[EY_CL_MAC]);
+}
+
 // ---------------------------------------------------------------- psum arithmetic
 
 // data.psum_bits = P: a psum keeps its low P bits, sign-extended.

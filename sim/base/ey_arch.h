@@ -55,6 +55,7 @@ typedef struct ey_arch {
   int dram_bus_bits;      /* off-chip bus width, bits per link cycle */
   int dram_latency;       /* link cycles added to each DRAM transfer */
   int dram_rlc;           /* 1: activations cross the DRAM bus RLC-coded */
+  int dram_demand_first;  /* 1: a tile's first filter read goes before the next tile's prefetch */
   int energy_unit;        /* ey_energy_unit: how to label energies */
   double e_mac;           /* energy of one MAC */
   double e_spad;          /* energy of one scratchpad word access */

@@ -84,6 +84,8 @@ static const ey_param k_arch_params[] = {
     "Off-chip bus width, bits per link cycle (reference: 64 b at 60 MHz = 480 MB/s)." },
   { "dram.latency_cycles",        EY_P_INT,  0,   100000,  "6",             A(dram_latency), NULL,
     "DRAM access latency, link cycles, added to each transfer. Open: 6 cycles = 100 ns at 60 MHz." },
+  { "dram.demand_first",          EY_P_BOOL, 0,   1,       "true",          A(dram_demand_first), NULL,
+    "true: when a tile's ifmap has come in and its first filter block is still to fetch, that read (which the array waits for) goes to DRAM before the next tile's ifmap prefetch; false: the prefetch first. DRAM serves requests in the order they come. Open: true." },
   { "dram.rlc",                   EY_P_BOOL, 0,   1,       "false",         A(dram_rlc), NULL,
     "Activations (ifmaps read, ofmaps written) cross the DRAM bus RLC-coded, row by row; weights never (reference: the chip does)." },
   { "energy.unit",                EY_P_ENUM, 0,   0,       "normalized",    A(energy_unit), "normalized|pj",
