@@ -5,6 +5,7 @@
  * the product of the dimension totals. The formulas are derived there, term by
  * term; the tests check them against hand-computed small cases. */
 #include <assert.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -75,6 +76,32 @@ void ey_geom_init(ey_geom *g, const ey_layer *l) {
   for (int o = 0; o < g->E; o++) vr += real_span(o, 1, g->R, g->U, g->P, g->H);
   for (int f = 0; f < g->F; f++) vs += real_span(f, 1, g->S, g->U, g->P, g->W);
   g->gated = (uint64_t)g->R * g->S * g->E * g->F - vr * vs;
+  g->rlc_ifmap_row_bits = ey_rlc_row_bits_expected(g->W, ey_layer_zeros(l, -1));
+  g->rlc_ofmap_row_bits = ey_rlc_row_bits_expected(g->F, l->relu ? 0.5 : 0.0);
+}
+
+double ey_rlc_row_bits_expected(int w, double z) {
+  if (w <= 0) return 0;
+  if (z <= 0) return 64.0 * (double)((w + 2) / 3); /* every value a pair */
+  const double all_zero = 64.0 * (double)((EY_CEIL_DIV(w, 32) + 2) / 3);
+  if (z >= 1) return all_zero;
+  /* Over k, the non-zero count (binomial): k pairs, one more when the row ends in
+   * a zero (probability (w - k) / w), in ceil(pairs / 3) words. A run of 32 zeros
+   * or more takes a pair per 32 (run 31, level 0): a run before a value passes
+   * 32 j with probability z^(32 j), which adds z^32 / (1 - z^32) pairs for each
+   * value with 32 places before it in the row, counted as a third of a word. */
+  const double lz = log(z), lnz = log1p(-z), lw = lgamma((double)w + 1);
+  const double z32 = exp(32.0 * lz),
+               split = w > 32 ? z32 / (1 - z32) * (double)(w - 32) / (double)w : 0.0;
+  double words = exp((double)w * lz) * (all_zero / 64.0);
+  for (int k = 1; k <= w; k++) {
+    const double p =
+        exp(lw - lgamma((double)k + 1) - lgamma((double)(w - k) + 1) + k * lnz + (w - k) * lz);
+    const double tail = (double)(w - k) / (double)w;
+    words += p * (tail * (double)((k + 1 + 2) / 3) + (1 - tail) * (double)((k + 2) / 3) +
+                  (double)k * split / 3.0);
+  }
+  return 64.0 * words;
 }
 
 uint64_t ey__rows_needed(const ey_geom *g, int count) {
@@ -380,24 +407,38 @@ EY_SPECIALIZE void cost_fill(const ey_geom *g, const ey_arch *a, const ey_mappin
    * transfer (and its latency) is waited for. A lower bound counts no waits. */
   out->pass_cycles = pass_cycles; /* of every group block */
   out->load_cycles = MUL(MUL(nN, nG), load_unit);
+  /* The bits on the DRAM bus: words of word_bits, but with dram.rlc ifmap reads
+   * and ofmap writes as RLC-coded rows of their expected size (ey_geom). */
   uint64_t dram_words = 0;
   for (int t = 0; t < EY_NTYPES; t++)
     dram_words = ADD(dram_words, ADD(c->dram_reads[t], c->dram_writes[t]));
-  out->dram_cycles = link_to_core(
-      a, ceil_div(MUL(dram_words, (uint64_t)a->word_bits), (uint64_t)a->dram_bus_bits), checked);
+  uint64_t dram_bits = MUL(dram_words, (uint64_t)a->word_bits),
+           ifmap_bits = MUL(c->dram_reads[EY_IFMAP], (uint64_t)a->word_bits);
+  if (a->dram_rlc) {
+    const uint64_t out_words = c->dram_writes[EY_PSUM];
+    const double rows_in = (double)c->dram_reads[EY_IFMAP] / (double)g->W,
+                 rows_out = (double)out_words / (double)g->F;
+    const double coded_in = rows_in * g->rlc_ifmap_row_bits,
+                 coded_out = rows_out * g->rlc_ofmap_row_bits;
+    const uint64_t raw_io = MUL(ADD(c->dram_reads[EY_IFMAP], out_words), (uint64_t)a->word_bits);
+    /* Below 2^63, or left as the raw figure (a count that large is refused). */
+    if (coded_in < 9.2e18 && coded_out < 9.2e18 && dram_bits != UINT64_MAX && raw_io <= dram_bits) {
+      ifmap_bits = (uint64_t)llround(coded_in);
+      dram_bits = ADD(dram_bits - raw_io, ADD(ifmap_bits, (uint64_t)llround(coded_out)));
+    }
+  }
+  out->dram_bits = dram_bits;
+  out->dram_cycles = link_to_core(a, ceil_div(dram_bits, (uint64_t)a->dram_bus_bits), checked);
   out->glb_ifmap_bits = ifmap_tile_bits(g, a, m, gs, checked);
   out->glb_psum_bits = psum_tile_bits(g, a, m, checked);
   if (!bound) {
     const uint64_t lat = (uint64_t)a->dram_latency;
     if (!ey_ifmap_double_buffer(a, out->glb_ifmap_bits, out->glb_psum_bits)) {
       uint64_t tiles = MUL(MUL(MUL(nN, nMB), MUL(nG, nCB)), nGB);
-      out->dram_exposed_cycles =
-          ADD(out->dram_exposed_cycles,
-              link_to_core(a,
-                           ADD(ceil_div(MUL(c->dram_reads[EY_IFMAP], (uint64_t)a->word_bits),
-                                        (uint64_t)a->dram_bus_bits),
-                               MUL(tiles, lat)),
-                           checked));
+      out->dram_exposed_cycles = ADD(
+          out->dram_exposed_cycles,
+          link_to_core(a, ADD(ceil_div(ifmap_bits, (uint64_t)a->dram_bus_bits), MUL(tiles, lat)),
+                       checked));
     }
     uint64_t block_bits =
         MUL(MUL(MUL((uint64_t)m->p, (uint64_t)m->t), EY_MIN((uint64_t)m->q * (uint64_t)m->r, Cg)),

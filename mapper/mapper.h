@@ -37,7 +37,17 @@ typedef struct ey_geom {
   uint64_t wneed;     /* padded columns one PE row consumes: the union of windows */
   uint64_t real_cols; /* of which inside the unpadded ifmap (read from the GLB) */
   uint64_t gated;     /* padding taps per (image, filter, channel) */
+  /* Expected RLC-coded bits of one ifmap row (W values, the layer's input zero
+   * fraction: its profile, ey_layer_zeros) and of one ofmap row (F values, half of
+   * them zero after a ReLU, as the seeded data's are), for arches that code
+   * activations on the DRAM bus (ey_rlc_row_bits_expected). */
+  double rlc_ifmap_row_bits, rlc_ofmap_row_bits;
 } ey_geom;
+/* The expected bits of an RLC-coded row (docs/traces.md: 64-bit words of three
+ * (run, level) pairs, a row in whole words) of w values, each zero with
+ * probability z independently: a pair per non-zero value, one more for trailing
+ * zeros, a run of 32 or more zeros only in an all-zero row. */
+double ey_rlc_row_bits_expected(int w, double z);
 void ey_geom_init(ey_geom *g, const ey_layer *l);
 
 typedef struct ey_mapping {
@@ -84,6 +94,8 @@ typedef struct ey_cost {
   uint64_t pass_cycles;                 /* of which spent in processing passes */
   uint64_t load_cycles;                 /* of which spent loading filter spads */
   uint64_t dram_cycles;                 /* DRAM transfer time at the link bandwidth, core cycles */
+  uint64_t dram_bits;                   /* that cross the DRAM bus: with dram.rlc, ifmap reads and
+                                           ofmap writes as coded rows of their expected size */
   uint64_t dram_exposed_cycles;         /* of which not hidden behind work (no room to prefetch) */
   uint64_t passes;                      /* processing passes */
   int active_pes;                       /* PEs the mapping uses */

@@ -508,6 +508,7 @@ static ey_rc load_inputs(run_ctx *c, ey_err *err) {
   if (!rc) rc = ey_arch_set_all(&c->arch, o->sets.v, o->sets.n, err);
   if (!rc) rc = ey_net_load(nbuf, &c->net, err);
   if (!rc && o->batch) ey_net_set_batch(&c->net, o->batch);
+  if (!rc && o->zeros >= 0) ey_net_set_zeros(&c->net, o->zeros);
   if (!rc && o->layers) rc = ey_net_select(&c->net, o->layers, err);
   if (!rc && o->mapping) rc = ey_mapfile_load(o->mapping, &c->mf, err);
   return rc;

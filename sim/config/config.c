@@ -685,6 +685,18 @@ void ey_net_set_batch(ey_net *net, int batch) {
   for (int i = 0; i < net->nnodes; i++) net->nodes[i].l.N = batch;
 }
 
+void ey_net_set_zeros(ey_net *net, double zeros) {
+  for (int i = 0; i < net->nlayers; i++) {
+    net->layers[i].zeros = zeros;
+    net->layers[i].zeros_given = 1;
+  }
+  for (int i = 0; i < net->nnodes; i++)
+    if (EY_NODE_IS_LAYER(net->nodes[i].l.type)) {
+      net->nodes[i].l.zeros = zeros;
+      net->nodes[i].l.zeros_given = 1;
+    }
+}
+
 static int layer_index(const ey_net *net, const char *name, size_t len) {
   for (int i = 0; i < net->nlayers; i++)
     if (strlen(net->layers[i].name) == len && !strncmp(net->layers[i].name, name, len)) return i;

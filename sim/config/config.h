@@ -48,6 +48,9 @@ ey_rc ey_net_load(const char *path, ey_net *net, ey_err *err);
 ey_rc ey_net_load_string(const char *name, const char *text, ey_net *net, ey_err *err);
 void ey_net_free(ey_net *net); /* safe on a zeroed ey_net */
 void ey_net_set_batch(ey_net *net, int batch);
+/* Every conv and fc layer's input zero fraction (its profile) becomes `zeros`, 0 to
+ * 1: what --zeros does, so that the mapper's estimate sees it too. */
+void ey_net_set_zeros(ey_net *net, double zeros);
 /* Keeps only the layers named in `list`: comma-separated names and ranges
  * "first..last" in file order, e.g. "conv1..conv5,fc8". Returns EY_USAGE naming
  * an unknown layer. */

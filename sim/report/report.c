@@ -158,7 +158,8 @@ static const char *source_name(const ey_report *r) {
 }
 
 uint64_t ey_cost_dram_bytes(const ey_cost *c, const ey_arch *a) {
-  return ey_stat_dram_bytes(&c->c, a);
+  (void)a;
+  return (c->dram_bits + 7) / 8;
 }
 
 static void sum_levels(ey_stat_src *s) {
@@ -173,7 +174,7 @@ static void analytic_src(const ey_layer_result *x, const ey_arch *a, ey_stat_src
   s->c = &x->cost.c;
   s->cycles = x->cost.cycles;
   s->analytic_cycles = x->cost.cycles;
-  s->dram_bytes_moved = ey_stat_dram_bytes(&x->cost.c, a);
+  s->dram_bytes_moved = ey_cost_dram_bytes(&x->cost, a); /* RLC-coded at the expected size */
   s->energy_total = x->cost.energy_total;
   s->analytic_energy_total = x->cost.energy_total;
   memcpy(s->energy, x->cost.energy, sizeof s->energy);
@@ -204,12 +205,15 @@ static void layer_src(const ey_layer_result *x, const ey_arch *a, ey_stat_src *s
 
 /* The layer's Eyexam bounds, after layer_src filled s (its cycles are the
  * measured ones when it was simulated, with the bits that crossed the DRAM bus;
- * else the estimate's, on raw words). Returns what ey_eyexam_bounds() does. */
+ * else the estimate's, with the bits it expects). Returns what ey_eyexam_bounds()
+ * does. */
 static ey_rc layer_eyexam(const ey_layer_result *x, const ey_arch *a, const ey_stat_src *s,
                           ey_eyexam *ex) {
-  uint64_t moved = 0;
-  if (x->simulated)
+  uint64_t moved = x->cost.dram_bits;
+  if (x->simulated) {
+    moved = 0;
     for (int t = 0; t < EY_NTYPES; t++) moved += x->meas.dram_bits[t];
+  }
   return ey_eyexam_bounds(x->layer, a, &x->map, &x->cost, s->cycles, moved, ex);
 }
 

@@ -104,7 +104,8 @@ void ey_report_csv_total(const ey_report *r, FILE *f, const char *error);
 void ey_report_csv_blank_total(FILE *f, const char *arch, const char *net, int batch,
                                const char *error);
 
-/* Bytes moved to and from DRAM by one layer. */
+/* Bytes the estimate moves to and from DRAM for one layer (RLC-coded rows at their
+ * expected size when the arch codes activations; `a` is unused). */
 uint64_t ey_cost_dram_bytes(const ey_cost *c, const ey_arch *a);
 
 #ifdef __cplusplus

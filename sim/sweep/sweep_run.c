@@ -228,6 +228,7 @@ static char *point_record(const ey_sweep *sw, ey_sweep_point *p, size_t *len) {
   } else {
     ey_net net = sw->nets[p->net].net; /* this process's copy; only N changes */
     ey_net_set_batch(&net, p->batch);
+    if (sw->zeros >= 0) ey_net_set_zeros(&net, sw->zeros);
     ey_engine_opts eng;
     memset(&eng, 0, sizeof eng);
     eng.step = EY_STEP_FAST;
