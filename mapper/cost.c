@@ -403,30 +403,26 @@ EY_SPECIALIZE void cost_fill(const ey_geom *g, const ey_arch *a, const ey_mappin
   /* Cycles: on-chip work, bounded below by the DRAM link's transfer time. DRAM
    * overlaps the work only where the engine can prefetch: the next ifmap tile
    * when the GLB holds two ifmap tiles beside the psum tile, the next filter
-   * block when the staging region holds two blocks. Otherwise every such
+   * block when the staging region holds one. Otherwise every such
    * transfer (and its latency) is waited for. A lower bound counts no waits. */
   out->pass_cycles = pass_cycles; /* of every group block */
   out->load_cycles = MUL(MUL(nN, nG), load_unit);
   /* The bits on the DRAM bus: words of word_bits, but with dram.rlc ifmap reads
    * and ofmap writes as RLC-coded rows of their expected size (ey_geom). */
-  uint64_t dram_words = 0;
-  for (int t = 0; t < EY_NTYPES; t++)
-    dram_words = ADD(dram_words, ADD(c->dram_reads[t], c->dram_writes[t]));
-  uint64_t dram_bits = MUL(dram_words, (uint64_t)a->word_bits),
-           ifmap_bits = MUL(c->dram_reads[EY_IFMAP], (uint64_t)a->word_bits);
+  const uint64_t wb = (uint64_t)a->word_bits;
+  uint64_t other = c->dram_writes[EY_IFMAP]; /* words that are never coded */
+  for (int t = EY_FILTER; t < EY_NTYPES; t++) other = ADD(other, c->dram_reads[t]);
+  other = ADD(other, c->dram_writes[EY_FILTER]);
+  uint64_t ifmap_bits = MUL(c->dram_reads[EY_IFMAP], wb),
+           ofmap_bits = MUL(c->dram_writes[EY_PSUM], wb);
   if (a->dram_rlc) {
-    const uint64_t out_words = c->dram_writes[EY_PSUM];
-    const double rows_in = (double)c->dram_reads[EY_IFMAP] / (double)g->W,
-                 rows_out = (double)out_words / (double)g->F;
-    const double coded_in = rows_in * g->rlc_ifmap_row_bits,
-                 coded_out = rows_out * g->rlc_ofmap_row_bits;
-    const uint64_t raw_io = MUL(ADD(c->dram_reads[EY_IFMAP], out_words), (uint64_t)a->word_bits);
-    /* Below 2^63, or left as the raw figure (a count that large is refused). */
-    if (coded_in < 9.2e18 && coded_out < 9.2e18 && dram_bits != UINT64_MAX && raw_io <= dram_bits) {
-      ifmap_bits = (uint64_t)llround(coded_in);
-      dram_bits = ADD(dram_bits - raw_io, ADD(ifmap_bits, (uint64_t)llround(coded_out)));
-    }
+    const double coded_in = (double)c->dram_reads[EY_IFMAP] / (double)g->W * g->rlc_ifmap_row_bits,
+                 coded_out = (double)c->dram_writes[EY_PSUM] / (double)g->F * g->rlc_ofmap_row_bits;
+    /* An expectation of 2^63 bits or more stands as an overflow (refused). */
+    ifmap_bits = coded_in < 9.2e18 ? (uint64_t)llround(coded_in) : UINT64_MAX;
+    ofmap_bits = coded_out < 9.2e18 ? (uint64_t)llround(coded_out) : UINT64_MAX;
   }
+  const uint64_t dram_bits = ADD(MUL(other, wb), ADD(ifmap_bits, ofmap_bits));
   out->dram_bits = dram_bits;
   out->dram_cycles = link_to_core(a, ceil_div(dram_bits, (uint64_t)a->dram_bus_bits), checked);
   out->glb_ifmap_bits = ifmap_tile_bits(g, a, m, gs, checked);
@@ -528,6 +524,7 @@ const char *ey__cost_overflow(const ey_cost *c) {
            {"cycles", c->load_cycles},
            {"cycles", c->dram_cycles},
            {"cycles", c->dram_exposed_cycles},
+           {"DRAM bits", c->dram_bits},
            {"passes", c->passes},
            {"GLB tile bits", c->glb_ifmap_bits},
            {"GLB tile bits", c->glb_psum_bits}};

@@ -220,8 +220,6 @@ struct ey_engine {
   int wlat_max;           /* the last filter load's farthest PE, in cycles from its source */
   int filt_prefetched;    /* ... made while the block before ran */
   int filter_prefetch;    /* the staging region holds a block (ey_filter_prefetch) */
-  int prefetch_after;     /* dram.demand_first: the next tile's ifmap prefetch waits for this
-                             tile's first filter read to be made */
   int in_pass;            /* ps holds a pass begun and not finished */
   pass ps;
   int blocked;            /* the last step stopped for a memory completion */
@@ -1601,6 +1599,15 @@ static ey_rc window_passed(eng *E, ey_err *err) {
   return EY_OK;
 }
 
+/* 1 when the next tile's ifmap prefetch is due now and goes to DRAM after this
+ * tile's first filter read (dram.demand_first, docs/engine.md): made in
+ * ST_TILE_WAIT when that read was prefetched, else in the first ST_BLOCK. */
+static int prefetch_due(const eng *E, int after_filters) {
+  if (!E->glb.double_buffered || E->ti + 1 >= E->ntiles) return 0;
+  const int wait = E->a->dram_demand_first && !E->filt_prefetched;
+  return after_filters ? wait && E->fp == E->tiles[E->ti].f0 : !wait;
+}
+
 /* Advances the layer's schedule up to core cycle `limit`; see ey_engine_step(). */
 static ey_rc advance(eng *E, ey_cycle limit, ey_err *err) {
   const ey_mapping *m = E->m;
@@ -1624,12 +1631,8 @@ static ey_rc advance(eng *E, ey_cycle limit, ey_err *err) {
         /* Double buffering: fetch the next tile while this one is in use; with
          * dram.demand_first, after this tile's first filter read when that is still
          * to make (ST_BLOCK, in this same cycle), since the array waits for it. */
-        if (E->glb.double_buffered && E->ti + 1 < E->ntiles) {
-          if (E->a->dram_demand_first && !E->filt_prefetched)
-            E->prefetch_after = 1;
-          else if (tile_submit(E, &E->tiles[E->ti + 1], (E->ti + 1) % 2))
-            return ey_err_set(err, EY_NOMEM, "out of memory");
-        }
+        if (prefetch_due(E, 0) && tile_submit(E, &E->tiles[E->ti + 1], (E->ti + 1) % 2))
+          return ey_err_set(err, EY_NOMEM, "out of memory");
         E->fp = t->f0;
         E->state = ST_BLOCK;
         break;
@@ -1643,11 +1646,8 @@ static ey_rc advance(eng *E, ey_cycle limit, ey_err *err) {
         E->busy = mark_block(E, t, E->pa);
         if (!E->filt_prefetched && !(E->filt_req = filter_fetch(E, t, E->fp, E->pa)))
           return ey_err_set(err, EY_NOMEM, "out of memory");
-        if (E->prefetch_after) {
-          E->prefetch_after = 0;
-          if (tile_submit(E, &E->tiles[E->ti + 1], (E->ti + 1) % 2))
-            return ey_err_set(err, EY_NOMEM, "out of memory");
-        }
+        if (prefetch_due(E, 1) && tile_submit(E, &E->tiles[E->ti + 1], (E->ti + 1) % 2))
+          return ey_err_set(err, EY_NOMEM, "out of memory");
         E->filt_submit = E->now;
         if (!E->a->filter_direct) { /* into the staging region */
           ey_glb_bulk(&E->glb, EY_GLB_R_FILTER, 0, words, EY_FILTER, 1);
