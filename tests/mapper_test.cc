@@ -11,6 +11,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <map>
 #include <random>
 #include <set>
 #include <string>
@@ -365,6 +366,62 @@ TEST(MapperSearch, GlbCapacityBindsInTheTightCase) {
   SearchCase k = SearchCases().back();
   ey_arch roomy = TinyArch(6, 4, 64, 1, "data:\n  word_bits: 8\n  psum_bits: 32\n");
   EXPECT_LT(AllLegal(k.l, k.a).size(), AllLegal(k.l, roomy).size());
+}
+
+TEST(MapperSearch, WidestSetsAreTheChipsOnAlexNet) {
+  // mapper.set_width widest on eyeriss_v1: the set widths the chip's papers
+  // describe (CONV1's 11 x 55 in strips of 14, CONV2's 5 x 27 folded, CONV3-5's
+  // 3 x 13 four at once) and the active PEs the chip measured (ISSCC 2016,
+  // Fig. 14.5.6), whatever else the objective picks.
+  ey_arch a = eytest::LoadArch("eyeriss_v1");
+  ASSERT_EQ(a.set_widest, 1);
+  ey_net n = eytest::LoadNet("alexnet");
+  const std::map<std::string, std::pair<int, int>> chip = {{"conv1", {14, 154}},
+                                                           {"conv2", {27, 135}},
+                                                           {"conv3", {13, 156}},
+                                                           {"conv4", {13, 156}},
+                                                           {"conv5", {13, 156}}};
+  int seen = 0;
+  for (int i = 0; i < n.nlayers; i++) {
+    auto it = chip.find(n.layers[i].name);
+    if (it == chip.end()) continue;
+    SCOPED_TRACE(it->first);
+    for (int obj : {EY_OBJ_ENERGY, EY_OBJ_CYCLES, EY_OBJ_EDP}) {
+      ey_mapping m;
+      ey_cost c;
+      ey_err err;
+      ASSERT_EQ(ey_map_layer(&n.layers[i], &a, obj, &m, &c, nullptr, &err), EY_OK) << err.msg;
+      EXPECT_EQ(m.e, it->second.first) << "objective " << obj;
+      EXPECT_EQ(c.active_pes, it->second.second) << "objective " << obj;
+    }
+    seen++;
+  }
+  EXPECT_EQ(seen, 5);
+  ey_net_free(&n);
+}
+
+TEST(MapperSearch, WidestNarrowsOnlyUntilATileFits) {
+  // One 1x1 filter on an 8 x 64 ifmap: the widest set is min(E, cols x rows/R)
+  // = min(8, 2 x 4) = 8 rows. A tile of e rows needs e x 64 ifmap words of 16
+  // bits and e x 64 psums of 32: 3072 e bits, and 1 KiB holds 8192, so e = 2 is
+  // the widest that fits (3 needs 9216).
+  // (TinyArch's YAML ends inside its glb: section, so the first line adds to it.)
+  const std::string keys = "  filter_path: direct\nmapper:\n  set_width: widest\n";
+  ey_layer l = Layer(1, 1, 1, 8, 64, 1, 1);
+  ey_arch wide = TinyArch(4, 2, 1, 0, keys), roomy = TinyArch(4, 2, 64, 0, keys);
+  for (int obj : {EY_OBJ_ENERGY, EY_OBJ_CYCLES, EY_OBJ_EDP}) {
+    ey_mapping m;
+    ey_cost c;
+    ey_err err;
+    ASSERT_EQ(ey_map_layer(&l, &roomy, obj, &m, &c, nullptr, &err), EY_OK) << err.msg;
+    EXPECT_EQ(m.e, 8);
+    ASSERT_EQ(ey_map_layer(&l, &wide, obj, &m, &c, nullptr, &err), EY_OK) << err.msg;
+    EXPECT_EQ(m.e, 2);
+    EXPECT_EQ(ey_mapping_check(&l, &wide, &m, &err), EY_OK) << err.msg;
+  }
+  ey_mapping three = {1, 1, 1, 1, 1, 3, 3, 1, 1};  // n p q r t e eg m g
+  ey_err err;
+  EXPECT_NE(ey_mapping_check(&l, &wide, &three, &err), EY_OK);
 }
 
 // ---------------------------------------------------------------- legality
