@@ -368,13 +368,14 @@ TEST(MapperSearch, GlbCapacityBindsInTheTightCase) {
   EXPECT_LT(AllLegal(k.l, k.a).size(), AllLegal(k.l, roomy).size());
 }
 
-TEST(MapperSearch, WidestSetsAreTheChipsOnAlexNet) {
-  // mapper.set_width widest on eyeriss_v1: the set widths the chip's papers
-  // describe (CONV1's 11 x 55 in strips of 14, CONV2's 5 x 27 folded, CONV3-5's
-  // 3 x 13 four at once) and the active PEs the chip measured (ISSCC 2016,
-  // Fig. 14.5.6), whatever else the objective picks.
+TEST(MapperSearch, WholeSetsAreTheChipsOnAlexNet) {
+  // mapper.set_width whole on eyeriss_v1: the set widths the chip's papers
+  // describe (CONV1's 11 x 55 in strips of 14, since four folds of 11 rows do
+  // not fit 12; CONV2's 5 x 27 folded in two; CONV3-5's 3 x 13, four at once)
+  // and the active PEs the chip measured (ISSCC 2016, Fig. 14.5.6), whatever
+  // else the objective picks.
   ey_arch a = eytest::LoadArch("eyeriss_v1");
-  ASSERT_EQ(a.set_widest, 1);
+  ASSERT_EQ(a.set_whole, 1);
   ey_net n = eytest::LoadNet("alexnet");
   const std::map<std::string, std::pair<int, int>> chip = {{"conv1", {14, 154}},
                                                            {"conv2", {27, 135}},
@@ -400,14 +401,16 @@ TEST(MapperSearch, WidestSetsAreTheChipsOnAlexNet) {
   ey_net_free(&n);
 }
 
-TEST(MapperSearch, WidestNarrowsOnlyUntilATileFits) {
-  // One 1x1 filter on an 8 x 64 ifmap: the widest set is min(E, cols x rows/R)
-  // = min(8, 2 x 4) = 8 rows. A tile of e rows needs e x 64 ifmap words of 16
-  // bits and e x 64 psums of 32: 3072 e bits, and 1 KiB holds 8192, so e = 2 is
-  // the widest that fits (3 needs 9216).
+TEST(MapperSearch, WholeNarrowsOnlyUntilATileFits) {
+  // One 1x1 filter on an 8 x 64 ifmap on 4 x 2 PEs: the whole set, 1 x 8, folds
+  // into ceil(8/2) = 4 segments of 1 row, which fit 4 rows, so e = 8. A tile of
+  // e rows needs e x 64 ifmap words of 16 bits and e x 64 psums of 32: 3072 e
+  // bits. 1 KiB holds 8192, so there e = 2 is the widest that fits (3 needs
+  // 9216). A 3 x 3 filter on a 10 x 10 ifmap (E = 8) would fold into 4 x 3 = 12
+  // rows, more than 4: strips as wide as the array, e = 2.
   // (TinyArch's YAML ends inside its glb: section, so the first line adds to it.)
-  const std::string keys = "  filter_path: direct\nmapper:\n  set_width: widest\n";
-  ey_layer l = Layer(1, 1, 1, 8, 64, 1, 1);
+  const std::string keys = "  filter_path: direct\nmapper:\n  set_width: whole\n";
+  ey_layer l = Layer(1, 1, 1, 8, 64, 1, 1), tall = Layer(1, 1, 1, 10, 10, 3, 3);
   ey_arch wide = TinyArch(4, 2, 1, 0, keys), roomy = TinyArch(4, 2, 64, 0, keys);
   for (int obj : {EY_OBJ_ENERGY, EY_OBJ_CYCLES, EY_OBJ_EDP}) {
     ey_mapping m;
@@ -415,6 +418,8 @@ TEST(MapperSearch, WidestNarrowsOnlyUntilATileFits) {
     ey_err err;
     ASSERT_EQ(ey_map_layer(&l, &roomy, obj, &m, &c, nullptr, &err), EY_OK) << err.msg;
     EXPECT_EQ(m.e, 8);
+    ASSERT_EQ(ey_map_layer(&tall, &roomy, obj, &m, &c, nullptr, &err), EY_OK) << err.msg;
+    EXPECT_EQ(m.e, 2);
     ASSERT_EQ(ey_map_layer(&l, &wide, obj, &m, &c, nullptr, &err), EY_OK) << err.msg;
     EXPECT_EQ(m.e, 2);
     EXPECT_EQ(ey_mapping_check(&l, &wide, &m, &err), EY_OK) << err.msg;

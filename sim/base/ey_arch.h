@@ -63,7 +63,7 @@ typedef struct ey_arch {
   double e_glb;           /* energy of one GLB word access */
   double e_dram;          /* energy of one DRAM word access */
   int objective;          /* ey_objective: what the mapper minimizes */
-  int set_widest;         /* mapper.set_width widest: e = min(E, cols * (rows / R)) */
+  int set_whole;          /* mapper.set_width whole: e = E when folded it fits, else min(E, cols) */
 
   /* Not configuration: where each key came from, for messages. */
   char path[256];                 /* the file, or "" */

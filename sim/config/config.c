@@ -102,8 +102,8 @@ static const ey_param k_arch_params[] = {
     "Energy of one DRAM word access (reference: 200)." },
   { "mapper.objective",           EY_P_ENUM, 0,   0,       "energy",        A(objective), "energy|cycles|edp",
     "What the mapper minimizes: energy, cycles, or their product (edp)." },
-  { "mapper.set_width",           EY_P_ENUM, 0,   0,       "search",        A(set_widest), "search|widest",
-    "Output rows of a PE set (its width e): search tries every width; widest takes the widest set the array holds, min(E, cols x floor(rows/R)), folded when wider than the array, as the chip's logical R x E sets are (docs/mapping.md). Open for v1 (reference: CONV1-5 use 11 x 14, 5 x 27 folded, 3 x 13 sets)." },
+  { "mapper.set_width",           EY_P_ENUM, 0,   0,       "search",        A(set_whole), "search|whole",
+    "Output rows of a PE set (its width e): search tries every width; whole takes the chip's: all E rows when the set folded into ceil(E/cols) segments fits the rows, else strips as wide as the array; narrower only when no tile fits the GLB (docs/mapping.md). Open for v1 (reference: CONV1-5 use 11 x 14 strips, 5 x 27 folded, 3 x 13 sets)." },
 };
 
 static const ey_param k_net_params[] = {
