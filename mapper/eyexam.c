@@ -46,8 +46,8 @@ static double ideal_cycles(const ey_geom *g, const ey_mapping *m, int simd) {
 }
 
 /* The best MAC/cycle, MACs / ideal_cycles(), over the placements (e, r, t) the
- * array's rows and columns admit, each with one channel per PE and one filter,
- * or pe.macs_per_cycle filters when the PE takes that many at once (more per PE
+ * array's rows and columns admit at the widths the mapper searches, each with one channel per PE
+ * and one filter, or pe.macs_per_cycle filters when the PE takes that many at once (more per PE
  * adds work to a PE, not PEs); with `legal`, only those
  * whose least-storage mapping (p = q = 1, one image, one GLB tile of e rows, t
  * filters: no mapping of the same placement needs less spad or GLB) passes
@@ -57,7 +57,10 @@ static double best_placement(const ey_layer *l, const ey_arch *a, const ey_geom 
   const double macs = (double)g->G * g->N * g->Mg * g->Cg * g->E * g->F * g->R * g->S;
   double best = 0;
   *pes = 0;
-  for (int e = 1; e <= g->E; e++) {
+  /* The widths the mapper searches (mapper.set_width; with whole the chip's,
+   * narrower only while no placement of it passes). */
+  for (int e = ey__first_set_width(g, a); e >= 1 && e <= g->E;
+       e = ey__next_set_width(a, e, best > 0)) {
     const int k = EY_CEIL_DIV(e, a->cols), ecol = EY_MIN(e, a->cols);
     if (k * g->R > a->rows) break; /* k only grows with e */
     for (int r = 1; r <= EY_MIN(g->Cg, a->rows / (k * g->R)); r++) {

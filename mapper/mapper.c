@@ -97,16 +97,10 @@ ey_rc ey_map_layer(const ey_layer *l, const ey_arch *a, int objective, ey_mappin
   double best_obj = 0;
   ey_cost c, bc;
   ey_mapping m;
-  /* mapper.set_width search tries every width from 1 up. whole starts at the
-   * chip's width: all E output rows when the set, folded into ceil(E/cols)
-   * segments, fits the array's rows, else strips as wide as the array
-   * (hopeless() has checked R <= rows); it narrows the set only while no
-   * mapping of that width fits the GLB. */
-  const int whole = a->set_whole;
-  const int e_first = !whole                                       ? 1
-                      : EY_CEIL_DIV(g.E, a->cols) * g.R <= a->rows ? g.E
-                                                                   : EY_MIN(g.E, a->cols);
-  for (m.e = e_first; m.e >= 1 && m.e <= g.E; m.e = !whole ? m.e + 1 : found ? 0 : m.e - 1) {
+  /* mapper.set_width: every width from 1 up, or the chip's and narrower only
+   * while nothing of it fits the GLB (hopeless() has checked R <= rows). */
+  for (m.e = ey__first_set_width(&g, a); m.e >= 1 && m.e <= g.E;
+       m.e = ey__next_set_width(a, m.e, found)) {
     const int k = EY_CEIL_DIV(m.e, a->cols), ecol = EY_MIN(m.e, a->cols);
     if (k * g.R > a->rows) break; /* k only grows with e */
     ey__esums es;

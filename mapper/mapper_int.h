@@ -25,6 +25,19 @@ static inline int ey__next_block(int n, int cur) {
   const int b = EY_CEIL_DIV(n, cur);
   return b > 1 ? EY_CEIL_DIV(n, b - 1) : n + 1;
 }
+/* The set width a search starts from: 1 (mapper.set_width search, every width
+ * up to E), or the chip's (whole): all E rows when the set folded into
+ * ceil(E/cols) segments fits the rows, else a strip as wide as the array. A
+ * whole search narrows from there only while nothing of that width fits. */
+static inline int ey__first_set_width(const ey_geom *g, const ey_arch *a) {
+  if (!a->set_whole) return 1;
+  return EY_CEIL_DIV(g->E, a->cols) * g->R <= a->rows ? g->E : EY_MIN(g->E, a->cols);
+}
+/* The width after e: e + 1 when searching every width; with whole, none (0)
+ * once something was found, else e - 1. */
+static inline int ey__next_set_width(const ey_arch *a, int e, int found) {
+  return !a->set_whole ? e + 1 : found ? 0 : e - 1;
+}
 void ey__gsums_init(const ey_geom *g, int eg, ey__gsums *out);
 /* Padded ifmap rows that `count` consecutive output rows need. */
 uint64_t ey__rows_needed(const ey_geom *g, int count);
