@@ -40,6 +40,17 @@ ey_rc ey_glb_init(ey_glb *g, uint64_t avail_bits, uint64_t staging_bits, size_t 
   return EY_OK;
 }
 
+ey_rc ey_glb_set_ring(ey_glb *g, uint64_t ring, int word_bits, int psum_bits) {
+  if (g->double_buffered || ring < g->ifm_words || ring % (uint64_t)g->banks ||
+      ring * (uint64_t)word_bits + (uint64_t)g->psum_words * (uint64_t)psum_bits > g->avail_bits)
+    return EY_MISUSE;
+  g->ifm[1] = calloc(g->ifm_words ? g->ifm_words : 1, sizeof(int16_t));
+  if (!g->ifm[1]) return EY_NOMEM;
+  g->ring = ring;
+  g->base[EY_GLB_R_PSUM] = ring;
+  return EY_OK;
+}
+
 void ey_glb_fini(ey_glb *g) {
   free(g->ifm[0]);
   free(g->ifm[1]);

@@ -34,6 +34,7 @@ typedef struct ey_glb {
   int16_t *ifm[2];       /* private: ifmap tile buffers */
   uint32_t *psum;        /* private: the psum tile */
   size_t ifm_words, psum_words;
+  uint64_t ring;        /* read-only: 0, or the ifmap ring's words (ey_glb_set_ring) */
   uint64_t base[4];     /* private: first word address of each region */
   uint64_t cycle;       /* private: the cycle the port counts belong to */
   uint64_t *port_cycle; /* private: per bank, the cycle of its port count */
@@ -48,6 +49,17 @@ typedef struct ey_glb {
 ey_rc ey_glb_init(ey_glb *g, uint64_t avail_bits, uint64_t staging_bits, size_t ifm_words,
                   int word_bits, size_t psum_words, int psum_bits, int double_buffer, int banks,
                   int ports);
+/* The ifmap region as a ring of `ring` words (a multiple of the banks, at least
+ * one tile) below the psum tile, when one tile is held but the next may come
+ * into the room beside it: two tile buffers, each starting where the one
+ * before it ends (ey_glb_set_start), wrapping at `ring`. Returns EY_NOMEM, or
+ * EY_MISUSE when the ring and the psum tile do not fit or the ring is not a
+ * multiple of the banks. */
+ey_rc ey_glb_set_ring(ey_glb *g, uint64_t ring, int word_bits, int psum_bits);
+/* Ring mode: ifmap buffer `buf`'s first word is at ring address `start`. */
+static inline void ey_glb_set_start(ey_glb *g, int buf, uint64_t start) {
+  g->base[buf] = start % g->ring;
+}
 void ey_glb_fini(ey_glb *g);
 
 /* Starts core cycle `now`: every bank's array-side ports are free again. The GLB
@@ -66,7 +78,11 @@ static inline const ey_glb_stats *ey_glb_get_stats(const ey_glb *g) {
 
 /* The word address of element `index` of `region` (banks interleave by word). */
 static inline uint64_t ey_glb_addr(const ey_glb *g, int region, uint64_t index) {
-  return g->base[region] + index * (uint64_t)(region == EY_GLB_R_PSUM ? g->psum_words_each : 1);
+  const uint64_t a =
+      g->base[region] + index * (uint64_t)(region == EY_GLB_R_PSUM ? g->psum_words_each : 1);
+  /* A ring buffer wraps; its length is a multiple of the banks, so a word's
+   * bank is the same before and after the wrap (ey_glb_try counts by bank). */
+  return g->ring && region <= EY_GLB_R_IFMAP1 ? a % g->ring : a;
 }
 /* The data. An ifmap tile buffer's words ([image][channel][row][x] of the tile
  * being held), for the DRAM side to fill and the array side to read. */

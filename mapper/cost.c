@@ -402,7 +402,8 @@ EY_SPECIALIZE void cost_fill(const ey_geom *g, const ey_arch *a, const ey_mappin
 
   /* Cycles: on-chip work, bounded below by the DRAM link's transfer time. DRAM
    * overlaps the work only where the engine can prefetch: the next ifmap tile
-   * when the GLB holds two ifmap tiles beside the psum tile, the next filter
+   * when the GLB holds two ifmap tiles beside the psum tile (else the rows of it
+   * that fit beside the current one), the next filter
    * block when the staging region holds one. Otherwise every such
    * transfer (and its latency) is waited for. A lower bound counts no waits. */
   out->pass_cycles = pass_cycles; /* of every group block */
@@ -431,10 +432,23 @@ EY_SPECIALIZE void cost_fill(const ey_geom *g, const ey_arch *a, const ey_mappin
     const uint64_t lat = (uint64_t)a->dram_latency;
     if (!ey_ifmap_double_buffer(a, out->glb_ifmap_bits, out->glb_psum_bits)) {
       uint64_t tiles = MUL(MUL(MUL(nN, nMB), MUL(nG, nCB)), nGB);
-      out->dram_exposed_cycles = ADD(
-          out->dram_exposed_cycles,
-          link_to_core(a, ADD(ceil_div(ifmap_bits, (uint64_t)a->dram_bus_bits), MUL(tiles, lat)),
-                       checked));
+      /* The ring (ey_ifmap_ring_words): each tile after the first has the rows
+       * that fit beside the one before read while that one is in use; the rest,
+       * and every latency, are waited for. The largest tile stands for all. */
+      const uint64_t W = (uint64_t)g->W;
+      const uint64_t ring =
+          tiles > 1 ? ey_ifmap_ring_words(a, out->glb_ifmap_bits, out->glb_psum_bits, W) : 0;
+      uint64_t shown = ifmap_bits;
+      if (ring) {
+        const uint64_t tile = out->glb_ifmap_bits / wb;
+        const double early = (double)EY_MIN((ring - tile) / W * W, tile) / (double)tile *
+                             (double)(tiles - 1) / (double)tiles;
+        shown = (uint64_t)llround((double)ifmap_bits * (1.0 - early));
+      }
+      out->dram_exposed_cycles =
+          ADD(out->dram_exposed_cycles,
+              link_to_core(a, ADD(ceil_div(shown, (uint64_t)a->dram_bus_bits), MUL(tiles, lat)),
+                           checked));
     }
     uint64_t block_bits =
         MUL(MUL(MUL((uint64_t)m->p, (uint64_t)m->t), EY_MIN((uint64_t)m->q * (uint64_t)m->r, Cg)),

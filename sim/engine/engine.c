@@ -43,11 +43,14 @@ typedef struct ey_engine eng;
 
 typedef struct tile { /* one ifmap tile: the channels of a block, rows of a GLB tile */
   int g, i0, na, f0, ma, o0, ta, c0, ca;
-  int ga;       /* channel groups g..g+ga-1 side by side (mapping g), ca channels and ma
-                   filters of each */
-  int tc, tm;   /* the tile's channels ga*ca and filters ga*ma: channel c is channel
-                   c0 + c % ca of group g + c / ca, filter mf likewise */
-  uint64_t req; /* its DRAM read's id; 0 until submitted */
+  int ga;         /* channel groups g..g+ga-1 side by side (mapping g), ca channels and ma
+                     filters of each */
+  int tc, tm;     /* the tile's channels ga*ca and filters ga*ma: channel c is channel
+                     c0 + c % ca of group g + c / ca, filter mf likewise */
+  uint64_t req;   /* its DRAM read's id (the last, when split); 0 until submitted */
+  uint64_t req_a; /* ring: the read of its first rows_a rows, made while the tile
+                     before was in use; 0 if none */
+  int rows_a;
   int buf;
   int nrows; /* real ifmap rows it holds (set when submitted) */
 } tile;
@@ -203,12 +206,13 @@ struct ey_engine {
   int *tg, *tg_off; /* ifmap targets per (set, row), packed: each active PE is in one */
   int *srows;       /* the strip's padded ifmap rows */
   /* The schedule's position (advance()). */
-  int state;        /* ST_* */
-  tile *tiles;      /* every tile load of the layer, in loop-nest order */
-  int ntiles, ti;   /* ... and the current one */
-  struct reqshape { /* per DRAM request (id - 1): what it moves */
-    int ti;         /* its tile */
-    int fp, pa;     /* a filter read's block */
+  int state;          /* ST_* */
+  tile *tiles;        /* every tile load of the layer, in loop-nest order */
+  int ntiles, ti;     /* ... and the current one */
+  uint64_t ring_next; /* the GLB ifmap ring: where the next tile's buffer starts */
+  struct reqshape {   /* per DRAM request (id - 1): what it moves */
+    int ti;           /* its tile */
+    int fp, pa;       /* a filter read's block; an ifmap read's first row and rows (0: all) */
   } * rq;
   uint64_t nrq, rq_cap;
   int fp, pa, os;         /* the filter block (first filter, filters) and pass */
@@ -426,12 +430,14 @@ static int note_request(eng *E, uint64_t id, const tile *t, int fp, int pa) {
   return 0;
 }
 
-/* Submits the DRAM read of tile t and fills its GLB buffer (the data is used only
- * once the read has completed). Returns 0, or -1 when out of memory. */
-static int tile_submit(eng *E, tile *t, int buf) {
+/* Fills buffer `buf` with tile t's ifmap rows ([image][channel][row][x]; the
+ * data is used only once the reads that bring it have completed). In the ring
+ * (ey_glb_set_ring) the buffer starts where the tile before ended. */
+static void tile_fill(eng *E, tile *t, int buf) {
   int *map = E->rowmap[buf];
-  const int nrows = tile_rows(E, t, map), words = t->na * t->tc * nrows * E->g.W;
+  const int nrows = tile_rows(E, t, map);
   t->nrows = nrows;
+  t->buf = buf;
   int16_t *dst = ey_glb_ifmap_buffer(&E->glb, buf);
   for (int im = 0; im < t->na; im++)
     for (int c = 0; c < t->tc; c++)
@@ -441,24 +447,70 @@ static int tile_submit(eng *E, tile *t, int buf) {
         memcpy(dst + (((size_t)im * t->tc + c) * nrows + map[y]) * E->g.W, src,
                sizeof *src * (size_t)E->g.W);
       }
-  ey_glb_bulk(&E->glb, buf, 0, (uint64_t)words, EY_IFMAP, 1);
-  observe(E, EY_ACC_GLB, 1, EY_IFMAP, ey_glb_addr(&E->glb, buf, 0), (uint64_t)words);
-  uint64_t bits = (uint64_t)words * (uint64_t)E->a->word_bits;
-  if (E->row_bits) { /* activations are stored RLC-coded, row by row */
-    bits = 0;
-    for (int im = 0; im < t->na; im++)
-      for (int c = 0; c < t->tc; c++)
-        for (int y = 0; y < E->Hp; y++)
-          if (map[y] >= 0) bits += E->row_bits[in_row(E, t, im, c, y)];
+  if (E->glb.ring) {
+    ey_glb_set_start(&E->glb, buf, E->ring_next);
+    E->ring_next = (E->ring_next + (uint64_t)t->na * t->tc * nrows * E->g.W) % E->glb.ring;
   }
-  int y0 = 0;
-  while (y0 < E->Hp && map[y0] < 0) y0++;
-  const uint64_t addr = (uint64_t)in_row(E, t, 0, 0, y0 < E->Hp ? y0 : E->g.P) * (uint64_t)E->g.W;
-  t->req = ey_dram_request(&E->dram, E->now, addr, (uint64_t)words, bits, EY_IFMAP, 0);
-  if (note_request(E, t->req, t, 0, 0)) return -1;
-  in_flight(E, t->req, bits);
-  observe(E, EY_ACC_DRAM, 0, EY_IFMAP, addr, (uint64_t)words);
-  t->buf = buf;
+}
+
+/* Submits the DRAM read of rows [k0, k1) of tile t (filled into its buffer;
+ * row k is buffer words k*W on, in [image][channel][row] order) and returns its
+ * id, or 0 when out of memory. */
+static uint64_t tile_read(eng *E, const tile *t, int k0, int k1) {
+  const int *map = E->rowmap[t->buf];
+  const uint64_t W = (uint64_t)E->g.W, words = (uint64_t)(k1 - k0) * W;
+  const uint64_t first = (uint64_t)k0 * W;
+  ey_glb_bulk(&E->glb, t->buf, first, words, EY_IFMAP, 1);
+  const uint64_t at = ey_glb_addr(&E->glb, t->buf, first);
+  if (E->glb.ring && at + words > E->glb.ring) { /* the write wraps: two spans */
+    observe(E, EY_ACC_GLB, 1, EY_IFMAP, at, E->glb.ring - at);
+    observe(E, EY_ACC_GLB, 1, EY_IFMAP, 0, at + words - E->glb.ring);
+  } else {
+    observe(E, EY_ACC_GLB, 1, EY_IFMAP, at, words);
+  }
+  uint64_t bits = words * (uint64_t)E->a->word_bits, addr = 0;
+  int k = 0;
+  if (E->row_bits) bits = 0; /* activations are stored RLC-coded, row by row */
+  for (int im = 0; im < t->na; im++)
+    for (int c = 0; c < t->tc; c++)
+      for (int y = 0; y < E->Hp; y++) {
+        if (map[y] < 0) continue;
+        if (k == k0) addr = (uint64_t)in_row(E, t, im, c, y) * W;
+        if (E->row_bits && k >= k0 && k < k1) bits += E->row_bits[in_row(E, t, im, c, y)];
+        k++;
+      }
+  const uint64_t id = ey_dram_request(&E->dram, E->now, addr, words, bits, EY_IFMAP, 0);
+  if (note_request(E, id, t, k0, k1 - k0)) return 0;
+  in_flight(E, id, bits);
+  observe(E, EY_ACC_DRAM, 0, EY_IFMAP, addr, words);
+  return id;
+}
+
+/* Rows of tile t: images x channels x real rows. */
+static int tile_nrows(const tile *t) {
+  return t->na * t->tc * t->nrows;
+}
+
+/* Tile t's ifmap into buffer `buf`, all of it read at once. Returns 0, or -1
+ * when out of memory. */
+static int tile_submit(eng *E, tile *t, int buf) {
+  tile_fill(E, t, buf);
+  return (t->req = tile_read(E, t, 0, tile_nrows(t))) ? 0 : -1;
+}
+
+/* The next tile's prefetch, while tile `cur` is in use: the whole tile when the
+ * GLB holds two; in the ring, the rows that fit beside `cur` (the rest once cur
+ * is done, in ST_TILE). Returns 0, or -1 when out of memory. */
+static int tile_prefetch(eng *E, const tile *cur, tile *t, int buf) {
+  if (!E->glb.ring) return tile_submit(E, t, buf);
+  const uint64_t used = (uint64_t)tile_nrows(cur) * (uint64_t)E->g.W;
+  const int rows = t->na * t->tc * tile_rows(E, t, NULL);
+  const int fit = (int)EY_MIN((E->glb.ring - used) / (uint64_t)E->g.W, (uint64_t)rows);
+  if (!fit) return 0; /* it all comes once cur is done */
+  tile_fill(E, t, buf);
+  t->rows_a = fit;
+  if (!(t->req_a = tile_read(E, t, 0, fit))) return -1;
+  if (fit == tile_nrows(t)) t->req = t->req_a;
   return 0;
 }
 
@@ -1603,7 +1655,7 @@ static ey_rc window_passed(eng *E, ey_err *err) {
  * tile's first filter read (dram.demand_first, docs/engine.md): made in
  * ST_TILE_WAIT when that read was prefetched, else in the first ST_BLOCK. */
 static int prefetch_due(const eng *E, int after_filters) {
-  if (!E->glb.double_buffered || E->ti + 1 >= E->ntiles) return 0;
+  if (!(E->glb.double_buffered || E->glb.ring) || E->ti + 1 >= E->ntiles) return 0;
   const int wait = E->a->dram_demand_first && !E->filt_prefetched;
   return after_filters ? wait && E->fp == E->tiles[E->ti].f0 : !wait;
 }
@@ -1621,17 +1673,26 @@ static ey_rc advance(eng *E, ey_cycle limit, ey_err *err) {
         }
         if (t->c0 == 0) /* a new psum tile */
           ey_glb_clear_psums(&E->glb);
-        if (!t->req && tile_submit(E, t, E->glb.double_buffered ? E->ti % 2 : 0))
-          return ey_err_set(err, EY_NOMEM, "out of memory");
+        if (!t->req) {
+          const int buf = E->glb.double_buffered || E->glb.ring ? E->ti % 2 : 0;
+          if (!t->rows_a) { /* not prefetched */
+            if (tile_submit(E, t, buf)) return ey_err_set(err, EY_NOMEM, "out of memory");
+          } else if (!(t->req = tile_read(E, t, t->rows_a, tile_nrows(t)))) {
+            /* the ring: the rows that came in beside the tile before have
+             * theirs; the rest now that it is done */
+            return ey_err_set(err, EY_NOMEM, "out of memory");
+          }
+        }
         E->busy = mark_block(E, t, EY_MIN(m->p * m->t, t->ma));
         E->state = ST_TILE_WAIT;
         break;
       case ST_TILE_WAIT:
+        if (t->req_a && !wait_dram(E, t->req_a, E->busy, EY_CL_WAIT_IFMAP, limit)) break;
         if (!wait_dram(E, t->req, E->busy, EY_CL_WAIT_IFMAP, limit)) break;
         /* Double buffering: fetch the next tile while this one is in use; with
          * dram.demand_first, after this tile's first filter read when that is still
          * to make (ST_BLOCK, in this same cycle), since the array waits for it. */
-        if (prefetch_due(E, 0) && tile_submit(E, &E->tiles[E->ti + 1], (E->ti + 1) % 2))
+        if (prefetch_due(E, 0) && tile_prefetch(E, t, &E->tiles[E->ti + 1], (E->ti + 1) % 2))
           return ey_err_set(err, EY_NOMEM, "out of memory");
         E->fp = t->f0;
         E->state = ST_BLOCK;
@@ -1646,7 +1707,7 @@ static ey_rc advance(eng *E, ey_cycle limit, ey_err *err) {
         E->busy = mark_block(E, t, E->pa);
         if (!E->filt_prefetched && !(E->filt_req = filter_fetch(E, t, E->fp, E->pa)))
           return ey_err_set(err, EY_NOMEM, "out of memory");
-        if (prefetch_due(E, 1) && tile_submit(E, &E->tiles[E->ti + 1], (E->ti + 1) % 2))
+        if (prefetch_due(E, 1) && tile_prefetch(E, t, &E->tiles[E->ti + 1], (E->ti + 1) % 2))
           return ey_err_set(err, EY_NOMEM, "out of memory");
         E->filt_submit = E->now;
         if (!E->a->filter_direct) { /* into the staging region */
@@ -2266,6 +2327,13 @@ ey_rc ey_engine_create(const ey_arch *a, const ey_layer *l, const ey_mapping *m,
   ey_rc rc = setup(E, err);
   if (!rc && !(E->tiles = make_tiles(E, &E->ntiles)))
     rc = ey_err_set(err, EY_NOMEM, "out of memory");
+  if (!rc && E->ntiles > 1) { /* the next tile comes into the room beside this one */
+    const uint64_t ring =
+        ey_ifmap_ring_words(a, (uint64_t)E->glb.ifm_words * (uint64_t)a->word_bits,
+                            (uint64_t)E->glb.psum_words * (uint64_t)a->psum_bits, (uint64_t)E->g.W);
+    if (ring && (rc = ey_glb_set_ring(&E->glb, ring, a->word_bits, a->psum_bits)))
+      rc = ey_err_set(err, rc, "%s: the ifmap ring does not fit the GLB", l->name);
+  }
   if (rc) {
     ey_engine_destroy(E);
     return rc;
@@ -2370,11 +2438,13 @@ uint64_t ey_engine_request_runs(const ey_engine *E, uint64_t id, ey_dram_run *ru
       for (int mf = 0; mf < t->tm; mf++)
         for (int ol = 0; ol < t->ta; ol++)
           EY_RUN((uint64_t)out_row(E, t, im, mf, ol) * g->F, (uint64_t)g->F);
-  } else {
+  } else { /* rows fp.. of the tile, pa of them (0: all) */
+    int k = 0;
     for (int im = 0; im < t->na; im++)
       for (int c = 0; c < t->tc; c++)
         for (int y = 0; y < E->Hp; y++)
-          if (row_used(E, t, y)) EY_RUN((uint64_t)in_row(E, t, im, c, y) * g->W, (uint64_t)g->W);
+          if (row_used(E, t, y) && k++ >= q->fp && (!q->pa || k <= q->fp + q->pa))
+            EY_RUN((uint64_t)in_row(E, t, im, c, y) * g->W, (uint64_t)g->W);
   }
 #undef EY_RUN
   return n;
