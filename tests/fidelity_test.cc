@@ -24,8 +24,11 @@ struct ChipLayer {
   double glb;   // GLB traffic, MB (16-bit words)
   double dram;  // DRAM traffic, MB, RLC-coded as the chip moved it
   // What this test holds the layer to; the others are the gaps docs/fidelity.md
-  // explains (CONV1: each ifmap tile waits for DRAM; CONV5 and CONV1: the ifmap
-  // is re-read where the chip's psum tile held every filter).
+  // explains (CONV1: part of each ifmap tile waits for DRAM behind the ofmap
+  // writes; CONV1, CONV4 and CONV5: the ifmap is re-read per filter block, where
+  // the chip moves less than this loop nest can in 108 KB; CONV5: each pass's
+  // fill and drain, and a mapping whose ifmap bus contention the estimate
+  // does not see).
   bool hold_ms, hold_glb, hold_dram;
 };
 
