@@ -1,5 +1,6 @@
 /* glb.h - the global buffer: one SRAM shared by an ifmap region (one tile, or two
- * when there is room to load the next while the current one is in use), a psum
+ * when there is room to load the next while the current one is in use, or a ring
+ * into which the next tile's first rows come beside the current one), a psum
  * region (the tile of partial sums the passes accumulate into) and a filter staging
  * region (glb.filter_kb). It holds the real data. Addresses count words of
  * data.word_bits, interleaved over glb.banks banks (a wider psum spans several);

@@ -439,10 +439,10 @@ EY_SPECIALIZE void cost_fill(const ey_geom *g, const ey_arch *a, const ey_mappin
       const uint64_t ring =
           tiles > 1 ? ey_ifmap_ring_words(a, out->glb_ifmap_bits, out->glb_psum_bits, W) : 0;
       uint64_t shown = ifmap_bits;
-      if (ring) {
+      if (ring && ifmap_bits < UINT64_MAX) { /* (a saturated count stands) */
         const uint64_t tile = out->glb_ifmap_bits / wb;
-        const double early = (double)EY_MIN((ring - tile) / W * W, tile) / (double)tile *
-                             (double)(tiles - 1) / (double)tiles;
+        const double early = (double)EY_MIN((ring - ey_ring_span(a, tile)) / W * W, tile) /
+                             (double)tile * (double)(tiles - 1) / (double)tiles;
         shown = (uint64_t)llround((double)ifmap_bits * (1.0 - early));
       }
       out->dram_exposed_cycles =

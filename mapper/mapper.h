@@ -155,18 +155,26 @@ static inline int ey_ifmap_double_buffer(const ey_arch *a, uint64_t ifmap_bits,
   const uint64_t cap = ey_glb_tile_bits(a); /* 2 * ifmap + psum <= cap, without overflow */
   return ifmap_bits <= cap / 2 && psum_bits <= cap - 2 * ifmap_bits;
 }
+/* The words of the ifmap ring that a tile of `words` takes: up to a multiple of
+ * glb.banks, so that every tile starts on bank 0. */
+static inline uint64_t ey_ring_span(const ey_arch *a, uint64_t words) {
+  const uint64_t nb = (uint64_t)a->glb_banks;
+  return (words + nb - 1) / nb * nb;
+}
 /* When one ifmap tile of `ifmap_bits` fits beside the psum tile but two do not:
  * the words of the ring the ifmap region becomes (the room below the psum tile,
  * rounded down to a multiple of glb.banks), into which the next tile's first
- * rows come while this one is in use (glb.ifmap_ring). 0 when two tiles fit,
- * or when the ring would not hold one more row of `row_words` beside the tile. */
+ * rows come while this one is in use (glb.ifmap_ring), each tile starting on a
+ * multiple of the banks (ey_ring_span). 0 when two tiles fit, or when the ring
+ * would not hold one more row of `row_words` beside the tile. */
 static inline uint64_t ey_ifmap_ring_words(const ey_arch *a, uint64_t ifmap_bits,
                                            uint64_t psum_bits, uint64_t row_words) {
   const uint64_t cap = ey_glb_tile_bits(a), wb = (uint64_t)a->word_bits;
   if (!a->glb_ifmap_ring || ey_ifmap_double_buffer(a, ifmap_bits, psum_bits) || psum_bits > cap)
     return 0;
-  const uint64_t ring = (cap - psum_bits) / wb / (uint64_t)a->glb_banks * (uint64_t)a->glb_banks;
-  return ring >= ifmap_bits / wb + row_words ? ring : 0;
+  const uint64_t nb = (uint64_t)a->glb_banks;
+  const uint64_t ring = (cap - psum_bits) / wb / nb * nb, tile = ey_ring_span(a, ifmap_bits / wb);
+  return ring >= tile + row_words ? ring : 0;
 }
 /* 1 when the next filter block can be fetched while one of `block_bits` is in use:
  * the staging region holds one. A block is in use in the spads once loaded, so

@@ -832,13 +832,23 @@ TEST(EngineDramOrder, TheNextFilterBlockIsFetchedWhileThisOneRunsWhenStagingHold
 // (n = 1), 3 channels of 6 x 6 and 12 filters of 3 x 3. An ifmap tile is
 // 3 x 6 x 6 = 108 words (1728 bits), the psum tile 12 x 4 x 4 psums of 32 bits
 // (6144 bits): with a 1 KiB GLB (8192 bits, filters direct) one tile fits
-// beside the psums but not two (7552 and 9280 bits). The room below the psum
+// beside the psums but not two (7872 and 9600 bits). The room below the psum
 // tile is (8192 - 6144) / 16 = 128 words, a multiple of the 4 banks: the ring.
 // Beside tile 0's 108 words, 20 are free: 3 rows of 6. So while tile 0 is in use
 // tile 1's first 3 rows (image 1, channel 0, rows 0-2) are read; the other 15
 // once tile 0 is done, behind its ofmap write. With the link at the core's
 // clock that last read is 90 words, 1440 bits, 23 beats of 64, where without
 // the ring it is the whole tile's 27: the layer ends exactly 4 cycles sooner.
+// In the ring tile 0 takes words 0-107 and tile 1 starts at 108: its early rows
+// go to 108-125, the rest to 126-127 and, wrapping, 0-87 (tile 0's, done with).
+struct GlbWrites {
+  std::vector<std::pair<uint64_t, uint64_t>> ifmap;  // (first word, words)
+};
+void NoteGlbWrite(void *ctx, const ey_layer *, ey_cycle, int unit, int op, int type, uint64_t addr,
+                  uint64_t words, int) {
+  if (unit == EY_ACC_GLB && op == EY_OP_WRITE && type == EY_IFMAP)
+    static_cast<GlbWrites *>(ctx)->ifmap.push_back({addr, words});
+}
 TEST(EngineDramOrder, TheNextTilesFirstRowsComeIntoTheRoomBesideThisOne) {
   // (TinyArch's YAML ends inside its glb: section: the first lines add to it.)
   const std::string keys = "  filter_path: direct\n  banks: 4\nclock:\n  dram_mhz: 200\n";
@@ -851,12 +861,19 @@ TEST(EngineDramOrder, TheNextTilesFirstRowsComeIntoTheRoomBesideThisOne) {
     ey_err err;
     ASSERT_EQ(ey_mapping_check(&c.l, &c.a, &m, &err), EY_OK) << err.msg;
     ey_engine_opts o = eytest::Opts(EY_STEP_EXACT, 7, 0, 1);
+    GlbWrites w;
+    o.access = NoteGlbWrite;
+    o.access_ctx = &w;
     ey_engine *e = nullptr;
     ASSERT_EQ(ey_engine_create(&c.a, &c.l, &m, &o, nullptr, &e, &err), EY_OK) << err.msg;
     ey_rc rc;
     while ((rc = ey_engine_step(e, EY_CYCLE_NEVER, &err)) == EY_OK) {
     }
     ASSERT_EQ(rc, EY_DONE) << err.msg;
+    using Spans = std::vector<std::pair<uint64_t, uint64_t>>;
+    const Spans want_spans =
+        ring ? Spans{{0, 108}, {108, 18}, {126, 2}, {0, 88}} : Spans{{0, 108}, {0, 108}};
+    EXPECT_EQ(w.ifmap, want_spans);
     const ey_dram *d = ey_engine_dram(e);
     // ifmap 0, filters 0, [ring: ifmap 1's first rows], ofmap 0, ifmap 1 (the
     // rest), filters 1, ofmap 1.

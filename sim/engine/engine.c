@@ -50,7 +50,7 @@ typedef struct tile { /* one ifmap tile: the channels of a block, rows of a GLB 
   uint64_t req;   /* its DRAM read's id (the last, when split); 0 until submitted */
   uint64_t req_a; /* ring: the read of its first rows_a rows, made while the tile
                      before was in use; 0 if none */
-  int rows_a;
+  int rows_a;     /* ... how many rows that read brings (0: none came early) */
   int buf;
   int nrows; /* real ifmap rows it holds (set when submitted) */
 } tile;
@@ -447,9 +447,11 @@ static void tile_fill(eng *E, tile *t, int buf) {
         memcpy(dst + (((size_t)im * t->tc + c) * nrows + map[y]) * E->g.W, src,
                sizeof *src * (size_t)E->g.W);
       }
-  if (E->glb.ring) {
+  if (E->glb.ring) { /* the next starts on the next multiple of the banks (every
+                        tile on bank 0: the same bank offsets for pass replay) */
     ey_glb_set_start(&E->glb, buf, E->ring_next);
-    E->ring_next = (E->ring_next + (uint64_t)t->na * t->tc * nrows * E->g.W) % E->glb.ring;
+    E->ring_next =
+        (E->ring_next + ey_ring_span(E->a, (uint64_t)t->na * t->tc * nrows * E->g.W)) % E->glb.ring;
   }
 }
 
@@ -503,7 +505,7 @@ static int tile_submit(eng *E, tile *t, int buf) {
  * is done, in ST_TILE). Returns 0, or -1 when out of memory. */
 static int tile_prefetch(eng *E, const tile *cur, tile *t, int buf) {
   if (!E->glb.ring) return tile_submit(E, t, buf);
-  const uint64_t used = (uint64_t)tile_nrows(cur) * (uint64_t)E->g.W;
+  const uint64_t used = ey_ring_span(E->a, (uint64_t)tile_nrows(cur) * (uint64_t)E->g.W);
   const int rows = t->na * t->tc * tile_rows(E, t, NULL);
   const int fit = (int)EY_MIN((E->glb.ring - used) / (uint64_t)E->g.W, (uint64_t)rows);
   if (!fit) return 0; /* it all comes once cur is done */
@@ -1689,7 +1691,8 @@ static ey_rc advance(eng *E, ey_cycle limit, ey_err *err) {
       case ST_TILE_WAIT:
         if (t->req_a && !wait_dram(E, t->req_a, E->busy, EY_CL_WAIT_IFMAP, limit)) break;
         if (!wait_dram(E, t->req, E->busy, EY_CL_WAIT_IFMAP, limit)) break;
-        /* Double buffering: fetch the next tile while this one is in use; with
+        /* Double buffering or the ring: fetch the next tile (or, in the ring,
+         * the rows of it that fit) while this one is in use; with
          * dram.demand_first, after this tile's first filter read when that is still
          * to make (ST_BLOCK, in this same cycle), since the array waits for it. */
         if (prefetch_due(E, 0) && tile_prefetch(E, t, &E->tiles[E->ti + 1], (E->ti + 1) % 2))
@@ -2332,7 +2335,8 @@ ey_rc ey_engine_create(const ey_arch *a, const ey_layer *l, const ey_mapping *m,
         ey_ifmap_ring_words(a, (uint64_t)E->glb.ifm_words * (uint64_t)a->word_bits,
                             (uint64_t)E->glb.psum_words * (uint64_t)a->psum_bits, (uint64_t)E->g.W);
     if (ring && (rc = ey_glb_set_ring(&E->glb, ring, a->word_bits, a->psum_bits)))
-      rc = ey_err_set(err, rc, "%s: the ifmap ring does not fit the GLB", l->name);
+      rc = rc == EY_NOMEM ? ey_err_set(err, rc, "out of memory")
+                          : ey_err_set(err, rc, "%s: the ifmap ring does not fit the GLB", l->name);
   }
   if (rc) {
     ey_engine_destroy(E);
@@ -2438,12 +2442,12 @@ uint64_t ey_engine_request_runs(const ey_engine *E, uint64_t id, ey_dram_run *ru
       for (int mf = 0; mf < t->tm; mf++)
         for (int ol = 0; ol < t->ta; ol++)
           EY_RUN((uint64_t)out_row(E, t, im, mf, ol) * g->F, (uint64_t)g->F);
-  } else { /* rows fp.. of the tile, pa of them (0: all) */
+  } else { /* rows fp .. fp + pa - 1 of the tile */
     int k = 0;
     for (int im = 0; im < t->na; im++)
       for (int c = 0; c < t->tc; c++)
         for (int y = 0; y < E->Hp; y++)
-          if (row_used(E, t, y) && k++ >= q->fp && (!q->pa || k <= q->fp + q->pa))
+          if (row_used(E, t, y) && k++ >= q->fp && k <= q->fp + q->pa)
             EY_RUN((uint64_t)in_row(E, t, im, c, y) * g->W, (uint64_t)g->W);
   }
 #undef EY_RUN
