@@ -59,7 +59,7 @@ ey_rc ey_glb_init(ey_glb *g, uint64_t avail_bits, uint64_t staging_bits, size_t 
 ey_rc ey_glb_set_ring(ey_glb *g, uint64_t ring, int word_bits, int psum_bits);
 /* Ring mode: ifmap buffer `buf`'s first word is at ring address `start`. */
 static inline void ey_glb_set_start(ey_glb *g, int buf, uint64_t start) {
-  g->base[buf] = start % g->ring;
+  g->base[buf] = start; /* below the ring */
 }
 void ey_glb_fini(ey_glb *g);
 
@@ -81,9 +81,11 @@ static inline const ey_glb_stats *ey_glb_get_stats(const ey_glb *g) {
 static inline uint64_t ey_glb_addr(const ey_glb *g, int region, uint64_t index) {
   const uint64_t a =
       g->base[region] + index * (uint64_t)(region == EY_GLB_R_PSUM ? g->psum_words_each : 1);
-  /* A ring buffer wraps; its length is a multiple of the banks, so a word's
-   * bank is the same before and after the wrap (ey_glb_try counts by bank). */
-  return g->ring && region <= EY_GLB_R_IFMAP1 ? a % g->ring : a;
+  /* A ring buffer wraps (a tile's start and index are each below the ring: one
+   * subtraction, no division, in the cycle loop); its length is a multiple of
+   * the banks, so a word's bank is the same before and after the wrap
+   * (ey_glb_try counts by bank). */
+  return g->ring && region <= EY_GLB_R_IFMAP1 && a >= g->ring ? a - g->ring : a;
 }
 /* The data. An ifmap tile buffer's words ([image][channel][row][x] of the tile
  * being held), for the DRAM side to fill and the array side to read. */

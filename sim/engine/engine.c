@@ -212,7 +212,7 @@ struct ey_engine {
   uint64_t ring_next; /* the GLB ifmap ring: where the next tile's buffer starts */
   struct reqshape {   /* per DRAM request (id - 1): what it moves */
     int ti;           /* its tile */
-    int fp, pa;       /* a filter read's block; an ifmap read's first row and rows (0: all) */
+    int fp, pa;       /* a filter read's block; an ifmap read's first row and rows */
   } * rq;
   uint64_t nrq, rq_cap;
   int fp, pa, os;         /* the filter block (first filter, filters) and pass */
