@@ -220,11 +220,19 @@ EY_SPECIALIZE uint64_t pass_cycles(const ey_geom *g, const ey_arch *a, const ey_
                      qr_a = (uint64_t)cb.size[j], pt_a = (uint64_t)pb.size[k],
                      e_a = (uint64_t)eb.size[s];
             /* The busiest PE does n·F columns of q·S·p MACs, pe.macs_per_cycle of
-             * its filters at a time, and forwards a column's p psums one a cycle. */
-            const uint64_t pf_a = EY_MIN(pt_a, (uint64_t)m->p);
+             * its filters at a time, and forwards a column's p psums one a cycle.
+             * A column starts only when the psum spad has room for its p psums:
+             * when it cannot hold two columns' (2p > pe.psum_spad_words), the
+             * next column waits for 2p - words of this one's to leave, the first
+             * the MAC latency after its last MAC, then one a cycle: a lower bound,
+             * as the chain above and the GON may hold them longer. */
+            const uint64_t pf_a = EY_MIN(pt_a, (uint64_t)m->p), room = (uint64_t)a->psum_spad_words;
             const uint64_t col = MUL(MUL(EY_MIN(qr_a, (uint64_t)m->q), (uint64_t)g->S),
                                      ceil_div(pf_a, (uint64_t)a->simd));
-            uint64_t comp = MUL(MUL(n_a, (uint64_t)g->F), EY_MAX(col, pf_a));
+            const uint64_t wait =
+                2 * pf_a > room ? (uint64_t)ey_mac_latency(a) + 2 * pf_a - room - 2 : 0;
+            const uint64_t cols_pe = MUL(n_a, (uint64_t)g->F);
+            uint64_t comp = ADD(MUL(cols_pe, EY_MAX(col, pf_a)), MUL(cols_pe - 1, wait));
             uint64_t ifm = a->noc_impl == EY_NOC_HMESH
                                ? mesh_ifmap_cycles(g, a, m, ga, n_a, qr_a, pt_a, e_a, checked)
                                : ceil_div(MUL(MUL(MUL(ga, n_a), qr_a),
@@ -370,6 +378,22 @@ EY_SPECIALIZE void cost_fill(const ey_geom *g, const ey_arch *a, const ey_mappin
   c->noc_psum_in = MUL(outs, nCB - 1);
   c->noc_psum_local = MUL(outs, R * nQ - nCB);
   c->noc_psum_out = MUL(outs, nCB);
+  if (a->noc_impl != EY_NOC_HMESH) {
+    /* X buses (docs/mapping.md, placement): the PEs that take one ifmap word,
+     * (i, j) with j*U + i its row, sit on rows of their own within a band of
+     * sets; filter groups side by side (Hg of them) share a band's rows. A
+     * filter word enters one X bus per fold segment its columns reach. */
+    const uint64_t ecol = (uint64_t)EY_MIN(m->e, a->cols), Hg = (uint64_t)a->cols / ecol;
+    const blocks pb = cut(g->Mg, m->p * m->t);
+    uint64_t bands = 0; /* sum over filter pass blocks of their bands of sets */
+    for (int k = 0; k < 2; k++)
+      bands = ADD(bands,
+                  MUL(pb.count[k], ceil_div(ceil_div((uint64_t)pb.size[k], (uint64_t)m->p), Hg)));
+    c->noc_ifmap_xbuses = MUL(MUL(MUL(N, Cg), MUL(R, E)), MUL(g->wneed, bands));
+    const uint64_t segs = ADD(MUL(nG - 1, ceil_div((uint64_t)m->e, ecol)),
+                              ceil_div(EY_MIN(last, (uint64_t)m->e), ecol));
+    c->noc_filter_xbuses = MUL(MUL(nN, fw), segs);
+  }
 
   c->dram_reads[EY_IFMAP] = MUL(MUL(MUL(N, Cg), MUL(nMB, (uint64_t)g->W)), gs->rows_real);
   c->dram_reads[EY_FILTER] = MUL(MUL(nN, nG), fw);
@@ -387,9 +411,9 @@ EY_SPECIALIZE void cost_fill(const ey_geom *g, const ey_arch *a, const ey_mappin
   const uint64_t G = (uint64_t)g->G, nGB = ceil_div(G, (uint64_t)m->g); /* group blocks */
   const uint64_t ga = (uint64_t)EY_MIN(m->g, g->G);
   uint64_t *all[] = {
-      &c->macs,        &c->macs_gated,           &c->noc_ifmap,   &c->noc_ifmap_delivered,
-      &c->noc_filter,  &c->noc_filter_delivered, &c->noc_psum_in, &c->noc_psum_local,
-      &c->noc_psum_out};
+      &c->macs,         &c->macs_gated,           &c->noc_ifmap,        &c->noc_ifmap_delivered,
+      &c->noc_filter,   &c->noc_filter_delivered, &c->noc_psum_in,      &c->noc_psum_local,
+      &c->noc_psum_out, &c->noc_ifmap_xbuses,     &c->noc_filter_xbuses};
   for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) *all[i] = MUL(*all[i], G);
   for (int t = 0; t < EY_NTYPES; t++) {
     c->spad_reads[t] = MUL(c->spad_reads[t], G);
@@ -521,6 +545,8 @@ const char *ey__cost_overflow(const ey_cost *c) {
            {"NoC transfers", c->c.noc_psum_in},
            {"NoC transfers", c->c.noc_psum_local},
            {"NoC transfers", c->c.noc_psum_out},
+           {"NoC transfers", c->c.noc_ifmap_xbuses},
+           {"NoC transfers", c->c.noc_filter_xbuses},
            {"GLB reads", c->c.glb_reads[EY_IFMAP]},
            {"GLB reads", c->c.glb_reads[EY_FILTER]},
            {"GLB reads", c->c.glb_reads[EY_PSUM]},
@@ -542,7 +568,7 @@ const char *ey__cost_overflow(const ey_cost *c) {
            {"passes", c->passes},
            {"GLB tile bits", c->glb_ifmap_bits},
            {"GLB tile bits", c->glb_psum_bits}};
-  _Static_assert(sizeof(ey_counts) == 27 * sizeof(uint64_t), "a new counter: list it above");
+  _Static_assert(sizeof(ey_counts) == 29 * sizeof(uint64_t), "a new counter: list it above");
   for (size_t i = 0; i < sizeof k / sizeof k[0]; i++)
     if (k[i].v == UINT64_MAX) return k[i].name;
   return NULL;
@@ -564,10 +590,22 @@ double ey_energy_of(const ey_counts *c, const ey_arch *a, double en[EY_NLEVELS][
   /* Accesses × cost per access. MACs are booked under psum; gated ones are free. */
   memset(en, 0, sizeof(double) * EY_NLEVELS * EY_NTYPES);
   en[EY_LV_MAC][EY_PSUM] = (double)(c->macs - c->macs_gated) * a->e_mac;
-  en[EY_LV_NOC][EY_IFMAP] = (double)c->noc_ifmap * a->e_noc;
-  en[EY_LV_NOC][EY_FILTER] = (double)c->noc_filter * a->e_noc;
-  en[EY_LV_NOC][EY_PSUM] =
-      (double)(c->noc_psum_in + c->noc_psum_local + c->noc_psum_out) * a->e_noc;
+  /* NoC (docs/energy.md): each receiver of a word, and each PE pitch of wire the
+   * word charges. On the multicast bus a packet charges the whole Y bus (rows
+   * pitches) and every X bus it enters (cols pitches); a psum GIN word is one
+   * such packet to one PE; a GON word goes the other way along one X bus and the
+   * Y bus to the GLB. A psum link is one pitch. The mesh's hops are not counted. */
+  const int bus = a->noc_impl != EY_NOC_HMESH;
+  const double y = bus ? (double)a->rows : 0, x = bus ? (double)a->cols : 0;
+  const double psum_bus = (double)(c->noc_psum_in + c->noc_psum_out);
+  en[EY_LV_NOC][EY_IFMAP] =
+      (double)c->noc_ifmap_delivered * a->e_noc +
+      ((double)c->noc_ifmap * y + (double)c->noc_ifmap_xbuses * x) * a->e_noc_wire;
+  en[EY_LV_NOC][EY_FILTER] =
+      (double)c->noc_filter_delivered * a->e_noc +
+      ((double)c->noc_filter * y + (double)c->noc_filter_xbuses * x) * a->e_noc_wire;
+  en[EY_LV_NOC][EY_PSUM] = (psum_bus + (double)c->noc_psum_local) * a->e_noc +
+                           (psum_bus * (y + x) + (double)c->noc_psum_local) * a->e_noc_wire;
   for (int t = 0; t < EY_NTYPES; t++) {
     en[EY_LV_SPAD][t] = (double)(c->spad_reads[t] + c->spad_writes[t]) * a->e_spad;
     en[EY_LV_GLB][t] = (double)(c->glb_reads[t] + c->glb_writes[t]) * a->e_glb;

@@ -79,9 +79,12 @@ typedef struct ey_counts {
   uint64_t noc_ifmap_delivered; /* words received by PEs */
   uint64_t noc_filter;          /* filter GIN transfers */
   uint64_t noc_filter_delivered;
-  uint64_t noc_psum_in;    /* psum GIN: GLB to the first PE of a chain */
-  uint64_t noc_psum_local; /* vertical PE-to-PE psum links */
-  uint64_t noc_psum_out;   /* GON: last PE of a chain to the GLB */
+  uint64_t noc_psum_in;       /* psum GIN: GLB to the first PE of a chain */
+  uint64_t noc_psum_local;    /* vertical PE-to-PE psum links */
+  uint64_t noc_psum_out;      /* GON: last PE of a chain to the GLB */
+  uint64_t noc_ifmap_xbuses;  /* multicast-bus: X buses the ifmap transfers enter (0 on
+                                 the mesh); the Y bus carries every transfer */
+  uint64_t noc_filter_xbuses; /* multicast-bus: X buses the filter transfers enter */
   uint64_t glb_reads[EY_NTYPES];
   uint64_t glb_writes[EY_NTYPES];
   uint64_t dram_reads[EY_NTYPES];

@@ -58,6 +58,16 @@ void ey_noc_deliver(ey_noc *n, int targets) {
     n->stats.multicasts++;
 }
 
+int ey_noc_rows(const ey_noc *n, const int *targets, int count) {
+  int rows = 0;
+  for (int k = 0, last = -1; k < count; k++) {
+    const int row = targets[k] / n->cols;
+    rows += row != last;
+    last = row;
+  }
+  return rows;
+}
+
 void ey_noc_block(ey_noc *n, uint64_t cycles) {
   n->stats.blocked_cycles += cycles;
 }

@@ -36,6 +36,8 @@ typedef struct ey_noc_stats {
   uint64_t unicasts;       /* of which to exactly one PE */
   uint64_t multicasts;     /* of which to more than one PE */
   uint64_t delivered;      /* words received, summed over targets */
+  uint64_t xbuses;         /* multicast-bus: X buses entered, summed over packets
+                              (the caller adds them: ey_noc_rows()) */
   uint64_t blocked_cycles; /* cycles a ready packet waited for a full target */
 } ey_noc_stats;
 
@@ -106,6 +108,9 @@ int ey_noc_try(ey_noc *n, const int *targets, int count, int *room);
 int ey_noc_can(const int *targets, int count, const int *room);
 /* Counts one packet delivered to `targets` PEs. */
 void ey_noc_deliver(ey_noc *n, int targets);
+/* The PE rows among `count` targets in row-major order: on the multicast bus,
+ * the X buses a packet to them enters. */
+int ey_noc_rows(const ey_noc *n, const int *targets, int count);
 /* Counts cycles in which a ready packet could not go. */
 void ey_noc_block(ey_noc *n, uint64_t cycles);
 

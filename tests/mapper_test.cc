@@ -37,6 +37,13 @@ ey_counts RefCounts(const ey_layer &l, const ey_arch &a, const ey_mapping &m) {
   const int G = l.groups, Cg = l.C / G, Mg = l.M / G, N = l.N, E = l.E, F = l.F, R = l.R, S = l.S,
             U = l.stride, P = l.pad, H = l.H, W = l.W;
   auto real_row = [&](int y) { return y >= P && y < P + H; };
+  // The physical PE row of filter row i of logical column j of set (ti, ri), as
+  // the placement of docs/mapping.md gives it: the X bus a word to it enters.
+  const bool bus = a.noc_impl != EY_NOC_HMESH;
+  const int ecol = std::min(m.e, a.cols), kseg = (m.e + a.cols - 1) / a.cols, Hg = a.cols / ecol;
+  auto pe_row = [&](int ti, int ri, int i, int j) {
+    return ti / Hg * (kseg * m.r * R) + j / ecol * (m.r * R) + ri * R + i;
+  };
   auto real_col = [&](int x) { return x >= P && x < P + W; };
   std::set<int> cols;  // padded columns a PE row consumes
   for (int f = 0; f < F; f++)
@@ -76,6 +83,15 @@ ey_counts RefCounts(const ey_layer &l, const ey_arch &a, const ey_mapping &m) {
                 c.noc_filter_delivered += cols_used;
                 c.spad_writes[EY_FILTER] += cols_used;
               }
+              for (int ti = 0; ti < ng && bus; ti++)
+                for (int ri = 0; ri < ns; ri++)
+                  for (int i = 0; i < R; i++) {
+                    std::set<int> xb;
+                    for (int j = 0; j < cols_used; j++) xb.insert(pe_row(ti, ri, i, j));
+                    const int words =
+                        std::min(m.p, pa - ti * m.p) * std::min(m.q, ca - ri * m.q) * S;
+                    c.noc_filter_xbuses += (uint64_t)words * xb.size();
+                  }
               for (int os = o0; os < o0 + ta; os += m.e) {
                 const int ea = std::min(m.e, o0 + ta - os);
                 std::set<int> srows;
@@ -83,11 +99,19 @@ ey_counts RefCounts(const ey_layer &l, const ey_arch &a, const ey_mapping &m) {
                   for (int i = 0; i < R; i++) srows.insert(o * U + i);
                 for (int im = 0; im < na; im++)
                   for (int ch = 0; ch < ca; ch++)
-                    for (int y : srows)
+                    for (int y : srows) {
+                      std::set<int> xb;  // the rows of every PE that takes row y
+                      for (int ti = 0; ti < ng && bus; ti++)
+                        for (int j = 0; j < ea; j++) {
+                          const int i = y - (os + j) * U;
+                          if (i >= 0 && i < R) xb.insert(pe_row(ti, ch / m.q, i, j));
+                        }
                       for (int x : cols) {
                         c.noc_ifmap++;
+                        c.noc_ifmap_xbuses += xb.size();
                         if (real_row(y) && real_col(x)) c.glb_reads[EY_IFMAP]++;
                       }
+                    }
                 for (int ti = 0; ti < ng; ti++) {
                   const int pf = std::min(m.p, pa - ti * m.p);
                   for (int ri = 0; ri < ns; ri++) {
@@ -161,6 +185,11 @@ TEST(MapperCounts, HandComputedStrideOne) {
   EXPECT_EQ(c.glb_reads[EY_IFMAP], 16u);
   EXPECT_EQ(c.dram_reads[EY_IFMAP], 16u);
   EXPECT_EQ(c.spad_writes[EY_IFMAP], 24u);
+  // Row y of the ifmap reaches PEs (i, j) with j + i = y, each on an X bus of
+  // its own: rows 0-3 enter 1, 2, 2 and 1 X buses, for each of 4 columns. A
+  // filter word enters its row's one X bus.
+  EXPECT_EQ(c.noc_ifmap_xbuses, 4u * (1 + 2 + 2 + 1));
+  EXPECT_EQ(c.noc_filter_xbuses, 9u);
   EXPECT_EQ(c.spad_reads[EY_IFMAP], 36u);
   // Psums: a read and a write per MAC; each PE drains its 2 outputs once.
   EXPECT_EQ(c.spad_reads[EY_PSUM], 36u + 6 * 2);
@@ -172,6 +201,28 @@ TEST(MapperCounts, HandComputedStrideOne) {
   EXPECT_EQ(c.glb_writes[EY_PSUM], 4u);
   EXPECT_EQ(c.glb_reads[EY_PSUM], 4u);  // read once to go to DRAM
   EXPECT_EQ(c.dram_writes[EY_PSUM], 4u);
+}
+
+// Case A's NoC energy: each receiver costs energy.noc; each PE pitch of wire
+// energy.noc_wire, a packet charging the Y bus (3 pitches) and each X bus it
+// enters (2 pitches), a GON word its X bus and the Y bus, a psum link 1 pitch.
+TEST(MapperCounts, HandComputedNocEnergy) {
+  ey_arch a = TinyArch(3, 2, 64, 1, "energy:\n  noc: 1.5\n  noc_wire: 0.25\n");
+  ey_layer l = Layer(1, 1, 1, 4, 4, 3, 3);
+  ey_counts c = Cost(l, a, {1, 1, 1, 1, 1, 2, 2, 1, 1});
+  double en[EY_NLEVELS][EY_NTYPES];
+  ey_energy_of(&c, &a, en);
+  // ifmap: 24 receivers; 16 packets x 3 pitches of Y bus, 24 X buses x 2.
+  EXPECT_DOUBLE_EQ(en[EY_LV_NOC][EY_IFMAP], 24 * 1.5 + (16 * 3 + 24 * 2) * 0.25);
+  // filter: 9 words to 2 PEs each, one X bus each.
+  EXPECT_DOUBLE_EQ(en[EY_LV_NOC][EY_FILTER], 18 * 1.5 + (9 * 3 + 9 * 2) * 0.25);
+  // psum: 8 link hops and 4 GON words (to the GLB) receive; 4 x (2 + 3) + 8 pitches.
+  EXPECT_DOUBLE_EQ(en[EY_LV_NOC][EY_PSUM], (8 + 4) * 1.5 + (4 * (2 + 3) + 8) * 0.25);
+  // The wire is the multicast bus's: without it only the receivers remain.
+  a.e_noc_wire = 0;
+  ey_energy_of(&c, &a, en);
+  EXPECT_DOUBLE_EQ(en[EY_LV_NOC][EY_IFMAP] + en[EY_LV_NOC][EY_FILTER] + en[EY_LV_NOC][EY_PSUM],
+                   (24 + 18 + 12) * 1.5);
 }
 
 // Case B, stride 2 with padding 1: 5x5 ifmap, 3x3 filter -> 3x3 outputs
@@ -217,6 +268,11 @@ TEST(MapperCounts, HandComputedFoldedSet) {
   EXPECT_EQ(c.noc_psum_local, 8u);          // 8 outputs x 1 hop
   EXPECT_EQ(c.noc_psum_out, 8u);
   EXPECT_EQ(c.spad_reads[EY_PSUM], 16u + 16);  // MACs + 8 PEs x 2 drains
+  // X buses: each filter word reaches both segments (2 buses). Row y reaches
+  // (i, j) with j + i = y, at PE row 2 * (j / 2) + i: 1, 2, 2, 2 and 1 buses for
+  // y = 0..4, 2 columns each.
+  EXPECT_EQ(c.noc_filter_xbuses, 4u);
+  EXPECT_EQ(c.noc_ifmap_xbuses, 2u * (1 + 2 + 2 + 2 + 1));
 }
 
 // Case D, replicated sets and every kind of block: N = 2, C = 4, M = 4, 3x3
@@ -244,6 +300,10 @@ TEST(MapperCounts, HandComputedReplicatedSets) {
   EXPECT_EQ(c.glb_reads[EY_IFMAP], 192u);
   // Per pass 8 PEs take 3 words each.
   EXPECT_EQ(c.spad_writes[EY_IFMAP], 384u);
+  // The two filter groups sit side by side (columns 0 and 1) on the same rows:
+  // each ifmap packet enters one X bus to reach both, as each filter word does.
+  EXPECT_EQ(c.noc_ifmap_xbuses, 192u);
+  EXPECT_EQ(c.noc_filter_xbuses, 256u);
   // Per (image block, filter block, tile, channel block) 2 channels x 2 rows x
   // 3 words come from DRAM: 12 x 16.
   EXPECT_EQ(c.dram_reads[EY_IFMAP], 192u);

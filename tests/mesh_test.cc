@@ -305,7 +305,13 @@ TEST(MeshBands, BandsStreamAtOnceWhereTheBusTakesTurns) {
   EXPECT_GE(b.cycles, 3u * 64u);
   EXPECT_GE(h.cycles, 64u);
   EXPECT_LT(h.cycles, 2u * 64u);
-  ExpectSameCounts(b.c, h.c);  // the same words, only sooner
+  // The same words, only sooner. X buses are the bus's alone: each packet
+  // enters the one X bus of its channel's PE row.
+  EXPECT_EQ(b.c.noc_ifmap_xbuses, b.c.noc_ifmap);
+  EXPECT_EQ(h.c.noc_ifmap_xbuses, 0u);
+  ey_counts bc = b.c;
+  bc.noc_ifmap_xbuses = bc.noc_filter_xbuses = 0;
+  ExpectSameCounts(bc, h.c);
 }
 
 }  // namespace

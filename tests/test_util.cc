@@ -176,6 +176,8 @@ void ExpectSameCounts(const ey_counts &want, const ey_counts &got) {
   EQ(noc_psum_in);
   EQ(noc_psum_local);
   EQ(noc_psum_out);
+  EQ(noc_ifmap_xbuses);
+  EQ(noc_filter_xbuses);
 #undef EQ
 }
 

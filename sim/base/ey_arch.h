@@ -60,7 +60,8 @@ typedef struct ey_arch {
   int energy_unit;        /* ey_energy_unit: how to label energies */
   double e_mac;           /* energy of one MAC */
   double e_spad;          /* energy of one scratchpad word access */
-  double e_noc;           /* energy of one NoC word transfer */
+  double e_noc;           /* energy of a NoC word per receiver (PE, or GLB for the GON) */
+  double e_noc_wire;      /* energy of a NoC word per PE pitch of wire (multicast-bus, links) */
   double e_glb;           /* energy of one GLB word access */
   double e_dram;          /* energy of one DRAM word access */
   int objective;          /* ey_objective: what the mapper minimizes */

@@ -204,6 +204,7 @@ struct ey_engine {
   uint64_t *wwords; /* scratch: words per weight source of a PE row */
   int *wlat;        /* scratch: the latency of its farthest PE */
   int *tg, *tg_off; /* ifmap targets per (set, row), packed: each active PE is in one */
+  int *tg_xbus;     /* multicast-bus: the X buses a slot's packets enter (0 on the mesh) */
   int *srows;       /* the strip's padded ifmap rows */
   /* The schedule's position (advance()). */
   int state;          /* ST_* */
@@ -630,12 +631,14 @@ static uint64_t load_filters(eng *E, const tile *t, int fp, int pa) {
     for (int ri = 0; ri < ns; ri++) {
       const int qc = EY_MIN(m->q, t->ca - ri * m->q);
       for (int i = 0; i < E->g.R; i++) {
-        int n = 0;
+        int n = 0, xbus = 0;
         if (E->mesh) /* the PEs of the set's filter row, in PE order */
           for (int j = 0; j < cols_used; j++) E->targets[n++] = place(E, ti, ri, i, j);
-        else
+        else {
           n = ey_noc_match(&E->fnoc, (uint16_t)((ti / E->Hg) * m->r * E->g.R + ri * E->g.R + i),
                            (uint16_t)(ti % E->Hg), E->targets);
+          xbus = ey_noc_rows(&E->fnoc, E->targets, n);
+        }
         for (int pp = 0; pp < pf; pp++)
           for (int c = 0; c < qc; c++)
             for (int s = 0; s < E->g.S; s++) {
@@ -648,6 +651,7 @@ static uint64_t load_filters(eng *E, const tile *t, int fp, int pa) {
                                (uint64_t)((c * E->g.S + s) * pf + pp), 1, E->targets[k]);
               }
               ey_noc_deliver(&E->fnoc, n);
+              E->fnoc.stats.xbuses += (uint64_t)xbus;
               observe_detail(
                   E, EY_ACC_NOC, n > 1 ? EY_OP_MULTICAST : EY_OP_UNICAST, EY_FILTER,
                   (((uint64_t)filt * (uint64_t)E->g.Cg + (uint64_t)ch) * (uint64_t)E->g.R +
@@ -892,6 +896,7 @@ static int pass_begin(eng *E, const tile *t, int fp, int pa, int os, int ea) {
         int n = ey_noc_match(&E->inoc, (uint16_t)si, (uint16_t)E->srows[yi], E->targets);
         memcpy(E->tg + E->tg_off[slot], E->targets, sizeof *E->targets * (size_t)n);
         E->tg_off[slot + 1] = E->tg_off[slot] + n;
+        E->tg_xbus[slot] = ey_noc_rows(&E->inoc, E->targets, n);
       }
 
   ey_chains_seal(&E->ch);
@@ -990,6 +995,7 @@ static int send_ifmap(eng *E, const tile *t, const int16_t *buf, const int *rowm
     v = buf[at];
   } /* else a padding zero, made at the GLB port without an SRAM read */
   ey_noc_try(&E->inoc, tg, n, E->room);
+  E->inoc.stats.xbuses += (uint64_t)E->tg_xbus[slot];
   E->smp.ifmap_sent++;
   E->smp.ifmap_cast = n;
   for (int q = 0; q < n; q++) {
@@ -1348,6 +1354,7 @@ static void rp_delta(const eng *E, const rp_counts *before, rp_counts *d) {
   d->inoc.unicasts -= before->inoc.unicasts;
   d->inoc.multicasts -= before->inoc.multicasts;
   d->inoc.delivered -= before->inoc.delivered;
+  d->inoc.xbuses -= before->inoc.xbuses;
   d->inoc.blocked_cycles -= before->inoc.blocked_cycles;
   d->ch.gin_words -= before->ch.gin_words;
   d->ch.local_words -= before->ch.local_words;
@@ -1406,6 +1413,7 @@ static void rp_add(eng *E, const rp_counts *d, int rot) {
   r->inoc.unicasts += d->inoc.unicasts;
   r->inoc.multicasts += d->inoc.multicasts;
   r->inoc.delivered += d->inoc.delivered;
+  r->inoc.xbuses += d->inoc.xbuses;
   r->inoc.blocked_cycles += d->inoc.blocked_cycles;
   r->ch.gin_words += d->ch.gin_words;
   r->ch.local_words += d->ch.local_words;
@@ -1886,6 +1894,7 @@ static ey_rc setup(eng *E, ey_err *err) {
   /* Channel sets of a pass: r per channel group, g channel groups. */
   const size_t nsets = (size_t)m->r * (size_t)EY_MIN(m->g, E->g.G);
   E->tg_off = calloc(nsets * (size_t)E->Hp + 1, sizeof *E->tg_off);
+  E->tg_xbus = calloc(nsets * (size_t)E->Hp + 1, sizeof *E->tg_xbus);
   E->cset = calloc(nsets * (size_t)m->q, sizeof *E->cset); /* a tile's channels, at most */
   E->srows = calloc((size_t)E->Hp, sizeof *E->srows);
   E->grp = calloc((size_t)E->npe, sizeof *E->grp);
@@ -2102,6 +2111,7 @@ static void teardown(eng *E) {
   free(E->tg);
   free(E->cset);
   free(E->tg_off);
+  free(E->tg_xbus);
   free(E->srows);
   free(E->grp);
   free(E->lcol);
@@ -2264,6 +2274,8 @@ static void collect(const eng *E, ey_meas *out) {
   c->noc_ifmap_delivered = E->inoc.stats.delivered + rs->inoc.delivered;
   c->noc_filter = E->fnoc.stats.transfers;
   c->noc_filter_delivered = E->fnoc.stats.delivered;
+  c->noc_ifmap_xbuses = E->inoc.stats.xbuses + rs->inoc.xbuses;
+  c->noc_filter_xbuses = E->fnoc.stats.xbuses;
   c->noc_psum_in = E->ch.stats.gin_words + rs->ch.gin_words;
   c->noc_psum_local = E->ch.stats.local_words + rs->ch.local_words;
   c->noc_psum_out = E->ch.stats.gon_words + rs->ch.gon_words;

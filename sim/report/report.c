@@ -81,6 +81,8 @@ static const ey_stat_ref k_json_figures[] = {ONE(CYCLES),
                                              ONE(NOC_PSUM_IN),
                                              ONE(NOC_PSUM_LOCAL),
                                              ONE(NOC_PSUM_OUT),
+                                             ONE(NOC_IFMAP_XBUSES),
+                                             ONE(NOC_FILTER_XBUSES),
                                              ONE(GLB_READS),
                                              ONE(GLB_WRITES),
                                              ONE(DRAM_READS),
@@ -271,6 +273,8 @@ static void counts_add(ey_counts *s, const ey_counts *c) {
   s->noc_psum_in += c->noc_psum_in;
   s->noc_psum_local += c->noc_psum_local;
   s->noc_psum_out += c->noc_psum_out;
+  s->noc_ifmap_xbuses += c->noc_ifmap_xbuses;
+  s->noc_filter_xbuses += c->noc_filter_xbuses;
 }
 
 void ey_report_totals(const ey_report *r, ey_totals *t) {
