@@ -499,6 +499,16 @@ EY_SPECIALIZE void cost_fill(const ey_geom *g, const ey_arch *a, const ey_mappin
   out->active_pes =
       (int)ga * EY_MIN(m->t, (int)nP) * EY_MIN(m->r, (int)nQ) * g->R * EY_MIN(m->e, g->E);
   out->energy_total = ey_energy_of(c, a, out->energy);
+  if (a->dram_rlc) {
+    /* DRAM energy follows the words that cross the bus, as the engine's report
+     * counts it: coded ifmap reads and ofmap writes at their expected size. */
+    const double e_in = (double)ifmap_bits / (double)wb * a->e_dram,
+                 e_out = (double)ofmap_bits / (double)wb * a->e_dram;
+    out->energy_total +=
+        e_in - out->energy[EY_LV_DRAM][EY_IFMAP] + e_out - out->energy[EY_LV_DRAM][EY_PSUM];
+    out->energy[EY_LV_DRAM][EY_IFMAP] = e_in;
+    out->energy[EY_LV_DRAM][EY_PSUM] = e_out;
+  }
 }
 
 void ey__cost_fill(const ey_geom *g, const ey_arch *a, const ey_mapping *m, const ey__esums *es,

@@ -250,6 +250,27 @@ TEST(MapperCounts, HandComputedStrideTwoWithPadding) {
   EXPECT_EQ(c.dram_writes[EY_PSUM], 9u);
 }
 
+// With dram.rlc the DRAM energy of ifmaps and ofmaps follows the coded words
+// that cross the bus, as the engine's report counts it. Dense rows of 9 values
+// code as 3 words of 3 (run, level) pairs: 192 bits where the raw row has 144.
+TEST(MapperCounts, RlcDramEnergyFollowsTheCodedWords) {
+  ey_arch a = TinyArch(6, 9, 64, 1, "dram:\n  rlc: true\n");
+  ey_layer l = Layer(2, 3, 4, 9, 9, 3, 3, 1, 1);  // E = F = 9
+  l.relu = 0;                                     // ofmaps expected dense too
+  ey_mapping m = {2, 4, 3, 1, 1, 9, 9, 4, 1};     // one tile: every row moves once
+  ASSERT_EQ(ey_mapping_check(&l, &a, &m, nullptr), EY_OK);
+  ey_cost c;
+  ey_mapping_cost(&l, &a, &m, &c);
+  EXPECT_EQ(c.c.dram_reads[EY_IFMAP], 2u * 3 * 9 * 9);
+  EXPECT_DOUBLE_EQ(c.energy[EY_LV_DRAM][EY_IFMAP], 2 * 3 * 9 * (192 / 16.0) * 200);
+  EXPECT_DOUBLE_EQ(c.energy[EY_LV_DRAM][EY_PSUM], 2 * 4 * 9 * (192 / 16.0) * 200);
+  EXPECT_DOUBLE_EQ(c.energy[EY_LV_DRAM][EY_FILTER], (double)c.c.dram_reads[EY_FILTER] * 200);
+  // Without coding, a word is a word.
+  a.dram_rlc = 0;
+  ey_mapping_cost(&l, &a, &m, &c);
+  EXPECT_DOUBLE_EQ(c.energy[EY_LV_DRAM][EY_IFMAP], 2 * 3 * 9 * 9 * 200.0);
+}
+
 // Case C, a folded set: R = 2, E = 4 on a 4x2 array. The 2 x 4 logical set is cut
 // into two 2 x 2 segments stacked vertically (k = 2).
 TEST(MapperCounts, HandComputedFoldedSet) {
