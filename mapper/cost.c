@@ -225,14 +225,17 @@ EY_SPECIALIZE uint64_t pass_cycles(const ey_geom *g, const ey_arch *a, const ey_
              * when it cannot hold two columns' (2p > pe.psum_spad_words), the
              * next column waits for 2p - words of this one's to leave, the first
              * the MAC latency after its last MAC, then one a cycle: a lower bound,
-             * as the chain above and the GON may hold them longer. */
+             * as the chain above and the GON may hold them longer. The wait runs
+             * while the psums are forwarded, so a column takes the longer of its
+             * MACs and wait, and its p forwards. */
             const uint64_t pf_a = EY_MIN(pt_a, (uint64_t)m->p), room = (uint64_t)a->psum_spad_words;
             const uint64_t col = MUL(MUL(EY_MIN(qr_a, (uint64_t)m->q), (uint64_t)g->S),
                                      ceil_div(pf_a, (uint64_t)a->simd));
             const uint64_t wait =
                 2 * pf_a > room ? (uint64_t)ey_mac_latency(a) + 2 * pf_a - room - 2 : 0;
             const uint64_t cols_pe = MUL(n_a, (uint64_t)g->F);
-            uint64_t comp = ADD(MUL(cols_pe, EY_MAX(col, pf_a)), MUL(cols_pe - 1, wait));
+            uint64_t comp =
+                EY_MAX(ADD(MUL(cols_pe, col), MUL(cols_pe - 1, wait)), MUL(cols_pe, pf_a));
             uint64_t ifm = a->noc_impl == EY_NOC_HMESH
                                ? mesh_ifmap_cycles(g, a, m, ga, n_a, qr_a, pt_a, e_a, checked)
                                : ceil_div(MUL(MUL(MUL(ga, n_a), qr_a),
@@ -379,10 +382,13 @@ EY_SPECIALIZE void cost_fill(const ey_geom *g, const ey_arch *a, const ey_mappin
   c->noc_psum_local = MUL(outs, R * nQ - nCB);
   c->noc_psum_out = MUL(outs, nCB);
   if (a->noc_impl != EY_NOC_HMESH) {
-    /* X buses (docs/mapping.md, placement): the PEs that take one ifmap word,
-     * (i, j) with j*U + i its row, sit on rows of their own within a band of
-     * sets; filter groups side by side (Hg of them) share a band's rows. A
-     * filter word enters one X bus per fold segment its columns reach. */
+    /* X buses (docs/mapping.md, placement): the PEs that take ifmap row y of a
+     * strip starting at output row os, (i, j) with (os + j)*U + i = y, sit on
+     * rows of their own within a band (the Hg filter groups of one vertical slot
+     * v, side by side on the same rows), so a pass block of ng groups enters
+     * ceil(ng / Hg) bands' rows. A filter word enters one X bus per fold segment
+     * its columns reach. The bus runs one channel group at a time (g = 1,
+     * ey_mapping_check), so no group straddles two bands. */
     const uint64_t ecol = (uint64_t)EY_MIN(m->e, a->cols), Hg = (uint64_t)a->cols / ecol;
     const blocks pb = cut(g->Mg, m->p * m->t);
     uint64_t bands = 0; /* sum over filter pass blocks of their bands of sets */
@@ -555,8 +561,8 @@ const char *ey__cost_overflow(const ey_cost *c) {
            {"NoC transfers", c->c.noc_psum_in},
            {"NoC transfers", c->c.noc_psum_local},
            {"NoC transfers", c->c.noc_psum_out},
-           {"NoC transfers", c->c.noc_ifmap_xbuses},
-           {"NoC transfers", c->c.noc_filter_xbuses},
+           {"NoC X buses", c->c.noc_ifmap_xbuses},
+           {"NoC X buses", c->c.noc_filter_xbuses},
            {"GLB reads", c->c.glb_reads[EY_IFMAP]},
            {"GLB reads", c->c.glb_reads[EY_FILTER]},
            {"GLB reads", c->c.glb_reads[EY_PSUM]},

@@ -121,9 +121,11 @@ ey_rc ey_map_layer(const ey_layer *l, const ey_arch *a, int objective, ey_mappin
           for (m.g = 1; m.g <= gmax; m.g = ey__next_block(g.G, m.g)) {
             const int tmax = EY_MIN(EY_CEIL_DIV(g.Mg, m.p), slots / m.g);
             if (tmax < 1) break; /* g only grows */
-            /* Energy depends on t only through ceil(M'/(p·t)) and active PEs
-             * grow with t, so one bound at tmax (one tile, one filter block,
-             * every image in one block) covers every t and n. */
+            /* Energy depends on t only through ceil(M'/(p·t)) and the ifmap X
+             * buses (one band of Hg filter groups per vertical slot: at tmax,
+             * ceil(ceil(M'/p) / Hg), their fewest), and active PEs grow with t,
+             * so one bound at tmax (one tile, one filter block, every image in
+             * one block) covers every t and n. */
             if (found) {
               ey_mapping lb = m;
               lb.t = tmax;

@@ -411,6 +411,11 @@ std::vector<SearchCase> SearchCases() {
       // A GLB so small that capacity decides n, eg and m.
       {"tight GLB", Layer(2, 4, 6, 8, 8, 3, 3, 1, 1),
        TinyArch(6, 4, 2, 1, "data:\n  word_bits: 8\n  psum_bits: 32\n")},
+      // Bus wire priced: the ifmap X buses depend on t through bands of Hg
+      // filter groups (e = 1 on 2 columns gives Hg = 2, and 6 rows of R = 3 two
+      // bands: up to 4 groups of M = 8 side by side and stacked).
+      {"bus wire", Layer(1, 2, 8, 4, 4, 3, 3, 1, 1),
+       TinyArch(6, 2, 64, 1, "energy:\n  noc_wire: 3\n")},
   };
 }
 

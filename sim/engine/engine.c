@@ -1946,9 +1946,10 @@ static ey_rc setup(eng *E, ey_err *err) {
     for (int b = 0; b < E->wheel_size; b++) E->wheel[b] = -1;
   if (!E->pe || !E->act || !E->granted || !E->cls || !E->room || !E->gin_seq || !E->gon_seq ||
       !E->chain_pos || !E->targets || !E->cset || !E->rowmap[0] || !E->rowmap[1] || !E->tg ||
-      !E->tg_off || !E->srows || !E->grp || !E->lcol || !E->glist || !E->dirty || !E->is_dirty ||
-      !E->is_done || !E->sleep_until || !E->gated_seen || !E->awake || !E->wheel_next ||
-      !E->wheel || !E->sleep_from || !E->asleep || !E->on_event || !E->sleep_cls || !E->wheel_prev)
+      !E->tg_off || !E->tg_xbus || !E->srows || !E->grp || !E->lcol || !E->glist || !E->dirty ||
+      !E->is_dirty || !E->is_done || !E->sleep_until || !E->gated_seen || !E->awake ||
+      !E->wheel_next || !E->wheel || !E->sleep_from || !E->asleep || !E->on_event ||
+      !E->sleep_cls || !E->wheel_prev)
     return ey_err_set(err, EY_NOMEM, "out of memory");
   for (int x = 0; x < E->npe; x++)
     if (ey_pe_init(&E->pe[x], a->filter_spad_words, a->ifmap_spad_words, a->ifmap_fifo_words,
