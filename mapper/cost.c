@@ -504,17 +504,13 @@ EY_SPECIALIZE void cost_fill(const ey_geom *g, const ey_arch *a, const ey_mappin
   out->passes = MUL(MUL(MUL(nN, ceil_div(E, (uint64_t)m->e)), MUL(nCB, nPB)), nGB);
   out->active_pes =
       (int)ga * EY_MIN(m->t, (int)nP) * EY_MIN(m->r, (int)nQ) * g->R * EY_MIN(m->e, g->E);
-  out->energy_total = ey_energy_of(c, a, out->energy);
-  if (a->dram_rlc) {
-    /* DRAM energy follows the words that cross the bus, as the engine's report
-     * counts it: coded ifmap reads and ofmap writes at their expected size. */
-    const double e_in = (double)ifmap_bits / (double)wb * a->e_dram,
-                 e_out = (double)ofmap_bits / (double)wb * a->e_dram;
-    out->energy_total +=
-        e_in - out->energy[EY_LV_DRAM][EY_IFMAP] + e_out - out->energy[EY_LV_DRAM][EY_PSUM];
-    out->energy[EY_LV_DRAM][EY_IFMAP] = e_in;
-    out->energy[EY_LV_DRAM][EY_PSUM] = e_out;
-  }
+  /* DRAM energy follows the bits on the bus, as the engine's report counts
+   * them: with dram.rlc, ifmap reads and ofmap writes at their expected size. */
+  const uint64_t bits[EY_NTYPES] = {
+      [EY_IFMAP] = ADD(ifmap_bits, MUL(c->dram_writes[EY_IFMAP], wb)),
+      [EY_FILTER] = MUL(ADD(c->dram_reads[EY_FILTER], c->dram_writes[EY_FILTER]), wb),
+      [EY_PSUM] = ADD(MUL(c->dram_reads[EY_PSUM], wb), ofmap_bits)};
+  out->energy_total = ey_energy_of(c, a, bits, out->energy);
 }
 
 void ey__cost_fill(const ey_geom *g, const ey_arch *a, const ey_mapping *m, const ey__esums *es,
@@ -602,7 +598,8 @@ int ey__layer_overflow(const ey_layer *l, char *buf, size_t cap) {
   return 1;
 }
 
-double ey_energy_of(const ey_counts *c, const ey_arch *a, double en[EY_NLEVELS][EY_NTYPES]) {
+double ey_energy_of(const ey_counts *c, const ey_arch *a, const uint64_t dram_bits[EY_NTYPES],
+                    double en[EY_NLEVELS][EY_NTYPES]) {
   /* Accesses × cost per access. MACs are booked under psum; gated ones are free. */
   memset(en, 0, sizeof(double) * EY_NLEVELS * EY_NTYPES);
   en[EY_LV_MAC][EY_PSUM] = (double)(c->macs - c->macs_gated) * a->e_mac;
@@ -625,7 +622,9 @@ double ey_energy_of(const ey_counts *c, const ey_arch *a, double en[EY_NLEVELS][
   for (int t = 0; t < EY_NTYPES; t++) {
     en[EY_LV_SPAD][t] = (double)(c->spad_reads[t] + c->spad_writes[t]) * a->e_spad;
     en[EY_LV_GLB][t] = (double)(c->glb_reads[t] + c->glb_writes[t]) * a->e_glb;
-    en[EY_LV_DRAM][t] = (double)(c->dram_reads[t] + c->dram_writes[t]) * a->e_dram;
+    en[EY_LV_DRAM][t] = (dram_bits ? (double)dram_bits[t] / a->word_bits
+                                   : (double)(c->dram_reads[t] + c->dram_writes[t])) *
+                        a->e_dram;
   }
   double total = 0;
   for (int lv = 0; lv < EY_NLEVELS; lv++)

@@ -122,8 +122,11 @@ ey_rc ey_mapping_check(const ey_layer *l, const ey_arch *a, const ey_mapping *m,
 void ey_mapping_cost(const ey_layer *l, const ey_arch *a, const ey_mapping *m, ey_cost *out);
 
 /* Energy of a set of accesses under the arch's energy table, by level and data
- * type into en; returns the total. */
-double ey_energy_of(const ey_counts *c, const ey_arch *a, double en[EY_NLEVELS][EY_NTYPES]);
+ * type into en; returns the total. DRAM energy follows dram_bits, per data type
+ * the bits that crossed the bus (RLC-coded activations: fewer or more than their
+ * words), in words of data.word_bits; NULL: the words of c. */
+double ey_energy_of(const ey_counts *c, const ey_arch *a, const uint64_t dram_bits[EY_NTYPES],
+                    double en[EY_NLEVELS][EY_NTYPES]);
 
 /* The figure of merit of a cost under an objective (smaller is better). */
 double ey_objective_value(const ey_cost *c, int objective);

@@ -211,7 +211,7 @@ TEST(MapperCounts, HandComputedNocEnergy) {
   ey_layer l = Layer(1, 1, 1, 4, 4, 3, 3);
   ey_counts c = Cost(l, a, {1, 1, 1, 1, 1, 2, 2, 1, 1});
   double en[EY_NLEVELS][EY_NTYPES];
-  ey_energy_of(&c, &a, en);
+  ey_energy_of(&c, &a, nullptr, en);
   // ifmap: 24 receivers; 16 packets x 3 pitches of Y bus, 24 X buses x 2.
   EXPECT_DOUBLE_EQ(en[EY_LV_NOC][EY_IFMAP], 24 * 1.5 + (16 * 3 + 24 * 2) * 0.25);
   // filter: 9 words to 2 PEs each, one X bus each.
@@ -220,7 +220,7 @@ TEST(MapperCounts, HandComputedNocEnergy) {
   EXPECT_DOUBLE_EQ(en[EY_LV_NOC][EY_PSUM], (8 + 4) * 1.5 + (4 * (2 + 3) + 8) * 0.25);
   // The wire is the multicast bus's: without it only the receivers remain.
   a.e_noc_wire = 0;
-  ey_energy_of(&c, &a, en);
+  ey_energy_of(&c, &a, nullptr, en);
   EXPECT_DOUBLE_EQ(en[EY_LV_NOC][EY_IFMAP] + en[EY_LV_NOC][EY_FILTER] + en[EY_LV_NOC][EY_PSUM],
                    (24 + 18 + 12) * 1.5);
 }

@@ -85,13 +85,8 @@ static ey_rc simulate_layer(ey_layer_result *x, int i, const ey_arch *a, ey_engi
   free(ifmap);
   if (rc) return rc;
   x->simulated = 1;
-  x->meas_energy_total = ey_energy_of(&x->meas.c, a, x->meas_energy);
-  /* DRAM energy follows the words that crossed the bus (fewer when coded). */
-  for (int ty = 0; ty < EY_NTYPES; ty++) {
-    double moved = (double)x->meas.dram_bits[ty] / a->word_bits * a->e_dram;
-    x->meas_energy_total += moved - x->meas_energy[EY_LV_DRAM][ty];
-    x->meas_energy[EY_LV_DRAM][ty] = moved;
-  }
+  /* DRAM energy follows the bits that crossed the bus (fewer when coded). */
+  x->meas_energy_total = ey_energy_of(&x->meas.c, a, x->meas.dram_bits, x->meas_energy);
   return EY_OK;
 }
 

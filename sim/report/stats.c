@@ -69,8 +69,8 @@ static uint64_t spad_accesses(const ey_stat_src *s) {
 #define ACCESSES(level, rw, what)                                                   \
   .json = "accesses." #level "." #rw ".%s", .csv = #level "_%s_" #rw, .unit = what, \
   .kind = EY_SK_UINT, .over = EY_SO_TYPE, COUNTS(level##_##rw)
-#define NOC(field, json_name, csv_name)                                                        \
-  .json = "accesses.noc." json_name, .csv = csv_name, .unit = "transfers", .kind = EY_SK_UINT, \
+#define NOC(field, json_name, csv_name, what)                                           \
+  .json = "accesses.noc." json_name, .csv = csv_name, .unit = what, .kind = EY_SK_UINT, \
   COUNTS(field)
 
 const ey_stat ey_stats[EY_ST_COUNT] = {
@@ -139,25 +139,20 @@ const ey_stat ey_stats[EY_ST_COUNT] = {
                           COUNTS(macs_gated)},
     [EY_ST_SPAD_READS] = {ACCESSES(spad, reads, "words")},
     [EY_ST_SPAD_WRITES] = {ACCESSES(spad, writes, "words")},
-    [EY_ST_NOC_IFMAP] = {NOC(noc_ifmap, "ifmap_transfers", "noc_ifmap")},
+    [EY_ST_NOC_IFMAP] = {NOC(noc_ifmap, "ifmap_transfers", "noc_ifmap", "transfers")},
     [EY_ST_NOC_IFMAP_DELIVERED] = {NOC(noc_ifmap_delivered, "ifmap_delivered",
-                                       "noc_ifmap_delivered")},
-    [EY_ST_NOC_FILTER] = {NOC(noc_filter, "filter_transfers", "noc_filter")},
+                                       "noc_ifmap_delivered", "words received by PEs")},
+    [EY_ST_NOC_FILTER] = {NOC(noc_filter, "filter_transfers", "noc_filter", "transfers")},
     [EY_ST_NOC_FILTER_DELIVERED] = {NOC(noc_filter_delivered, "filter_delivered",
-                                        "noc_filter_delivered")},
-    [EY_ST_NOC_PSUM_IN] = {NOC(noc_psum_in, "psum_in_transfers", "noc_psum_in")},
-    [EY_ST_NOC_PSUM_LOCAL] = {NOC(noc_psum_local, "psum_local_transfers", "noc_psum_local")},
-    [EY_ST_NOC_PSUM_OUT] = {NOC(noc_psum_out, "psum_out_transfers", "noc_psum_out")},
-    [EY_ST_NOC_IFMAP_XBUSES] = {.json = "accesses.noc.ifmap_xbuses",
-                                .csv = "noc_ifmap_xbuses",
-                                .unit = "X buses entered (multicast-bus)",
-                                .kind = EY_SK_UINT,
-                                COUNTS(noc_ifmap_xbuses)},
-    [EY_ST_NOC_FILTER_XBUSES] = {.json = "accesses.noc.filter_xbuses",
-                                 .csv = "noc_filter_xbuses",
-                                 .unit = "X buses entered (multicast-bus)",
-                                 .kind = EY_SK_UINT,
-                                 COUNTS(noc_filter_xbuses)},
+                                        "noc_filter_delivered", "words received by PEs")},
+    [EY_ST_NOC_PSUM_IN] = {NOC(noc_psum_in, "psum_in_transfers", "noc_psum_in", "transfers")},
+    [EY_ST_NOC_PSUM_LOCAL] = {NOC(noc_psum_local, "psum_local_transfers", "noc_psum_local",
+                                  "transfers")},
+    [EY_ST_NOC_PSUM_OUT] = {NOC(noc_psum_out, "psum_out_transfers", "noc_psum_out", "transfers")},
+    [EY_ST_NOC_IFMAP_XBUSES] = {NOC(noc_ifmap_xbuses, "ifmap_xbuses", "noc_ifmap_xbuses",
+                                    "X buses entered (multicast-bus)")},
+    [EY_ST_NOC_FILTER_XBUSES] = {NOC(noc_filter_xbuses, "filter_xbuses", "noc_filter_xbuses",
+                                     "X buses entered (multicast-bus)")},
     [EY_ST_GLB_READS] = {ACCESSES(glb, reads, "words")},
     [EY_ST_GLB_WRITES] = {ACCESSES(glb, writes, "words")},
     [EY_ST_DRAM_READS] = {ACCESSES(dram, reads, "words")},
