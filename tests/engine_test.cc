@@ -468,7 +468,9 @@ TEST(EngineStep, QuietCyclesPromisedByTheMemoryPassWithoutChangingTheLayer) {
 // anything else happens; every later request is made after it completes, on an
 // idle bus. Delivering it D cycles late therefore delays every event by D: the
 // layer by exactly D, all of it DRAM wait, nothing else changed. The same holds
-// for the writes, of which the last one ends the layer. (D is a multiple of the
+// for the last request, the last pass's outputs, which ends the layer; later
+// writes of every write delay it by at least D (a pass may not overwrite psums
+// whose outputs have not gone, docs/engine.md). (D is a multiple of the
 // 10 core cycles that make 3 link cycles at 200 and 60 MHz, so the shifted
 // requests meet the link clock at the same phase.)
 TEST(EngineStep, ACompletionDeliveredLateDelaysTheLayerByExactlyThatMuch) {
@@ -485,14 +487,127 @@ TEST(EngineStep, ACompletionDeliveredLateDelaysTheLayerByExactlyThatMuch) {
       EXPECT_EQ(first.dram_wait_cycles, base.dram_wait_cycles + D);
       ExpectSameCounts(first.c, base.c);
       EXPECT_EQ(first.classes[EY_CL_MAC], base.classes[EY_CL_MAC]);
+      uint64_t last_id = 0;
+      int last_write = 0;
+      ServeFromOutside(
+          k, m, step,
+          [&](const ey_dram_req &r) {
+            last_id = r.id, last_write = r.is_write;
+            return (uint64_t)0;
+          },
+          &waits);
+      EXPECT_TRUE(last_write);
+      ey_meas last = ServeFromOutside(
+          k, m, step, [&](const ey_dram_req &r) { return r.id == last_id ? D : 0; }, &waits);
+      EXPECT_EQ(last.cycles, base.cycles + D);
+      EXPECT_EQ(last.dram_wait_cycles, base.dram_wait_cycles + D);
+      EXPECT_EQ(last.classes[EY_CL_IDLE],
+                base.classes[EY_CL_IDLE] + D * (uint64_t)(k.a.rows * k.a.cols));
       ey_meas writes = ServeFromOutside(
           k, m, step, [&](const ey_dram_req &r) { return r.is_write ? D : 0; }, &waits);
-      EXPECT_EQ(writes.cycles, base.cycles + D);
-      EXPECT_EQ(writes.dram_wait_cycles, base.dram_wait_cycles + D);
-      EXPECT_EQ(writes.classes[EY_CL_IDLE],
-                base.classes[EY_CL_IDLE] + D * (uint64_t)(k.a.rows * k.a.cols));
+      EXPECT_GE(writes.cycles, base.cycles + D);
+      ExpectSameCounts(writes.c, base.c);
     }
   }
+}
+
+// A pass may not overwrite psums whose outputs have not yet gone to DRAM. Two
+// images, a psum tile each (n = 1), one pass a tile (e = E = 6, all 6 filters):
+// image 1's pass accumulates into the psum words of image 0's outputs, which go
+// out in the write made as image 0's pass ends. Served from outside, that write
+// completes D cycles after the fixed model's time; image 1's pass then waits
+// for it. With D large enough that it waits at both D1 and D2, the layer is
+// exactly D2 - D1 longer at D2, every cycle of it blocked_out on the pass's PEs
+// and idle on the rest; nothing else moves. Without the rule the layer would
+// not change, as only the last write ends it.
+TEST(EngineOfmapWrites, APassWaitsForTheOutputsOfThePsumsItOverwrites) {
+  const Case k = {"two images", Layer(2, 3, 6, 8, 8, 3, 3), TinyArch(6, 6)};
+  const ey_mapping m = {1, 6, 3, 1, 1, 6, 6, 6, 1};
+  ey_err err;
+  ASSERT_EQ(ey_mapping_check(&k.l, &k.a, &m, &err), EY_OK) << err.msg;
+  const uint64_t D1 = 20000, D2 = 50000;
+  ey_meas got[2];
+  for (int i = 0; i < 2; i++) {
+    int writes = 0;
+    uint64_t waits;
+    got[i] = ServeFromOutside(
+        k, m, EY_STEP_EXACT,
+        [&](const ey_dram_req &r) -> uint64_t {
+          return r.is_write && writes++ == 0 ? (i ? D2 : D1) : 0;
+        },
+        &waits);
+    EXPECT_EQ(writes, 2);  // one a pass, in the tile of the last channels: each image's
+  }
+  const uint64_t pes = (uint64_t)k.a.rows * k.a.cols, busy = 3u * 6u;  // R x e, one set
+  EXPECT_EQ(got[0].pes, pes);
+  EXPECT_EQ(got[1].cycles - got[0].cycles, D2 - D1);
+  EXPECT_EQ(got[1].classes[EY_CL_BLOCKED_OUT] - got[0].classes[EY_CL_BLOCKED_OUT],
+            (D2 - D1) * busy);
+  EXPECT_EQ(got[1].classes[EY_CL_IDLE] - got[0].classes[EY_CL_IDLE], (D2 - D1) * (pes - busy));
+  EXPECT_EQ(got[1].classes[EY_CL_MAC], got[0].classes[EY_CL_MAC]);
+  EXPECT_GE(got[0].classes[EY_CL_BLOCKED_OUT], D1 / 2 * busy);  // it waited at D1 too
+  ExpectSameCounts(got[0].c, got[1].c);
+  EXPECT_EQ(got[0].checked, 1);
+}
+
+// Each pass's outputs go out as it ends (glb.ofmap_writes pass), or the psum
+// tile's once it is done (tile), worked by hand: one image, 4 filters of 3 x 3
+// over 3 channels of 8 x 8 (6 x 6 outputs), blocks of p = 2 filters and passes
+// of e = 3 rows: 2 blocks x 2 passes. A pass finishes 2 x 3 x 6 = 36 outputs;
+// the tile all 144. The writes are made in pass order (block 0 rows 0-2, rows
+// 3-5, block 1 ...), and their runs are the pass's ofmap rows. The counts and
+// the outputs are the same either way.
+TEST(EngineOfmapWrites, EachPassWritesTheOutputsItFinished) {
+  const ey_layer l = Layer(1, 3, 4, 8, 8, 3, 3);
+  const ey_mapping m = {1, 2, 3, 1, 1, 3, 6, 4, 1};
+  ey_meas got[2];
+  for (int pass : {0, 1}) {
+    Case c = {"passes", l, TinyArch(6, 6)};
+    c.a.ofmap_per_pass = pass;
+    ey_err err;
+    ASSERT_EQ(ey_mapping_check(&c.l, &c.a, &m, &err), EY_OK) << err.msg;
+    ey_engine_opts o = eytest::Opts(EY_STEP_EXACT, 7, 0, 1);
+    ey_engine *e = nullptr;
+    ASSERT_EQ(ey_engine_create(&c.a, &c.l, &m, &o, nullptr, &e, &err), EY_OK) << err.msg;
+    ey_rc rc;
+    while ((rc = ey_engine_step(e, EY_CYCLE_NEVER, &err)) == EY_OK) {
+    }
+    ASSERT_EQ(rc, EY_DONE) << err.msg;
+    const ey_dram *d = ey_engine_dram(e);
+    std::vector<uint64_t> writes;
+    std::vector<std::vector<uint64_t>> rows;  // each write's first words of its runs
+    for (uint64_t i = 0; i < d->nreq; i++) {
+      if (!d->req[i].is_write) continue;
+      writes.push_back(d->req[i].words);
+      std::vector<ey_dram_run> runs(ey_engine_request_runs(e, i + 1, nullptr, 0));
+      ey_engine_request_runs(e, i + 1, runs.data(), runs.size());
+      std::vector<uint64_t> at;
+      for (const ey_dram_run &r : runs) {
+        EXPECT_EQ(r.words, 6u);
+        at.push_back(r.addr);
+      }
+      rows.push_back(at);
+    }
+    // Output row (filter f, row y) starts at word (f x 6 + y) x 6.
+    auto row = [](int f, int y) { return (uint64_t)(f * 6 + y) * 6; };
+    if (pass) {
+      EXPECT_EQ(writes, (std::vector<uint64_t>{36, 36, 36, 36}));
+      ASSERT_EQ(rows.size(), 4u);
+      for (int b = 0; b < 2; b++)
+        for (int h = 0; h < 2; h++) {
+          std::vector<uint64_t> want;
+          for (int f = 2 * b; f < 2 * b + 2; f++)
+            for (int y = 3 * h; y < 3 * h + 3; y++) want.push_back(row(f, y));
+          EXPECT_EQ(rows[(size_t)(2 * b + h)], want) << b << " " << h;
+        }
+    } else {
+      EXPECT_EQ(writes, (std::vector<uint64_t>{144}));
+    }
+    ey_engine_stats(e, &got[pass]);
+    EXPECT_EQ(got[pass].checked, 1);
+    ey_engine_destroy(e);
+  }
+  ExpectSameCounts(got[0].c, got[1].c);
 }
 
 // ey_engine_request_runs(): the runs of every request, gathered over the layer,
@@ -858,23 +973,33 @@ TEST(EngineDramOrder, ADemandReadGoesBeforeAPrefetchMadeInTheSameCycle) {
 // 200 + 6 cycles for each but the first, three times. One of 2 KiB holds a block,
 // so the next is fetched as soon as this one is in the spads, during this
 // block's pass (longer than the fetch), across the tile boundary too: none waits.
+// With glb.ofmap_writes pass, in the second tile (the last channels) each
+// pass's outputs go out as it ends: 16 filters x 4 x 4 = 256 words, 64 beats.
+// With 1 KiB the last block's fetch is made after the first block's write and
+// waits behind it, 64 cycles more; with 2 KiB it was made during that pass,
+// before the write. With tile, the one write comes after every fetch.
 TEST(EngineDramOrder, TheNextFilterBlockIsFetchedWhileThisOneRunsWhenStagingHoldsIt) {
   const std::string clk = "clock:\n  dram_mhz: 200\ndram:\n  latency_cycles: 6\n";
   const ey_layer l = Layer(1, 4, 32, 8, 8, 5, 5);
   ey_mapping m = {1, 8, 2, 1, 2, 4, 4, 32, 1};
-  ey_meas got[2];
-  for (int kb : {1, 2}) {
-    Case c = {"two blocks", l, TinyArch(5, 8, 64, kb, clk)};
-    ey_err err;
-    ASSERT_EQ(ey_mapping_check(&c.l, &c.a, &m, &err), EY_OK) << err.msg;
-    got[kb - 1] = Simulate(c, m, EY_STEP_EXACT, 0.0);
-    EXPECT_EQ(got[kb - 1].c.dram_reads[EY_FILTER], 4u * 800u);
+  for (int pass : {0, 1}) {
+    SCOPED_TRACE(pass ? "ofmap_writes pass" : "ofmap_writes tile");
+    ey_meas got[2];
+    for (int kb : {1, 2}) {
+      Case c = {"two blocks", l, TinyArch(5, 8, 64, kb, clk)};
+      c.a.ofmap_per_pass = pass;
+      ey_err err;
+      ASSERT_EQ(ey_mapping_check(&c.l, &c.a, &m, &err), EY_OK) << err.msg;
+      got[kb - 1] = Simulate(c, m, EY_STEP_EXACT, 0.0);
+      EXPECT_EQ(got[kb - 1].c.dram_reads[EY_FILTER], 4u * 800u);
+    }
+    const uint64_t behind = pass ? 64u : 0u;
+    EXPECT_EQ(got[0].cycles - got[1].cycles, 3u * (200u + 6u) + behind);
+    EXPECT_EQ(got[0].classes[EY_CL_WAIT_FILTER] - got[1].classes[EY_CL_WAIT_FILTER] +
+                  got[0].classes[EY_CL_IDLE] - got[1].classes[EY_CL_IDLE],
+              (3u * 206u + behind) * got[0].pes);
+    EXPECT_EQ(got[0].classes[EY_CL_MAC], got[1].classes[EY_CL_MAC]);
   }
-  EXPECT_EQ(got[0].cycles - got[1].cycles, 3u * (200u + 6u));
-  EXPECT_EQ(got[0].classes[EY_CL_WAIT_FILTER] - got[1].classes[EY_CL_WAIT_FILTER] +
-                got[0].classes[EY_CL_IDLE] - got[1].classes[EY_CL_IDLE],
-            3u * 206u * got[0].pes);
-  EXPECT_EQ(got[0].classes[EY_CL_MAC], got[1].classes[EY_CL_MAC]);
 }
 
 // The ifmap ring (glb.ifmap_ring), worked by hand: two images, a tile each

@@ -50,6 +50,8 @@ typedef struct ey_arch {
   int filter_direct;      /* glb.filter_path direct: filters go from DRAM straight to the
                              array's filter network, no GLB staging (ey_filter_path) */
   int glb_ifmap_ring;     /* 1: one ifmap tile's room is a ring the next one starts to fill */
+  int ofmap_per_pass;     /* glb.ofmap_writes pass: each pass's finished outputs go out as it
+                             ends; 0 (tile): the whole psum tile's once it is done */
   int glb_banks;          /* word-interleaved banks */
   int glb_bank_ports;     /* array-side accesses per bank per cycle */
   int dram_impl;          /* ey_dram_impl */

@@ -76,6 +76,8 @@ static const ey_param k_arch_params[] = {
     "How filters reach the array: staged (DRAM to the GLB's filter region, then the filter network; the next block prefetched once the current one is in the spads) or direct (DRAM straight into the filter network, which loads the spads as the words arrive; no GLB access, no prefetch), as Eyeriss v2's weights bypass its GLB. Open for v1 (reference: staged)." },
   { "glb.ifmap_ring",             EY_P_BOOL, 0,   1,       "true",          A(glb_ifmap_ring), NULL,
     "When the GLB holds one ifmap tile beside the psum tile but not two: true makes the ifmap region a ring, into which the next tile's first rows (as many as fit beside the current tile) are read while the current one is in use, the rest once it is done; false reads the whole next tile then. Open: true." },
+  { "glb.ofmap_writes",           EY_P_ENUM, 0,   0,       "tile",          A(ofmap_per_pass), "tile|pass",
+    "When finished outputs go from the GLB to DRAM: tile (the whole psum tile's, once its last pass has ended) or pass (each pass's, as the pass that finishes them ends, in the tile of the last input channels). Either way a pass waits before it overwrites psums whose outputs have not yet gone. Open: tile (docs/fidelity.md compares the two on AlexNet)." },
   { "glb.banks",                  EY_P_INT,  1,   1024 /* EY_GLB_MAX_BANKS */, "27",            A(glb_banks), NULL,
     "GLB banks, word-interleaved. Open: 27 banks of 4 KiB make the 108 KiB." },
   { "glb.bank_ports",             EY_P_INT,  1,   16,      "1",             A(glb_bank_ports), NULL,

@@ -123,6 +123,9 @@ struct ey_engine {
   const int16_t *ifmap_in; /* replayed activations, or NULL */
   uint32_t *raw;           /* [N][M][E][F] final psums */
   int16_t *out;            /* [N][M][E][F] outputs */
+  uint64_t *pout;          /* per psum word of the GLB tile: the DRAM write that takes
+                              its output out (0: none), which a pass overwriting it waits for */
+  uint64_t last_write;     /* the layer's last ofmap write (0: none yet) */
   int *rowmap[2];          /* per ifmap buffer: padded row -> local row, or -1 */
   ey_cycle now;
   ey_cycle writes_done;
@@ -213,7 +216,9 @@ struct ey_engine {
   uint64_t ring_next; /* the GLB ifmap ring: where the next tile's buffer starts */
   struct reqshape {   /* per DRAM request (id - 1): what it moves */
     int ti;           /* its tile */
-    int fp, pa;       /* a filter read's block; an ifmap read's first row and rows */
+    int fp, pa;       /* a filter read's or an ofmap write's block (first filter, filters);
+                         an ifmap read's first row and rows */
+    int os, ea;       /* an ofmap write's first output row and rows */
   } * rq;
   uint64_t nrq, rq_cap;
   int fp, pa, os;         /* the filter block (first filter, filters) and pass */
@@ -416,7 +421,7 @@ static size_t out_row(const eng *E, const tile *t, int im, int mf, int ol) {
 
 /* Notes what DRAM request `id` (just made, for tile t) moves, for
  * ey_engine_request_runs(). Returns 0, or -1 when out of memory. */
-static int note_request(eng *E, uint64_t id, const tile *t, int fp, int pa) {
+static int note_request(eng *E, uint64_t id, const tile *t, int fp, int pa, int os, int ea) {
   if (!id) return -1;
   if (id > E->rq_cap) {
     uint64_t cap = E->rq_cap ? 2 * E->rq_cap : 64;
@@ -426,7 +431,7 @@ static int note_request(eng *E, uint64_t id, const tile *t, int fp, int pa) {
     E->rq = r;
     E->rq_cap = cap;
   }
-  E->rq[id - 1] = (struct reqshape){(int)(t - E->tiles), fp, pa};
+  E->rq[id - 1] = (struct reqshape){(int)(t - E->tiles), fp, pa, os, ea};
   if (id > E->nrq) E->nrq = id;
   return 0;
 }
@@ -483,7 +488,7 @@ static uint64_t tile_read(eng *E, const tile *t, int k0, int k1) {
         k++;
       }
   const uint64_t id = ey_dram_request(&E->dram, E->now, addr, words, bits, EY_IFMAP, 0);
-  if (note_request(E, id, t, k0, k1 - k0)) return 0;
+  if (note_request(E, id, t, k0, k1 - k0, 0, 0)) return 0;
   in_flight(E, id, bits);
   observe(E, EY_ACC_DRAM, 0, EY_IFMAP, addr, words);
   return id;
@@ -1557,7 +1562,7 @@ static uint64_t filter_fetch(eng *E, const tile *t, int fp, int pa) {
                          (uint64_t)E->g.R * (uint64_t)E->g.S;
   uint64_t bits = words * (uint64_t)E->a->word_bits;
   uint64_t id = ey_dram_request(&E->dram, E->now, faddr, words, bits, EY_FILTER, 0);
-  if (note_request(E, id, t, fp, pa)) return 0;
+  if (note_request(E, id, t, fp, pa, 0, 0)) return 0;
   in_flight(E, id, bits);
   const uint64_t each = words / (uint64_t)t->ga,
                  gstep = (uint64_t)E->g.Mg * E->g.Cg * E->g.R * E->g.S;
@@ -1566,39 +1571,85 @@ static uint64_t filter_fetch(eng *E, const tile *t, int fp, int pa) {
   return id;
 }
 
-/* Requantizes the final psum tile of t to the ofmap and writes it out. Returns 0,
- * or -1 when out of memory. */
-static int tile_write(eng *E, const tile *t) {
+/* Requantizes the finished psums of tile t's filters [fp, fp + pa) (of each of its
+ * groups) and output rows [os, os + ea) to the ofmap and writes them out as one
+ * DRAM request: a pass's outputs (glb.ofmap_writes pass) or the whole tile's
+ * (tile). Returns 0, or -1 when out of memory. */
+static int ofmap_write(eng *E, const tile *t, int fp, int pa, int os, int ea) {
+  const int m0 = fp - t->f0, o0 = os - t->o0;
+  uint64_t bits = 0;
   for (int im = 0; im < t->na; im++)
-    for (int mf = 0; mf < t->tm; mf++)
-      for (int ol = 0; ol < t->ta; ol++)
-        for (int f = 0; f < E->g.F; f++) {
-          const uint32_t sum = ey_glb_psum(&E->glb, psum_index(E, t, im, mf, ol, f)),
-                         v = ey_psum_wrap(sum, E->a->psum_bits);
-          E->psum_wraps += v != sum; /* the 32-bit sum did not fit psum_bits */
-          const size_t o = out_row(E, t, im, mf, ol) * (size_t)E->g.F + (size_t)f;
-          E->raw[o] = v;
-          const int32_t b =
-              E->T.bias ? E->T.bias[(size_t)(t->g + mf / t->ma) * E->g.Mg + t->f0 + mf % t->ma] : 0;
-          E->out[o] = ey_requant_bias(v, b, E->T.shift, E->a->word_bits, E->l->relu);
+    for (int gi = 0; gi < t->ga; gi++)
+      for (int k = 0; k < pa; k++) {
+        const int mf = gi * t->ma + m0 + k;
+        const int32_t b =
+            E->T.bias ? E->T.bias[(size_t)(t->g + gi) * E->g.Mg + (size_t)(fp + k)] : 0;
+        for (int ol = o0; ol < o0 + ea; ol++) {
+          const size_t o = out_row(E, t, im, mf, ol) * (size_t)E->g.F;
+          for (int f = 0; f < E->g.F; f++) {
+            const uint32_t sum = ey_glb_psum(&E->glb, psum_index(E, t, im, mf, ol, f)),
+                           v = ey_psum_wrap(sum, E->a->psum_bits);
+            E->psum_wraps += v != sum; /* the 32-bit sum did not fit psum_bits */
+            E->raw[o + (size_t)f] = v;
+            E->pout[psum_index(E, t, im, mf, ol, f)] = E->dram.nreq + 1; /* the request below */
+            E->out[o + (size_t)f] = ey_requant_bias(v, b, E->T.shift, E->a->word_bits, E->l->relu);
+          }
+          /* each output row is coded as it is written */
+          bits += E->row_bits ? 64 * ey_rlc_words(E->out + o, (uint64_t)E->g.F)
+                              : (uint64_t)E->g.F * (uint64_t)E->a->word_bits;
         }
-  uint64_t outs = (uint64_t)t->na * t->tm * t->ta * E->g.F;
+      }
+  const uint64_t outs = (uint64_t)t->na * t->ga * pa * ea * E->g.F;
   ey_glb_bulk(&E->glb, EY_GLB_R_PSUM, 0, outs, EY_PSUM, 0);
-  observe(E, EY_ACC_GLB, 0, EY_PSUM, ey_glb_addr(&E->glb, EY_GLB_R_PSUM, 0), outs);
-  uint64_t bits = outs * (uint64_t)E->a->word_bits;
-  if (E->row_bits) { /* each output row is coded as it is written */
-    bits = 0;
+  if (E->o->access) { /* the GLB words read, as runs of psum_index's [f][ol] order */
+    uint64_t at = 0, n = 0;
     for (int im = 0; im < t->na; im++)
-      for (int mf = 0; mf < t->tm; mf++)
-        for (int ol = 0; ol < t->ta; ol++)
-          bits += 64 * ey_rlc_words(E->out + out_row(E, t, im, mf, ol) * (size_t)E->g.F,
-                                    (uint64_t)E->g.F);
+      for (int gi = 0; gi < t->ga; gi++)
+        for (int k = 0; k < pa; k++)
+          for (int f = 0; f < E->g.F; f++) {
+            const uint64_t a = ey_glb_addr(&E->glb, EY_GLB_R_PSUM,
+                                           psum_index(E, t, im, gi * t->ma + m0 + k, o0, f));
+            if (n && a != at + n) observe(E, EY_ACC_GLB, 0, EY_PSUM, at, n), n = 0;
+            if (!n) at = a;
+            n += (uint64_t)ea;
+          }
+    observe(E, EY_ACC_GLB, 0, EY_PSUM, at, n);
   }
-  const uint64_t addr = (uint64_t)out_row(E, t, 0, 0, 0) * (uint64_t)E->g.F;
+  const uint64_t addr = (uint64_t)out_row(E, t, 0, m0, o0) * (uint64_t)E->g.F;
   uint64_t id = ey_dram_request(&E->dram, E->now, addr, outs, bits, EY_PSUM, 1);
-  if (note_request(E, id, t, 0, 0)) return -1;
+  if (note_request(E, id, t, fp, pa, os, ea)) return -1;
+  E->last_write = id;
   in_flight(E, id, bits);
   observe(E, EY_ACC_DRAM, 1, EY_PSUM, addr, outs);
+  return 0;
+}
+
+/* The last DRAM write still to complete that takes out an output whose psum word
+ * the pass of filters [fp, fp + pa) and rows [os, os + ea) of tile t accumulates
+ * into, or 0: the pass may not overwrite it before it has gone. Writes complete
+ * in the order they were made, so the last one stands for all. */
+static uint64_t pass_waits_for(const eng *E, const tile *t, int fp, int pa, int os, int ea) {
+  if (!E->last_write || ey_dram_done_at(&E->dram, E->last_write) <= E->now) return 0;
+  uint64_t last = 0;
+  for (int im = 0; im < t->na; im++)
+    for (int gi = 0; gi < t->ga; gi++)
+      for (int k = 0; k < pa; k++)
+        for (int f = 0; f < E->g.F; f++) {
+          const size_t i = psum_index(E, t, im, gi * t->ma + fp - t->f0 + k, os - t->o0, f);
+          for (int ol = 0; ol < ea; ol++)
+            if (E->pout[i + (size_t)ol] > last) last = E->pout[i + (size_t)ol];
+        }
+  return last && ey_dram_done_at(&E->dram, last) > E->now ? last : 0;
+}
+
+/* A pass of ea output rows has ended: with glb.ofmap_writes pass, the outputs it
+ * finished (in the tile of the last channels) go out now. Returns 0, or -1 when
+ * out of memory. */
+static int pass_done(eng *E, const tile *t, int ea) {
+  if (E->a->ofmap_per_pass && t->c0 + t->ca == E->g.Cg &&
+      ofmap_write(E, t, E->fp, E->pa, E->os, ea))
+    return -1;
+  E->os += E->m->e;
   return 0;
 }
 
@@ -1776,8 +1827,10 @@ static ey_rc advance(eng *E, ey_cycle limit, ey_err *err) {
           break;
         }
         if (!E->in_pass) {
-          if (window_passed(E, err)) return EY_NOMEM;
           const int ea = EY_MIN(m->e, t->o0 + t->ta - E->os);
+          const uint64_t wr = pass_waits_for(E, t, E->fp, E->pa, E->os, ea);
+          if (wr && !wait_dram(E, wr, E->busy, EY_CL_BLOCKED_OUT, limit)) break;
+          if (window_passed(E, err)) return EY_NOMEM;
           if (pass_begin(E, t, E->fp, E->pa, E->os, ea))
             return ey_err_set(err, EY_NOMAP,
                               "%s: a pass needs more ifmap slots than a mesh router tells apart "
@@ -1796,7 +1849,7 @@ static ey_rc advance(eng *E, ey_cycle limit, ey_err *err) {
               E->ms.passes++;
               E->ms.replayed++;
               if (E->o->progress) E->o->progress(E->o->progress_ctx, E->l, E->ms.passes);
-              E->os += m->e;
+              if (pass_done(E, t, ea)) return ey_err_set(err, EY_NOMEM, "out of memory");
               break;
             }
             if (hit ? E->o->replay_check : E->nrp < RP_MAX) { /* record it */
@@ -1821,7 +1874,6 @@ static ey_rc advance(eng *E, ey_cycle limit, ey_err *err) {
         if (r < 0) return EY_MISUSE;
         if (r) {
           E->in_pass = 0;
-          E->os += m->e;
           if (E->recording) {
             rp_counts *d = &E->rp[E->nrp].d;
             rp_delta(E, &E->snap, d);
@@ -1834,11 +1886,15 @@ static ey_rc advance(eng *E, ey_cycle limit, ey_err *err) {
                                 E->l->name, (unsigned long long)(E->now - d->cycles));
             E->recording = 0;
           }
+          /* after the record: a pass's outputs are not part of it */
+          if (pass_done(E, t, EY_MIN(m->e, t->o0 + t->ta - E->os)))
+            return ey_err_set(err, EY_NOMEM, "out of memory");
         }
         break;
       }
       case ST_TILE_END:
-        if (t->c0 + t->ca == E->g.Cg && tile_write(E, t))
+        if (t->c0 + t->ca == E->g.Cg && !E->a->ofmap_per_pass &&
+            ofmap_write(E, t, t->f0, t->ma, t->o0, t->ta))
           return ey_err_set(err, EY_NOMEM, "out of memory");
         E->ti++;
         E->state = ST_TILE;
@@ -2055,7 +2111,8 @@ static ey_rc setup(eng *E, ey_err *err) {
   size_t nout = (size_t)E->g.N * l->M * E->g.E * E->g.F;
   E->raw = malloc(sizeof *E->raw * nout);
   E->out = malloc(sizeof *E->out * nout);
-  if (!E->raw || !E->out) return ey_err_set(err, EY_NOMEM, "out of memory");
+  E->pout = calloc(psum_words, sizeof *E->pout);
+  if (!E->raw || !E->out || !E->pout) return ey_err_set(err, EY_NOMEM, "out of memory");
   if (ey_tensors_make(&E->T, l, a->word_bits, E->o->seed, ey_layer_zeros(l, E->o->zeros)))
     return ey_err_set(err, EY_NOMEM, "out of memory");
   ey_tensors_arith(&E->T, l, a->word_bits, a->psum_bits, a->product_shift);
@@ -2180,6 +2237,7 @@ static void teardown(eng *E) {
   free(E->rq);
   ey_tensors_free(&E->T);
   free(E->row_bits);
+  free(E->pout);
 }
 
 /* Every tile load of the layer, in loop-nest order. */
@@ -2450,11 +2508,13 @@ uint64_t ey_engine_request_runs(const ey_engine *E, uint64_t id, ey_dram_run *ru
         EY_RUN((((uint64_t)(t->g + gi) * g->Mg + (uint64_t)(q->fp + f)) * g->Cg + (uint64_t)t->c0) *
                    g->R * g->S,
                (uint64_t)t->ca * g->R * g->S);
-  } else if (r->is_write) {
+  } else if (r->is_write) { /* filters fp .. fp + pa - 1 of each group, rows os .. */
     for (int im = 0; im < t->na; im++)
-      for (int mf = 0; mf < t->tm; mf++)
-        for (int ol = 0; ol < t->ta; ol++)
-          EY_RUN((uint64_t)out_row(E, t, im, mf, ol) * g->F, (uint64_t)g->F);
+      for (int gi = 0; gi < t->ga; gi++)
+        for (int k = 0; k < q->pa; k++)
+          for (int ol = q->os - t->o0; ol < q->os - t->o0 + q->ea; ol++)
+            EY_RUN((uint64_t)out_row(E, t, im, gi * t->ma + q->fp - t->f0 + k, ol) * g->F,
+                   (uint64_t)g->F);
   } else { /* rows fp .. fp + pa - 1 of the tile */
     int k = 0;
     for (int im = 0; im < t->na; im++)
