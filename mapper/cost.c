@@ -231,16 +231,44 @@ EY_SPECIALIZE uint64_t pass_cycles(const ey_geom *g, const ey_arch *a, const ey_
             const uint64_t pf_a = EY_MIN(pt_a, (uint64_t)m->p), room = (uint64_t)a->psum_spad_words;
             const uint64_t col = MUL(MUL(EY_MIN(qr_a, (uint64_t)m->q), (uint64_t)g->S),
                                      ceil_div(pf_a, (uint64_t)a->simd));
-            const uint64_t wait =
-                2 * pf_a > room ? (uint64_t)ey_mac_latency(a) + 2 * pf_a - room - 2 : 0;
+            uint64_t wait = 2 * pf_a > room ? (uint64_t)ey_mac_latency(a) + 2 * pf_a - room - 2 : 0;
             const uint64_t cols_pe = MUL(n_a, (uint64_t)g->F);
-            uint64_t comp =
-                EY_MAX(ADD(MUL(cols_pe, col), MUL(cols_pe - 1, wait)), MUL(cols_pe, pf_a));
             uint64_t ifm = a->noc_impl == EY_NOC_HMESH
                                ? mesh_ifmap_cycles(g, a, m, ga, n_a, qr_a, pt_a, e_a, checked)
                                : ceil_div(MUL(MUL(MUL(ga, n_a), qr_a),
                                               MUL(ey__rows_needed(g, (int)e_a), g->wneed)),
                                           (uint64_t)a->noc_ifmap_wpc);
+            /* On the multicast bus, one ifmap stream feeds every PE, which adds
+             * three waits between a column and the next (docs/mapping.md):
+             * - the chains' tops complete their windows within one channel's
+             *   rows of the stream, so they end their columns about
+             *   together and their psums leave together through the shared
+             *   GON: a burst of every chain's 2p - words psums;
+             * - a chain's lower PEs push their psums into the PE above, whose
+             *   psum FIFO takes pe.psum_fifo_words of them; the rest leave only
+             *   once the top channel set has ended its column, which the stream
+             *   reaches (sets - 1) x q channels' rows later;
+             * - a PE takes pe.ifmap_fifo_words of the next column's q·astep new
+             *   words while it computes; the rest come once its column has
+             *   ended, one a channel's rows apart in the stream. */
+            if (a->noc_impl != EY_NOC_HMESH) {
+              const uint64_t nr =
+                  ceil_div(ey__rows_needed(g, (int)e_a), (uint64_t)a->noc_ifmap_wpc);
+              const uint64_t ns = ceil_div(qr_a, (uint64_t)m->q), qa = EY_MIN(qr_a, (uint64_t)m->q);
+              if (wait) {
+                const uint64_t tops = MUL(MUL(ga, ceil_div(pt_a, (uint64_t)m->p)), e_a);
+                const uint64_t need = 2 * pf_a - room;
+                const uint64_t burst = ceil_div(MUL(tops, need), (uint64_t)a->noc_gon_wpc);
+                if (burst > nr && burst - nr > wait) wait = burst - nr;
+                if (ns > 1 && need > (uint64_t)a->psum_fifo_words)
+                  wait = ADD(wait, MUL(MUL(ns - 1, (uint64_t)m->q), nr));
+              }
+              const uint64_t fresh = MUL(qa, (uint64_t)g->astep),
+                             fifo = (uint64_t)a->ifmap_fifo_words;
+              if (fresh > fifo && MUL(fresh - fifo, nr) > wait) wait = MUL(fresh - fifo, nr);
+            }
+            uint64_t comp =
+                EY_MAX(ADD(MUL(cols_pe, col), MUL(cols_pe - 1, wait)), MUL(cols_pe, pf_a));
             uint64_t outs = MUL(MUL(MUL(ga, n_a), pt_a), MUL(e_a, (uint64_t)g->F));
             const uint64_t psr = (uint64_t)ey_psum_routers(a);
             uint64_t gon = ceil_div(outs, MUL((uint64_t)a->noc_gon_wpc, psr));
@@ -433,9 +461,10 @@ EY_SPECIALIZE void cost_fill(const ey_geom *g, const ey_arch *a, const ey_mappin
   /* Cycles: on-chip work, bounded below by the DRAM link's transfer time. DRAM
    * overlaps the work only where the engine can prefetch: the next ifmap tile
    * when the GLB holds two ifmap tiles beside the psum tile (else the rows of it
-   * that fit beside the current one), the next filter
-   * block when the staging region holds one. Otherwise every such
-   * transfer (and its latency) is waited for. A lower bound counts no waits. */
+   * that fit beside the current one), the next filter block when the staging
+   * region holds one (as far as the passes cover its fetch). Otherwise every
+   * such transfer (and its latency) is waited for, as are the ofmap writes the
+   * next psum tile waits for (docs/mapping.md). A lower bound counts no waits. */
   out->pass_cycles = pass_cycles; /* of every group block */
   out->load_cycles = MUL(MUL(nN, nG), load_unit);
   /* The bits on the DRAM bus: words of word_bits, but with dram.rlc ifmap reads
@@ -497,7 +526,33 @@ EY_SPECIALIZE void cost_fill(const ey_geom *g, const ey_arch *a, const ey_mappin
                       t > out->load_cycles ? t - out->load_cycles : 0);
       }
       out->dram_exposed_cycles = ADD(out->dram_exposed_cycles, exposed);
+    } else {
+      /* Prefetched blocks: the next block is fetched once this one is in the
+       * spads, and loaded once it has come and this one's passes are done. So a
+       * block's fetch hides behind its predecessor's passes but never behind a
+       * load: the filters alone take the loads plus the fetches (each with its
+       * latency), and whatever of the fetches the passes do not cover shows. */
+      const uint64_t nblocks = MUL(MUL(MUL(nN, nG), MUL(nCB, nPB)), nGB);
+      const uint64_t xfer = ceil_div(MUL(c->dram_reads[EY_FILTER], (uint64_t)a->word_bits),
+                                     (uint64_t)a->dram_bus_bits);
+      const uint64_t fetch = link_to_core(a, ADD(xfer, MUL(nblocks, lat)), checked);
+      if (fetch > out->pass_cycles)
+        out->dram_exposed_cycles = ADD(out->dram_exposed_cycles, fetch - out->pass_cycles);
     }
+    /* Ofmap writes. The psums stay in the GLB until their write has gone, and the
+     * next psum tile's first pass overwrites them: with glb.ofmap_writes tile,
+     * each tile's write is waited for (the last one by the layer's end). With
+     * pass, a pass's write has the rest of its tile to go; only the last one is
+     * waited for. */
+    const uint64_t writes = a->ofmap_per_pass
+                                ? MUL(MUL(nN, nGB), MUL(nPB, ceil_div(E, (uint64_t)m->e)))
+                                : MUL(MUL(nN, nG), MUL(nMB, nGB));
+    const uint64_t shown = a->ofmap_per_pass ? ceil_div(ofmap_bits, writes) : ofmap_bits;
+    out->dram_exposed_cycles =
+        ADD(out->dram_exposed_cycles, link_to_core(a,
+                                                   ADD(ceil_div(shown, (uint64_t)a->dram_bus_bits),
+                                                       a->ofmap_per_pass ? lat : MUL(writes, lat)),
+                                                   checked));
   }
   out->cycles = EY_MAX(ADD(ADD(out->pass_cycles, out->load_cycles), out->dram_exposed_cycles),
                        out->dram_cycles);

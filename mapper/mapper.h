@@ -99,7 +99,7 @@ typedef struct ey_cost {
   uint64_t dram_cycles;                 /* DRAM transfer time at the link bandwidth, core cycles */
   uint64_t dram_bits;                   /* that cross the DRAM bus: with dram.rlc, ifmap reads and
                                            ofmap writes as coded rows of their expected size */
-  uint64_t dram_exposed_cycles;         /* of which not hidden behind work (no room to prefetch) */
+  uint64_t dram_exposed_cycles;         /* of which not hidden behind work (docs/mapping.md) */
   uint64_t passes;                      /* processing passes */
   int active_pes;                       /* PEs the mapping uses */
   uint64_t glb_ifmap_bits;              /* GLB ifmap tile */
