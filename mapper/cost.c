@@ -76,7 +76,8 @@ void ey_geom_init(ey_geom *g, const ey_layer *l) {
   for (int o = 0; o < g->E; o++) vr += real_span(o, 1, g->R, g->U, g->P, g->H);
   for (int f = 0; f < g->F; f++) vs += real_span(f, 1, g->S, g->U, g->P, g->W);
   g->gated = (uint64_t)g->R * g->S * g->E * g->F - vr * vs;
-  g->rlc_ifmap_row_bits = ey_rlc_row_bits_expected(g->W, ey_layer_zeros(l, -1));
+  g->zeros = ey_layer_zeros(l, -1);
+  g->rlc_ifmap_row_bits = ey_rlc_row_bits_expected(g->W, g->zeros);
   g->rlc_ofmap_row_bits = ey_rlc_row_bits_expected(g->F, l->relu ? 0.5 : 0.0);
 }
 
@@ -389,7 +390,12 @@ EY_SPECIALIZE void cost_fill(const ey_geom *g, const ey_arch *a, const ey_mappin
   const uint64_t cols_used = (nG - 1) * (uint64_t)m->e + EY_MIN(last, (uint64_t)m->e);
 
   c->macs = macs;
+  /* Gated: every padding tap, and the expected share of the real taps whose
+   * ifmap value is zero (the layer's zero fraction), as the engine's PEs gate
+   * the zeros they meet. */
   c->macs_gated = a->zero_gating ? MUL(MUL(N, Mg), MUL(Cg, g->gated)) : 0;
+  if (a->zero_gating && g->zeros > 0 && macs != UINT64_MAX && c->macs_gated != UINT64_MAX)
+    c->macs_gated += (uint64_t)llround((double)(macs - c->macs_gated) * g->zeros);
   /* A saturated count stays saturated: `done` is UINT64_MAX when macs is. */
   const uint64_t done = macs == UINT64_MAX ? UINT64_MAX : macs - c->macs_gated;
 

@@ -37,6 +37,9 @@ typedef struct ey_geom {
   uint64_t wneed;     /* padded columns one PE row consumes: the union of windows */
   uint64_t real_cols; /* of which inside the unpadded ifmap (read from the GLB) */
   uint64_t gated;     /* padding taps per (image, filter, channel) */
+  double zeros;       /* the input's expected zero fraction (its profile,
+                         ey_layer_zeros): a real tap meets a zero, and is gated,
+                         with this probability */
   /* Expected RLC-coded bits of one ifmap row (W values, the layer's input zero
    * fraction: its profile, ey_layer_zeros) and of one ofmap row (F values, half of
    * them zero after a ReLU, as the seeded data's are), for arches that code

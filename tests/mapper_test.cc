@@ -243,6 +243,15 @@ TEST(MapperCounts, HandComputedStrideTwoWithPadding) {
   EXPECT_EQ(c.noc_ifmap, 49u);
   EXPECT_EQ(c.glb_reads[EY_IFMAP], 25u);
   EXPECT_EQ(c.dram_reads[EY_IFMAP], 25u);
+  // A profile of 25 % zeros: the 32 padding taps, and a quarter of the 49 real
+  // ones expected to meet a zero, 12.25, rounded to 12.
+  l.zeros = 0.25;
+  l.zeros_given = 1;
+  const ey_counts z = Cost(l, a, {1, 1, 1, 1, 1, 3, 3, 1, 1});
+  EXPECT_EQ(z.macs_gated, 32u + 12u);
+  EXPECT_EQ(z.spad_reads[EY_FILTER], 49u - 12u);
+  EXPECT_EQ(z.spad_writes[EY_PSUM], 49u - 12u);
+  EXPECT_EQ(z.spad_reads[EY_IFMAP], 81u);      // every slot reads its ifmap value
   EXPECT_EQ(c.spad_writes[EY_IFMAP], 9u * 7);  // 9 PEs x one padded row of 7
   EXPECT_EQ(c.spad_writes[EY_FILTER], 27u);    // 9 words x 3 columns
   EXPECT_EQ(c.noc_psum_local, 18u);            // 9 outputs x 2 hops
