@@ -77,14 +77,20 @@ void ey_geom_init(ey_geom *g, const ey_layer *l) {
   for (int f = 0; f < g->F; f++) vs += real_span(f, 1, g->S, g->U, g->P, g->W);
   g->gated = (uint64_t)g->R * g->S * g->E * g->F - vr * vs;
   g->zeros = ey_layer_zeros(l, -1);
+  const double zo = l->relu ? 0.5 : 0.0;
   g->rlc_ifmap_row_bits = ey_rlc_row_bits_expected(g->W, g->zeros);
-  g->rlc_ofmap_row_bits = ey_rlc_row_bits_expected(g->F, l->relu ? 0.5 : 0.0);
+  g->rlc_ofmap_row_bits = ey_rlc_row_bits_expected(g->F, zo);
+  g->rlc_ifmap_row_pairs = ey_rlc_row_pairs_expected(g->W, g->zeros);
+  g->rlc_ofmap_row_pairs = ey_rlc_row_pairs_expected(g->F, zo);
 }
 
-double ey_rlc_row_bits_expected(int w, double z) {
+/* The expected words of a row coded on its own (whole words), or with stream
+ * set its expected pairs / 3 (a row of a stream, three pairs a word). */
+static double rlc_expect(int w, double z, int stream) {
   if (w <= 0) return 0;
-  if (z <= 0) return 64.0 * (double)((w + 2) / 3); /* every value a pair */
-  const double all_zero = 64.0 * (double)((EY_CEIL_DIV(w, 32) + 2) / 3);
+  if (z <= 0) return stream ? w / 3.0 : (double)((w + 2) / 3); /* every value a pair */
+  const double all_zero =
+      stream ? EY_CEIL_DIV(w, 32) / 3.0 : (double)((EY_CEIL_DIV(w, 32) + 2) / 3);
   if (z >= 1) return all_zero;
   /* Over k, the non-zero count (binomial): k pairs, one more when the row ends in
    * a zero (probability (w - k) / w), in ceil(pairs / 3) words. A run of 32 zeros
@@ -94,15 +100,24 @@ double ey_rlc_row_bits_expected(int w, double z) {
   const double lz = log(z), lnz = log1p(-z), lw = lgamma((double)w + 1);
   const double z32 = exp(32.0 * lz),
                split = w > 32 ? z32 / (1 - z32) * (double)(w - 32) / (double)w : 0.0;
-  double words = exp((double)w * lz) * (all_zero / 64.0);
+  double words = exp((double)w * lz) * all_zero;
   for (int k = 1; k <= w; k++) {
     const double p =
         exp(lw - lgamma((double)k + 1) - lgamma((double)(w - k) + 1) + k * lnz + (w - k) * lz);
     const double tail = (double)(w - k) / (double)w;
-    words += p * (tail * (double)((k + 1 + 2) / 3) + (1 - tail) * (double)((k + 2) / 3) +
-                  (double)k * split / 3.0);
+    const double with_tail = stream ? (k + 1) / 3.0 : (double)((k + 1 + 2) / 3),
+                 without = stream ? k / 3.0 : (double)((k + 2) / 3);
+    words += p * (tail * with_tail + (1 - tail) * without + (double)k * split / 3.0);
   }
-  return 64.0 * words;
+  return words;
+}
+
+double ey_rlc_row_bits_expected(int w, double z) {
+  return 64.0 * rlc_expect(w, z, 0);
+}
+
+double ey_rlc_row_pairs_expected(int w, double z) {
+  return 3.0 * rlc_expect(w, z, 1);
 }
 
 uint64_t ey__rows_needed(const ey_geom *g, int count) {
@@ -482,8 +497,22 @@ EY_SPECIALIZE void cost_fill(const ey_geom *g, const ey_arch *a, const ey_mappin
   uint64_t ifmap_bits = MUL(c->dram_reads[EY_IFMAP], wb),
            ofmap_bits = MUL(c->dram_writes[EY_PSUM], wb);
   if (a->dram_rlc) {
-    const double coded_in = (double)c->dram_reads[EY_IFMAP] / (double)g->W * g->rlc_ifmap_row_bits,
-                 coded_out = (double)c->dram_writes[EY_PSUM] / (double)g->F * g->rlc_ofmap_row_bits;
+    const double rows_in = (double)c->dram_reads[EY_IFMAP] / (double)g->W,
+                 rows_out = (double)c->dram_writes[EY_PSUM] / (double)g->F;
+    double coded_in = rows_in * g->rlc_ifmap_row_bits, coded_out = rows_out * g->rlc_ofmap_row_bits;
+    if (!a->rlc_rows) {
+      /* A stream: 64 bits per three pairs, and for each run of rows a transfer
+       * moves (a strip of one image's channel, taken as never adjacent to the
+       * next), the words it only partly fills: 2/3 of a word on average for a
+       * read, which starts anywhere in a word, and 1/3 for a write, coded from
+       * a fresh word. */
+      const uint64_t eg = (uint64_t)EY_MIN(m->eg, g->E),
+                     wstrips = a->ofmap_per_pass ? MUL(nG, ceil_div(eg, (uint64_t)m->e)) : nG;
+      const double runs_in = (double)G * (double)N * (double)Cg * (double)nMB * (double)nG,
+                   runs_out = (double)G * (double)N * (double)Mg * (double)wstrips;
+      coded_in = 64.0 * (rows_in * g->rlc_ifmap_row_pairs / 3.0 + runs_in * 2.0 / 3.0);
+      coded_out = 64.0 * (rows_out * g->rlc_ofmap_row_pairs / 3.0 + runs_out / 3.0);
+    }
     /* An expectation of 2^63 bits or more stands as an overflow (refused). */
     ifmap_bits = coded_in < 9.2e18 ? (uint64_t)llround(coded_in) : UINT64_MAX;
     ofmap_bits = coded_out < 9.2e18 ? (uint64_t)llround(coded_out) : UINT64_MAX;

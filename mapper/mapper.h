@@ -45,12 +45,18 @@ typedef struct ey_geom {
    * them zero after a ReLU, as the seeded data's are), for arches that code
    * activations on the DRAM bus (ey_rlc_row_bits_expected). */
   double rlc_ifmap_row_bits, rlc_ofmap_row_bits;
+  /* ... and their expected (run, level) pairs, for dram.rlc_layout stream
+   * (ey_rlc_row_pairs_expected) */
+  double rlc_ifmap_row_pairs, rlc_ofmap_row_pairs;
 } ey_geom;
 /* The expected bits of an RLC-coded row (docs/traces.md: 64-bit words of three
  * (run, level) pairs, a row in whole words) of w values, each zero with
  * probability z independently: a pair per non-zero value, one more for trailing
  * zeros, a run of 32 or more zeros only in an all-zero row. */
 double ey_rlc_row_bits_expected(int w, double z);
+/* The expected (run, level) pairs of such a row: a row of a stream
+ * (dram.rlc_layout stream) takes a third of a 64-bit word per pair. */
+double ey_rlc_row_pairs_expected(int w, double z);
 void ey_geom_init(ey_geom *g, const ey_layer *l);
 
 typedef struct ey_mapping {

@@ -343,37 +343,95 @@ TEST(EngineCounts, CastsAddUpToTransfers) {
 }
 
 // The RLC codec on the DRAM boundary: with one tile (every ifmap row read once,
-// every output row written once), the bits that cross the bus are the codec's
-// words for those rows; weights cross raw.
+// every output row written once, each in one request), the bits that cross the
+// bus are the codec's words for those rows: with dram.rlc_layout row, each row's
+// words; with stream, the tensor's rows one after another, ceil(pairs / 3) words
+// (the rows lie adjacent in DRAM, [N][C][H] and [N][M][E]). Weights cross raw.
 TEST(EngineRlc, CodedDramBitsEqualTheCodecsCount) {
   ey_layer l = Layer(2, 3, 4, 9, 9, 3, 3, 1, 1);
-  ey_arch a = TinyArch(6, 9, 64, 1, "dram:\n  rlc: true\n");
-  Case k = {"rlc", l, a};
   ey_mapping m = {2, 4, 3, 1, 1, 9, 9, 4, 1};  // n = N, m = M, q*r = C, eg = E: one tile
-  ASSERT_EQ(ey_mapping_check(&l, &a, &m, nullptr), EY_OK);
-  for (double z : {0.0, 0.6}) {
-    SCOPED_TRACE(z);
-    ey_meas ms = Simulate(k, m, EY_STEP_FAST, z);
-    ey_tensors t;
-    ASSERT_EQ(ey_tensors_make(&t, &l, 16, 7, z), EY_OK);
-    uint64_t in_bits = 0;
-    for (int r = 0; r < l.N * l.C * l.H; r++) in_bits += 64 * ey_rlc_words(t.ifmap + r * l.W, l.W);
-    std::vector<uint32_t> raw((size_t)l.N * l.M * l.E * l.F);
-    std::vector<int16_t> out(raw.size());
-    ey_golden_conv(&l, &t, 16, raw.data(), out.data());
-    uint64_t out_bits = 0;
-    for (int r = 0; r < l.N * l.M * l.E; r++)
-      out_bits += 64 * ey_rlc_words(out.data() + r * l.F, l.F);
-    EXPECT_EQ(ms.dram_bits[EY_IFMAP], in_bits);
-    EXPECT_EQ(ms.dram_bits[EY_PSUM], out_bits);
-    EXPECT_EQ(ms.dram_bits[EY_FILTER], ms.c.dram_reads[EY_FILTER] * 16);  // weights raw
-    ey_tensors_free(&t);
+  for (const char *layout : {"row", "stream"}) {
+    const bool rows = std::string(layout) == "row";
+    ey_arch a =
+        TinyArch(6, 9, 64, 1, std::string("dram:\n  rlc: true\n  rlc_layout: ") + layout + "\n");
+    Case k = {"rlc", l, a};
+    ASSERT_EQ(ey_mapping_check(&l, &a, &m, nullptr), EY_OK);
+    for (double z : {0.0, 0.6}) {
+      SCOPED_TRACE(std::string(layout) + ", zeros " + std::to_string(z));
+      ey_meas ms = Simulate(k, m, EY_STEP_FAST, z);
+      ey_tensors t;
+      ASSERT_EQ(ey_tensors_make(&t, &l, 16, 7, z), EY_OK);
+      uint64_t in_words = 0, in_pairs = 0;
+      for (int r = 0; r < l.N * l.C * l.H; r++) {
+        in_words += ey_rlc_words(t.ifmap + r * l.W, l.W);
+        in_pairs += ey_rlc_pairs(t.ifmap + r * l.W, l.W);
+      }
+      std::vector<uint32_t> raw((size_t)l.N * l.M * l.E * l.F);
+      std::vector<int16_t> out(raw.size());
+      ey_golden_conv(&l, &t, 16, raw.data(), out.data());
+      uint64_t out_words = 0, out_pairs = 0;
+      for (int r = 0; r < l.N * l.M * l.E; r++) {
+        out_words += ey_rlc_words(out.data() + r * l.F, l.F);
+        out_pairs += ey_rlc_pairs(out.data() + r * l.F, l.F);
+      }
+      EXPECT_EQ(ms.dram_bits[EY_IFMAP], 64 * (rows ? in_words : (in_pairs + 2) / 3));
+      EXPECT_EQ(ms.dram_bits[EY_PSUM], 64 * (rows ? out_words : (out_pairs + 2) / 3));
+      EXPECT_EQ(ms.dram_bits[EY_FILTER], ms.c.dram_reads[EY_FILTER] * 16);  // weights raw
+      ey_tensors_free(&t);
+    }
   }
   // Without coding, every value crosses as its 16 bits.
   Case raw = {"raw", l, TinyArch(6, 9)};
   ey_meas ms = Simulate(raw, m, EY_STEP_FAST, 0.6);
   EXPECT_EQ(ms.dram_bits[EY_IFMAP], ms.c.dram_reads[EY_IFMAP] * 16);
   EXPECT_EQ(ms.dram_bits[EY_PSUM], ms.c.dram_writes[EY_PSUM] * 16);
+}
+
+// The two layouts of coded activations in DRAM (dram.rlc_layout), worked by
+// hand on a 1x1 layer of two 3x4 channels and one filter (weights 1 and 0, shift
+// 0: the output is channel 0). The rows' pairs (traces/rlc.h):
+//   c0: 1 2 3 4 -> 4 pairs;  0 0 0 0 -> (3,0): 1;  0 5 0 0 -> (1,5) (1,0): 2
+//   c1: 7 0 0 9 -> 2;  0 0 0 0 -> 1;  1 0 1 0 -> (0,1) (1,1) (0,0): 3
+// so in the stream row r starts at pair 0, 4, 5, 7, 9, 10 (13 in all), pair k in
+// word k / 3. Row layout: the rows take 2, 1, 1, 1, 1, 1 words.
+// - one tile of both channels: one read of pairs 0-12, words 0-4: 5 words (row: 7);
+// - a tile per channel: pairs 0-6, words 0-2, then 7-12, words 2-4: 6 words, word
+//   2 read twice (row: 7);
+// - the output, channel 0's three rows written at once: 7 pairs, 3 words (row: 4).
+TEST(EngineRlc, TheStreamAndRowLayoutsAsWorkedByHand) {
+  ey_layer l = Layer(1, 2, 1, 3, 4, 1, 1);
+  const std::vector<int16_t> ifmap = {1, 2, 3, 4, 0, 0, 0, 0, 0, 5, 0, 0,
+                                      7, 0, 0, 9, 0, 0, 0, 0, 1, 0, 1, 0};
+  const std::vector<int16_t> weights = {1, 0};
+  struct {
+    const char *what;
+    ey_mapping m;
+    const char *layout;
+    uint64_t in_words, out_words;
+  } rows[] = {{"one tile, stream", {1, 1, 2, 1, 1, 3, 3, 1, 1}, "stream", 5, 3},
+              {"a tile per channel, stream", {1, 1, 1, 1, 1, 3, 3, 1, 1}, "stream", 6, 3},
+              {"one tile, row", {1, 1, 2, 1, 1, 3, 3, 1, 1}, "row", 7, 4},
+              {"a tile per channel, row", {1, 1, 1, 1, 1, 3, 3, 1, 1}, "row", 7, 4}};
+  for (const auto &row : rows) {
+    SCOPED_TRACE(row.what);
+    ey_arch a = TinyArch(6, 9, 64, 1,
+                         std::string("dram:\n  rlc: true\n  rlc_layout: ") + row.layout + "\n");
+    ASSERT_EQ(ey_mapping_check(&l, &a, &row.m, nullptr), EY_OK);
+    ey_engine_opts o = eytest::Opts(EY_STEP_FAST, 7, 0.0, 1);
+    o.weights = weights.data();
+    o.shift_given = 1;
+    o.shift = 0;
+    std::vector<int16_t> out(12);
+    o.outputs = out.data();
+    ey_meas ms;
+    ey_err err;
+    ASSERT_EQ(ey_engine_run_layer(&a, &l, &row.m, &o, ifmap.data(), &ms, &err), EY_OK) << err.msg;
+    EXPECT_EQ(ms.checked, 1);
+    EXPECT_EQ(std::vector<int16_t>(out.begin(), out.end()),
+              std::vector<int16_t>(ifmap.begin(), ifmap.begin() + 12));
+    EXPECT_EQ(ms.dram_bits[EY_IFMAP], 64 * row.in_words);
+    EXPECT_EQ(ms.dram_bits[EY_PSUM], 64 * row.out_words);
+  }
 }
 
 TEST(EngineDeterminism, SameInputsSameMeasurements) {

@@ -25,7 +25,7 @@ struct ChipLayer {
   double dram;  // DRAM traffic, MB, RLC-coded as the chip moved it
   // What this test holds the layer to; the others are the gaps docs/fidelity.md
   // explains (CONV1: part of each ifmap tile waits for DRAM behind the ofmap
-  // writes; CONV1, CONV4 and CONV5: the ifmap is re-read per filter block, where
+  // writes; CONV1 and CONV5: the ifmap is re-read per filter block, where
   // the chip moves less than this loop nest can in 108 KB; CONV5: each pass's
   // fill and drain, and the waits of ifmap words behind the 1-word bus).
   bool hold_ms, hold_glb, hold_dram;
@@ -35,7 +35,7 @@ const ChipLayer kChip[] = {
     {"conv1", 20.9, 154, 18.5, 5.0, false, false, false},
     {"conv2", 41.9, 135, 77.6, 4.0, true, true, true},
     {"conv3", 23.6, 156, 50.2, 3.0, true, true, true},
-    {"conv4", 18.4, 156, 37.4, 2.1, true, true, false},
+    {"conv4", 18.4, 156, 37.4, 2.1, true, true, true},
     {"conv5", 10.5, 156, 24.9, 1.3, false, true, false},
 };
 

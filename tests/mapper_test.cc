@@ -263,7 +263,7 @@ TEST(MapperCounts, HandComputedStrideTwoWithPadding) {
 // that cross the bus, as the engine's report counts it. Dense rows of 9 values
 // code as 3 words of 3 (run, level) pairs: 192 bits where the raw row has 144.
 TEST(MapperCounts, RlcDramEnergyFollowsTheCodedWords) {
-  ey_arch a = TinyArch(6, 9, 64, 1, "dram:\n  rlc: true\n");
+  ey_arch a = TinyArch(6, 9, 64, 1, "dram:\n  rlc: true\n  rlc_layout: row\n");
   ey_layer l = Layer(2, 3, 4, 9, 9, 3, 3, 1, 1);  // E = F = 9
   l.relu = 0;                                     // ofmaps expected dense too
   ey_mapping m = {2, 4, 3, 1, 1, 9, 9, 4, 1};     // one tile: every row moves once
@@ -274,6 +274,14 @@ TEST(MapperCounts, RlcDramEnergyFollowsTheCodedWords) {
   EXPECT_DOUBLE_EQ(c.energy[EY_LV_DRAM][EY_IFMAP], 2 * 3 * 9 * (192 / 16.0) * 200);
   EXPECT_DOUBLE_EQ(c.energy[EY_LV_DRAM][EY_PSUM], 2 * 4 * 9 * (192 / 16.0) * 200);
   EXPECT_DOUBLE_EQ(c.energy[EY_LV_DRAM][EY_FILTER], (double)c.c.dram_reads[EY_FILTER] * 200);
+  // As a stream (dram.rlc_layout stream): a dense row of 9 is 9 pairs, 3 words
+  // again, and each (image, channel) strip read adds 2/3 of a word (it may start
+  // anywhere in one: 6 strips), each filter's ofmap written 1/3 (8 strips).
+  a.rlc_rows = 0;
+  ey_mapping_cost(&l, &a, &m, &c);
+  // (The expected bits are rounded to a whole bit: 200 / 16 per bit.)
+  EXPECT_NEAR(c.energy[EY_LV_DRAM][EY_IFMAP], (2 * 3 * 9 * 3 + 6 * 2 / 3.0) * 4 * 200, 6.25);
+  EXPECT_NEAR(c.energy[EY_LV_DRAM][EY_PSUM], (2 * 4 * 9 * 3 + 8 / 3.0) * 4 * 200, 6.25);
   // Without coding, a word is a word.
   a.dram_rlc = 0;
   ey_mapping_cost(&l, &a, &m, &c);

@@ -3,6 +3,7 @@
 // kind of corrupt stream.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <random>
 #include <string>
 #include <vector>
@@ -179,6 +180,68 @@ TEST(RlcEstimate, TheExpectedRowSizeIsTheCodecsMeanOnRandomRows) {
         EXPECT_EQ(want, mean_bits);
       else
         EXPECT_NEAR(want, mean_bits, 0.01 * mean_bits);
+    }
+  }
+}
+
+// The pairs a run of values codes to on its own, worked by hand: a pair per
+// non-zero value with the zeros before it; trailing zeros flushed as (k, 0), a
+// pair per 32; a zero run of more than 31 before a value split as (31, 0).
+TEST(Rlc, PairsAsWorkedByHand) {
+  struct {
+    std::vector<int16_t> v;
+    uint64_t pairs;
+  } rows[] = {
+      {{}, 0},
+      {{0}, 1},                          // (0,0)
+      {{1, 2, 3, 4}, 4},                 // (0,1) (0,2) (0,3) (0,4)
+      {{0, 5, 0, 0}, 2},                 // (1,5) (1,0)
+      {{7, 0, 0, 9}, 2},                 // (0,7) (2,9)
+      {{1, 0, 1, 0}, 3},                 // (0,1) (1,1) (0,0)
+      {std::vector<int16_t>(32, 0), 1},  // (31,0)
+      {std::vector<int16_t>(33, 0), 2},  // (31,0) (0,0)
+  };
+  for (const auto &r : rows) {
+    SCOPED_TRACE(r.v.size());
+    EXPECT_EQ(ey_rlc_pairs(r.v.data(), r.v.size()), r.pairs);
+    if (!r.v.empty()) {  // the same pairs, three to a word
+      EXPECT_EQ(ey_rlc_words(r.v.data(), r.v.size()), (r.pairs + 2) / 3);
+    }
+  }
+  std::vector<int16_t> v(33, 0);
+  v.push_back(8);  // 33 zeros then 8: (31,0) (0,8)
+  EXPECT_EQ(ey_rlc_pairs(v.data(), v.size()), 2u);
+}
+
+// The mapper's expected pairs of a row (ey_rlc_row_pairs_expected, for
+// dram.rlc_layout stream) against the codec's mean on 4000 random rows: exact
+// where a row's pairs are certain, else within four standard errors of the mean.
+// (Below 32 values it is w (1 - z) + z: a pair per non-zero value, and one for
+// the trailing zeros when the row ends in a zero.)
+TEST(RlcEstimate, TheExpectedRowPairsAreTheCodecsMeanOnRandomRows) {
+  std::mt19937_64 rng(43);
+  for (int w : {1, 2, 7, 13, 56, 227}) {
+    for (double z : {0.0, 0.3, 0.5, 0.725, 0.9, 1.0}) {
+      SCOPED_TRACE("w " + std::to_string(w) + ", z " + std::to_string(z));
+      std::bernoulli_distribution zero(z);
+      std::vector<int16_t> row((size_t)w);
+      const int rows = 4000;
+      double sum = 0, sum2 = 0;
+      for (int i = 0; i < rows; i++) {
+        for (auto &v : row) v = zero(rng) ? 0 : 5;
+        const double p = (double)ey_rlc_pairs(row.data(), (uint64_t)w);
+        sum += p;
+        sum2 += p * p;
+      }
+      const double mean = sum / rows, se = std::sqrt((sum2 / rows - mean * mean) / rows);
+      const double want = ey_rlc_row_pairs_expected(w, z);
+      if (z == 0.0 || z == 1.0)
+        EXPECT_DOUBLE_EQ(want, mean);
+      else
+        EXPECT_NEAR(want, mean, 4 * se);
+      if (w < 32) {
+        EXPECT_NEAR(want, w * (1 - z) + z, 1e-9);
+      }
     }
   }
 }

@@ -431,6 +431,7 @@ void ExpectEqualsTheEngine(bool at, bool coded) {
   for (auto k : Cases()) {
     SCOPED_TRACE(k.what);
     k.a.dram_rlc = coded;
+    k.a.rlc_rows = 1;  // the memory's layout: a coded row per slot
     RunSpec s{k.a, k.l, at, 0};
     s.coded = coded;
     Outcome o = RunLayer(s);

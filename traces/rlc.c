@@ -59,9 +59,14 @@ uint64_t ey_rlc_stream_words(const uint64_t *in, uint64_t max) {
   return 0;
 }
 
-uint64_t ey_rlc_words(const int16_t *v, uint64_t n) {
+uint64_t ey_rlc_pairs(const int16_t *v, uint64_t n) {
   uint64_t np = 0;
   pairs(v, n, count_pair, &np);
+  return np;
+}
+
+uint64_t ey_rlc_words(const int16_t *v, uint64_t n) {
+  const uint64_t np = ey_rlc_pairs(v, n);
   return np ? (np + 2) / 3 : 1;
 }
 

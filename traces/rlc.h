@@ -22,6 +22,11 @@ extern "C" {
 #define EY_RLC_RUN_MAX 31             /* 5-bit run */
 #define EY_RLC_MAX_VALUES_PER_WORD 96 /* three pairs of 31 zeros and a value */
 
+/* The (run, level) pairs that code n values on their own: a zero run ends with
+ * them (trailing zeros are flushed as (k, 0) pairs). 0 when n is 0, else at
+ * least 1. Values coded one after another take their pairs' sum, three to a
+ * word, whatever their boundaries (dram.rlc_layout stream, docs/traces.md). */
+uint64_t ey_rlc_pairs(const int16_t *v, uint64_t n);
 /* Words needed to code n values (a pass over the data, no output). */
 uint64_t ey_rlc_words(const int16_t *v, uint64_t n);
 /* Codes n values into out (room for ey_rlc_words(v, n) words); returns the words

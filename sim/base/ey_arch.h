@@ -58,6 +58,8 @@ typedef struct ey_arch {
   int dram_bus_bits;      /* off-chip bus width, bits per link cycle */
   int dram_latency;       /* link cycles added to each DRAM transfer */
   int dram_rlc;           /* 1: activations cross the DRAM bus RLC-coded */
+  int rlc_rows;           /* dram.rlc_layout row: each row coded on its own, in whole words
+                             (0: stream, a tensor's rows one pair stream) */
   int dram_demand_first;  /* 1: a tile's first filter read goes before the next tile's prefetch */
   int energy_unit;        /* ey_energy_unit: how to label energies */
   double e_mac;           /* energy of one MAC */

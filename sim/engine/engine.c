@@ -119,7 +119,9 @@ struct ey_engine {
   ey_glb glb;
   ey_dram dram;
   ey_tensors T;
-  uint32_t *row_bits;      /* dram.rlc: RLC bits of each ifmap row [N][C][H] */
+  uint64_t *rlc_at;        /* dram.rlc: where each ifmap row [N][C][H] starts in the coded
+                              tensor, in pairs (row r is pairs rlc_at[r] to rlc_at[r + 1]);
+                              with dram.rlc_layout row, every row takes whole words */
   const int16_t *ifmap_in; /* replayed activations, or NULL */
   uint32_t *raw;           /* [N][M][E][F] final psums */
   int16_t *out;            /* [N][M][E][F] outputs */
@@ -461,6 +463,12 @@ static void tile_fill(eng *E, tile *t, int buf) {
   }
 }
 
+/* The bits a DRAM read of coded rows [ra, rb), adjacent in DRAM, moves: every
+ * 64-bit word their pairs touch, three pairs a word. */
+static uint64_t rlc_span_bits(const uint64_t *at, size_t ra, size_t rb) {
+  return 64 * ((at[rb] - 1) / 3 - at[ra] / 3 + 1);
+}
+
 /* Submits the DRAM read of rows [k0, k1) of tile t (filled into its buffer;
  * row k is buffer words k*W on, in [image][channel][row] order) and returns its
  * id, or 0 when out of memory. */
@@ -478,15 +486,22 @@ static uint64_t tile_read(eng *E, const tile *t, int k0, int k1) {
   }
   uint64_t bits = words * (uint64_t)E->a->word_bits, addr = 0;
   int k = 0;
-  if (E->row_bits) bits = 0; /* activations are stored RLC-coded, row by row */
+  size_t ra = 0, rb = 0; /* coded: the run of rows adjacent in DRAM being read */
+  if (E->rlc_at) bits = 0;
   for (int im = 0; im < t->na; im++)
     for (int c = 0; c < t->tc; c++)
       for (int y = 0; y < E->Hp; y++) {
         if (map[y] < 0) continue;
-        if (k == k0) addr = (uint64_t)in_row(E, t, im, c, y) * W;
-        if (E->row_bits && k >= k0 && k < k1) bits += E->row_bits[in_row(E, t, im, c, y)];
+        const size_t r = in_row(E, t, im, c, y);
+        if (k == k0) addr = (uint64_t)r * W;
+        if (E->rlc_at && k >= k0 && k < k1) {
+          if (rb > ra && r != rb) bits += rlc_span_bits(E->rlc_at, ra, rb);
+          if (rb == ra || r != rb) ra = r;
+          rb = r + 1;
+        }
         k++;
       }
+  if (rb > ra) bits += rlc_span_bits(E->rlc_at, ra, rb);
   const uint64_t id = ey_dram_request(&E->dram, E->now, addr, words, bits, EY_IFMAP, 0);
   if (note_request(E, id, t, k0, k1 - k0, 0, 0)) return 0;
   in_flight(E, id, bits);
@@ -1577,7 +1592,9 @@ static uint64_t filter_fetch(eng *E, const tile *t, int fp, int pa) {
  * (tile). Returns 0, or -1 when out of memory. */
 static int ofmap_write(eng *E, const tile *t, int fp, int pa, int os, int ea) {
   const int m0 = fp - t->f0, o0 = os - t->o0;
-  uint64_t bits = 0;
+  const int coded = E->a->dram_rlc, rows = E->a->rlc_rows;
+  uint64_t bits = 0, run = 0; /* coded stream: the pairs of the run of rows adjacent in DRAM */
+  size_t next = 0;            /* ... and the row after it */
   for (int im = 0; im < t->na; im++)
     for (int gi = 0; gi < t->ga; gi++)
       for (int k = 0; k < pa; k++) {
@@ -1594,11 +1611,21 @@ static int ofmap_write(eng *E, const tile *t, int fp, int pa, int os, int ea) {
             E->pout[psum_index(E, t, im, mf, ol, f)] = E->dram.nreq + 1; /* the request below */
             E->out[o + (size_t)f] = ey_requant_bias(v, b, E->T.shift, E->a->word_bits, E->l->relu);
           }
-          /* each output row is coded as it is written */
-          bits += E->row_bits ? 64 * ey_rlc_words(E->out + o, (uint64_t)E->g.F)
-                              : (uint64_t)E->g.F * (uint64_t)E->a->word_bits;
+          /* Coded as written: a row on its own (row layout), or a run of rows adjacent
+           * in DRAM as one stream from a fresh word. */
+          const size_t r = o / (size_t)E->g.F;
+          if (!coded) {
+            bits += (uint64_t)E->g.F * (uint64_t)E->a->word_bits;
+          } else if (rows) {
+            bits += 64 * ey_rlc_words(E->out + o, (uint64_t)E->g.F);
+          } else {
+            if (run && r != next) bits += 64 * ((run + 2) / 3), run = 0;
+            run += ey_rlc_pairs(E->out + o, (uint64_t)E->g.F);
+            next = r + 1;
+          }
         }
       }
+  if (run) bits += 64 * ((run + 2) / 3);
   const uint64_t outs = (uint64_t)t->na * t->ga * pa * ea * E->g.F;
   ey_glb_bulk(&E->glb, EY_GLB_R_PSUM, 0, outs, EY_PSUM, 0);
   if (E->o->access) { /* the GLB words read, as runs of psum_index's [f][ol] order */
@@ -2128,13 +2155,16 @@ static ey_rc setup(eng *E, ey_err *err) {
     memcpy(E->T.bias, E->o->bias, sizeof *E->T.bias * (size_t)l->M);
   }
   if (E->o->shift_given) E->T.shift = E->o->shift;
-  if (a->dram_rlc) {
+  if (a->dram_rlc) { /* where each coded ifmap row starts (dram.rlc_layout) */
     size_t rows = (size_t)E->g.N * l->C * E->g.H;
-    E->row_bits = malloc(sizeof *E->row_bits * rows);
-    if (!E->row_bits) return ey_err_set(err, EY_NOMEM, "out of memory");
-    for (size_t r = 0; r < rows; r++)
-      E->row_bits[r] =
-          (uint32_t)(64 * ey_rlc_words(E->T.ifmap + r * (size_t)E->g.W, (uint64_t)E->g.W));
+    E->rlc_at = malloc(sizeof *E->rlc_at * (rows + 1));
+    if (!E->rlc_at) return ey_err_set(err, EY_NOMEM, "out of memory");
+    E->rlc_at[0] = 0;
+    for (size_t r = 0; r < rows; r++) {
+      const int16_t *v = E->T.ifmap + r * (size_t)E->g.W;
+      E->rlc_at[r + 1] = E->rlc_at[r] + (a->rlc_rows ? 3 * ey_rlc_words(v, (uint64_t)E->g.W)
+                                                     : ey_rlc_pairs(v, (uint64_t)E->g.W));
+    }
   }
   return EY_OK;
 }
@@ -2236,7 +2266,7 @@ static void teardown(eng *E) {
   free(E->tiles);
   free(E->rq);
   ey_tensors_free(&E->T);
-  free(E->row_bits);
+  free(E->rlc_at);
   free(E->pout);
 }
 

@@ -593,6 +593,7 @@ uint32_t Accelerator::run_layer(uint32_t index) {
   // The layer runs on the arch with its activations coded as the descriptor says.
   ey_arch a = arch_;
   a.dram_rlc = lay.coded;
+  a.rlc_rows = 1;  // the memory holds each coded row in a slot of its own
   ey_mapping m{};
   if (flags & kFlagMapping) {
     int *f[] = {&m.n, &m.p, &m.q, &m.r, &m.t, &m.e, &m.eg, &m.m};

@@ -308,6 +308,7 @@ int sc_main(int argc, char **argv) {
     o.zeros = 0.3;
     ey_arch a = arch;
     a.dram_rlc = coded;
+    a.rlc_rows = 1;  // as the adapter times its memory: a coded row per slot
     ey_meas m;
     const eyesim::LayerResult &r = acc.results().at(0);
     o.dram_ops = &ey_dram_external_ops;
