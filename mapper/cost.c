@@ -285,6 +285,17 @@ EY_SPECIALIZE uint64_t pass_cycles(const ey_geom *g, const ey_arch *a, const ey_
             }
             uint64_t comp =
                 EY_MAX(ADD(MUL(cols_pe, col), MUL(cols_pe - 1, wait)), MUL(cols_pe, pf_a));
+            if (a->noc_impl != EY_NOC_HMESH) {
+              /* A column starts once its whole window has come (q channels of S
+               * columns). The stream sends a needed column for every channel and
+               * row before the next, so the PE fed last starts its first column
+               * S columns of the stream after the pass began, and ends its last
+               * one a column after the stream ends. */
+              const uint64_t colpk = ceil_div(MUL(MUL(ga, qr_a), ey__rows_needed(g, (int)e_a)),
+                                              (uint64_t)a->noc_ifmap_wpc);
+              comp = ADD(comp, MUL(EY_MIN((uint64_t)g->S, g->wneed), colpk));
+              ifm = ADD(ifm, col);
+            }
             uint64_t outs = MUL(MUL(MUL(ga, n_a), pt_a), MUL(e_a, (uint64_t)g->F));
             const uint64_t psr = (uint64_t)ey_psum_routers(a);
             uint64_t gon = ceil_div(outs, MUL((uint64_t)a->noc_gon_wpc, psr));
