@@ -792,13 +792,21 @@ TEST(EngineEstimate, APrefetchedFilterFetchHidesBehindPassesNotLoads) {
   ey_cost c;
   ey_mapping_cost(&k.l, &k.a, &m, &c);
   // Fetches: 8 x 16 words x 16 b = 2048 b, 256 beats of 8 b, and 8 latencies
-  // of 6, at the core clock: 304, more than the passes. Loads: 8 x 16 words at 4
-  // a cycle: 32. The ofmap, 8 words (128 b, 16 beats) and a latency, is written
-  // after the last pass: 22. The ifmap tiles (8 words) are double-buffered.
+  // of 6, at the core clock: 304 (38 a block), more than the passes. The first
+  // block's has no pass before it; the other 7 hide behind all passes but the
+  // last block's (p1 = an eighth of them). Loads: 8 x 16 words at 4 a cycle: 32.
+  // The ofmap, 8 words (128 b, 16 beats) and a latency, is written after the
+  // last pass: 22. The ifmap tiles (8 words: 16 beats and a latency, 22) are
+  // double-buffered: the first is waited for; the second goes out after the
+  // first block's fetch, and the second block's fetch, made after the first
+  // block's load (4 cycles), queues behind it: 22 - 4 = 18 later than the
+  // fetches alone. (Before the estimate counted the first reads and the queued
+  // one, it was 358, 14 % below the engine's 415; it is now 3 % above.)
   EXPECT_EQ(c.load_cycles, 32u);
   ASSERT_LT(c.pass_cycles, 304u);
-  EXPECT_EQ(c.dram_exposed_cycles, 304u - c.pass_cycles + 22u);
-  EXPECT_EQ(c.cycles, 32u + 304u + 22u);
+  const uint64_t p1 = (c.pass_cycles + 7) / 8;
+  EXPECT_EQ(c.dram_exposed_cycles, 22u + 38u + (266u - (c.pass_cycles - p1)) + 18u + 22u);
+  EXPECT_EQ(c.cycles, 32u + 22u + 304u + p1 + 18u + 22u);
   // The engine: the last load ends no sooner than every fetch and load one after
   // another; then the last pass (at least a cycle) and the write. At most, it
   // does everything one after another: every transfer (the filters, two ifmap
@@ -810,6 +818,38 @@ TEST(EngineEstimate, APrefetchedFilterFetchHidesBehindPassesNotLoads) {
   EXPECT_EQ(got.checked, 1);
   EXPECT_GE(got.cycles, 304u + 32u + 1u + 22u);
   EXPECT_LE(got.cycles, 304u + 66u + 32u + c.pass_cycles);
+}
+
+// The same queue on a layer whose passes outlast a block's fetch: a 1x1 layer of
+// 8 channels and 8 filters on 8 x 8, one PE row of 8 (e = 8), blocks of p = 4
+// filters x q = 4 channels: two channel blocks (tiles), two blocks a tile. The
+// DRAM link is 32 b at 60 MHz with 6 cycles of latency. The second tile's read,
+// 4 x 8 x 8 words (128 beats and the latency, 134 link cycles: 447 core cycles),
+// goes out after the first block's fetch. The second block's fetch (64 words over
+// 4 blocks: 8 beats, 14 link cycles, 47 core cycles), made after the first
+// block's load, ends 447 - load + 47 after it; the first block's passes cover
+// part of that, and the rest shows once. The first tile's read (447) and, behind
+// it, the first block's fetch (47) are waited for.
+TEST(EngineEstimate, ASecondBlocksFetchQueuesBehindTheNextTilesRead) {
+  const ey_layer l = Layer(1, 8, 8, 8, 8, 1, 1);
+  const ey_mapping m = {1, 4, 4, 1, 1, 8, 8, 8, 1};
+  Case k = {"queue", l, TinyArch(1, 8, 64, 1, "dram:\n  bus_bits: 32\n")};
+  ey_err err;
+  ASSERT_EQ(ey_mapping_check(&k.l, &k.a, &m, &err), EY_OK) << err.msg;
+  ey_cost c;
+  ey_mapping_cost(&k.l, &k.a, &m, &c);
+  const uint64_t load = c.load_cycles / 4, pass = c.pass_cycles / 4;
+  ASSERT_EQ(c.load_cycles % 4, 0u);
+  ASSERT_EQ(c.pass_cycles % 4, 0u);
+  ASSERT_GT(pass, 47u);
+  ASSERT_LT(pass, 447u - load + 47u);
+  // The ofmap, 8 x 64 words (256 beats and the latency: 262 link cycles, 874
+  // core cycles), is written after the last pass.
+  EXPECT_EQ(c.dram_exposed_cycles, 447u + 47u + (447u - load + 47u - pass) + 874u);
+  // The engine, on the schedule above: within 2 % (without the first tile's read
+  // and fetch the estimate was 17 % below it, without the queued read too 25 %).
+  const ey_meas got = Simulate(k, m, EY_STEP_EXACT, 0.0);
+  EXPECT_NEAR((double)c.cycles, (double)got.cycles, 0.02 * (double)got.cycles);
 }
 
 // ey_engine_request_runs(): the runs of every request, gathered over the layer,

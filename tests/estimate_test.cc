@@ -59,16 +59,17 @@ TEST(EstimateVsEngine, EveryAlexNetLayerWithinTenPercent) {
 }
 
 // The counts docs/fidelity.md gives; no layer more than 20 % above the engine
-// (the most is VGG-16's conv1_1, +18.0 %), and the networks' totals within 10 %.
+// (the most is GoogLeNet's inception_4d_1x1, +19.2 %), and the networks' totals
+// within 10 %.
 TEST(EstimateVsEngine, TheOtherNetworksAsDocumented) {
   const struct {
     const char *net;
     int layers, within;
   } docs[] = {
-      {"googlenet", 58, 50},
-      {"resnet50", 54, 50},
+      {"googlenet", 58, 56},
+      {"resnet50", 54, 54},
       {"mobilenet_v1", 28, 26},
-      {"mobilenet_v1_0.5_128", 28, 22},
+      {"mobilenet_v1_0.5_128", 28, 26},
   };
   for (const auto &d : docs) {
     SCOPED_TRACE(d.net);
