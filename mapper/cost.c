@@ -512,15 +512,22 @@ EY_SPECIALIZE void cost_fill(const ey_geom *g, const ey_arch *a, const ey_mappin
                  rows_out = (double)c->dram_writes[EY_PSUM] / (double)g->F;
     double coded_in = rows_in * g->rlc_ifmap_row_bits, coded_out = rows_out * g->rlc_ofmap_row_bits;
     if (!a->rlc_rows) {
-      /* A stream: 64 bits per three pairs, and for each run of rows a transfer
-       * moves (a strip of one image's channel, taken as never adjacent to the
-       * next), the words it only partly fills: 2/3 of a word on average for a
-       * read, which starts anywhere in a word, and 1/3 for a write, coded from
-       * a fresh word. */
+      /* A stream: 64 bits per three pairs, and for each run of rows adjacent in
+       * DRAM that a transfer moves, the words it only partly fills: 2/3 of a word
+       * on average for a read, which starts anywhere in a word, and 1/3 for a
+       * write, coded from a fresh word. A run is a strip of one image's channel
+       * (a row, when the stride skips rows), or, when a tile holds every row,
+       * an image's channel block; written, a strip of one image's filter, or an
+       * image's filter block when the write holds every row. */
       const uint64_t eg = (uint64_t)EY_MIN(m->eg, g->E),
+                     wrows = a->ofmap_per_pass ? EY_MIN((uint64_t)m->e, eg) : eg,
                      wstrips = a->ofmap_per_pass ? MUL(nG, ceil_div(eg, (uint64_t)m->e)) : nG;
-      const double runs_in = (double)G * (double)N * (double)Cg * (double)nMB * (double)nG,
-                   runs_out = (double)G * (double)N * (double)Mg * (double)wstrips;
+      const double GN = (double)G * (double)N;
+      const double runs_in = g->U > g->R ? rows_in
+                             : nG == 1   ? GN * (double)nCB * (double)nMB
+                                         : GN * (double)Cg * (double)nMB * (double)nG;
+      const double runs_out = wrows >= E ? GN * (double)(a->ofmap_per_pass ? nPB : nMB)
+                                         : GN * (double)Mg * (double)wstrips;
       coded_in = 64.0 * (rows_in * g->rlc_ifmap_row_pairs / 3.0 + runs_in * 2.0 / 3.0);
       coded_out = 64.0 * (rows_out * g->rlc_ofmap_row_pairs / 3.0 + runs_out / 3.0);
     }
@@ -540,11 +547,13 @@ EY_SPECIALIZE void cost_fill(const ey_geom *g, const ey_arch *a, const ey_mappin
      * with two tiles' room, the rows that fit beside it in the ring, else none. */
     uint64_t ahead = tiles > 1 ? ifmap_bits / tiles : 0;
     /* The first reads and the in-order queue below are counted on the multicast
-     * bus, whose pass estimate is the engine's within a few per cent. The mesh's
-     * pass estimate is well below its engine (docs/mesh.md): there the extra DRAM
-     * terms outweigh the passes they should be weighed with, and the mapper's
-     * choices came out 2-5 % worse in EDP, so it keeps the terms before them. */
-    const int queue = a->noc_impl != EY_NOC_HMESH;
+     * bus, whose estimate is the engine's within a few per cent. The mesh's
+     * estimate is well below its engine (docs/mesh.md): there the extra DRAM
+     * terms outweigh the work they should be weighed with, and the mapper's
+     * choices came out 2-5 % worse in EDP, so it keeps the terms before them.
+     * The queue's order is dram.demand_first's (a tile's first filter read
+     * ahead of the next tile's); without it the estimate does not model it. */
+    const int queue = a->noc_impl != EY_NOC_HMESH && a->dram_demand_first;
     if (queue && ey_ifmap_double_buffer(a, out->glb_ifmap_bits, out->glb_psum_bits)) {
       /* The first tile has none before it to hide behind. */
       out->dram_exposed_cycles =
@@ -566,7 +575,7 @@ EY_SPECIALIZE void cost_fill(const ey_geom *g, const ey_arch *a, const ey_mappin
         const double early = (double)EY_MIN((ring - ey_ring_span(a, tile)) / W * W, tile) /
                              (double)tile * (double)(tiles - 1) / (double)tiles;
         shown = (uint64_t)llround((double)ifmap_bits * (1.0 - early));
-        ahead = (ifmap_bits - shown) / (tiles - 1);
+        ahead = ifmap_bits > shown ? (ifmap_bits - shown) / (tiles - 1) : 0;
       }
       out->dram_exposed_cycles =
           ADD(out->dram_exposed_cycles,

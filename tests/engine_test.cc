@@ -428,6 +428,12 @@ TEST(EngineRlc, CodedDramBitsEqualTheCodecsCount) {
 // - a tile per channel: pairs 0-6, words 0-2, then 7-12, words 2-4: 6 words, word
 //   2 read twice (row: 7);
 // - the output, channel 0's three rows written at once: 7 pairs, 3 words (row: 4).
+// With two row tiles (eg = 2), each read is two runs, one a channel:
+// - rows 0-1: pairs 0-4 (words 0-1) and 7-9 (words 2-3); row 2: pairs 5-6 (words
+//   1-2) and 10-12 (words 3-4): 8 words (row: 5 + 2);
+// - the writes: rows 0-1, 5 pairs, 2 words; row 2, 2 pairs, 1 word (row: 3 + 1).
+// With glb.ofmap_writes pass and a pass a row, each write is a row: 2, 1 and 1
+// words, as in the row layout.
 TEST(EngineRlc, TheStreamAndRowLayoutsAsWorkedByHand) {
   ey_layer l = Layer(1, 2, 1, 3, 4, 1, 1);
   const std::vector<int16_t> ifmap = {1, 2, 3, 4, 0, 0, 0, 0, 0, 5, 0, 0,
@@ -438,14 +444,20 @@ TEST(EngineRlc, TheStreamAndRowLayoutsAsWorkedByHand) {
     ey_mapping m;
     const char *layout;
     uint64_t in_words, out_words;
-  } rows[] = {{"one tile, stream", {1, 1, 2, 1, 1, 3, 3, 1, 1}, "stream", 5, 3},
-              {"a tile per channel, stream", {1, 1, 1, 1, 1, 3, 3, 1, 1}, "stream", 6, 3},
-              {"one tile, row", {1, 1, 2, 1, 1, 3, 3, 1, 1}, "row", 7, 4},
-              {"a tile per channel, row", {1, 1, 1, 1, 1, 3, 3, 1, 1}, "row", 7, 4}};
+    bool per_pass;
+  } rows[] = {{"one tile, stream", {1, 1, 2, 1, 1, 3, 3, 1, 1}, "stream", 5, 3, false},
+              {"a tile per channel, stream", {1, 1, 1, 1, 1, 3, 3, 1, 1}, "stream", 6, 3, false},
+              {"one tile, row", {1, 1, 2, 1, 1, 3, 3, 1, 1}, "row", 7, 4, false},
+              {"a tile per channel, row", {1, 1, 1, 1, 1, 3, 3, 1, 1}, "row", 7, 4, false},
+              {"two row tiles, stream", {1, 1, 2, 1, 1, 2, 2, 1, 1}, "stream", 8, 3, false},
+              {"two row tiles, row", {1, 1, 2, 1, 1, 2, 2, 1, 1}, "row", 7, 4, false},
+              {"a write a row, stream", {1, 1, 2, 1, 1, 1, 3, 1, 1}, "stream", 5, 4, true},
+              {"a write a row, row", {1, 1, 2, 1, 1, 1, 3, 1, 1}, "row", 7, 4, true}};
   for (const auto &row : rows) {
     SCOPED_TRACE(row.what);
     ey_arch a = TinyArch(6, 9, 64, 1,
                          std::string("dram:\n  rlc: true\n  rlc_layout: ") + row.layout + "\n");
+    a.ofmap_per_pass = row.per_pass;  // glb.ofmap_writes
     ASSERT_EQ(ey_mapping_check(&l, &a, &row.m, nullptr), EY_OK);
     ey_engine_opts o = eytest::Opts(EY_STEP_FAST, 7, 0.0, 1);
     o.weights = weights.data();

@@ -59,14 +59,14 @@ TEST(EstimateVsEngine, EveryAlexNetLayerWithinTenPercent) {
 }
 
 // The counts docs/fidelity.md gives; no layer more than 20 % above the engine
-// (the most is GoogLeNet's inception_4d_1x1, +19.2 %), and the networks' totals
+// (the most is GoogLeNet's inception_4d_1x1, +19.1 %), and the networks' totals
 // within 10 %.
 TEST(EstimateVsEngine, TheOtherNetworksAsDocumented) {
   const struct {
     const char *net;
     int layers, within;
   } docs[] = {
-      {"googlenet", 58, 56},
+      {"googlenet", 58, 55},
       {"resnet50", 54, 54},
       {"mobilenet_v1", 28, 26},
       {"mobilenet_v1_0.5_128", 28, 26},

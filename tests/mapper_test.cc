@@ -275,13 +275,16 @@ TEST(MapperCounts, RlcDramEnergyFollowsTheCodedWords) {
   EXPECT_DOUBLE_EQ(c.energy[EY_LV_DRAM][EY_PSUM], 2 * 4 * 9 * (192 / 16.0) * 200);
   EXPECT_DOUBLE_EQ(c.energy[EY_LV_DRAM][EY_FILTER], (double)c.c.dram_reads[EY_FILTER] * 200);
   // As a stream (dram.rlc_layout stream): a dense row of 9 is 9 pairs, 3 words
-  // again, and each (image, channel) strip read adds 2/3 of a word (it may start
-  // anywhere in one: 6 strips), each filter's ofmap written 1/3 (8 strips).
+  // again, and each run of rows adjacent in DRAM that a transfer moves adds the
+  // words it fills in part: 2/3 of a word for a read (it may start anywhere in
+  // one), 1/3 for a write (coded from a fresh word). The one tile holds every row,
+  // so a run is an image's channels (2 read runs) or an image's filters (2 written).
+  // (The engine's read is one run, the images lying adjacent too.)
   a.rlc_rows = 0;
   ey_mapping_cost(&l, &a, &m, &c);
   // (The expected bits are rounded to a whole bit: 200 / 16 per bit.)
-  EXPECT_NEAR(c.energy[EY_LV_DRAM][EY_IFMAP], (2 * 3 * 9 * 3 + 6 * 2 / 3.0) * 4 * 200, 6.25);
-  EXPECT_NEAR(c.energy[EY_LV_DRAM][EY_PSUM], (2 * 4 * 9 * 3 + 8 / 3.0) * 4 * 200, 6.25);
+  EXPECT_NEAR(c.energy[EY_LV_DRAM][EY_IFMAP], (2 * 3 * 9 * 3 + 2 * 2 / 3.0) * 4 * 200, 6.25);
+  EXPECT_NEAR(c.energy[EY_LV_DRAM][EY_PSUM], (2 * 4 * 9 * 3 + 2 / 3.0) * 4 * 200, 6.25);
   // Without coding, a word is a word.
   a.dram_rlc = 0;
   ey_mapping_cost(&l, &a, &m, &c);

@@ -157,6 +157,18 @@ TEST(Rlc, WordsMaxIsTheWorstCaseAndStreamWordsFindTheTerm) {
   }
 }
 
+// Calls each(row) on `rows` rows of w values, each zero with probability z
+// independently (else 5).
+template <class F>
+void ForRandomRows(std::mt19937_64 &rng, int w, double z, int rows, F each) {
+  std::bernoulli_distribution zero(z);
+  std::vector<int16_t> row((size_t)w);
+  for (int i = 0; i < rows; i++) {
+    for (auto &v : row) v = zero(rng) ? 0 : 5;
+    each(row);
+  }
+}
+
 // The mapper's expected size of an RLC-coded row (ey_rlc_row_bits_expected), for
 // rows whose values are zero independently with probability z, against the
 // codec itself on 4000 such rows: exact where a row's size is certain (no zeros,
@@ -166,15 +178,12 @@ TEST(RlcEstimate, TheExpectedRowSizeIsTheCodecsMeanOnRandomRows) {
   for (int w : {1, 2, 7, 13, 56, 227}) {
     for (double z : {0.0, 0.3, 0.5, 0.725, 0.9, 1.0}) {
       SCOPED_TRACE("w " + std::to_string(w) + ", z " + std::to_string(z));
-      std::bernoulli_distribution zero(z);
-      std::vector<int16_t> row((size_t)w);
       std::vector<uint64_t> code(ey_rlc_words_max((uint64_t)w));
       const int rows = 4000;
       double words = 0;
-      for (int i = 0; i < rows; i++) {
-        for (auto &v : row) v = zero(rng) ? 0 : 5;
+      ForRandomRows(rng, w, z, rows, [&](const std::vector<int16_t> &row) {
         words += (double)ey_rlc_encode(row.data(), (uint64_t)w, code.data());
-      }
+      });
       const double mean_bits = 64.0 * words / rows, want = ey_rlc_row_bits_expected(w, z);
       if (z == 0.0 || z == 1.0)
         EXPECT_EQ(want, mean_bits);
@@ -223,16 +232,13 @@ TEST(RlcEstimate, TheExpectedRowPairsAreTheCodecsMeanOnRandomRows) {
   for (int w : {1, 2, 7, 13, 56, 227}) {
     for (double z : {0.0, 0.3, 0.5, 0.725, 0.9, 1.0}) {
       SCOPED_TRACE("w " + std::to_string(w) + ", z " + std::to_string(z));
-      std::bernoulli_distribution zero(z);
-      std::vector<int16_t> row((size_t)w);
       const int rows = 4000;
       double sum = 0, sum2 = 0;
-      for (int i = 0; i < rows; i++) {
-        for (auto &v : row) v = zero(rng) ? 0 : 5;
+      ForRandomRows(rng, w, z, rows, [&](const std::vector<int16_t> &row) {
         const double p = (double)ey_rlc_pairs(row.data(), (uint64_t)w);
         sum += p;
         sum2 += p * p;
-      }
+      });
       const double mean = sum / rows, se = std::sqrt((sum2 / rows - mean * mean) / rows);
       const double want = ey_rlc_row_pairs_expected(w, z);
       if (z == 0.0 || z == 1.0)

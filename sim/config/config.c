@@ -93,7 +93,7 @@ static const ey_param k_arch_params[] = {
   { "dram.rlc",                   EY_P_BOOL, 0,   1,       "false",         A(dram_rlc), NULL,
     "Activations (ifmaps read, ofmaps written) cross the DRAM bus RLC-coded (dram.rlc_layout says how they lie in DRAM); weights never (reference: the chip does)." },
   { "dram.rlc_layout",            EY_P_ENUM, 0,   0,       "stream",        A(rlc_rows), "stream|row",
-    "How coded activations lie in DRAM. stream: a tensor's rows are one stream of (run, level) pairs, three to a 64-bit word across row boundaries; a zero run ends with its row, so each row starts at a pair a row table points to. A read moves every word its rows' pairs touch; a write codes its rows from a fresh word. row: each row coded on its own, in whole words. Open: stream (the chip's layout is not published)." },
+    "How coded activations lie in DRAM. stream: a tensor's rows are one stream of (run, level) pairs, three to a 64-bit word across row boundaries; a zero run ends with its row, so each row starts at a pair a row table points to. Each run of rows adjacent in DRAM that a transfer moves costs every word its pairs touch, and a write codes each run from a fresh word. row: each row coded on its own, in whole words. Open: stream (the chip's layout is not published)." },
   { "energy.unit",                EY_P_ENUM, 0,   0,       "normalized",    A(energy_unit), "normalized|pj",
     "Unit of the energy table: normalized (MAC = 1) or pj." },
   { "energy.mac",                 EY_P_REAL, 0,   1e9,     "1",             A(e_mac), NULL,

@@ -13,7 +13,8 @@
 //             [--at] [--raw] [--vcd FILE] [--vcd-window FROM:TO]
 //
 // The data is `eyesim run --seed 1 --zeros 0.3`'s, so the cycles and counters
-// equal `eyesim run ARCH NET --layers NAME --seed 1 --zeros 0.3`'s. --latency sets
+// equal `eyesim run ARCH NET --layers NAME --seed 1 --zeros 0.3 --set
+// dram.rlc_layout=row`'s (the memory keeps a coded row per slot). --latency sets
 // the memory's latency in link cycles (default: the arch's dram.latency_cycles),
 // --extra-ns adds that much to every burst, --at runs the approximately-timed
 // memory path, --raw stores the activations as plain words even when the arch
@@ -346,7 +347,8 @@ int sc_main(int argc, char **argv) {
             m.dram_wait_cycles == driver.stall;
     std::printf(
         "platform: the C engine on the same data and mapping (eyesim run --seed 1 "
-        "--zeros 0.3, its memory's link clock at core cycle %llu's phase): cycles %llu, MACs "
+        "--zeros 0.3 --set dram.rlc_layout=row, its memory's link clock at core cycle %llu's "
+        "phase): cycles %llu, MACs "
         "%llu, DRAM bytes %llu, DRAM stall cycles %llu: %s\n",
         (unsigned long long)base, (unsigned long long)m.cycles, (unsigned long long)m.c.macs,
         (unsigned long long)bytes, (unsigned long long)m.dram_wait_cycles,
