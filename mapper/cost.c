@@ -554,14 +554,15 @@ EY_SPECIALIZE void cost_fill(const ey_geom *g, const ey_arch *a, const ey_mappin
      * The queue's order is dram.demand_first's (a tile's first filter read
      * ahead of the next tile's); without it the estimate does not model it. */
     const int queue = a->noc_impl != EY_NOC_HMESH && a->dram_demand_first;
-    if (queue && ey_ifmap_double_buffer(a, out->glb_ifmap_bits, out->glb_psum_bits)) {
+    const int dbuf = ey_ifmap_double_buffer(a, out->glb_ifmap_bits, out->glb_psum_bits);
+    if (queue && dbuf) {
       /* The first tile has none before it to hide behind. */
       out->dram_exposed_cycles =
           ADD(out->dram_exposed_cycles,
               link_to_core(
                   a, ADD(ceil_div(ceil_div(ifmap_bits, tiles), (uint64_t)a->dram_bus_bits), lat),
                   checked));
-    } else if (!ey_ifmap_double_buffer(a, out->glb_ifmap_bits, out->glb_psum_bits)) {
+    } else if (!dbuf) {
       ahead = 0;
       /* The ring (ey_ifmap_ring_words): each tile after the first has the rows
        * that fit beside the one before read while that one is in use; the rest,

@@ -463,10 +463,10 @@ static void tile_fill(eng *E, tile *t, int buf) {
   }
 }
 
-/* The bits a DRAM read of coded rows [ra, rb), adjacent in DRAM, moves: every
- * 64-bit word their pairs touch, three pairs a word. */
-static uint64_t rlc_span_bits(const uint64_t *at, size_t ra, size_t rb) {
-  return 64 * ((at[rb] - 1) / 3 - at[ra] / 3 + 1);
+/* The bits a transfer of the coded pairs [a, b) (a < b) moves: every 64-bit word
+ * they touch, three pairs a word. */
+static uint64_t rlc_span_bits(uint64_t a, uint64_t b) {
+  return 64 * ((b - 1) / 3 - a / 3 + 1);
 }
 
 /* Submits the DRAM read of rows [k0, k1) of tile t (filled into its buffer;
@@ -495,13 +495,13 @@ static uint64_t tile_read(eng *E, const tile *t, int k0, int k1) {
         const size_t r = in_row(E, t, im, c, y);
         if (k == k0) addr = (uint64_t)r * W;
         if (E->rlc_at && k >= k0 && k < k1) {
-          if (rb > ra && r != rb) bits += rlc_span_bits(E->rlc_at, ra, rb);
+          if (rb > ra && r != rb) bits += rlc_span_bits(E->rlc_at[ra], E->rlc_at[rb]);
           if (rb == ra || r != rb) ra = r;
           rb = r + 1;
         }
         k++;
       }
-  if (rb > ra) bits += rlc_span_bits(E->rlc_at, ra, rb);
+  if (rb > ra) bits += rlc_span_bits(E->rlc_at[ra], E->rlc_at[rb]);
   const uint64_t id = ey_dram_request(&E->dram, E->now, addr, words, bits, EY_IFMAP, 0);
   if (note_request(E, id, t, k0, k1 - k0, 0, 0)) return 0;
   in_flight(E, id, bits);
@@ -1593,7 +1593,7 @@ static uint64_t filter_fetch(eng *E, const tile *t, int fp, int pa) {
 static int ofmap_write(eng *E, const tile *t, int fp, int pa, int os, int ea) {
   const int m0 = fp - t->f0, o0 = os - t->o0;
   const int coded = E->a->dram_rlc, rows = E->a->rlc_rows;
-  uint64_t bits = 0, run = 0; /* coded stream: the pairs of the run of rows adjacent in DRAM */
+  uint64_t bits = 0, run = 0; /* coded: the pairs of the run of rows adjacent in DRAM */
   size_t next = 0;            /* ... and the row after it */
   for (int im = 0; im < t->na; im++)
     for (int gi = 0; gi < t->ga; gi++)
@@ -1611,21 +1611,19 @@ static int ofmap_write(eng *E, const tile *t, int fp, int pa, int os, int ea) {
             E->pout[psum_index(E, t, im, mf, ol, f)] = E->dram.nreq + 1; /* the request below */
             E->out[o + (size_t)f] = ey_requant_bias(v, b, E->T.shift, E->a->word_bits, E->l->relu);
           }
-          /* Coded as written: a row on its own (row layout), or a run of rows adjacent
-           * in DRAM as one stream from a fresh word. */
+          /* Coded as written: each run of rows adjacent in DRAM from a fresh word;
+           * with the row layout every row is a run of its own. */
           const size_t r = o / (size_t)E->g.F;
           if (!coded) {
             bits += (uint64_t)E->g.F * (uint64_t)E->a->word_bits;
-          } else if (rows) {
-            bits += 64 * ey_rlc_words(E->out + o, (uint64_t)E->g.F);
-          } else {
-            if (run && r != next) bits += 64 * ((run + 2) / 3), run = 0;
-            run += ey_rlc_pairs(E->out + o, (uint64_t)E->g.F);
-            next = r + 1;
+            continue;
           }
+          if (run && (rows || r != next)) bits += rlc_span_bits(0, run), run = 0;
+          run += ey_rlc_pairs(E->out + o, (uint64_t)E->g.F);
+          next = r + 1;
         }
       }
-  if (run) bits += 64 * ((run + 2) / 3);
+  if (run) bits += rlc_span_bits(0, run);
   const uint64_t outs = (uint64_t)t->na * t->ga * pa * ea * E->g.F;
   ey_glb_bulk(&E->glb, EY_GLB_R_PSUM, 0, outs, EY_PSUM, 0);
   if (E->o->access) { /* the GLB words read, as runs of psum_index's [f][ol] order */
