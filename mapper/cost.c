@@ -540,6 +540,9 @@ EY_SPECIALIZE void cost_fill(const ey_geom *g, const ey_arch *a, const ey_mappin
   out->dram_cycles = link_to_core(a, ceil_div(dram_bits, (uint64_t)a->dram_bus_bits), checked);
   out->glb_ifmap_bits = ifmap_tile_bits(g, a, m, gs, checked);
   out->glb_psum_bits = psum_tile_bits(g, a, m, checked);
+  const uint64_t block_bits = ey_filter_block_bits(a, g, m);
+  out->glb_filter_bits = ey_staging_bits(a, block_bits);
+  const uint64_t cap = ey_glb_tile_bits(a, out->glb_filter_bits);
   if (!bound) {
     const uint64_t lat = (uint64_t)a->dram_latency;
     const uint64_t tiles = MUL(MUL(MUL(nN, nMB), MUL(nG, nCB)), nGB); /* ifmap tile loads */
@@ -554,7 +557,7 @@ EY_SPECIALIZE void cost_fill(const ey_geom *g, const ey_arch *a, const ey_mappin
      * The queue's order is dram.demand_first's (a tile's first filter read
      * ahead of the next tile's); without it the estimate does not model it. */
     const int queue = a->noc_impl != EY_NOC_HMESH && a->dram_demand_first;
-    const int dbuf = ey_ifmap_double_buffer(a, out->glb_ifmap_bits, out->glb_psum_bits);
+    const int dbuf = ey_ifmap_double_buffer(cap, out->glb_ifmap_bits, out->glb_psum_bits);
     if (queue && dbuf) {
       /* The first tile has none before it to hide behind. */
       out->dram_exposed_cycles =
@@ -569,7 +572,7 @@ EY_SPECIALIZE void cost_fill(const ey_geom *g, const ey_arch *a, const ey_mappin
        * and every latency, are waited for. The largest tile stands for all. */
       const uint64_t W = (uint64_t)g->W;
       const uint64_t ring =
-          tiles > 1 ? ey_ifmap_ring_words(a, out->glb_ifmap_bits, out->glb_psum_bits, W) : 0;
+          tiles > 1 ? ey_ifmap_ring_words(a, cap, out->glb_ifmap_bits, out->glb_psum_bits, W) : 0;
       uint64_t shown = ifmap_bits;
       if (ring && ifmap_bits < UINT64_MAX) { /* (a saturated count stands) */
         const uint64_t tile = out->glb_ifmap_bits / wb;
@@ -583,9 +586,6 @@ EY_SPECIALIZE void cost_fill(const ey_geom *g, const ey_arch *a, const ey_mappin
               link_to_core(a, ADD(ceil_div(shown, (uint64_t)a->dram_bus_bits), MUL(tiles, lat)),
                            checked));
     }
-    uint64_t block_bits =
-        MUL(MUL(MUL((uint64_t)m->p, (uint64_t)m->t), EY_MIN((uint64_t)m->q * (uint64_t)m->r, Cg)),
-            MUL(MUL(R, S), MUL(ga, (uint64_t)a->word_bits)));
     if (!ey_filter_prefetch(a, block_bits)) {
       uint64_t nblocks = MUL(MUL(MUL(nN, nG), MUL(nCB, nPB)), nGB);
       const uint64_t xfer = ceil_div(MUL(c->dram_reads[EY_FILTER], (uint64_t)a->word_bits),
@@ -851,12 +851,14 @@ ey_rc ey_mapping_check(const ey_layer *l, const ey_arch *a, const ey_mapping *m,
   ey__gsums_init(&g, m->eg, &gs);
   const int checked = 1; /* one mapping: no need to save time */
   uint64_t need = ADD(ifmap_tile_bits(&g, a, m, &gs, 1), psum_tile_bits(&g, a, m, 1));
-  uint64_t avail = ey_glb_tile_bits(a);
+  const uint64_t staging = ey_staging_bits(a, ey_filter_block_bits(a, &g, m));
+  uint64_t avail = ey_glb_tile_bits(a, staging);
   if (need > avail)
     return ey_err_set(err, EY_MISMATCH,
-                      "m: the ifmap and psum tiles need %llu bits of GLB, more than the %llu of "
-                      "glb.size_kb - glb.filter_kb (got m=%d, eg=%d, n=%d)",
-                      (unsigned long long)need, (unsigned long long)avail, m->m, m->eg, m->n);
+                      "m: the ifmap and psum tiles need %llu bits of GLB, more than the %llu "
+                      "beside the %llu of the filter staging region (got m=%d, eg=%d, n=%d)",
+                      (unsigned long long)need, (unsigned long long)avail,
+                      (unsigned long long)staging, m->m, m->eg, m->n);
   /* The analytic counts of the mapping must fit their 64-bit counters. */
   char why[200];
   if (ey__layer_overflow(l, why, sizeof why)) return ey_err_set(err, EY_MISMATCH, "%s", why);

@@ -90,7 +90,6 @@ ey_rc ey_map_layer(const ey_layer *l, const ey_arch *a, int objective, ey_mappin
   if (!gs) return ey_err_set(err, EY_NOMEM, "mapper: out of memory");
   for (int eg = 1; eg <= g.E; eg++) ey__gsums_init(&g, eg, &gs[eg]);
 
-  const uint64_t avail = ey_glb_tile_bits(a);
   uint64_t scored = 0;
   int found = 0;
   const char *overflow = NULL; /* a count of a fitting mapping that did not fit 64 bits */
@@ -138,6 +137,10 @@ ey_rc ey_map_layer(const ey_layer *l, const ey_arch *a, int objective, ey_mappin
             for (m.t = tmax; m.t >= 1; m.t--) {
               const int pt = m.p * m.t;
               const int mcap = EY_CEIL_DIV(g.Mg, pt) * pt; /* no use holding more */
+              /* The tiles' room: the GLB less the staging region, which with
+               * glb.filter_region block is this mapping's filter block. */
+              const uint64_t avail =
+                  ey_glb_tile_bits(a, ey_staging_bits(a, ey_filter_block_bits(a, &g, &m)));
               const uint64_t load = ey__load_cycles_unit(&g, a, &m, wide);
               /* Images per pass: for each number of image blocks b only the
                * smallest n that gives b blocks, ceil(N/b). A larger n with as
@@ -215,11 +218,14 @@ ey_rc ey_map_layer(const ey_layer *l, const ey_arch *a, int objective, ey_mappin
     ey__gsums_init(&g, 1, &t1);
     uint64_t need =
         ey_sat_add(ey__ifmap_tile_bits(&g, a, &tiny, &t1, 1), ey__psum_tile_bits(&g, a, &tiny, 1));
+    const uint64_t staging = ey_staging_bits(a, ey_filter_block_bits(a, &g, &tiny));
     return ey_err_set(
         err, EY_NOMAP,
         "glb.size_kb: the smallest tile (one image, channel, filter and output row) needs %llu "
-        "bits of GLB; glb.size_kb - glb.filter_kb leaves %llu (got glb.size_kb=%d)",
-        (unsigned long long)need, (unsigned long long)avail, a->glb_kb);
+        "bits of GLB; glb.size_kb less the %llu bits of the filter staging region leaves %llu "
+        "(got glb.size_kb=%d)",
+        (unsigned long long)need, (unsigned long long)staging,
+        (unsigned long long)ey_glb_tile_bits(a, staging), a->glb_kb);
   }
   if (cost) *cost = bc;
   return EY_OK;

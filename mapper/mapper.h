@@ -113,6 +113,7 @@ typedef struct ey_cost {
   int active_pes;                       /* PEs the mapping uses */
   uint64_t glb_ifmap_bits;              /* GLB ifmap tile */
   uint64_t glb_psum_bits;               /* GLB psum tile */
+  uint64_t glb_filter_bits;             /* GLB filter staging region (ey_staging_bits) */
   double energy[EY_NLEVELS][EY_NTYPES]; /* by level and data type; MAC energy is
                                            booked under psum */
   double energy_total;
@@ -155,20 +156,31 @@ ey_rc ey_map_layer(const ey_layer *l, const ey_arch *a, int objective, ey_mappin
 static inline int ey_mac_latency(const ey_arch *a) {
   return 2 + a->mul_stages;
 }
-/* Bits of GLB for the ifmap and psum tiles: glb.size_kb less the filter region. */
-static inline uint64_t ey_glb_tile_bits(const ey_arch *a) {
-  return (uint64_t)(a->glb_kb - a->glb_filter_kb) * 8192u;
+/* Bits of the largest filter block of mapping m: its g groups side by side
+ * (at most G), p·t filters of min(q·r, C') channels, R·S weights each. */
+static inline uint64_t ey_filter_block_bits(const ey_arch *a, const ey_geom *g,
+                                            const ey_mapping *m) {
+  const uint64_t ga = (uint64_t)EY_MIN(m->g, g->G), pt = (uint64_t)m->p * (uint64_t)m->t,
+                 ch = (uint64_t)EY_MIN(m->q * m->r, g->Cg);
+  return ey_sat_mul(ey_sat_mul(ey_sat_mul(ga, pt), ch),
+                    ey_sat_mul((uint64_t)g->R * (uint64_t)g->S, (uint64_t)a->word_bits));
 }
-/* Bits of the filter staging region (glb.filter_kb). */
-static inline uint64_t ey_glb_staging_bits(const ey_arch *a) {
-  return (uint64_t)a->glb_filter_kb * 8192u;
+/* Bits of the filter staging region for a layer whose largest filter block has
+ * `block_bits`: glb.filter_kb, or with glb.filter_region block the block itself
+ * when it is smaller (docs/mapping.md, "The GLB split"). */
+static inline uint64_t ey_staging_bits(const ey_arch *a, uint64_t block_bits) {
+  const uint64_t cap = (uint64_t)a->glb_filter_kb * 8192u;
+  return a->glb_filter_block && block_bits < cap ? block_bits : cap;
+}
+/* Bits of GLB for the ifmap and psum tiles: glb.size_kb less the staging region. */
+static inline uint64_t ey_glb_tile_bits(const ey_arch *a, uint64_t staging_bits) {
+  return (uint64_t)a->glb_kb * 8192u - staging_bits;
 }
 /* 1 when the next ifmap tile can be fetched while one of `ifmap_bits` is in use:
- * the GLB holds two beside the psum tile of `psum_bits`. */
-static inline int ey_ifmap_double_buffer(const ey_arch *a, uint64_t ifmap_bits,
-                                         uint64_t psum_bits) {
-  const uint64_t cap = ey_glb_tile_bits(a); /* 2 * ifmap + psum <= cap, without overflow */
-  return ifmap_bits <= cap / 2 && psum_bits <= cap - 2 * ifmap_bits;
+ * the `cap` bits of the tiles (ey_glb_tile_bits) hold two beside the psum tile of
+ * `psum_bits`. */
+static inline int ey_ifmap_double_buffer(uint64_t cap, uint64_t ifmap_bits, uint64_t psum_bits) {
+  return ifmap_bits <= cap / 2 && psum_bits <= cap - 2 * ifmap_bits; /* without overflow */
 }
 /* The words of the ifmap ring that a tile of `words` takes: up to a multiple of
  * glb.banks, so that every tile starts on bank 0. */
@@ -176,16 +188,16 @@ static inline uint64_t ey_ring_span(const ey_arch *a, uint64_t words) {
   const uint64_t nb = (uint64_t)a->glb_banks;
   return (words + nb - 1) / nb * nb;
 }
-/* When one ifmap tile of `ifmap_bits` fits beside the psum tile but two do not:
- * the words of the ring the ifmap region becomes (the room below the psum tile,
- * rounded down to a multiple of glb.banks), into which the next tile's first
- * rows come while this one is in use (glb.ifmap_ring), each tile starting on a
- * multiple of the banks (ey_ring_span). 0 when two tiles fit, or when the ring
- * would not hold one more row of `row_words` beside the tile. */
-static inline uint64_t ey_ifmap_ring_words(const ey_arch *a, uint64_t ifmap_bits,
+/* When one ifmap tile of `ifmap_bits` fits beside the psum tile but two do not in
+ * the `cap` bits of the tiles: the words of the ring the ifmap region becomes (the
+ * room below the psum tile, rounded down to a multiple of glb.banks), into which
+ * the next tile's first rows come while this one is in use (glb.ifmap_ring), each
+ * tile starting on a multiple of the banks (ey_ring_span). 0 when two tiles fit,
+ * or when the ring would not hold one more row of `row_words` beside the tile. */
+static inline uint64_t ey_ifmap_ring_words(const ey_arch *a, uint64_t cap, uint64_t ifmap_bits,
                                            uint64_t psum_bits, uint64_t row_words) {
-  const uint64_t cap = ey_glb_tile_bits(a), wb = (uint64_t)a->word_bits;
-  if (!a->glb_ifmap_ring || ey_ifmap_double_buffer(a, ifmap_bits, psum_bits) || psum_bits > cap)
+  const uint64_t wb = (uint64_t)a->word_bits;
+  if (!a->glb_ifmap_ring || ey_ifmap_double_buffer(cap, ifmap_bits, psum_bits) || psum_bits > cap)
     return 0;
   const uint64_t nb = (uint64_t)a->glb_banks;
   const uint64_t ring = (cap - psum_bits) / wb / nb * nb, tile = ey_ring_span(a, ifmap_bits / wb);
@@ -196,7 +208,7 @@ static inline uint64_t ey_ifmap_ring_words(const ey_arch *a, uint64_t ifmap_bits
  * the region is free from the end of its load; the next block comes in while
  * the passes run. (Direct filters have no region: never.) */
 static inline int ey_filter_prefetch(const ey_arch *a, uint64_t block_bits) {
-  return !a->filter_direct && block_bits <= ey_glb_staging_bits(a);
+  return !a->filter_direct && block_bits <= ey_staging_bits(a, block_bits);
 }
 
 /* ---- hierarchical-mesh (docs/mesh.md) ----

@@ -1251,6 +1251,56 @@ TEST(EngineDramOrder, TheNextFilterBlockIsFetchedWhileThisOneRunsWhenStagingHold
   }
 }
 
+// glb.filter_region block on the layer above: the staging region is one
+// filter block, 16 x 2 x 5 x 5 words of 16 bits = 12800 bits, whenever
+// glb.filter_kb (the most it may take) holds it. With a cap of 2 KiB the block
+// is prefetched as with a fixed 2 KiB region, in the same cycles, and the tiles
+// have 64 KiB less 12800 bits; with a cap of 1 KiB (8192 bits) the region is
+// the cap and nothing is prefetched, as with a fixed 1 KiB.
+TEST(EngineDramOrder, AStagingRegionOfOneBlockPrefetchesAndLeavesTheTilesTheRest) {
+  const std::string clk = "clock:\n  dram_mhz: 200\ndram:\n  latency_cycles: 6\n";
+  const ey_layer l = Layer(1, 4, 32, 8, 8, 5, 5);
+  const ey_mapping m = {1, 8, 2, 1, 2, 4, 4, 32, 1};
+  for (int kb : {1, 2}) {
+    SCOPED_TRACE(kb);
+    Case fixed = {"fixed", l, TinyArch(5, 8, 64, kb, clk)};
+    Case block = {"block", l, TinyArch(5, 8, 64, kb, "  filter_region: block\n" + clk)};
+    ASSERT_EQ(block.a.glb_filter_block, 1);
+    ey_err err;
+    ASSERT_EQ(ey_mapping_check(&l, &block.a, &m, &err), EY_OK) << err.msg;
+    ey_cost c;
+    ey_mapping_cost(&l, &block.a, &m, &c);
+    const uint64_t staging = kb == 2 ? 12800u : 8192u;
+    EXPECT_EQ(c.glb_filter_bits, staging);
+    EXPECT_EQ(ey_glb_tile_bits(&block.a, c.glb_filter_bits), 64u * 8192u - staging);
+    ey_mapping_cost(&l, &fixed.a, &m, &c);
+    EXPECT_EQ(c.glb_filter_bits, kb * 8192u);
+    const ey_meas f = Simulate(fixed, m, EY_STEP_EXACT, 0.0),
+                  b = Simulate(block, m, EY_STEP_EXACT, 0.0);
+    EXPECT_EQ(b.cycles, f.cycles);
+    EXPECT_EQ(b.classes[EY_CL_WAIT_FILTER], f.classes[EY_CL_WAIT_FILTER]);
+  }
+}
+
+// A mapping the GLB holds only beside a staging region of one block: one 3 x 3
+// filter of one channel (144 bits), a 1 KiB cap in a 2 KiB GLB. Four output rows
+// of 38 (eg = 4) take 6 x 40 ifmap words of 16 bits and 4 x 38 psums of 32:
+// 3840 + 4864 = 8704 bits, more than the 8192 a fixed 1 KiB region leaves and
+// less than the 16240 one of 144 bits does. The engine runs it, bit-exact.
+TEST(EngineDramOrder, AMappingThatFitsOnlyBesideABlockRunsBitExact) {
+  const ey_layer l = Layer(1, 1, 1, 12, 40, 3, 3);
+  const ey_mapping m = {1, 1, 1, 1, 1, 4, 4, 1, 1};
+  Case fixed = {"fixed", l, TinyArch(3, 4, 2, 1)};
+  Case block = {"block", l, TinyArch(3, 4, 2, 1, "  filter_region: block\n")};
+  ey_err err;
+  ASSERT_EQ(ey_mapping_check(&l, &fixed.a, &m, &err), EY_MISMATCH);
+  EXPECT_STREQ(err.msg,
+               "m: the ifmap and psum tiles need 8704 bits of GLB, more than the 8192 beside the "
+               "8192 of the filter staging region (got m=1, eg=4, n=1)");
+  ASSERT_EQ(ey_mapping_check(&l, &block.a, &m, &err), EY_OK) << err.msg;
+  for (int step : {EY_STEP_EXACT, EY_STEP_FAST}) Simulate(block, m, step, 0.3);
+}
+
 // The ifmap ring (glb.ifmap_ring), worked by hand: two images, a tile each
 // (n = 1), 3 channels of 6 x 6 and 12 filters of 3 x 3. An ifmap tile is
 // 3 x 6 x 6 = 108 words (1728 bits), the psum tile 12 x 4 x 4 psums of 32 bits
@@ -1529,6 +1579,15 @@ TEST(EngineFilterPath, TheStagingRegionFollowsThePath) {
             EY_CONFIG);
   EXPECT_STREQ(err.msg,
                "s.yaml:4: glb.filter_kb: must be at least 1 with glb.filter_path staged (got 0)");
+  EXPECT_EQ(
+      ey_arch_load_string(
+          "b.yaml",
+          (pe + "glb:\n  filter_path: direct\n  filter_kb: 0\n  filter_region: block\n").c_str(),
+          &a, &err),
+      EY_CONFIG);
+  EXPECT_STREQ(err.msg,
+               "b.yaml:6: glb.filter_region: must be fixed with glb.filter_path direct (there is "
+               "no staging region) (got block)");
 }
 
 }  // namespace

@@ -46,7 +46,10 @@ typedef struct ey_arch {
   int mesh_ifmap_routers; /* ... ifmap routers (and GLB ifmap banks) per cluster */
   int mesh_hop_cycles;    /* ... cycles a word spends in each router it passes */
   int glb_kb;             /* global buffer, KiB */
-  int glb_filter_kb;      /* of which the filter staging region, KiB */
+  int glb_filter_kb;      /* of which the filter staging region, KiB (glb.filter_region
+                             block: at most) */
+  int glb_filter_block;   /* glb.filter_region block: the region is one filter block of the
+                             layer's mapping (ey_staging_bits) */
   int filter_direct;      /* glb.filter_path direct: filters go from DRAM straight to the
                              array's filter network, no GLB staging (ey_filter_path) */
   int glb_ifmap_ring;     /* 1: one ifmap tile's room is a ring the next one starts to fill */

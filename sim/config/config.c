@@ -72,6 +72,8 @@ static const ey_param k_arch_params[] = {
     "Global buffer, KiB, shared by ifmaps, psums and filters (reference: 108 KB)." },
   { "glb.filter_kb",              EY_P_INT,  0,   1048576, "8",             A(glb_filter_kb), NULL,
     "Filter staging region of the GLB, KiB; the rest holds ifmaps and psums; 0 with glb.filter_path direct. Open (reference: MIT's model gives ifmap+psum 100 KB)." },
+  { "glb.filter_region",          EY_P_ENUM, 0,   0,       "fixed",         A(glb_filter_block), "fixed|block",
+    "How big the filter staging region is, layer by layer: fixed (glb.filter_kb for every layer) or block (one filter block of the layer's mapping, so that the next block can come in while this one is in the spads, and at most glb.filter_kb; a layer whose block is larger takes glb.filter_kb and no prefetch). The ifmap and psum tiles take the rest of the GLB, so with block the mapper chooses the split per layer as it chooses the mapping. Staged filters only. Open (the chip's GLB is one SRAM configured per layer; eyeriss_v1 uses block)." },
   { "glb.filter_path",            EY_P_ENUM, 0,   0,       "staged",        A(filter_direct), "staged|direct",
     "How filters reach the array: staged (DRAM to the GLB's filter region, then the filter network; the next block prefetched once the current one is in the spads) or direct (DRAM straight into the filter network, which loads the spads as the words arrive; no GLB access, no prefetch), as Eyeriss v2's weights bypass its GLB. Open for v1 (reference: staged)." },
   { "glb.ifmap_ring",             EY_P_BOOL, 0,   1,       "true",          A(glb_ifmap_ring), NULL,
@@ -213,6 +215,13 @@ ey_rc ey_arch_check(const ey_arch *a, ey_err *err) {
                           : "%s: glb.filter_kb: must be at least 1 with glb.filter_path staged "
                             "(got %d)",
                       w, a->glb_filter_kb);
+  }
+  if (a->filter_direct && a->glb_filter_block) {
+    arch_where(a, "glb.filter_region", w, sizeof w);
+    return ey_err_set(err, EY_CONFIG,
+                      "%s: glb.filter_region: must be fixed with glb.filter_path direct (there "
+                      "is no staging region) (got block)",
+                      w);
   }
   if (a->psum_bits < a->word_bits) {
     arch_where(a, "data.psum_bits", w, sizeof w);

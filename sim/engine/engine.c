@@ -2121,11 +2121,13 @@ static ey_rc setup(eng *E, ey_err *err) {
   }
   size_t psum_words = (size_t)EY_MIN(m->n, E->g.N) * (size_t)ga * EY_MIN(m->m, E->g.Mg) *
                       EY_MIN(m->eg, E->g.E) * E->g.F;
-  const int dbuf = ey_ifmap_double_buffer(a, (uint64_t)max_ifm * (uint64_t)a->word_bits,
+  /* The staging region: glb.filter_kb, or one filter block (glb.filter_region). */
+  const uint64_t staging = ey_staging_bits(a, ey_filter_block_bits(a, &E->g, m));
+  const uint64_t cap = ey_glb_tile_bits(a, staging);
+  const int dbuf = ey_ifmap_double_buffer(cap, (uint64_t)max_ifm * (uint64_t)a->word_bits,
                                           (uint64_t)psum_words * (uint64_t)a->psum_bits);
-  ey_rc rc =
-      ey_glb_init(&E->glb, ey_glb_tile_bits(a), ey_glb_staging_bits(a), max_ifm, a->word_bits,
-                  psum_words, a->psum_bits, dbuf, a->glb_banks, a->glb_bank_ports);
+  ey_rc rc = ey_glb_init(&E->glb, cap, staging, max_ifm, a->word_bits, psum_words, a->psum_bits,
+                         dbuf, a->glb_banks, a->glb_bank_ports);
   if (rc) return ey_err_set(err, rc, "%s: the mapping's tiles do not fit the GLB", l->name);
   /* Pass replay: fast stepping with nothing that watches a pass cycle by cycle. */
   E->replay = E->batch && !E->sampling && !E->o->access && !E->o->no_replay;
@@ -2430,9 +2432,9 @@ ey_rc ey_engine_create(const ey_arch *a, const ey_layer *l, const ey_mapping *m,
   if (!rc && !(E->tiles = make_tiles(E, &E->ntiles)))
     rc = ey_err_set(err, EY_NOMEM, "out of memory");
   if (!rc && E->ntiles > 1) { /* the next tile comes into the room beside this one */
-    const uint64_t ring =
-        ey_ifmap_ring_words(a, (uint64_t)E->glb.ifm_words * (uint64_t)a->word_bits,
-                            (uint64_t)E->glb.psum_words * (uint64_t)a->psum_bits, (uint64_t)E->g.W);
+    const uint64_t ring = ey_ifmap_ring_words(
+        a, E->glb.avail_bits, (uint64_t)E->glb.ifm_words * (uint64_t)a->word_bits,
+        (uint64_t)E->glb.psum_words * (uint64_t)a->psum_bits, (uint64_t)E->g.W);
     if (ring && (rc = ey_glb_set_ring(&E->glb, ring, a->word_bits, a->psum_bits)))
       rc = rc == EY_NOMEM ? ey_err_set(err, rc, "out of memory")
                           : ey_err_set(err, rc, "%s: the ifmap ring does not fit the GLB", l->name);
@@ -2441,10 +2443,7 @@ ey_rc ey_engine_create(const ey_arch *a, const ey_layer *l, const ey_mapping *m,
     ey_engine_destroy(E);
     return rc;
   }
-  const uint64_t block_bits_max = (uint64_t)EY_MIN(m->g, E->g.G) * m->p * m->t *
-                                  EY_MIN(m->q * m->r, E->g.Cg) * E->g.R * E->g.S *
-                                  (uint64_t)a->word_bits;
-  E->filter_prefetch = ey_filter_prefetch(a, block_bits_max);
+  E->filter_prefetch = ey_filter_prefetch(a, ey_filter_block_bits(a, &E->g, m));
   E->dram_lat_core =
       ((ey_cycle)a->dram_latency * (ey_cycle)a->core_mhz + (ey_cycle)a->dram_mhz - 1) /
       (ey_cycle)a->dram_mhz;

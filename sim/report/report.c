@@ -54,6 +54,7 @@ static const ey_stat_ref k_csv[] = {ONE(ACTIVE_PES),
                                     ONE(NOC_FILTER_DELIVERED),
                                     ONE(NOC_IFMAP_XBUSES),
                                     ONE(NOC_FILTER_XBUSES),
+                                    ONE(GLB_FILTER_BITS),
                                     PAIR(GLB_READS, GLB_WRITES),
                                     PAIR(DRAM_READS, DRAM_WRITES),
                                     ONE(DRAM_BYTES_RAW),
@@ -186,6 +187,7 @@ static void analytic_src(const ey_layer_result *x, const ey_arch *a, ey_stat_src
   memcpy(s->energy, x->cost.energy, sizeof s->energy);
   sum_levels(s);
   s->active_pes = x->cost.active_pes;
+  s->glb_filter_bits = x->cost.glb_filter_bits;
 }
 
 /* A mapped layer's headline figures: measured when it was simulated. */
@@ -649,6 +651,7 @@ static void json_layer(ey_json *j, const ey_report *r, const ey_layer_result *x)
   ey_json_obj_begin(j, "glb_tiles_bits");
   ey_json_uint(j, "ifmap", c->glb_ifmap_bits);
   ey_json_uint(j, "psum", c->glb_psum_bits);
+  ey_json_uint(j, "filter", c->glb_filter_bits);
   ey_json_obj_end(j);
   ey_stat_json(j, k_json_figures, COUNT_OF(k_json_figures), &s);
   eyexam_src(x, r->arch, &s);

@@ -153,6 +153,12 @@ const ey_stat ey_stats[EY_ST_COUNT] = {
                                     "X buses entered (multicast-bus)")},
     [EY_ST_NOC_FILTER_XBUSES] = {NOC(noc_filter_xbuses, "filter_xbuses", "noc_filter_xbuses",
                                      "X buses entered (multicast-bus)")},
+    [EY_ST_GLB_FILTER_BITS] = {.csv = "glb_filter_bits",
+                               .unit =
+                                   "bits of the GLB's filter staging region (glb.filter_region)",
+                               .kind = EY_SK_UINT,
+                               SRC(glb_filter_bits),
+                               .flags = EY_STAT_LAYER},
     [EY_ST_GLB_READS] = {ACCESSES(glb, reads, "words")},
     [EY_ST_GLB_WRITES] = {ACCESSES(glb, writes, "words")},
     [EY_ST_DRAM_READS] = {ACCESSES(dram, reads, "words")},

@@ -36,9 +36,10 @@ typedef struct ey_stat_src {
   double level_energy[EY_NLEVELS];
   uint64_t classes[EY_NCLASSES]; /* PE-cycles */
   uint64_t ifmap_bus_blocked, dram_wait_cycles, glb_conflicts;
-  uint64_t psum_wraps; /* outputs whose psum overflowed data.psum_bits and wrapped */
-  int active_pes;      /* a layer's */
-  int checked;         /* a layer: its outputs matched; totals: every layer's did, under --check */
+  uint64_t psum_wraps;      /* outputs whose psum overflowed data.psum_bits and wrapped */
+  int active_pes;           /* a layer's */
+  uint64_t glb_filter_bits; /* a layer's filter staging region (glb.filter_region) */
+  int checked; /* a layer: its outputs matched; totals: every layer's did, under --check */
   int layers_checked, layers_mapped, layers_unmapped; /* totals */
   double fps, gops, dram_bytes_per_image;             /* totals */
   double eyexam[EY_EX_STEPS];                         /* a layer's Eyexam bounds, MAC/cycle */
@@ -66,6 +67,7 @@ typedef enum ey_stat_id {
   EY_ST_NOC_PSUM_OUT,
   EY_ST_NOC_IFMAP_XBUSES,
   EY_ST_NOC_FILTER_XBUSES,
+  EY_ST_GLB_FILTER_BITS,
   EY_ST_GLB_READS,
   EY_ST_GLB_WRITES,
   EY_ST_DRAM_READS,
