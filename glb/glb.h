@@ -2,8 +2,9 @@
  * when there is room to load the next while the current one is in use, or a ring
  * into which the next tile's first rows come beside the current one), a psum
  * region (the tile of partial sums the passes accumulate into) and a filter staging
- * region (glb.filter_kb). It holds the real data. Addresses count words of
- * data.word_bits, interleaved over glb.banks banks (a wider psum spans several);
+ * region (glb.filter_kb, or one filter block: ey_staging_bits). It holds the real
+ * data. Addresses count words of data.word_bits, interleaved over glb.banks banks
+ * (a wider psum spans several);
  * each bank serves glb.bank_ports accesses a cycle from the array side, and
  * ey_glb_try() arbitrates them. Transfers to and from DRAM use a port of their own.
  * Every word read or written is counted by bank and data type. */

@@ -71,7 +71,7 @@ static const ey_param k_arch_params[] = {
   { "glb.size_kb",                EY_P_INT,  1,   1048576, "108",           A(glb_kb), NULL,
     "Global buffer, KiB, shared by ifmaps, psums and filters (reference: 108 KB)." },
   { "glb.filter_kb",              EY_P_INT,  0,   1048576, "8",             A(glb_filter_kb), NULL,
-    "Filter staging region of the GLB, KiB; the rest holds ifmaps and psums; 0 with glb.filter_path direct. Open (reference: MIT's model gives ifmap+psum 100 KB)." },
+    "Filter staging region of the GLB, KiB (with glb.filter_region block, the most it takes); the rest holds ifmaps and psums; 0 with glb.filter_path direct. Open (reference: MIT's model gives ifmap+psum 100 KB)." },
   { "glb.filter_region",          EY_P_ENUM, 0,   0,       "fixed",         A(glb_filter_block), "fixed|block",
     "How big the filter staging region is, layer by layer: fixed (glb.filter_kb for every layer) or block (one filter block of the layer's mapping, so that the next block can come in while this one is in the spads, and at most glb.filter_kb; a layer whose block is larger takes glb.filter_kb and no prefetch). The ifmap and psum tiles take the rest of the GLB, so with block the mapper chooses the split per layer as it chooses the mapping. Staged filters only. Open (the chip's GLB is one SRAM configured per layer; eyeriss_v1 uses block)." },
   { "glb.filter_path",            EY_P_ENUM, 0,   0,       "staged",        A(filter_direct), "staged|direct",
