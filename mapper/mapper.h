@@ -157,10 +157,11 @@ static inline int ey_mac_latency(const ey_arch *a) {
   return 2 + a->mul_stages;
 }
 /* Bits of the largest filter block of mapping m: its g groups side by side
- * (at most G), p·t filters of min(q·r, C') channels, R·S weights each. */
+ * (at most G), min(p·t, M') filters of min(q·r, C') channels, R·S weights each. */
 static inline uint64_t ey_filter_block_bits(const ey_arch *a, const ey_geom *g,
                                             const ey_mapping *m) {
-  const uint64_t ga = (uint64_t)EY_MIN(m->g, g->G), pt = (uint64_t)m->p * (uint64_t)m->t,
+  const uint64_t ga = (uint64_t)EY_MIN(m->g, g->G),
+                 pt = EY_MIN((uint64_t)m->p * (uint64_t)m->t, (uint64_t)g->Mg),
                  ch = (uint64_t)EY_MIN(m->q * m->r, g->Cg);
   return ey_sat_mul(ey_sat_mul(ey_sat_mul(ga, pt), ch),
                     ey_sat_mul((uint64_t)g->R * (uint64_t)g->S, (uint64_t)a->word_bits));

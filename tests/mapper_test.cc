@@ -487,6 +487,20 @@ TEST(MapperSearch, GlbCapacityBindsInTheTightCase) {
   EXPECT_LT(AllLegal(fixed.l, fixed.a).size(), AllLegal(block.l, block.a).size());
 }
 
+// The largest filter block holds at most the layer's filters and channels: 6
+// filters of 4 channels with p x t = 10 and q x r = 6 is a block of 6 x 4 x 3 x 3
+// words of 16 bits (3456 bits), the staging region under block when the cap holds it.
+TEST(MapperSearch, TheLargestBlockHoldsAtMostTheLayersFiltersAndChannels) {
+  ey_layer l = Layer(1, 4, 6, 8, 8, 3, 3);
+  ey_geom g;
+  ey_geom_init(&g, &l);
+  const ey_arch a = TinyArch(6, 4, 64, 1, "  filter_region: block\n");
+  const ey_mapping m = {1, 5, 3, 2, 2, 1, 1, 10, 1};
+  EXPECT_EQ(ey_filter_block_bits(&a, &g, &m), 3456u);
+  EXPECT_EQ(ey_staging_bits(&a, 3456u), 3456u);
+  EXPECT_EQ(ey_staging_bits(&a, 8193u), 8192u);  // more than the 1 KiB cap
+}
+
 TEST(MapperSearch, WholeSetsAreTheChipsOnAlexNet) {
   // mapper.set_width whole on eyeriss_v1: the set widths the chip's papers
   // describe (CONV1's 11 x 55 in strips of 14, since four folds of 11 rows do
