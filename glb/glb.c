@@ -32,7 +32,7 @@ ey_rc ey_glb_init(ey_glb *g, uint64_t avail_bits, uint64_t staging_bits, size_t 
   }
   g->psum = calloc(psum_words ? psum_words : 1, sizeof(uint32_t));
   g->port_cycle = calloc((size_t)banks, sizeof *g->port_cycle);
-  g->port_used = calloc((size_t)banks, sizeof *g->port_used);
+  g->port_used = calloc((size_t)banks * 2, sizeof *g->port_used);
   g->stats.bank_reads = calloc((size_t)banks * 3, sizeof *g->stats.bank_reads);
   g->stats.bank_writes = calloc((size_t)banks * 3, sizeof *g->stats.bank_writes);
   if (!g->psum || !g->port_cycle || !g->port_used || !g->stats.bank_reads || !g->stats.bank_writes)
@@ -87,6 +87,7 @@ static inline int *ports_of(ey_glb *g, int b) {
   if (g->port_cycle[b] != g->cycle) {
     g->port_cycle[b] = g->cycle;
     g->port_used[b] = 0;
+    g->port_used[g->banks + b] = 0;
   }
   return &g->port_used[b];
 }
@@ -122,6 +123,18 @@ int ey_glb_try(ey_glb *g, int region, uint64_t index, int type, int is_write) {
     g->port_used[b]++;
     count_bank(g, b, type, is_write, 1);
   }
+  count_type(g, type, is_write, 1);
+  return 1;
+}
+
+int ey_glb_try_bank(ey_glb *g, int bank, int span, int type, int is_write, int width) {
+  int *used = ports_of(g, bank) + (is_write ? g->banks : 0);
+  if (*used + 1 > g->ports * width) {
+    g->stats.conflicts++;
+    return 0;
+  }
+  (*used)++;
+  count_bank(g, bank, type, is_write, (uint64_t)span);
   count_type(g, type, is_write, 1);
   return 1;
 }

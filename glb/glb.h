@@ -40,7 +40,8 @@ typedef struct ey_glb {
   uint64_t base[4];     /* private: first word address of each region */
   uint64_t cycle;       /* private: the cycle the port counts belong to */
   uint64_t *port_cycle; /* private: per bank, the cycle of its port count */
-  int *port_used;       /* private: per bank, ports used in that cycle */
+  int *port_used;       /* private: per bank, ports used in that cycle; then, per bank,
+                           the writes of ey_glb_try_bank */
   ey_glb_stats stats;   /* read-only */
 } ey_glb;
 
@@ -105,6 +106,11 @@ void ey_glb_clear_psums(ey_glb *g);
  * or a psum): granted (1, counted) when each bank it touches has a port left,
  * refused (0, counted as a conflict) otherwise. */
 int ey_glb_try(ey_glb *g, int region, uint64_t index, int type, int is_write);
+/* ey_glb_try() on a bank the caller names (glb.bank_map clustered): an element
+ * (a word, or a psum of `span` words, all counted there) of `bank`, whose ports
+ * each take `width` reads and `width` writes a cycle (a bank as wide as the router
+ * port it serves). Returns 1, or 0 when they are taken this cycle. */
+int ey_glb_try_bank(ey_glb *g, int bank, int span, int type, int is_write, int width);
 /* A DRAM-side transfer of `elements` consecutive elements from element `index` of
  * `region`: counted by bank and type, no arbitration. */
 void ey_glb_bulk(ey_glb *g, int region, uint64_t index, uint64_t elements, int type, int is_write);

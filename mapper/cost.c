@@ -301,10 +301,12 @@ EY_SPECIALIZE uint64_t pass_cycles(const ey_geom *g, const ey_arch *a, const ey_
             uint64_t gon = ceil_div(outs, MUL((uint64_t)a->noc_gon_wpc, psr));
             uint64_t gin = cb.first[j] ? 0 : ceil_div(outs, MUL((uint64_t)a->noc_psum_wpc, psr));
             uint64_t busy = EY_MAX(EY_MAX(comp, ifm), EY_MAX(gon, gin));
-            if (a->noc_impl == EY_NOC_HMESH) {
-              /* The mesh's routers can outrun the GLB's bank ports: every ifmap
-               * word and psum of the pass takes a port (a psum one per word of
-               * it). The bus's widths stay below the ports. */
+            if (a->noc_impl == EY_NOC_HMESH && !a->glb_clustered) {
+              /* The mesh's routers can outrun the word-interleaved GLB's bank
+               * ports: every ifmap word and psum of the pass takes a port (a psum
+               * one per word of it). The bus's widths stay below the ports. With
+               * glb.bank_map clustered each router has a bank as wide as its
+               * port, which the router terms above already count. */
               const uint64_t span = (uint64_t)EY_CEIL_DIV(a->psum_bits, a->word_bits);
               const uint64_t words =
                   ADD(MUL(MUL(MUL(ga, n_a), qr_a), MUL(ey__rows_needed(g, (int)e_a), g->wneed)),

@@ -265,6 +265,81 @@ TEST(MeshBands, GroupsSideBySideStreamAtOnceFromTheirOwnClusters) {
   EXPECT_EQ(Best(bus, EY_OBJ_CYCLES).g, 1);
 }
 
+// glb.bank_map clustered on a Mesh() arch: a GLB cluster per router cluster, of
+// `routers` ifmap banks and ccols psum banks; checked as a config would be.
+ey_arch Clustered(ey_arch a) {
+  const int clusters = (a.rows / a.mesh_cluster_rows) * (a.cols / a.mesh_cluster_cols);
+  a.glb_clustered = 1;
+  a.glb_banks = clusters * (a.mesh_ifmap_routers + a.mesh_cluster_cols);
+  ey_err err;
+  EXPECT_EQ(ey_arch_check(&a, &err), EY_OK) << err.msg;
+  return a;
+}
+
+// Every case on clustered banks: bit-exact, each replayed pass also simulated
+// and compared with its record, exact stepping equal to fast.
+TEST(MeshClustered, EveryCaseIsBitExactAndReplaysAndStepsAlike) {
+  for (const Case &c : Cases()) {
+    const Case k = {c.what, c.l, Clustered(c.a)};
+    SCOPED_TRACE(k.what);
+    const ey_mapping m = Best(k, EY_OBJ_CYCLES);
+    const ey_meas fast = Simulate(k, m, EY_STEP_FAST, 0.3, 1);
+    ExpectSameMeas(fast, Simulate(k, m, EY_STEP_EXACT, 0.3));
+    EXPECT_EQ(fast.glb_banks, k.a.glb_banks);
+  }
+}
+
+// The banks each access takes, by hand: four depthwise groups side by side on
+// four one-PE clusters of one ifmap router each (the layer of
+// GroupsSideBySideStreamAtOnceFromTheirOwnClusters). Cluster k's banks are 2k
+// (its ifmap bank) and 2k + 1 (the psum bank of its one column). Router k reads
+// its group's 64 words from bank 2k alone, and PE k's 64 outputs go up the GON
+// into bank 2k + 1 alone, two 16-bit words each: no bank is shared, so no access
+// waits. On word-interleaved banks the same routers collide.
+TEST(MeshClustered, EachRouterReadsItsOwnBankAndEachColumnWritesItsOwn) {
+  const std::string fast =
+      "clock:\n  dram_mhz: 10000\ndram:\n  bus_bits: 4096\n  latency_cycles: 0\n";
+  ey_layer l = Layer(1, 4, 4, 1, 64, 1, 1, 1, 0, 4);
+  const ey_mapping side = {1, 1, 1, 1, 1, 1, 1, 1, 4};
+  const Case k = {"clustered", l, Clustered(Mesh(1, 4, 1, 1, 1, 64, fast))};
+  ASSERT_EQ(k.a.glb_banks, 8);
+  const ey_meas got = Simulate(k, side, EY_STEP_EXACT, 0.0);
+  for (int b = 0; b < 8; b++) {
+    SCOPED_TRACE(b);
+    EXPECT_EQ(got.glb_bank_reads[b][EY_IFMAP], b % 2 ? 0u : 64u);
+    EXPECT_EQ(got.glb_bank_writes[b][EY_PSUM], b % 2 ? 128u : 0u);
+  }
+  EXPECT_EQ(got.glb_conflicts, 0u);
+  Case inter = {"interleaved", l, Mesh(1, 4, 1, 1, 1, 64, fast)};
+  inter.a.glb_banks = 8;
+  const ey_meas word = Simulate(inter, side, EY_STEP_EXACT, 0.0);
+  EXPECT_GT(word.glb_conflicts, 0u);
+  EXPECT_GE(word.cycles, got.cycles);
+}
+
+// glb.bank_map clustered needs the mesh and its bank count.
+TEST(MeshClustered, TheBankCountFollowsTheClusters) {
+  ey_arch a;
+  ey_err err;
+  EXPECT_EQ(ey_arch_load_string("b.yaml",
+                                "name: b\npe_array: {rows: 3, cols: 4}\nglb:\n  banks: 7\n"
+                                "  bank_map: clustered\n",
+                                &a, &err),
+            EY_CONFIG);
+  EXPECT_STREQ(err.msg,
+               "b.yaml:5: glb.bank_map: clustered needs noc.impl: hierarchical-mesh (got "
+               "clustered with the multicast bus)");
+  EXPECT_EQ(ey_arch_load_string("m.yaml",
+                                "name: m\npe_array: {rows: 6, cols: 8}\nnoc:\n"
+                                "  impl: hierarchical-mesh\nglb:\n  banks: 27\n"
+                                "  bank_map: clustered\n",
+                                &a, &err),
+            EY_CONFIG);
+  EXPECT_STREQ(err.msg,
+               "m.yaml:6: glb.banks: must be 28 with glb.bank_map clustered (4 clusters x (3 "
+               "ifmap + 4 psum banks)) (got 27)");
+}
+
 // Sets side by side in a PE row share a weight router exactly when their
 // columns share a cluster: 3-column sets on 4-column clusters at columns 0, 3,
 // 6, 9 cover clusters 0, 0-1, 1-2, 2: all one source; on 3-column clusters,

@@ -57,6 +57,8 @@ typedef struct ey_arch {
                              ends; 0 (tile): the whole psum tile's once it is done */
   int glb_banks;          /* word-interleaved banks */
   int glb_bank_ports;     /* array-side accesses per bank per cycle */
+  int glb_clustered;      /* glb.bank_map clustered: each mesh router owns a bank of its
+                             cluster (ey_glb_try_bank) */
   int dram_impl;          /* ey_dram_impl */
   int dram_bus_bits;      /* off-chip bus width, bits per link cycle */
   int dram_latency;       /* link cycles added to each DRAM transfer */

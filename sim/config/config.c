@@ -84,6 +84,8 @@ static const ey_param k_arch_params[] = {
     "GLB banks, word-interleaved. Open: 27 banks of 4 KiB make the 108 KiB." },
   { "glb.bank_ports",             EY_P_INT,  1,   16,      "1",             A(glb_bank_ports), NULL,
     "Accesses per bank per cycle from the array side (DRAM transfers have a port of their own)." },
+  { "glb.bank_map",               EY_P_ENUM, 0,   0,       "interleaved",   A(glb_clustered), "interleaved|clustered",
+    "Which bank an array-side access takes: interleaved (by word address, over glb.banks) or clustered (hierarchical-mesh only: a GLB cluster per router cluster, of noc.mesh.ifmap_routers ifmap banks and noc.mesh.cluster_cols psum banks, so glb.banks must be clusters x (ifmap_routers + cluster_cols); each ifmap router reads its own bank, and a PE column's psums go in and out through its cluster's bank for that column, as Eyeriss v2's GLB clusters do). DRAM transfers are counted over the banks by address either way. Open: interleaved (eyeriss_v1_5 and eyeriss_v2 use clustered)." },
   { "dram.impl",                  EY_P_ENUM, 0,   0,       "fixed",         A(dram_impl), "fixed",
     "Off-chip memory model: fixed bandwidth and latency." },
   { "dram.bus_bits",              EY_P_INT,  8,   4096,    "64",            A(dram_bus_bits), NULL,
@@ -252,6 +254,26 @@ ey_rc ey_arch_check(const ey_arch *a, ey_err *err) {
                         "%s: noc.mesh.cluster_rows: %ld clusters of %ld routers exceed the mesh's "
                         "65535 sources; make the clusters larger (got %d x %d PEs)",
                         w, clusters, planes, a->mesh_cluster_rows, a->mesh_cluster_cols);
+    }
+  }
+  if (a->glb_clustered) {
+    const long clusters = a->noc_impl == EY_NOC_HMESH ? (long)(a->rows / a->mesh_cluster_rows) *
+                                                            (a->cols / a->mesh_cluster_cols)
+                                                      : 0;
+    const long want = clusters * (a->mesh_ifmap_routers + a->mesh_cluster_cols);
+    arch_where(a, "glb.bank_map", w, sizeof w);
+    if (a->noc_impl != EY_NOC_HMESH)
+      return ey_err_set(err, EY_CONFIG,
+                        "%s: glb.bank_map: clustered needs noc.impl: hierarchical-mesh (got "
+                        "clustered with the multicast bus)",
+                        w);
+    if (a->glb_banks != want) {
+      arch_where(a, "glb.banks", w, sizeof w);
+      return ey_err_set(err, EY_CONFIG,
+                        "%s: glb.banks: must be %ld with glb.bank_map clustered (%ld clusters x "
+                        "(%d ifmap + %d psum banks)) (got %d)",
+                        w, want, clusters, a->mesh_ifmap_routers, a->mesh_cluster_cols,
+                        a->glb_banks);
     }
   }
   int span = (a->psum_bits + a->word_bits - 1) / a->word_bits; /* words of one psum */

@@ -264,6 +264,23 @@ static int place(const eng *E, int ti, int ri, int i, int j) {
   return row * E->cols + h * E->ecol + jj;
 }
 
+/* glb.bank_map clustered: the bank each GLB cluster gives ifmap router `group`
+ * (ey_hmesh_source: cluster * routers + plane), and the psum bank of PE x's column
+ * in its cluster. A cluster's banks are its ifmap banks, then its psum banks. */
+static int ifmap_bank(const eng *E, int group) {
+  const ey_arch *a = E->a;
+  const int per = a->mesh_ifmap_routers + a->mesh_cluster_cols;
+  return group / a->mesh_ifmap_routers * per + group % a->mesh_ifmap_routers;
+}
+static int psum_bank(const eng *E, int x) {
+  const ey_arch *a = E->a;
+  const int per = a->mesh_ifmap_routers + a->mesh_cluster_cols,
+            ncx = E->cols / a->mesh_cluster_cols;
+  const int row = x / E->cols, col = x % E->cols;
+  const int cluster = row / a->mesh_cluster_rows * ncx + col / a->mesh_cluster_cols;
+  return cluster * per + a->mesh_ifmap_routers + col % a->mesh_cluster_cols;
+}
+
 /* Remembers a DRAM transfer for the bytes-in-flight signal. */
 static void in_flight(eng *E, uint64_t req, uint64_t bits) {
   if (!E->sampling) return;
@@ -280,11 +297,13 @@ static void in_flight(eng *E, uint64_t req, uint64_t bits) {
   E->fl_bytes[E->fl_n++] = (bits + 7) / 8;
 }
 
-/* Counts an array-side GLB access for the per-bank signals. */
-static void bank_note(eng *E, uint64_t addr, int span, int is_write) {
+/* Counts an array-side GLB access for the per-bank signals: at its address, or
+ * with glb.bank_map clustered on `bank` (>= 0), which takes all its words. */
+static void bank_note(eng *E, uint64_t addr, int span, int is_write, int bank) {
   if (!E->sampling) return;
   for (int k = 0; k < span; k++) {
-    uint8_t *c = (is_write ? E->s_bw : E->s_br) + (addr + (uint64_t)k) % (uint64_t)E->glb.banks;
+    const uint64_t b = bank >= 0 ? (uint64_t)bank : (addr + (uint64_t)k) % (uint64_t)E->glb.banks;
+    uint8_t *c = (is_write ? E->s_bw : E->s_br) + b;
     if (*c < 255) (*c)++;
   }
 }
@@ -956,10 +975,14 @@ static int gin_grant(void *ctx, int x) {
   const pass *P = &E->ps;
   size_t at =
       chain_psum(E, P->t, P->fp, E->grp[x], E->pe[x].prog.p, P->os + E->lcol[x], E->gin_seq[x]);
-  if (!ey_glb_try(&E->glb, EY_GLB_R_PSUM, at, EY_PSUM, 0)) return 0; /* bank busy */
+  const int bank = E->a->glb_clustered ? psum_bank(E, x) : -1;
+  if (bank >= 0
+          ? !ey_glb_try_bank(&E->glb, bank, E->glb.psum_words_each, EY_PSUM, 0, E->a->noc_psum_wpc)
+          : !ey_glb_try(&E->glb, EY_GLB_R_PSUM, at, EY_PSUM, 0))
+    return 0; /* bank busy */
   const uint64_t addr = ey_glb_addr(&E->glb, EY_GLB_R_PSUM, at);
   observe(E, EY_ACC_GLB, 0, EY_PSUM, addr, 1);
-  bank_note(E, addr, E->glb.psum_words_each, 0);
+  bank_note(E, addr, E->glb.psum_words_each, 0, bank);
   E->smp.psum_in++;
   E->gin_seq[x]++;
   ey_pe_psum_push(&E->pe[x], ey_glb_psum(&E->glb, at));
@@ -980,12 +1003,16 @@ static int gon_grant(void *ctx, int x) {
   const ey_pe *pe = &E->pe[x];
   if (!ey_pe_pend_ready(pe, E->now) || !ey_pe_psum_in_ready(pe)) return 0;
   size_t at = chain_psum(E, P->t, P->fp, E->grp[x], pe->prog.p, P->os + E->lcol[x], E->gon_seq[x]);
-  if (!ey_glb_try(&E->glb, EY_GLB_R_PSUM, at, EY_PSUM, 1)) return 0; /* the write's port */
+  const int bank = E->a->glb_clustered ? psum_bank(E, x) : -1;
+  if (bank >= 0
+          ? !ey_glb_try_bank(&E->glb, bank, E->glb.psum_words_each, EY_PSUM, 1, E->a->noc_gon_wpc)
+          : !ey_glb_try(&E->glb, EY_GLB_R_PSUM, at, EY_PSUM, 1))
+    return 0; /* the write's port */
   E->granted[x] = 1;
   E->glist[E->ngl++] = x;
   const uint64_t addr = ey_glb_addr(&E->glb, EY_GLB_R_PSUM, at);
   observe(E, EY_ACC_GLB, 1, EY_PSUM, addr, 1);
-  bank_note(E, addr, E->glb.psum_words_each, 1);
+  bank_note(E, addr, E->glb.psum_words_each, 1, bank);
   E->smp.psum_out++;
   if (E->asleep[x]) pe_wake(E, x, E->now);
   return 1;
@@ -997,7 +1024,7 @@ static int gon_grant(void *ctx, int x) {
  * its GLB bank a port. Returns 1 when it went, 0 when it waits, -1 when out of
  * memory (the packet went, a word of it is lost: the layer fails). */
 static int send_ifmap(eng *E, const tile *t, const int16_t *buf, const int *rowmap, int im, int xi,
-                      int c, int yi) {
+                      int c, int yi, int group) {
   pass *P = &E->ps;
   const int slot = E->cset[c] * P->nr + yi;
   const int *tg = E->tg + E->tg_off[slot];
@@ -1009,9 +1036,12 @@ static int send_ifmap(eng *E, const tile *t, const int16_t *buf, const int *rowm
   ey_word v = 0;
   if (y >= E->g.P && y < E->g.P + E->g.H && x >= E->g.P && x < E->g.P + E->g.W) {
     size_t at = (((size_t)im * t->tc + c) * t->nrows + rowmap[y]) * E->g.W + (x - E->g.P);
-    if (!ey_glb_try(&E->glb, t->buf, at, EY_IFMAP, 0)) return 0; /* its bank is busy */
+    const int bank = E->a->glb_clustered ? ifmap_bank(E, group) : -1;
+    if (bank >= 0 ? !ey_glb_try_bank(&E->glb, bank, 1, EY_IFMAP, 0, E->a->noc_ifmap_wpc)
+                  : !ey_glb_try(&E->glb, t->buf, at, EY_IFMAP, 0))
+      return 0; /* its bank is busy */
     observe(E, EY_ACC_GLB, 0, EY_IFMAP, ey_glb_addr(&E->glb, t->buf, at), 1);
-    bank_note(E, ey_glb_addr(&E->glb, t->buf, at), 1, 0);
+    bank_note(E, ey_glb_addr(&E->glb, t->buf, at), 1, 0, bank);
     v = buf[at];
   } /* else a padding zero, made at the GLB port without an SRAM read */
   ey_noc_try(&E->inoc, tg, n, E->room);
@@ -1083,7 +1113,7 @@ static int pass_cycles(eng *E, ey_cycle limit, ey_err *err) {
         struct mstream *st = &E->st[si];
         for (int w = 0; w < a->noc_ifmap_wpc && st->sent < st->total; w++) {
           const int c = E->pl_c[st->off + st->k], yi = E->pl_yi[st->off + st->k];
-          const int r = send_ifmap(E, t, buf, rowmap, st->im, st->xi, c, yi);
+          const int r = send_ifmap(E, t, buf, rowmap, st->im, st->xi, c, yi, st->group);
           if (r < 0) {
             ey_err_set(err, EY_NOMEM, "out of memory");
             return -1;
@@ -1106,7 +1136,7 @@ static int pass_cycles(eng *E, ey_cycle limit, ey_err *err) {
       }
     } else
       for (int w = 0; w < a->noc_ifmap_wpc && P->sent < stream_len; w++) {
-        if (!send_ifmap(E, t, buf, rowmap, P->s_im, P->s_xi, P->s_c, P->s_yi)) {
+        if (!send_ifmap(E, t, buf, rowmap, P->s_im, P->s_xi, P->s_c, P->s_yi, -1)) {
           bus_blocked = 1;
           break;
         }
@@ -1867,7 +1897,10 @@ static ey_rc advance(eng *E, ey_cycle limit, ey_err *err) {
             int shift;
             const int nsig = pass_sig(E, t, E->fp, E->pa, E->os, ea, &shift);
             const rp_entry *hit = rp_find(E, E->sig, nsig);
-            const int rot = hit ? (shift - hit->shift + E->glb.banks) % E->glb.banks : 0;
+            /* Clustered banks follow the routers and PEs, not the addresses. */
+            const int rot = hit && !E->a->glb_clustered
+                                ? (shift - hit->shift + E->glb.banks) % E->glb.banks
+                                : 0;
             if (hit && !E->o->replay_check && E->now + hit->d.cycles <= limit) {
               pass_data(E, t, E->fp, E->pa, E->os, ea);
               rp_add(E, &hit->d, rot);
