@@ -551,14 +551,12 @@ EY_SPECIALIZE void cost_fill(const ey_geom *g, const ey_arch *a, const ey_mappin
     /* The ifmap bits of one tile read while the tile before is in use: all of it
      * with two tiles' room, the rows that fit beside it in the ring, else none. */
     uint64_t ahead = tiles > 1 ? ifmap_bits / tiles : 0;
-    /* The first reads and the in-order queue below are counted on the multicast
-     * bus, whose estimate is the engine's within a few per cent. The mesh's
-     * estimate is well below its engine (docs/mesh.md): there the extra DRAM
-     * terms outweigh the work they should be weighed with, and the mapper's
-     * choices came out 2-5 % worse in EDP, so it keeps the terms before them.
-     * The queue's order is dram.demand_first's (a tile's first filter read
-     * ahead of the next tile's); without it the estimate does not model it. */
-    const int queue = a->noc_impl != EY_NOC_HMESH && a->dram_demand_first;
+    /* The first reads and the in-order queue below. The queue's order is
+     * dram.demand_first's (a tile's first filter read ahead of the next tile's);
+     * without it the estimate does not model it. (On the mesh with word-interleaved
+     * banks, whose estimate missed their conflicts, these terms made the mapper's
+     * choices worse; with clustered banks they lower the engine's EDP, docs/mesh.md.) */
+    const int queue = a->dram_demand_first;
     const int dbuf = ey_ifmap_double_buffer(cap, out->glb_ifmap_bits, out->glb_psum_bits);
     if (queue && dbuf) {
       /* The first tile has none before it to hide behind. */
