@@ -6,7 +6,8 @@
  * data. Addresses count words of data.word_bits, interleaved over glb.banks banks
  * (a wider psum spans several);
  * each bank serves glb.bank_ports accesses a cycle from the array side, and
- * ey_glb_try() arbitrates them. Transfers to and from DRAM use a port of their own.
+ * ey_glb_try() arbitrates them (ey_glb_try_bank() on a bank the caller names,
+ * glb.bank_map clustered). Transfers to and from DRAM use a port of their own.
  * Every word read or written is counted by bank and data type. */
 #ifndef EY_GLB_H
 #define EY_GLB_H

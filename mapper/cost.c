@@ -553,10 +553,11 @@ EY_SPECIALIZE void cost_fill(const ey_geom *g, const ey_arch *a, const ey_mappin
     uint64_t ahead = tiles > 1 ? ifmap_bits / tiles : 0;
     /* The first reads and the in-order queue below. The queue's order is
      * dram.demand_first's (a tile's first filter read ahead of the next tile's);
-     * without it the estimate does not model it. (On the mesh with word-interleaved
-     * banks, whose estimate missed their conflicts, these terms made the mapper's
-     * choices worse; with clustered banks they lower the engine's EDP, docs/mesh.md.) */
-    const int queue = a->dram_demand_first;
+     * without it the estimate does not model it. Not on the mesh with
+     * word-interleaved banks: its estimate misses their conflicts, and there these
+     * terms made the mapper's choices 2-5 % worse in EDP; with clustered banks they
+     * lower the engine's EDP (docs/mesh.md). */
+    const int queue = a->dram_demand_first && (a->noc_impl != EY_NOC_HMESH || a->glb_clustered);
     const int dbuf = ey_ifmap_double_buffer(cap, out->glb_ifmap_bits, out->glb_psum_bits);
     if (queue && dbuf) {
       /* The first tile has none before it to hide behind. */

@@ -48,7 +48,8 @@ static double ideal_cycles(const ey_geom *g, const ey_mapping *m, int simd) {
 /* The best MAC/cycle, MACs / ideal_cycles(), over the placements (e, r, t) the
  * array's rows and columns admit at the widths the mapper searches, each with one channel per PE
  * and one filter, or pe.macs_per_cycle filters when the PE takes that many at once (more per PE
- * adds work to a PE, not PEs); with `legal`, only those
+ * adds work to a PE, not PEs) and then enough channels that a column's MACs take p cycles;
+ * with `legal`, only those
  * whose least-storage mapping (p = q = 1, one image, one GLB tile of e rows, t
  * filters: no mapping of the same placement needs less spad or GLB) passes
  * ey_mapping_check(). Also the active PEs of that placement; 0 when none. */
@@ -74,7 +75,10 @@ static double best_placement(const ey_layer *l, const ey_arch *a, const ey_geom 
       for (int gg = 1; gg <= gmax; gg = ey__next_block(g->G, gg))
         for (int p = 1; p <= EY_MIN(a->simd, g->Mg); p += EY_MAX(1, EY_MIN(a->simd, g->Mg) - 1))
           for (int t = EY_MIN(EY_CEIL_DIV(g->Mg, p), slots / gg); t >= 1; t--) {
-            ey_mapping m = {g->N, p, 1, r, t, e, e, p * t, gg};
+            /* Enough channels that a column's MACs cover its p forwards (q S >= p):
+             * with fewer, the forwards would bound a SIMD PE below its MACs. */
+            const int q = EY_MIN(g->Cg, EY_CEIL_DIV(p, g->S));
+            ey_mapping m = {g->N, p, q, r, t, e, e, p * t, gg};
             const double v = macs / ideal_cycles(g, &m, a->simd);
             if (v <= best) break;
             if (legal) {
@@ -135,6 +139,19 @@ ey_rc ey_eyexam_bounds(const ey_layer *l, const ey_arch *a, const ey_mapping *m,
   double *lv = out->level_bound;
   lv[EY_EXBW_DRAM] = roof(macs, (double)a->dram_bus_bits * a->dram_mhz / a->core_mhz, bits);
   lv[EY_EXBW_GLB] = roof(macs, (double)a->glb_banks * a->glb_bank_ports, glb_ports);
+  if (a->glb_clustered) {
+    /* glb.bank_map clustered: each ifmap bank gives ports x noc.ifmap_words_per_cycle
+     * words a cycle, each psum bank ports x the psum GIN's psums out and the
+     * GON's in, a psum one element whatever its words: the tightest of the three. */
+    const double cl = (double)(a->rows / a->mesh_cluster_rows) * (a->cols / a->mesh_cluster_cols);
+    const double ifm = roof(macs, cl * a->mesh_ifmap_routers * a->glb_bank_ports * a->noc_ifmap_wpc,
+                            k->glb_reads[EY_IFMAP]);
+    const double pin =
+        roof(macs, cl * a->mesh_cluster_cols * a->glb_bank_ports * a->noc_psum_wpc, k->noc_psum_in);
+    const double pout =
+        roof(macs, cl * a->mesh_cluster_cols * a->glb_bank_ports * a->noc_gon_wpc, k->noc_psum_out);
+    lv[EY_EXBW_GLB] = ifm < pin ? (ifm < pout ? ifm : pout) : (pin < pout ? pin : pout);
+  }
   /* The networks' peak widths: every router of the mesh at once. */
   lv[EY_EXBW_NOC_IFMAP] = roof(macs, ey_ifmap_width_max(a), k->noc_ifmap);
   lv[EY_EXBW_NOC_FILTER] =

@@ -138,9 +138,10 @@ TEST(Eyexam, NoLegalMappingIsNoMap) {
 
 // The engine never beats step 6 on AlexNet's layers (batch 1) on `arch`: its
 // cycles respect every level's bandwidth, and each bound caps the next.
-static void ExpectMeasuredWithinTheBounds(const char *arch) {
+static void ExpectMeasuredWithinTheBounds(const char *arch, const char *netname = "alexnet",
+                                          int objective = EY_OBJ_CYCLES) {
   ey_arch a = eytest::LoadArch(arch);
-  ey_net net = eytest::LoadNet("alexnet");
+  ey_net net = eytest::LoadNet(netname);
   for (int i = 0; i < net.nlayers; i++) {
     ey_layer l = net.layers[i];
     l.N = 1;
@@ -148,7 +149,7 @@ static void ExpectMeasuredWithinTheBounds(const char *arch) {
     ey_mapping m;
     ey_cost c;
     ey_err err;
-    ASSERT_EQ(ey_map_layer(&l, &a, EY_OBJ_CYCLES, &m, &c, nullptr, &err), EY_OK) << err.msg;
+    ASSERT_EQ(ey_map_layer(&l, &a, objective, &m, &c, nullptr, &err), EY_OK) << err.msg;
     ey_engine_opts o = eytest::Opts(EY_STEP_FAST, 1, 0.0, 0);
     ey_meas meas;
     ASSERT_EQ(ey_engine_run_layer(&a, &l, &m, &o, nullptr, &meas, &err), EY_OK) << err.msg;
@@ -171,6 +172,10 @@ TEST(Eyexam, MeasuredNeverExceedsTheBandwidthBound) {
 TEST(Eyexam, MeasuredNeverExceedsTheBoundsOnTheMeshWithTwoMacsACycle) {
   ExpectMeasuredWithinTheBounds("eyeriss_v1_5");
   ExpectMeasuredWithinTheBounds("eyeriss_v2");
+  // MobileNet's depthwise layers read the clustered banks at their routers'
+  // width, and its 1x1 layers run two MACs a cycle only with q S >= p.
+  ExpectMeasuredWithinTheBounds("eyeriss_v1_5", "mobilenet_v1", EY_OBJ_EDP);
+  ExpectMeasuredWithinTheBounds("eyeriss_v2", "mobilenet_v1", EY_OBJ_EDP);
 }
 
 // Through the command line: the table's section has a row per layer, and the

@@ -52,7 +52,14 @@ static void widths(ey_vcd_file *w, const ey_arch *a) {
    * column's accumulators and the finished psums */
   w->pe_width[2] = bits_for((uint64_t)a->ifmap_spad_words + (uint64_t)a->ifmap_fifo_words);
   w->pe_width[3] = bits_for((uint64_t)a->psum_spad_words);
-  w->bank_width = bits_for((uint64_t)a->glb_bank_ports); /* each access takes a port */
+  /* each access takes a port; a clustered bank is as wide as its router's port,
+   * and a psum counts its words there */
+  {
+    const uint64_t span = (uint64_t)EY_CEIL_DIV(a->psum_bits, a->word_bits);
+    const uint64_t wide = EY_MAX((uint64_t)a->noc_ifmap_wpc,
+                                 span * (uint64_t)EY_MAX(a->noc_psum_wpc, a->noc_gon_wpc));
+    w->bank_width = bits_for((uint64_t)a->glb_bank_ports * (a->glb_clustered ? wide : 1));
+  }
   const int chip[CHIP_SIGNALS] = {
       1,                                    /* ifmap valid */
       bits_for((uint64_t)a->noc_ifmap_wpc), /* ifmap ready: packets this cycle */

@@ -55,7 +55,7 @@ typedef struct ey_arch {
   int glb_ifmap_ring;     /* 1: one ifmap tile's room is a ring the next one starts to fill */
   int ofmap_per_pass;     /* glb.ofmap_writes pass: each pass's finished outputs go out as it
                              ends; 0 (tile): the whole psum tile's once it is done */
-  int glb_banks;          /* word-interleaved banks */
+  int glb_banks;          /* banks: word-interleaved, or clustered (glb_clustered) */
   int glb_bank_ports;     /* array-side accesses per bank per cycle */
   int glb_clustered;      /* glb.bank_map clustered: each mesh router owns a bank of its
                              cluster (ey_glb_try_bank) */

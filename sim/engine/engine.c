@@ -79,7 +79,8 @@ typedef struct pass { /* the running pass: what pass_cycles() keeps between step
  * pass's ifmap words and psums fall among the GLB's banks relative to each other.
  * A pass elsewhere in the layer with the same signature moves the same counts in
  * the same cycles, every address shifted alike: its bank counts are the record's,
- * rotated by the shift of its first psum's bank. Fast stepping simulates
+ * rotated by the shift of its first psum's bank (not rotated with glb.bank_map
+ * clustered, whose banks follow the routers and PEs). Fast stepping simulates
  * the first pass of each signature, records what it moved, and replays later
  * ones: their arithmetic is done by the PEs directly (ey_pe_compute) and their
  * counters are added from the record. */
