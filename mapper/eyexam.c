@@ -150,7 +150,7 @@ ey_rc ey_eyexam_bounds(const ey_layer *l, const ey_arch *a, const ey_mapping *m,
         roof(macs, cl * a->mesh_cluster_cols * a->glb_bank_ports * a->noc_psum_wpc, k->noc_psum_in);
     const double pout =
         roof(macs, cl * a->mesh_cluster_cols * a->glb_bank_ports * a->noc_gon_wpc, k->noc_psum_out);
-    lv[EY_EXBW_GLB] = ifm < pin ? (ifm < pout ? ifm : pout) : (pin < pout ? pin : pout);
+    lv[EY_EXBW_GLB] = fmin(ifm, fmin(pin, pout));
   }
   /* The networks' peak widths: every router of the mesh at once. */
   lv[EY_EXBW_NOC_IFMAP] = roof(macs, ey_ifmap_width_max(a), k->noc_ifmap);

@@ -178,6 +178,7 @@ struct ey_engine {
     int group;     /* its source on the ifmap mesh */
     int off, len;  /* its (channel, row) packets of one column: pl_c/pl_yi[off..] */
     int im, xi, k; /* its position: image, needed column, packet of the column */
+    int bank;      /* glb.bank_map clustered: the GLB bank its router reads; else -1 */
     uint64_t sent, total;
   } * st;
   int nst;
@@ -200,6 +201,8 @@ struct ey_engine {
    * cycle t to a PE `lat` cycles away is put in its FIFO at the end of cycle
    * t + lat - 1 (seen in t + lat), its slot reserved from t on (inflight). */
   int *lat;         /* per active PE: cycles from its source, this pass */
+  int *pbank;       /* glb.bank_map clustered: per PE, its column's psum bank (psum_bank);
+                       NULL otherwise */
   int *inflight;    /* per PE: words reserved and not yet put */
   struct arrivals { /* per cycle mod lat_size: the words put at its end */
     int *pe, n, cap;
@@ -267,7 +270,8 @@ static int place(const eng *E, int ti, int ri, int i, int j) {
 
 /* glb.bank_map clustered: the bank each GLB cluster gives ifmap router `group`
  * (ey_hmesh_source: cluster * routers + plane), and the psum bank of PE x's column
- * in its cluster. A cluster's banks are its ifmap banks, then its psum banks. */
+ * in its cluster. A cluster's banks are its ifmap banks, then its psum banks.
+ * Computed once, per stream (mesh_route) and per PE (setup). */
 static int ifmap_bank(const eng *E, int group) {
   const ey_arch *a = E->a;
   const int per = a->mesh_ifmap_routers + a->mesh_cluster_cols;
@@ -280,6 +284,15 @@ static int psum_bank(const eng *E, int x) {
   const int row = x / E->cols, col = x % E->cols;
   const int cluster = row / a->mesh_cluster_rows * ncx + col / a->mesh_cluster_cols;
   return cluster * per + a->mesh_ifmap_routers + col % a->mesh_cluster_cols;
+}
+
+/* Takes a GLB port for element `at` of `region`: on its address's banks, or with
+ * glb.bank_map clustered (bank >= 0) on `bank`, a bank `width` elements wide.
+ * Returns 1 when granted, 0 when the bank is busy this cycle. */
+static int glb_take(eng *E, int bank, int region, size_t at, int type, int is_write, int width) {
+  const int span = region == EY_GLB_R_PSUM ? E->glb.psum_words_each : 1;
+  return bank >= 0 ? ey_glb_try_bank(&E->glb, bank, span, type, is_write, width)
+                   : ey_glb_try(&E->glb, region, at, type, is_write);
 }
 
 /* Remembers a DRAM transfer for the bytes-in-flight signal. */
@@ -805,9 +818,11 @@ static int mesh_route(eng *E, const tile *t, int ng, int ns, int ea) {
   ey_noc_clear(&E->inoc);
   for (int b = 0; b < nb; b++) { /* a region's routers are those of its first cluster */
     E->bidx[b] = 0;
-    for (int p = 0; p < planes; p++)
-      E->st[b * planes + p].group =
-          ey_hmesh_source(&E->inoc, E->bfirst[b] % ncx, E->bfirst[b] / ncx, p);
+    for (int p = 0; p < planes; p++) {
+      struct mstream *st = &E->st[b * planes + p];
+      st->group = ey_hmesh_source(&E->inoc, E->bfirst[b] % ncx, E->bfirst[b] / ncx, p);
+      st->bank = a->glb_clustered ? ifmap_bank(E, st->group) : -1;
+    }
   }
   for (int si = 0; si < nsets; si++) {
     const int b = E->band[si];
@@ -976,10 +991,8 @@ static int gin_grant(void *ctx, int x) {
   const pass *P = &E->ps;
   size_t at =
       chain_psum(E, P->t, P->fp, E->grp[x], E->pe[x].prog.p, P->os + E->lcol[x], E->gin_seq[x]);
-  const int bank = E->a->glb_clustered ? psum_bank(E, x) : -1;
-  if (bank >= 0
-          ? !ey_glb_try_bank(&E->glb, bank, E->glb.psum_words_each, EY_PSUM, 0, E->a->noc_psum_wpc)
-          : !ey_glb_try(&E->glb, EY_GLB_R_PSUM, at, EY_PSUM, 0))
+  const int bank = E->pbank ? E->pbank[x] : -1;
+  if (!glb_take(E, bank, EY_GLB_R_PSUM, at, EY_PSUM, 0, E->a->noc_psum_wpc))
     return 0; /* bank busy */
   const uint64_t addr = ey_glb_addr(&E->glb, EY_GLB_R_PSUM, at);
   observe(E, EY_ACC_GLB, 0, EY_PSUM, addr, 1);
@@ -1004,10 +1017,8 @@ static int gon_grant(void *ctx, int x) {
   const ey_pe *pe = &E->pe[x];
   if (!ey_pe_pend_ready(pe, E->now) || !ey_pe_psum_in_ready(pe)) return 0;
   size_t at = chain_psum(E, P->t, P->fp, E->grp[x], pe->prog.p, P->os + E->lcol[x], E->gon_seq[x]);
-  const int bank = E->a->glb_clustered ? psum_bank(E, x) : -1;
-  if (bank >= 0
-          ? !ey_glb_try_bank(&E->glb, bank, E->glb.psum_words_each, EY_PSUM, 1, E->a->noc_gon_wpc)
-          : !ey_glb_try(&E->glb, EY_GLB_R_PSUM, at, EY_PSUM, 1))
+  const int bank = E->pbank ? E->pbank[x] : -1;
+  if (!glb_take(E, bank, EY_GLB_R_PSUM, at, EY_PSUM, 1, E->a->noc_gon_wpc))
     return 0; /* the write's port */
   E->granted[x] = 1;
   E->glist[E->ngl++] = x;
@@ -1025,7 +1036,7 @@ static int gon_grant(void *ctx, int x) {
  * its GLB bank a port. Returns 1 when it went, 0 when it waits, -1 when out of
  * memory (the packet went, a word of it is lost: the layer fails). */
 static int send_ifmap(eng *E, const tile *t, const int16_t *buf, const int *rowmap, int im, int xi,
-                      int c, int yi, int group) {
+                      int c, int yi, int bank) {
   pass *P = &E->ps;
   const int slot = E->cset[c] * P->nr + yi;
   const int *tg = E->tg + E->tg_off[slot];
@@ -1037,9 +1048,7 @@ static int send_ifmap(eng *E, const tile *t, const int16_t *buf, const int *rowm
   ey_word v = 0;
   if (y >= E->g.P && y < E->g.P + E->g.H && x >= E->g.P && x < E->g.P + E->g.W) {
     size_t at = (((size_t)im * t->tc + c) * t->nrows + rowmap[y]) * E->g.W + (x - E->g.P);
-    const int bank = E->a->glb_clustered ? ifmap_bank(E, group) : -1;
-    if (bank >= 0 ? !ey_glb_try_bank(&E->glb, bank, 1, EY_IFMAP, 0, E->a->noc_ifmap_wpc)
-                  : !ey_glb_try(&E->glb, t->buf, at, EY_IFMAP, 0))
+    if (!glb_take(E, bank, t->buf, at, EY_IFMAP, 0, E->a->noc_ifmap_wpc))
       return 0; /* its bank is busy */
     observe(E, EY_ACC_GLB, 0, EY_IFMAP, ey_glb_addr(&E->glb, t->buf, at), 1);
     bank_note(E, ey_glb_addr(&E->glb, t->buf, at), 1, 0, bank);
@@ -1114,7 +1123,7 @@ static int pass_cycles(eng *E, ey_cycle limit, ey_err *err) {
         struct mstream *st = &E->st[si];
         for (int w = 0; w < a->noc_ifmap_wpc && st->sent < st->total; w++) {
           const int c = E->pl_c[st->off + st->k], yi = E->pl_yi[st->off + st->k];
-          const int r = send_ifmap(E, t, buf, rowmap, st->im, st->xi, c, yi, st->group);
+          const int r = send_ifmap(E, t, buf, rowmap, st->im, st->xi, c, yi, st->bank);
           if (r < 0) {
             ey_err_set(err, EY_NOMEM, "out of memory");
             return -1;
@@ -2102,6 +2111,11 @@ static ey_rc setup(eng *E, ey_err *err) {
         a->mesh_hop_cycles * (a->rows / a->mesh_cluster_rows + a->cols / a->mesh_cluster_cols - 1);
     for (E->lat_size = 2; E->lat_size <= maxlat; E->lat_size *= 2) {
     }
+    if (a->glb_clustered) {
+      if (!(E->pbank = malloc(sizeof *E->pbank * (size_t)E->npe)))
+        return ey_err_set(err, EY_NOMEM, "out of memory");
+      for (int x = 0; x < E->npe; x++) E->pbank[x] = psum_bank(E, x);
+    }
     E->nmr[0] = (int)ncl * a->mesh_ifmap_routers;
     E->nmr[1] = (int)ncl * a->mesh_cluster_rows;
     for (int k = 0; k < 2; k++) {
@@ -2287,6 +2301,7 @@ static void teardown(eng *E) {
   free(E->wwords);
   free(E->wlat);
   free(E->lat);
+  free(E->pbank);
   free(E->inflight);
   if (E->arr)
     for (int k = 0; k < E->lat_size; k++) {
