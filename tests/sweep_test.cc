@@ -1057,15 +1057,21 @@ TEST(SweepSlurm, AJobArrayMergesToTheLocalResult) {
 namespace {
 
 // A sweep.csv of total rows: (rows, cols, net, status, cycles) per point.
-std::string ScalingCsv(
-    const std::vector<std::tuple<int, int, std::string, std::string, long>> &pts) {
+// A sweep.csv of total rows; with est, an analytic_cycles column of est[i].
+std::string ScalingCsv(const std::vector<std::tuple<int, int, std::string, std::string, long>> &pts,
+                       const std::vector<long> &est = {}) {
   std::string s =
       "point,pe_array.rows,pe_array.cols,status,layer,net,batch,source,cycles,time_ms,utilization,"
-      "dram_bytes_moved\n";
+      "dram_bytes_moved" +
+      std::string(est.empty() ? "" : ",analytic_cycles") + "\n";
   int i = 0;
-  for (const auto &[r, c, net, st, cyc] : pts)
-    s += std::to_string(i++) + "," + std::to_string(r) + "," + std::to_string(c) + "," + st +
-         ",total," + net + ",1,analytic," + std::to_string(cyc) + ",1,0.5,100\n";
+  for (const auto &[r, c, net, st, cyc] : pts) {
+    s += std::to_string(i) + "," + std::to_string(r) + "," + std::to_string(c) + "," + st +
+         ",total," + net + (est.empty() ? ",1,analytic," : ",1,cycle-level,") +
+         std::to_string(cyc) + ",1,0.5,100" + (est.empty() ? "" : "," + std::to_string(est[i])) +
+         "\n";
+    i++;
+  }
   return s;
 }
 
@@ -1097,10 +1103,10 @@ TEST(SweepPlot, ScalingSpeedUpPerNetworkAndPeCount) {
                            "' --published '" + t.File("pub.csv") + "' -o '";
   ASSERT_EQ(plot("one", args + t.File("one.png") + "'"), 0) << ReadFile(t.File("one.err"));
   EXPECT_EQ(ReadFile(t.File("one.out")),
-            "net,pes,base_cycles,new_cycles,speedup,published\n"
-            "a,256,9000,900,10.0,12.5\n"
-            "a,1024,8000,250,32.0,\n"
-            "b,256,700,350,2.0,\n");
+            "net,pes,base_cycles,new_cycles,speedup,analytic_speedup,published\n"
+            "a,256,9000,900,10.0,,12.5\n"
+            "a,1024,8000,250,32.0,,\n"
+            "b,256,700,350,2.0,,\n");
   EXPECT_EQ(ReadFile(t.File("one.err")),
             "plot: b at 1024 PEs: not ok (ok, nomap); left out\n"
             "plot: wrote " +
@@ -1109,6 +1115,21 @@ TEST(SweepPlot, ScalingSpeedUpPerNetworkAndPeCount) {
   EXPECT_EQ(png.substr(0, 8), std::string("\x89PNG\r\n\x1a\n", 8));
   ASSERT_EQ(plot("two", args + t.File("two.png") + "'"), 0);
   EXPECT_EQ(ReadFile(t.File("two.png")), png);
+
+  // Cycle-level sweeps carry the estimates too: their ratio rides beside the
+  // measured one (9000 / 300 = 30.0, 8000 / 200 = 40.0).
+  WriteFile(t.File("base_cl.csv"),
+            ScalingCsv({{16, 16, "a", "ok", 9000}, {32, 32, "a", "ok", 8000}}, {9000, 8000}));
+  WriteFile(t.File("new_cl.csv"),
+            ScalingCsv({{16, 16, "a", "ok", 900}, {32, 32, "a", "ok", 250}}, {300, 200}));
+  ASSERT_EQ(plot("cl", "'" + t.File("base_cl.csv") + "' '" + t.File("new_cl.csv") + "' -o '" +
+                           t.File("cl.png") + "'"),
+            0)
+      << ReadFile(t.File("cl.err"));
+  EXPECT_EQ(ReadFile(t.File("cl.out")),
+            "net,pes,base_cycles,new_cycles,speedup,analytic_speedup,published\n"
+            "a,256,9000,900,10.0,30.0,\n"
+            "a,1024,8000,250,32.0,40.0,\n");
 
   WriteFile(t.File("bad.csv"),
             "point,glb.size_kb,status,layer,net,batch,source,cycles,time_ms,utilization,"
