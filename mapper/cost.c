@@ -189,7 +189,7 @@ static inline uint64_t ceil_div_sat(uint64_t a, uint64_t b) {
  * (fewer in the last set, which this estimate does not count). */
 EY_SPECIALIZE uint64_t mesh_ifmap_cycles(const ey_geom *g, const ey_arch *a, const ey_mapping *m,
                                          uint64_t ga_a, uint64_t n_a, uint64_t qr_a, uint64_t pt_a,
-                                         uint64_t e_a, const int checked) {
+                                         uint64_t e_a, int *reach, const int checked) {
   const int ns = (int)EY_CEIL_DIV(qr_a, (uint64_t)m->q),
             ng = (int)EY_CEIL_DIV(pt_a, (uint64_t)m->p), nsets = (int)ga_a * ns;
   const size_t cells =
@@ -199,6 +199,7 @@ EY_SPECIALIZE uint64_t mesh_ifmap_cycles(const ey_geom *g, const ey_arch *a, con
   if (ga_a > 1 && !(buf = malloc(sizeof *buf * (6 * (size_t)nsets + 3 * cells)))) {
     /* Out of memory: as if every set shared one region's routers, which no
      * routing is slower than, so the estimate stays an estimate. */
+    *reach = a->rows / a->mesh_cluster_rows + a->cols / a->mesh_cluster_cols - 2;
     const uint64_t slots = MUL((uint64_t)nsets, ey__rows_needed(g, (int)e_a));
     return ceil_div(MUL(MUL(n_a, EY_MIN((uint64_t)m->q, qr_a)),
                         MUL(ceil_div(slots, (uint64_t)a->mesh_ifmap_routers), g->wneed)),
@@ -207,6 +208,7 @@ EY_SPECIALIZE uint64_t mesh_ifmap_cycles(const ey_geom *g, const ey_arch *a, con
   int *region = buf, *src = buf + (ga_a > 1 ? nsets : 1024),
       *count = src + (ga_a > 1 ? cells : 1024), *work = ga_a > 1 ? count + cells : NULL;
   const int nr = ey_mesh_ifmap_regions(a, m, g->R, ng, ns, (int)ga_a, (int)e_a, region, src, work);
+  *reach = ey_mesh_ifmap_reach(a, m, g->R, ng, ns, (int)ga_a, (int)e_a, region, src);
   int most = 0; /* channel sets in the largest region */
   for (int r = 0; r < nr; r++) count[r] = 0;
   for (int s = 0; s < nsets; s++)
@@ -249,11 +251,42 @@ EY_SPECIALIZE uint64_t pass_cycles(const ey_geom *g, const ey_arch *a, const ey_
                                      ceil_div(pf_a, (uint64_t)a->simd));
             uint64_t wait = 2 * pf_a > room ? (uint64_t)ey_mac_latency(a) + 2 * pf_a - room - 2 : 0;
             const uint64_t cols_pe = MUL(n_a, (uint64_t)g->F);
-            uint64_t ifm = a->noc_impl == EY_NOC_HMESH
-                               ? mesh_ifmap_cycles(g, a, m, ga, n_a, qr_a, pt_a, e_a, checked)
-                               : ceil_div(MUL(MUL(MUL(ga, n_a), qr_a),
-                                              MUL(ey__rows_needed(g, (int)e_a), g->wneed)),
-                                          (uint64_t)a->noc_ifmap_wpc);
+            int reach = 0;
+            uint64_t lead = 0; /* mesh: the first word's way to the farthest PE */
+            uint64_t ifm =
+                a->noc_impl == EY_NOC_HMESH
+                    ? mesh_ifmap_cycles(g, a, m, ga, n_a, qr_a, pt_a, e_a, &reach, checked)
+                    : ceil_div(
+                          MUL(MUL(MUL(ga, n_a), qr_a), MUL(ey__rows_needed(g, (int)e_a), g->wneed)),
+                          (uint64_t)a->noc_ifmap_wpc);
+            if (a->noc_impl == EY_NOC_HMESH) {
+              /* A router's multicast waits for every PE it feeds to have room, and
+               * its farthest PE gets a word lat = hop_cycles x (1 + hops) after
+               * it left (ey_hmesh_latency). A PE's q·astep new words of a column
+               * come one channel apart in its router's stream: `gap` packets, the
+               * router's rows of the set. A PE whose FIFO cannot take them all
+               * while it computes a column takes the rest once the column has
+               * ended, so every column after the first waits lat after the last,
+               * and the gaps of the words beyond the first. One whose FIFO holds
+               * whole columns has k columns in flight (the one it computes and
+               * those waiting), and gets its next column's words a round trip
+               * after it frees their room: lat and the gaps of its words. */
+              const uint64_t lat = (uint64_t)a->mesh_hop_cycles * (1 + (uint64_t)reach);
+              lead = lat;
+              const uint64_t fresh = MUL(EY_MIN(qr_a, (uint64_t)m->q), (uint64_t)g->astep),
+                             fifo = (uint64_t)a->ifmap_fifo_words, wpc = (uint64_t)a->noc_ifmap_wpc;
+              const uint64_t gap =
+                  ceil_div(ey__rows_needed(g, (int)e_a), (uint64_t)a->mesh_ifmap_routers);
+              uint64_t w;
+              if (fresh > fifo)
+                w = ADD(lat, ceil_div(MUL(fresh - fifo - 1, gap), wpc));
+              else {
+                const uint64_t trip = ADD(lat, ceil_div(ADD(MUL(fresh - 1, gap), 1), wpc));
+                const uint64_t period = ceil_div(trip, 1 + fifo / fresh);
+                w = period > col ? period - col : 0;
+              }
+              if (w > wait) wait = w;
+            }
             /* On the multicast bus, one ifmap stream feeds every PE, which adds
              * three waits between a column and the next (docs/mapping.md):
              * - the chains' tops complete their windows within one channel's
@@ -314,10 +347,12 @@ EY_SPECIALIZE uint64_t pass_cycles(const ey_geom *g, const ey_arch *a, const ey_
               busy = EY_MAX(busy,
                             ceil_div(words, (uint64_t)a->glb_banks * (uint64_t)a->glb_bank_ports));
             }
-            /* Fill and drain: the MAC pipeline (fetch, multiplier, accumulate) and
-             * the psum chain of R PEs per active set. */
+            /* Fill and drain: the MAC pipeline (fetch, multiplier, accumulate),
+             * the psum chain of R PEs per active set and, on the mesh, the first
+             * ifmap word's way to the farthest PE. */
             uint64_t fill =
-                (uint64_t)ey_mac_latency(a) + (uint64_t)g->R * ceil_div(qr_a, (uint64_t)m->q);
+                ADD((uint64_t)ey_mac_latency(a) + (uint64_t)g->R * ceil_div(qr_a, (uint64_t)m->q),
+                    lead);
             total = ADD(total, MUL(cnt, ADD(busy, fill)));
           }
   return total;

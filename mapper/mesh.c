@@ -90,6 +90,20 @@ int ey_mesh_ifmap_regions(const ey_arch *a, const ey_mapping *m, int R, int ng, 
   return n;
 }
 
+int ey_mesh_ifmap_reach(const ey_arch *a, const ey_mapping *m, int R, int ng, int ns, int ga,
+                        int ea, const int *region, const int *src) {
+  const int ncx = a->cols / a->mesh_cluster_cols;
+  int most = 0;
+  for (int s = 0; s < ga * ns; s++) {
+    int box[4];
+    set_box(a, m, R, ng, s / ns, s % ns, ea, box);
+    /* The region's first cluster is the top left of a box that holds this one. */
+    const int from = src[region[s]], hops = box[1] - from / ncx + box[3] - from % ncx;
+    if (hops > most) most = hops;
+  }
+  return most;
+}
+
 int ey_mesh_weight_sources(const ey_arch *a, int nh, int ecol, int w, int *src) {
   const int cc = a->mesh_cluster_cols;
   int ns = 0, hi = -1;

@@ -520,3 +520,57 @@ TEST(MeshSimd, TwoMacsACycleKeepTheConvolutionAndTheCounts) {
 }
 
 }  // namespace
+
+namespace {
+
+// A router's multicast waits for its farthest PE, worked by hand: 2 channels of 4
+// rows x 32 columns, 1x1 filters, one set of 4 PEs across 4 one-PE clusters with
+// one router, so PE j is j links from it and the farthest gets a word lat = 4h
+// cycles after it left (h: hop_cycles). A column is q.S.p = 2 MACs and 2 new
+// words, which the router sends a channel apart: gap = 4 packets (its 4 rows).
+// - FIFO of 1 word: a PE takes its second word once its column has ended, so
+//   each of the 31 columns after the first waits lat: 64 + 31 x 4h cycles,
+//   above the router's 8 x 32 = 256 from h = 2, and 124 more a hop cycle;
+// - FIFO of 2: two columns in flight, the next one's words a round trip (lat and
+//   gap + 1 packets) after their room freed: a column every ceil((4h + 5) / 2)
+//   cycles, 7 more than col at h = 3 (64 + 217 > 256), 9 at h = 4: 62 more;
+// - FIFO of 4: three in flight, ceil((4h + 5) / 3) = 7 at h = 4: the router's
+//   256 binds at every h.
+// The estimate has these waits and the first word's lat; the engine's cycles
+// come within 6 % of it, and grow by at least the waits.
+TEST(MeshLatency, AMulticastWaitsForItsFarthestPeOnAHandWorkedLayer) {
+  const std::string fast =
+      "clock:\n  dram_mhz: 10000\ndram:\n  bus_bits: 4096\n  latency_cycles: 0\n";
+  const ey_layer l = Layer(1, 2, 1, 4, 32, 1, 1);
+  const ey_mapping m = {1, 1, 2, 1, 1, 4, 4, 1, 1};
+  uint64_t est[5][5] = {}, eng[5][5] = {};
+  for (int fifo : {1, 2, 4})
+    for (int h = 1; h <= 4; h++) {
+      SCOPED_TRACE("fifo " + std::to_string(fifo) + ", hop_cycles " + std::to_string(h));
+      Case k = {"far PE", l,
+                Mesh(1, 4, 1, 1, 1, 64,
+                     "    hop_cycles: " + std::to_string(h) +
+                         "\npe:\n  ifmap_fifo_words: " + std::to_string(fifo) + "\n" + fast)};
+      ASSERT_EQ(ey_mapping_check(&l, &k.a, &m, nullptr), EY_OK);
+      ey_meas ms = Simulate(k, m, EY_STEP_EXACT, 0.0);
+      ExpectSameMeas(ms, Simulate(k, m, EY_STEP_FAST, 0.0));
+      ey_cost c;
+      ey_mapping_cost(&l, &k.a, &m, &c);
+      est[fifo][h] = c.cycles;
+      eng[fifo][h] = ms.cycles;
+      EXPECT_NEAR((double)ms.cycles, (double)c.cycles, 0.06 * (double)ms.cycles);
+    }
+  for (int h = 3; h <= 4; h++) {
+    // Once the PEs bind, each hop cycle adds lat's 4 to each of 31 waits and to
+    // the first word's way.
+    EXPECT_EQ(est[1][h] - est[1][h - 1], 31u * 4u + 4u);
+    EXPECT_GE(eng[1][h] - eng[1][h - 1], 31u * 4u);
+  }
+  EXPECT_EQ(est[2][4] - est[2][3], 31u * 2u + 4u);
+  for (int h = 2; h <= 4; h++) EXPECT_EQ(est[4][h] - est[4][h - 1], 4u);
+  // Deeper FIFOs hide the way: at h = 4, 604 cycles with 1 word, 384 with 2, 294 with 4.
+  EXPECT_GT(eng[1][4], eng[2][4]);
+  EXPECT_GT(eng[2][4], eng[4][4]);
+}
+
+}  // namespace
