@@ -344,8 +344,18 @@ EY_SPECIALIZE uint64_t pass_cycles(const ey_geom *g, const ey_arch *a, const ey_
               const uint64_t words =
                   ADD(MUL(MUL(MUL(ga, n_a), qr_a), MUL(ey__rows_needed(g, (int)e_a), g->wneed)),
                       MUL(span, cb.first[j] ? outs : MUL(outs, 2)));
-              busy = EY_MAX(busy,
-                            ceil_div(words, (uint64_t)a->glb_banks * (uint64_t)a->glb_bank_ports));
+              const uint64_t ports = (uint64_t)a->glb_banks * (uint64_t)a->glb_bank_ports;
+              busy = EY_MAX(busy, ceil_div(words, ports));
+              /* Their addresses fall on banks about at random: of d requests a
+               * cycle on B ports, B (1 - e^(-d / B)) find a free one, the rest
+               * wait a cycle. At the rate the pass's other bounds allow (d =
+               * words / busy) the ports then serve fewer than d a cycle, and
+               * the pass stretches to words over what they serve. */
+              if (busy > 0 && words > 0) {
+                const double d = (double)words / (double)busy, b = (double)ports;
+                const double served = b * -expm1(-d / b), t = (double)words / served;
+                if (t < 1e18 && (uint64_t)ceil(t) > busy) busy = (uint64_t)ceil(t);
+              }
             }
             /* Fill and drain: the MAC pipeline (fetch, multiplier, accumulate),
              * the psum chain of R PEs per active set and, on the mesh, the first
