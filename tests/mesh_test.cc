@@ -26,6 +26,10 @@ namespace {
 
 using Case = eytest::LayerCase;
 
+// DRAM that never binds, so that a layer's cycles are its array's.
+const char *const kFastDram =
+    "clock:\n  dram_mhz: 10000\ndram:\n  bus_bits: 4096\n  latency_cycles: 0\n";
+
 // rows x cols PEs in clusters of crows x ccols, with `routers` ifmap routers and
 // 1-word ports unless `extra` says otherwise.
 ey_arch Mesh(int rows, int cols, int crows, int ccols, int routers = 3, int glb_kb = 64,
@@ -222,8 +226,7 @@ TEST(MeshBands, ChannelGroupsSideBySideAreRegionsOfTheirOwnClusters) {
 // its fill. On one cluster of 4 PEs the four channels share its router, 4 W
 // words at one word a cycle; with g = 1 the groups take four passes of W.
 TEST(MeshBands, GroupsSideBySideStreamAtOnceFromTheirOwnClusters) {
-  const std::string fast =
-      "clock:\n  dram_mhz: 10000\ndram:\n  bus_bits: 4096\n  latency_cycles: 0\n";
+  const std::string fast = kFastDram;
   ey_layer l = Layer(1, 4, 4, 1, 64, 1, 1, 1, 0, 4);
   ey_mapping side = {1, 1, 1, 1, 1, 1, 1, 1, 4}, after = side;
   after.g = 1;
@@ -297,8 +300,7 @@ TEST(MeshClustered, EveryCaseIsBitExactAndReplaysAndStepsAlike) {
 // into bank 2k + 1 alone, two 16-bit words each: no bank is shared, so no access
 // waits. On word-interleaved banks the same routers collide.
 TEST(MeshClustered, EachRouterReadsItsOwnBankAndEachColumnWritesItsOwn) {
-  const std::string fast =
-      "clock:\n  dram_mhz: 10000\ndram:\n  bus_bits: 4096\n  latency_cycles: 0\n";
+  const std::string fast = kFastDram;
   ey_layer l = Layer(1, 4, 4, 1, 64, 1, 1, 1, 0, 4);
   const ey_mapping side = {1, 1, 1, 1, 1, 1, 1, 1, 4};
   const Case k = {"clustered", l, Clustered(Mesh(1, 4, 1, 1, 1, 64, fast))};
@@ -368,8 +370,7 @@ TEST(MeshBands, SetsSharingAClusterShareAWeightRouter) {
 // the pass takes W cycles and the chain's fill, well under the bus's 3 W. DRAM
 // is made fast so that the pass is what is measured.
 TEST(MeshBands, BandsStreamAtOnceWhereTheBusTakesTurns) {
-  const std::string fast =
-      "clock:\n  dram_mhz: 10000\ndram:\n  bus_bits: 4096\n  latency_cycles: 0\n";
+  const std::string fast = kFastDram;
   ey_layer l = Layer(1, 3, 1, 1, 64, 1, 1);
   ey_mapping m = {1, 1, 1, 3, 1, 1, 1, 1, 1};
   Case bus = {"bus", l, TinyArch(3, 1, 64, 1, fast)};
@@ -446,8 +447,7 @@ namespace {
 // 2 H cycles after it left: the layer grows by 2 + 2 = 4 cycles per unit of
 // hop_cycles, and nothing else changes.
 TEST(MeshLatency, EachHopCycleDelaysTheFarPeOnAHandWorkedPath) {
-  const std::string fast =
-      "clock:\n  dram_mhz: 10000\ndram:\n  bus_bits: 4096\n  latency_cycles: 0\n";
+  const std::string fast = kFastDram;
   ey_layer l = Layer(1, 1, 1, 2, 64, 1, 1);
   ey_mapping m = {1, 1, 1, 1, 1, 2, 2, 1, 1};
   ey_meas base{};
@@ -539,8 +539,7 @@ namespace {
 // The estimate has these waits and the first word's lat; the engine's cycles
 // come within 6 % of it, and grow by at least the waits.
 TEST(MeshLatency, AMulticastWaitsForItsFarthestPeOnAHandWorkedLayer) {
-  const std::string fast =
-      "clock:\n  dram_mhz: 10000\ndram:\n  bus_bits: 4096\n  latency_cycles: 0\n";
+  const std::string fast = kFastDram;
   const ey_layer l = Layer(1, 2, 1, 4, 32, 1, 1);
   const ey_mapping m = {1, 1, 2, 1, 1, 4, 4, 1, 1};
   uint64_t est[5][5] = {}, eng[5][5] = {};
@@ -585,8 +584,7 @@ namespace {
 // random-collision term (of d requests a cycle on B ports, B (1 - e^(-d / B))
 // find a free one) it comes within 10 %.
 TEST(MeshBanks, TheEstimateCountsRequestsThatFindTheirBankTaken) {
-  const std::string fast =
-      "clock:\n  dram_mhz: 10000\ndram:\n  bus_bits: 4096\n  latency_cycles: 0\n";
+  const std::string fast = kFastDram;
   const ey_layer l = Layer(1, 16, 32, 8, 8, 1, 1);
   for (int banks : {8, 16, 64}) {
     SCOPED_TRACE(banks);
