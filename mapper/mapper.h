@@ -253,10 +253,10 @@ static inline int ey_ifmap_width_max(const ey_arch *a) {
  * regions. */
 int ey_mesh_ifmap_regions(const ey_arch *a, const ey_mapping *m, int R, int ng, int ns, int ga,
                           int ea, int *region, int *src, int *work);
-/* The most links between a region's first cluster and a cluster of one of its
- * sets' boxes, over the regions ey_mesh_ifmap_regions() gave (region, src): an
- * ifmap word reaches the region's farthest PE hop_cycles x (1 + that) cycles
- * after it left (ey_hmesh_latency). */
+/* The most links between a region's first cluster and the cluster of one of its
+ * PEs, over the regions ey_mesh_ifmap_regions() gave (region, src): an ifmap
+ * word reaches the region's farthest PE hop_cycles x (1 + that) cycles after it
+ * left (ey_hmesh_latency). */
 int ey_mesh_ifmap_reach(const ey_arch *a, const ey_mapping *m, int R, int ng, int ns, int ga,
                         int ea, const int *region, const int *src);
 /* The weight sources of one PE row holding nh sets side by side, each w columns

@@ -90,16 +90,43 @@ int ey_mesh_ifmap_regions(const ey_arch *a, const ey_mapping *m, int R, int ng, 
   return n;
 }
 
+/* The farthest PEs of channel set (gi, ri), as place() (sim/engine/engine.c)
+ * lays them out: the last row of its last fold (ea - kmax * ecol columns wide)
+ * or of the fold before (ecol wide), in its last vertical slot (up to its last
+ * group) or the slot before (every group of the row). Writes up to four
+ * candidates as the PE row less ri * R, and the cluster column; returns how many. */
+static int set_corners(const ey_arch *a, const ey_mapping *m, int R, int ng, int gi, int ea,
+                       int *row, int *col) {
+  const int ecol = EY_MIN(m->e, a->cols), k = EY_CEIL_DIV(m->e, a->cols), hg = a->cols / ecol;
+  const int t0 = gi * ng, t1 = gi * ng + ng - 1, vlo = t0 / hg, vhi = t1 / hg;
+  const int kmax = (ea - 1) / ecol, slot = k * m->r * R;
+  int n = 0;
+  for (int v = vhi; v >= vlo && v >= vhi - 1; v--) {
+    const int hlast = (v == vhi ? t1 : v * hg + hg - 1) - v * hg;
+    for (int kk = kmax; kk >= 0 && kk >= kmax - 1; kk--) {
+      const int width = kk == kmax ? ea - kmax * ecol : ecol;
+      row[n] = v * slot + kk * m->r * R + R - 1;
+      col[n++] = (hlast * ecol + width - 1) / a->mesh_cluster_cols;
+    }
+  }
+  return n;
+}
+
 int ey_mesh_ifmap_reach(const ey_arch *a, const ey_mapping *m, int R, int ng, int ns, int ga,
                         int ea, const int *region, const int *src) {
-  const int ncx = a->cols / a->mesh_cluster_cols;
-  int most = 0;
+  const int ncx = a->cols / a->mesh_cluster_cols, cr = a->mesh_cluster_rows;
+  int row[4], col[4], n = 0, gi = -1, most = 0;
   for (int s = 0; s < ga * ns; s++) {
-    int box[4];
-    set_box(a, m, R, ng, s / ns, s % ns, ea, box);
-    /* The region's first cluster is the top left of a box that holds this one. */
-    const int from = src[region[s]], hops = box[1] - from / ncx + box[3] - from % ncx;
-    if (hops > most) most = hops;
+    /* With one channel group every set spans the same columns and each set's
+     * rows end below the last's, so a band's farthest PE is its last set's. */
+    if (ga == 1 && s + 1 < ns && region[s + 1] == region[s]) continue;
+    if (s / ns != gi) { /* one group's corners serve all its sets */
+      gi = s / ns;
+      n = set_corners(a, m, R, ng, gi, ea, row, col);
+    }
+    const int from = src[region[s]], ri = s % ns;
+    for (int c = 0; c < n; c++)
+      most = EY_MAX(most, (row[c] + ri * R) / cr - from / ncx + col[c] - from % ncx);
   }
   return most;
 }

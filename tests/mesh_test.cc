@@ -5,6 +5,7 @@
 // against simulated passes, the bounds, and the bandwidth the bands add.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -189,6 +190,51 @@ TEST(MeshBands, ChannelSetsInDisjointClusterRowsAreBandsOfTheirOwn) {
   m.t = 1;
   m.e = m.eg = 8;
   EXPECT_EQ(Bands(a, m, 2, 1, 3, 1, 8, band), 1);
+}
+
+// ey_mesh_ifmap_reach against every PE of every set: the most links from a
+// region's first cluster to the cluster of one of its PEs, with each PE placed
+// by docs/mesh.md's rule (row v*(k*r*R) + kk*(r*R) + ri*R + i, column
+// h*ecol + jj), over one and several channel groups, folded sets, groups that
+// wrap into further vertical slots, short last strips and several cluster shapes.
+TEST(MeshBands, TheReachIsTheFarthestPeOfARegion) {
+  int cases = 0;
+  for (int cr : {1, 2, 3, 4})
+    for (int cc : {1, 2, 4})
+      for (int R : {1, 2, 3})
+        for (int e : {1, 2, 3, 5, 8})
+          for (int r : {1, 2})
+            for (int ng : {1, 2, 3, 5})
+              for (int ga : {1, 2, 3}) {
+                const int rows = 24, cols = 8;
+                ey_arch a = Mesh(rows, cols, cr, cc, 1);
+                const int ecol = std::min(e, cols), k = (e + cols - 1) / cols, hg = cols / ecol;
+                const int vslots = (ga * ng + hg - 1) / hg;
+                if (vslots * k * r * R > rows) continue;  // does not fit
+                ey_mapping m = {1, 1, 1, r, ng, e, e, ng, ga};
+                for (int ea = 1; ea <= e; ea++) {
+                  const int ns = r;
+                  std::vector<int> band(ga * ns), src(4096);
+                  Bands(a, m, R, ng, ns, ga, ea, band.data(), src.data());
+                  int want = 0;
+                  for (int ti = 0; ti < ng * ga; ti++)
+                    for (int ri = 0; ri < ns; ri++)
+                      for (int i = 0; i < R; i++)
+                        for (int j = 0; j < ea; j++) {
+                          const int v = ti / hg, h = ti % hg, kk = j / ecol, jj = j % ecol;
+                          const int row = v * (k * r * R) + kk * (r * R) + ri * R + i;
+                          const int col = h * ecol + jj;
+                          const int from = src[band[ti / ng * ns + ri]], ncx = cols / cc;
+                          want = std::max(want, row / cr - from / ncx + col / cc - from % ncx);
+                        }
+                  ASSERT_EQ(ey_mesh_ifmap_reach(&a, &m, R, ng, ns, ga, ea, band.data(), src.data()),
+                            want)
+                      << cr << "x" << cc << " R " << R << " e " << e << " r " << r << " ng " << ng
+                      << " ga " << ga << " ea " << ea;
+                  cases++;
+                }
+              }
+  EXPECT_GT(cases, 1000);
 }
 
 // Channel groups side by side, by hand: R = 2, one set of e = 2 columns per
