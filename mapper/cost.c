@@ -251,28 +251,22 @@ EY_SPECIALIZE uint64_t pass_cycles(const ey_geom *g, const ey_arch *a, const ey_
                                      ceil_div(pf_a, (uint64_t)a->simd));
             uint64_t wait = 2 * pf_a > room ? (uint64_t)ey_mac_latency(a) + 2 * pf_a - room - 2 : 0;
             const uint64_t cols_pe = MUL(n_a, (uint64_t)g->F);
-            int reach = 0;
-            uint64_t lead = 0; /* mesh: the first word's way to the farthest PE */
-            uint64_t ifm =
-                a->noc_impl == EY_NOC_HMESH
-                    ? mesh_ifmap_cycles(g, a, m, ga, n_a, qr_a, pt_a, e_a, &reach, checked)
-                    : ceil_div(
-                          MUL(MUL(MUL(ga, n_a), qr_a), MUL(ey__rows_needed(g, (int)e_a), g->wneed)),
-                          (uint64_t)a->noc_ifmap_wpc);
+            uint64_t ifm, lead = 0; /* mesh: the first word's way to the farthest PE */
             if (a->noc_impl == EY_NOC_HMESH) {
+              int reach;
+              ifm = mesh_ifmap_cycles(g, a, m, ga, n_a, qr_a, pt_a, e_a, &reach, checked);
               /* A router's multicast waits for every PE it feeds to have room, and
                * its farthest PE gets a word lat = hop_cycles x (1 + hops) after
                * it left (ey_hmesh_latency). A PE's q·astep new words of a column
-               * come one channel apart in its router's stream: `gap` packets, the
-               * router's rows of the set. A PE whose FIFO cannot take them all
-               * while it computes a column takes the rest once the column has
-               * ended, so every column after the first waits lat after the last,
-               * and the gaps of the words beyond the first. One whose FIFO holds
-               * whole columns has k columns in flight (the one it computes and
-               * those waiting), and gets its next column's words a round trip
-               * after it frees their room: lat and the gaps of its words. */
+               * are taken as `gap` packets apart in its router's stream, the
+               * router's rows of one channel. A PE whose FIFO cannot take them
+               * all while it computes a column takes the rest once the column
+               * has ended, so every column after the first waits lat after the
+               * last, and the gaps of the words beyond the first. One whose FIFO
+               * holds whole columns has k columns in flight (the one it computes
+               * and those waiting), and gets its next column's words a round
+               * trip after it frees their room: lat and the gaps of its words. */
               const uint64_t lat = (uint64_t)a->mesh_hop_cycles * (1 + (uint64_t)reach);
-              lead = lat;
               const uint64_t fresh = MUL(EY_MIN(qr_a, (uint64_t)m->q), (uint64_t)g->astep),
                              fifo = (uint64_t)a->ifmap_fifo_words, wpc = (uint64_t)a->noc_ifmap_wpc;
               const uint64_t gap =
@@ -286,7 +280,11 @@ EY_SPECIALIZE uint64_t pass_cycles(const ey_geom *g, const ey_arch *a, const ey_
                 w = period > col ? period - col : 0;
               }
               if (w > wait) wait = w;
-            }
+              lead = lat;
+            } else
+              ifm = ceil_div(
+                  MUL(MUL(MUL(ga, n_a), qr_a), MUL(ey__rows_needed(g, (int)e_a), g->wneed)),
+                  (uint64_t)a->noc_ifmap_wpc);
             /* On the multicast bus, one ifmap stream feeds every PE, which adds
              * three waits between a column and the next (docs/mapping.md):
              * - the chains' tops complete their windows within one channel's
@@ -345,12 +343,12 @@ EY_SPECIALIZE uint64_t pass_cycles(const ey_geom *g, const ey_arch *a, const ey_
                   ADD(MUL(MUL(MUL(ga, n_a), qr_a), MUL(ey__rows_needed(g, (int)e_a), g->wneed)),
                       MUL(span, cb.first[j] ? outs : MUL(outs, 2)));
               const uint64_t ports = (uint64_t)a->glb_banks * (uint64_t)a->glb_bank_ports;
-              busy = EY_MAX(busy, ceil_div(words, ports));
               /* Their addresses fall on banks about at random: of d requests a
                * cycle on B ports, B (1 - e^(-d / B)) find a free one, the rest
                * wait a cycle. At the rate the pass's other bounds allow (d =
                * words / busy) the ports then serve fewer than d a cycle, and
-               * the pass stretches to words over what they serve. */
+               * the pass stretches to words over what they serve: never less
+               * than words / B, which they serve when d is far above B. */
               if (busy > 0 && words > 0) {
                 const double d = (double)words / (double)busy, b = (double)ports;
                 const double served = b * -expm1(-d / b), t = (double)words / served;
