@@ -438,6 +438,54 @@ EY_SPECIALIZE uint64_t link_to_core(const ey_arch *a, uint64_t link, const int c
   return ceil_div(MUL(link, (uint64_t)a->core_mhz), (uint64_t)a->dram_mhz);
 }
 
+/* hierarchical-mesh: the words x links between router clusters, over every pass
+ * (ifmaps) and weight load (filters) of the layer, as noc/hmesh.c routes them
+ * (ey_mesh_ifmap_links, ey_mesh_filter_links). A shape's pass is the same for
+ * every image block, so its ifmap links scale with the images; a load's filter
+ * links with its channels and taps. Out of memory saturates them (refused). */
+EY_SPECIALIZE void mesh_links(const ey_geom *g, const ey_arch *a, const ey_mapping *m, ey_counts *c,
+                              const int checked) {
+  const blocks gb = cut(g->G, m->g), pb = cut(g->Mg, m->p * m->t), eb = cut(g->E, m->e);
+  const cblocks cb = cut_channels(g->Cg, m->q * m->r);
+  const uint64_t nN = ceil_div((uint64_t)g->N, (uint64_t)m->n);
+  const uint64_t nG = ceil_div((uint64_t)g->E, (uint64_t)m->eg);
+  const uint64_t last = (uint64_t)g->E - (nG - 1) * (uint64_t)m->eg;
+  uint64_t lx = 0, ly = 0, lf = 0;
+  int oom = 0;
+  for (int x = 0; x < 2; x++)
+    for (int j = 0; j < 3; j++)
+      for (int k = 0; k < 2; k++) {
+        const uint64_t cnt = MUL(gb.count[x], MUL(cb.count[j], pb.count[k]));
+        if (!cnt) continue;
+        const int ga = gb.size[x], ca = cb.size[j], pa = pb.size[k];
+        const int ns = EY_CEIL_DIV(ca, m->q), ng = EY_CEIL_DIV(pa, m->p);
+        for (int s = 0; s < 2; s++) {
+          if (!eb.count[s]) continue;
+          uint64_t l[2];
+          if (ey_mesh_ifmap_links(a, m, g->R, g->U, ng, ns, ga, eb.size[s], ca, l)) {
+            oom = 1;
+            continue;
+          }
+          const uint64_t n = MUL(MUL(cnt, eb.count[s]), MUL((uint64_t)g->N, g->wneed));
+          lx = ADD(lx, MUL(n, l[0]));
+          ly = ADD(ly, MUL(n, l[1]));
+        }
+        /* Loads: one per tile (image block, GLB row tile) and pass block. */
+        const uint64_t full = nG > 1 ? ey_mesh_filter_links(a, m, ga, pa, EY_MIN(m->e, m->eg)) : 0,
+                       end = ey_mesh_filter_links(a, m, ga, pa, (int)EY_MIN((uint64_t)m->e, last));
+        if (full == UINT64_MAX || end == UINT64_MAX) {
+          oom = 1;
+          continue;
+        }
+        const uint64_t per = ADD(MUL(nG - 1, full), end);
+        lf = ADD(lf, MUL(MUL(MUL(cnt, nN), per),
+                         MUL((uint64_t)ca, MUL((uint64_t)g->R, (uint64_t)g->S))));
+      }
+  c->noc_ifmap_links_x = oom ? UINT64_MAX : lx;
+  c->noc_ifmap_links_y = oom ? UINT64_MAX : ly;
+  c->noc_filter_links = oom ? UINT64_MAX : lf;
+}
+
 EY_SPECIALIZE void cost_fill(const ey_geom *g, const ey_arch *a, const ey_mapping *m,
                              const ey__esums *es, const ey__gsums *gs, uint64_t pass_cycles,
                              uint64_t load_unit, int bound, ey_cost *out, const int checked) {
@@ -534,6 +582,9 @@ EY_SPECIALIZE void cost_fill(const ey_geom *g, const ey_arch *a, const ey_mappin
     c->dram_reads[t] = MUL(c->dram_reads[t], G);
     c->dram_writes[t] = MUL(c->dram_writes[t], G);
   }
+  /* The mesh's links: counted over group blocks, not per group, since groups
+   * side by side share routers' trees. A bound leaves them out (they add). */
+  if (a->noc_impl == EY_NOC_HMESH && !bound) mesh_links(g, a, m, c, checked);
 
   /* Cycles: on-chip work, bounded below by the DRAM link's transfer time. DRAM
    * overlaps the work only where the engine can prefetch: the next ifmap tile
@@ -753,6 +804,9 @@ const char *ey__cost_overflow(const ey_cost *c) {
            {"NoC transfers", c->c.noc_psum_out},
            {"NoC X buses", c->c.noc_ifmap_xbuses},
            {"NoC X buses", c->c.noc_filter_xbuses},
+           {"NoC mesh links", c->c.noc_ifmap_links_x},
+           {"NoC mesh links", c->c.noc_ifmap_links_y},
+           {"NoC mesh links", c->c.noc_filter_links},
            {"GLB reads", c->c.glb_reads[EY_IFMAP]},
            {"GLB reads", c->c.glb_reads[EY_FILTER]},
            {"GLB reads", c->c.glb_reads[EY_PSUM]},
@@ -774,7 +828,7 @@ const char *ey__cost_overflow(const ey_cost *c) {
            {"passes", c->passes},
            {"GLB tile bits", c->glb_ifmap_bits},
            {"GLB tile bits", c->glb_psum_bits}};
-  _Static_assert(sizeof(ey_counts) == 29 * sizeof(uint64_t), "a new counter: list it above");
+  _Static_assert(sizeof(ey_counts) == 32 * sizeof(uint64_t), "a new counter: list it above");
   for (size_t i = 0; i < sizeof k / sizeof k[0]; i++)
     if (k[i].v == UINT64_MAX) return k[i].name;
   return NULL;
@@ -794,31 +848,48 @@ int ey__layer_overflow(const ey_layer *l, char *buf, size_t cap) {
 
 double ey_energy_of(const ey_counts *c, const ey_arch *a, const uint64_t dram_bits[EY_NTYPES],
                     double en[EY_NLEVELS][EY_NTYPES]) {
-  /* Accesses × cost per access. MACs are booked under psum; gated ones are free. */
+  /* Accesses × cost per access. MACs are booked under psum; gated ones are free.
+   * With energy.ref_bits, a cost is for a word of that width: a word of b bits
+   * costs b / ref_bits of it (wb for data, pb for psums), a MAC the square of
+   * the data's share. */
   memset(en, 0, sizeof(double) * EY_NLEVELS * EY_NTYPES);
-  en[EY_LV_MAC][EY_PSUM] = (double)(c->macs - c->macs_gated) * a->e_mac;
+  const double ref = (double)a->e_ref_bits;
+  const double wb = ref > 0 ? a->word_bits / ref : 1, pb = ref > 0 ? a->psum_bits / ref : 1;
+  const double width[EY_NTYPES] = {[EY_IFMAP] = wb, [EY_FILTER] = wb, [EY_PSUM] = pb};
+  en[EY_LV_MAC][EY_PSUM] = (double)(c->macs - c->macs_gated) * a->e_mac * wb * wb;
   /* NoC (docs/energy.md): each receiver of a word, and each PE pitch of wire the
    * word charges. On the multicast bus a packet charges the whole Y bus (rows
    * pitches) and every X bus it enters (cols pitches); a psum GIN word is one
    * such packet to one PE; a GON word goes the other way along one X bus and the
-   * Y bus to the GLB. A psum link is one pitch. The mesh's hops are not counted. */
+   * Y bus to the GLB. A psum link is one pitch. On the hierarchical mesh a word
+   * charges each link it crosses between router clusters, a cluster's width
+   * (east-west) or height (north-south) in pitches; inside a cluster, its
+   * receivers' cost stands for the wire. */
   const int bus = a->noc_impl != EY_NOC_HMESH;
   const double y = bus ? (double)a->rows : 0, x = bus ? (double)a->cols : 0;
+  const double cw = bus ? 0 : (double)a->mesh_cluster_cols,
+               ch = bus ? 0 : (double)a->mesh_cluster_rows;
   const double psum_bus = (double)(c->noc_psum_in + c->noc_psum_out);
   en[EY_LV_NOC][EY_IFMAP] =
       (double)c->noc_ifmap_delivered * a->e_noc +
-      ((double)c->noc_ifmap * y + (double)c->noc_ifmap_xbuses * x) * a->e_noc_wire;
-  en[EY_LV_NOC][EY_FILTER] =
-      (double)c->noc_filter_delivered * a->e_noc +
-      ((double)c->noc_filter * y + (double)c->noc_filter_xbuses * x) * a->e_noc_wire;
+      ((double)c->noc_ifmap * y + (double)c->noc_ifmap_xbuses * x +
+       (double)c->noc_ifmap_links_x * cw + (double)c->noc_ifmap_links_y * ch) *
+          a->e_noc_wire;
+  en[EY_LV_NOC][EY_FILTER] = (double)c->noc_filter_delivered * a->e_noc +
+                             ((double)c->noc_filter * y + (double)c->noc_filter_xbuses * x +
+                              (double)c->noc_filter_links * cw) *
+                                 a->e_noc_wire;
   en[EY_LV_NOC][EY_PSUM] = (psum_bus + (double)c->noc_psum_local) * a->e_noc +
                            (psum_bus * (y + x) + (double)c->noc_psum_local) * a->e_noc_wire;
   for (int t = 0; t < EY_NTYPES; t++) {
-    en[EY_LV_SPAD][t] = (double)(c->spad_reads[t] + c->spad_writes[t]) * a->e_spad;
-    en[EY_LV_GLB][t] = (double)(c->glb_reads[t] + c->glb_writes[t]) * a->e_glb;
-    en[EY_LV_DRAM][t] = (dram_bits ? (double)dram_bits[t] / a->word_bits
-                                   : (double)(c->dram_reads[t] + c->dram_writes[t])) *
-                        a->e_dram;
+    en[EY_LV_NOC][t] *= width[t];
+    en[EY_LV_SPAD][t] = (double)(c->spad_reads[t] + c->spad_writes[t]) * a->e_spad * width[t];
+    en[EY_LV_GLB][t] = (double)(c->glb_reads[t] + c->glb_writes[t]) * a->e_glb * width[t];
+    /* DRAM: the bits on the bus, whatever they hold (the ofmap goes out as data
+     * words), in words of data.word_bits, or of ref_bits. */
+    const double words = dram_bits ? (double)dram_bits[t] / a->word_bits
+                                   : (double)(c->dram_reads[t] + c->dram_writes[t]);
+    en[EY_LV_DRAM][t] = words * wb * a->e_dram;
   }
   double total = 0;
   for (int lv = 0; lv < EY_NLEVELS; lv++)

@@ -94,6 +94,10 @@ typedef struct ey_counts {
   uint64_t noc_ifmap_xbuses;  /* multicast-bus: X buses the ifmap transfers enter (0 on
                                  the mesh); the Y bus carries every transfer */
   uint64_t noc_filter_xbuses; /* multicast-bus: X buses the filter transfers enter */
+  uint64_t noc_ifmap_links_x; /* hierarchical-mesh: ifmap words x the east-west links they
+                                 cross between router clusters (0 on the bus) */
+  uint64_t noc_ifmap_links_y; /* ... the north-south links */
+  uint64_t noc_filter_links;  /* ... filter words x links (east-west only) */
   uint64_t glb_reads[EY_NTYPES];
   uint64_t glb_writes[EY_NTYPES];
   uint64_t dram_reads[EY_NTYPES];
@@ -264,6 +268,20 @@ int ey_mesh_ifmap_reach(const ey_arch *a, const ey_mapping *m, int R, int ng, in
  * weight router of that row, which multicasts along the row's clusters. Writes
  * each set's source into src[h] and returns the sources. */
 int ey_mesh_weight_sources(const ey_arch *a, int nh, int ecol, int w, int *src);
+/* The words x links a pass's ifmaps cross between router clusters, per image
+ * and needed ifmap column: a pass of ga channel groups, ng filter groups and ns
+ * channel sets each, ca channels a group, on ea logical columns, with filters
+ * R rows tall at stride U. Each router of a region sends its slots' channels
+ * on its tree (noc/hmesh.c) of the clusters of the PEs that take them. Writes
+ * the east-west links into links[0], the north-south ones into links[1];
+ * returns 0, or -1 when out of memory. */
+int ey_mesh_ifmap_links(const ey_arch *a, const ey_mapping *m, int R, int U, int ng, int ns, int ga,
+                        int ea, int ca, uint64_t links[2]);
+/* The filters x links of one weight load of ga channel groups of pa filters on
+ * cols_used logical columns: each weight source's filters times the links from
+ * its cluster to its last set's, per channel and filter tap (all links run east).
+ * UINT64_MAX when out of memory. */
+uint64_t ey_mesh_filter_links(const ey_arch *a, const ey_mapping *m, int ga, int pa, int cols_used);
 
 #ifdef __cplusplus
 }

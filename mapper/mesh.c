@@ -1,5 +1,7 @@
 /* mesh.c - the placement rules of the hierarchical mesh that the analytic model
  * and the engine share (mapper.h, docs/mesh.md). */
+#include <stdlib.h>
+
 #include "mapper/mapper.h"
 
 /* The clusters channel set (gi, ri) spans, as a box of cluster rows r0..r1 and
@@ -141,4 +143,103 @@ int ey_mesh_weight_sources(const ey_arch *a, int nh, int ecol, int w, int *src) 
     if (hi_cl > hi) hi = hi_cl;
   }
   return ns;
+}
+
+int ey_mesh_ifmap_links(const ey_arch *a, const ey_mapping *m, int R, int U, int ng, int ns, int ga,
+                        int ea, int ca, uint64_t links[2]) {
+  const int nsets = ga * ns, planes = a->mesh_ifmap_routers, cr = a->mesh_cluster_rows,
+            cc = a->mesh_cluster_cols, ncx = a->cols / cc;
+  const int cells = ncx * (a->rows / cr);
+  const int ecol = EY_MIN(m->e, a->cols), k = EY_CEIL_DIV(m->e, a->cols), hg = a->cols / ecol;
+  const int step = EY_MIN(U, R); /* rows between a column's first row and the next's */
+  const int nr = U <= R ? (ea - 1) * U + R : ea * R; /* the strip's rows (ey__rows_needed) */
+  links[0] = links[1] = 0;
+  /* Scratch: regions (ey_mesh_ifmap_regions), then per stream (region x router)
+   * its slots' channels and its tree's row span per cluster column. */
+  const size_t nreg = (size_t)nsets + (size_t)cells; /* region count is at most either */
+  int *buf = malloc(sizeof *buf * (3 * (size_t)nsets + nreg + 5 * (size_t)nsets + (size_t)cells));
+  if (!buf) return -1;
+  int *region = buf, *rank = buf + nsets, *seen = rank + nsets, *src = seen + nsets,
+      *work = src + nreg;
+  const int nb = ey_mesh_ifmap_regions(a, m, R, ng, ns, ga, ea, region, src, ga > 1 ? work : NULL);
+  const size_t nst = (size_t)nb * (size_t)planes;
+  uint64_t *chans = calloc(nst, sizeof *chans);
+  int *lo = malloc(sizeof *lo * nst * (size_t)ncx), *hi = malloc(sizeof *hi * nst * (size_t)ncx);
+  if (!chans || !lo || !hi) {
+    free(buf), free(chans), free(lo), free(hi);
+    return -1;
+  }
+  for (size_t i = 0; i < nst * (size_t)ncx; i++) lo[i] = 1 << 30, hi[i] = -1;
+  /* A region's slots (set, row) are numbered in set order, and slot z goes to
+   * router z mod planes: a set's rank in its region fixes its slots' routers. */
+  for (int b = 0; b < nb; b++) seen[b] = 0;
+  for (int s = 0; s < nsets; s++) rank[s] = seen[region[s]]++;
+  const int slot = k * m->r * R;
+  for (int s = 0; s < nsets; s++) {
+    const int gi = s / ns, ri = s % ns, b = region[s];
+    const int qc = EY_MIN(m->q, ca - ri * m->q);
+    for (int y = 0; y < nr; y++)
+      chans[(size_t)b * planes + (size_t)(((int64_t)rank[s] * nr + y) % planes)] += (uint64_t)qc;
+    /* Each PE takes one row of the strip: filter row i of column j takes row
+     * j * step + i. Its cluster joins the tree of that row's router. */
+    for (int ti = gi * ng; ti < gi * ng + ng; ti++) {
+      const int v = ti / hg, h = ti % hg;
+      for (int i = 0; i < R; i++)
+        for (int j = 0; j < ea; j++) {
+          const int row = v * slot + j / ecol * (m->r * R) + ri * R + i, col = h * ecol + j % ecol;
+          const size_t st =
+              (size_t)b * planes + (size_t)(((int64_t)rank[s] * nr + j * step + i) % planes);
+          int *l = lo + st * (size_t)ncx + col / cc, *u = hi + st * (size_t)ncx + col / cc;
+          if (row / cr < *l) *l = row / cr;
+          if (row / cr > *u) *u = row / cr;
+        }
+    }
+  }
+  /* A stream's tree (noc/hmesh.c): along its source's row of clusters to the
+   * farthest column it feeds each way, then in each column it feeds from the
+   * source's row to the farthest row each way. */
+  for (size_t st = 0; st < nst; st++) {
+    if (!chans[st]) continue;
+    const int from = src[st / (size_t)planes], sx = from % ncx, sy = from / ncx;
+    const int *l = lo + st * (size_t)ncx, *u = hi + st * (size_t)ncx;
+    int xmin = sx, xmax = sx;
+    uint64_t vert = 0;
+    for (int x = 0; x < ncx; x++) {
+      if (l[x] > u[x]) continue;
+      xmin = EY_MIN(xmin, x), xmax = EY_MAX(xmax, x);
+      vert += (uint64_t)(EY_MAX(u[x] - sy, 0) + EY_MAX(sy - l[x], 0));
+    }
+    links[0] += chans[st] * (uint64_t)(xmax - xmin);
+    links[1] += chans[st] * vert;
+  }
+  free(buf), free(chans), free(lo), free(hi);
+  return 0;
+}
+
+uint64_t ey_mesh_filter_links(const ey_arch *a, const ey_mapping *m, int ga, int pa,
+                              int cols_used) {
+  const int ecol = EY_MIN(m->e, a->cols), hg = a->cols / ecol, cc = a->mesh_cluster_cols;
+  const int ngg = EY_CEIL_DIV(pa, m->p), ng = ngg * ga;
+  int *src = malloc(sizeof *src * (size_t)hg);
+  if (!src) return UINT64_MAX;
+  uint64_t total = 0;
+  for (int v = 0; v <= (ng - 1) / hg; v++) {
+    const int nh = EY_MIN(hg, ng - v * hg);
+    for (int kk = 0; kk * ecol < cols_used; kk++) {
+      const int w = EY_MIN(ecol, cols_used - kk * ecol);
+      ey_mesh_weight_sources(a, nh, ecol, w, src);
+      /* A source sits in its first set's cluster and sends its sets' filters
+       * along the row to its last set's last column. */
+      uint64_t words = 0;
+      for (int h = 0, h0 = 0; h < nh; h++) {
+        if (h > 0 && src[h] != src[h - 1]) h0 = h, words = 0;
+        const int ti = v * hg + h;
+        words += (uint64_t)EY_MIN(m->p, pa - ti % ngg * m->p);
+        if (h + 1 == nh || src[h + 1] != src[h])
+          total += words * (uint64_t)((h * ecol + w - 1) / cc - h0 * ecol / cc);
+      }
+    }
+  }
+  free(src);
+  return total;
 }

@@ -264,7 +264,7 @@ typedef struct add_ctx {
   const mesh *m;
   int planes, plane;
   uint64_t words, *routers, *links;
-  int nlinks; /* links visited */
+  int nlinks, nvert; /* links visited, and of them north-south */
 } add_ctx;
 
 static int add_link(void *p, int cl, int dir) {
@@ -274,18 +274,21 @@ static int add_link(void *p, int cl, int dir) {
   a->links[(cl * a->planes + a->plane) * NDIRS + dir] += a->words;
   a->routers[to * a->planes + a->plane] += a->words;
   a->nlinks++;
+  a->nvert += dir == DIR_N || dir == DIR_S;
   return 0;
 }
 
 int ey_hmesh_add_words(const ey_noc *n, uint16_t group, uint64_t words, uint64_t *routers,
-                       uint64_t *links) {
+                       uint64_t *links, int *vertical) {
   const mesh *m = n->impl;
+  if (vertical) *vertical = 0;
   if (group >= m->nsrc || !m->feeds[group] || !words) return 0;
   const int planes = n->mesh.planes;
-  add_ctx a = {m, planes, group % planes, words, routers, links, 0};
+  add_ctx a = {m, planes, group % planes, words, routers, links, 0, 0};
   routers[group] += words; /* the source's own router: group = cluster * planes + plane */
   tree_links(m, group, planes, m->col_lo + (size_t)group * (size_t)m->cx,
              m->col_hi + (size_t)group * (size_t)m->cx, add_link, &a);
+  if (vertical) *vertical = a.nvert;
   return a.nlinks;
 }
 

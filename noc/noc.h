@@ -153,10 +153,11 @@ uint64_t ey_hmesh_router_words(const ey_noc *n, int cx, int cy, int plane);
  * 0 east, 1 west, 2 north, 3 south, the link leaving that router), cluster =
  * cluster row * clusters across + cluster column. Unlike ey_noc_count() it
  * lasts past ey_noc_clear(): the caller keeps the sums. Returns the tree's links
- * (ey_hmesh_tree_links(), from the same walk); 0 and nothing added when the
- * source has no circuit or words is 0. */
+ * (ey_hmesh_tree_links(), from the same walk), and writes how many of them run
+ * north-south into *vertical when not NULL; 0 and nothing added when the source
+ * has no circuit or words is 0. */
 int ey_hmesh_add_words(const ey_noc *n, uint16_t group, uint64_t words, uint64_t *routers,
-                       uint64_t *links);
+                       uint64_t *links, int *vertical);
 /* The source PE `pe` takes from, or -1. */
 int ey_hmesh_pe_source(const ey_noc *n, int pe);
 /* The mode of source group's circuit: "off", "unicast" (one cluster),

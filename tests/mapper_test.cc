@@ -225,6 +225,40 @@ TEST(MapperCounts, HandComputedNocEnergy) {
                    (24 + 18 + 12) * 1.5);
 }
 
+// energy.ref_bits: the table's costs are for a 16-bit word; 8-bit words cost
+// half, 20-bit psums 1.25 times, a MAC of 8-bit operands a quarter (the square
+// of half), DRAM its bits over 16. The counts are HandComputedNocEnergy's.
+TEST(MapperCounts, EnergyFollowsTheConfiguredWidths) {
+  ey_arch a = TinyArch(3, 2, 64, 1, "energy:\n  noc: 1.5\n  noc_wire: 0.25\n");
+  ey_layer l = Layer(1, 1, 1, 4, 4, 3, 3);
+  ey_counts c = Cost(l, a, {1, 1, 1, 1, 1, 2, 2, 1, 1});
+  double per[EY_NLEVELS][EY_NTYPES], wide[EY_NLEVELS][EY_NTYPES];
+  ey_energy_of(&c, &a, nullptr, per);  // ref_bits 0: each access its key
+  a.word_bits = 8;
+  a.psum_bits = 20;
+  ey_energy_of(&c, &a, nullptr, wide);  // still 0: the widths change nothing
+  for (int lv = 0; lv < EY_NLEVELS; lv++)
+    for (int t = 0; t < EY_NTYPES; t++) EXPECT_DOUBLE_EQ(wide[lv][t], per[lv][t]) << lv << t;
+  a.e_ref_bits = 16;
+  ey_energy_of(&c, &a, nullptr, wide);
+  EXPECT_DOUBLE_EQ(wide[EY_LV_NOC][EY_IFMAP], (24 * 1.5 + (16 * 3 + 24 * 2) * 0.25) / 2);
+  EXPECT_DOUBLE_EQ(wide[EY_LV_NOC][EY_PSUM], ((8 + 4) * 1.5 + (4 * (2 + 3) + 8) * 0.25) * 1.25);
+  EXPECT_DOUBLE_EQ(wide[EY_LV_MAC][EY_PSUM], (double)(c.macs - c.macs_gated) / 4);
+  const double share[EY_NTYPES] = {0.5, 0.5, 1.25};
+  for (int lv : {EY_LV_SPAD, EY_LV_NOC, EY_LV_GLB})
+    for (int t = 0; t < EY_NTYPES; t++)
+      EXPECT_DOUBLE_EQ(wide[lv][t], per[lv][t] * share[t]) << lv << t;
+  // DRAM: 16 ifmap words read and 4 ofmap words written, each 8 bits: 160 bits,
+  // ten 16-bit words' worth.
+  EXPECT_EQ(c.dram_reads[EY_IFMAP] + c.dram_writes[EY_PSUM], 20u);
+  EXPECT_DOUBLE_EQ(wide[EY_LV_DRAM][EY_IFMAP] + wide[EY_LV_DRAM][EY_PSUM], 10 * 200.0);
+  const uint64_t bits[EY_NTYPES] = {160, 72, 32};  // as the bus saw them
+  ey_energy_of(&c, &a, bits, wide);
+  EXPECT_DOUBLE_EQ(wide[EY_LV_DRAM][EY_IFMAP], 10 * 200.0);
+  EXPECT_DOUBLE_EQ(wide[EY_LV_DRAM][EY_FILTER], 4.5 * 200.0);
+  EXPECT_DOUBLE_EQ(wide[EY_LV_DRAM][EY_PSUM], 2 * 200.0);
+}
+
 // Case B, stride 2 with padding 1: 5x5 ifmap, 3x3 filter -> 3x3 outputs
 // ((5 + 2 - 3)/2 + 1 = 3). Padded ifmap 7x7.
 TEST(MapperCounts, HandComputedStrideTwoWithPadding) {

@@ -102,17 +102,27 @@ TEST(MeshEngine, EveryOutputEqualsTheGoldenConvolution) {
 // Many legal mappings, each replayed pass also simulated and compared with its
 // record: every placement the mapper may choose routes on the mesh.
 TEST(MeshEngine, ArbitraryLegalMappingsComputeTheSameConvolution) {
-  int runs = 0, side = 0;
+  int runs = 0, side = 0, crossing[3] = {0, 0, 0};
   for (const Case &k : Cases())
     for (const ey_mapping &m : eytest::SampledMappings(k.l, k.a, 3, 3, 2, 7)) {
       SCOPED_TRACE(testing::Message() << k.what << " n" << m.n << " p" << m.p << " q" << m.q << " r"
                                       << m.r << " t" << m.t << " e" << m.e << " g" << m.g);
-      Simulate(k, m, EY_STEP_FAST, 0.3, 1);
+      const ey_meas ms = Simulate(k, m, EY_STEP_FAST, 0.3, 1);
+      // The words x links the routing makes, whatever the data: the mapper's
+      // walk of the placement against the trees noc/hmesh.c built.
+      const ey_counts want = Cost(k.l, k.a, m);
+      EXPECT_EQ(ms.c.noc_ifmap_links_x, want.noc_ifmap_links_x);
+      EXPECT_EQ(ms.c.noc_ifmap_links_y, want.noc_ifmap_links_y);
+      EXPECT_EQ(ms.c.noc_filter_links, want.noc_filter_links);
       runs++;
       side += m.g > 1;
+      crossing[0] += want.noc_ifmap_links_x > 0;
+      crossing[1] += want.noc_ifmap_links_y > 0;
+      crossing[2] += want.noc_filter_links > 0;
     }
   EXPECT_GT(runs, 60);
   EXPECT_GT(side, 5);  // channel groups side by side among them
+  for (int d = 0; d < 3; d++) EXPECT_GT(crossing[d], 20) << d;  // links of every kind crossed
 }
 
 // The mesh moves the words the bus moves: a word is read once from the GLB and
@@ -126,8 +136,9 @@ TEST(MeshEngine, MeasuredCountsEqualAnalyticAtEveryLevel) {
     ExpectSameCounts(Cost(k.l, k.a, m), ms.c);
     // Every ifmap word leaves one router and passes one more per link it
     // crosses: the routers' sum is the GIN's transfers plus the link words.
-    EXPECT_EQ(ms.mesh_router_words[0], ms.c.noc_ifmap + ms.mesh_ifmap_link_words);
-    EXPECT_GE(ms.mesh_router_words[1], ms.c.noc_filter + ms.mesh_filter_link_words);
+    EXPECT_EQ(ms.mesh_router_words[0],
+              ms.c.noc_ifmap + ms.c.noc_ifmap_links_x + ms.c.noc_ifmap_links_y);
+    EXPECT_GE(ms.mesh_router_words[1], ms.c.noc_filter + ms.c.noc_filter_links);
     layers++;
   }
   EXPECT_GE(layers, 8);
@@ -513,8 +524,9 @@ TEST(MeshLatency, EachHopCycleDelaysTheFarPeOnAHandWorkedPath) {
     // east, as does the one filter word.
     EXPECT_EQ(ms.mesh_regions_max, 1);
     EXPECT_EQ(ms.mesh_ifmap_streams_max, 1);
-    EXPECT_EQ(ms.mesh_ifmap_link_words, 128u);
-    EXPECT_EQ(ms.mesh_filter_link_words, 1u);
+    EXPECT_EQ(ms.c.noc_ifmap_links_x, 128u);
+    EXPECT_EQ(ms.c.noc_ifmap_links_y, 0u);
+    EXPECT_EQ(ms.c.noc_filter_links, 1u);
     // Per router: the source sent 128 ifmap words, which the router one link
     // east passed on too; the one link carried them all. Likewise the filter
     // word, at both weight routers.
@@ -643,6 +655,46 @@ TEST(MeshBanks, TheEstimateCountsRequestsThatFindTheirBankTaken) {
     ey_cost c;
     ey_mapping_cost(&l, &k.a, &m, &c);
     EXPECT_NEAR((double)c.cycles, (double)ms.cycles, 0.10 * (double)ms.cycles);
+  }
+}
+
+}  // namespace
+
+namespace {
+
+// NoC energy on the mesh, by hand: a 2 x 4 array in four clusters of 1 x 2 PEs
+// (two across, two down), one ifmap router a cluster. One set of R = 2 filter
+// rows and e = 4 columns fills the array: PE (i, j) sits in cluster (i, j / 2).
+// The strip's 5 rows all go to the one router of cluster (0, 0), whose tree
+// reaches every cluster: one link east along row 0, one south in each column.
+// Each of its 5 x 8 = 40 packets crosses all three: 40 words x east-west links
+// of 2 pitches (a cluster's width), 80 x north-south links of 1 (its height).
+// The filter's two taps go one a PE row from the row's router in cluster
+// column 0, one link east to the cluster of columns 2-3.
+TEST(MeshEnergy, EachLinkCostsItsClusterPitchesOnAHandWorkedLayer) {
+  Case k = {
+      "links", Layer(1, 1, 1, 5, 8, 2, 1),
+      Mesh(2, 4, 1, 2, 1, 64, std::string(kFastDram) + "energy:\n  noc: 1.5\n  noc_wire: 0.25\n")};
+  const ey_mapping m = {1, 1, 1, 1, 1, 4, 4, 1, 1};
+  ASSERT_EQ(ey_mapping_check(&k.l, &k.a, &m, nullptr), EY_OK);
+  const ey_counts want = Cost(k.l, k.a, m);
+  EXPECT_EQ(want.noc_ifmap, 40u);
+  EXPECT_EQ(want.noc_ifmap_links_x, 40u);
+  EXPECT_EQ(want.noc_ifmap_links_y, 80u);
+  EXPECT_EQ(want.noc_filter_links, 2u);
+  const ey_meas ms = Simulate(k, m, EY_STEP_EXACT, 0.0);
+  ExpectSameCounts(want, ms.c);
+  for (const ey_counts *c : {&want, &ms.c}) {
+    double en[EY_NLEVELS][EY_NTYPES];
+    ey_energy_of(c, &k.a, nullptr, en);
+    // ifmap: 2 rows x 4 columns x 8 needed columns = 64 receivers, and 40 x 2 +
+    // 80 x 1 pitches of link.
+    EXPECT_DOUBLE_EQ(en[EY_LV_NOC][EY_IFMAP], 64 * 1.5 + (40 * 2 + 80 * 1) * 0.25);
+    // filter: 2 taps to 4 PEs each, and 2 words over a 2-pitch link.
+    EXPECT_DOUBLE_EQ(en[EY_LV_NOC][EY_FILTER], 8 * 1.5 + 2 * 2 * 0.25);
+    // psum: 32 outputs, each one link up its chain (one pitch) and out to the
+    // GLB; the GON's way in the cluster is its receiver's.
+    EXPECT_DOUBLE_EQ(en[EY_LV_NOC][EY_PSUM], (32 + 32) * 1.5 + 32 * 0.25);
   }
 }
 

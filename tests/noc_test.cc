@@ -247,7 +247,9 @@ TEST(Hmesh, BroadcastReachesEveryTaggedPeAndUsesTheTreeLinksOnly) {
   // The same tree's sums, kept past a clear: 7 words at each of the four
   // routers (plane 1) and on each of the three links.
   std::vector<uint64_t> routers(4 * 3), links(4 * 3 * 4);
-  ey_hmesh_add_words(&n, (uint16_t)s, 7, routers.data(), links.data());
+  int vertical = -1;
+  EXPECT_EQ(ey_hmesh_add_words(&n, (uint16_t)s, 7, routers.data(), links.data(), &vertical), 3);
+  EXPECT_EQ(vertical, 2);  // the two links south; one runs east
   for (int cl = 0; cl < 4; cl++)
     for (int p = 0; p < 3; p++) EXPECT_EQ(routers[cl * 3 + p], p == 1 ? 7u : 0u) << cl << p;
   uint64_t on_links = 0;

@@ -178,6 +178,9 @@ void ExpectSameCounts(const ey_counts &want, const ey_counts &got) {
   EQ(noc_psum_out);
   EQ(noc_ifmap_xbuses);
   EQ(noc_filter_xbuses);
+  EQ(noc_ifmap_links_x);
+  EQ(noc_ifmap_links_y);
+  EQ(noc_filter_links);
 #undef EQ
 }
 
@@ -215,8 +218,6 @@ void ExpectSameMeas(const ey_meas &x, const ey_meas &y) {
   EXPECT_EQ(x.filter_unicasts, y.filter_unicasts);
   EXPECT_EQ(x.glb_conflicts, y.glb_conflicts);
   EXPECT_EQ(x.psum_wraps, y.psum_wraps);
-  EXPECT_EQ(x.mesh_ifmap_link_words, y.mesh_ifmap_link_words);
-  EXPECT_EQ(x.mesh_filter_link_words, y.mesh_filter_link_words);
   EXPECT_EQ(x.mesh_regions_max, y.mesh_regions_max);
   EXPECT_EQ(x.mesh_ifmap_streams_max, y.mesh_ifmap_streams_max);
   for (int k = 0; k < 2; k++) {

@@ -73,6 +73,7 @@ typedef struct ey_arch {
   double e_noc_wire;      /* energy of a NoC word per PE pitch of wire (multicast-bus, links) */
   double e_glb;           /* energy of one GLB word access */
   double e_dram;          /* energy of one DRAM word access */
+  int e_ref_bits;         /* width the costs are for; 0: per access whatever the width */
   int objective;          /* ey_objective: what the mapper minimizes */
   int set_whole;          /* mapper.set_width whole: e = E when folded it fits, else min(E, cols) */
 

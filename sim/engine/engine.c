@@ -189,6 +189,7 @@ struct ey_engine {
   int *band;                 /* per channel set: its region (ey_mesh_ifmap_regions) */
   int *bfirst, *bidx;        /* per region: its first cluster; slots given so far */
   int *bwork;                /* scratch of ey_mesh_ifmap_regions */
+  uint64_t mlinks[3];        /* words x links crossed: ifmap east-west, north-south, filter */
   uint64_t *mrw[2], *mlw[2]; /* words per router and per link (ey_hmesh_add_words) over the
                                 layer, of the ifmap [0] and weight [1] meshes */
   int nmr[2];                /* routers of each */
@@ -632,10 +633,9 @@ static uint64_t mesh_route_weights(eng *E, const tile *t, int pa) {
             if (h + 1 == nh ||
                 E->wsrc[h + 1] != sidx) /* its last set: its words crossed its tree */
             {
-              E->ms.mesh_filter_link_words +=
-                  E->wwords[sidx] * (uint64_t)ey_hmesh_add_words(&E->fnoc, (uint16_t)group,
-                                                                 E->wwords[sidx], E->mrw[1],
-                                                                 E->mlw[1]);
+              E->mlinks[2] += E->wwords[sidx] * (uint64_t)ey_hmesh_add_words(
+                                                    &E->fnoc, (uint16_t)group, E->wwords[sidx],
+                                                    E->mrw[1], E->mlw[1], NULL);
             }
           }
           for (int sidx = 0; sidx < nsrc; sidx++) {
@@ -861,9 +861,11 @@ static int mesh_route(eng *E, const tile *t, int ng, int ns, int ea) {
     E->st[s].k = 0;
     if (!E->st[s].total) continue;
     sending++;
-    E->ms.mesh_ifmap_link_words +=
-        E->st[s].total * (uint64_t)ey_hmesh_add_words(&E->inoc, (uint16_t)E->st[s].group,
-                                                      E->st[s].total, E->mrw[0], E->mlw[0]);
+    int vert;
+    const int links = ey_hmesh_add_words(&E->inoc, (uint16_t)E->st[s].group, E->st[s].total,
+                                         E->mrw[0], E->mlw[0], &vert);
+    E->mlinks[0] += E->st[s].total * (uint64_t)(links - vert);
+    E->mlinks[1] += E->st[s].total * (uint64_t)vert;
   }
   E->ms.mesh_regions_max = EY_MAX(E->ms.mesh_regions_max, nb);
   E->ms.mesh_ifmap_streams_max = EY_MAX(E->ms.mesh_ifmap_streams_max, sending);
@@ -2414,6 +2416,9 @@ static void collect(const eng *E, ey_meas *out) {
   c->noc_filter_delivered = E->fnoc.stats.delivered;
   c->noc_ifmap_xbuses = E->inoc.stats.xbuses + rs->inoc.xbuses;
   c->noc_filter_xbuses = E->fnoc.stats.xbuses;
+  c->noc_ifmap_links_x = E->mlinks[0];
+  c->noc_ifmap_links_y = E->mlinks[1];
+  c->noc_filter_links = E->mlinks[2];
   c->noc_psum_in = E->ch.stats.gin_words + rs->ch.gin_words;
   c->noc_psum_local = E->ch.stats.local_words + rs->ch.local_words;
   c->noc_psum_out = E->ch.stats.gon_words + rs->ch.gon_words;

@@ -123,10 +123,9 @@ typedef struct ey_meas {
   int glb_banks;
   uint64_t glb_bank_reads[EY_GLB_MAX_BANKS][3]; /* words, by bank and data type */
   uint64_t glb_bank_writes[EY_GLB_MAX_BANKS][3];
-  /* hierarchical-mesh only (0 on the bus): words times the links they crossed
-   * between router clusters, and the most ifmap bands and sending ifmap routers
-   * of any pass (docs/mesh.md). */
-  uint64_t mesh_ifmap_link_words, mesh_filter_link_words;
+  /* hierarchical-mesh only (0 on the bus): the most ifmap bands and sending
+   * ifmap routers of any pass (docs/mesh.md; the words x links crossed are
+   * counts: c.noc_*_links*). */
   int mesh_regions_max, mesh_ifmap_streams_max;
   /* ... and per router network (0 ifmap, 1 weight), from the words every
    * router and link carried over the layer (ey_hmesh_add_words): the routers

@@ -54,6 +54,9 @@ static const ey_stat_ref k_csv[] = {ONE(ACTIVE_PES),
                                     ONE(NOC_FILTER_DELIVERED),
                                     ONE(NOC_IFMAP_XBUSES),
                                     ONE(NOC_FILTER_XBUSES),
+                                    ONE(NOC_IFMAP_LINKS_X),
+                                    ONE(NOC_IFMAP_LINKS_Y),
+                                    ONE(NOC_FILTER_LINKS),
                                     ONE(GLB_FILTER_BITS),
                                     PAIR(GLB_READS, GLB_WRITES),
                                     PAIR(DRAM_READS, DRAM_WRITES),
@@ -88,6 +91,12 @@ static const ey_stat_ref k_json_figures[] = {ONE(CYCLES),
                                              ONE(NOC_PSUM_OUT),
                                              ONE(NOC_IFMAP_XBUSES),
                                              ONE(NOC_FILTER_XBUSES),
+                                             ONE(NOC_IFMAP_LINKS_X),
+                                             ONE(NOC_IFMAP_LINKS_Y),
+                                             ONE(NOC_FILTER_LINKS),
+                                             ONE(NOC_IFMAP_LINKS_X),
+                                             ONE(NOC_IFMAP_LINKS_Y),
+                                             ONE(NOC_FILTER_LINKS),
                                              ONE(GLB_READS),
                                              ONE(GLB_WRITES),
                                              ONE(DRAM_READS),
@@ -281,6 +290,9 @@ static void counts_add(ey_counts *s, const ey_counts *c) {
   s->noc_psum_out += c->noc_psum_out;
   s->noc_ifmap_xbuses += c->noc_ifmap_xbuses;
   s->noc_filter_xbuses += c->noc_filter_xbuses;
+  s->noc_ifmap_links_x += c->noc_ifmap_links_x;
+  s->noc_ifmap_links_y += c->noc_ifmap_links_y;
+  s->noc_filter_links += c->noc_filter_links;
 }
 
 void ey_report_totals(const ey_report *r, ey_totals *t) {
@@ -606,8 +618,8 @@ static void json_engine(ey_json *j, const ey_report *r, const ey_layer_result *x
   ey_json_obj_end(j);
   if (s->arch->noc_impl == EY_NOC_HMESH) { /* docs/mesh.md */
     ey_json_obj_begin(j, "noc_mesh");
-    ey_json_uint(j, "ifmap_link_words", ms->mesh_ifmap_link_words);
-    ey_json_uint(j, "filter_link_words", ms->mesh_filter_link_words);
+    ey_json_uint(j, "ifmap_link_words", ms->c.noc_ifmap_links_x + ms->c.noc_ifmap_links_y);
+    ey_json_uint(j, "filter_link_words", ms->c.noc_filter_links);
     ey_json_int(j, "ifmap_regions_max", ms->mesh_regions_max);
     ey_json_int(j, "ifmap_routers_sending_max", ms->mesh_ifmap_streams_max);
     static const char *const nets[2] = {"ifmap_routers", "weight_routers"};

@@ -153,6 +153,12 @@ const ey_stat ey_stats[EY_ST_COUNT] = {
                                     "X buses entered (multicast-bus)")},
     [EY_ST_NOC_FILTER_XBUSES] = {NOC(noc_filter_xbuses, "filter_xbuses", "noc_filter_xbuses",
                                      "X buses entered (multicast-bus)")},
+    [EY_ST_NOC_IFMAP_LINKS_X] = {NOC(noc_ifmap_links_x, "ifmap_links_x", "noc_ifmap_links_x",
+                                     "words x east-west links crossed (hierarchical-mesh)")},
+    [EY_ST_NOC_IFMAP_LINKS_Y] = {NOC(noc_ifmap_links_y, "ifmap_links_y", "noc_ifmap_links_y",
+                                     "words x north-south links crossed (hierarchical-mesh)")},
+    [EY_ST_NOC_FILTER_LINKS] = {NOC(noc_filter_links, "filter_links", "noc_filter_links",
+                                    "words x links crossed (hierarchical-mesh)")},
     [EY_ST_GLB_FILTER_BITS] = {.csv = "glb_filter_bits",
                                .unit =
                                    "bits of the GLB's filter staging region (glb.filter_region)",
