@@ -438,39 +438,61 @@ EY_SPECIALIZE uint64_t link_to_core(const ey_arch *a, uint64_t link, const int c
   return ceil_div(MUL(link, (uint64_t)a->core_mhz), (uint64_t)a->dram_mhz);
 }
 
-/* hierarchical-mesh: the words x links between router clusters, over every pass
- * (ifmaps) and weight load (filters) of the layer, as noc/hmesh.c routes them
- * (ey_mesh_ifmap_links, ey_mesh_filter_links). A shape's pass is the same for
- * every image block, so its ifmap links scale with the images; a load's filter
- * links with its channels and taps. Out of memory saturates them (refused). */
-EY_SPECIALIZE void mesh_links(const ey_geom *g, const ey_arch *a, const ey_mapping *m, ey_counts *c,
-                              const int checked) {
+/* hierarchical-mesh: the ifmap words x links between router clusters of every
+ * pass of one image (ey_mesh_ifmap_links per pass shape), which depend on the
+ * mapping's e, q, r, p, t and g alone: the search computes them once for those
+ * and every n, eg and m shares them. */
+EY_SPECIALIZE ey_rc mesh_ifmap_links(const ey_geom *g, const ey_arch *a, const ey_mapping *m,
+                                     ey__links *out, const int checked) {
   const blocks gb = cut(g->G, m->g), pb = cut(g->Mg, m->p * m->t), eb = cut(g->E, m->e);
+  const cblocks cb = cut_channels(g->Cg, m->q * m->r);
+  uint64_t lx = 0, ly = 0;
+  for (int x = 0; x < 2; x++)
+    for (int j = 0; j < 3; j++)
+      for (int k = 0; k < 2; k++)
+        for (int s = 0; s < 2; s++) {
+          const uint64_t cnt = MUL(MUL(gb.count[x], cb.count[j]), MUL(pb.count[k], eb.count[s]));
+          if (!cnt) continue;
+          const int ca = cb.size[j], ns = EY_CEIL_DIV(ca, m->q), ng = EY_CEIL_DIV(pb.size[k], m->p);
+          uint64_t l[2];
+          if (ey_mesh_ifmap_links(a, m, g->R, g->U, ng, ns, gb.size[x], eb.size[s], ca, l))
+            return EY_NOMEM;
+          const uint64_t n = MUL(cnt, g->wneed);
+          lx = ADD(lx, MUL(n, l[0]));
+          ly = ADD(ly, MUL(n, l[1]));
+        }
+  out->x = lx;
+  out->y = ly;
+  out->valid = 1;
+  return EY_OK;
+}
+
+ey_rc ey__mesh_ifmap_links(const ey_geom *g, const ey_arch *a, const ey_mapping *m, int checked,
+                           ey__links *out) {
+  return checked ? mesh_ifmap_links(g, a, m, out, 1) : mesh_ifmap_links(g, a, m, out, 0);
+}
+
+/* hierarchical-mesh: the words x links between router clusters over the layer,
+ * as noc/hmesh.c routes them: the ifmaps' of every pass (lk, per image; not
+ * valid when they could not be computed, which saturates them and so refuses
+ * the mapping), the filters' of every weight load (ey_mesh_filter_links: one
+ * per tile, image block and GLB row tile, and pass block). Counted over group
+ * blocks, not per group: groups side by side share the routers' trees. */
+EY_SPECIALIZE void mesh_links(const ey_geom *g, const ey_arch *a, const ey_mapping *m,
+                              const ey__links *lk, ey_counts *c, const int checked) {
+  int oom = lk->valid != 1;
+  const blocks gb = cut(g->G, m->g), pb = cut(g->Mg, m->p * m->t);
   const cblocks cb = cut_channels(g->Cg, m->q * m->r);
   const uint64_t nN = ceil_div((uint64_t)g->N, (uint64_t)m->n);
   const uint64_t nG = ceil_div((uint64_t)g->E, (uint64_t)m->eg);
   const uint64_t last = (uint64_t)g->E - (nG - 1) * (uint64_t)m->eg;
-  uint64_t lx = 0, ly = 0, lf = 0;
-  int oom = 0;
+  uint64_t lf = 0;
   for (int x = 0; x < 2; x++)
     for (int j = 0; j < 3; j++)
       for (int k = 0; k < 2; k++) {
         const uint64_t cnt = MUL(gb.count[x], MUL(cb.count[j], pb.count[k]));
         if (!cnt) continue;
         const int ga = gb.size[x], ca = cb.size[j], pa = pb.size[k];
-        const int ns = EY_CEIL_DIV(ca, m->q), ng = EY_CEIL_DIV(pa, m->p);
-        for (int s = 0; s < 2; s++) {
-          if (!eb.count[s]) continue;
-          uint64_t l[2];
-          if (ey_mesh_ifmap_links(a, m, g->R, g->U, ng, ns, ga, eb.size[s], ca, l)) {
-            oom = 1;
-            continue;
-          }
-          const uint64_t n = MUL(MUL(cnt, eb.count[s]), MUL((uint64_t)g->N, g->wneed));
-          lx = ADD(lx, MUL(n, l[0]));
-          ly = ADD(ly, MUL(n, l[1]));
-        }
-        /* Loads: one per tile (image block, GLB row tile) and pass block. */
         const uint64_t full = nG > 1 ? ey_mesh_filter_links(a, m, ga, pa, EY_MIN(m->e, m->eg)) : 0,
                        end = ey_mesh_filter_links(a, m, ga, pa, (int)EY_MIN((uint64_t)m->e, last));
         if (full == UINT64_MAX || end == UINT64_MAX) {
@@ -481,14 +503,15 @@ EY_SPECIALIZE void mesh_links(const ey_geom *g, const ey_arch *a, const ey_mappi
         lf = ADD(lf, MUL(MUL(MUL(cnt, nN), per),
                          MUL((uint64_t)ca, MUL((uint64_t)g->R, (uint64_t)g->S))));
       }
-  c->noc_ifmap_links_x = oom ? UINT64_MAX : lx;
-  c->noc_ifmap_links_y = oom ? UINT64_MAX : ly;
+  c->noc_ifmap_links_x = oom ? UINT64_MAX : MUL((uint64_t)g->N, lk->x);
+  c->noc_ifmap_links_y = oom ? UINT64_MAX : MUL((uint64_t)g->N, lk->y);
   c->noc_filter_links = oom ? UINT64_MAX : lf;
 }
 
 EY_SPECIALIZE void cost_fill(const ey_geom *g, const ey_arch *a, const ey_mapping *m,
                              const ey__esums *es, const ey__gsums *gs, uint64_t pass_cycles,
-                             uint64_t load_unit, int bound, ey_cost *out, const int checked) {
+                             uint64_t load_unit, int bound, const ey__links *lk, ey_cost *out,
+                             const int checked) {
   memset(out, 0, sizeof *out);
   ey_counts *c = &out->c;
   const uint64_t N = (uint64_t)g->N, Cg = (uint64_t)g->Cg, Mg = (uint64_t)g->Mg, E = (uint64_t)g->E,
@@ -582,9 +605,9 @@ EY_SPECIALIZE void cost_fill(const ey_geom *g, const ey_arch *a, const ey_mappin
     c->dram_reads[t] = MUL(c->dram_reads[t], G);
     c->dram_writes[t] = MUL(c->dram_writes[t], G);
   }
-  /* The mesh's links: counted over group blocks, not per group, since groups
-   * side by side share routers' trees. A bound leaves them out (they add). */
-  if (a->noc_impl == EY_NOC_HMESH && !bound) mesh_links(g, a, m, c, checked);
+  /* The mesh's links (over group blocks, not per group: groups side by side
+   * share routers' trees), unless left out: they only add energy. */
+  if (a->noc_impl == EY_NOC_HMESH && !bound && lk) mesh_links(g, a, m, lk, c, checked);
 
   /* Cycles: on-chip work, bounded below by the DRAM link's transfer time. DRAM
    * overlaps the work only where the engine can prefetch: the next ifmap tile
@@ -760,11 +783,11 @@ EY_SPECIALIZE void cost_fill(const ey_geom *g, const ey_arch *a, const ey_mappin
 
 void ey__cost_fill(const ey_geom *g, const ey_arch *a, const ey_mapping *m, const ey__esums *es,
                    const ey__gsums *gs, uint64_t pass_cycles, uint64_t load_unit, int bound,
-                   int checked, ey_cost *out) {
+                   const ey__links *lk, int checked, ey_cost *out) {
   if (checked)
-    cost_fill(g, a, m, es, gs, pass_cycles, load_unit, bound, out, 1);
+    cost_fill(g, a, m, es, gs, pass_cycles, load_unit, bound, lk, out, 1);
   else
-    cost_fill(g, a, m, es, gs, pass_cycles, load_unit, bound, out, 0);
+    cost_fill(g, a, m, es, gs, pass_cycles, load_unit, bound, lk, out, 0);
 }
 
 int ey__counts_may_overflow(const ey_geom *g, const ey_arch *a) {
@@ -775,9 +798,14 @@ int ey__counts_may_overflow(const ey_geom *g, const ey_arch *a) {
    * the cycle terms scale by the word, clock and latency keys. */
   const double D = (double)g->N * g->G * g->Mg * g->Cg, E = g->E, F = g->F, R = g->R, S = g->S,
                U = g->U, Hp = g->H + 2.0 * g->P, Wp = g->W + 2.0 * g->P;
-  const double x =
-      D * E *
-      (F * S * (R + U + 2) + 2 * F * R + Hp * Wp + Wp * (R + U) + 18 + R * g->Cg + 2 * R * S);
+  /* On the mesh a word crosses at most every link of the mesh, fewer than two
+   * per cluster: the ifmap and filter transfers' terms times that. */
+  const double links = a->noc_impl == EY_NOC_HMESH ? 2.0 * (a->rows / a->mesh_cluster_rows) *
+                                                         (a->cols / a->mesh_cluster_cols)
+                                                   : 0;
+  const double x = D * E *
+                   (F * S * (R + U + 2) + 2 * F * R + Hp * Wp + Wp * (R + U) + 18 + R * g->Cg +
+                    2 * R * S + (Wp * (R + U) + R * S) * links);
   const double lat = (double)a->dram_latency + 1, clk = (double)a->core_mhz + 1;
   const double bound = 64.0 * (x * 16 * 64 + D * E * lat) * clk;
   return !(bound < 9.2e18 / 64); /* a margin of 64 on the sums of these terms */
@@ -995,7 +1023,11 @@ void ey_mapping_cost(const ey_layer *l, const ey_arch *a, const ey_mapping *m, e
   ey_geom_init(&g, l);
   ey__esums_init(&g, m->e, &es);
   ey__gsums_init(&g, m->eg, &gs);
-  cost_fill(&g, a, m, &es, &gs, pass_cycles(&g, a, m, 1), load_cycles_unit(&g, a, m, 1), 0, out, 1);
+  ey__links lk = {0, 0, 0};
+  if (a->noc_impl == EY_NOC_HMESH && mesh_ifmap_links(&g, a, m, &lk, 1) != EY_OK)
+    lk.valid = -1; /* out of memory: saturated counts refuse the mapping */
+  cost_fill(&g, a, m, &es, &gs, pass_cycles(&g, a, m, 1), load_cycles_unit(&g, a, m, 1), 0, &lk,
+            out, 1);
 }
 
 double ey_objective_value(const ey_cost *c, int objective) {

@@ -131,11 +131,12 @@ ey_rc ey_map_layer(const ey_layer *l, const ey_arch *a, int objective, ey_mappin
               lb.n = g.N;
               lb.eg = EY_CEIL_DIV(g.E, m.e) * m.e;
               lb.m = EY_CEIL_DIV(g.Mg, m.p * tmax) * m.p * tmax;
-              ey__cost_fill(&g, a, &lb, &es, &gs[g.E], 0, 0, 1, wide, &c);
+              ey__cost_fill(&g, a, &lb, &es, &gs[g.E], 0, 0, 1, NULL, wide, &c);
               if (lower_bound(&c, a, objective) > best_obj) continue;
             }
             for (m.t = tmax; m.t >= 1; m.t--) {
               const int pt = m.p * m.t;
+              ey__links links = {0, 0, 0}; /* this e, q, r, p, t and g's, once needed */
               const int mcap = EY_CEIL_DIV(g.Mg, pt) * pt; /* no use holding more */
               /* The tiles' room: the GLB less the staging region, which with
                * glb.filter_region block is this mapping's filter block. */
@@ -157,7 +158,7 @@ ey_rc ey_map_layer(const ey_layer *l, const ey_arch *a, int objective, ey_mappin
                   /* The same bound for this t and n, before any cycle count. */
                   m.eg = EY_CEIL_DIV(g.E, m.e) * m.e;
                   m.m = mcap;
-                  ey__cost_fill(&g, a, &m, &es, &gs[g.E], 0, 0, 1, wide, &c);
+                  ey__cost_fill(&g, a, &m, &es, &gs[g.E], 0, 0, 1, NULL, wide, &c);
                   if (lower_bound(&c, a, objective) > best_obj) continue;
                 }
                 const uint64_t pass = ey__pass_cycles(&g, a, &m, wide);
@@ -167,7 +168,7 @@ ey_rc ey_map_layer(const ey_layer *l, const ey_arch *a, int objective, ey_mappin
                 if (found) {
                   m.eg = EY_CEIL_DIV(g.E, m.e) * m.e;
                   m.m = mcap;
-                  ey__cost_fill(&g, a, &m, &es, &gs[g.E], pass, load, 1, wide, &c);
+                  ey__cost_fill(&g, a, &m, &es, &gs[g.E], pass, load, 1, NULL, wide, &c);
                   if (ey_objective_value(&c, objective) > best_obj) continue;
                 }
                 int fit_any = 0;
@@ -183,8 +184,20 @@ ey_rc ey_map_layer(const ey_layer *l, const ey_arch *a, int objective, ey_mappin
                   int mmax = mfit >= (uint64_t)g.Mg ? mcap : (int)(mfit / (uint64_t)pt) * pt;
                   int blocks = EY_CEIL_DIV(g.Mg, mmax);
                   m.m = EY_CEIL_DIV(EY_CEIL_DIV(g.Mg, pt), blocks) * pt;
-                  ey__cost_fill(&g, a, &m, &es, t, pass, load, 0, wide, &c);
+                  ey__cost_fill(&g, a, &m, &es, t, pass, load, 0, NULL, wide, &c);
                   scored++;
+                  if (a->noc_impl == EY_NOC_HMESH) {
+                    /* The mesh's links only add energy: a mapping that loses
+                     * without them loses with them, and is not walked. */
+                    if (found && !(wide && ey__cost_overflow(&c)) &&
+                        !better(&c, ey_objective_value(&c, objective), &bc, best_obj))
+                      continue;
+                    if (!links.valid && ey__mesh_ifmap_links(&g, a, &m, wide, &links) != EY_OK) {
+                      free(gs);
+                      return ey_err_set(err, EY_NOMEM, "mapper: out of memory");
+                    }
+                    ey__cost_fill(&g, a, &m, &es, t, pass, load, 0, &links, wide, &c);
+                  }
                   const char *what = wide ? ey__cost_overflow(&c) : NULL;
                   if (what) {
                     overflow = what;

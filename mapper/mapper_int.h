@@ -57,12 +57,26 @@ uint64_t ey__load_cycles_unit(const ey_geom *g, const ey_arch *a, const ey_mappi
 uint64_t ey__ifmap_tile_bits(const ey_geom *g, const ey_arch *a, const ey_mapping *m,
                              const ey__gsums *gs, int checked);
 uint64_t ey__psum_tile_bits(const ey_geom *g, const ey_arch *a, const ey_mapping *m, int checked);
+/* hierarchical-mesh: the ifmap words x links between router clusters of one
+ * image's passes, east-west (x) and north-south (y); they depend on the
+ * mapping's e, q, r, p, t and g alone. */
+typedef struct ey__links {
+  int valid; /* 1: computed for the mapping at hand (the search's cache); 0: not
+                yet; -1: could not be (out of memory) */
+  uint64_t x, y;
+} ey__links;
+/* Computes them for m into out; EY_NOMEM when out of memory. */
+ey_rc ey__mesh_ifmap_links(const ey_geom *g, const ey_arch *a, const ey_mapping *m, int checked,
+                           ey__links *out);
 /* Fills every field of out from the hoisted parts. With `bound`, cycles leave out
  * the DRAM waits that capacity decides, so that the cost bounds every eg and m
- * from below (the search's pruning). */
+ * from below (the search's pruning), and the mesh's links are left out. On the
+ * mesh, lk holds the ifmap links of m's e, q, r, p, t and g (ey__mesh_ifmap_links),
+ * or is NULL to leave the links out: they only add energy, so a cost without
+ * them bounds the cost with them from below. */
 void ey__cost_fill(const ey_geom *g, const ey_arch *a, const ey_mapping *m, const ey__esums *es,
                    const ey__gsums *gs, uint64_t pass_cycles, uint64_t load_unit, int bound,
-                   int checked, ey_cost *out);
+                   const ey__links *lk, int checked, ey_cost *out);
 
 /* Counts saturate at UINT64_MAX rather than wrap. The name of the first count of
  * c that did ("macs", "DRAM reads", ...), or NULL when every one fits. */

@@ -239,7 +239,10 @@ TEST(MapperCounts, EnergyFollowsTheConfiguredWidths) {
   ey_energy_of(&c, &a, nullptr, wide);  // still 0: the widths change nothing
   for (int lv = 0; lv < EY_NLEVELS; lv++)
     for (int t = 0; t < EY_NTYPES; t++) EXPECT_DOUBLE_EQ(wide[lv][t], per[lv][t]) << lv << t;
-  a.e_ref_bits = 16;
+  a = TinyArch(3, 2, 64, 1,
+               "data:\n  word_bits: 8\n  psum_bits: 20\nenergy:\n  noc: 1.5\n  noc_wire: 0.25\n"
+               "  ref_bits: 16\n");
+  ASSERT_EQ(a.e_ref_bits, 16);
   ey_energy_of(&c, &a, nullptr, wide);
   EXPECT_DOUBLE_EQ(wide[EY_LV_NOC][EY_IFMAP], (24 * 1.5 + (16 * 3 + 24 * 2) * 0.25) / 2);
   EXPECT_DOUBLE_EQ(wide[EY_LV_NOC][EY_PSUM], ((8 + 4) * 1.5 + (4 * (2 + 3) + 8) * 0.25) * 1.25);

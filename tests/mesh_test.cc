@@ -376,6 +376,28 @@ TEST(MeshClustered, EachRouterReadsItsOwnBankAndEachColumnWritesItsOwn) {
   EXPECT_GE(word.cycles, got.cycles);
 }
 
+// More banks than an ey_meas has entries (EY_MEAS_BANKS): the same layer on
+// 1024 one-PE clusters, 2048 banks, so each entry sums two banks: entry k is
+// cluster k's ifmap bank and its psum bank, 64 ifmap words read and 128 psum
+// words written.
+TEST(MeshClustered, MoreBanksThanEntriesSumIntoRunsOfBanks) {
+  const int n = 1024;
+  ey_layer l = Layer(1, n, n, 1, 64, 1, 1, 1, 0, n);
+  const ey_mapping side = {1, 1, 1, 1, 1, 1, 1, 1, n};
+  const Case k = {"2048 banks", l, Clustered(Mesh(1, n, 1, 1, 1, 1024, kFastDram))};
+  ASSERT_EQ(k.a.glb_banks, 2 * n);
+  const ey_meas got = Simulate(k, side, EY_STEP_FAST, 0.0);
+  EXPECT_EQ(got.glb_banks, 2 * n);
+  EXPECT_EQ(got.glb_banks_per_entry, 2);
+  EXPECT_EQ(got.glb_bank_entries, n);
+  for (int e = 0; e < n; e++) {
+    SCOPED_TRACE(e);
+    EXPECT_EQ(got.glb_bank_reads[e][EY_IFMAP], 64u);
+    EXPECT_EQ(got.glb_bank_writes[e][EY_PSUM], 128u);
+  }
+  EXPECT_EQ(got.glb_conflicts, 0u);
+}
+
 // glb.bank_map clustered needs the mesh and its bank count.
 TEST(MeshClustered, TheBankCountFollowsTheClusters) {
   ey_arch a;

@@ -75,9 +75,12 @@ struct JsonChecker {
         i++;
         return true;
       }
+      std::set<std::string> keys;  // a key twice in one object is an error here
       for (;;) {
         ws();
+        const size_t k = i;
         if (!str()) return false;
+        if (!keys.insert(s.substr(k, i - k)).second) return false;
         ws();
         if (s[i++] != ':') return false;
         if (!value()) return false;
@@ -138,6 +141,8 @@ TEST(JsonChecker, RejectsMalformedText) {
   EXPECT_FALSE(JsonChecker("{\"a\" 1}").document());
   EXPECT_FALSE(JsonChecker("{\"a\": nan}").document());
   EXPECT_FALSE(JsonChecker("{} {}").document());
+  EXPECT_FALSE(JsonChecker("{\"a\": 1, \"a\": 2}").document());
+  EXPECT_TRUE(JsonChecker("{\"a\": {\"a\": 1}, \"b\": [{\"a\": 2}, {\"a\": 3}]}").document());
 }
 
 std::string Capture(void (*fn)(const ey_report *, FILE *), const ey_report *r) {
@@ -191,6 +196,11 @@ TEST(Report, JsonIsWellFormedAndCarriesTheSchema) {
         "\"filter_spad_words\": 224", "\"layers\": [", "\"mapping\": {", "\"accesses\": {",
         "\"energy\": {", "\"total\": {", "\"fps\":", "\"dram_bytes_per_image\":"})
     EXPECT_NE(js.find(key), std::string::npos) << key;
+  // The mesh's report too, with its link counts once each.
+  Built m("eyeriss_v2", "alexnet", "conv1");
+  std::string mj = Capture(ey_report_json, &m.r);
+  EXPECT_TRUE(JsonChecker(mj).document()) << mj.substr(0, 400);
+  EXPECT_NE(mj.find("\"ifmap_links_y\": "), std::string::npos);
 }
 
 TEST(Report, CsvRowsHaveTheHeadersColumns) {

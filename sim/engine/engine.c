@@ -2436,11 +2436,16 @@ static void collect(const eng *E, ey_meas *out) {
   out->glb_conflicts = E->glb.stats.conflicts + rs->glb_conflicts;
   out->psum_wraps = E->psum_wraps;
   out->glb_banks = E->glb.banks;
-  const int nb = E->glb.banks;
+  const int nb = E->glb.banks, per = EY_CEIL_DIV(nb, EY_MEAS_BANKS);
+  out->glb_banks_per_entry = per;
+  out->glb_bank_entries = EY_CEIL_DIV(nb, per);
+  memset(out->glb_bank_reads, 0, sizeof out->glb_bank_reads);
+  memset(out->glb_bank_writes, 0, sizeof out->glb_bank_writes);
   for (int b = 0; b < nb; b++)
     for (int ty = 0; ty < 3; ty++) {
-      out->glb_bank_reads[b][ty] = E->glb.stats.bank_reads[b * 3 + ty] + rs->bank[b * 3 + ty];
-      out->glb_bank_writes[b][ty] =
+      out->glb_bank_reads[b / per][ty] +=
+          E->glb.stats.bank_reads[b * 3 + ty] + rs->bank[b * 3 + ty];
+      out->glb_bank_writes[b / per][ty] +=
           E->glb.stats.bank_writes[b * 3 + ty] + rs->bank[nb * 3 + b * 3 + ty];
     }
   out->ifmap_multicasts = E->inoc.stats.multicasts + rs->inoc.multicasts;

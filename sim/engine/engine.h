@@ -15,7 +15,10 @@
 extern "C" {
 #endif
 
-#define EY_GLB_MAX_BANKS 1024 /* glb.banks at most (sim/config.c) */
+#define EY_GLB_MAX_BANKS 65536 /* glb.banks at most (sim/config.c) */
+#define EY_MEAS_BANKS                                          \
+  1024 /* per-bank entries an ey_meas holds (a fixed array: an \
+          ey_meas lives on SystemC threads' small stacks) */
 
 /* The PE-cycle classes (EY_CL_*) are the PE's own: pe/pe.h. */
 extern const char *const ey_class_names[EY_NCLASSES];
@@ -120,9 +123,11 @@ typedef struct ey_meas {
   uint64_t passes;
   uint64_t glb_conflicts; /* array-side GLB accesses that waited for a bank */
   uint64_t psum_wraps;    /* outputs whose psum overflowed data.psum_bits and wrapped */
-  int glb_banks;
-  uint64_t glb_bank_reads[EY_GLB_MAX_BANKS][3]; /* words, by bank and data type */
-  uint64_t glb_bank_writes[EY_GLB_MAX_BANKS][3];
+  /* Words by bank and data type. With more than EY_MEAS_BANKS banks, entry i
+   * sums banks i * per .. i * per + per - 1, per = glb_banks_per_entry. */
+  int glb_banks, glb_banks_per_entry, glb_bank_entries;
+  uint64_t glb_bank_reads[EY_MEAS_BANKS][3];
+  uint64_t glb_bank_writes[EY_MEAS_BANKS][3];
   /* hierarchical-mesh only (0 on the bus): the most ifmap bands and sending
    * ifmap routers of any pass (docs/mesh.md; the words x links crossed are
    * counts: c.noc_*_links*). */

@@ -94,9 +94,6 @@ static const ey_stat_ref k_json_figures[] = {ONE(CYCLES),
                                              ONE(NOC_IFMAP_LINKS_X),
                                              ONE(NOC_IFMAP_LINKS_Y),
                                              ONE(NOC_FILTER_LINKS),
-                                             ONE(NOC_IFMAP_LINKS_X),
-                                             ONE(NOC_IFMAP_LINKS_Y),
-                                             ONE(NOC_FILTER_LINKS),
                                              ONE(GLB_READS),
                                              ONE(GLB_WRITES),
                                              ONE(DRAM_READS),
@@ -594,11 +591,13 @@ static void json_engine(ey_json *j, const ey_report *r, const ey_layer_result *x
                         const ey_stat_src *s) {
   const ey_meas *ms = &x->meas;
   ey_stat_json(j, k_json_engine, COUNT_OF(k_json_engine), s);
-  /* Words per bank as [ifmap, filter, psum] (a 32-bit psum is two words). */
+  /* Words per bank as [ifmap, filter, psum] (a 32-bit psum is two words); past
+   * EY_MEAS_BANKS banks, per run of banks_per_entry banks. */
   ey_json_obj_begin(j, "glb_banks");
+  ey_json_int(j, "banks_per_entry", ms->glb_banks_per_entry);
   for (int rw = 0; rw < 2; rw++) {
     ey_json_arr_begin(j, rw ? "writes" : "reads");
-    for (int b = 0; b < ms->glb_banks; b++) {
+    for (int b = 0; b < ms->glb_bank_entries; b++) {
       const uint64_t *v = rw ? ms->glb_bank_writes[b] : ms->glb_bank_reads[b];
       char buf[96];
       snprintf(buf, sizeof buf, "[%llu, %llu, %llu]", (unsigned long long)v[0],
