@@ -220,8 +220,8 @@ uint64_t ey_mesh_filter_links(const ey_arch *a, const ey_mapping *m, int ga, int
                               int cols_used) {
   const int ecol = EY_MIN(m->e, a->cols), hg = a->cols / ecol, cc = a->mesh_cluster_cols;
   const int ngg = EY_CEIL_DIV(pa, m->p), ng = ngg * ga;
-  int *src = malloc(sizeof *src * (size_t)hg);
-  if (!src) return UINT64_MAX;
+  int src[1024]; /* hg <= pe_array.cols <= 1024 (sim/config/config.c) */
+  if (hg > 1024) return UINT64_MAX;
   uint64_t total = 0;
   for (int v = 0; v <= (ng - 1) / hg; v++) {
     const int nh = EY_MIN(hg, ng - v * hg);
@@ -240,6 +240,5 @@ uint64_t ey_mesh_filter_links(const ey_arch *a, const ey_mapping *m, int ga, int
       }
     }
   }
-  free(src);
   return total;
 }

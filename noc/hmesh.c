@@ -4,9 +4,10 @@
  * row for weights, one per PE column for psums). Router p of a cluster links only
  * to router p of its neighbours, so each plane is a mesh of its own.
  *
- * The mesh is circuit-switched and configured per layer: a source (cluster c,
- * plane p) holds a tree of links from its cluster to every cluster it feeds,
- * along its row first and then down or up each column it needs (X then Y). A
+ * The mesh is circuit-switched and configured for each pass (ifmaps) and each
+ * weight load (the chip is configured once a layer): a source (cluster c, plane
+ * p) holds a tree of links from its cluster to every cluster it feeds, along
+ * its row first and then down or up each column it needs (X then Y). A
  * link, and a router's output into its cluster's PEs, carries one source's
  * circuit; an assignment that needs a link or an output another source holds is
  * refused, as the chip's static configuration could not make it. Which links

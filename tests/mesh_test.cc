@@ -720,4 +720,22 @@ TEST(MeshEnergy, EachLinkCostsItsClusterPitchesOnAHandWorkedLayer) {
   }
 }
 
+// Two sets sharing a weight router, by hand: a 1 x 6 array in three clusters of
+// 1 x 2 PEs, two filter groups (t = 2) of sets three columns wide (e = 3). Set 0
+// takes columns 0-2 (clusters 0 and 1), set 1 columns 3-5 (clusters 1 and 2):
+// they share cluster 1, so one router, in cluster 0, sends both filters, each
+// over the two links east to cluster 2: 2 x 2 = 4 filter words x links. The
+// ifmap's 3 rows x 8 columns = 24 packets cross the same two links: 48.
+TEST(MeshEnergy, SetsSharingAWeightRouterSendAlongItsWholeRow) {
+  Case k = {"shared", Layer(1, 1, 2, 3, 8, 1, 1), Mesh(1, 6, 1, 2, 1, 64, kFastDram)};
+  const ey_mapping m = {1, 1, 1, 1, 2, 3, 3, 2, 1};
+  ASSERT_EQ(ey_mapping_check(&k.l, &k.a, &m, nullptr), EY_OK);
+  const ey_counts want = Cost(k.l, k.a, m);
+  EXPECT_EQ(want.noc_filter_links, 4u);
+  EXPECT_EQ(want.noc_ifmap, 24u);
+  EXPECT_EQ(want.noc_ifmap_links_x, 48u);
+  EXPECT_EQ(want.noc_ifmap_links_y, 0u);
+  ExpectSameCounts(want, Simulate(k, m, EY_STEP_EXACT, 0.0).c);
+}
+
 }  // namespace
