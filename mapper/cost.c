@@ -370,10 +370,26 @@ uint64_t ey__pass_cycles(const ey_geom *g, const ey_arch *a, const ey_mapping *m
   return checked ? pass_cycles(g, a, m, 1) : pass_cycles(g, a, m, 0);
 }
 
+void ey__weight_runs(const ey_arch *a, int e, int *most) {
+  const int ecol = EY_MIN(e, a->cols), hg = a->cols / ecol;
+  int src[1024]; /* hg <= pe_array.cols <= 1024 */
+  ey_mesh_weight_sources(a, hg, ecol, ecol, src);
+  most[0] = 0;
+  for (int h = 0, run = 0; h < hg; h++) { /* a source's sets are adjacent */
+    run = h > 0 && src[h] == src[h - 1] ? run + 1 : 1;
+    most[h + 1] = EY_MAX(most[h], run);
+  }
+}
+
 EY_SPECIALIZE uint64_t load_cycles_unit(const ey_geom *g, const ey_arch *a, const ey_mapping *m,
-                                        const int checked) {
+                                        const int *wmost, const int checked) {
   blocks pb = cut(g->Mg, m->p * m->t), gb = cut(g->G, m->g);
   cblocks cb = cut_channels(g->Cg, m->q * m->r);
+  int own[1025];
+  if (a->noc_impl == EY_NOC_HMESH && !wmost) {
+    ey__weight_runs(a, m->e, own);
+    wmost = own;
+  }
   uint64_t total = 0;
   for (int x = 0; x < 2; x++)
     for (int j = 0; j < 3; j++)
@@ -385,18 +401,11 @@ EY_SPECIALIZE uint64_t load_cycles_unit(const ey_geom *g, const ey_arch *a, cons
                              MUL((uint64_t)g->R, (uint64_t)g->S));
         if (a->noc_impl == EY_NOC_HMESH) {
           /* Every weight router loads at once: the busiest one's sets of one
-           * filter row (ey_mesh_weight_sources, first PE row: full sets). */
-          int src[1024], most = 0;
+           * filter row (first PE row: full sets), of the row's first nh. */
           const int ecol = EY_MIN(m->e, a->cols), hg = a->cols / ecol;
           const int ng = (int)EY_CEIL_DIV((uint64_t)pb.size[k], (uint64_t)m->p);
           const int nh = EY_MIN(ng * ga, hg); /* the first row's slots, all groups' */
-          const int nsrc = ey_mesh_weight_sources(a, nh, ecol, ecol, src);
-          (void)nsrc;
-          for (int h = 0, run = 0; h < nh; h++) { /* a source's sets are adjacent */
-            run = h > 0 && src[h] == src[h - 1] ? run + 1 : 1;
-            if (run > most) most = run;
-          }
-          words = MUL(MUL((uint64_t)most, (uint64_t)g->S),
+          words = MUL(MUL((uint64_t)wmost[nh], (uint64_t)g->S),
                       MUL(EY_MIN((uint64_t)m->p, (uint64_t)pb.size[k]),
                           EY_MIN((uint64_t)m->q, (uint64_t)cb.size[j])));
         }
@@ -406,8 +415,8 @@ EY_SPECIALIZE uint64_t load_cycles_unit(const ey_geom *g, const ey_arch *a, cons
 }
 
 uint64_t ey__load_cycles_unit(const ey_geom *g, const ey_arch *a, const ey_mapping *m,
-                              int checked) {
-  return checked ? load_cycles_unit(g, a, m, 1) : load_cycles_unit(g, a, m, 0);
+                              const int *wmost, int checked) {
+  return checked ? load_cycles_unit(g, a, m, wmost, 1) : load_cycles_unit(g, a, m, wmost, 0);
 }
 
 EY_SPECIALIZE uint64_t ifmap_tile_bits(const ey_geom *g, const ey_arch *a, const ey_mapping *m,
@@ -1026,8 +1035,8 @@ void ey_mapping_cost(const ey_layer *l, const ey_arch *a, const ey_mapping *m, e
   ey__links lk = {0, 0, 0};
   if (a->noc_impl == EY_NOC_HMESH && mesh_ifmap_links(&g, a, m, &lk, 1) != EY_OK)
     lk.valid = -1; /* out of memory: saturated counts refuse the mapping */
-  cost_fill(&g, a, m, &es, &gs, pass_cycles(&g, a, m, 1), load_cycles_unit(&g, a, m, 1), 0, &lk,
-            out, 1);
+  cost_fill(&g, a, m, &es, &gs, pass_cycles(&g, a, m, 1), load_cycles_unit(&g, a, m, NULL, 1), 0,
+            &lk, out, 1);
 }
 
 double ey_objective_value(const ey_cost *c, int objective) {

@@ -104,6 +104,8 @@ ey_rc ey_map_layer(const ey_layer *l, const ey_arch *a, int objective, ey_mappin
     if (k * g.R > a->rows) break; /* k only grows with e */
     ey__esums es;
     ey__esums_init(&g, m.e, &es);
+    int wmost[1025]; /* the mesh's weight routers for this e (ey__weight_runs) */
+    if (a->noc_impl == EY_NOC_HMESH) ey__weight_runs(a, m.e, wmost);
     const int qmax = EY_MIN(g.Cg, a->ifmap_spad_words / g.S);
     for (m.q = 1; m.q <= qmax; m.q++) {
       const int rmax = EY_MIN(EY_CEIL_DIV(g.Cg, m.q), a->rows / (k * g.R));
@@ -142,7 +144,8 @@ ey_rc ey_map_layer(const ey_layer *l, const ey_arch *a, int objective, ey_mappin
                * glb.filter_region block is this mapping's filter block. */
               const uint64_t avail =
                   ey_glb_tile_bits(a, ey_staging_bits(a, ey_filter_block_bits(a, &g, &m)));
-              const uint64_t load = ey__load_cycles_unit(&g, a, &m, wide);
+              const uint64_t load =
+                  ey__load_cycles_unit(&g, a, &m, a->noc_impl == EY_NOC_HMESH ? wmost : NULL, wide);
               /* Images per pass: for each number of image blocks b only the
                * smallest n that gives b blocks, ceil(N/b). A larger n with as
                * many blocks needs more GLB for the same accesses (they depend on

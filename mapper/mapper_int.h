@@ -51,8 +51,14 @@ uint64_t ey__rows_needed(const ey_geom *g, int count);
 int ey__counts_may_overflow(const ey_geom *g, const ey_arch *a);
 /* Cycles of all processing passes of one group (depends on n, p, q, r, t, e). */
 uint64_t ey__pass_cycles(const ey_geom *g, const ey_arch *a, const ey_mapping *m, int checked);
-/* Filter-load cycles of one (image block, GLB tile) of one group: p, q, r, t. */
-uint64_t ey__load_cycles_unit(const ey_geom *g, const ey_arch *a, const ey_mapping *m, int checked);
+/* hierarchical-mesh: for the sets e columns wide side by side in a PE row,
+ * most[h] = the most of the first h sets that share one weight router
+ * (ey_mesh_weight_sources), h = 0 .. cols / min(e, cols): room for 1025. */
+void ey__weight_runs(const ey_arch *a, int e, int *most);
+/* Filter-load cycles of one (image block, GLB tile) of one group: p, q, r, t.
+ * On the mesh, wmost is ey__weight_runs() of m's e, or NULL to work it out. */
+uint64_t ey__load_cycles_unit(const ey_geom *g, const ey_arch *a, const ey_mapping *m,
+                              const int *wmost, int checked);
 /* Tile sizes in bits. */
 uint64_t ey__ifmap_tile_bits(const ey_geom *g, const ey_arch *a, const ey_mapping *m,
                              const ey__gsums *gs, int checked);
