@@ -182,38 +182,59 @@ static inline uint64_t ceil_div_sat(uint64_t a, uint64_t b) {
 }
 #define ceil_div(a, b) (checked ? ceil_div_sat((a), (b)) : ((a) + (b)-1) / (b))
 
-/* hierarchical-mesh: the ifmap stream of a pass shape (ga_a channel groups, n_a
- * images, qr_a channels, pt_a filters, e_a output rows) at its busiest router.
- * The engine's rule (ey_mesh_ifmap_regions, docs/mesh.md): a region's (channel
- * set, row) slots go round robin to its routers; each slot carries q channels
- * (fewer in the last set, which this estimate does not count). */
-EY_SPECIALIZE uint64_t mesh_ifmap_cycles(const ey_geom *g, const ey_arch *a, const ey_mapping *m,
-                                         uint64_t ga_a, uint64_t n_a, uint64_t qr_a, uint64_t pt_a,
-                                         uint64_t e_a, int *reach, const int checked) {
-  const int ns = (int)EY_CEIL_DIV(qr_a, (uint64_t)m->q),
-            ng = (int)EY_CEIL_DIV(pt_a, (uint64_t)m->p), nsets = (int)ga_a * ns;
+/* The channel sets of a pass shape's largest ifmap region, and its reach (the
+ * links to the farthest PE), into *most and *reach. Returns 0, or -1 when out of
+ * memory. */
+static int mesh_regions(const ey_geom *g, const ey_arch *a, const ey_mapping *m, int ga, int ns,
+                        int ng, int ea, int *most, int *reach) {
+  const int nsets = ga * ns;
   const size_t cells =
       (size_t)(a->rows / a->mesh_cluster_rows) * (size_t)(a->cols / a->mesh_cluster_cols);
   /* One channel group needs no scratch: r and the bands are at most the rows. */
   int small[3 * 1024], *buf = small;
-  if (ga_a > 1 && !(buf = malloc(sizeof *buf * (6 * (size_t)nsets + 3 * cells)))) {
-    /* Out of memory: as if every set shared one region's routers, which no
-     * routing is slower than, so the estimate stays an estimate. */
-    *reach = a->rows / a->mesh_cluster_rows + a->cols / a->mesh_cluster_cols - 2;
-    const uint64_t slots = MUL((uint64_t)nsets, ey__rows_needed(g, (int)e_a));
-    return ceil_div(MUL(MUL(n_a, EY_MIN((uint64_t)m->q, qr_a)),
-                        MUL(ceil_div(slots, (uint64_t)a->mesh_ifmap_routers), g->wneed)),
-                    (uint64_t)a->noc_ifmap_wpc);
-  }
-  int *region = buf, *src = buf + (ga_a > 1 ? nsets : 1024),
-      *count = src + (ga_a > 1 ? cells : 1024), *work = ga_a > 1 ? count + cells : NULL;
-  const int nr = ey_mesh_ifmap_regions(a, m, g->R, ng, ns, (int)ga_a, (int)e_a, region, src, work);
-  *reach = ey_mesh_ifmap_reach(a, m, g->R, ng, ns, (int)ga_a, (int)e_a, region, src);
-  int most = 0; /* channel sets in the largest region */
+  if (ga > 1 && !(buf = malloc(sizeof *buf * (6 * (size_t)nsets + 3 * cells)))) return -1;
+  int *region = buf, *src = buf + (ga > 1 ? nsets : 1024), *count = src + (ga > 1 ? cells : 1024),
+      *work = ga > 1 ? count + cells : NULL;
+  const int nr = ey_mesh_ifmap_regions(a, m, g->R, ng, ns, ga, ea, region, src, work);
+  *reach = ey_mesh_ifmap_reach(a, m, g->R, ng, ns, ga, ea, region, src);
+  *most = 0;
   for (int r = 0; r < nr; r++) count[r] = 0;
   for (int s = 0; s < nsets; s++)
-    if (++count[region[s]] > most) most = count[region[s]];
+    if (++count[region[s]] > *most) *most = count[region[s]];
   if (buf != small) free(buf);
+  return 0;
+}
+
+/* hierarchical-mesh: the ifmap stream of a pass shape (ga_a channel groups, n_a
+ * images, qr_a channels, pt_a filters, e_a output rows) at its busiest router.
+ * The engine's rule (ey_mesh_ifmap_regions, docs/mesh.md): a region's (channel
+ * set, row) slots go round robin to its routers; each slot carries q channels
+ * (fewer in the last set, which this estimate does not count). The regions come
+ * from memo when it has them (the search visits each shape for many p and t). */
+EY_SPECIALIZE uint64_t mesh_ifmap_cycles(const ey_geom *g, const ey_arch *a, const ey_mapping *m,
+                                         uint64_t ga_a, uint64_t n_a, uint64_t qr_a, uint64_t pt_a,
+                                         uint64_t e_a, int *reach, ey__region_memo *memo,
+                                         const int checked) {
+  const int ns = (int)EY_CEIL_DIV(qr_a, (uint64_t)m->q),
+            ng = (int)EY_CEIL_DIV(pt_a, (uint64_t)m->p), nsets = (int)ga_a * ns;
+  const int key[6] = {m->e, m->r, (int)ga_a, ns, ng, (int)e_a};
+  unsigned h = 2166136261u;
+  for (int i = 0; i < 6; i++) h = (h ^ (unsigned)key[i]) * 16777619u;
+  ey__region_entry *hit = memo ? &memo->slot[h % EY__MEMO_SLOTS] : NULL;
+  int most;
+  if (hit && !memcmp(hit->key, key, sizeof key)) {
+    most = hit->most;
+    *reach = hit->reach;
+  } else if (mesh_regions(g, a, m, (int)ga_a, ns, ng, (int)e_a, &most, reach)) {
+    /* Out of memory: as if every set shared one region's routers, which no
+     * routing is slower than, so the estimate stays an estimate. */
+    most = nsets;
+    *reach = a->rows / a->mesh_cluster_rows + a->cols / a->mesh_cluster_cols - 2;
+  } else if (hit) {
+    memcpy(hit->key, key, sizeof key);
+    hit->most = most;
+    hit->reach = *reach;
+  }
   const uint64_t slots = MUL((uint64_t)most, ey__rows_needed(g, (int)e_a));
   const uint64_t per_router = ceil_div(slots, (uint64_t)a->mesh_ifmap_routers);
   return ceil_div(MUL(MUL(n_a, EY_MIN((uint64_t)m->q, qr_a)), MUL(per_router, g->wneed)),
@@ -221,7 +242,7 @@ EY_SPECIALIZE uint64_t mesh_ifmap_cycles(const ey_geom *g, const ey_arch *a, con
 }
 
 EY_SPECIALIZE uint64_t pass_cycles(const ey_geom *g, const ey_arch *a, const ey_mapping *m,
-                                   const int checked) {
+                                   ey__region_memo *memo, const int checked) {
   blocks nb = cut(g->N, m->n), pb = cut(g->Mg, m->p * m->t), eb = cut(g->E, m->e);
   blocks gb = cut(g->G, m->g);
   cblocks cb = cut_channels(g->Cg, m->q * m->r);
@@ -254,7 +275,7 @@ EY_SPECIALIZE uint64_t pass_cycles(const ey_geom *g, const ey_arch *a, const ey_
             uint64_t ifm, lead = 0; /* mesh: the first word's way to the farthest PE */
             if (a->noc_impl == EY_NOC_HMESH) {
               int reach;
-              ifm = mesh_ifmap_cycles(g, a, m, ga, n_a, qr_a, pt_a, e_a, &reach, checked);
+              ifm = mesh_ifmap_cycles(g, a, m, ga, n_a, qr_a, pt_a, e_a, &reach, memo, checked);
               /* A router's multicast waits for every PE it feeds to have room, and
                * its farthest PE gets a word lat = hop_cycles x (1 + hops) after
                * it left (ey_hmesh_latency). A PE's q·astep new words of a column
@@ -366,8 +387,9 @@ EY_SPECIALIZE uint64_t pass_cycles(const ey_geom *g, const ey_arch *a, const ey_
   return total;
 }
 
-uint64_t ey__pass_cycles(const ey_geom *g, const ey_arch *a, const ey_mapping *m, int checked) {
-  return checked ? pass_cycles(g, a, m, 1) : pass_cycles(g, a, m, 0);
+uint64_t ey__pass_cycles(const ey_geom *g, const ey_arch *a, const ey_mapping *m,
+                         ey__region_memo *memo, int checked) {
+  return checked ? pass_cycles(g, a, m, memo, 1) : pass_cycles(g, a, m, memo, 0);
 }
 
 void ey__weight_runs(const ey_arch *a, int e, int *most) {
@@ -1035,8 +1057,8 @@ void ey_mapping_cost(const ey_layer *l, const ey_arch *a, const ey_mapping *m, e
   ey__links lk = {0, 0, 0};
   if (a->noc_impl == EY_NOC_HMESH && mesh_ifmap_links(&g, a, m, &lk, 1) != EY_OK)
     lk.valid = -1; /* out of memory: saturated counts refuse the mapping */
-  cost_fill(&g, a, m, &es, &gs, pass_cycles(&g, a, m, 1), load_cycles_unit(&g, a, m, NULL, 1), 0,
-            &lk, out, 1);
+  cost_fill(&g, a, m, &es, &gs, pass_cycles(&g, a, m, NULL, 1), load_cycles_unit(&g, a, m, NULL, 1),
+            0, &lk, out, 1);
 }
 
 double ey_objective_value(const ey_cost *c, int objective) {

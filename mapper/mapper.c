@@ -87,7 +87,12 @@ ey_rc ey_map_layer(const ey_layer *l, const ey_arch *a, int objective, ey_mappin
 
   /* Tile sums for every eg (eg >= E is one tile, the same as eg = E). */
   ey__gsums *gs = malloc(sizeof *gs * ((size_t)g.E + 1));
-  if (!gs) return ey_err_set(err, EY_NOMEM, "mapper: out of memory");
+  ey__region_memo *memo = a->noc_impl == EY_NOC_HMESH ? calloc(1, sizeof *memo) : NULL;
+  if (!gs || (a->noc_impl == EY_NOC_HMESH && !memo)) {
+    free(gs);
+    free(memo);
+    return ey_err_set(err, EY_NOMEM, "mapper: out of memory");
+  }
   for (int eg = 1; eg <= g.E; eg++) ey__gsums_init(&g, eg, &gs[eg]);
 
   uint64_t scored = 0;
@@ -164,7 +169,7 @@ ey_rc ey_map_layer(const ey_layer *l, const ey_arch *a, int objective, ey_mappin
                   ey__cost_fill(&g, a, &m, &es, &gs[g.E], 0, 0, 1, NULL, wide, &c);
                   if (lower_bound(&c, a, objective) > best_obj) continue;
                 }
-                const uint64_t pass = ey__pass_cycles(&g, a, &m, wide);
+                const uint64_t pass = ey__pass_cycles(&g, a, &m, memo, wide);
                 /* Lower bound over every eg and m: one GLB tile and one filter
                  * block minimize each term they touch (docs/mapping.md), so if
                  * even that loses, no eg can win. Capacity is ignored here. */
@@ -197,6 +202,7 @@ ey_rc ey_map_layer(const ey_layer *l, const ey_arch *a, int objective, ey_mappin
                       continue;
                     if (!links.valid && ey__mesh_ifmap_links(&g, a, &m, wide, &links) != EY_OK) {
                       free(gs);
+                      free(memo);
                       return ey_err_set(err, EY_NOMEM, "mapper: out of memory");
                     }
                     ey__cost_fill(&g, a, &m, &es, t, pass, load, 0, &links, wide, &c);
@@ -222,6 +228,7 @@ ey_rc ey_map_layer(const ey_layer *l, const ey_arch *a, int objective, ey_mappin
     }
   }
   free(gs);
+  free(memo);
   if (st) st->candidates = scored;
   if (!found && overflow)
     return ey_err_set(err, EY_NOMAP,

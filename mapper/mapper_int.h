@@ -49,8 +49,21 @@ uint64_t ey__rows_needed(const ey_geom *g, int count);
 /* 1 unless every count of every legal mapping of the layer fits 64 bits with a
  * wide margin. */
 int ey__counts_may_overflow(const ey_geom *g, const ey_arch *a);
-/* Cycles of all processing passes of one group (depends on n, p, q, r, t, e). */
-uint64_t ey__pass_cycles(const ey_geom *g, const ey_arch *a, const ey_mapping *m, int checked);
+/* hierarchical-mesh: the search's memo of a pass shape's ifmap regions (the
+ * channel sets of the largest region, and the reach, ey_mesh_ifmap_regions and
+ * ey_mesh_ifmap_reach), keyed by all they depend on: e, r, and the shape's
+ * channel groups, channel sets, filter groups and output rows. Zeroed: empty. */
+enum { EY__MEMO_SLOTS = 1024 };
+typedef struct ey__region_entry {
+  int key[6], most, reach;
+} ey__region_entry;
+typedef struct ey__region_memo {
+  ey__region_entry slot[EY__MEMO_SLOTS];
+} ey__region_memo;
+/* Cycles of all processing passes of one group (depends on n, p, q, r, t, e).
+ * memo may be NULL. */
+uint64_t ey__pass_cycles(const ey_geom *g, const ey_arch *a, const ey_mapping *m,
+                         ey__region_memo *memo, int checked);
 /* hierarchical-mesh: for the sets e columns wide side by side in a PE row,
  * most[h] = the most of the first h sets that share one weight router
  * (ey_mesh_weight_sources), h = 0 .. cols / min(e, cols): room for 1025. */
