@@ -511,7 +511,7 @@ ey_rc ey__mesh_ifmap_links(const ey_geom *g, const ey_arch *a, const ey_mapping 
  * blocks, not per group: groups side by side share the routers' trees. */
 EY_SPECIALIZE void mesh_links(const ey_geom *g, const ey_arch *a, const ey_mapping *m,
                               const ey__links *lk, ey_counts *c, const int checked) {
-  int oom = lk->valid != 1;
+  const int oom = lk->valid != 1;
   const blocks gb = cut(g->G, m->g), pb = cut(g->Mg, m->p * m->t);
   const cblocks cb = cut_channels(g->Cg, m->q * m->r);
   const uint64_t nN = ceil_div((uint64_t)g->N, (uint64_t)m->n);
@@ -526,10 +526,6 @@ EY_SPECIALIZE void mesh_links(const ey_geom *g, const ey_arch *a, const ey_mappi
         const int ga = gb.size[x], ca = cb.size[j], pa = pb.size[k];
         const uint64_t full = nG > 1 ? ey_mesh_filter_links(a, m, ga, pa, EY_MIN(m->e, m->eg)) : 0,
                        end = ey_mesh_filter_links(a, m, ga, pa, (int)EY_MIN((uint64_t)m->e, last));
-        if (full == UINT64_MAX || end == UINT64_MAX) {
-          oom = 1;
-          continue;
-        }
         const uint64_t per = ADD(MUL(nG - 1, full), end);
         lf = ADD(lf, MUL(MUL(MUL(cnt, nN), per),
                          MUL((uint64_t)ca, MUL((uint64_t)g->R, (uint64_t)g->S))));

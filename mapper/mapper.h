@@ -279,8 +279,7 @@ int ey_mesh_ifmap_links(const ey_arch *a, const ey_mapping *m, int R, int U, int
                         int ea, int ca, uint64_t links[2]);
 /* The filters x links of one weight load of ga channel groups of pa filters on
  * cols_used logical columns: each weight source's filters times the links from
- * its cluster to its last set's, per channel and filter tap (all links run east).
- * UINT64_MAX for more than 1024 PE columns, which no architecture has. */
+ * its cluster to its last set's, per channel and filter tap (all links run east). */
 uint64_t ey_mesh_filter_links(const ey_arch *a, const ey_mapping *m, int ga, int pa, int cols_used);
 
 #ifdef __cplusplus

@@ -1,5 +1,6 @@
 /* mesh.c - the placement rules of the hierarchical mesh that the analytic model
  * and the engine share (mapper.h, docs/mesh.md). */
+#include <assert.h>
 #include <stdlib.h>
 
 #include "mapper/mapper.h"
@@ -153,66 +154,73 @@ int ey_mesh_ifmap_links(const ey_arch *a, const ey_mapping *m, int R, int U, int
   const int ecol = EY_MIN(m->e, a->cols), k = EY_CEIL_DIV(m->e, a->cols), hg = a->cols / ecol;
   const int step = EY_MIN(U, R); /* rows between a column's first row and the next's */
   const int nr = U <= R ? (ea - 1) * U + R : ea * R; /* the strip's rows (ey__rows_needed) */
+  const int slot = k * m->r * R;
   links[0] = links[1] = 0;
-  /* Scratch: regions (ey_mesh_ifmap_regions), then per stream (region x router)
-   * its slots' channels and its tree's row span per cluster column. */
-  const size_t nreg = (size_t)nsets + (size_t)cells; /* region count is at most either */
-  int *buf = malloc(sizeof *buf * (3 * (size_t)nsets + nreg + 5 * (size_t)nsets + (size_t)cells));
-  if (!buf) return -1;
-  int *region = buf, *rank = buf + nsets, *seen = rank + nsets, *src = seen + nsets,
-      *work = src + nreg;
-  const int nb = ey_mesh_ifmap_regions(a, m, R, ng, ns, ga, ea, region, src, ga > 1 ? work : NULL);
-  const size_t nst = (size_t)nb * (size_t)planes;
-  uint64_t *chans = calloc(nst, sizeof *chans);
-  int *lo = malloc(sizeof *lo * nst * (size_t)ncx), *hi = malloc(sizeof *hi * nst * (size_t)ncx);
-  if (!chans || !lo || !hi) {
-    free(buf), free(chans), free(lo), free(hi);
+  /* Scratch, all of it linear in the sets and the clusters: the regions
+   * (ey_mesh_ifmap_regions: region, src, work), the sets in region order
+   * (order, start), and for the region at hand each of its routers' slot
+   * channels and tree span per cluster column (chans, lo, hi). */
+  const size_t n = (size_t)nsets, nc = (size_t)cells, np = (size_t)planes * (size_t)ncx;
+  int *buf = malloc(sizeof *buf * (n + (n + nc) + (5 * n + nc) + n + (n + nc + 1) + 2 * np));
+  uint64_t *chans = malloc(sizeof *chans * (size_t)planes);
+  if (!buf || !chans) {
+    free(buf);
+    free(chans);
     return -1;
   }
-  for (size_t i = 0; i < nst * (size_t)ncx; i++) lo[i] = 1 << 30, hi[i] = -1;
-  /* A region's slots (set, row) are numbered in set order, and slot z goes to
-   * router z mod planes: a set's rank in its region fixes its slots' routers. */
-  for (int b = 0; b < nb; b++) seen[b] = 0;
-  for (int s = 0; s < nsets; s++) rank[s] = seen[region[s]]++;
-  const int slot = k * m->r * R;
-  for (int s = 0; s < nsets; s++) {
-    const int gi = s / ns, ri = s % ns, b = region[s];
-    const int qc = EY_MIN(m->q, ca - ri * m->q);
-    for (int y = 0; y < nr; y++)
-      chans[(size_t)b * planes + (size_t)(((int64_t)rank[s] * nr + y) % planes)] += (uint64_t)qc;
-    /* Each PE takes one row of the strip: filter row i of column j takes row
-     * j * step + i. Its cluster joins the tree of that row's router. */
-    for (int ti = gi * ng; ti < gi * ng + ng; ti++) {
-      const int v = ti / hg, h = ti % hg;
-      for (int i = 0; i < R; i++)
-        for (int j = 0; j < ea; j++) {
-          const int row = v * slot + j / ecol * (m->r * R) + ri * R + i, col = h * ecol + j % ecol;
-          const size_t st =
-              (size_t)b * planes + (size_t)(((int64_t)rank[s] * nr + j * step + i) % planes);
-          int *l = lo + st * (size_t)ncx + col / cc, *u = hi + st * (size_t)ncx + col / cc;
-          if (row / cr < *l) *l = row / cr;
-          if (row / cr > *u) *u = row / cr;
-        }
+  int *region = buf, *src = region + n, *work = src + n + nc, *order = work + 5 * n + nc,
+      *start = order + n, *lo = start + n + nc + 1, *hi = lo + np;
+  const int nb = ey_mesh_ifmap_regions(a, m, R, ng, ns, ga, ea, region, src, ga > 1 ? work : NULL);
+  /* The sets of each region, in set order: a region's slots (set, row) are
+   * numbered in that order, and slot z goes to router z mod planes. */
+  for (int b = 0; b <= nb; b++) start[b] = 0;
+  for (int s = 0; s < nsets; s++) start[region[s] + 1]++;
+  for (int b = 0; b < nb; b++) start[b + 1] += start[b];
+  for (int s = 0; s < nsets; s++) order[start[region[s]]++] = s;
+  for (int b = nb; b > 0; b--) start[b] = start[b - 1];
+  start[0] = 0;
+  for (int b = 0; b < nb; b++) {
+    for (int p = 0; p < planes; p++) chans[p] = 0;
+    for (size_t i = 0; i < np; i++) lo[i] = 1 << 30, hi[i] = -1;
+    for (int z = start[b]; z < start[b + 1]; z++) {
+      const int s = order[z], rank = z - start[b], gi = s / ns, ri = s % ns;
+      const int qc = EY_MIN(m->q, ca - ri * m->q);
+      for (int y = 0; y < nr; y++) chans[((int64_t)rank * nr + y) % planes] += (uint64_t)qc;
+      /* Each PE takes one row of the strip: filter row i of column j takes row
+       * j * step + i. Its cluster joins the tree of that row's router. */
+      for (int ti = gi * ng; ti < gi * ng + ng; ti++) {
+        const int v = ti / hg, h = ti % hg;
+        for (int i = 0; i < R; i++)
+          for (int j = 0; j < ea; j++) {
+            const int row = v * slot + j / ecol * (m->r * R) + ri * R + i,
+                      col = h * ecol + j % ecol;
+            const size_t at = (size_t)(((int64_t)rank * nr + j * step + i) % planes) * (size_t)ncx +
+                              (size_t)(col / cc);
+            if (row / cr < lo[at]) lo[at] = row / cr;
+            if (row / cr > hi[at]) hi[at] = row / cr;
+          }
+      }
+    }
+    /* Each router's tree (noc/hmesh.c): along its source's row of clusters to
+     * the farthest column it feeds each way, then in each column it feeds from
+     * the source's row to the farthest row each way. */
+    const int sx = src[b] % ncx, sy = src[b] / ncx;
+    for (int p = 0; p < planes; p++) {
+      if (!chans[p]) continue;
+      const int *l = lo + (size_t)p * (size_t)ncx, *u = hi + (size_t)p * (size_t)ncx;
+      int xmin = sx, xmax = sx;
+      uint64_t vert = 0;
+      for (int x = 0; x < ncx; x++) {
+        if (l[x] > u[x]) continue;
+        xmin = EY_MIN(xmin, x), xmax = EY_MAX(xmax, x);
+        vert += (uint64_t)(EY_MAX(u[x] - sy, 0) + EY_MAX(sy - l[x], 0));
+      }
+      links[0] += chans[p] * (uint64_t)(xmax - xmin);
+      links[1] += chans[p] * vert;
     }
   }
-  /* A stream's tree (noc/hmesh.c): along its source's row of clusters to the
-   * farthest column it feeds each way, then in each column it feeds from the
-   * source's row to the farthest row each way. */
-  for (size_t st = 0; st < nst; st++) {
-    if (!chans[st]) continue;
-    const int from = src[st / (size_t)planes], sx = from % ncx, sy = from / ncx;
-    const int *l = lo + st * (size_t)ncx, *u = hi + st * (size_t)ncx;
-    int xmin = sx, xmax = sx;
-    uint64_t vert = 0;
-    for (int x = 0; x < ncx; x++) {
-      if (l[x] > u[x]) continue;
-      xmin = EY_MIN(xmin, x), xmax = EY_MAX(xmax, x);
-      vert += (uint64_t)(EY_MAX(u[x] - sy, 0) + EY_MAX(sy - l[x], 0));
-    }
-    links[0] += chans[st] * (uint64_t)(xmax - xmin);
-    links[1] += chans[st] * vert;
-  }
-  free(buf), free(chans), free(lo), free(hi);
+  free(buf);
+  free(chans);
   return 0;
 }
 
@@ -221,7 +229,7 @@ uint64_t ey_mesh_filter_links(const ey_arch *a, const ey_mapping *m, int ga, int
   const int ecol = EY_MIN(m->e, a->cols), hg = a->cols / ecol, cc = a->mesh_cluster_cols;
   const int ngg = EY_CEIL_DIV(pa, m->p), ng = ngg * ga;
   int src[1024]; /* hg <= pe_array.cols <= 1024 (sim/config/config.c) */
-  if (hg > 1024) return UINT64_MAX;
+  assert(hg <= 1024);
   uint64_t total = 0;
   for (int v = 0; v <= (ng - 1) / hg; v++) {
     const int nh = EY_MIN(hg, ng - v * hg);

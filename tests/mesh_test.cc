@@ -389,7 +389,7 @@ TEST(MeshClustered, MoreBanksThanEntriesSumIntoRunsOfBanks) {
   const ey_meas got = Simulate(k, side, EY_STEP_FAST, 0.0);
   EXPECT_EQ(got.glb_banks, 2 * n);
   EXPECT_EQ(got.glb_banks_per_entry, 2);
-  EXPECT_EQ(got.glb_bank_entries, n);
+  EXPECT_EQ(ey_meas_bank_entries(&got), n);
   for (int e = 0; e < n; e++) {
     SCOPED_TRACE(e);
     EXPECT_EQ(got.glb_bank_reads[e][EY_IFMAP], 64u);

@@ -2438,7 +2438,6 @@ static void collect(const eng *E, ey_meas *out) {
   out->glb_banks = E->glb.banks;
   const int nb = E->glb.banks, per = EY_CEIL_DIV(nb, EY_MEAS_BANKS);
   out->glb_banks_per_entry = per;
-  out->glb_bank_entries = EY_CEIL_DIV(nb, per);
   memset(out->glb_bank_reads, 0, sizeof out->glb_bank_reads);
   memset(out->glb_bank_writes, 0, sizeof out->glb_bank_writes);
   for (int b = 0; b < nb; b++)

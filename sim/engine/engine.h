@@ -16,9 +16,9 @@ extern "C" {
 #endif
 
 #define EY_GLB_MAX_BANKS 65536 /* glb.banks at most (sim/config.c) */
-#define EY_MEAS_BANKS                                          \
-  1024 /* per-bank entries an ey_meas holds (a fixed array: an \
-          ey_meas lives on SystemC threads' small stacks) */
+/* Per-bank entries an ey_meas holds: a fixed array, since an ey_meas lives on
+ * SystemC threads' small stacks. */
+#define EY_MEAS_BANKS 1024
 
 /* The PE-cycle classes (EY_CL_*) are the PE's own: pe/pe.h. */
 extern const char *const ey_class_names[EY_NCLASSES];
@@ -124,8 +124,9 @@ typedef struct ey_meas {
   uint64_t glb_conflicts; /* array-side GLB accesses that waited for a bank */
   uint64_t psum_wraps;    /* outputs whose psum overflowed data.psum_bits and wrapped */
   /* Words by bank and data type. With more than EY_MEAS_BANKS banks, entry i
-   * sums banks i * per .. i * per + per - 1, per = glb_banks_per_entry. */
-  int glb_banks, glb_banks_per_entry, glb_bank_entries;
+   * sums banks i * per .. i * per + per - 1, per = glb_banks_per_entry
+   * (ey_meas_bank_entries() of them). */
+  int glb_banks, glb_banks_per_entry;
   uint64_t glb_bank_reads[EY_MEAS_BANKS][3];
   uint64_t glb_bank_writes[EY_MEAS_BANKS][3];
   /* hierarchical-mesh only (0 on the bus): the most ifmap bands and sending
@@ -141,6 +142,13 @@ typedef struct ey_meas {
   int checked;       /* 1: every output equals the golden one */
   uint64_t replayed; /* of the passes, those replayed from a record (fast stepping) */
 } ey_meas;
+
+/* The per-bank entries of m that hold counts. */
+static inline int ey_meas_bank_entries(const ey_meas *m) {
+  return m->glb_banks_per_entry
+             ? (m->glb_banks + m->glb_banks_per_entry - 1) / m->glb_banks_per_entry
+             : 0;
+}
 
 /* The engine for one layer, steppable: create it, step it to a cycle (as often as
  * needed), read its stats, destroy it. Stepping in chunks of any size gives the

@@ -597,7 +597,7 @@ static void json_engine(ey_json *j, const ey_report *r, const ey_layer_result *x
   ey_json_int(j, "banks_per_entry", ms->glb_banks_per_entry);
   for (int rw = 0; rw < 2; rw++) {
     ey_json_arr_begin(j, rw ? "writes" : "reads");
-    for (int b = 0; b < ms->glb_bank_entries; b++) {
+    for (int b = 0; b < ey_meas_bank_entries(ms); b++) {
       const uint64_t *v = rw ? ms->glb_bank_writes[b] : ms->glb_bank_reads[b];
       char buf[96];
       snprintf(buf, sizeof buf, "[%llu, %llu, %llu]", (unsigned long long)v[0],
@@ -617,8 +617,6 @@ static void json_engine(ey_json *j, const ey_report *r, const ey_layer_result *x
   ey_json_obj_end(j);
   if (s->arch->noc_impl == EY_NOC_HMESH) { /* docs/mesh.md */
     ey_json_obj_begin(j, "noc_mesh");
-    ey_json_uint(j, "ifmap_link_words", ms->c.noc_ifmap_links_x + ms->c.noc_ifmap_links_y);
-    ey_json_uint(j, "filter_link_words", ms->c.noc_filter_links);
     ey_json_int(j, "ifmap_regions_max", ms->mesh_regions_max);
     ey_json_int(j, "ifmap_routers_sending_max", ms->mesh_ifmap_streams_max);
     static const char *const nets[2] = {"ifmap_routers", "weight_routers"};
